@@ -1,0 +1,5 @@
+"""seeds-tui: observed practice in probation, in the terminal."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

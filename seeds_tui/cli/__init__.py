@@ -1,0 +1,72 @@
+"""The ``seeds-tui`` command line: a thin layer over the library.
+
+Exit codes: 0 success, 1 the input had problems (each reported), 2 usage error.
+Each command lives in its own module with ``register(subparsers, parents)``, which sets
+``func`` to a callable taking the parsed arguments and returning the exit code.
+Command modules import nothing heavy at import time: ``seeds-tui --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from seeds_tui import __version__
+from seeds_tui.cli.common import PROBLEMS, USAGE, common_options, err
+from seeds_tui.errors import SeedsError
+
+#: Command modules, in the order ``--help`` lists them.
+COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (used by ``main`` and by the documentation tests)."""
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="seeds-tui",
+        description="Observed practice in probation: score a session, give feedback, summarise a team.",
+        epilog="With no command, opens the app. Exit codes: 0 success, 1 input had problems, 2 usage error.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"seeds-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"seeds_tui.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"seeds_tui.cli.{name}":
+                continue
+            raise
+        module.register(sub, [common])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
+    try:
+        if args.command is None:
+            return _open_app(args)
+        return int(args.func(args))
+    except SeedsError as exc:
+        err(f"seeds-tui: {exc}")
+        return PROBLEMS
+    except KeyboardInterrupt:
+        err("seeds-tui: interrupted")
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error for the user.
+        sys.stderr.close()
+        return 0
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from seeds_tui.tui.app import run_app
+
+    return run_app(store=getattr(args, "store", None), rubric_dirs=getattr(args, "rubrics", None) or [])

@@ -1,0 +1,83 @@
+"""What every command shares: exit codes, the store and rubric options, clean error output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from seeds_tui.rubric import RubricRegistry
+    from seeds_tui.store import Store
+
+T = TypeVar("T")
+
+OK = 0
+#: The input had problems (each reported).
+PROBLEMS = 1
+#: The command was used wrongly.
+USAGE = 2
+
+
+def common_options() -> argparse.ArgumentParser:
+    """``--store`` and ``--rubrics``, accepted before or after the command name."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--store",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the store folder (default: $SEEDS_STORE, else the per-user data folder)",
+    )
+    parent.add_argument(
+        "--rubrics",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="another folder of rubric files (repeatable; also $SEEDS_RUBRICS)",
+    )
+    return parent
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    """The store named by ``--store`` (or the default)."""
+    from seeds_tui.store import Store
+
+    return Store(getattr(args, "store", None))
+
+
+def registry_from(args: argparse.Namespace) -> RubricRegistry:
+    """Every rubric in the bundled folder, ``$SEEDS_RUBRICS`` and ``--rubrics``."""
+    from seeds_tui.rubric import RubricRegistry
+
+    return RubricRegistry.default(getattr(args, "rubrics", None) or [])
+
+
+def err(message: str) -> None:
+    """Print a message on stderr."""
+    print(message, file=sys.stderr)
+
+
+def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:
+    """Yield ``items``, drawing a progress bar on stderr when stderr is a terminal."""
+    show = sys.stderr.isatty() if enabled is None else enabled
+    if not show or not total:
+        yield from items
+        return
+    width = 30
+    step = max(1, total // 200)
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if done % step == 0 or done == total:
+            filled = int(width * done / total)
+            sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            sys.stderr.flush()
+    sys.stderr.write("\n")
+
+
+def paths_argument(values: list[str]) -> list[Path]:
+    """Arguments as paths."""
+    return [Path(v) for v in values]

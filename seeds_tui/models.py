@@ -1,0 +1,43 @@
+"""Shared pydantic plumbing: strict base model and error formatting that never echoes values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from seeds_tui.errors import Problem
+from seeds_tui.tomlio import find_line, line_index
+
+
+class Model(BaseModel):
+    """Base for every file model: unknown keys are errors, types are checked strictly."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+
+def problems_from_validation(exc: ValidationError, path: Path | None, text: str | None) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` into ``Problem``s with lines where they can be found.
+
+    Only the location and pydantic's message are used, never the offending input.
+    """
+    index = line_index(text) if text else {}
+    problems = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith(("function-", "tagged-union")))]
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown key; check its spelling against the format documentation"
+        elif err["type"] == "missing":
+            message = "required key is missing"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        problems.append(
+            Problem(
+                path,
+                message,
+                line=find_line(index, loc) if index else None,
+                field=".".join(str(p) for p in loc) or None,
+            )
+        )
+    return problems

@@ -1,0 +1,327 @@
+"""Observations: one observed supervision session, scored against a rubric, saved as TOML.
+
+An observation never holds the name of the person on probation: at most a local
+pseudonymous case reference. Scores are keyed by section and item id.
+
+>>> from datetime import date
+>>> obs = new_observation(
+...     rubric=RubricRef(id="seed-one-to-one", version="1.0.0", sha256="0" * 64),
+...     session=Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner",
+...                     team="North", mode="in_person", purpose="developmental", consent_recorded=True),
+... )
+>>> obs.status, obs.revision
+('draft', 0)
+>>> observation_from_toml(observation_to_toml(obs)) == obs
+True
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable
+from datetime import date as Date
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, Field, ValidationError, model_validator
+
+from seeds_tui.errors import ObservationError, Problem
+from seeds_tui.models import Model, problems_from_validation
+from seeds_tui.rubric import Code, Id, Rubric
+from seeds_tui.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
+
+OBSERVATION_SCHEMA = "seeds-observation/1"
+OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
+
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Note = Annotated[str, Field(max_length=20_000)]
+Seconds = Annotated[int, Field(ge=0, le=7 * 24 * 3600)]
+ItemKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$")]
+Mode = Literal["in_person", "phone", "video"]
+Purpose = Literal["developmental", "quality_assurance", "calibration"]
+Status = Literal["draft", "final"]
+
+MODES: dict[str, str] = {"in_person": "In person", "phone": "Phone", "video": "Video"}
+PURPOSES: dict[str, str] = {
+    "developmental": "Developmental",
+    "quality_assurance": "Quality assurance",
+    "calibration": "Calibration",
+}
+
+
+class Score(Model):
+    """The observer's judgement of one item: a level value or a code (NA/NO), with evidence.
+
+    A score may hold only evidence (written before the level was chosen).
+    """
+
+    value: Annotated[int, Field(ge=-1000, le=1000)] | None = None
+    code: Code | None = None
+    evidence: Note = ""
+    #: Session-clock seconds when the value or code was last set.
+    elapsed: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _value_or_code(self) -> Score:
+        if self.value is not None and self.code is not None:
+            raise ValueError("a score has either a value or a code (NA/NO), not both")
+        return self
+
+    @property
+    def is_set(self) -> bool:
+        """True when a level or a code was chosen."""
+        return self.value is not None or self.code is not None
+
+
+class Session(Model):
+    """What was observed: who, when, how. Never the name of the person on probation."""
+
+    date: Date
+    observer: Name
+    practitioner: Name
+    team: Name
+    session_type: Annotated[str, Field(max_length=100)] = ""
+    mode: Mode = "in_person"
+    purpose: Purpose = "developmental"
+    consent_recorded: bool = False
+    #: A local pseudonymous reference, never a name, date of birth or case number.
+    case_reference: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,31}$")] | None = None
+    started: AwareDatetime | None = None
+    ended: AwareDatetime | None = None
+    #: Seconds on the session clock (pauses excluded).
+    elapsed: Seconds = 0
+
+
+class Event(Model):
+    """A time-stamped mark or note, optionally tied to an item later ("mark now, classify later")."""
+
+    at: AwareDatetime
+    elapsed: Seconds
+    kind: Literal["mark", "note"] = "mark"
+    text: Note = ""
+    item: ItemKey | None = None
+
+
+class LinkedNote(Model):
+    """A strength or development area, optionally linked to a ``section.item``."""
+
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    item: ItemKey | None = None
+
+
+class Action(Model):
+    """An agreed action with who does it and when it is reviewed."""
+
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    owner: Annotated[str, Field(max_length=100)] = ""
+    review_date: Date | None = None
+
+
+class Feedback(Model):
+    """The feedback conversation, in the order practice uses."""
+
+    self_assessment: Note = ""
+    strengths: list[LinkedNote] = []
+    development_areas: list[LinkedNote] = []
+    actions: list[Action] = []
+    practitioner_comment: Note = ""
+
+
+class RubricRef(Model):
+    """Which rubric (id, version and the sha256 of its file) the observation was scored against."""
+
+    id: Id
+    version: Annotated[str, Field(max_length=64)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Observation(Model):
+    """One observation, draft or final. See docs/file-format.md."""
+
+    schema_: Annotated[Literal["seeds-observation/1"], Field(alias="schema")] = OBSERVATION_SCHEMA
+    id: Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
+    status: Status = "draft"
+    #: How many times this observation has been saved; the store checks it before each save.
+    revision: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    created: AwareDatetime
+    updated: AwareDatetime
+    finalised: AwareDatetime | None = None
+    rubric: RubricRef
+    session: Session
+    scores: dict[Id, dict[Id, Score]] = {}
+    section_notes: dict[Id, Note] = {}
+    globals: dict[Id, Annotated[int, Field(ge=-1000, le=1000)]] = {}
+    counters: dict[Id, Annotated[int, Field(ge=0, le=100_000)]] = {}
+    events: Annotated[list[Event], Field(max_length=10_000)] = []
+    feedback: Feedback = Feedback()
+
+    model_config = Model.model_config | {"populate_by_name": True}
+
+    def score(self, section_id: str, item_id: str) -> Score | None:
+        """The score for an item, or None when nothing was recorded."""
+        return self.scores.get(section_id, {}).get(item_id)
+
+
+# -- ids and construction -----------------------------------------------------------------
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A new ULID: 26 characters, sortable by creation time, filesystem-safe, meaningless otherwise."""
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    value = (ms << 80) | int.from_bytes(secrets.token_bytes(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def now() -> datetime:
+    """The current local time with its UTC offset, to the second."""
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def new_observation(*, rubric: RubricRef, session: Session, when: datetime | None = None) -> Observation:
+    """A fresh draft observation with a new id."""
+    stamp = when or now()
+    return Observation(id=new_id(int(stamp.timestamp() * 1000)), created=stamp, updated=stamp, rubric=rubric, session=session)
+
+
+# -- TOML in and out ----------------------------------------------------------------------
+
+#: One migration per older schema tag: plain data in, plain data of the next schema out.
+MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+    """Bring data of any earlier observation schema up to the current one."""
+    seen = 0
+    while isinstance(data.get("schema"), str) and data["schema"] in MIGRATIONS and seen < 100:
+        data = MIGRATIONS[data["schema"]](data)
+        seen += 1
+    schema = data.get("schema")
+    if schema != OBSERVATION_SCHEMA:
+        if isinstance(schema, str) and schema.startswith("seeds-observation/"):
+            msg = "written by a newer seeds-tui (unknown observation schema); upgrade seeds-tui to read it"
+        else:
+            msg = f'not a seeds-tui observation: expected schema = "{OBSERVATION_SCHEMA}" at the top'
+        raise ObservationError(path, [Problem(path, msg, line=1 if schema is None else None, field="schema")])
+    return data
+
+
+def parse_observation(data: dict[str, Any], *, path: Path | None = None, text: str | None = None) -> Observation:
+    """Validate plain data (as read from TOML) into an ``Observation`` or raise ``ObservationError``."""
+    data = migrate(data, path)
+    try:
+        return Observation.model_validate(data)
+    except ValidationError as exc:
+        raise ObservationError(path, problems_from_validation(exc, path, text)) from None
+
+
+def observation_to_data(obs: Observation) -> dict[str, Any]:
+    """Plain data for TOML, with mapping keys sorted so the same observation gives the same bytes."""
+    data = obs.model_dump(by_alias=True, exclude_none=True)
+    data["scores"] = {s: {i: data["scores"][s][i] for i in sorted(data["scores"][s])} for s in sorted(data["scores"])}
+    for key in ("section_notes", "globals", "counters"):
+        data[key] = {k: data[key][k] for k in sorted(data[key])}
+    return data
+
+
+def observation_to_toml(obs: Observation) -> str:
+    """The observation as TOML text. Deterministic: same observation, same text."""
+    return dump_toml(observation_to_data(obs))
+
+
+def observation_from_toml(text: str, path: Path | None = None) -> Observation:
+    """Parse TOML text into an ``Observation`` (raises ``ObservationError``)."""
+    return parse_observation(parse_toml(text, path, ObservationError), path=path, text=text)
+
+
+def read_observation(path: str | os.PathLike[str]) -> tuple[Observation, str]:
+    """Read an observation file; return it and its text (for line numbers in later checks)."""
+    p = Path(path)
+    data, text = load_toml(p, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
+    return parse_observation(data, path=p, text=text), text
+
+
+def load_observation(path: str | os.PathLike[str]) -> Observation:
+    """Load one observation file (format checks only; see ``check_against_rubric``).
+
+    Raises ``ObservationError`` naming the file and line for anything wrong.
+    """
+    return read_observation(path)[0]
+
+
+# -- checks against the rubric ------------------------------------------------------------
+
+
+def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None = None, text: str | None = None) -> list[Problem]:
+    """Everything in ``obs`` that does not fit ``rubric``: unknown ids, values off the scale,
+    and, for a final observation, required items left unscored. Messages never quote notes."""
+    index = line_index(text) if text else {}
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(path, message, line=find_line(index, loc) if index else None, field=".".join(map(str, loc))))
+
+    if obs.rubric.id != rubric.id or obs.rubric.version != rubric.version:
+        add(("rubric",), f"scored against {obs.rubric.id} {obs.rubric.version}, checked against {rubric.id} {rubric.version}")
+    sections = {s.id: s for s in rubric.sections}
+    for section_id, items in obs.scores.items():
+        section = sections.get(section_id)
+        if section is None:
+            add(("scores", section_id), "unknown section id for this rubric")
+            continue
+        known = {i.id: i for i in section.items}
+        for item_id, score in items.items():
+            item = known.get(item_id)
+            if item is None:
+                add(("scores", section_id, item_id), "unknown item id for this section")
+            elif score.value is not None and score.value not in rubric.scale_of(item).values:
+                scale = rubric.scale_of(item)
+                add(("scores", section_id, item_id, "value"), f"value is not a level of scale {item.scale!r} ({scale.min_value}..{scale.max_value}); use a level value or NA/NO")
+    for section_id in obs.section_notes:
+        if section_id not in sections:
+            add(("section_notes", section_id), "unknown section id for this rubric")
+    ratings = {g.id: g for g in rubric.globals}
+    for global_id, value in obs.globals.items():
+        rating = ratings.get(global_id)
+        if rating is None:
+            add(("globals", global_id), "unknown global rating id for this rubric")
+        elif value not in rubric.scale_of(rating).values:
+            add(("globals", global_id), f"value is not a level of scale {rating.scale!r}")
+    counters = {c.id for c in rubric.counters}
+    for counter_id in obs.counters:
+        if counter_id not in counters:
+            add(("counters", counter_id), "unknown counter id for this rubric")
+    keys = set(rubric.item_keys)
+    for pos, event in enumerate(obs.events):
+        if event.item is not None and event.item not in keys:
+            add(("events", pos, "item"), "linked item is not in this rubric")
+    for part in ("strengths", "development_areas"):
+        for pos, note in enumerate(getattr(obs.feedback, part)):
+            if note.item is not None and note.item not in keys:
+                add(("feedback", part, pos, "item"), "linked item is not in this rubric")
+    if obs.status == "final":
+        for key in missing_required(obs, rubric):
+            section_id, item_id = key.split(".")
+            add(("scores", section_id, item_id), "required item has no score (give a level, NA or NO) in a final observation")
+        if obs.finalised is None:
+            add(("finalised",), "a final observation needs its finalised time")
+    return problems
+
+
+def missing_required(obs: Observation, rubric: Rubric) -> list[str]:
+    """``section.item`` keys of required items with neither a level nor a code."""
+    missing = []
+    for section in rubric.sections:
+        for item in section.items:
+            score = obs.score(section.id, item.id)
+            if item.required and (score is None or not score.is_set):
+                missing.append(f"{section.id}.{item.id}")
+    return missing

@@ -1,0 +1,421 @@
+"""Rubrics: what an observer scores against, read from TOML files.
+
+A rubric has named scales of ordered levels, sections of items that each use a scale,
+whole-session global ratings, live tally counters and derived indicators. Ids are
+stable keys: saved scores refer to ``section.item`` ids, never to positions.
+
+>>> rubric = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+>>> rubric.id, rubric.scales["quality"].max_value
+('seed-one-to-one', 3)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from seeds_tui.errors import Problem, RubricError, RubricNotFound
+from seeds_tui.models import Model, problems_from_validation
+from seeds_tui.tomlio import find_line, line_index, load_toml
+
+RUBRIC_SCHEMA = "seeds-rubric/1"
+RUBRIC_MAX_BYTES = 1024 * 1024
+
+#: The non-scoring codes, available on every scored item. Both leave the denominator.
+CODES: dict[str, str] = {
+    "NA": "not applicable: the session never called for this skill",
+    "NO": "not observed: the observer could not judge (missed, inaudible, interrupted)",
+}
+Code = Literal["NA", "NO"]
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+Text = Annotated[str, Field(max_length=4000)]
+SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+class Level(Model):
+    """One point on a scale: its value, a short label and what it looks like in practice."""
+
+    value: Annotated[int, Field(ge=-1000, le=1000)]
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    descriptor: Text = ""
+
+
+class Scale(Model):
+    """Ordered levels, lowest first. The lowest level is a missed opportunity, not a code."""
+
+    title: Annotated[str, Field(max_length=200)] = ""
+    levels: list[Level]
+
+    @field_validator("levels")
+    @classmethod
+    def _ordered(cls, levels: list[Level]) -> list[Level]:
+        if not levels:
+            raise ValueError("a scale needs at least one level")
+        if len(levels) > 10:
+            raise ValueError("a scale may have at most 10 levels (one key each: 0-9)")
+        values = [level.value for level in levels]
+        if values != sorted(set(values)):
+            raise ValueError("level values must be unique and in increasing order")
+        return levels
+
+    @property
+    def min_value(self) -> int:
+        """The lowest level's value."""
+        return self.levels[0].value
+
+    @property
+    def max_value(self) -> int:
+        """The highest level's value."""
+        return self.levels[-1].value
+
+    @property
+    def values(self) -> list[int]:
+        """All level values, lowest first."""
+        return [level.value for level in self.levels]
+
+    def level(self, value: int) -> Level | None:
+        """The level with this value, or None."""
+        for level in self.levels:
+            if level.value == value:
+                return level
+        return None
+
+
+class Item(Model):
+    """One skill to score within a section."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    scale: Id
+    required: bool = True
+    guidance: Text = ""
+    #: Item-specific descriptors, keyed by level value as text (TOML keys are strings).
+    descriptors: dict[str, Text] = {}
+
+
+class Section(Model):
+    """A part of the session, scored item by item."""
+
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    guidance: Text = ""
+    group: Id | None = None
+    items: list[Item]
+
+    @field_validator("items")
+    @classmethod
+    def _not_empty(cls, items: list[Item]) -> list[Item]:
+        if not items:
+            raise ValueError("a section needs at least one item")
+        return items
+
+
+class GlobalRating(Model):
+    """A whole-session rating made at the end, anchored by its scale's descriptors."""
+
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    scale: Id
+    guidance: Text = ""
+    group: Id | None = None
+
+
+class Counter(Model):
+    """A live tally with its own key (e.g. open questions, reflections)."""
+
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    key: Annotated[str, Field(pattern=r"^[a-z]$")]
+    guidance: Text = ""
+
+
+class Indicator(Model):
+    """A figure derived from counters (a ratio of sums) or globals (a mean)."""
+
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    numerator: list[Id] = []
+    denominator: list[Id] = []
+    mean_of: list[Id] = []
+    percent: bool = False
+    guidance: Text = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Indicator:
+        ratio = bool(self.numerator) and bool(self.denominator)
+        if ratio == bool(self.mean_of) or (bool(self.numerator) != bool(self.denominator)):
+            raise ValueError("an indicator needs either numerator and denominator (counters) or mean_of (globals)")
+        return self
+
+
+class Rubric(Model):
+    """A scoring instrument: scales, sections of items, globals, counters, indicators."""
+
+    schema_: Annotated[Literal["seeds-rubric/1"], Field(alias="schema")] = RUBRIC_SCHEMA
+    id: Id
+    version: Annotated[str, Field(max_length=64)]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Text = ""
+    scales: dict[Id, Scale]
+    sections: list[Section]
+    globals: list[GlobalRating] = []
+    counters: list[Counter] = []
+    indicators: list[Indicator] = []
+    #: Old ``section.item`` ids mapped to their new ids, so older observations stay readable.
+    renamed: dict[str, str] = {}
+    #: ``section.item`` ids removed from this version; old scores for them are dropped on reading.
+    retired: list[str] = []
+
+    model_config = Model.model_config | {"populate_by_name": True}
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, version: str) -> str:
+        if not SEMVER_RE.match(version):
+            raise ValueError("version must be semantic, like 1.0.0")
+        return version
+
+    @field_validator("sections")
+    @classmethod
+    def _has_sections(cls, sections: list[Section]) -> list[Section]:
+        if not sections:
+            raise ValueError("a rubric needs at least one section")
+        return sections
+
+    @model_validator(mode="after")
+    def _references(self) -> Rubric:
+        errors: list[str] = []
+        section_ids = [s.id for s in self.sections]
+        errors += _duplicates("section id", section_ids)
+        for pos, section in enumerate(self.sections):
+            errors += _duplicates(f"item id in section {section.id!r} (sections.{pos})", [i.id for i in section.items])
+            for ipos, item in enumerate(section.items):
+                if item.scale not in self.scales:
+                    errors.append(f"sections.{pos}.items.{ipos}.scale: unknown scale {item.scale!r}; known: {', '.join(sorted(self.scales))}")
+                else:
+                    allowed = {str(v) for v in self.scales[item.scale].values}
+                    for key in item.descriptors:
+                        if key not in allowed:
+                            errors.append(f"sections.{pos}.items.{ipos}.descriptors: {key!r} is not a level of scale {item.scale!r}")
+        errors += _duplicates("global id", [g.id for g in self.globals])
+        for pos, rating in enumerate(self.globals):
+            if rating.scale not in self.scales:
+                errors.append(f"globals.{pos}.scale: unknown scale {rating.scale!r}")
+        errors += _duplicates("counter id", [c.id for c in self.counters])
+        errors += _duplicates("counter key", [c.key for c in self.counters])
+        reserved = set(RESERVED_SCORING_KEYS)
+        for pos, counter in enumerate(self.counters):
+            if counter.key in reserved:
+                errors.append(f"counters.{pos}.key: {counter.key!r} is reserved for scoring; choose another letter")
+        counter_ids = {c.id for c in self.counters}
+        global_ids = {g.id for g in self.globals}
+        errors += _duplicates("indicator id", [i.id for i in self.indicators])
+        for pos, ind in enumerate(self.indicators):
+            for name in (*ind.numerator, *ind.denominator):
+                if name not in counter_ids:
+                    errors.append(f"indicators.{pos}: unknown counter {name!r}")
+            for name in ind.mean_of:
+                if name not in global_ids:
+                    errors.append(f"indicators.{pos}.mean_of: unknown global {name!r}")
+        keys = set(self.item_keys)
+        for old, new in self.renamed.items():
+            if new not in keys:
+                errors.append(f"renamed: {old!r} maps to {new!r}, which is not an item of this rubric")
+            if old in keys:
+                errors.append(f"renamed: {old!r} is still an item of this rubric")
+        for old in self.retired:
+            if old in keys:
+                errors.append(f"retired: {old!r} is still an item of this rubric")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    # -- lookups ---------------------------------------------------------------------
+
+    @cached_property
+    def item_keys(self) -> list[str]:
+        """Every ``section.item`` key, in rubric order."""
+        return [f"{s.id}.{i.id}" for s in self.sections for i in s.items]
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id (KeyError if none)."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def item(self, section_id: str, item_id: str) -> Item:
+        """The item with these ids (KeyError if none)."""
+        for item in self.section(section_id).items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"{section_id}.{item_id}")
+
+    def scale_of(self, item: Item | GlobalRating) -> Scale:
+        """The scale an item or global rating uses."""
+        return self.scales[item.scale]
+
+    def descriptor(self, item: Item, value: int) -> str:
+        """What ``value`` looks like for this item (its own descriptor, else the scale's)."""
+        if str(value) in item.descriptors:
+            return item.descriptors[str(value)]
+        level = self.scale_of(item).level(value)
+        return level.descriptor if level else ""
+
+    @property
+    def groups(self) -> list[str]:
+        """Section groups used for composites, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for section in self.sections:
+            if section.group:
+                seen.setdefault(section.group)
+        return list(seen)
+
+
+#: Keys the scoring screen uses; rubric counters must not take them.
+RESERVED_SCORING_KEYS = ("a", "o", "j", "k", "e", "m", "n", "p", "q", "g", "s", "x", "z", "u", "t", "h", "l")
+
+
+def _duplicates(what: str, values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dups: list[str] = []
+    for value in values:
+        if value in seen and value not in dups:
+            dups.append(value)
+        seen.add(value)
+    return [f"duplicate {what} {value!r}" for value in dups]
+
+
+# -- loading ------------------------------------------------------------------------------
+
+_FIELD_IN_MESSAGE = re.compile(r"^((?:[A-Za-z_]+\.\d+\.?)+[A-Za-z_]*|renamed|retired): ")
+
+
+def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = None) -> Rubric:
+    """Validate plain data (as read from TOML) into a ``Rubric`` or raise ``RubricError``."""
+    if not isinstance(data.get("schema"), str) or data.get("schema") != RUBRIC_SCHEMA:
+        raise RubricError(path, [Problem(path, f'not a seeds-tui rubric: expected schema = "{RUBRIC_SCHEMA}" at the top', line=1)])
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, path, text)
+        index = line_index(text) if text else {}
+        split: list[Problem] = []
+        for problem in problems:
+            if problem.field is None:
+                for part in problem.message.split("; "):
+                    match = _FIELD_IN_MESSAGE.match(part)
+                    if match:
+                        loc = [int(p) if p.isdigit() else p for p in match.group(1).split(".")]
+                        split.append(Problem(path, part[match.end():], line=find_line(index, loc), field=match.group(1)))
+                    else:
+                        split.append(Problem(path, part, line=None, field=None))
+            else:
+                split.append(problem)
+        raise RubricError(path, split) from None
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    """A rubric with where it came from and the sha256 of the file's bytes."""
+
+    rubric: Rubric
+    path: Path
+    sha256: str
+
+
+def load_rubric_file(path: Path) -> LoadedRubric:
+    """Read and validate a rubric file, keeping its path and hash."""
+    data, text = load_toml(path, max_bytes=RUBRIC_MAX_BYTES, error=RubricError)
+    rubric = parse_rubric(data, path=path, text=text)
+    return LoadedRubric(rubric, path, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def load_rubric(path: str | os.PathLike[str]) -> Rubric:
+    """Load a rubric from a TOML file.
+
+    >>> load_rubric(bundled_rubric_dir() / "jersey-interview-skills.toml").groups
+    ['relationship', 'structuring']
+    """
+    return load_rubric_file(Path(path)).rubric
+
+
+def bundled_rubric_dir() -> Path:
+    """The folder of rubrics shipped with seeds-tui (inside the wheel, or the source tree)."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "_rubrics"
+    if shipped.is_dir():
+        return shipped
+    return here.parent / "rubrics"
+
+
+def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Where rubrics are looked for: bundled, then ``SEEDS_RUBRICS`` (os.pathsep-separated), then ``extra``."""
+    dirs = [bundled_rubric_dir()]
+    env = os.environ.get("SEEDS_RUBRICS", "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs += [Path(p) for p in extra]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+class RubricRegistry:
+    """Every rubric found in a list of folders, by id and version. Broken files are kept as errors."""
+
+    def __init__(self, dirs: Iterable[Path]) -> None:
+        self.dirs = list(dirs)
+        self.rubrics: list[LoadedRubric] = []
+        self.errors: list[RubricError] = []
+        for folder in self.dirs:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.toml")):
+                try:
+                    self.rubrics.append(load_rubric_file(path))
+                except RubricError as exc:
+                    self.errors.append(exc)
+
+    @classmethod
+    def default(cls, extra: Iterable[str | os.PathLike[str]] = ()) -> RubricRegistry:
+        """The registry over ``rubric_dirs(extra)``."""
+        return cls(rubric_dirs(extra))
+
+    def __iter__(self) -> Iterator[LoadedRubric]:
+        return iter(self.rubrics)
+
+    def get(self, rubric_id: str, version: str | None = None) -> LoadedRubric:
+        """The rubric with this id and version (the highest version when none is given)."""
+        matches = [r for r in self.rubrics if r.rubric.id == rubric_id and (version is None or r.rubric.version == version)]
+        if not matches:
+            where = ", ".join(str(d) for d in self.dirs)
+            wanted = f"{rubric_id} {version}" if version else rubric_id
+            raise RubricNotFound(f"rubric {wanted} not found in {where}; add its folder with --rubrics DIR or SEEDS_RUBRICS")
+        return max(matches, key=lambda r: _version_key(r.rubric.version))
+
+    def versions(self, rubric_id: str) -> list[LoadedRubric]:
+        """Every known version of a rubric, oldest first."""
+        return sorted((r for r in self.rubrics if r.rubric.id == rubric_id), key=lambda r: _version_key(r.rubric.version))
+
+    def latest(self) -> list[LoadedRubric]:
+        """The newest version of each rubric id, sorted by title."""
+        ids = {r.rubric.id for r in self.rubrics}
+        return sorted((self.get(i) for i in ids), key=lambda r: r.rubric.title)
+
+
+def _version_key(version: str) -> tuple[int, int, int, int, str]:
+    match = SEMVER_RE.match(version)
+    assert match
+    pre = version.split("+")[0].partition("-")[2]
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3)), 0 if pre else 1, pre)

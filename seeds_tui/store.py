@@ -1,0 +1,274 @@
+"""The store: a folder of observation files that never loses work.
+
+Layout (all owner-only)::
+
+    STORE/
+      observations/<ID>.toml     final observations (the current revision)
+      history/<ID>.r<N>.toml     earlier revisions of corrected final observations
+      drafts/<ID>.toml           drafts, autosaved while scoring
+      conflicts/                 files an import could not merge (both versions kept)
+      .cache/                    derived data for fast summaries (safe to delete)
+      .lock                      advisory lock held while checking and saving
+
+File names are the observation's ULID: unique, sortable by creation time, and
+meaningless to anyone who sees a listing. Every save is atomic and checks the revision
+on disk first, so two people editing one observation get one save and one conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from seeds_tui.atomic import create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
+from seeds_tui.errors import ConflictError, ObservationError, Problem, StoreError
+from seeds_tui.observation import Observation, check_against_rubric, now, observation_to_toml, read_observation
+from seeds_tui.rubric import Rubric
+
+_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def default_store_dir() -> Path:
+    """``SEEDS_STORE`` if set, else the per-user data folder (platformdirs)."""
+    env = os.environ.get("SEEDS_STORE")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("seeds-tui", appauthor=False) / "store"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One observation file in the store, not yet parsed."""
+
+    path: Path
+    id: str
+    status: str  # "draft" | "final"
+
+
+class Store:
+    """A folder of observations. Create with ``Store(path)``; folders are made on first save."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root).expanduser() if root is not None else default_store_dir()
+        self.final_dir = self.root / "observations"
+        self.draft_dir = self.root / "drafts"
+        self.history_dir = self.root / "history"
+        self.conflict_dir = self.root / "conflicts"
+        self.cache_dir = self.root / ".cache"
+        self._lock_path = self.root / ".lock"
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    # -- paths ------------------------------------------------------------------------
+
+    def final_path(self, obs_id: str) -> Path:
+        """Where the final version of an observation lives."""
+        return self.final_dir / f"{_checked_id(obs_id)}.toml"
+
+    def draft_path(self, obs_id: str) -> Path:
+        """Where the draft of an observation lives."""
+        return self.draft_dir / f"{_checked_id(obs_id)}.toml"
+
+    def path_of(self, obs: Observation) -> Path:
+        """The file an observation is saved to, by its status."""
+        return self.final_path(obs.id) if obs.status == "final" else self.draft_path(obs.id)
+
+    def ensure(self) -> None:
+        """Create the store's folders (owner-only) if missing."""
+        for folder in (self.root, self.final_dir, self.draft_dir):
+            ensure_dir(folder)
+
+    # -- listing and reading ------------------------------------------------------------
+
+    def files(self, status: str | None = None) -> list[StoredFile]:
+        """Observation files (drafts first, then finals), newest first within each; temp files skipped."""
+        found: list[StoredFile] = []
+        for kind, folder in (("draft", self.draft_dir), ("final", self.final_dir)):
+            if status not in (None, kind):
+                continue
+            try:
+                entries = list(os.scandir(folder))
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StoreError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
+            names = sorted(
+                (e.name for e in entries if e.name.endswith(".toml") and not is_temp_name(e.name) and e.is_file()),
+                reverse=True,
+            )
+            found += [StoredFile(folder / n, n.removesuffix(".toml"), kind) for n in names]
+        return found
+
+    def read(self, path: Path) -> Observation:
+        """Load one observation file (raises ``ObservationError``)."""
+        return read_observation(path)[0]
+
+    def load(self, obs_id: str) -> Observation:
+        """The current version of an observation: its draft if one exists, else its final file."""
+        for path in (self.draft_path(obs_id), self.final_path(obs_id)):
+            if path.exists():
+                return self.read(path)
+        raise StoreError(f"no observation {obs_id} in {self.root}")
+
+    def iter_observations(self, *, include_drafts: bool = False) -> Iterator[tuple[Path, Observation | ObservationError]]:
+        """Every observation with its path; a file that fails to load yields its error instead."""
+        for stored in self.files(None if include_drafts else "final"):
+            try:
+                yield stored.path, self.read(stored.path)
+            except ObservationError as exc:
+                yield stored.path, exc
+
+    def drafts(self) -> list[tuple[Path, Observation | ObservationError]]:
+        """All drafts, newest first, each loaded (or its error)."""
+        out: list[tuple[Path, Observation | ObservationError]] = []
+        for stored in self.files("draft"):
+            try:
+                out.append((stored.path, self.read(stored.path)))
+            except ObservationError as exc:
+                out.append((stored.path, exc))
+        return out
+
+    # -- saving -----------------------------------------------------------------------
+
+    def save_draft(self, obs: Observation) -> Observation:
+        """Save a draft atomically after checking nobody else saved it since it was read.
+
+        Returns the saved copy (revision + 1, ``updated`` now). Raises ``ConflictError`` if
+        the draft on disk has another revision, ``StoreError`` if the disk refuses.
+        """
+        if obs.status != "draft":
+            raise StoreError("save_draft takes a draft; use finalise() or save_correction() for final observations")
+        self.ensure()
+        path = self.draft_path(obs.id)
+        with locked(self._lock_path):
+            on_disk = _disk_revision(path)
+            if on_disk is None and obs.revision > 0 and self.final_path(obs.id).exists():
+                raise ConflictError(f"observation {obs.id} was finalised elsewhere ({self.final_path(obs.id)}); open the final file to correct it")
+            if (on_disk or 0) != obs.revision:
+                raise ConflictError(_conflict_message(path, obs.revision, on_disk))
+            saved = obs.model_copy(update={"revision": obs.revision + 1, "updated": now()})
+            write_atomic(path, observation_to_toml(saved).encode("utf-8"))
+        return saved
+
+    def finalise(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
+        """Validate a draft against its rubric, write the final file once, remove the draft.
+
+        Raises ``ObservationError`` listing what is missing (the draft is untouched),
+        ``ConflictError`` if a final file with this id already exists.
+        """
+        stamp = now()
+        final = obs.model_copy(update={"status": "final", "finalised": stamp, "updated": stamp, "revision": obs.revision + 1})
+        problems = check_against_rubric(final, rubric, path=self.final_path(obs.id))
+        if problems:
+            raise ObservationError(self.final_path(obs.id), problems)
+        self.ensure()
+        path = self.final_path(obs.id)
+        draft = self.draft_path(obs.id)
+        with locked(self._lock_path):
+            on_disk = _disk_revision(draft)
+            if on_disk is not None and on_disk != obs.revision:
+                raise ConflictError(_conflict_message(draft, obs.revision, on_disk))
+            try:
+                create_exclusive(path, observation_to_toml(final).encode("utf-8"))
+            except FileExistsError:
+                raise ConflictError(f"{path} already exists: this observation was finalised before; open it to correct it") from None
+            with contextlib.suppress(FileNotFoundError):
+                draft.unlink()
+                fsync_dir(self.draft_dir)
+        return final, path
+
+    def save_correction(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
+        """Save a corrected final observation as a new revision; the previous one goes to history/.
+
+        Refuses with ``ConflictError`` if the final file changed since ``obs`` was read.
+        """
+        if obs.status != "final":
+            raise StoreError("save_correction takes a final observation")
+        stamp = now()
+        corrected = obs.model_copy(update={"revision": obs.revision + 1, "updated": stamp})
+        path = self.final_path(obs.id)
+        problems = check_against_rubric(corrected, rubric, path=path)
+        if problems:
+            raise ObservationError(path, problems)
+        ensure_dir(self.history_dir)
+        with locked(self._lock_path):
+            on_disk = _disk_revision(path)
+            if on_disk != obs.revision:
+                raise ConflictError(_conflict_message(path, obs.revision, on_disk))
+            old = self.history_dir / f"{obs.id}.r{obs.revision}.toml"
+            try:
+                write_atomic(old, path.read_bytes())
+            except OSError as exc:
+                raise StoreError(f"could not keep the previous revision of {path}: {exc.strerror or exc}") from None
+            write_atomic(path, observation_to_toml(corrected).encode("utf-8"))
+        return corrected, path
+
+    def discard_draft(self, obs_id: str) -> None:
+        """Delete a draft the observer chose to throw away."""
+        with contextlib.suppress(FileNotFoundError):
+            self.draft_path(obs_id).unlink()
+            fsync_dir(self.draft_dir)
+
+    # -- names for pick lists -------------------------------------------------------------
+
+    def known_names(self, limit: int = 500) -> dict[str, list[str]]:
+        """Practitioners, teams and observers named in the newest ``limit`` files, sorted."""
+        found: dict[str, set[str]] = {"practitioner": set(), "team": set(), "observer": set()}
+        for stored in self.files()[:limit]:
+            try:
+                session = self.read(stored.path).session
+            except ObservationError:
+                continue
+            found["practitioner"].add(session.practitioner)
+            found["team"].add(session.team)
+            found["observer"].add(session.observer)
+        return {k: sorted(v, key=str.casefold) for k, v in found.items()}
+
+
+def _checked_id(obs_id: str) -> str:
+    if not _ID_RE.match(obs_id):
+        raise StoreError("not an observation id (26 characters, as made by seeds-tui)")
+    return obs_id
+
+
+def _conflict_message(path: Path, expected: int, on_disk: int | None) -> str:
+    if on_disk is None:
+        return f"{path} was removed or finalised since it was opened; your changes were not saved over it. Reopen the observation."
+    return (
+        f"{path} changed on disk since it was opened (revision {on_disk}, expected {expected}); "
+        "someone else saved it. Nothing was overwritten: reopen it and apply your change again."
+    )
+
+
+_HEAD_RE = re.compile(r"^\s*\[")
+
+
+def _disk_revision(path: Path) -> int | None:
+    """The revision saved in ``path`` (None if the file is missing), read from its top-level keys only."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    lines = []
+    for line in head.decode("utf-8", errors="replace").splitlines():
+        if _HEAD_RE.match(line):
+            break
+        lines.append(line)
+    try:
+        value = tomllib.loads("\n".join(lines)).get("revision")
+    except tomllib.TOMLDecodeError:
+        value = None
+    if not isinstance(value, int):
+        raise ObservationError(path, [Problem(path, "the file on disk has no readable revision; it is damaged or not ours", field="revision")])
+    return value

@@ -1,0 +1,184 @@
+"""Safe TOML reading, deterministic TOML writing, and finding the line behind a field.
+
+Reading guards against hostile files: a size cap, binary junk, bad UTF-8, byte-order
+marks, NaN/infinity, huge integers and deep nesting all end in one ``FileProblems``
+naming the file, never a traceback, and never quoting the file's content.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from seeds_tui.errors import FileProblems, Problem
+
+Loc = Sequence[str | int]
+
+#: Observation and rubric files are small; anything far larger is not one of ours.
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class _NonFiniteFloat(ValueError):
+    pass
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _NonFiniteFloat(text)
+    return value
+
+
+def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> bytes:
+    """Read a file's bytes, refusing one larger than ``max_bytes``."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error(path, [Problem(path, "file not found; check the path")]) from None
+    except IsADirectoryError:
+        raise error(path, [Problem(path, "is a folder, not a file")]) from None
+    except PermissionError:
+        raise error(path, [Problem(path, "permission denied; check the file's owner and mode")]) from None
+    except OSError as exc:
+        raise error(path, [Problem(path, f"could not be read ({exc.strerror or 'I/O error'})")]) from None
+    if len(data) > max_bytes:
+        raise error(
+            path,
+            [Problem(path, f"file is larger than {max_bytes // 1024} KiB; this is not a seeds-tui file")],
+        )
+    return data
+
+
+def decode_text(data: bytes, path: Path | None, error: type[FileProblems]) -> str:
+    """Decode UTF-8 text, rejecting BOMs, NUL bytes and invalid sequences with a clear message."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error(path, [Problem(path, "file is UTF-16 encoded; save it as UTF-8 (without a byte-order mark)", line=1)])
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise error(path, [Problem(path, "file starts with a byte-order mark; save it as UTF-8 without a BOM", line=1)])
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise error(path, [Problem(path, "file contains binary data (NUL bytes); it is not a TOML text file", line=line)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            path,
+            [Problem(path, f"invalid UTF-8 at byte {exc.start}; save the file as UTF-8", line=line)],
+        ) from None
+
+
+_LINE_RE = re.compile(r"at line (\d+)")
+
+
+def parse_toml(text: str, path: Path | None, error: type[FileProblems]) -> dict[str, Any]:
+    """Parse TOML text into plain data, turning every failure into ``error``."""
+    try:
+        return tomllib.loads(text, parse_float=_parse_float)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        match = _LINE_RE.search(msg)
+        line = int(match.group(1)) if match else None
+        reason = _LINE_RE.split(msg)[0].rstrip(" (")
+        raise error(path, [Problem(path, f"not valid TOML: {reason}", line=line)]) from None
+    except _NonFiniteFloat:
+        raise error(path, [Problem(path, "NaN and infinity are not allowed in seeds-tui files")]) from None
+    except RecursionError:
+        raise error(path, [Problem(path, "nesting is too deep; this is not a seeds-tui file")]) from None
+    except (ValueError, OverflowError, MemoryError):
+        raise error(path, [Problem(path, "a number is too large or malformed")]) from None
+
+
+def load_toml(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, error: type[FileProblems]) -> tuple[dict[str, Any], str]:
+    """Read, decode and parse a TOML file; return the data and the text (for line lookups)."""
+    text = decode_text(read_bytes(path, max_bytes=max_bytes, error=error), path, error)
+    return parse_toml(text, path, error), text
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """Serialise plain data to TOML text. Same data, same bytes."""
+    return tomli_w.dumps(data, multiline_strings=True)
+
+
+# -- line lookup --------------------------------------------------------------------------
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*(.+?)\s*(\]\]?)\s*(#.*)?$")
+_KEY_RE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=""")
+_SEGMENT_RE = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
+def _split_key(key: str) -> list[str]:
+    parts = []
+    for seg in _SEGMENT_RE.findall(key):
+        if seg.startswith('"'):
+            seg = seg[1:-1].encode().decode("unicode_escape", errors="replace")
+        elif seg.startswith("'"):
+            seg = seg[1:-1]
+        parts.append(seg)
+    return parts
+
+
+def line_index(text: str) -> dict[tuple[str | int, ...], int]:
+    """Map each table header and key in TOML ``text`` to its 1-based line.
+
+    Array-of-tables entries get integer indexes, as pydantic's error locations do, so
+    ``("sections", 2, "items", 0, "scale")`` finds the ``scale =`` line of the first item
+    of the third section. Best effort: multi-line values are skipped.
+    """
+    index: dict[tuple[str | int, ...], int] = {}
+    array_counts: dict[tuple[str | int, ...], int] = {}
+    arrays: set[tuple[str | int, ...]] = set()
+    table: tuple[str | int, ...] = ()
+    in_multiline: str | None = None
+
+    def resolve(keys: list[str]) -> tuple[str | int, ...]:
+        path: tuple[str | int, ...] = ()
+        for key in keys:
+            path = (*path, key)
+            if path in arrays:
+                path = (*path, array_counts[path] - 1)
+        return path
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER_RE.match(line)
+        if header and header.group(1) == header.group(3)[::-1].replace("]", "["):
+            keys = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                parent = resolve(keys[:-1])
+                base = (*parent, keys[-1])
+                arrays.add(base)
+                array_counts[base] = array_counts.get(base, 0) + 1
+                table = (*base, array_counts[base] - 1)
+            else:
+                table = resolve(keys)
+            index.setdefault(table, number)
+            continue
+        key = _KEY_RE.match(line)
+        if key:
+            full = (*table, *_split_key(key.group(1)))
+            index.setdefault(full, number)
+            rest = line[key.end():]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return index
+
+
+def find_line(index: Mapping[tuple[str | int, ...], int], loc: Iterable[str | int]) -> int | None:
+    """The line of ``loc`` or, failing that, of its nearest enclosing table or key."""
+    path = tuple(loc)
+    while path:
+        if path in index:
+            return index[path]
+        path = path[:-1]
+    return None
