@@ -58,8 +58,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
-    """Replace ``path`` with ``data`` atomically, or raise ``StoreError`` leaving it as it was."""
+def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically, or raise ``StoreError`` leaving it as it was.
+
+    ``durable=False`` skips the fsyncs (still atomic against crashes of this process, not
+    against power loss): for bulk writers such as the demo generator, which sync once at the end.
+    """
     folder = path.parent
     tmp = folder / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}"
     try:
@@ -72,7 +76,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -80,7 +85,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise StoreError(_explain(exc, path)) from None
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
 
 
 def create_exclusive(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:

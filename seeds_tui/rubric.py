@@ -282,7 +282,7 @@ class Rubric(Model):
 
 
 #: Keys the scoring screen uses; rubric counters must not take them.
-RESERVED_SCORING_KEYS = ("a", "o", "j", "k", "e", "m", "n", "p", "q", "g", "s", "x", "z", "u", "t", "h", "l")
+RESERVED_SCORING_KEYS = ("a", "o", "j", "k", "e", "m", "n", "p", "u", "t", "h", "l", "x")
 
 
 def _duplicates(what: str, values: Iterable[str]) -> list[str]:

@@ -157,6 +157,7 @@ def line_index(text: str) -> dict[tuple[str | int, ...], int]:
                 parent = resolve(keys[:-1])
                 base = (*parent, keys[-1])
                 arrays.add(base)
+                index.setdefault(base, number)
                 array_counts[base] = array_counts.get(base, 0) + 1
                 table = (*base, array_counts[base] - 1)
             else:

@@ -1,0 +1,61 @@
+"""``seeds-tui rubric list | check FILE...``: the rubrics seeds-tui knows, and checking rubric files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from seeds_tui.cli.common import OK, PROBLEMS, err, registry_from
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``rubric`` command."""
+    parser = sub.add_parser("rubric", parents=parents, help="list known rubrics or check rubric files",
+                            description="List the rubrics seeds-tui can find, or check rubric files.")
+    actions = parser.add_subparsers(dest="rubric_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", parents=parents, help="id, version, title and file of every known rubric",
+                                 description="List every rubric in the bundled folder, $SEEDS_RUBRICS and --rubrics folders.")
+    listing.set_defaults(func=run_list)
+    check = actions.add_parser("check", parents=parents, help="validate rubric files (exit 1 if any is bad)",
+                               description="Check rubric files. Each problem is printed as FILE:LINE: message "
+                                           "(or FILE: field.path: message). Exit 0 if all are good, 1 otherwise.")
+    check.add_argument("files", nargs="+", metavar="FILE", help="rubric TOML files")
+    check.set_defaults(func=run_check)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print a table of known rubrics; report broken rubric files on stderr."""
+    registry = registry_from(args)
+    rows = [("ID", "VERSION", "TITLE", "FILE")]
+    for loaded in sorted(registry, key=lambda r: (r.rubric.id, r.rubric.version)):
+        rows.append((loaded.rubric.id, loaded.rubric.version, loaded.rubric.title, str(loaded.path)))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+    for problem in registry.errors:
+        err(f"skipped a broken rubric file:\n{problem}")
+    return OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Check each file; print every problem; exit 1 if any file is bad."""
+    from seeds_tui.errors import RubricError
+    from seeds_tui.rubric import load_rubric_file
+
+    bad = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            loaded = load_rubric_file(path)
+        except RubricError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        r = loaded.rubric
+        items = sum(len(s.items) for s in r.sections)
+        print(f"{path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
+              f"{len(r.globals)} globals, {len(r.counters)} counters)")
+    if bad:
+        err(f"{bad} of {len(args.files)} rubric file(s) have problems")
+    return PROBLEMS if bad else OK

@@ -1,0 +1,172 @@
+"""Rubric versions: reading old observations against a newer rubric, and checking rubric changes.
+
+Saved scores are keyed by ``section.item`` ids. When a new rubric version renames an item
+(``wrap_up.summary`` becomes ``ending.summary``) or removes one, it must say so in its
+``renamed`` and ``retired`` fields, so observations scored against earlier versions can
+still be combined with new ones::
+
+    version = "1.1.0"
+    retired = ["relationship.clarity"]
+
+    [renamed]
+    "ending.summarises" = "ending.summary"
+
+``remap_scores`` moves an observation's scores onto one rubric version's ids;
+``upgrade`` walks every version between the observation's and the target;
+``rubric_change_problems`` is the check that a new version declares every id it drops.
+Nothing here writes files: an observation file always keeps the ids it was saved with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from seeds_tui.errors import Problem
+from seeds_tui.observation import Event, Feedback, LinkedNote, Observation, RubricRef
+from seeds_tui.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
+
+__all__ = ["check_registry", "remap_scores", "rubric_change_problems", "upgrade"]
+
+
+def _mapped(key: str, rubric: Rubric) -> str | None:
+    """Where ``section.item`` goes in ``rubric``: its new key, itself, or None when retired."""
+    if key in rubric.retired:
+        return None
+    return rubric.renamed.get(key, key)
+
+
+def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation:
+    """A copy of ``obs`` with scores of renamed items under their new ids and retired items dropped.
+
+    Uses the ``renamed`` and ``retired`` fields of ``rubric`` (the newer version); links from
+    events and feedback notes to items follow the same mapping. When a ``LoadedRubric`` is
+    given, the copy also names that rubric version (id, version, sha256). An observation of
+    another rubric id is returned unchanged.
+
+    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> v2 = v1.model_copy(update={"version": "1.1.0", "renamed": {"beginning.old_welcome": "beginning.welcome"}})
+    >>> from seeds_tui.observation import Score
+    >>> obs = _example_observation(scores={"beginning": {"old_welcome": Score(value=2)}})
+    >>> remap_scores(obs, v2).scores["beginning"]["welcome"].value
+    2
+    """
+    target = rubric.rubric if isinstance(rubric, LoadedRubric) else rubric
+    if obs.rubric.id != target.id:
+        return obs
+    if not target.renamed and not target.retired and not isinstance(rubric, LoadedRubric):
+        return obs
+    scores: dict[str, dict[str, object]] = {}
+    for section_id, items in obs.scores.items():
+        for item_id, score in items.items():
+            new = _mapped(f"{section_id}.{item_id}", target)
+            if new is None:
+                continue
+            new_section, new_item = new.split(".", 1)
+            # A score already under the new id (the file was partly edited by hand) wins.
+            if new_item not in scores.get(new_section, {}) or new == f"{section_id}.{item_id}":
+                scores.setdefault(new_section, {})[new_item] = score
+
+    def link(key: str | None) -> str | None:
+        return None if key is None else _mapped(key, target)
+
+    events = [e if e.item is None else Event.model_validate({**e.model_dump(), "item": link(e.item)}) for e in obs.events]
+    feedback = obs.feedback
+    if feedback.strengths or feedback.development_areas:
+        feedback = Feedback.model_validate(
+            {
+                **feedback.model_dump(),
+                "strengths": [_relink(n, link(n.item)) for n in feedback.strengths],
+                "development_areas": [_relink(n, link(n.item)) for n in feedback.development_areas],
+            }
+        )
+    update: dict[str, object] = {"scores": scores, "events": events, "feedback": feedback}
+    if isinstance(rubric, LoadedRubric):
+        update["rubric"] = RubricRef(id=target.id, version=target.version, sha256=rubric.sha256)
+    return obs.model_copy(update=update)
+
+
+def _relink(note: LinkedNote, item: str | None) -> dict[str, object]:
+    data = note.model_dump()
+    data["item"] = item
+    return data
+
+
+def upgrade(obs: Observation, registry: RubricRegistry, version: str | None = None) -> Observation:
+    """``obs`` with its scores carried through every newer version of its rubric up to ``version``.
+
+    ``version`` defaults to the newest version in ``registry``. Each version's ``renamed`` and
+    ``retired`` apply in turn, so a chain of renames (a → b in 1.1, b → c in 2.0) ends at c.
+    Raises ``RubricNotFound`` when the target version is unknown.
+    """
+    target = registry.get(obs.rubric.id, version)
+    start = _version_key(obs.rubric.version)
+    end = _version_key(target.rubric.version)
+    current = obs
+    for loaded in registry.versions(obs.rubric.id):
+        key = _version_key(loaded.rubric.version)
+        if start < key <= end:
+            current = remap_scores(current, loaded)
+    return current
+
+
+def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
+    """What makes ``new`` unable to read observations scored against ``old``.
+
+    Every ``section.item`` of ``old`` must still exist in ``new``, or be declared in
+    ``new.renamed`` (old id → new id) or ``new.retired``. Messages name the ids and what to add.
+
+    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> new = old.model_copy(update={"version": "2.0.0", "sections": old.sections[1:]})
+    >>> rubric_change_problems(old, new)[0]
+    "item 'beginning.welcome' of 1.0.0 is missing from 2.0.0: declare it under [renamed] ..."
+    """
+    if old.id != new.id:
+        return [f"rubric ids differ ({old.id} and {new.id}); versions of one rubric share an id"]
+    keys = set(new.item_keys)
+    problems = []
+    for key in old.item_keys:
+        if key in keys or key in new.retired:
+            continue
+        if key in new.renamed:
+            if new.renamed[key] not in keys:
+                problems.append(f"item {key!r} of {old.version} is renamed to {new.renamed[key]!r}, which is not an item of {new.version}")
+            continue
+        problems.append(
+            f"item {key!r} of {old.version} is missing from {new.version}: declare it under [renamed] "
+            f'("{key}" = "section.new_item") or in retired = ["{key}"] so older observations stay readable'
+        )
+    return problems
+
+
+def check_registry(registry: RubricRegistry | Iterable[LoadedRubric]) -> list[Problem]:
+    """``rubric_change_problems`` for each pair of consecutive versions of every rubric id."""
+    loaded = list(registry)
+    by_id: dict[str, list[LoadedRubric]] = {}
+    for item in loaded:
+        by_id.setdefault(item.rubric.id, []).append(item)
+    problems: list[Problem] = []
+    for versions in by_id.values():
+        versions.sort(key=lambda r: _version_key(r.rubric.version))
+        for older, newer in zip(versions, versions[1:], strict=False):
+            problems += [Problem(Path(newer.path), message, field="renamed") for message in rubric_change_problems(older.rubric, newer.rubric)]
+    return problems
+
+
+def _example_observation(**update: object) -> Observation:
+    """A small observation for the examples in this module's docstrings."""
+    from datetime import date, datetime, timezone
+
+    from seeds_tui.observation import Session
+
+    stamp = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    obs = Observation(
+        id="01JD" + "0" * 22,
+        created=stamp,
+        updated=stamp,
+        rubric=RubricRef(id="seed-one-to-one", version="1.0.0", sha256="0" * 64),
+        session=Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North"),
+    )
+    return obs.model_copy(update=update)

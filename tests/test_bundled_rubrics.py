@@ -1,0 +1,128 @@
+"""Every rubric shipped with seeds-tui is valid and has the shape the app and the docs promise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seeds_tui.rubric import RESERVED_SCORING_KEYS, Rubric, RubricRegistry, bundled_rubric_dir, load_rubric
+
+RUBRIC_DIR = bundled_rubric_dir()
+SHIPPED = sorted(RUBRIC_DIR.glob("*.toml"))
+EXPECTED_IDS = {"seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation"}
+
+
+def _by_id(rubric_id: str) -> Rubric:
+    return load_rubric(RUBRIC_DIR / f"{rubric_id}.toml")
+
+
+def test_the_three_rubrics_are_shipped_with_distinct_ids() -> None:
+    registry = RubricRegistry([RUBRIC_DIR])
+    assert registry.errors == []
+    ids = [loaded.rubric.id for loaded in registry]
+    assert len(ids) == len(set(ids))
+    assert set(ids) >= EXPECTED_IDS
+    for loaded in registry:
+        # The file is named after its id, so `--rubrics` users can find it.
+        assert loaded.path.stem == loaded.rubric.id
+        assert loaded.rubric.version == "1.0.0"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_rubric_loads_and_guides_the_observer(path: Path) -> None:
+    rubric = load_rubric(path)
+    assert rubric.title and rubric.description.strip()
+    for section in rubric.sections:
+        assert section.guidance.strip(), f"section {section.id} has no guidance"
+        assert section.group in {"relationship", "structuring"}, f"section {section.id} has no composite group"
+        for item in section.items:
+            assert len(item.guidance) >= 40, f"{section.id}.{item.id} needs concrete guidance"
+    for rating in rubric.globals:
+        assert rating.guidance.strip(), f"global {rating.id} has no guidance"
+        scale = rubric.scale_of(rating)
+        assert all(level.descriptor for level in scale.levels), f"global {rating.id} needs an anchor per level"
+    keys = [counter.key for counter in rubric.counters]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & set(RESERVED_SCORING_KEYS)
+    for counter in rubric.counters:
+        assert counter.guidance.strip()
+    for scale in rubric.scales.values():
+        assert all(level.label and level.descriptor for level in scale.levels)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_rubric_is_its_own_wording(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    # An MI-inspired rubric must never present itself as the MITI.
+    for line in text.splitlines():
+        if "MITI" in line:
+            assert "not" in line.lower() or "NOT" in line, line
+
+
+def test_seed_one_to_one_shape() -> None:
+    rubric = _by_id("seed-one-to-one")
+    assert [s.id for s in rubric.sections] == ["beginning", "role", "relationship", "rnr", "change", "ending"]
+    assert all(len(s.items) >= 4 for s in rubric.sections)
+    assert set(rubric.groups) == {"relationship", "structuring"}
+    quality = rubric.scales["quality"]
+    assert (quality.min_value, quality.max_value, len(quality.levels)) == (0, 3, 4)
+    assert {item.scale for s in rubric.sections for item in s.items} == {"quality"}
+    assert len(rubric.globals) == 4
+    assert all(rubric.scale_of(g).values == [1, 2, 3, 4, 5] for g in rubric.globals)
+    optional = [f"{s.id}.{i.id}" for s in rubric.sections for i in s.items if not i.required]
+    assert 3 <= len(optional) < len(rubric.item_keys) // 2
+    # Item-specific descriptors override the scale's wording for that item only.
+    agenda = rubric.item("beginning", "agenda")
+    assert rubric.descriptor(agenda, 0) != quality.level(0).descriptor
+    assert rubric.descriptor(agenda, 1) == quality.level(1).descriptor
+
+
+def test_jersey_shape() -> None:
+    rubric = _by_id("jersey-interview-skills")
+    titles = [s.title.lower() for s in rubric.sections]
+    assert titles == [
+        "set-up of the interview",
+        "non-verbal communication",
+        "verbal communication",
+        "legitimate use of authority",
+        "motivational interviewing",
+        "pro-social modelling",
+        "problem-solving",
+        "cognitive restructuring",
+        "overall structure",
+    ]
+    assert rubric.groups == ["relationship", "structuring"]
+    assert all(2 <= len(s.items) <= 4 for s in rubric.sections)
+    shown = rubric.scales["shown"]
+    assert [level.label for level in shown.levels] == ["Not shown", "Partly shown", "Clearly shown"]
+    assert shown.values == [0, 1, 2]
+
+
+def test_mi_informed_shape() -> None:
+    rubric = _by_id("mi-informed-conversation")
+    assert "MI-informed" in rubric.title
+    assert [g.id for g in rubric.globals] == ["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
+    counters = {c.id for c in rubric.counters}
+    assert {"open_question", "closed_question", "simple_reflection", "complex_reflection", "affirmation",
+            "seeking_collaboration", "emphasising_autonomy", "persuading", "confronting"} == counters
+    indicators = {i.id: i for i in rubric.indicators}
+    assert indicators["relational"].mean_of == ["partnership", "empathy"]
+    assert set(indicators["technical"].mean_of) == {"cultivating_change_talk", "softening_sustain_talk"}
+    share = indicators["complex_reflection_share"]
+    assert share.percent and share.numerator == ["complex_reflection"]
+    assert set(share.denominator) == {"simple_reflection", "complex_reflection"}
+    assert "reflection_question_ratio" in indicators
+    assert rubric.sections[0].id == "processes"
+
+
+def test_mi_indicators_compute_from_tallies() -> None:
+    from seeds_tui.scoring import indicator_value
+
+    rubric = _by_id("mi-informed-conversation")
+    counters = {"simple_reflection": 6, "complex_reflection": 4, "open_question": 5, "closed_question": 5}
+    globals_ = {"partnership": 4, "empathy": 3, "cultivating_change_talk": 3, "softening_sustain_talk": 4}
+    assert indicator_value(rubric, "complex_reflection_share", counters, globals_) == pytest.approx(40.0)
+    assert indicator_value(rubric, "reflection_question_ratio", counters, globals_) == pytest.approx(1.0)
+    assert indicator_value(rubric, "relational", counters, globals_) == pytest.approx(3.5)
+    assert indicator_value(rubric, "technical", {}, globals_) == pytest.approx(3.5)
