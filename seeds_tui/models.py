@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -37,7 +38,17 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
                 path,
                 message,
                 line=find_line(index, loc) if index else None,
-                field=".".join(str(p) for p in loc) or None,
+                field=".".join(_safe_part(p) for p in loc) or None,
             )
         )
     return problems
+
+
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _safe_part(part: str | int) -> str:
+    """A location part for a message: keys that do not look like identifiers may hold
+    personal data (``[scores."A Name"]``), so they are shown as ``<key>``; the line still points at them."""
+    text = str(part)
+    return text if text == "[key]" or _SAFE_KEY.match(text) else "<key>"

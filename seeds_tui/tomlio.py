@@ -162,7 +162,9 @@ def line_index(text: str) -> dict[tuple[str | int, ...], int]:
                 table = (*base, array_counts[base] - 1)
             else:
                 table = resolve(keys)
-            index.setdefault(table, number)
+            # Implicit parent tables (``scores`` and ``scores.s`` of ``[scores.s.i]``) live where first named.
+            for end in range(1, len(table) + 1):
+                index.setdefault(table[:end], number)
             continue
         key = _KEY_RE.match(line)
         if key:

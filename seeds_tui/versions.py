@@ -19,6 +19,7 @@ Nothing here writes files: an observation file always keeps the ids it was saved
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,7 +47,8 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation
 
     >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
-    >>> v2 = v1.model_copy(update={"version": "1.1.0", "renamed": {"beginning.old_welcome": "beginning.welcome"}})
+    >>> v2 = Rubric.model_validate({**v1.model_dump(by_alias=True), "version": "1.1.0",
+    ...                             "renamed": {"beginning.old_welcome": "beginning.welcome"}})
     >>> from seeds_tui.observation import Score
     >>> obs = _example_observation(scores={"beginning": {"old_welcome": Score(value=2)}})
     >>> remap_scores(obs, v2).scores["beginning"]["welcome"].value
@@ -119,9 +121,10 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
 
     >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
     >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
-    >>> new = old.model_copy(update={"version": "2.0.0", "sections": old.sections[1:]})
-    >>> rubric_change_problems(old, new)[0]
-    "item 'beginning.welcome' of 1.0.0 is missing from 2.0.0: declare it under [renamed] ..."
+    >>> data = old.model_dump(by_alias=True)
+    >>> new = Rubric.model_validate({**data, "version": "2.0.0", "sections": data["sections"][1:]})
+    >>> print(rubric_change_problems(old, new)[0])
+    item 'beginning.welcome' of 1.0.0 is missing from 2.0.0: declare it under [renamed] ...
     """
     if old.id != new.id:
         return [f"rubric ids differ ({old.id} and {new.id}); versions of one rubric share an id"]
@@ -150,18 +153,19 @@ def check_registry(registry: RubricRegistry | Iterable[LoadedRubric]) -> list[Pr
     problems: list[Problem] = []
     for versions in by_id.values():
         versions.sort(key=lambda r: _version_key(r.rubric.version))
-        for older, newer in zip(versions, versions[1:], strict=False):
-            problems += [Problem(Path(newer.path), message, field="renamed") for message in rubric_change_problems(older.rubric, newer.rubric)]
+        for older, newer in itertools.pairwise(versions):
+            for message in rubric_change_problems(older.rubric, newer.rubric):
+                problems.append(Problem(Path(newer.path), message, field="renamed"))
     return problems
 
 
 def _example_observation(**update: object) -> Observation:
     """A small observation for the examples in this module's docstrings."""
-    from datetime import date, datetime, timezone
+    from datetime import UTC, date, datetime
 
     from seeds_tui.observation import Session
 
-    stamp = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    stamp = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     obs = Observation(
         id="01JD" + "0" * 22,
         created=stamp,

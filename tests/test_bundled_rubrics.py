@@ -126,3 +126,19 @@ def test_mi_indicators_compute_from_tallies() -> None:
     assert indicator_value(rubric, "reflection_question_ratio", counters, globals_) == pytest.approx(1.0)
     assert indicator_value(rubric, "relational", counters, globals_) == pytest.approx(3.5)
     assert indicator_value(rubric, "technical", {}, globals_) == pytest.approx(3.5)
+
+
+def test_the_complete_example_in_the_format_doc_is_valid(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rubric-format.md").read_text(encoding="utf-8")
+    section = doc.split("## 12. A short complete example", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "home-visit.toml"
+    path.write_text(example, encoding="utf-8")
+    rubric = load_rubric(path)
+    assert rubric.id == "home-visit"
+    assert rubric.groups == ["structuring", "relationship"]
+
+
+def test_the_reserved_keys_listed_in_the_format_doc_match_the_code() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rubric-format.md").read_text(encoding="utf-8")
+    assert f"`{' '.join(sorted(RESERVED_SCORING_KEYS))}`" in doc

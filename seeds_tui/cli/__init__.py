@@ -18,7 +18,7 @@ from seeds_tui.cli.common import PROBLEMS, USAGE, common_options, err
 from seeds_tui.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
-COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "report")
+COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

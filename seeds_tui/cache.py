@@ -1,0 +1,417 @@
+"""The summary cache: observation files flattened into two Arrow tables, kept inside the store.
+
+The TOML files are the only truth. The cache is derived data in ``STORE/.cache/``, safe to
+delete, and never trusted over the files: each run stats every observation file and
+compares its (size, mtime, ctime, inode) with the cached manifest; new or changed files are
+parsed again, removed files are dropped, and anything odd about the cache itself (missing,
+damaged, written by another version, the two tables out of step) means a silent rebuild.
+
+Two tables are kept, written atomically and owner-only:
+
+``files-v1.arrow``
+    one row per observation file: the manifest key (path relative to the store, size,
+    mtime_ns, ctime_ns, inode), whether it loaded, the error message if not, and the
+    observation's metadata (id, status, rubric id and version, team, practitioner, observer,
+    session date, number of agreed actions). ``fid`` links it to the rows.
+``rows-v1.arrow``
+    one row per scored item, global rating, counter tally and linked strength or development
+    area: ``fid``, ``kind`` (see ``KINDS``), ``section``, ``item``, ``value``, ``code``.
+
+Files are parsed with the product's own reader (``seeds_tui.observation.read_observation``:
+safe TOML reading, migrations and full model validation), so a file the cache accepts is a
+file ``seeds-tui validate`` accepts as a format; a file that fails is kept as a failure and
+reported on every run until it is fixed or removed.
+
+The cache needs pyarrow; without it every run parses the files (still correct, just slower).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seeds_tui.atomic import ensure_dir, is_temp_name, write_atomic
+from seeds_tui.errors import ObservationError, SeedsError
+from seeds_tui.observation import OBSERVATION_SCHEMA, read_observation
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from seeds_tui.store import Store
+
+#: Bump when what the cache holds or how files are read changes: older caches are rebuilt.
+CACHE_VERSION = 1
+FILES_NAME = f"files-v{CACHE_VERSION}.arrow"
+ROWS_NAME = f"rows-v{CACHE_VERSION}.arrow"
+
+#: Row kinds in the rows table.
+KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "development": 4}
+
+#: Parse in a pool of processes when at least this many files need parsing.
+POOL_THRESHOLD = 400
+
+Progress = Callable[[int, int], None]
+
+_FILE_COLUMNS = (
+    "fid", "path", "size", "mtime_ns", "ctime_ns", "inode", "ok", "error", "observation_id", "status",
+    "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "actions",
+)  # fmt: skip
+_STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer")
+
+
+@dataclass
+class StoreRows:
+    """What the cache gives the aggregation layer.
+
+    ``files`` has one row per loaded observation file (columns of ``files-v1.arrow`` less the
+    manifest), ``rows`` one row per scored item, rating, tally or link, and ``problems`` the
+    files that could not be read, as (path, message) pairs.
+    """
+
+    files: pd.DataFrame
+    rows: pd.DataFrame
+    problems: list[tuple[Path, str]] = field(default_factory=list)
+    parsed: int = 0
+    cached: int = 0
+
+
+@dataclass(frozen=True)
+class _Stat:
+    path: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+
+def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
+    """Stat every observation file (finals, and drafts unless told not to), sorted by path."""
+    found: list[_Stat] = []
+    folders = [store.final_dir] + ([store.draft_dir] if include_drafts else [])
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise SeedsError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".toml") or is_temp_name(name):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            found.append(_Stat(f"{folder.name}/{name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    found.sort(key=lambda s: s.path)
+    return found
+
+
+# -- parsing one file ------------------------------------------------------------------------
+
+ParsedFile = tuple[tuple[Any, ...] | None, list[tuple[int, str | None, str, int | None, str | None]], str | None]
+
+
+def parse_file(path: str) -> ParsedFile:
+    """Read one observation file into (metadata, rows, error). Never raises for a bad file.
+
+    Metadata is (id, status, rubric id, rubric version, team, practitioner, observer, session
+    date as ISO text, number of agreed actions); rows are (kind, section, item, value, code).
+    """
+    try:
+        obs, _ = read_observation(path)
+    except ObservationError as exc:
+        return None, [], str(exc) or f"{path}: could not be read"
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
+        return None, [], f"{path}: could not be read ({type(exc).__name__})"
+    s = obs.session
+    meta = (obs.id, obs.status, obs.rubric.id, obs.rubric.version, s.team, s.practitioner, s.observer, s.date.isoformat(), len(obs.feedback.actions))
+    rows: list[tuple[int, str | None, str, int | None, str | None]] = []
+    for section_id, items in obs.scores.items():
+        for item_id, score in items.items():
+            if score.value is not None or score.code is not None:
+                rows.append((0, section_id, item_id, score.value, score.code))
+    for global_id, value in obs.globals.items():
+        rows.append((1, None, global_id, value, None))
+    for counter_id, value in obs.counters.items():
+        rows.append((2, None, counter_id, value, None))
+    for kind, notes in ((3, obs.feedback.strengths), (4, obs.feedback.development_areas)):
+        for note in notes:
+            if note.item is not None:
+                section_id, _, item_id = note.item.partition(".")
+                rows.append((kind, section_id, item_id, None, None))
+    return meta, rows, None
+
+
+def _parse_chunk(paths: list[str]) -> list[ParsedFile]:
+    return [parse_file(p) for p in paths]
+
+
+def _parse_many(paths: list[str], progress: Progress | None, workers: int | None) -> list[ParsedFile]:
+    total = len(paths)
+    if progress:
+        progress(0, total)
+    cpus = workers if workers is not None else (os.cpu_count() or 1)
+    # Processes are forked, which is only safe while this process runs a single thread (the
+    # command line, scripts); inside the app, parsing stays in the calling worker thread.
+    if total >= POOL_THRESHOLD and cpus >= 2 and threading.active_count() == 1 and "fork" in _start_methods():
+        with contextlib.suppress(OSError, BrokenProcessPool):
+            return _parse_in_pool(paths, progress, cpus)
+    out = []
+    for n, path in enumerate(paths, 1):
+        out.append(parse_file(path))
+        if progress and (n % 50 == 0 or n == total):
+            progress(n, total)
+    return out
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> list[ParsedFile]:
+    import multiprocessing
+
+    total = len(paths)
+    chunk = max(50, min(500, total // (cpus * 8) or 1))
+    chunks = [paths[i : i + chunk] for i in range(0, total, chunk)]
+    out: list[ParsedFile] = []
+    with ProcessPoolExecutor(max_workers=cpus, mp_context=multiprocessing.get_context("fork")) as pool:
+        for result in pool.map(_parse_chunk, chunks):
+            out += result
+            if progress:
+                progress(len(out), total)
+    return out
+
+
+# -- the cache on disk ------------------------------------------------------------------------
+
+
+def _arrow() -> Any:
+    try:
+        import pyarrow as pa
+        import pyarrow.ipc  # noqa: F401
+    except ImportError:  # pragma: no cover - pyarrow is installed where the cache is wanted
+        return None
+    return pa
+
+
+def _read_cache(cache_dir: Path) -> tuple[Any, Any] | None:
+    """Both cached tables, or None when missing, damaged, of another version or out of step."""
+    pa = _arrow()
+    if pa is None:
+        return None
+    try:
+        tables = []
+        for name in (FILES_NAME, ROWS_NAME):
+            with pa.memory_map(str(cache_dir / name)) as source:
+                tables.append(pa.ipc.open_file(source).read_all())
+        files, rows = tables
+        meta_f = files.schema.metadata or {}
+        meta_r = rows.schema.metadata or {}
+        token = meta_f.get(b"generation")
+        if not token or token != meta_r.get(b"generation"):
+            return None
+        if meta_f.get(b"schema") != OBSERVATION_SCHEMA.encode() or meta_f.get(b"version") != str(CACHE_VERSION).encode():
+            return None
+        if [*files.column_names] != list(_FILE_COLUMNS) or rows.column_names != ["fid", "kind", "section", "item", "value", "code"]:
+            return None
+        return files, rows
+    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
+        return None
+
+
+def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
+    """Write both tables atomically (rows first; a matching generation token ties them)."""
+    pa = _arrow()
+    token = secrets.token_hex(8).encode()
+    meta = {b"generation": token, b"schema": OBSERVATION_SCHEMA.encode(), b"version": str(CACHE_VERSION).encode()}
+    try:
+        ensure_dir(cache_dir)
+        for name, table in ((ROWS_NAME, rows), (FILES_NAME, files)):
+            table = table.replace_schema_metadata(meta)
+            sink = io.BytesIO()
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+            write_atomic(cache_dir / name, sink.getvalue(), durable=False)
+    except (SeedsError, OSError):
+        # A read-only store still gets its summary; only the speed-up is lost.
+        return
+
+
+def clear(store: Store) -> None:
+    """Delete the summary cache (it is rebuilt on the next summary)."""
+    for name in (FILES_NAME, ROWS_NAME):
+        with contextlib.suppress(FileNotFoundError):
+            (store.cache_dir / name).unlink()
+
+
+def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) -> tuple[Any, Any]:
+    pa = _arrow()
+    cols: dict[str, list[Any]] = {c: [] for c in _FILE_COLUMNS}
+    r_fid: list[int] = []
+    r_kind: list[int] = []
+    r_section: list[str | None] = []
+    r_item: list[str] = []
+    r_value: list[int | None] = []
+    r_code: list[str | None] = []
+    for n, (st, (meta, rows, error)) in enumerate(zip(stats, parsed, strict=True)):
+        fid = first_fid + n
+        cols["fid"].append(fid)
+        cols["path"].append(st.path)
+        cols["size"].append(st.size)
+        cols["mtime_ns"].append(st.mtime_ns)
+        cols["ctime_ns"].append(st.ctime_ns)
+        cols["inode"].append(st.inode)
+        cols["ok"].append(error is None)
+        cols["error"].append(error)
+        values = meta if meta is not None else (None,) * 9
+        for name, value in zip(_FILE_COLUMNS[8:], values, strict=True):
+            cols[name].append(value)
+        for kind, section, item, value, code in rows:
+            r_fid.append(fid)
+            r_kind.append(kind)
+            r_section.append(section)
+            r_item.append(item)
+            r_value.append(value)
+            r_code.append(code)
+    d = pa.dictionary(pa.int32(), pa.string())
+    types = {
+        "fid": pa.int32(), "path": pa.string(), "size": pa.int64(), "mtime_ns": pa.int64(), "ctime_ns": pa.int64(),
+        "inode": pa.int64(), "ok": pa.bool_(), "error": pa.string(), "session_date": pa.string(), "actions": pa.int32(),
+    }  # fmt: skip
+    arrays = []
+    for name in _FILE_COLUMNS:
+        typ = types.get(name, d)
+        if typ is d:
+            arrays.append(pa.array(cols[name], pa.string()).dictionary_encode())
+        else:
+            arrays.append(pa.array(cols[name], typ))
+    files = pa.Table.from_arrays(arrays, names=list(_FILE_COLUMNS))
+    rows_t = pa.Table.from_arrays(
+        [
+            pa.array(r_fid, pa.int32()),
+            pa.array(r_kind, pa.int8()),
+            pa.array(r_section, pa.string()).dictionary_encode(),
+            pa.array(r_item, pa.string()).dictionary_encode(),
+            pa.array(r_value, pa.int32()),
+            pa.array(r_code, pa.string()).dictionary_encode(),
+        ],
+        names=["fid", "kind", "section", "item", "value", "code"],
+    )
+    return files, rows_t
+
+
+def _concat(tables: Iterable[Any]) -> Any:
+    pa = _arrow()
+    tables = [t for t in tables if t is not None]
+    if len(tables) == 1:
+        return tables[0]
+    return pa.concat_tables(tables).combine_chunks().unify_dictionaries()
+
+
+def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None = None, workers: int | None = None) -> StoreRows:
+    """Every observation file of ``store`` (finals and drafts) as tables, via the cache.
+
+    Only new or changed files are parsed; the cache is then brought up to date on disk.
+    ``progress(done, total)`` is called while files are parsed. ``use_cache=False`` parses
+    everything and leaves the cache alone.
+    """
+    pa = _arrow()
+    stats = scan(store)
+    if pa is None:  # pragma: no cover - without pyarrow: parse everything, every time
+        return _to_frames_plain(stats, _parse_many([str(store.root / s.path) for s in stats], progress, workers))
+    cached = _read_cache(store.cache_dir) if use_cache else None
+    keep_fids: list[int] = []
+    todo: list[_Stat] = []
+    next_fid = 0
+    if cached is not None:
+        files_t, rows_t = cached
+        known = dict(
+            zip(
+                files_t.column("path").to_pylist(),
+                zip(
+                    files_t.column("size").to_pylist(),
+                    files_t.column("mtime_ns").to_pylist(),
+                    files_t.column("ctime_ns").to_pylist(),
+                    files_t.column("inode").to_pylist(),
+                    files_t.column("fid").to_pylist(),
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        for st in stats:
+            hit = known.get(st.path)
+            if hit is not None and hit[:4] == (st.size, st.mtime_ns, st.ctime_ns, st.inode):
+                keep_fids.append(hit[4])
+            else:
+                todo.append(st)
+        next_fid = (max(known.values(), key=lambda v: v[4])[4] + 1) if known else 0
+        changed = bool(todo) or len(keep_fids) != files_t.num_rows
+    else:
+        todo = list(stats)
+        changed = True
+    parsed = _parse_many([str(store.root / s.path) for s in todo], progress, workers)
+    new_files, new_rows = _new_tables(todo, parsed, next_fid)
+    if cached is not None:
+        import pyarrow.compute as pc
+
+        files_t, rows_t = cached
+        if len(keep_fids) != files_t.num_rows:
+            keep = pa.array(keep_fids, pa.int32())
+            files_t = files_t.filter(pc.is_in(files_t.column("fid"), value_set=keep))
+            rows_t = rows_t.filter(pc.is_in(rows_t.column("fid"), value_set=keep))
+        files_t = _concat([files_t, new_files]) if todo else files_t
+        rows_t = _concat([rows_t, new_rows]) if todo else rows_t
+    else:
+        files_t, rows_t = new_files, new_rows
+    if changed and use_cache:
+        if files_t.num_rows and max(files_t.column("fid").to_pylist()) > 2_000_000_000:  # pragma: no cover
+            files_t, rows_t = _renumber(files_t, rows_t)
+        _write_cache(store.cache_dir, files_t, rows_t)
+    return _to_frames(store, files_t, rows_t, parsed=len(todo), cached=len(keep_fids))
+
+
+def _renumber(files_t: Any, rows_t: Any) -> tuple[Any, Any]:  # pragma: no cover - after two billion updates
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    old = files_t.column("fid")
+    new = pa.array(range(files_t.num_rows), pa.int32())
+    rows_fid = pc.index_in(rows_t.column("fid"), value_set=old)
+    return files_t.set_column(0, "fid", new), rows_t.set_column(0, "fid", rows_fid.cast(pa.int32()))
+
+
+def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: int) -> StoreRows:
+    import pandas as pd
+
+    files = files_t.to_pandas()
+    rows = rows_t.to_pandas()
+    bad = files.loc[~files["ok"], ["path", "error"]]
+    problems = [(store.root / p, str(e)) for p, e in zip(bad["path"], bad["error"], strict=True)]
+    files = files.loc[files["ok"]].drop(columns=["size", "mtime_ns", "ctime_ns", "inode", "ok", "error"])
+    files["session_date"] = pd.to_datetime(files["session_date"].astype("string"), format="%Y-%m-%d")
+    for name in _STR_COLUMNS:
+        if not isinstance(files[name].dtype, pd.CategoricalDtype):
+            files[name] = files[name].astype("category")
+    files = files.reset_index(drop=True)
+    return StoreRows(files, rows, problems, parsed=parsed, cached=cached)
+
+
+def _to_frames_plain(stats: list[_Stat], parsed: list[ParsedFile]) -> StoreRows:  # pragma: no cover - no pyarrow
+    raise SeedsError("summaries need pyarrow: pip install pyarrow")

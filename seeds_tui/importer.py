@@ -1,0 +1,368 @@
+"""Bring observation files from elsewhere (folders, e-mailed files, zips) into a store, safely.
+
+Every file is validated against the rubric it names; valid ones are copied into the store
+atomically, under their id. Importing is idempotent and never overwrites:
+
+* ``imported``  - new to the store, now saved there;
+* ``skipped``   - the store already holds exactly this observation (same content);
+* ``conflict``  - the store holds different content under the same id: the store's file is
+  left as it is and the incoming version is kept aside in ``STORE/conflicts/`` (both kept);
+* ``invalid``   - unreadable, malformed, for an unknown rubric, or not fitting its rubric;
+* ``ignored``   - temp and hidden files, and files that are not ``.toml`` (or ``.zip``).
+
+Files are compared by their canonical form (what seeds-tui would write for the parsed
+observation), so an observation re-saved by another editor with other spacing is still "the
+same". Observations of an earlier file schema are stored in the current schema.
+
+>>> import tempfile
+>>> result = import_files([tempfile.mkdtemp()], Store(tempfile.mkdtemp()))
+>>> result.counts
+{'imported': 0, 'skipped': 0, 'conflict': 0, 'invalid': 0, 'ignored': 0}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from seeds_tui.atomic import create_exclusive, ensure_dir
+from seeds_tui.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
+from seeds_tui.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, observation_to_toml, parse_observation
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tomlio import decode_text, parse_toml, read_bytes
+
+__all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
+
+Outcome = Literal["imported", "skipped", "conflict", "invalid", "ignored"]
+#: Every outcome, in the order summaries list them.
+OUTCOMES: tuple[Outcome, ...] = ("imported", "skipped", "conflict", "invalid", "ignored")
+
+#: Caps for zip archives (zip bombs): per member, total uncompressed, number of members.
+ZIP_MEMBER_MAX_BYTES = OBSERVATION_MAX_BYTES
+ZIP_TOTAL_MAX_BYTES = 1024 * 1024 * 1024
+ZIP_MAX_MEMBERS = 200_000
+
+_TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swo", ".swx", ".bak", ".part", ".crdownload")
+
+
+def is_temp_file(name: str) -> bool:
+    """True for hidden files, editor backups and partial downloads, which an import skips silently.
+
+    >>> [is_temp_file(n) for n in ("obs.toml", ".obs.toml.swp", "obs.toml~", "obs.tmp", "#obs.toml#")]
+    [False, True, True, True, True]
+    """
+    return name.startswith((".", "~$")) or name.endswith(_TEMP_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What happened to one source file. ``message`` never quotes values from the file."""
+
+    source: str
+    outcome: Outcome
+    id: str | None = None
+    message: str = ""
+    #: Where it was (or would be) written, relative to the store: ``observations/ID.toml``, ``conflicts/...``.
+    path: str | None = None
+
+
+@dataclass
+class ImportResult:
+    """Every row of one import, in the order the sources were read."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many files had each outcome (every outcome present, zeros included)."""
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was invalid or conflicting (exit code 0)."""
+        counts = self.counts
+        return counts["invalid"] == 0 and counts["conflict"] == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: ``dry_run``, ``counts`` and ``rows``."""
+        return {"dry_run": self.dry_run, "counts": self.counts, "rows": [asdict(row) for row in self.rows]}
+
+    def summary(self) -> str:
+        """One line: ``imported 3, skipped 1, conflicts 0, invalid 2, ignored 4``."""
+        c = self.counts
+        line = f"imported {c['imported']}, skipped {c['skipped']}, conflicts {c['conflict']}, invalid {c['invalid']}, ignored {c['ignored']}"
+        return line + (" (dry run: nothing was written)" if self.dry_run else "")
+
+
+# -- finding source files ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to import: a file on disk, or a member of a zip archive."""
+
+    label: str
+    path: Path
+    member: zipfile.ZipInfo | None = None
+
+
+def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source], list[ImportRow]]:
+    """The files to read below ``paths`` (files, folders searched recursively, zips), and rows
+    for what was ignored or could not be listed."""
+    sources: list[Source] = []
+    rows: list[ImportRow] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for found in _walk(path):
+                _add_file(found, str(found), sources, rows)
+        elif path.exists():
+            _add_file(path, str(path), sources, rows, named=True)
+        else:
+            rows.append(ImportRow(str(path), "invalid", message="no such file or folder"))
+    return sources, rows
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files below ``folder``, sorted, skipping hidden folders and a store's history/conflicts/cache."""
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        is_store = "observations" in dirs
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (is_store and d in ("history", "conflicts")))
+        for name in sorted(files):
+            yield here / name
+
+
+def _add_file(path: Path, label: str, sources: list[Source], rows: list[ImportRow], *, named: bool = False) -> None:
+    name = path.name
+    if is_temp_file(name) and not named:
+        rows.append(ImportRow(label, "ignored", message="temp or hidden file"))
+    elif name.lower().endswith(".zip"):
+        _add_zip(path, label, sources, rows)
+    elif name.lower().endswith(".toml"):
+        sources.append(Source(label, path))
+    else:
+        rows.append(ImportRow(label, "ignored", message="not an observation file (.toml) or a zip of them"))
+
+
+def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow]) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        rows.append(ImportRow(label, "invalid", message="not a readable zip archive"))
+        return
+    if len(infos) > ZIP_MAX_MEMBERS:
+        rows.append(ImportRow(label, "invalid", message=f"zip holds more than {ZIP_MAX_MEMBERS} entries; split it"))
+        return
+    declared = 0
+    for info in sorted(infos, key=lambda i: i.filename):
+        member_label = f"{label}:{info.filename}"
+        if info.is_dir():
+            continue
+        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        if info.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            rows.append(ImportRow(member_label, "invalid", message="unsafe path inside the zip (absolute or with '..'); not read"))
+            continue
+        if any(p.startswith(".") or p == "__MACOSX" for p in parts[:-1]) or is_temp_file(parts[-1]):
+            rows.append(ImportRow(member_label, "ignored", message="temp or hidden file"))
+            continue
+        if not parts[-1].lower().endswith(".toml"):
+            rows.append(ImportRow(member_label, "ignored", message="not an observation file (.toml)"))
+            continue
+        if info.flag_bits & 0x1:
+            rows.append(ImportRow(member_label, "invalid", message="encrypted zip entry; unzip it yourself and import the folder"))
+            continue
+        if info.file_size > ZIP_MEMBER_MAX_BYTES:
+            rows.append(ImportRow(member_label, "invalid", message=f"larger than {ZIP_MEMBER_MAX_BYTES // 1024} KiB; this is not a seeds-tui file"))
+            continue
+        declared += info.file_size
+        if declared > ZIP_TOTAL_MAX_BYTES:
+            rows.append(ImportRow(member_label, "invalid", message=f"zip unpacks to more than {ZIP_TOTAL_MAX_BYTES // 2**20} MiB; split it"))
+            continue
+        sources.append(Source(member_label, path, info))
+
+
+class _ZipReader:
+    """Keeps each zip open for the whole run and caps what is read from it."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack = stack
+        self._open: dict[Path, zipfile.ZipFile] = {}
+        self._read: dict[Path, int] = {}
+
+    def read(self, source: Source) -> bytes:
+        assert source.member is not None
+        where = Path(source.label)
+        try:
+            archive = self._open.get(source.path)
+            if archive is None:
+                archive = self._stack.enter_context(zipfile.ZipFile(source.path))
+                self._open[source.path] = archive
+            with archive.open(source.member) as handle:
+                # The header's size may lie: never read more than the cap, whatever it says.
+                data = handle.read(ZIP_MEMBER_MAX_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+            raise ObservationError(where, [Problem(where, "could not be read from the zip (damaged or unsupported compression)")]) from None
+        if len(data) > ZIP_MEMBER_MAX_BYTES:
+            raise ObservationError(where, [Problem(where, f"larger than {ZIP_MEMBER_MAX_BYTES // 1024} KiB; this is not a seeds-tui file")])
+        total = self._read.get(source.path, 0) + len(data)
+        self._read[source.path] = total
+        if total > ZIP_TOTAL_MAX_BYTES:
+            raise ObservationError(where, [Problem(where, f"zip unpacks to more than {ZIP_TOTAL_MAX_BYTES // 2**20} MiB; split it")])
+        return data
+
+
+# -- importing ---------------------------------------------------------------------------------
+
+
+def _problem_text(problems: Sequence[Problem]) -> str:
+    parts = []
+    for p in problems:
+        where = f"line {p.line}: " if p.line else ""
+        what = f"{p.field}: {p.message}" if p.field else p.message
+        parts.append(where + what)
+    return "; ".join(parts) or "invalid"
+
+
+def _canonical(obs: Observation) -> bytes:
+    return observation_to_toml(obs).encode("utf-8")
+
+
+def _store_canonical(path: Path) -> bytes | None:
+    """The canonical bytes of a file already in the store (its raw bytes if it no longer parses)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = decode_text(raw, path, ObservationError)
+        return _canonical(parse_observation(parse_toml(text, path, ObservationError), path=path, text=text))
+    except ObservationError:
+        return raw
+
+
+class _Importer:
+    def __init__(self, store: Store, registry: RubricRegistry, *, dry_run: bool, zips: _ZipReader) -> None:
+        self.store = store
+        self.registry = registry
+        self.dry_run = dry_run
+        self.zips = zips
+        #: What a dry run would have written, so a second copy in the same run is judged correctly.
+        self.planned: dict[Path, bytes] = {}
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.store.root).as_posix()
+
+    def read(self, source: Source) -> tuple[Observation, bytes] | ImportRow:
+        where = Path(source.label)
+        try:
+            if source.member is not None:
+                raw = self.zips.read(source)
+            else:
+                raw = read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
+            text = decode_text(raw, where, ObservationError)
+            obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
+        except ObservationError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        try:
+            loaded = self.registry.get(obs.rubric.id, obs.rubric.version)
+        except RubricNotFound:
+            return ImportRow(
+                source.label, "invalid", obs.id,
+                f"rubric: {obs.rubric.id} {obs.rubric.version} is not a known rubric; add its folder with --rubrics DIR and import again",
+            )
+        problems = check_against_rubric(obs, loaded.rubric, path=where, text=text)
+        if problems:
+            return ImportRow(source.label, "invalid", obs.id, _problem_text(problems))
+        return obs, raw
+
+    def existing(self, path: Path) -> bytes | None:
+        if path in self.planned:
+            return self.planned[path]
+        return _store_canonical(path)
+
+    def place(self, source: Source, obs: Observation, raw: bytes) -> ImportRow:
+        canonical = _canonical(obs)
+        target = self.store.path_of(obs)
+        other = self.store.draft_path(obs.id) if obs.status == "final" else self.store.final_path(obs.id)
+        for _ in range(3):
+            current = self.existing(target)
+            if current is not None:
+                if current == canonical:
+                    return ImportRow(source.label, "skipped", obs.id, "already in the store with the same content", self.rel(target))
+                return self.conflict(source, obs, raw, canonical, f"the store holds different content under this id ({self.rel(target)})")
+            if self.existing(other) is not None:
+                kind = "a draft" if obs.status == "final" else "a final version"
+                return self.conflict(source, obs, raw, canonical, f"the store holds {kind} of this observation ({self.rel(other)})")
+            if self.dry_run:
+                self.planned[target] = canonical
+                return ImportRow(source.label, "imported", obs.id, "would be imported", self.rel(target))
+            try:
+                create_exclusive(target, canonical)
+            except FileExistsError:
+                continue  # another import wrote this id a moment ago: compare with what it wrote
+            return ImportRow(source.label, "imported", obs.id, "", self.rel(target))
+        raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
+
+    def conflict(self, source: Source, obs: Observation, raw: bytes, canonical: bytes, why: str) -> ImportRow:
+        aside = self.store.conflict_dir / f"{obs.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
+        message = f"{why}; nothing in the store was changed, the incoming version is kept as {self.rel(aside)}"
+        if self.dry_run:
+            return ImportRow(source.label, "conflict", obs.id, message.replace("is kept", "would be kept"), self.rel(aside))
+        ensure_dir(self.store.conflict_dir)
+        with contextlib.suppress(FileExistsError):
+            create_exclusive(aside, raw)
+        return ImportRow(source.label, "conflict", obs.id, message, self.rel(aside))
+
+    def run(self, source: Source) -> ImportRow:
+        read = self.read(source)
+        if isinstance(read, ImportRow):
+            return read
+        return self.place(source, *read)
+
+
+def import_files(
+    sources: Iterable[str | os.PathLike[str]],
+    store: Store | str | os.PathLike[str],
+    registry: RubricRegistry | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[list[Source]], Iterable[Source]] | None = None,
+) -> ImportResult:
+    """Validate and import observation files (files, folders, zips) into ``store``.
+
+    Never overwrites: see the module docstring for the outcomes. ``registry`` defaults to
+    the bundled rubrics plus ``SEEDS_RUBRICS``. With ``dry_run`` nothing is written.
+    ``progress`` may wrap the list of files (to draw a progress bar). Raises ``StoreError``
+    only when the store itself cannot be written; problems with files become rows.
+    """
+    store = store if isinstance(store, Store) else Store(store)
+    registry = registry if registry is not None else RubricRegistry.default()
+    found, early = find_sources(sources)
+    result = ImportResult(rows=list(early), dry_run=dry_run)
+    if found and not dry_run:
+        store.ensure()
+    with contextlib.ExitStack() as stack:
+        importer = _Importer(store, registry, dry_run=dry_run, zips=_ZipReader(stack))
+        for source in progress(found) if progress else found:
+            try:
+                result.rows.append(importer.run(source))
+            except StoreError:
+                raise
+            except SeedsError as exc:  # pragma: no cover - defensive: a user error we did not foresee
+                result.rows.append(ImportRow(source.label, "invalid", message=str(exc).splitlines()[0]))
+    return result
