@@ -32,6 +32,7 @@ import io
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -58,6 +59,9 @@ KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "
 
 #: Parse in a pool of processes when at least this many files need parsing.
 POOL_THRESHOLD = 400
+
+#: Files modified this close to the cache's own writing are not trusted from the cache.
+RACY_NS = 3_000_000_000
 
 Progress = Callable[[int, int], None]
 
@@ -137,7 +141,17 @@ def parse_file(path: str) -> ParsedFile:
     except (OSError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
         return None, [], f"{path}: could not be read ({type(exc).__name__})"
     s = obs.session
-    meta = (obs.id, obs.status, obs.rubric.id, obs.rubric.version, s.team, s.practitioner, s.observer, s.date.isoformat(), len(obs.feedback.actions))
+    meta = (
+        obs.id,
+        obs.status,
+        obs.rubric.id,
+        obs.rubric.version,
+        s.team,
+        s.practitioner,
+        s.observer,
+        s.date.isoformat(),
+        len(obs.feedback.actions),
+    )
     rows: list[tuple[int, str | None, str, int | None, str | None]] = []
     for section_id, items in obs.scores.items():
         for item_id, score in items.items():
@@ -204,7 +218,7 @@ def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> li
 def _arrow() -> Any:
     try:
         import pyarrow as pa
-        import pyarrow.ipc  # noqa: F401
+        import pyarrow.ipc
     except ImportError:  # pragma: no cover - pyarrow is installed where the cache is wanted
         return None
     return pa
@@ -226,6 +240,7 @@ def _read_cache(cache_dir: Path) -> tuple[Any, Any] | None:
         token = meta_f.get(b"generation")
         if not token or token != meta_r.get(b"generation"):
             return None
+        int(meta_f.get(b"written", b"?"))  # ValueError when damaged
         if meta_f.get(b"schema") != OBSERVATION_SCHEMA.encode() or meta_f.get(b"version") != str(CACHE_VERSION).encode():
             return None
         if [*files.column_names] != list(_FILE_COLUMNS) or rows.column_names != ["fid", "kind", "section", "item", "value", "code"]:
@@ -239,7 +254,10 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
     """Write both tables atomically (rows first; a matching generation token ties them)."""
     pa = _arrow()
     token = secrets.token_hex(8).encode()
-    meta = {b"generation": token, b"schema": OBSERVATION_SCHEMA.encode(), b"version": str(CACHE_VERSION).encode()}
+    meta = {
+        b"generation": token, b"schema": OBSERVATION_SCHEMA.encode(), b"version": str(CACHE_VERSION).encode(),
+        b"written": str(time.time_ns()).encode(),
+    }  # fmt: skip
     try:
         ensure_dir(cache_dir)
         for name, table in ((ROWS_NAME, rows), (FILES_NAME, files)):
@@ -355,9 +373,12 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
                 strict=True,
             )
         )
+        # A file changed within the clock's granularity of the cache being written could look
+        # unchanged (same size, same timestamps, a recycled inode): such "racy" files are parsed again.
+        racy_after = int((files_t.schema.metadata or {}).get(b"written", b"0")) - RACY_NS
         for st in stats:
             hit = known.get(st.path)
-            if hit is not None and hit[:4] == (st.size, st.mtime_ns, st.ctime_ns, st.inode):
+            if hit is not None and hit[:4] == (st.size, st.mtime_ns, st.ctime_ns, st.inode) and max(st.mtime_ns, st.ctime_ns) < racy_after:
                 keep_fids.append(hit[4])
             else:
                 todo.append(st)

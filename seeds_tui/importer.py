@@ -49,6 +49,9 @@ ZIP_MEMBER_MAX_BYTES = OBSERVATION_MAX_BYTES
 ZIP_TOTAL_MAX_BYTES = 1024 * 1024 * 1024
 ZIP_MAX_MEMBERS = 200_000
 
+_TOO_BIG = f"larger than {ZIP_MEMBER_MAX_BYTES // 1024} KiB; this is not a seeds-tui file"
+_ZIP_TOO_BIG = f"zip unpacks to more than {ZIP_TOTAL_MAX_BYTES // 2**20} MiB; split it"
+
 _TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swo", ".swx", ".bak", ".part", ".crdownload")
 
 
@@ -101,7 +104,10 @@ class ImportResult:
     def summary(self) -> str:
         """One line: ``imported 3, skipped 1, conflicts 0, invalid 2, ignored 4``."""
         c = self.counts
-        line = f"imported {c['imported']}, skipped {c['skipped']}, conflicts {c['conflict']}, invalid {c['invalid']}, ignored {c['ignored']}"
+        line = (
+            f"imported {c['imported']}, skipped {c['skipped']}, conflicts {c['conflict']}, "
+            f"invalid {c['invalid']}, ignored {c['ignored']}"
+        )
         return line + (" (dry run: nothing was written)" if self.dry_run else "")
 
 
@@ -117,6 +123,19 @@ class Source:
     member: zipfile.ZipInfo | None = None
 
 
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F], "?")
+
+
+def display(name: str) -> str:
+    r"""A file name safe to print, log and write to a report: undecodable bytes and control
+    characters (which could drive a terminal) become replacement characters.
+
+    >>> display("bad\x1b[2Jname\udcff.toml")
+    'bad?[2Jname\ufffd.toml'
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").translate(_CONTROL)
+
+
 def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source], list[ImportRow]]:
     """The files to read below ``paths`` (files, folders searched recursively, zips), and rows
     for what was ignored or could not be listed."""
@@ -126,11 +145,11 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source],
         path = Path(raw)
         if path.is_dir():
             for found in _walk(path):
-                _add_file(found, str(found), sources, rows)
+                _add_file(found, display(str(found)), sources, rows)
         elif path.exists():
-            _add_file(path, str(path), sources, rows, named=True)
+            _add_file(path, display(str(path)), sources, rows, named=True)
         else:
-            rows.append(ImportRow(str(path), "invalid", message="no such file or folder"))
+            rows.append(ImportRow(display(str(path)), "invalid", message="no such file or folder"))
     return sources, rows
 
 
@@ -168,7 +187,7 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
         return
     declared = 0
     for info in sorted(infos, key=lambda i: i.filename):
-        member_label = f"{label}:{info.filename}"
+        member_label = f"{label}:{display(info.filename)}"
         if info.is_dir():
             continue
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
@@ -185,11 +204,11 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
             rows.append(ImportRow(member_label, "invalid", message="encrypted zip entry; unzip it yourself and import the folder"))
             continue
         if info.file_size > ZIP_MEMBER_MAX_BYTES:
-            rows.append(ImportRow(member_label, "invalid", message=f"larger than {ZIP_MEMBER_MAX_BYTES // 1024} KiB; this is not a seeds-tui file"))
+            rows.append(ImportRow(member_label, "invalid", message=_TOO_BIG))
             continue
         declared += info.file_size
         if declared > ZIP_TOTAL_MAX_BYTES:
-            rows.append(ImportRow(member_label, "invalid", message=f"zip unpacks to more than {ZIP_TOTAL_MAX_BYTES // 2**20} MiB; split it"))
+            rows.append(ImportRow(member_label, "invalid", message=_ZIP_TOO_BIG))
             continue
         sources.append(Source(member_label, path, info))
 
@@ -216,11 +235,11 @@ class _ZipReader:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
             raise ObservationError(where, [Problem(where, "could not be read from the zip (damaged or unsupported compression)")]) from None
         if len(data) > ZIP_MEMBER_MAX_BYTES:
-            raise ObservationError(where, [Problem(where, f"larger than {ZIP_MEMBER_MAX_BYTES // 1024} KiB; this is not a seeds-tui file")])
+            raise ObservationError(where, [Problem(where, _TOO_BIG)])
         total = self._read.get(source.path, 0) + len(data)
         self._read[source.path] = total
         if total > ZIP_TOTAL_MAX_BYTES:
-            raise ObservationError(where, [Problem(where, f"zip unpacks to more than {ZIP_TOTAL_MAX_BYTES // 2**20} MiB; split it")])
+            raise ObservationError(where, [Problem(where, _ZIP_TOO_BIG)])
         return data
 
 
@@ -240,14 +259,20 @@ def _canonical(obs: Observation) -> bytes:
     return observation_to_toml(obs).encode("utf-8")
 
 
-def _store_canonical(path: Path) -> bytes | None:
-    """The canonical bytes of a file already in the store (its raw bytes if it no longer parses)."""
+def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
+    """The canonical bytes of a file already in the store (its raw bytes if it no longer parses).
+
+    Files the store wrote are already canonical: when the bytes equal ``expected`` no parsing is needed.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(OBSERVATION_MAX_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if expected is not None and raw == expected:
+        return raw
     try:
         text = decode_text(raw, path, ObservationError)
         return _canonical(parse_observation(parse_toml(text, path, ObservationError), path=path, text=text))
@@ -290,17 +315,17 @@ class _Importer:
             return ImportRow(source.label, "invalid", obs.id, _problem_text(problems))
         return obs, raw
 
-    def existing(self, path: Path) -> bytes | None:
+    def existing(self, path: Path, expected: bytes | None = None) -> bytes | None:
         if path in self.planned:
             return self.planned[path]
-        return _store_canonical(path)
+        return _store_canonical(path, expected)
 
     def place(self, source: Source, obs: Observation, raw: bytes) -> ImportRow:
         canonical = _canonical(obs)
         target = self.store.path_of(obs)
         other = self.store.draft_path(obs.id) if obs.status == "final" else self.store.final_path(obs.id)
         for _ in range(3):
-            current = self.existing(target)
+            current = self.existing(target, canonical)
             if current is not None:
                 if current == canonical:
                     return ImportRow(source.label, "skipped", obs.id, "already in the store with the same content", self.rel(target))

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, ValidationError, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, ValidationError, model_validator
 
 from seeds_tui.errors import ObservationError, Problem
 from seeds_tui.models import Model, problems_from_validation
@@ -37,7 +37,24 @@ OBSERVATION_SCHEMA = "seeds-observation/1"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Note = Annotated[str, Field(max_length=20_000)]
+
+
+def _one_newline(text: str) -> str:
+    # TOML multi-line strings turn CRLF into LF, so store LF: what is saved is what reads back.
+    return text.replace("\r\n", "\n")
+
+
+def _whole_minutes(stamp: datetime) -> datetime:
+    offset = stamp.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        raise ValueError("time zone offset must be whole minutes (TOML cannot write seconds in an offset)")
+    return stamp
+
+
+#: Free text. CRLF is stored as LF (TOML multi-line strings cannot keep CRLF).
+Note = Annotated[str, Field(max_length=20_000), AfterValidator(_one_newline)]
+#: A time with its UTC offset, in whole minutes as TOML requires.
+Stamp = Annotated[AwareDatetime, AfterValidator(_whole_minutes)]
 Seconds = Annotated[int, Field(ge=0, le=7 * 24 * 3600)]
 ItemKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$")]
 Mode = Literal["in_person", "phone", "video"]
@@ -83,14 +100,14 @@ class Session(Model):
     observer: Name
     practitioner: Name
     team: Name
-    session_type: Annotated[str, Field(max_length=100)] = ""
+    session_type: Annotated[str, Field(max_length=100), AfterValidator(_one_newline)] = ""
     mode: Mode = "in_person"
     purpose: Purpose = "developmental"
     consent_recorded: bool = False
     #: A local pseudonymous reference, never a name, date of birth or case number.
     case_reference: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,31}$")] | None = None
-    started: AwareDatetime | None = None
-    ended: AwareDatetime | None = None
+    started: Stamp | None = None
+    ended: Stamp | None = None
     #: Seconds on the session clock (pauses excluded).
     elapsed: Seconds = 0
 
@@ -98,7 +115,7 @@ class Session(Model):
 class Event(Model):
     """A time-stamped mark or note, optionally tied to an item later ("mark now, classify later")."""
 
-    at: AwareDatetime
+    at: Stamp
     elapsed: Seconds
     kind: Literal["mark", "note"] = "mark"
     text: Note = ""
@@ -108,15 +125,15 @@ class Event(Model):
 class LinkedNote(Model):
     """A strength or development area, optionally linked to a ``section.item``."""
 
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    text: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_one_newline)]
     item: ItemKey | None = None
 
 
 class Action(Model):
     """An agreed action with who does it and when it is reviewed."""
 
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
-    owner: Annotated[str, Field(max_length=100)] = ""
+    text: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_one_newline)]
+    owner: Annotated[str, Field(max_length=100), AfterValidator(_one_newline)] = ""
     review_date: Date | None = None
 
 
@@ -146,9 +163,9 @@ class Observation(Model):
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
     revision: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
-    created: AwareDatetime
-    updated: AwareDatetime
-    finalised: AwareDatetime | None = None
+    created: Stamp
+    updated: Stamp
+    finalised: Stamp | None = None
     rubric: RubricRef
     session: Session
     scores: dict[Id, dict[Id, Score]] = {}

@@ -195,9 +195,9 @@ class Rubric(Model):
     def _references(self) -> Rubric:
         errors: list[str] = []
         section_ids = [s.id for s in self.sections]
-        errors += _duplicates("section id", section_ids)
+        errors += _duplicates("section id", section_ids, "sections.{}.id")
         for pos, section in enumerate(self.sections):
-            errors += _duplicates(f"item id in section {section.id!r} (sections.{pos})", [i.id for i in section.items])
+            errors += _duplicates("item id", [i.id for i in section.items], f"sections.{pos}.items.{{}}.id", where=f" in section {section.id!r}")
             for ipos, item in enumerate(section.items):
                 if item.scale not in self.scales:
                     errors.append(f"sections.{pos}.items.{ipos}.scale: unknown scale {item.scale!r}; known: {', '.join(sorted(self.scales))}")
@@ -206,19 +206,19 @@ class Rubric(Model):
                     for key in item.descriptors:
                         if key not in allowed:
                             errors.append(f"sections.{pos}.items.{ipos}.descriptors: {key!r} is not a level of scale {item.scale!r}")
-        errors += _duplicates("global id", [g.id for g in self.globals])
+        errors += _duplicates("global id", [g.id for g in self.globals], "globals.{}.id")
         for pos, rating in enumerate(self.globals):
             if rating.scale not in self.scales:
                 errors.append(f"globals.{pos}.scale: unknown scale {rating.scale!r}")
-        errors += _duplicates("counter id", [c.id for c in self.counters])
-        errors += _duplicates("counter key", [c.key for c in self.counters])
+        errors += _duplicates("counter id", [c.id for c in self.counters], "counters.{}.id")
+        errors += _duplicates("counter key", [c.key for c in self.counters], "counters.{}.key")
         reserved = set(RESERVED_SCORING_KEYS)
         for pos, counter in enumerate(self.counters):
             if counter.key in reserved:
                 errors.append(f"counters.{pos}.key: {counter.key!r} is reserved for scoring; choose another letter")
         counter_ids = {c.id for c in self.counters}
         global_ids = {g.id for g in self.globals}
-        errors += _duplicates("indicator id", [i.id for i in self.indicators])
+        errors += _duplicates("indicator id", [i.id for i in self.indicators], "indicators.{}.id")
         for pos, ind in enumerate(self.indicators):
             for name in (*ind.numerator, *ind.denominator):
                 if name not in counter_ids:
@@ -236,7 +236,7 @@ class Rubric(Model):
             if old in keys:
                 errors.append(f"retired: {old!r} is still an item of this rubric")
         if errors:
-            raise ValueError("; ".join(errors))
+            raise ValueError("\n".join(errors))
         return self
 
     # -- lookups ---------------------------------------------------------------------
@@ -285,14 +285,17 @@ class Rubric(Model):
 RESERVED_SCORING_KEYS = ("a", "o", "j", "k", "e", "m", "n", "p", "u", "t", "h", "l", "x")
 
 
-def _duplicates(what: str, values: Iterable[str]) -> list[str]:
+def _duplicates(what: str, values: Iterable[str], field: str, where: str = "") -> list[str]:
+    """One message per repeated value, at its second use (``field`` has ``{}`` for the position)."""
     seen: set[str] = set()
-    dups: list[str] = []
-    for value in values:
-        if value in seen and value not in dups:
-            dups.append(value)
+    reported: set[str] = set()
+    messages: list[str] = []
+    for pos, value in enumerate(values):
+        if value in seen and value not in reported:
+            reported.add(value)
+            messages.append(f"{field.format(pos)}: duplicate {what} {value!r}{where}")
         seen.add(value)
-    return [f"duplicate {what} {value!r}" for value in dups]
+    return messages
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -312,7 +315,7 @@ def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = Non
         split: list[Problem] = []
         for problem in problems:
             if problem.field is None:
-                for part in problem.message.split("; "):
+                for part in problem.message.split("\n"):
                     match = _FIELD_IN_MESSAGE.match(part)
                     if match:
                         loc = [int(p) if p.isdigit() else p for p in match.group(1).split(".")]

@@ -77,8 +77,25 @@ def decode_text(data: bytes, path: Path | None, error: type[FileProblems]) -> st
 _LINE_RE = re.compile(r"at line (\d+)")
 
 
+#: Keys with more dotted parts than this are refused: tomllib takes quadratic time over them,
+#: so one 2 MiB line of ``[a.a.a...]`` would hold the reader for many minutes. Only keys are
+#: counted (a run of parts followed by ``=`` or ``]``), never text inside notes.
+MAX_KEY_PARTS = 32
+_PART = r"""(?>[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
+_DEEP_KEY_RE = re.compile(
+    rf"(?:^|[{{,])[ \t]*(?:\[\[?[ \t]*)?{_PART}(?:[ \t]*\.[ \t]*{_PART}){{{MAX_KEY_PARTS},}}[ \t]*[=\]]",
+    re.MULTILINE,
+)
+
+
+def _has_deep_key(text: str) -> bool:
+    return text.count(".") >= MAX_KEY_PARTS and _DEEP_KEY_RE.search(text) is not None
+
+
 def parse_toml(text: str, path: Path | None, error: type[FileProblems]) -> dict[str, Any]:
     """Parse TOML text into plain data, turning every failure into ``error``."""
+    if _has_deep_key(text):
+        raise error(path, [Problem(path, "nesting is too deep (a key with too many dotted parts); this is not a seeds-tui file")])
     try:
         return tomllib.loads(text, parse_float=_parse_float)
     except tomllib.TOMLDecodeError as exc:
@@ -163,7 +180,8 @@ def line_index(text: str) -> dict[tuple[str | int, ...], int]:
             else:
                 table = resolve(keys)
             # Implicit parent tables (``scores`` and ``scores.s`` of ``[scores.s.i]``) live where first named.
-            for end in range(1, len(table) + 1):
+            index.setdefault(table, number)
+            for end in range(1, min(len(table), 8)):
                 index.setdefault(table[:end], number)
             continue
         key = _KEY_RE.match(line)

@@ -27,7 +27,7 @@ from seeds_tui.errors import Problem
 from seeds_tui.observation import Event, Feedback, LinkedNote, Observation, RubricRef
 from seeds_tui.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
 
-__all__ = ["check_registry", "remap_scores", "rubric_change_problems", "upgrade"]
+__all__ = ["carry_key", "check_registry", "remap_scores", "rubric_change_problems", "upgrade"]
 
 
 def _mapped(key: str, rubric: Rubric) -> str | None:
@@ -95,12 +95,44 @@ def _relink(note: LinkedNote, item: str | None) -> dict[str, object]:
     return data
 
 
+def carry_key(key: str, versions: Iterable[Rubric], from_version: str, to_version: str | None = None) -> str | None:
+    """Where the ``section.item`` ``key`` of version ``from_version`` lives in ``to_version``
+    (default: the newest of ``versions``), or None when some version in between retired it.
+
+    Follows every version in turn, so a chain of renames (a -> b in 1.1, b -> c in 2.0) ends
+    at c. For tables that combine versions item by item.
+
+    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> data = v1.model_dump(by_alias=True)
+    >>> data["sections"][0]["items"][0]["id"] = "check_in"
+    >>> v2 = Rubric.model_validate({**data, "version": "2.0.0", "renamed": {"beginning.welcome": "beginning.check_in"}})
+    >>> carry_key("beginning.welcome", [v1, v2], "1.0.0")
+    'beginning.check_in'
+    """
+    ordered = sorted(versions, key=lambda r: _version_key(r.version))
+    start = _version_key(from_version)
+    end = _version_key(to_version) if to_version is not None else (_version_key(ordered[-1].version) if ordered else start)
+    current: str | None = key
+    for rubric in ordered:
+        if current is None:
+            break
+        if start < _version_key(rubric.version) <= end:
+            current = _mapped(current, rubric)
+    return current
+
+
 def upgrade(obs: Observation, registry: RubricRegistry, version: str | None = None) -> Observation:
     """``obs`` with its scores carried through every newer version of its rubric up to ``version``.
 
     ``version`` defaults to the newest version in ``registry``. Each version's ``renamed`` and
     ``retired`` apply in turn, so a chain of renames (a → b in 1.1, b → c in 2.0) ends at c.
     Raises ``RubricNotFound`` when the target version is unknown.
+
+    >>> from seeds_tui.rubric import RubricRegistry
+    >>> obs = _example_observation()
+    >>> upgrade(obs, RubricRegistry.default(), "1.0.0") == obs
+    True
     """
     target = registry.get(obs.rubric.id, version)
     start = _version_key(obs.rubric.version)

@@ -142,3 +142,19 @@ def test_the_complete_example_in_the_format_doc_is_valid(tmp_path: Path) -> None
 def test_the_reserved_keys_listed_in_the_format_doc_match_the_code() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "rubric-format.md").read_text(encoding="utf-8")
     assert f"`{' '.join(sorted(RESERVED_SCORING_KEYS))}`" in doc
+
+
+def test_each_problem_in_a_broken_copy_is_reported_once_with_its_line(tmp_path: Path) -> None:
+    from seeds_tui.errors import RubricError
+
+    text = (RUBRIC_DIR / "mi-informed-conversation.toml").read_text(encoding="utf-8")
+    broken = text.replace('key = "q"', 'key = "o"').replace('scale = "process"', 'scale = "proces"', 1)
+    path = tmp_path / "broken.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(RubricError) as caught:
+        load_rubric(path)
+    problems = caught.value.problems
+    assert [p.field for p in problems] == ["sections.0.items.0.scale", "counters.0.key"]
+    assert "unknown scale 'proces'; known: global5, process" in problems[0].message
+    assert "reserved for scoring; choose another letter" in problems[1].message
+    assert all(p.line is not None and p.path == path for p in problems)

@@ -67,10 +67,8 @@ def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool
         return
     width = 30
     step = max(1, total // 200)
-    done = 0
-    for item in items:
+    for done, item in enumerate(items, start=1):
         yield item
-        done += 1
         if done % step == 0 or done == total:
             filled = int(width * done / total)
             sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

@@ -38,24 +38,38 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Check each file; print every problem; exit 1 if any file is bad."""
-    from seeds_tui.errors import RubricError
-    from seeds_tui.rubric import load_rubric_file
+    """Check each file (and each new version against the older versions known); exit 1 if any is bad."""
+    from seeds_tui.errors import Problem, RubricError
+    from seeds_tui.rubric import LoadedRubric, load_rubric_file
+    from seeds_tui.versions import check_registry
 
-    bad = 0
+    problems: dict[Path, list[Problem]] = {}
+    good: list[LoadedRubric] = []
     for name in args.files:
         path = Path(name)
         try:
-            loaded = load_rubric_file(path)
+            good.append(load_rubric_file(path))
+            problems[path] = []
         except RubricError as exc:
-            bad += 1
-            for problem in exc.problems:
-                print(problem)
-            continue
-        r = loaded.rubric
-        items = sum(len(s.items) for s in r.sections)
-        print(f"{path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
-              f"{len(r.globals)} globals, {len(r.counters)} counters)")
+            problems[path] = exc.problems
+    # A new version must declare the items it renames or removes (against every other known version).
+    checked = {loaded.path.resolve(): loaded.path for loaded in good}
+    seen = {(r.rubric.id, r.rubric.version) for r in good}
+    pool = good + [r for r in registry_from(args) if r.path.resolve() not in checked and (r.rubric.id, r.rubric.version) not in seen]
+    for problem in check_registry(pool):
+        resolved = Path(problem.path).resolve() if problem.path is not None else None
+        if resolved in checked:
+            problems[checked[resolved]].append(problem)
+    for loaded in good:
+        if not problems[loaded.path]:
+            r = loaded.rubric
+            items = sum(len(s.items) for s in r.sections)
+            print(f"{loaded.path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
+                  f"{len(r.globals)} globals, {len(r.counters)} counters)")
+    bad = [path for path, found in problems.items() if found]
+    for path in bad:
+        for problem in problems[path]:
+            print(problem)
     if bad:
-        err(f"{bad} of {len(args.files)} rubric file(s) have problems")
+        err(f"{len(bad)} of {len(args.files)} rubric file(s) have problems")
     return PROBLEMS if bad else OK

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seeds_tui.errors import ObservationError, SeedsError
+from seeds_tui.errors import ConflictError, ObservationError, SeedsError
 from seeds_tui.observation import Action, Event, Feedback, LinkedNote, Observation, Score, Session, now
 from seeds_tui.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
 from seeds_tui.store import Store
@@ -107,8 +107,11 @@ class ObservationSession:
         self._saved_elapsed = observation.session.elapsed
         self._timer: Timer | None = None
         self._worker: Worker | None = None
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[bool], None]] = []
         self._error_shown: str | None = None
+        self._idle = asyncio.Event()
+        if not self._dirty:
+            self._idle.set()
 
     # -- what is being worked on -------------------------------------------------------
 
@@ -146,32 +149,35 @@ class ObservationSession:
         """The ``section.item`` key."""
         return f"{section.id}.{item.id}"
 
-    def subscribe(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever the observation or the save state changes."""
+    def subscribe(self, callback: Callable[[bool], None]) -> None:
+        """Call ``callback(state_only)`` whenever the observation (False) or only the save state (True) changes."""
         self._listeners.append(callback)
 
-    def unsubscribe(self, callback: Callable[[], None]) -> None:
+    def unsubscribe(self, callback: Callable[[bool], None]) -> None:
         """Stop calling ``callback``."""
         if callback in self._listeners:
             self._listeners.remove(callback)
 
-    def _tell(self) -> None:
+    def _tell(self, state_only: bool = False) -> None:
         for callback in list(self._listeners):
-            callback()
+            callback(state_only)
 
     # -- edits: scores -------------------------------------------------------------------
 
-    def _apply(self, obs: Observation) -> None:
+    def _apply(self, obs: Observation, *, quiet: bool = False) -> None:
+        """Make ``obs`` current and schedule its autosave. ``quiet``: only text typed in place changed,
+        so screens need to refresh the save state, not everything."""
         if not self.editable:
             raise ReadOnly("this observation is final and open read-only; choose 'Correct' on the review screen to change it")
         self._obs = obs
         self._dirty = True
+        self._idle.clear()
         if self.mode == "draft":
             self.state = "pending"
             self._schedule()
         else:
             self.state = "unsaved"
-        self._tell()
+        self._tell(state_only=quiet)
 
     def _with_score(self, section_id: str, item_id: str, score: Score | None) -> None:
         scores = {s: dict(items) for s, items in self._obs.scores.items()}
@@ -219,7 +225,7 @@ class ObservationSession:
             notes[section_id] = text
         else:
             notes.pop(section_id, None)
-        self._apply(self._obs.model_copy(update={"section_notes": notes}))
+        self._apply(self._obs.model_copy(update={"section_notes": notes}), quiet=True)
 
     # -- marks and counters --------------------------------------------------------------
 
@@ -323,7 +329,8 @@ class ObservationSession:
         feedback = Feedback.model_validate({**self._obs.feedback.model_dump(), **_dumped(update)})
         if feedback == self._obs.feedback:
             return
-        self._apply(self._obs.model_copy(update={"feedback": feedback}))
+        quiet = set(update) <= {"self_assessment", "practitioner_comment"}
+        self._apply(self._obs.model_copy(update={"feedback": feedback}), quiet=quiet)
 
     def add_linked(self, part: Literal["strengths", "development_areas"], text: str, item: str | None) -> None:
         """Add a strength or development area, optionally linked to a ``section.item``."""
@@ -360,6 +367,11 @@ class ObservationSession:
             return self._obs
         return self._obs.model_copy(update={"session": self._obs.session.model_copy(update={"elapsed": elapsed})})
 
+    def save_soon(self) -> None:
+        """Schedule an autosave if anything is unsaved (e.g. a brand-new draft)."""
+        if self.mode == "draft" and self._dirty:
+            self._schedule()
+
     def _schedule(self) -> None:
         if self._timer is None and (self._worker is None or self._worker.is_finished):
             self._timer = self.app.set_timer(self.delay, self._start_save, name="autosave")
@@ -389,7 +401,9 @@ class ObservationSession:
         finally:
             if self.state != "unsaved" and self._dirty:
                 self._timer = self.app.set_timer(self.delay, self._start_save, name="autosave")
-            self._tell()
+            else:
+                self._idle.set()
+            self._tell(state_only=True)
 
     def _failed(self, message: str) -> None:
         self._dirty = True
@@ -403,6 +417,33 @@ class ObservationSession:
                 severity="error",
                 timeout=15,
             )
+
+    async def wait_autosaved(self) -> None:
+        """Wait (without forcing a save) until the autosave has written every change, or failed."""
+        await self._idle.wait()
+
+    def save_on_exit(self) -> str | None:
+        """Last-chance synchronous save when the app closes; returns an error message or None."""
+        if self.mode != "draft" or not (self._dirty or self.clock.elapsed() != self._saved_elapsed):
+            return None
+        self.clock.pause()
+        for _ in range(2):
+            try:
+                saved = self.store.save_draft(self._snapshot())
+            except ConflictError:
+                # Our own in-flight autosave may have landed: take the revision on disk and retry once.
+                try:
+                    on_disk = self.store.read(self.store.draft_path(self._obs.id))
+                except SeedsError as exc:
+                    return str(exc)
+                self._obs = self._obs.model_copy(update={"revision": on_disk.revision})
+                continue
+            except SeedsError as exc:
+                return str(exc)
+            self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
+            self._dirty = False
+            return None
+        return f"{self.path} changed on disk while closing; the last changes were not saved"
 
     async def flush(self) -> bool:
         """Save any pending change now and wait for it; True when everything is on disk."""

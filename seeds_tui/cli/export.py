@@ -1,0 +1,100 @@
+"""``seeds-tui export --store DIR --format csv|jsonl|parquet [-o PATH]``: tables other tools can read."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from seeds_tui.cli.common import OK, USAGE, err, registry_from, store_from
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use a date like 2026-01-31") from None
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``export`` command."""
+    parser = sub.add_parser(
+        "export",
+        parents=parents,
+        help="export item scores or one row per observation (CSV, JSON Lines, Parquet)",
+        description=(
+            "Export the store's final observations as a table for spreadsheets, databases and data warehouses. "
+            "--table items (default): one row per scored item per observation, with fixed columns. "
+            "--table observations: one row per observation with metadata, section.<id>.percent, global.<id> and "
+            "counter.<id> columns named by rubric ids. Parquet writes a folder partitioned by rubric_id and quarter "
+            "(hive style) that DuckDB, Polars and Spark read directly. Files are written atomically and owner-only."
+        ),
+        epilog="Exit codes: 0 exported, 1 the store or options had problems, 2 usage error. See docs/scripting.md.",
+    )
+    parser.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv", help="file format (default csv)")
+    parser.add_argument("--table", choices=("items", "observations"), default="items", help="which table (default items)")
+    parser.add_argument("-o", "--output", metavar="PATH", help="file to write (a folder for parquet); default: stdout for csv and jsonl")
+    parser.add_argument("--rubric", metavar="ID", help="only observations scored against this rubric id")
+    parser.add_argument("--team", metavar="TEAM", action="append", default=[], help="only this team (repeatable)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="only sessions on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--include-drafts", action="store_true", help="include drafts (a final wins over a draft of the same id)")
+    parser.add_argument(
+        "--pseudonymise", "--pseudonymize", action="store_true",
+        help="replace practitioner and observer names by stable keyed labels (P-..., O-...)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--key-file", metavar="FILE",
+        help="the secret key for --pseudonymise (created owner-only if missing; default: the store's own key, "
+             "the one seeds-tui summary uses). Keep it out of the export.",
+    )  # fmt: skip
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the table and write it; warnings about left-out files go to stderr."""
+    from seeds_tui.export import Filters, build, pseudonymise, read_key_file, write
+
+    if args.format == "parquet" and not args.output:
+        err("seeds-tui export: --format parquet writes a folder; give it with -o DIR")
+        return USAGE
+    if args.key_file and not args.pseudonymise:
+        err("seeds-tui export: --key-file is used only with --pseudonymise")
+        return USAGE
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        err("seeds-tui export: --from is after --to")
+        return USAGE
+    store = store_from(args)
+    output = Path(args.output).expanduser() if args.output else None
+    if output is not None and output.resolve().is_relative_to(store.root.resolve()):
+        err("seeds-tui export: write the export outside the store folder (-o PATH)")
+        return USAGE
+    registry = registry_from(args)
+    filters = Filters(
+        rubric_id=args.rubric, teams=tuple(args.team), date_from=args.date_from, date_to=args.date_to, include_drafts=args.include_drafts
+    )
+    export = build(store, registry, args.table, filters)
+    if args.pseudonymise:
+        if args.key_file:
+            key = read_key_file(Path(args.key_file).expanduser())
+        else:
+            from seeds_tui.aggregate import pseudonym_key
+
+            key = pseudonym_key(store)
+        export.frame = pseudonymise(export.frame, key)
+    for problem in export.problems:
+        err(f"warning: {problem}")
+    if not len(export.frame):
+        err("warning: no observations match (check the store, --rubric, --team, --from/--to); the export is empty")
+    written = write(export, args.format, output)
+    if isinstance(written, bytes):
+        sys.stdout.buffer.write(written)
+        sys.stdout.flush()
+    if not args.quiet:
+        n = len(export.frame)
+        where = "stdout" if output is None else str(output)
+        extra = f" in {len(written)} file(s)" if args.format == "parquet" else ""
+        err(f"exported {n} row(s) of the {args.table} table as {args.format} to {where}{extra}")
+    return OK

@@ -1,0 +1,55 @@
+"""``seeds-tui report FILE [--format markdown|html] [-o OUT]``: the practitioner's feedback sheet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from seeds_tui.cli.common import OK, PROBLEMS, err, registry_from
+
+
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``report`` command."""
+    parser = subparsers.add_parser(
+        "report",
+        parents=parents,
+        help="the practitioner's feedback sheet for one observation (Markdown or HTML)",
+        description="Write the feedback sheet for one observation file (draft or final): session details, "
+        "section percent of maximum and band, each item with its evidence, global ratings, strengths, "
+        "development areas, agreed actions and the practitioner's comment.",
+    )
+    parser.add_argument("file", metavar="FILE", help="an observation file (.toml)")
+    parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the sheet; exit 1 with a clear message for a file that cannot be used."""
+    from seeds_tui.atomic import write_atomic
+    from seeds_tui.errors import SeedsError
+    from seeds_tui.observation import check_against_rubric, read_observation
+    from seeds_tui.report import render_report
+
+    path = Path(args.file)
+    try:
+        obs, text = read_observation(path)
+        loaded = registry_from(args).get(obs.rubric.id, obs.rubric.version)
+        problems = check_against_rubric(obs, loaded.rubric, path=path, text=text)
+        # A draft may miss required items; anything else means the sheet would be wrong.
+        serious = [p for p in problems if "required item has no score" not in p.message]
+        if serious:
+            for problem in serious:
+                err(str(problem))
+            return PROBLEMS
+        sheet = render_report(obs, loaded.rubric, args.format)
+        if args.output:
+            write_atomic(Path(args.output), sheet.encode("utf-8"))
+            err(f"wrote {args.output}")
+        else:
+            sys.stdout.write(sheet)
+    except SeedsError as exc:
+        err(f"seeds-tui report: {exc}")
+        return PROBLEMS
+    return OK

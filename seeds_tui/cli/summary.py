@@ -1,0 +1,175 @@
+"""``seeds-tui summary``: team tables for facilitators, from a store of observations.
+
+Exit codes: 0 the summary was produced (files that could not be read are left out with a
+warning on stderr; ``--strict`` turns that into 1), 1 no store, no matching observations or
+an unknown rubric, 2 usage (bad date, unknown --by or --format, threshold below 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, registry_from, store_from
+
+VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
+FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a date; use YYYY-MM-DD, e.g. 2026-04-01") from None
+
+
+def _threshold(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a whole number") from None
+    if value < 3:
+        raise argparse.ArgumentTypeError("the privacy threshold is at least 3 practitioners")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``summary`` command."""
+    p = subparsers.add_parser(
+        "summary",
+        parents=parents,
+        help="team tables for facilitators (sections, items, composites, trends, themes)",
+        description=(
+            "Summarise a team's (or several teams') observations: percent of maximum per section or item with the "
+            "distribution beside it, relationship vs structuring composites, trends by quarter, global ratings and "
+            "development themes. Only final observations count unless --status says otherwise. Any figure resting on "
+            "fewer practitioners than --threshold is suppressed, and so is whatever would reveal it."
+        ),
+        epilog="Exit codes: 0 summary produced (unreadable files are left out with a warning), 1 problems, 2 usage error.",
+    )
+    p.add_argument("--rubric", metavar="ID", help="summarise observations of this rubric (default: each rubric found, separately)")
+    p.add_argument("--team", metavar="T", nargs="+", action="extend", help="only these teams (repeatable)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="sessions on or after this date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="sessions on or before this date (YYYY-MM-DD)")
+    p.add_argument("--by", choices=VIEWS, default="section", help="what the table is by (default: section)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: a readable table)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--status", choices=("final", "draft", "all"), default="final", help="which observations count (default: final)")
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=5,
+        metavar="N",
+        help="hide figures resting on fewer than N practitioners (default 5, at least 3)",
+    )
+    p.add_argument("--event", metavar="DATE", type=_date, help="a training event: with --by quarter, adds a before/after table")
+    p.add_argument("--names", action="store_true", help="with --by practitioner: show names instead of pseudonymous labels")
+    p.add_argument("--strict", action="store_true", help="exit 1 if any observation file could not be read")
+    p.add_argument("--no-cache", action="store_true", help="read every file again and leave the cache alone")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and print (or write) the summary; return the exit code."""
+    from seeds_tui import aggregate as agg
+    from seeds_tui import summary_render as render
+    from seeds_tui.errors import SeedsError
+
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        err("seeds-tui summary: --from is after --to")
+        return USAGE
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        err("seeds-tui summary: Excel output is binary; give -o FILE.xlsx")
+        return USAGE
+    store = store_from(args)
+    registry = registry_from(args)
+    bar = _Progress() if sys.stderr.isatty() else None
+    try:
+        data = agg.summary_data(
+            store, registry, status=args.status, rubric_id=args.rubric, teams=args.team,
+            date_from=args.date_from, date_to=args.date_to, progress=bar, use_cache=not args.no_cache,
+        )  # fmt: skip
+    finally:
+        if bar:
+            bar.close()
+    if not data.rubric_ids:
+        err(f"seeds-tui summary: no {_status_words(args.status)} in {store.root} match the rubric, teams and dates asked for")
+        for warning in data.problems:
+            err(f"warning: {warning}")
+        return PROBLEMS
+    key = agg.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
+    tables = agg.build_tables(data, args.by, threshold=args.threshold, before_after=args.event, names=args.names, key=key)
+    doc = render.SummaryDocument(
+        heading="Team summary",
+        details=_details(args, data, store.root),
+        tables=tables,
+        warnings=list(data.problems),
+        threshold=args.threshold,
+    )
+    try:
+        output = render.render(doc, args.format)
+    except SeedsError as exc:
+        err(f"seeds-tui summary: {exc}")
+        return PROBLEMS
+    if args.output:
+        from seeds_tui.atomic import write_atomic
+
+        target = Path(args.output)
+        write_atomic(target, output if isinstance(output, bytes) else output.encode("utf-8"))
+        err(f"wrote {target}")
+    elif isinstance(output, bytes):
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    for warning in data.problems:
+        err(f"warning: {warning}")
+    if data.problems and args.strict:
+        return PROBLEMS
+    return OK
+
+
+def _status_words(status: str) -> str:
+    return {"final": "final observations", "draft": "drafts", "all": "observations"}[status]
+
+
+def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
+    obs = data.observations  # type: ignore[attr-defined]
+    teams = sorted(map(str, obs["team"].unique()), key=str.casefold)
+    first, last = obs["session_date"].min(), obs["session_date"].max()
+    shown_teams = ", ".join(teams[:8]) + (f" and {len(teams) - 8} more" if len(teams) > 8 else "")
+    lines = [
+        f"{len(obs)} {_status_words(args.status)}, {obs['practitioner'].nunique()} practitioners, {len(teams)} teams ({shown_teams})",
+        f"sessions from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        + (f" (asked: {args.date_from or '...'} to {args.date_to or '...'})" if args.date_from or args.date_to else ""),
+        f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed",
+    ]
+    if args.by == "practitioner":
+        lines.append(
+            "per-practitioner view: for supervision, not for sharing with a group" + ("" if args.names else "; labels are pseudonymous")
+        )
+    return lines
+
+
+class _Progress:
+    """A progress bar on stderr while files are parsed (only drawn for runs worth watching)."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 200:
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\rReading observations [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -1,0 +1,61 @@
+"""Warnings for free text that may hold personal data of the person on probation.
+
+Notes are the observer's own words, so nothing is blocked; the app shows a gentle warning
+when a note looks like it holds a date of birth, a name after a title, or a case number.
+
+>>> personal_data_warnings("Good use of open questions")
+[]
+>>> len(personal_data_warnings("Mr Smith said he was born on 3/4/1990"))
+2
+"""
+
+from __future__ import annotations
+
+import re
+
+ADVICE = "this note may contain personal data of the person on probation; use 'the person on probation' or the case reference"
+
+_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](19\d\d|20(?:0\d|1[0-5]))\b")
+_ISO_DATE = re.compile(r"\b(19\d\d|20(?:0\d|1[0-5]))-(\d{1,2})-(\d{1,2})\b")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_WORD_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})[a-z]*\.?,?\s+(19\d\d|20(?:0\d|1[0-5]))\b", re.IGNORECASE)
+_DOB = re.compile(r"\b(d\.?o\.?b\.?|date of birth|born on|born in)\b", re.IGNORECASE)
+_TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z'’-]+")
+_CASE_NUMBER = re.compile(
+    r"\b(?:PNC|CRN|CRO|NOMIS|nDelius|case)\s*(?:no\.?|number|ref)?\s*[:#]?\s*[A-Z0-9/]*\d[A-Z0-9/]*\b"
+    r"|\b\d{2,4}/\d{5,8}[A-Z]\b"  # PNC-like: 2000/1234567X
+    r"|\b[A-Z]\d{6}\b",  # CRN-like: X123456
+    re.IGNORECASE,
+)
+
+
+def personal_data_warnings(text: str) -> list[str]:
+    """What in ``text`` looks like personal data of the person on probation (empty when nothing does).
+
+    Each entry names the kind of thing found, never the text itself.
+
+    >>> personal_data_warnings("DOB 12.03.1988")
+    ['looks like a date of birth']
+    >>> personal_data_warnings("Mrs Jones attended")
+    ['looks like a name after a title (Mr, Mrs, Ms...)']
+    >>> personal_data_warnings("PNC 2001/0012345Z")
+    ['looks like a case, PNC or CRN number']
+    >>> personal_data_warnings("review on 12/03/2027")
+    []
+    """
+    found: list[str] = []
+    if _DOB.search(text) or _DATE.search(text) or _ISO_DATE.search(text) or _WORD_DATE.search(text):
+        found.append("looks like a date of birth")
+    if _TITLE_NAME.search(text):
+        found.append("looks like a name after a title (Mr, Mrs, Ms...)")
+    if _CASE_NUMBER.search(text):
+        found.append("looks like a case, PNC or CRN number")
+    return found
+
+
+def warning_message(text: str) -> str | None:
+    """The message to show for ``text``, or None when nothing looks personal."""
+    found = personal_data_warnings(text)
+    if not found:
+        return None
+    return f"{ADVICE} ({'; '.join(found)})."

@@ -1,0 +1,133 @@
+"""The marks list: time-stamped marks dropped while scoring, attached to an item later."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from seeds_tui.tui.dialogs.base import BaseDialog, TextEntryDialog
+from seeds_tui.tui.widgets.lists import PickList
+from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
+
+if TYPE_CHECKING:
+    from seeds_tui.rubric import Rubric
+
+
+class MarksDialog(BaseDialog[None]):
+    """Every mark with its time; Enter attaches the highlighted mark to the item being scored."""
+
+    BINDINGS = [
+        Binding("enter", "attach", "Attach to current item", id="marks.attach"),
+        Binding("e", "edit", "Edit text", id="marks.edit"),
+        Binding("d", "detach", "Detach", id="marks.detach"),
+        Binding("delete,backspace", "delete", "Delete", id="marks.delete"),
+    ]
+
+    def __init__(self, session: ObservationSession, item_key: str) -> None:
+        super().__init__("Marks")
+        self.session = session
+        self.item_key = item_key
+
+    def compose(self) -> ComposeResult:
+        """The list and what Enter will do."""
+        section_id, item_id = self.item_key.split(".")
+        item = self.session.rubric.item(section_id, item_id)
+        with Vertical(classes="dialog dialog-wide"):
+            yield self.title_widget()
+            yield Static(Content(f"Enter attaches the highlighted mark to: {item.text}"), classes="dialog-context")
+            yield PickList(id="list")
+            yield Static(Content("Enter attach · e edit text · d detach · Delete remove · Esc close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """Fill the list, unattached marks first."""
+        self._fill()
+        self.query_one("#list", OptionList).focus()
+
+    def _fill(self, keep: int | None = None) -> None:
+        listing = self.query_one("#list", OptionList)
+        listing.clear_options()
+        obs = self.session.observation
+        order = [i for i, e in enumerate(obs.events) if e.kind == "mark" and e.item is None]
+        order += [i for i, e in enumerate(obs.events) if e.kind == "mark" and e.item is not None]
+        for index in order:
+            listing.add_option(Option(_mark_row(self.session.rubric, obs.events[index].elapsed, obs.events[index].text, obs.events[index].item), id=str(index)))
+        if not order:
+            listing.add_option(Option(Content("No marks yet. Press m while scoring to drop one."), id="none", disabled=True))
+        elif keep is not None:
+            listing.highlighted = min(keep, len(order) - 1)
+        else:
+            listing.highlighted = 0
+
+    def _current(self) -> int | None:
+        listing = self.query_one("#list", OptionList)
+        option = listing.highlighted_option
+        if option is None or option.id in (None, "none"):
+            return None
+        return int(option.id)
+
+    def _edit(self, func, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            func(*args, **kwargs)
+        except ReadOnly as exc:
+            self.app.notify(str(exc), severity="warning")
+            return False
+        return True
+
+    def action_attach(self) -> None:
+        """Attach the highlighted mark to the current item."""
+        index = self._current()
+        if index is not None and self._edit(self.session.update_mark, index, item=self.item_key):
+            self._fill(self.query_one("#list", OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a mark attaches it."""
+        event.stop()
+        self.action_attach()
+
+    def action_detach(self) -> None:
+        """Detach the highlighted mark from its item."""
+        index = self._current()
+        if index is not None and self._edit(self.session.update_mark, index, detach=True):
+            self._fill(self.query_one("#list", OptionList).highlighted)
+
+    def action_delete(self) -> None:
+        """Remove the highlighted mark."""
+        index = self._current()
+        if index is not None and self._edit(self.session.delete_mark, index):
+            self._fill(self.query_one("#list", OptionList).highlighted)
+
+    def action_edit(self) -> None:
+        """Write what the mark was about."""
+        index = self._current()
+        if index is None:
+            return
+        event = self.session.observation.events[index]
+
+        def done(text: str | None) -> None:
+            if text is not None and self._edit(self.session.update_mark, index, text=text):
+                self._fill(self.query_one("#list", OptionList).highlighted)
+
+        self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text), done)
+
+
+def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None) -> Content:
+    if item is None:
+        where = "not attached"
+    else:
+        section_id, item_id = item.split(".")
+        try:
+            where = "→ " + rubric.item(section_id, item_id).text
+        except KeyError:
+            where = f"→ {item}"
+    return Content.from_markup(
+        "[b]$at[/]  $text  [dim]$where[/]",
+        at=format_elapsed(elapsed),
+        text=text or "(no text)",
+        where=where,
+    )

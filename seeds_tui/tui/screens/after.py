@@ -1,0 +1,287 @@
+"""After the session: the global ratings, then the feedback conversation in the order practice uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from seeds_tui.observation import Action, LinkedNote
+from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
+from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
+from seeds_tui.tui.session import ObservationSession, ReadOnly
+from seeds_tui.tui.widgets.lists import GlobalList
+from seeds_tui.tui.widgets.render import value_text
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.app import SeedsApp
+
+Part = Literal["strengths", "development_areas"]
+ADD = "add"
+
+
+class FeedbackList(OptionList):
+    """Strengths, development areas or actions: Enter adds or edits, Delete removes."""
+
+    BINDINGS = [
+        Binding("delete,backspace", "screen.remove_entry", "Remove", id="feedback.remove"),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+
+class AfterScreen(Screen[None]):
+    """Global ratings with their anchors; self-assessment, strengths, development areas, actions, comment."""
+
+    app: SeedsApp
+
+    BINDINGS = [
+        Binding("escape", "back", "Scoring", id="after.back", tooltip="Back to scoring"),
+        Binding("f4", "app.stage('review')", "Review", id="after.review"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        session = self.app.session
+        assert session is not None
+        self.session: ObservationSession = session
+        self.ready = False
+
+    def compose(self) -> ComposeResult:
+        """Everything in one scrolling column, in conversation order."""
+        rubric = self.session.rubric
+        feedback = self.session.observation.feedback
+        with Horizontal(classes="topbar"):
+            yield Static(Content.from_markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner), id="where")
+            yield Static("", id="save-state")
+        with VerticalScroll(id="after-body"):
+            if rubric.globals:
+                yield Static(Content.from_markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading")
+                yield GlobalList(id="globals")
+                yield Static("", id="global-detail")
+            yield Static(Content.from_markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
+            yield TextArea(feedback.self_assessment, id="self-assessment", soft_wrap=True, tab_behavior="focus", classes="feedback-text")
+            yield Static(Content.from_markup("[b]3. Strengths[/b] [dim](Enter adds or edits; link each to an item)[/]"), classes="heading")
+            yield FeedbackList(id="strengths", classes="feedback-list")
+            yield Static(Content.from_markup("[b]4. Development areas[/b]"), classes="heading")
+            yield FeedbackList(id="development_areas", classes="feedback-list")
+            yield Static(Content.from_markup("[b]5. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
+            yield FeedbackList(id="actions", classes="feedback-list")
+            yield Static(Content.from_markup("[b]6. The practitioner's comment[/b]"), classes="heading")
+            yield TextArea(feedback.practitioner_comment, id="comment", soft_wrap=True, tab_behavior="focus", classes="feedback-text")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Review and finalise (F4)", variant="primary", id="to-review")
+                yield Button("Back to scoring (Esc)", id="to-scoring")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Fill the lists; focus the first part."""
+        self.ready = True
+        self.session.subscribe(self._changed)
+        self._changed()
+        first = self.query("#globals")
+        (first.first() if first else self.query_one("#self-assessment")).focus()
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        self.ready = False
+        self.session.unsubscribe(self._changed)
+
+    def _changed(self, state_only: bool = False) -> None:
+        if not self.ready:
+            return
+        session = self.session
+        if state_only:
+            self.query_one("#save-state", Static).update(save_state_text(session))
+            return
+        obs = session.observation
+        rubric = session.rubric
+        self.query_one("#save-state", Static).update(save_state_text(session))
+        if rubric.globals:
+            ratings = self.query_one("#globals", GlobalList)
+            prompts = [
+                Content.from_markup(
+                    "[b $accent]$value[/] $title",
+                    value=value_text(rubric, g, obs.globals.get(g.id)).ljust(14)[:14],
+                    title=g.title,
+                )
+                for g in rubric.globals
+            ]
+            if ratings.option_count != len(prompts):
+                ratings.set_options([Option(p, id=g.id) for p, g in zip(prompts, rubric.globals, strict=True)])
+                ratings.highlighted = 0
+            else:
+                for i, p in enumerate(prompts):
+                    ratings.replace_option_prompt_at_index(i, p)
+            self._show_anchors()
+        feedback = obs.feedback
+        for part in ("strengths", "development_areas"):
+            notes: list[LinkedNote] = getattr(feedback, part)
+            self._fill(part, [self._linked_row(n) for n in notes], "+ Add a strength" if part == "strengths" else "+ Add a development area")
+        self._fill(
+            "actions",
+            [
+                Content.from_markup(
+                    "$text [dim]· $owner · review $review[/]",
+                    text=a.text,
+                    owner=a.owner or "no owner",
+                    review=a.review_date.isoformat() if a.review_date else "not set",
+                )
+                for a in feedback.actions
+            ],
+            "+ Add an agreed action",
+        )
+
+    def _linked_row(self, note: LinkedNote) -> Content:
+        if note.item is None:
+            return Content(note.text)
+        section_id, item_id = note.item.split(".")
+        try:
+            label = self.session.rubric.item(section_id, item_id).text
+        except KeyError:
+            label = note.item
+        return Content.from_markup("$text [dim]→ $item[/]", text=note.text, item=label)
+
+    def _fill(self, list_id: str, rows: list[Content], add_label: str) -> None:
+        listing = self.query_one(f"#{list_id}", FeedbackList)
+        keep = listing.highlighted
+        listing.set_options([*(Option(r, id=str(i)) for i, r in enumerate(rows)), Option(Content(add_label), id=ADD)])
+        listing.highlighted = min(keep if keep is not None else 0, listing.option_count - 1)
+
+    def _show_anchors(self) -> None:
+        rubric = self.session.rubric
+        ratings = self.query_one("#globals", GlobalList)
+        index = ratings.highlighted or 0
+        rating = rubric.globals[index]
+        chosen = self.session.observation.globals.get(rating.id)
+        parts = [Content.from_markup("[b]$title[/b]\n", title=rating.title)]
+        if rating.guidance:
+            parts.append(Content.from_markup("[i]$g[/i]\n", g=rating.guidance))
+        for level in rubric.scale_of(rating).levels:
+            style = "reverse b" if chosen == level.value else "b"
+            parts.append(Content.from_markup(f"[{style}] $v $label [/] $d\n", v=str(level.value), label=level.label, d=level.descriptor))
+        self.query_one("#global-detail", Static).update(Content("").join(parts))
+
+    @on(OptionList.OptionHighlighted, "#globals")
+    def _global_highlighted(self) -> None:
+        self._show_anchors()
+
+    def _edit(self, func: Callable[..., object], *args: object) -> bool:
+        try:
+            func(*args)
+        except ReadOnly as exc:
+            self.app.notify(str(exc), severity="warning", timeout=5)
+            return False
+        return True
+
+    def action_rate(self, value: int | None) -> None:
+        """Rate the highlighted global with this level (None clears)."""
+        rubric = self.session.rubric
+        ratings = self.query_one("#globals", GlobalList)
+        rating = rubric.globals[ratings.highlighted or 0]
+        scale = rubric.scale_of(rating)
+        if value is not None and scale.level(value) is None:
+            self.app.bell()
+            self.app.notify(f"This scale has no level {value}: use {', '.join(str(v) for v in scale.values)}.", timeout=4)
+            return
+        self._edit(self.session.set_global, rating, value)
+
+    @on(TextArea.Changed, "#self-assessment")
+    def _self_assessment(self, event: TextArea.Changed) -> None:
+        if event.text_area.text != self.session.observation.feedback.self_assessment and self.session.editable:
+            self._edit(_setter(self.session, "self_assessment"), event.text_area.text)
+
+    @on(TextArea.Changed, "#comment")
+    def _comment(self, event: TextArea.Changed) -> None:
+        if event.text_area.text != self.session.observation.feedback.practitioner_comment and self.session.editable:
+            self._edit(_setter(self.session, "practitioner_comment"), event.text_area.text)
+
+    def on_descendant_blur(self, event: object) -> None:
+        """Leaving a text: warn if it looks like personal data of the person on probation."""
+        widget = getattr(event, "widget", None)
+        if isinstance(widget, TextArea):
+            warn_personal(self, widget.text)
+
+    @on(OptionList.OptionSelected, ".feedback-list")
+    def _entry_selected(self, event: OptionList.OptionSelected) -> None:
+        list_id = event.option_list.id or ""
+        option_id = event.option.id
+        index = None if option_id == ADD else int(option_id or 0)
+        session = self.session
+        if not session.editable:
+            self.app.notify("This observation is final and open read-only.", severity="warning", timeout=4)
+            return
+        if list_id == "actions":
+            old = session.observation.feedback.actions[index] if index is not None else None
+
+            def action_done(action: Action | None) -> None:
+                if action is None:
+                    return
+                if index is None:
+                    self._edit(session.add_action, action)
+                else:
+                    self._edit(session.replace_action, index, action)
+                warn_personal(self, action.text)
+
+            self.app.push_screen(ActionDialog(old, default_owner=session.observation.session.practitioner), action_done)
+            return
+        part: Part = "strengths" if list_id == "strengths" else "development_areas"
+        notes: list[LinkedNote] = getattr(session.observation.feedback, part)
+        note = notes[index] if index is not None else None
+        title = "Strength" if part == "strengths" else "Development area"
+
+        def note_done(new: LinkedNote | None) -> None:
+            if new is None:
+                return
+            if index is None:
+                self._edit(session.add_linked, part, new.text, new.item)
+            else:
+                self._edit(session.replace_linked, part, index, new)
+            warn_personal(self, new.text)
+
+        self.app.push_screen(LinkedNoteDialog(title, session.rubric, session.observation, note), note_done)
+
+    def action_remove_entry(self) -> None:
+        """Remove the highlighted strength, development area or action."""
+        focused = self.focused
+        if not isinstance(focused, FeedbackList):
+            return
+        option = focused.highlighted_option
+        if option is None or option.id == ADD:
+            return
+        index = int(option.id or 0)
+        if focused.id == "actions":
+            self._edit(self.session.replace_action, index, None)
+        else:
+            part: Part = "strengths" if focused.id == "strengths" else "development_areas"
+            self._edit(self.session.replace_linked, part, index, None)
+
+    @on(Button.Pressed, "#to-review")
+    def _to_review(self) -> None:
+        self.app.show_stage("review")
+
+    @on(Button.Pressed, "#to-scoring")
+    def _to_scoring(self) -> None:
+        self.app.show_stage("scoring")
+
+    def action_back(self) -> None:
+        """Leave a text for the next part, or go back to scoring."""
+        if isinstance(self.focused, TextArea):
+            self.focus_next()
+            return
+        self.app.show_stage("scoring")
+
+
+def _setter(session: ObservationSession, name: str) -> Callable[[str], None]:
+    def set_text(text: str) -> None:
+        session.set_feedback(**{name: text})
+
+    return set_text

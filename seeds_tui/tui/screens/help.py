@@ -1,0 +1,120 @@
+"""F1 / ?: every key of the screen underneath, with what it does."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.app import SeedsApp
+
+#: The keys of each screen, in the words the README uses.
+KEYS: dict[str, list[tuple[str, str]]] = {
+    "HomeScreen": [
+        ("n", "new observation (choose a rubric, then the session details)"),
+        ("Enter", "open the selected observation: a draft continues scoring, a final one opens read-only"),
+        ("r", "resume the newest draft"),
+        ("d", "discard the selected draft (asks first)"),
+        ("s", "Team summary"),
+        ("↑ ↓", "move in the list"),
+    ],
+    "RubricScreen": [("↑ ↓ / j k", "choose a rubric"), ("Enter", "use it"), ("Esc", "back")],
+    "SessionScreen": [
+        ("Tab / Shift+Tab", "next / previous field (Enter also moves on)"),
+        ("→", "accept the suggested name (names already in the store)"),
+        ("Space", "tick 'consent recorded'"),
+        ("Ctrl+S", "start scoring (the session clock starts)"),
+        ("Esc", "back to the rubric list"),
+    ],
+    "ScoringScreen": [
+        ("↑ ↓ / j k", "previous / next item"),
+        ("0-9", "give the item the level with that value (top-row digits)"),
+        ("a", "NA: not applicable (the session never called for the skill)"),
+        ("o", "NO: not observed (you could not judge it)"),
+        ("Backspace / Delete", "clear the level or code"),
+        ("e / Enter", "write the evidence note for the item"),
+        ("m", "drop a time-stamped mark now (classify later)"),
+        ("x", "list marks; Enter attaches one to the current item"),
+        ("n / ] / l / Ctrl+→", "next section (after the last: the session ratings and feedback)"),
+        ("p / [ / h / Ctrl+←", "previous section"),
+        ("Tab", "write the section notes (Esc returns to the items)"),
+        ("Shift+↑ ↓", "scroll the levels and evidence of the item (small terminals)"),
+        ("t", "pause / resume the session clock"),
+        ("tally letters", "count one (shown on the tally bar, when the rubric has tallies)"),
+        ("u", "undo the last tally"),
+        ("F3", "after the session: global ratings and feedback"),
+        ("Esc", "save and go back to the list of observations"),
+    ],
+    "AfterScreen": [
+        ("Tab / Shift+Tab", "next / previous part"),
+        ("0-9", "rate the highlighted whole-session rating; Backspace clears it"),
+        ("Enter", "add or edit a strength, development area or action"),
+        ("Delete", "remove the highlighted entry"),
+        ("F4", "review and finalise"),
+        ("Esc", "leave a text box; from a list, back to scoring"),
+    ],
+    "ReviewScreen": [
+        ("f", "finalise: check, write the final file, remove the draft"),
+        ("w", "write the feedback sheet (Markdown) into STORE/reports/"),
+        ("c", "correct a final observation (saved as a new revision with Ctrl+S)"),
+        ("Esc", "back"),
+    ],
+}
+
+EVERYWHERE: list[tuple[str, str]] = [
+    ("F1 / ?", "this list"),
+    ("Ctrl+P", "command palette: jump to a section, save, finalise, summaries, theme"),
+    ("Ctrl+S", "save now (drafts are also saved automatically within a second)"),
+    ("F2 / F3 / F4", "scoring / after the session / review (when an observation is open)"),
+    ("Ctrl+Q", "quit (the draft is kept; you are told where)"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """The full key list of the screen underneath."""
+
+    app: SeedsApp
+
+    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close", id="help.close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        """Two tables: this screen, everywhere."""
+        name = type(self.under).__name__
+        keys = list(KEYS.get(name, []))
+        session = self.app.session
+        if name == "ScoringScreen" and session is not None and session.rubric.counters:
+            keys += [(c.key, f"tally: {c.title}") for c in session.rubric.counters]
+        if not keys:
+            seen: set[str] = set()
+            for active in self.under.active_bindings.values():
+                b = active.binding
+                if b.action in seen or not b.description:
+                    continue
+                seen.add(b.action)
+                keys.append((self.app.get_key_display(b), b.tooltip or b.description))
+        with Vertical(classes="dialog dialog-wide"):
+            yield Static(Content("Keys"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(_table("On this screen", keys) + Content("\n\n") + _table("Everywhere", EVERYWHERE))
+            yield Static(Content("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
+
+    def action_close(self) -> None:
+        """Close."""
+        self.dismiss(None)
+
+
+def _table(title: str, rows: list[tuple[str, str]]) -> Content:
+    width = max((len(k) for k, _ in rows), default=4) + 2
+    lines = [Content.from_markup("[b]$t[/b]", t=title)]
+    lines += [Content.from_markup("[b $accent]$k[/] $d", k=k.ljust(width), d=d) for k, d in rows]
+    return Content("\n").join(lines)

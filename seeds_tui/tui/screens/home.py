@@ -1,0 +1,255 @@
+"""Home: the observations in the store (drafts first), new observation, resume a draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from seeds_tui import config
+from seeds_tui.errors import ObservationError, SeedsError
+from seeds_tui.observation import Observation
+from seeds_tui.rubric import RubricNotFound
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.app import SeedsApp
+
+#: The home list shows at most this many observations (newest first, drafts always).
+HOME_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the home list."""
+
+    path: Path
+    observation: Observation | None
+    problem: str | None = None
+
+
+class HomeScreen(Screen[None]):
+    """The list of observations with the keys to start or continue one."""
+
+    app: SeedsApp
+
+    BINDINGS = [
+        Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
+        Binding("enter", "open", "Open", id="home.open", tooltip="Continue a draft, or view a final observation"),
+        Binding("r", "resume", "Resume draft", id="home.resume", tooltip="Continue the newest draft"),
+        Binding("d", "discard", "Discard draft", show=False, id="home.discard", tooltip="Delete the selected draft (asks first)"),
+        Binding("s", "summary", "Team summary", id="home.summary", tooltip="Team results (opens the Team summary)"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        """Title, the list, a hint line, the footer."""
+        yield Static(Content("seeds-tui · observations"), id="home-title", classes="topbar")
+        yield Static(Content(f"Store: {self.app.store.root}"), id="home-store", classes="dim")
+        table: DataTable[Text] = DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="home-hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Columns now; rows from a worker so the first frame is not held up."""
+        table = self.query_one("#home-list", DataTable)
+        table.add_column("Status", key="status")
+        table.add_column("Date", key="date")
+        table.add_column("Practitioner", key="practitioner")
+        table.add_column("Team", key="team")
+        table.add_column("Rubric", key="rubric")
+        table.add_column("Progress", key="progress")
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        """Reload the list from the store."""
+        self._load()
+
+    def action_reload(self) -> None:
+        """Reload the list from the store."""
+        self.refresh_list()
+
+    @work(thread=True, exclusive=True, group="home-list")
+    def _load(self) -> list[Row]:
+        rows: list[Row] = []
+        try:
+            files = self.app.store.files()
+        except SeedsError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return rows
+        drafts = [f for f in files if f.status == "draft"]
+        finals = [f for f in files if f.status == "final"][: max(0, HOME_LIMIT - len(drafts))]
+        for stored in (*drafts, *finals):
+            try:
+                rows.append(Row(stored.path, self.app.store.read(stored.path)))
+            except ObservationError as exc:
+                first = exc.problems[0].message if exc.problems else "damaged"
+                rows.append(Row(stored.path, None, first))
+        self.app.call_from_thread(self._show_rows, rows)
+        return rows
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#home-hint", Static).update(Content(message))
+        self.app.notify(message, title="Store not readable", severity="error", timeout=15)
+
+    def _show_rows(self, rows: list[Row]) -> None:
+        self.rows = rows
+        table = self.query_one("#home-list", DataTable)
+        table.clear()
+        titles = {r.rubric.id: r.rubric.title for r in self.app.registry}
+        for index, row in enumerate(rows):
+            obs = row.observation
+            if obs is None:
+                cells = ["damaged", "", row.path.name, "", "", row.problem or ""]
+            else:
+                cells = [
+                    "draft" if obs.status == "draft" else "final",
+                    obs.session.date.isoformat(),
+                    obs.session.practitioner,
+                    obs.session.team,
+                    titles.get(obs.rubric.id, obs.rubric.id),
+                    self._progress(obs),
+                ]
+            # rich Text: names and notes are shown as typed, never read as markup.
+            table.add_row(*(Text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
+        drafts = sum(1 for r in rows if r.observation is not None and r.observation.status == "draft")
+        if not rows:
+            hint = "No observations yet. Press n to set up a new observation."
+        else:
+            hint = f"{len(rows)} observations, {drafts} draft{'s' if drafts != 1 else ''}. n new · Enter open · r resume newest draft · F1 keys"
+        self.query_one("#home-hint", Static).update(Content(hint))
+        if rows:
+            table.focus()
+        self._offer_resume()
+
+    def _progress(self, obs: Observation) -> str:
+        try:
+            rubric = self.app.registry.get(obs.rubric.id, obs.rubric.version).rubric
+        except RubricNotFound:
+            return "rubric not found"
+        total = len(rubric.item_keys)
+        scored = sum(1 for items in obs.scores.values() for s in items.values() if s.is_set)
+        if obs.status == "final":
+            return f"final r{obs.revision}"
+        return f"{scored}/{total} scored"
+
+    # -- resume after a crash ---------------------------------------------------------------
+
+    def _offer_resume(self) -> None:
+        app = self.app
+        if not app.offer_resume or app._resume_offered or app.session is not None:
+            return
+        app._resume_offered = True
+        open_id = config.load_settings().get("open_draft")
+        if not isinstance(open_id, str) or not open_id:
+            return
+        row = next((r for r in self.rows if r.observation is not None and r.observation.id == open_id and r.observation.status == "draft"), None)
+        app.remember(open_draft="")  # offered once, clearly; afterwards it is in the list
+        if row is None or row.observation is None:
+            return
+        obs = row.observation
+        from seeds_tui.tui.dialogs import ConfirmDialog
+
+        message = (
+            "seeds-tui was closed during an observation. Its draft is safe:\n\n"
+            f"  {obs.session.practitioner} · {obs.session.team} · {obs.session.date.isoformat()} · {self._progress(obs)}\n\n"
+            "Resume it now? (Later, it stays at the top of this list.)"
+        )
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                app.open_observation(obs)
+
+        app.push_screen(ConfirmDialog("Resume the interrupted observation?", message, yes="Resume", no="Not now"), answered)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def selected(self) -> Row | None:
+        """The row under the cursor."""
+        table = self.query_one("#home-list", DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def action_new(self) -> None:
+        """Set up a new observation."""
+        from seeds_tui.tui.screens.setup import RubricScreen
+
+        if not list(self.app.registry):
+            self.app.notify(
+                f"No usable rubric found in {', '.join(str(d) for d in self.app.registry.dirs)}.",
+                title="No rubric",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.app.push_screen(RubricScreen())
+
+    def action_open(self) -> None:
+        """Open the selected observation (drafts to continue scoring, finals read-only)."""
+        row = self.selected()
+        if row is None:
+            return
+        if row.observation is None:
+            self.app.notify(f"{row.path}: {row.problem}. Check it with: seeds-tui validate {row.path}", title="Damaged file", severity="error", timeout=15)
+            return
+        try:
+            obs = self.app.store.read(row.path)  # the newest version on disk
+        except SeedsError as exc:
+            self.app.notify(str(exc), title="Cannot open", severity="error", timeout=15)
+            return
+        self.app.open_observation(obs)
+
+    @on(DataTable.RowSelected, "#home-list")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_resume(self) -> None:
+        """Continue the newest draft."""
+        row = next((r for r in self.rows if r.observation is not None and r.observation.status == "draft"), None)
+        if row is None or row.observation is None:
+            self.app.notify("There is no draft to resume.", timeout=4)
+            return
+        self.app.open_observation(row.observation)
+
+    def action_discard(self) -> None:
+        """Delete the selected draft after asking."""
+        row = self.selected()
+        if row is None or row.observation is None or row.observation.status != "draft":
+            self.app.notify("Select a draft to discard.", timeout=4)
+            return
+        obs = row.observation
+        from seeds_tui.tui.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.store.discard_draft(obs.id)
+                self.app.notify("Draft discarded.", timeout=4)
+                self.refresh_list()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this draft?",
+                f"The draft for {obs.session.practitioner} ({obs.session.date.isoformat()}) will be deleted. This cannot be undone.",
+                yes="Discard",
+                no="Keep",
+                yes_variant="error",
+            ),
+            answered,
+        )
+
+    def action_summary(self) -> None:
+        """Open the Team summary."""
+        self.app.open_team_summary()

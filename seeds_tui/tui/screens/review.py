@@ -1,0 +1,255 @@
+"""Review and finalise: the whole observation at a glance, then the final file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from seeds_tui.atomic import ensure_dir, write_atomic
+from seeds_tui.errors import ObservationError, SeedsError
+from seeds_tui.observation import MODES, PURPOSES, missing_required
+from seeds_tui.report import render_markdown
+from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
+from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
+from seeds_tui.tui.screens.scoring import save_state_text
+from seeds_tui.tui.session import ObservationSession, format_elapsed
+from seeds_tui.tui.widgets.render import value_text
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.app import SeedsApp
+
+
+class ReviewScreen(Screen[None]):
+    """Section results (the same rule as team summaries), NA/NO counts, loose marks, missing items."""
+
+    app: SeedsApp
+
+    BINDINGS = [
+        Binding("f", "finalise", "Finalise", id="review.finalise", tooltip="Check, write the final file and remove the draft"),
+        Binding("w", "export", "Write feedback sheet", id="review.export", tooltip="Write the feedback sheet (Markdown) into the store's reports folder"),
+        Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("j", "scroll_down", show=False),
+        Binding("k", "scroll_up", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        session = self.app.session
+        assert session is not None
+        self.session: ObservationSession = session
+        self.ready = False
+        self.final_path: Path | None = session.path if session.mode != "draft" else None
+
+    def compose(self) -> ComposeResult:
+        """The summary and the buttons."""
+        with Horizontal(classes="topbar"):
+            yield Static("", id="where")
+            yield Static("", id="save-state")
+        with VerticalScroll(id="review-body"):
+            yield Static("", id="summary")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Finalise (f)", variant="success", id="finalise")
+                yield Button("Write feedback sheet (w)", id="export")
+                yield Button("Correct (c)", id="correct")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Show the summary; listen for changes."""
+        self.ready = True
+        self.session.subscribe(self._changed)
+        self._changed()
+        self.query_one("#review-body").focus()
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        self.ready = False
+        self.session.unsubscribe(self._changed)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what fits: finalise for drafts, correct for finals."""
+        mode = self.session.mode
+        if action == "finalise":
+            return mode == "draft"
+        if action == "correct":
+            return mode == "final"
+        return True
+
+    def _changed(self, state_only: bool = False) -> None:
+        if not self.ready:
+            return
+        session = self.session
+        if state_only:
+            self.query_one("#save-state", Static).update(save_state_text(session))
+            return
+        mode = session.mode
+        title = "Review and finalise" if mode == "draft" else ("Final observation · read-only" if mode == "final" else "Correcting a final observation")
+        self.query_one("#where", Static).update(Content.from_markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner))
+        self.query_one("#save-state", Static).update(save_state_text(session))
+        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#finalise", Button).display = mode == "draft"
+        self.query_one("#correct", Button).display = mode == "final"
+        self.refresh_bindings()
+
+    def summary(self) -> Content:
+        """The whole observation as text."""
+        session = self.session
+        obs = session.observation
+        rubric = session.rubric
+        s = obs.session
+        lines: list[Content] = []
+        details = f"{s.date.isoformat()} · {s.practitioner} ({s.team}) · observed by {s.observer} · {MODES[s.mode]} · {PURPOSES[s.purpose]}"
+        extra = f"{s.session_type or 'session type not given'} · consent {'recorded' if s.consent_recorded else 'NOT recorded'}"
+        if s.case_reference:
+            extra += f" · case ref {s.case_reference}"
+        lines.append(Content.from_markup("[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c", r=rubric.title, v=rubric.version, d=details, e=extra, c=format_elapsed(session.clock.elapsed())))
+        if self.final_path is not None and session.mode != "draft":
+            lines.append(Content.from_markup("[$success]Final file:[/] $p", p=str(self.final_path)))
+        results = section_scores(obs, rubric)
+        total = overall_score(results)
+        width = max(20, min(40, max(len(r.title) for r in results)))
+        lines.append(Content.from_markup("\n[b]$h[/]", h=f"{'Section':<{width}} {'scored':>7} {'NA':>3} {'NO':>3} {'% max':>6}  band"))
+        for r in [*results, total]:
+            pct = "–" if r.percent is None else f"{r.percent:.0f}%"
+            row = f"{r.title[:width]:<{width}} {f'{r.scored}/{r.total}':>7} {r.na:>3} {r.no:>3} {pct:>6}  {band(r.percent) or '–'}"
+            lines.append(Content.from_markup("[b]$row[/]" if r is total else "$row", row=row))
+        missing = missing_required(obs, rubric)
+        if missing:
+            lines.append(Content.from_markup("\n[b $warning]Required items without a score ($n):[/]", n=str(len(missing))))
+            for key in missing:
+                section_id, item_id = key.split(".")
+                lines.append(Content.from_markup("  $s › $i", s=rubric.section(section_id).title, i=rubric.item(section_id, item_id).text))
+        else:
+            lines.append(Content.from_markup("\n[$success]Every required item has a level, NA or NO.[/]"))
+        loose = session.unattached_marks()
+        if loose:
+            lines.append(Content.from_markup("[$warning]Marks not yet attached to an item: $n[/] [dim](x on the scoring screen lists them)[/]", n=str(len(loose))))
+        else:
+            lines.append(Content.from_markup("[dim]Marks not yet attached: 0[/]"))
+        if rubric.globals:
+            lines.append(Content.from_markup("\n[b]Whole-session ratings[/b]"))
+            for g in rubric.globals:
+                lines.append(Content.from_markup("  $t: $v", t=g.title, v=value_text(rubric, g, obs.globals.get(g.id))))
+        if rubric.counters:
+            lines.append(Content.from_markup("\n[b]Tallies[/b]"))
+            lines.append(Content("  " + " · ".join(f"{c.title} {obs.counters.get(c.id, 0)}" for c in rubric.counters)))
+        if rubric.indicators:
+            for ind in rubric.indicators:
+                v = indicator_value(rubric, ind.id, obs.counters, obs.globals)
+                shown = "–" if v is None else (f"{v:.0f}%" if ind.percent else f"{v:.2f}")
+                lines.append(Content.from_markup("  $t: $v", t=ind.title, v=shown))
+        fb = obs.feedback
+        lines.append(
+            Content.from_markup(
+                "\n[b]Feedback[/b]\n  self-assessment: $sa · strengths: $st · development areas: $da · actions: $ac · comment: $co",
+                sa="written" if fb.self_assessment else "none",
+                st=str(len(fb.strengths)),
+                da=str(len(fb.development_areas)),
+                ac=str(len(fb.actions)),
+                co="written" if fb.practitioner_comment else "none",
+            )
+        )
+        return Content("\n").join(lines)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#finalise")
+    def _finalise_pressed(self) -> None:
+        self.action_finalise()
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#correct")
+    def _correct_pressed(self) -> None:
+        self.action_correct()
+
+    def action_finalise(self) -> None:
+        """Ask, then finalise (refuses, listing them, while required items are missing)."""
+        session = self.session
+        if session.mode != "draft":
+            return
+        missing = missing_required(session.observation, session.rubric)
+        if missing:
+            names = "\n".join(f"• {session.rubric.section(k.split('.')[0]).title} › {session.rubric.item(*k.split('.')).text}" for k in missing)
+            self.app.push_screen(
+                MessageDialog(
+                    "Not ready to finalise",
+                    f"{len(missing)} required item(s) have no score yet. Give each a level, NA (a) or NO (o):\n\n{names}",
+                )
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._finalise()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Finalise this observation?",
+                "The final file is written once and the draft removed. Later changes are saved as corrections (new revisions).",
+                yes="Finalise",
+                no="Not yet",
+            ),
+            answered,
+        )
+
+    @work(exclusive=True, group="finalise")
+    async def _finalise(self) -> None:
+        session = self.session
+        try:
+            path = await session.finalise()
+        except ObservationError as exc:
+            self.app.push_screen(MessageDialog("Not finalised", f"The observation does not pass the checks; the draft is kept.\n\n{exc}"))
+            return
+        except SeedsError as exc:
+            self.app.push_screen(MessageDialog("Not finalised", f"{exc}\n\nThe draft is kept."))
+            return
+        self.final_path = path
+        self.app.remember(open_draft="")
+        self._changed()
+        self.app.notify(f"Final file written: {path}", title="Finalised", timeout=12)
+
+    @work(exclusive=True, group="export")
+    async def action_export(self) -> None:
+        """Write the feedback sheet (Markdown) to STORE/reports/<id>.md and say where."""
+        session = self.session
+        folder = session.store.root / "reports"
+        path = folder / f"{session.observation.id}.md"
+        text = render_markdown(session.observation, session.rubric)
+
+        def write() -> None:
+            ensure_dir(folder)
+            write_atomic(path, text.encode("utf-8"))
+
+        try:
+            await asyncio.to_thread(write)
+        except SeedsError as exc:
+            self.app.notify(str(exc), title="Feedback sheet not written", severity="error", timeout=15)
+            return
+        self.app.notify(f"Feedback sheet written: {path}", title="Feedback sheet", timeout=12)
+
+    def action_correct(self) -> None:
+        """Start a correction of the final observation."""
+        if self.session.mode != "final":
+            return
+        self.session.begin_correction()
+        self.app.notify("Correcting: change what you need (F2 scoring, F3 feedback), then Ctrl+S saves a new revision.", timeout=10)
+        self._changed()
+
+    async def action_back(self) -> None:
+        """Back to the feedback (drafts and corrections) or home (read-only finals)."""
+        if self.session.mode == "final":
+            await self.app.close_observation()
+        else:
+            self.app.show_stage("after")

@@ -1,0 +1,345 @@
+"""Scoring: the heart of the app. Section by section, keyboard only, every change autosaved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from seeds_tui.privacy import warning_message
+from seeds_tui.scoring import section_scores
+from seeds_tui.tui.dialogs import TextEntryDialog
+from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
+from seeds_tui.tui.widgets.lists import ItemList, SectionList
+from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.app import SeedsApp
+
+
+def save_state_text(session: ObservationSession) -> Content:
+    """``saved``, ``saving…`` or a loud ``NOT SAVED``."""
+    if session.mode == "final":
+        return Content.from_markup("[dim]final · read-only[/]")
+    if session.mode == "correction":
+        return Content.from_markup("[$warning]correction: Ctrl+S saves[/]" if session.has_unsaved else "[dim]correction saved[/]")
+    if session.state == "unsaved":
+        return Content.from_markup("[b $error]NOT SAVED[/]")
+    if session.state == "saved":
+        return Content.from_markup("[$success]saved[/]")
+    return Content.from_markup("[dim]saving…[/]")
+
+
+class ScoringScreen(Screen[None]):
+    """Sections with progress, the current section's items, the current item's levels and evidence."""
+
+    app: SeedsApp
+
+    BINDINGS = [
+        Binding("escape", "back", "Home", show=False, id="scoring.home", tooltip="Save and go back to the list (or leave the notes)"),
+        Binding("f3", "app.stage('after')", "After session", show=False, id="scoring.after"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        session = self.app.session
+        assert session is not None
+        self.session: ObservationSession = session
+        self.ready = False
+        self.counter_by_key = {c.key: c for c in session.rubric.counters}
+        self._shown_section = -1
+        self._item_prompts: list[str] = []
+        self._detail_key: tuple[int, int, str] | None = None
+        self._section_prompts: list[str] = []
+        self.label_width = label_width(session.rubric)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Top bar, sections, items, detail, notes, tallies, footer."""
+        with Horizontal(classes="topbar"):
+            yield Static("", id="where")
+            yield Static("", id="clock")
+            yield Static("", id="save-state")
+        with Horizontal(id="scoring-body"):
+            yield SectionList(id="sections")
+            with Vertical(id="scoring-main"):
+                yield Static("", id="section-head")
+                yield ItemList(counter_keys=frozenset(self.counter_by_key), id="items")
+                with VerticalScroll(id="item-detail"):
+                    yield Static("", id="detail")
+                notes = TextArea(id="section-notes", soft_wrap=True, tab_behavior="focus")
+                notes.border_title = "Section notes (Tab to write, Esc back)"
+                yield notes
+        if self.counter_by_key:
+            yield Static("", id="counters")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Show the current section and start listening to the session."""
+        self.ready = True
+        self.session.subscribe(self._changed)
+        self.query_one("#sections", SectionList).can_focus = False
+        # Tab goes straight from the items to the notes; the detail scrolls with Shift+↑/↓.
+        self.query_one("#item-detail", VerticalScroll).can_focus = False
+        self._show_section(self.session.section_index, self.session.item_index)
+        self.query_one("#items", ItemList).focus()
+        self._tick()
+        self.set_interval(1.0, self._tick, name="clock")
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        self.ready = False
+        self.session.unsubscribe(self._changed)
+
+    # -- showing state -------------------------------------------------------------------------
+
+    def _show_section(self, index: int, item_index: int = 0) -> None:
+        session = self.session
+        session.section_index = index
+        section = session.section
+        item_index = max(0, min(item_index, len(section.items) - 1))
+        session.item_index = item_index
+        items = self.query_one("#items", ItemList)
+        obs = session.observation
+        prompts = [item_row(session.rubric, item, obs.score(section.id, item.id), self.label_width) for item in section.items]
+        items.set_options([Option(p, id=item.id) for p, item in zip(prompts, section.items, strict=True)])
+        self._item_prompts = [p.plain for p in prompts]
+        items.highlighted = item_index
+        notes = self.query_one("#section-notes", TextArea)
+        wanted = obs.section_notes.get(section.id, "")
+        if notes.text != wanted:
+            notes.load_text(wanted)
+        self._shown_section = index
+        self._refresh_all()
+        sections = self.query_one("#sections", SectionList)
+        sections.highlighted = index
+
+    def _refresh_all(self) -> None:
+        session = self.session
+        obs = session.observation
+        rubric = session.rubric
+        section = session.section
+        results = section_scores(obs, rubric)
+        current = results[session.section_index]
+        # Sections list
+        sections = self.query_one("#sections", SectionList)
+        prompts = [section_row(r, s, i + 1) for i, (r, s) in enumerate(zip(results, rubric.sections, strict=True))]
+        if sections.option_count != len(prompts):
+            sections.set_options([Option(p, id=s.id) for p, s in zip(prompts, rubric.sections, strict=True)])
+            self._section_prompts = [p.plain for p in prompts]
+        else:
+            # Replace only what changed: re-rendering every option on each key press costs frames.
+            for i, prompt in enumerate(prompts):
+                if self._section_prompts[i] != prompt.plain:
+                    sections.replace_option_prompt_at_index(i, prompt)
+                    self._section_prompts[i] = prompt.plain
+        if sections.highlighted != session.section_index:
+            sections.highlighted = session.section_index
+        # Items of the current section
+        items = self.query_one("#items", ItemList)
+        for i, item in enumerate(section.items):
+            prompt = item_row(rubric, item, obs.score(section.id, item.id), self.label_width)
+            if self._item_prompts[i] != prompt.plain:
+                items.replace_option_prompt_at_index(i, prompt)
+                self._item_prompts[i] = prompt.plain
+        missing = len(current.missing_required)
+        self.query_one("#section-head", Static).update(
+            Content.from_markup(
+                "[b]$n $title[/b]  [dim]$progress[/][$warning]$missing[/]\n[i dim]$guidance[/]",
+                n=f"§{session.section_index + 1}/{len(rubric.sections)}",
+                title=section.title,
+                progress=f"{current.scored}/{current.total} scored",
+                missing=f" · {missing} required missing" if missing else "",
+                guidance=section.guidance,
+            )
+        )
+        self._show_detail()
+        self.query_one("#where", Static).update(
+            Content.from_markup(
+                "[b]$who[/b] [dim]· $rubric[/]",
+                who=obs.session.practitioner,
+                rubric=rubric.title,
+            )
+        )
+        self.query_one("#save-state", Static).update(save_state_text(session))
+        if self.counter_by_key:
+            parts = [
+                Content.from_markup("[b reverse] $key [/] $title $count", key=c.key, title=c.title, count=str(obs.counters.get(c.id, 0)))
+                for c in rubric.counters
+            ]
+            parts.append(Content.from_markup("  [dim]u undo[/]"))
+            self.query_one("#counters", Static).update(Content("  ").join(parts))
+
+    def _show_detail(self) -> None:
+        session = self.session
+        detail = item_detail(session.rubric, session.observation, session.section, session.item)
+        key = (session.section_index, session.item_index, detail.plain)
+        if key != self._detail_key:
+            self._detail_key = key
+            self.query_one("#detail", Static).update(detail)
+
+    def _tick(self) -> None:
+        clock = self.session.clock
+        state = "▶" if clock.running else "⏸ t resumes" if self.session.editable else ""
+        self.query_one("#clock", Static).update(Content(f"⏱ {format_elapsed(clock.elapsed())} {state}"))
+
+    def _changed(self, state_only: bool = False) -> None:
+        if not self.ready:
+            return
+        if state_only:
+            self.query_one("#save-state", Static).update(save_state_text(self.session))
+            return
+        self._refresh_all()
+        self._tick()
+
+    # -- edits ------------------------------------------------------------------------------------
+
+    def _edit(self, func: Callable[..., object], *args: object) -> bool:
+        try:
+            func(*args)
+        except ReadOnly as exc:
+            self.app.notify(str(exc), severity="warning", timeout=5)
+            return False
+        return True
+
+    @on(OptionList.OptionHighlighted, "#items")
+    def _item_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self._shown_section == self.session.section_index:
+            self.session.item_index = event.option_index
+            self._show_detail()
+
+    def action_level(self, value: int) -> None:
+        """Give the current item the level with this value."""
+        session = self.session
+        item = session.item
+        scale = session.rubric.scale_of(item)
+        if scale.level(value) is None:
+            self.app.bell()
+            self.app.notify(f"This scale has no level {value}: use {', '.join(str(v) for v in scale.values)}, a (NA) or o (NO).", timeout=4)
+            return
+        self._edit(session.set_level, session.section.id, item.id, value)
+
+    def action_code(self, code: str) -> None:
+        """Mark the current item NA or NO."""
+        session = self.session
+        self._edit(session.set_code, session.section.id, session.item.id, code)
+
+    def action_clear(self) -> None:
+        """Remove the current item's level or code."""
+        session = self.session
+        self._edit(session.clear, session.section.id, session.item.id)
+
+    def action_evidence(self) -> None:
+        """Write the evidence note for the current item."""
+        session = self.session
+        section, item = session.section, session.item
+        score = session.observation.score(section.id, item.id)
+        context = f"{item.text}\nNow: {value_text(session.rubric, item, score)} · session clock {format_elapsed(session.clock.elapsed())}"
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            if self._edit(session.set_evidence, section.id, item.id, text):
+                warn_personal(self, text)
+
+        self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context), done)
+
+    def action_mark(self) -> None:
+        """Drop a time-stamped mark now."""
+        try:
+            event = self.session.add_mark()
+        except ReadOnly as exc:
+            self.app.notify(str(exc), severity="warning")
+            return
+        count = len(self.session.unattached_marks())
+        self.app.notify(f"Mark at {format_elapsed(event.elapsed)} ({count} not attached). x lists marks to attach one.", timeout=3)
+
+    def action_marks(self) -> None:
+        """List marks; attach one to the current item."""
+        from seeds_tui.tui.dialogs.marks import MarksDialog
+
+        session = self.session
+        self.app.push_screen(MarksDialog(session, session.key_of(session.section, session.item)))
+
+    def action_section(self, delta: int) -> None:
+        """Next or previous section; after the last section come the session ratings and feedback."""
+        target = self.session.section_index + delta
+        if target >= len(self.session.rubric.sections):
+            self.app.show_stage("after")
+            return
+        if target < 0:
+            self.app.bell()
+            return
+        self._show_section(target)
+
+    def go_to_section(self, index: int) -> None:
+        """Jump to a section (command palette)."""
+        self._show_section(index)
+        self.query_one("#items", ItemList).focus()
+
+    def action_scroll_detail(self, lines: int) -> None:
+        """Scroll the item's levels and evidence (for small terminals)."""
+        self.query_one("#item-detail", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_clock(self) -> None:
+        """Pause or resume the session clock."""
+        if not self.session.editable:
+            return
+        running = self.session.toggle_clock()
+        self._tick()
+        self.app.notify("Clock running" if running else "Clock paused (t resumes)", timeout=2)
+
+    def action_undo_counter(self) -> None:
+        """Take back the last tally."""
+        try:
+            counter_id = self.session.undo_counter()
+        except ReadOnly as exc:
+            self.app.notify(str(exc), severity="warning")
+            return
+        if counter_id is None:
+            self.app.notify("No tally to undo.", timeout=2)
+        else:
+            title = next(c.title for c in self.session.rubric.counters if c.id == counter_id)
+            self.app.notify(f"Undid one: {title}", timeout=2)
+
+    @on(ItemList.CounterKey)
+    def _counter_key(self, event: ItemList.CounterKey) -> None:
+        counter = self.counter_by_key.get(event.key)
+        if counter is not None:
+            self._edit(self.session.tap_counter, counter.id)
+
+    @on(TextArea.Changed, "#section-notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        session = self.session
+        if self._shown_section != session.section_index or not session.editable:
+            return
+        if event.text_area.text != session.observation.section_notes.get(session.section.id, ""):
+            self._edit(session.set_section_note, session.section.id, event.text_area.text)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Leaving the section notes: warn if they look like personal data."""
+        if isinstance(event.widget, TextArea) and event.widget.id == "section-notes":
+            warn_personal(self, event.widget.text)
+
+    async def action_back(self) -> None:
+        """Leave the notes for the item list; from the item list, save and go home."""
+        if self.focused is not None and self.focused.id == "section-notes":
+            self.query_one("#items", ItemList).focus()
+            return
+        await self.app.close_observation()
+
+
+def warn_personal(screen: Screen, text: str) -> None:
+    """A gentle, non-blocking warning when a note looks like it names the person on probation."""
+    message = warning_message(text)
+    if message:
+        screen.app.notify(message.capitalize(), title="Personal data?", severity="warning", timeout=10)

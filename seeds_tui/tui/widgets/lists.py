@@ -1,0 +1,87 @@
+"""Keyboard lists for scoring: items of a section, whole-session ratings, and sections.
+
+The scoring keys are bound here, on the focused list, never app-wide: they must not fire
+while the user types in a note. Each key calls an action on the screen (``screen.*``),
+which asks the session controller to change the observation.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+
+_DIGITS = [
+    Binding(str(d), f"screen.level({d})", "Level", show=d == 0, key_display="0-9", id=f"score.level{d}", tooltip="Choose the level with this value")
+    for d in range(10)
+]
+
+
+class ItemList(OptionList):
+    """The items of the current section: digits choose a level, a/o NA/NO, Backspace clears."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="score.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="score.up"),
+        *_DIGITS,
+        Binding("a", "screen.code('NA')", "NA", id="score.na", tooltip="Not applicable: the session never called for this skill"),
+        Binding("o", "screen.code('NO')", "NO", id="score.no", tooltip="Not observed: you could not judge it"),
+        Binding("backspace,delete", "screen.clear", "Clear", show=False, id="score.clear", tooltip="Remove the level or code"),
+        Binding("e,enter", "screen.evidence", "Note", key_display="e", id="score.evidence", tooltip="Write the evidence note for this item"),
+        Binding("m", "screen.mark", "Mark", id="score.mark", tooltip="Drop a time-stamped mark now; attach it to an item later"),
+        Binding("x", "screen.marks", "Marks", show=False, id="score.marks", tooltip="List marks; attach one to the current item"),
+        Binding("n,right_square_bracket,ctrl+right,l", "screen.section(1)", "Next section", key_display="n", id="score.next_section"),
+        Binding("p,left_square_bracket,ctrl+left,h", "screen.section(-1)", "Prev §", key_display="p", show=False, id="score.prev_section"),
+        Binding("t", "screen.clock", "Clock", show=False, id="score.clock", tooltip="Pause or resume the session clock"),
+        Binding("shift+down,J", "screen.scroll_detail(3)", "Scroll detail", show=False, id="score.detail_down"),
+        Binding("shift+up,K", "screen.scroll_detail(-3)", "Scroll detail", show=False, id="score.detail_up"),
+        Binding("u", "screen.undo_counter", "Undo tally", show=False, id="score.undo"),
+    ]
+
+    class CounterKey(Message):
+        """A letter was pressed that may be a counter's key."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, counter_keys: frozenset[str] = frozenset(), id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.counter_keys = counter_keys
+
+    def on_key(self, event: events.Key) -> None:
+        """Counter keys come from the rubric, so they cannot be class-level bindings."""
+        if event.key in self.counter_keys:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.CounterKey(event.key))
+
+
+class GlobalList(OptionList):
+    """Whole-session ratings: digits choose a level, Backspace clears."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="globals.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="globals.up"),
+        *[
+            Binding(str(d), f"screen.rate({d})", "Rate", show=d == 0, key_display="0-9", id=f"globals.level{d}", tooltip="Choose the level with this value")
+            for d in range(10)
+        ],
+        Binding("backspace,delete", "screen.rate(None)", "Clear", show=False, id="globals.clear"),
+    ]
+
+
+class SectionList(OptionList):
+    """The sections with per-section progress; Enter jumps to one."""
+
+    can_focus = True
+
+
+class PickList(OptionList):
+    """An option list that also moves with j/k."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]

@@ -1,0 +1,120 @@
+"""How scores, items and sections are shown. Every user or rubric text goes in as a plain variable."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from seeds_tui.observation import Observation, Score
+from seeds_tui.rubric import CODES, GlobalRating, Item, Rubric, Section
+from seeds_tui.scoring import SectionScore, band
+from seeds_tui.tui.session import format_elapsed
+
+
+def value_text(rubric: Rubric, item: Item | GlobalRating, score: Score | int | None) -> str:
+    """``2 Competent``, ``NA``, ``NO`` or a dash."""
+    if score is None:
+        return "–"
+    if isinstance(score, int):
+        value: int | None = score
+    else:
+        if score.code is not None:
+            return score.code
+        value = score.value
+    if value is None:
+        return "–"
+    level = rubric.scale_of(item).level(value)
+    return f"{value} {level.label}" if level else str(value)
+
+
+def label_width(rubric: Rubric) -> int:
+    """Room for the longest ``value label`` of the rubric's scales (at most 18 columns)."""
+    widest = max(len(f"{level.value} {level.label}") for scale in rubric.scales.values() for level in scale.levels)
+    return min(max(widest, 2), 18)
+
+
+def item_row(rubric: Rubric, item: Item, score: Score | None, width: int = 14) -> Content:
+    """One line of the item list: state mark, chosen value, the item's text, a pen if there is evidence."""
+    if score is not None and score.is_set:
+        mark, mark_style = "●", "$success"
+    elif item.required:
+        mark, mark_style = "!", "$warning"
+    else:
+        mark, mark_style = "○", "dim"
+    value = value_text(rubric, item, score)
+    if score is not None and score.value is not None:
+        value_style = "b $accent"
+    elif score is not None and score.code is not None:
+        value_style = "b $secondary"
+    else:
+        value_style = "dim"
+    pen = " ✎" if score is not None and score.evidence else ""
+    return Content.from_markup(
+        f"[{mark_style}]$mark[/] [{value_style}]$value[/] $text[dim]$pen[/]",
+        mark=mark,
+        value=value.ljust(width)[:width],
+        text=item.text,
+        pen=pen,
+    )
+
+
+def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item) -> Content:
+    """The current item: text, guidance, every level with its descriptor (chosen one marked), codes, evidence, marks."""
+    score = obs.score(section.id, item.id)
+    parts: list[Content] = [
+        Content.from_markup(
+            "[b]$text[/b] [dim]$required[/]\n",
+            text=item.text,
+            required="(required)" if item.required else "(optional)",
+        )
+    ]
+    if item.guidance:
+        parts.append(Content.from_markup("[i]$g[/i]\n", g=item.guidance))
+    scale = rubric.scale_of(item)
+    for level in scale.levels:
+        chosen = score is not None and score.code is None and score.value == level.value
+        style = "reverse b" if chosen else "b"
+        parts.append(
+            Content.from_markup(
+                f"[{style}] $value $label [/] $descriptor\n",
+                value=str(level.value),
+                label=level.label,
+                descriptor=rubric.descriptor(item, level.value),
+            )
+        )
+    for code, meaning in CODES.items():
+        chosen = score is not None and score.code == code
+        key = "a" if code == "NA" else "o"
+        style = "reverse b" if chosen else "b"
+        parts.append(Content.from_markup(f"[{style}] $key $code [/] [dim]$meaning[/]\n", key=key, code=code, meaning=meaning))
+    evidence = score.evidence if score is not None else ""
+    when = f" (at {format_elapsed(score.elapsed)})" if score is not None and score.elapsed is not None and score.is_set else ""
+    parts.append(
+        Content.from_markup("\n[b]Evidence[/b][dim]$when · e to write[/]\n$evidence\n", when=when, evidence=evidence or "—")
+    )
+    key = f"{section.id}.{item.id}"
+    marks = [e for e in obs.events if e.item == key]
+    for event in marks:
+        parts.append(Content.from_markup("[dim]mark $at[/] $text\n", at=format_elapsed(event.elapsed), text=event.text or ""))
+    return Content("").join(parts)
+
+
+def section_row(result: SectionScore, section: Section, number: int) -> Content:
+    """A line of the section list: number, title, scored/total and required items missing."""
+    missing = len(result.missing_required)
+    done = result.scored == result.total
+    state = "[$success]✓[/]" if done else ("[$warning]![/]" if missing else "[dim]·[/]")
+    return Content.from_markup(
+        f"{state} $number $title\n   [dim]$progress[/][$warning]$missing[/]",
+        number=f"{number}.",
+        title=section.title,
+        progress=f"{result.scored}/{result.total} scored",
+        missing=f" · {missing} required" if missing else "",
+    )
+
+
+def percent_text(result: SectionScore) -> str:
+    """``67% high`` or a dash when no item has a level."""
+    pct = result.percent
+    if pct is None:
+        return "–"
+    return f"{pct:.0f}% {band(pct)}"

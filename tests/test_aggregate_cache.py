@@ -1,0 +1,135 @@
+"""The summary cache: derived data inside the store that is never trusted over the files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from summary_fixtures import add, registry
+
+from seeds_tui import aggregate as agg
+from seeds_tui import cache
+from seeds_tui.observation import observation_to_toml
+from seeds_tui.store import Store
+
+
+def means(store: Store, reg) -> dict[tuple[str, str], float]:
+    """Per team and section: mean percent (threshold 3)."""
+    data = agg.summary_data(store, reg)
+    table = agg.section_table(data.items, data.rubric, threshold=3)
+    return {(t, s): round(float(m), 6) for t, s, m in zip(table["team"], table["section"], table["mean_percent"].fillna(-1), strict=True)}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "store")
+    for who in ("A", "B", "C"):
+        add(store, team="North", practitioner=who, scores={"open.a": 2, "open.b": 0})
+    return store
+
+
+def test_cache_is_written_owner_only_and_used(store: Store, tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    first = means(store, reg)
+    assert first[("North", "open")] == 50.0
+    for name in (cache.FILES_NAME, cache.ROWS_NAME):
+        assert (store.cache_dir / name).stat().st_mode & 0o777 == 0o600
+    assert means(store, reg) == first
+
+
+def test_added_changed_and_removed_files_are_seen(store: Store, tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    assert means(store, reg)[("North", "open")] == 50.0
+    new_id = add(store, team="North", practitioner="D", scores={"open.a": 2, "open.b": 2})
+    assert means(store, reg)[("North", "open")] == pytest.approx((50 * 3 + 100) / 4)
+    # Change the new file: same size (2 -> 0 is one character), a new inode through the atomic save.
+    path = store.final_path(new_id)
+    obs = store.read(path)
+    changed = obs.model_copy(
+        update={"scores": {"open": {"a": obs.scores["open"]["a"].model_copy(update={"value": 0}), "b": obs.scores["open"]["b"]}}}
+    )
+    text = observation_to_toml(changed)
+    assert len(text) == path.stat().st_size
+    path.write_text(text)  # in place, as an editor might
+    assert means(store, reg)[("North", "open")] == pytest.approx((50 * 3 + 50) / 4)
+    path.unlink()
+    assert means(store, reg)[("North", "open")] == 50.0
+
+
+def test_stat_check_reparses_only_what_changed(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))  # trust timestamps at once (normally: after 3 s)
+    first = cache.load_rows(store)
+    assert (first.parsed, first.cached) == (3, 0)
+    again = cache.load_rows(store)
+    assert (again.parsed, again.cached) == (0, 3)
+    add(store, team="North", practitioner="D", scores={"open.a": 1})
+    after = cache.load_rows(store)
+    assert (after.parsed, after.cached) == (1, 3)
+    victim = sorted(store.final_dir.glob("*.toml"))[0]
+    victim.unlink()
+    gone = cache.load_rows(store)
+    assert (gone.parsed, gone.cached) == (0, 3) and len(gone.files) == 3
+    assert victim.stem not in set(gone.files["observation_id"].astype(str))
+
+
+def test_recent_files_are_not_trusted_from_the_cache(store: Store) -> None:
+    cache.load_rows(store)
+    again = cache.load_rows(store)
+    assert again.parsed == 3  # written moments ago: timestamps may not show a change yet
+
+
+def test_deleted_or_damaged_cache_is_rebuilt(store: Store, tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    good = means(store, reg)
+    cache.clear(store)
+    assert not (store.cache_dir / cache.ROWS_NAME).exists()
+    assert means(store, reg) == good
+    (store.cache_dir / cache.ROWS_NAME).write_bytes(b"not arrow at all")
+    assert means(store, reg) == good
+    (store.cache_dir / cache.FILES_NAME).write_bytes(b"\x00" * 100)
+    assert means(store, reg) == good
+    # Tables from two different writes (generations) are not mixed.
+    rows = (store.cache_dir / cache.ROWS_NAME).read_bytes()
+    add(store, team="North", practitioner="D", scores={"open.a": 2, "open.b": 2})
+    expected = means(store, reg)
+    (store.cache_dir / cache.ROWS_NAME).write_bytes(rows)
+    assert means(store, reg) == expected
+
+
+def test_broken_files_are_cached_as_problems_and_fixed_files_come_back(store: Store, tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    bad = store.final_dir / "01BROKENBROKENBROKENBROKEN.toml"
+    bad.write_text("schema = 'nope'\n")
+    data = agg.summary_data(store, reg)
+    assert len(data.problems) == 1 and "could not be read" in data.problems[0]
+    assert len(agg.summary_data(store, reg).problems) == 1
+    bad.unlink()
+    assert agg.summary_data(store, reg).problems == []
+
+
+def test_no_cache_leaves_the_cache_alone(store: Store, tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    agg.summary_data(store, reg, use_cache=False)
+    assert not store.cache_dir.exists() or not any(store.cache_dir.iterdir())
+
+
+def test_read_only_store_still_summarises(store: Store, tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    os.chmod(store.root, 0o500)
+    try:
+        assert means(store, registry(tmp_path))[("North", "open")] == 50.0
+    finally:
+        os.chmod(store.root, 0o700)
+
+
+def test_temp_and_hidden_files_are_ignored(store: Store) -> None:
+    (store.final_dir / ".tmp-something.toml.1234").write_text("half written")
+    (store.final_dir / "notes.txt").write_text("not an observation")
+    rows = cache.load_rows(store)
+    assert len(rows.files) == 3 and rows.problems == []

@@ -1,0 +1,200 @@
+"""The script author's surface: the top-level API is cheap, typed and documented, and
+docs/scripting.md works as written (the nightly job, the Python and SQL examples)."""
+
+from __future__ import annotations
+
+import doctest
+import inspect
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import seeds_tui
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "scripting.md"
+
+
+def test_importing_seeds_tui_is_cheap_and_pandas_loads_only_for_a_table(tmp_path: Path) -> None:
+    probe = f"""
+import sys, time
+from datetime import date
+t = time.perf_counter()
+import seeds_tui
+elapsed = time.perf_counter() - t
+heavy = lambda: sorted(m for m in ("pandas", "numpy", "pyarrow", "textual", "pydantic") if m in sys.modules)
+print(elapsed, heavy())
+store = seeds_tui.open_store({str(tmp_path / "store")!r})
+seeds_tui.generate_demo(store, 3, seed=1, today=date(2026, 11, 23))
+good, bad = seeds_tui.read_store(store)
+seeds_tui.import_files([store.final_dir], {str(tmp_path / "other")!r})
+print(heavy())
+seeds_tui.item_frame(store)
+print(heavy())
+"""
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    first, after_reading, after_frame = out.stdout.splitlines()
+    elapsed, loaded = first.split(" ", 1)
+    assert loaded == "[]"  # not even pydantic until a name is used
+    assert float(elapsed) < 0.1
+    assert "pandas" not in after_reading and "pydantic" in after_reading
+    assert "pandas" in after_frame
+
+
+def test_every_public_name_resolves_and_every_function_has_a_runnable_example() -> None:
+    finder = doctest.DocTestFinder()
+    for name in seeds_tui.__all__:
+        value = getattr(seeds_tui, name)
+        if name == "__version__":
+            assert value == "0.1.0"
+            continue
+        assert inspect.getdoc(value), f"seeds_tui.{name} has no docstring"
+        if inspect.isfunction(value):
+            examples = [e for t in finder.find(value, name) for e in t.examples]
+            assert examples, f"seeds_tui.{name} has no example in its docstring"
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = seeds_tui.nonsense
+    assert set(seeds_tui.__all__) <= set(dir(seeds_tui))
+
+
+def test_the_package_is_marked_typed() -> None:
+    assert (ROOT / "seeds_tui" / "py.typed").is_file()
+    signature = inspect.signature(seeds_tui.item_frame)
+    assert signature.return_annotation == "pd.DataFrame"
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
+
+
+def test_every_public_name_is_documented_in_scripting_md() -> None:
+    text = DOC.read_text()
+    for name in seeds_tui.__all__:
+        if name.startswith("_"):
+            continue
+        assert re.search(rf"\b{re.escape(name)}\b", text), f"docs/scripting.md does not mention {name}"
+
+
+# -- docs/scripting.md as written ----------------------------------------------------------------
+
+
+def blocks(lang: str) -> list[str]:
+    """Fenced blocks of one language, except those marked ``<!-- example only -->``."""
+    text = DOC.read_text()
+    found = []
+    for match in re.finditer(rf"(<!-- example only -->\n)?```{lang}\n(.*?)```", text, re.S):
+        if not match.group(1):
+            found.append(match.group(2))
+    return found
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Run the nightly job from the docs, verbatim but for the folders, against demo data."""
+    base = tmp_path_factory.mktemp("srv")
+    bin_dir = base / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "seeds-tui"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m seeds_tui "$@"\n')
+    shim.chmod(0o755)
+    script = next(b for b in blocks("bash") if b.startswith("#!/usr/bin/env bash"))
+    job = base / "nightly-seeds.sh"
+    job.write_text(script)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+        "INBOX": str(base / "inbox"),
+        "STORE": str(base / "store"),
+        "OUT": str(base / "exports"),
+        "KEY": str(base / "secrets" / "pseudonym.key"),
+    }
+    demo = subprocess.run(
+        ["seeds-tui", "demo", "--store", str(base / "demo"), "--observations", "60", "--seed", "5"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stderr
+    (base / "demo" / "observations").rename(base / "inbox")
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", str(job)], env=env, capture_output=True, text=True, timeout=300, check=False, cwd=base)
+
+    return {"base": base, "run": run, "env": env}  # type: ignore[dict-item]
+
+
+def test_nightly_job_from_the_docs_runs_against_demo_data(nightly: dict) -> None:
+    base: Path = nightly["base"]
+    first = nightly["run"]()
+    assert first.returncode == 0, first.stderr
+    assert "seeds nightly: imported 60, skipped 0, conflict 0, invalid 0, ignored 0" in first.stdout
+    out = base / "exports"
+    reports = sorted(p.name for p in (out / "reports").iterdir())
+    assert [r.split("-")[0] for r in reports] == ["import", "import", "validate"]
+    assert (base / "secrets" / "pseudonym.key").stat().st_mode & 0o777 == 0o600
+    items = f"{out}/items/**/*.parquet"
+    [(rows, observations)] = duckdb.sql(
+        f"select count(*), count(distinct observation_id) from read_parquet('{items}', hive_partitioning = true)"
+    ).fetchall()
+    assert observations == 60 and rows > 60 * 10
+    names = duckdb.sql(f"select distinct practitioner from read_parquet('{items}', hive_partitioning = true)").fetchall()
+    assert all(re.fullmatch(r"P-[0-9A-F]+", n) for (n,) in names)
+    csv_text = (out / "observations.csv").read_text()
+    assert csv_text.count("\n") == 61
+    # Twice in a night: nothing new, same exports.
+    before = (out / "observations.csv").read_bytes()
+    second = nightly["run"]()
+    assert second.returncode == 0, second.stderr
+    assert "imported 0, skipped 60" in second.stdout
+    assert (out / "observations.csv").read_bytes() == before
+
+
+def test_nightly_job_flags_bad_files_and_still_exports(nightly: dict) -> None:
+    base: Path = nightly["base"]
+    inbox = base / "inbox"
+    victim = sorted(inbox.glob("*.toml"))[0]
+    changed = victim.read_text().replace('status = "final"', 'status = "final"\nrevision_note = "x"', 1)
+    (inbox / "resent-with-a-typo.toml").write_text(changed)
+    conflicting = victim.read_text().replace("revision = ", "revision = 1", 1)
+    (inbox / "edited-elsewhere.toml").write_text(conflicting)
+    try:
+        result = nightly["run"]()
+    finally:
+        (inbox / "resent-with-a-typo.toml").unlink()
+        (inbox / "edited-elsewhere.toml").unlink()
+    assert result.returncode == 1
+    assert "some files need attention" in result.stderr
+    day = next((base / "exports" / "reports").glob("import-*.json"))
+    data = json.loads(day.read_text())
+    assert data["counts"]["invalid"] == 1 and data["counts"]["conflict"] == 1
+    assert len(list((base / "store" / "conflicts").iterdir())) == 1
+    assert (base / "exports" / "observations.csv").read_text().count("\n") == 61
+
+
+def test_python_examples_in_the_docs_run(nightly: dict, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    base: Path = nightly["base"]
+    if not (base / "exports" / "items").exists():
+        assert nightly["run"]().returncode == 0
+    inbox = base / "inbox"
+    monkeypatch.chdir(base)
+    for pos, code in enumerate(blocks("python")):
+        source = code.replace("/srv/seeds/exports", str(base / "exports")).replace("/srv/seeds/store", str(base / "store"))
+        source = source.replace("/srv/seeds/inbox", str(inbox))
+        assert "/srv/seeds" not in source, f"python block {pos} uses a folder the test cannot map"
+        exec(compile(source, f"docs/scripting.md python block {pos}", "exec"), {"__name__": f"docs_block_{pos}"})
+    out = capsys.readouterr().out
+    assert "observations" in out and "rubric versions OK" in out
+    assert re.search(r"^saved [0-9A-Z]{26}\.toml$", out, re.M)
+
+
+def test_sql_example_in_the_docs_runs_in_duckdb(nightly: dict) -> None:
+    base: Path = nightly["base"]
+    if not (base / "exports" / "items").exists():
+        assert nightly["run"]().returncode == 0
+    [sql] = blocks("sql")
+    frame = duckdb.sql(sql.replace("/srv/seeds/exports", str(base / "exports"))).df()
+    assert len(frame) and set(frame.columns) == {"team", "section", "quarter", "observations", "percent_of_max"}
+    assert frame["percent_of_max"].between(0, 100).all()

@@ -1,0 +1,59 @@
+"""Finalised observations open read-only; corrections become a new revision through the store's check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conftest import TODAY, settle
+from screen_text import screen_text
+
+from seeds_tui.observation import RubricRef, Score, Session, load_observation, new_observation
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.screens.review import ReviewScreen
+from seeds_tui.tui.screens.scoring import ScoringScreen
+
+
+def finalised(store: Store, registry: RubricRegistry) -> str:
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North"),
+    )
+    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
+    obs = store.save_draft(obs.model_copy(update={"scores": scores}))
+    final, _ = store.finalise(obs, rubric)
+    return final.id
+
+
+async def test_final_opens_read_only_and_corrections_make_a_revision(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    obs_id = finalised(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "read-only" in text and "67%  very high" in text and "25/25" in text
+        await pilot.press("f2")  # look at the scoring screen: keys do not change a final observation
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        await pilot.press("0")
+        await pilot.pause()
+        assert app.session.observation.scores["beginning"]["welcome"].value == 2  # type: ignore[union-attr]
+        await pilot.press("f4", "c", "f2")  # correct
+        await pilot.pause()
+        await pilot.press("0", "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+    corrected = load_observation(store.final_path(obs_id))
+    assert corrected.revision == 3  # draft save, finalise, correction
+    assert corrected.scores["beginning"]["welcome"].value == 0
+    assert (store.history_dir / f"{obs_id}.r2.toml").exists()
+    assert load_observation(store.history_dir / f"{obs_id}.r2.toml").scores["beginning"]["welcome"].value == 2

@@ -1,0 +1,112 @@
+"""The whole observation, keyboard only, from set-up to the final file, for each bundled rubric."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import BUNDLED, set_up, settle, type_text
+
+from seeds_tui.observation import load_observation
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.screens.after import AfterScreen
+from seeds_tui.tui.screens.review import ReviewScreen
+
+
+@pytest.mark.parametrize("rubric_id", BUNDLED)
+async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, rubric_id)
+        session = app.session
+        assert session is not None
+        rubric = session.rubric
+        expected: dict[str, dict[str, object]] = {}
+        for s_index, section in enumerate(rubric.sections):
+            for i_index, item in enumerate(section.items):
+                values = rubric.scale_of(item).values
+                choice = (s_index + i_index) % (len(values) + 2)
+                if choice == len(values):
+                    await pilot.press("a")
+                    expected.setdefault(section.id, {})[item.id] = "NA"
+                elif choice == len(values) + 1:
+                    await pilot.press("o")
+                    expected.setdefault(section.id, {})[item.id] = "NO"
+                else:
+                    await pilot.press(str(values[choice]))
+                    expected.setdefault(section.id, {})[item.id] = values[choice]
+                if i_index == 0:
+                    await pilot.press("e")
+                    await type_text(pilot, f"ev {s_index}")
+                    await pilot.press("escape")
+                await pilot.press("down")
+            if rubric.counters and s_index == 0:
+                await pilot.press(rubric.counters[0].key, rubric.counters[0].key)
+            await pilot.press("n")
+            await pilot.pause()
+        assert isinstance(app.screen, AfterScreen)
+        if rubric.globals:
+            for g in rubric.globals:
+                await pilot.press(str(rubric.scale_of(g).values[-1]), "down")
+            await pilot.press("tab")
+        await type_text(pilot, "I felt ok")
+        await pilot.press("tab", "enter")  # strengths: + Add
+        await pilot.pause()
+        await type_text(pilot, "Agenda")
+        await pilot.press("tab", "enter", "down", "enter")  # link the first item
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # development areas: + Add
+        await pilot.pause()
+        await type_text(pilot, "Reflect")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # actions: + Add
+        await pilot.pause()
+        await type_text(pilot, "Practise")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "2027-01-15")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "Useful")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("enter")  # "Finalise" is focused in the confirmation
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        obs_id = session.observation.id
+        assert session.mode == "final"
+        assert not store.draft_path(obs_id).exists()
+        final = load_observation(store.final_path(obs_id))
+        assert final.status == "final"
+        assert final.session.practitioner == "Pat P"
+        assert final.session.team == "North"
+        for section_id, items in expected.items():
+            for item_id, want in items.items():
+                score = final.scores[section_id][item_id]
+                if want in ("NA", "NO"):
+                    assert score.code == want and score.value is None
+                else:
+                    assert score.value == want and score.code is None
+            first = rubric.section(section_id).items[0].id
+            assert final.scores[section_id][first].evidence == f"ev {rubric.sections.index(rubric.section(section_id))}"
+        if rubric.globals:
+            assert final.globals == {g.id: rubric.scale_of(g).values[-1] for g in rubric.globals}
+        if rubric.counters:
+            assert final.counters == {rubric.counters[0].id: 2}
+        fb = final.feedback
+        assert fb.self_assessment == "I felt ok"
+        assert [(n.text, n.item) for n in fb.strengths] == [("Agenda", rubric.item_keys[0])]
+        assert [n.text for n in fb.development_areas] == ["Reflect"]
+        assert [(a.text, a.owner, a.review_date.isoformat() if a.review_date else None) for a in fb.actions] == [
+            ("Practise", "Pat P", "2027-01-15")
+        ]
+        assert fb.practitioner_comment == "Useful"
+        # The review says where the file is.
+        assert str(store.final_path(obs_id)) in str(app.screen.query_one("#summary").render())

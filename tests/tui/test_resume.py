@@ -1,0 +1,72 @@
+"""A draft survives the app being torn down mid-section, and is offered back once on the next start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conftest import set_up, type_text
+from screen_text import screen_text
+
+from seeds_tui import config
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.dialogs import ConfirmDialog
+from seeds_tui.tui.screens.home import HomeScreen
+from seeds_tui.tui.screens.scoring import ScoringScreen
+
+
+async def test_torn_down_mid_section_then_resumed_with_every_keystroke(make_app: Callable[..., SeedsApp], store: Store, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        session = app.session
+        assert session is not None
+        clock.now = 65.0  # the session clock has run for 1:05
+        # Section 1: welcome=3, review=NA, agenda=0 with evidence, environment left open
+        await pilot.press("3", "down", "a", "down", "0", "e")
+        await type_text(pilot, "set agenda late")
+        await pilot.press("escape", "m", "n")  # a mark, then on to section 2
+        await pilot.press("1", "down", "o", "tab")  # section 2: dual_role=1, negotiable=NO; then notes
+        await type_text(pilot, "notes 2")
+        await session.wait_autosaved()  # the autosave alone, nothing forced
+        obs_id = session.observation.id
+        assert store.draft_path(obs_id).exists()
+    # The app is gone without Ctrl+Q (as after a crash); the draft marker is still set.
+    assert config.load_settings().get("open_draft") == obs_id
+
+    clock.now = 0.0
+    app2 = make_app()
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app2.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app2.screen, ConfirmDialog), "the interrupted draft is offered back"
+        assert "Pat P" in screen_text(app2)
+        await pilot.press("enter")  # Resume
+        await pilot.pause()
+        assert isinstance(app2.screen, ScoringScreen)
+        obs = app2.session.observation  # type: ignore[union-attr]
+        scores = {s: {i: (sc.value, sc.code, sc.evidence) for i, sc in items.items()} for s, items in obs.scores.items()}
+        assert scores == {
+            "beginning": {"welcome": (3, None, ""), "review": (None, "NA", ""), "agenda": (0, None, "set agenda late")},
+            "role": {"dual_role": (1, None, ""), "negotiable": (None, "NO", "")},
+        }
+        assert obs.section_notes == {"role": "notes 2"}
+        assert [(e.kind, e.elapsed) for e in obs.events] == [("mark", 65)]
+        assert obs.session.elapsed == 65
+        assert "01:05" in screen_text(app2)  # the clock carries on from where it was, paused
+        assert not app2.session.clock.running  # type: ignore[union-attr]
+        await pilot.press("escape")  # home, cleanly
+        await pilot.pause()
+        assert isinstance(app2.screen, HomeScreen)
+
+    # Offered once: the next start shows the home list without asking.
+    app3 = make_app()
+    async with app3.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app3.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app3.screen, HomeScreen)
+        text = screen_text(app3)
+        assert "draft" in text and "Pat P" in text and "5/25 scored" in text, text

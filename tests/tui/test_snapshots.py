@@ -1,0 +1,47 @@
+"""Text snapshots of the main screens at 80x24 and 120x40 (SEEDS_UPDATE_SNAPSHOTS=1 to re-record).
+
+Recorded with textual 8.2.8 (pinned in pyproject). Dates and clocks are frozen through the app
+factory, and the store's temp folder is replaced by the word STORE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import set_up, settle, type_text
+from screen_text import assert_snapshot
+from test_final import finalised
+
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_main_screens(size: tuple[int, int], make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    finalised(store, registry)
+    name = f"{size[0]}x{size[1]}"
+    replace = {str(store.root): "STORE"}
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_snapshot(app, f"home-{name}", replace)
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("2", "down", "a", "down", "o", "down", "e")
+        await type_text(pilot, "[b]agenda[/b] late")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert_snapshot(app, f"scoring-{name}", replace)
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("4")
+        await settle(pilot)
+        assert_snapshot(app, f"after-{name}", replace)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert_snapshot(app, f"review-{name}", replace)

@@ -1,0 +1,187 @@
+"""Pilot tests of the Team summary screen, in a small app of their own."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, ProgressBar, Sparkline, Static, Tabs
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from summary_fixtures import add, registry
+
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
+
+
+class SummaryApp(App[None]):
+    """Just the Team summary screen over a store."""
+
+    def __init__(self, store: Store, reg: RubricRegistry) -> None:
+        super().__init__()
+        self.store = store
+        self.reg = reg
+
+    def on_mount(self) -> None:
+        self.push_screen(TeamSummaryScreen(self.store, self.reg, threshold=3))
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> SummaryApp:
+    reg = registry(tmp_path)
+    store = Store(tmp_path / "store")
+    for team in ("North", "South [b]bold[/b]"):
+        for n, who in enumerate(("A", "B", "C")):
+            add(
+                store,
+                team=team,
+                practitioner=f"Person {who} {team[:5]}",
+                scores={"open.a": n % 3, "open.b": 2, "talk.c": 1, "talk.d": "NO"},
+                when=date(2026, 1 + n * 3, 5),
+                development=["talk.c"],
+                globals_={"overall": 3},
+            )
+    add(store, team="East", practitioner="Only One", scores={"open.a": 2, "open.b": 2})
+    return SummaryApp(store, reg)
+
+
+async def settle(app: App, pilot: Pilot) -> None:
+    """Wait for the screen's workers (reading, then building tables) to finish."""
+    for _ in range(6):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def cells(screen: TeamSummaryScreen) -> list[list[str]]:
+    table = screen.query_one("#ts-table", DataTable)
+    return [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+async def test_opens_with_the_section_table_and_privacy(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        assert screen.data is not None and len(screen.data.observations) == 7
+        rows = cells(screen)
+        teams = [r[0] for r in rows]
+        assert "North" in teams and "South [b]bold[/b]" in teams and teams[-1] == "All teams"
+        east = next(r for r in rows if r[0] == "East")
+        assert "suppressed: fewer than 3 practitioners" in east and "—" in east
+        south_open = next(r for r in rows if r[0].startswith("South") and r[1] == "open")
+        assert "3" in south_open and "75.0" in south_open  # 50, 75, 100 %
+        # All teams minus South would reveal East: North is hidden too.
+        north_open = next(r for r in rows if r[0] == "North" and r[1] == "open")
+        assert "suppressed: would reveal a hidden figure" in north_open
+        assert not any("Person" in c for r in rows for c in r)
+        assert screen.query_one("#ts-progress-row").has_class("hidden")
+        assert screen.query_one("#ts-progress", ProgressBar) is not None
+        info = screen.query_one("#ts-info", Static)
+        assert "7 observations" in str(info.render())
+
+
+async def test_views_switch_with_keys_and_tabs(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        seen = []
+        for _ in range(6):
+            await pilot.press("f6")
+            await settle(app, pilot)
+            seen.append((screen.view, screen.shown.view if screen.shown else None))
+        assert [v for v, _ in seen] == ["item", "composite", "quarter", "ratings", "themes", "section"]
+        assert all(v == shown for v, shown in seen)
+        await pilot.press("shift+f6")
+        await settle(app, pilot)
+        assert screen.view == "themes"
+        rows = cells(screen)
+        assert any(r[0] == "North" and "c" in r for r in rows)
+        screen.query_one("#ts-views", Tabs).active = "view-composite"
+        await settle(app, pilot)
+        assert screen.view == "composite"
+        assert {r[1] for r in cells(screen)} >= {"structuring", "relationship", "all sections"}
+
+
+async def test_sections_draw_bars_and_suppressed_rows_say_so(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        detail = screen.query_one("#ts-detail-text", Static)
+        assert "suppressed: fewer than 3 practitioners" in str(detail.render())  # East comes first
+        table = screen.query_one("#ts-table", DataTable)
+        south = next(n for n, r in enumerate(cells(screen)) if r[0].startswith("South") and r[1] == "open")
+        table.move_cursor(row=south)
+        await pilot.pause()
+        text = str(detail.render())
+        assert "distribution of levels" in text and "█" in text and "0 Missed" in text and "2 Clearly" in text
+
+
+async def test_trend_draws_a_sparkline(tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    store = Store(tmp_path / "store")
+    for month, value in ((2, 0), (5, 1), (8, 2)):
+        for who in ("A", "B", "C"):
+            add(store, team="North", practitioner=who, scores={"open.a": value}, when=date(2026, month, 3))
+    app = SummaryApp(store, reg)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        screen.query_one("#ts-views", Tabs).active = "view-quarter"
+        await settle(app, pilot)
+        assert [r[2] for r in cells(screen)][:3] == ["2026Q1", "2026Q2", "2026Q3"]
+        spark = screen.query_one("#ts-spark", Sparkline)
+        assert not spark.has_class("hidden")
+        assert list(spark.data) == [0.0, 50.0, 100.0]
+        assert "by quarter" in str(screen.query_one("#ts-detail-text", Static).render())
+
+
+async def test_filters_rerun_the_summary(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        teams = screen.query_one("#ts-teams", Input)
+        teams.focus()
+        await pilot.press(*"North")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert set(screen.data.observations["team"].astype(str)) == {"North"}
+        assert {r[0] for r in cells(screen)} == {"North", "All teams"}
+        date_from = screen.query_one("#ts-from", Input)
+        date_from.focus()
+        await pilot.press(*"2026-03-01", "enter")
+        await settle(app, pilot)
+        assert len(screen.data.observations) == 2
+
+
+async def test_bad_date_is_a_notification_not_a_crash(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        field = screen.query_one("#ts-to", Input)
+        field.focus()
+        await pilot.press(*"31/12/2026", "enter")
+        await settle(app, pilot)
+        assert any("not a date" in n.message for n in app._notifications)
+        assert isinstance(app.screen, TeamSummaryScreen)
+
+
+async def test_missing_store_is_reported(tmp_path: Path) -> None:
+    app = SummaryApp(Store(tmp_path / "nowhere"), registry(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert any("no store" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TeamSummaryScreen)
