@@ -127,7 +127,9 @@ def phase_csv_baseline(csv_path: Path) -> dict:
     t_read = time.perf_counter()
     out = []
     for _, part in frame.groupby("rubric_id"):
-        per_obs = part.groupby(["observation_id", "team", "section"]).agg(points=("points", "sum"), possible=("possible", "sum")).reset_index()
+        per_obs = (
+            part.groupby(["observation_id", "team", "section"]).agg(points=("points", "sum"), possible=("possible", "sum")).reset_index()
+        )
         per_obs["percent"] = 100.0 * per_obs["points"] / per_obs["possible"].where(per_obs["possible"] != 0)
         stats = per_obs.groupby(["team", "section"])["percent"].agg(["size", "mean", "median"])
         shares = part.assign(missed=part["value"] == part["scale_min"], na=part["code"] == "NA", no=part["code"] == "NO")
@@ -140,7 +142,9 @@ def phase_csv_baseline(csv_path: Path) -> dict:
 
 def _run(phase: str, store: Path, extra: list[str] = ()) -> dict:  # type: ignore[assignment]
     cmd = [sys.executable, __file__, "--store", str(store), "--phase", phase, *extra]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    out = subprocess.run(
+        cmd, check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -182,7 +186,11 @@ def main() -> None:
     line("read every file's bytes", read)
     line("cold (no cache)", cold, f"= {cold['seconds'] / read['seconds']:.1f}x reading bytes; parsed {cold['parsed']:,}")
     line("warm (nothing changed)", warm, f"= {warm['seconds'] / base['seconds']:.2f}x the CSV baseline")
-    line("one new observation", add, f"= warm + {add['seconds'] - warm['seconds']:+.3f} s (its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)")
+    line(
+        "one new observation",
+        add,
+        f"= warm + {add['seconds'] - warm['seconds']:+.3f} s (its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)",
+    )
     line("read_csv + same groupby", base, f"(read_csv {base['read_seconds']:.3f} s, groupby {base['groupby_seconds']:.3f} s)")
     print(
         f"detail: cold read {cold['read_seconds']:.3f} s + tables {cold['tables_seconds']:.3f} s; "

@@ -38,11 +38,12 @@ import numpy as np
 import pandas as pd
 
 from seeds_tui import scoring
-from seeds_tui.atomic import write_atomic
+from seeds_tui.atomic import create_exclusive
 from seeds_tui.cache import KINDS, Progress, StoreRows, load_rows
 from seeds_tui.errors import RubricNotFound, SeedsError, StoreError
 from seeds_tui.rubric import Rubric, RubricRegistry
 from seeds_tui.store import Store
+from seeds_tui.versions import carry_key
 
 #: Default and lowest allowed privacy threshold (practitioners behind a figure).
 DEFAULT_THRESHOLD = 5
@@ -77,10 +78,26 @@ class SummaryData:
 
     items: pd.DataFrame
     observations: pd.DataFrame
-    ratings: pd.DataFrame
-    links: pd.DataFrame
     problems: list[str] = field(default_factory=list)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    #: Builders of the ratings and links frames: made on first use (most views need neither).
+    _make: dict[str, Callable[[], pd.DataFrame]] = field(default_factory=dict, repr=False)
+    _made: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        if name not in self._made:
+            self._made[name] = self._make[name]()
+        return self._made[name]
+
+    @property
+    def ratings(self) -> pd.DataFrame:
+        """Global ratings and indicators: one row per observation and measure."""
+        return self._frame("ratings")
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Strengths and development areas linked to items: one row per link."""
+        return self._frame("links")
 
     @property
     def rubric_ids(self) -> list[str]:
@@ -100,10 +117,9 @@ class SummaryData:
         def pick(df: pd.DataFrame) -> pd.DataFrame:
             return df.loc[df["rubric_id"] == rubric_id].reset_index(drop=True) if len(df) else df
 
-        return SummaryData(
-            pick(self.items), pick(self.observations), pick(self.ratings), pick(self.links),
-            list(self.problems), {rubric_id: self.rubrics[rubric_id]} if rubric_id in self.rubrics else {},
-        )  # fmt: skip
+        make = {name: (lambda name=name: pick(self._frame(name))) for name in self._make}
+        rubrics = {rubric_id: self.rubrics[rubric_id]} if rubric_id in self.rubrics else {}
+        return SummaryData(pick(self.items), pick(self.observations), list(self.problems), rubrics, make)
 
 
 def _several_rubrics_message(ids: Sequence[str]) -> str:
@@ -197,12 +213,14 @@ def summary_data(
         problems.append(f"{dropped['unknown']} score(s) for items not in their rubric were left out")
     if dropped["off_scale"]:
         problems.append(f"{dropped['off_scale']} score(s) with values off their item's scale were left out")
-    ratings = _ratings(obs, loaded.rows, rubrics)
-    links = _links(obs, loaded.rows, rubrics, versions)
+    make = {
+        "ratings": lambda: _ratings(obs, loaded.rows, rubrics),
+        "links": lambda: _links(obs, loaded.rows, rubrics, versions),
+    }
     observations = obs.drop(columns=["fid", "path"]).loc[:, [
         "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "quarter", "actions",
     ]]  # fmt: skip
-    return SummaryData(items, observations, ratings, links, problems, rubrics)
+    return SummaryData(items, observations, problems, rubrics, make)
 
 
 def item_frame(
@@ -222,7 +240,7 @@ def item_frame(
     ``value`` is the level (NA when a code was given), ``code`` is ``NA``/``NO`` or missing,
     ``points``/``possible`` follow ``seeds_tui.scoring`` (missing for codes), ``percent`` is the
     item's percent of maximum. With ``pseudonymise=True`` practitioner and observer names are
-    replaced by stable labels such as ``P-7F3A2C`` (see ``pseudonym``). Warnings about skipped
+    replaced by stable labels such as ``P-7F3A2C91D0`` (see ``pseudonym``). Warnings about skipped
     files are in ``frame.attrs["problems"]``.
     """
     data = summary_data(
@@ -250,13 +268,9 @@ def _take(obs: pd.DataFrame, rows: pd.DataFrame, kind: int) -> tuple[pd.DataFram
     return sub.loc[keep], where[keep]
 
 
-def _map_key(rubric: Rubric, key: str) -> str:
-    for _ in range(10):
-        if key in rubric.renamed:
-            key = rubric.renamed[key]
-        else:
-            break
-    return key
+def _map_key(versions_of_id: dict[str, Rubric], version: str, key: str) -> str | None:
+    """The newest id of ``key`` scored under ``version`` (None if a later version retired it)."""
+    return carry_key(key, versions_of_id.values(), version)
 
 
 def _combo_codes(obs: pd.DataFrame, sub: pd.DataFrame, where: np.ndarray) -> tuple[np.ndarray, list[tuple[str, str, str, str]]]:
@@ -303,9 +317,9 @@ def _items(
     for i, (r_id, r_ver, s_id, i_id) in enumerate(uniques):
         newest = rubrics[r_id]
         old = versions[r_id].get(r_ver, newest)
-        key = _map_key(newest, f"{s_id}.{i_id}")
+        key = _map_key(versions[r_id], r_ver, f"{s_id}.{i_id}")
         values: set[int] = set()
-        if key in newest.item_keys:
+        if key is not None and key in newest.item_keys:
             ns, ni = key.split(".")
             try:
                 scale = old.scale_of(old.item(s_id, i_id))
@@ -318,7 +332,7 @@ def _items(
             u_min[i], u_max[i] = scale.min_value, scale.max_value
             u_ok[i] = True
             values = set(scale.values)
-        elif key not in newest.retired:
+        elif key is not None and key not in newest.retired:
             dropped["unknown"] += int(counts[i])
         u_values.append(values)
     value = sub["value"].to_numpy(dtype=float, na_value=np.nan)
@@ -452,7 +466,7 @@ def _links(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric], ve
         if not len(sub):
             continue
         codes, uniques = _combo_codes(obs, sub, where)
-        mapped = [_map_key(rubrics[r], f"{s}.{i}") for r, _, s, i in uniques]
+        mapped = [_map_key(versions[r], v, f"{s}.{i}") or "." for r, v, s, i in uniques]
         known = np.array([k in rubrics[r].item_keys for (r, _, _, _), k in zip(uniques, mapped, strict=True)], dtype=bool)
         keep = known[codes]
         meta = obs[_META].iloc[where[keep]].reset_index(drop=True)
@@ -937,18 +951,26 @@ def pseudonym_key(store: Store) -> bytes:
     except (OSError, ValueError):
         pass
     key = secrets.token_bytes(32)
+    if not store.root.is_dir():
+        return key
     try:
-        if store.root.is_dir():
-            write_atomic(path, key.hex().encode("ascii"))
+        # Exclusive: two first runs at once must not end up with two keys.
+        create_exclusive(path, key.hex().encode("ascii"))
+    except FileExistsError:
+        try:
+            return bytes.fromhex(path.read_text("ascii").strip())
+        except (OSError, ValueError):
+            return key
     except SeedsError:
         pass
     return key
 
 
 def pseudonym(name: str, key: bytes, prefix: str = "P") -> str:
-    """A stable label such as ``P-7F3A2C`` for a name (keyed hash; same key, same label)."""
+    """A stable label such as ``P-7F3A2C91D0`` for a name (keyed hash; same key, same label)."""
     digest = hmac.new(key, " ".join(name.split()).casefold().encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"{prefix}-{digest[:6].upper()}"
+    # 40 bits: a clash between two people is unlikely even among tens of thousands of names.
+    return f"{prefix}-{digest[:10].upper()}"
 
 
 def pseudonymise_frame(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:

@@ -29,7 +29,12 @@ def is_temp_name(name: str) -> bool:
 def ensure_dir(path: Path) -> None:
     """Create ``path`` (and parents) owner-only if missing; explain failures."""
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        # Each missing parent is made owner-only too (mkdir's ``parents=True`` would use the umask).
+        missing = [p for p in (path, *path.parents) if not p.exists()]
+        for folder in reversed(missing):
+            folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        if not path.is_dir():
+            raise FileExistsError(errno.EEXIST, "a file is in the way")
     except PermissionError:
         raise StoreError(f"cannot create folder {path}: permission denied; choose a store you can write (--store DIR)") from None
     except OSError as exc:

@@ -113,10 +113,11 @@ def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
             if not name.endswith(".toml") or is_temp_name(name):
                 continue
             try:
-                st = entry.stat(follow_symlinks=False)
+                # As Store.files(): a symlink to a file counts, and its target's stat is what changes.
+                if not entry.is_file():
+                    continue
+                st = entry.stat()
             except OSError:
-                continue
-            if not entry.is_file(follow_symlinks=False):
                 continue
             found.append(_Stat(f"{folder.name}/{name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     found.sort(key=lambda s: s.path)

@@ -32,7 +32,8 @@ def load_settings() -> dict[str, Any]:
     """The saved settings; an unreadable or damaged file counts as empty (settings are conveniences)."""
     path = settings_path()
     try:
-        data = path.read_bytes()[: SETTINGS_MAX_BYTES + 1]
+        with path.open("rb") as handle:  # never read more than the cap, whatever the file's size
+            data = handle.read(SETTINGS_MAX_BYTES + 1)
         if len(data) > SETTINGS_MAX_BYTES:
             return {}
         return tomllib.loads(data.decode("utf-8"))

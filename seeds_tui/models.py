@@ -17,6 +17,10 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
 
 
+#: At most this many problems are listed for one file.
+MAX_PROBLEMS = 50
+
+
 def problems_from_validation(exc: ValidationError, path: Path | None, text: str | None) -> list[Problem]:
     """Turn a pydantic ``ValidationError`` into ``Problem``s with lines where they can be found.
 
@@ -24,7 +28,8 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
     """
     index = line_index(text) if text else {}
     problems = []
-    for err in exc.errors(include_input=False, include_url=False):
+    errors = exc.errors(include_input=False, include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith(("function-", "tagged-union")))]
         message = err["msg"]
         if err["type"] == "extra_forbidden":
@@ -41,6 +46,9 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
                 field=".".join(_safe_part(p) for p in loc) or None,
             )
         )
+    if len(errors) > MAX_PROBLEMS:
+        # A hostile or badly broken file must not flood a terminal or a log.
+        problems.append(Problem(path, f"... and {len(errors) - MAX_PROBLEMS} more problems; fix the ones above first"))
     return problems
 
 

@@ -99,7 +99,8 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
     out += ["## Sections", "", "| Section | Scored | NA | NO | % of max | Band |", "|---|---|---|---|---|---|"]
     for r in results:
         out.append(f"| {e(r.title)} | {r.scored}/{r.total} | {r.na} | {r.no} | {_percent(r.percent)} | {band(r.percent) or '–'} |")
-    out.append(f"| **All sections** | {total.scored}/{total.total} | {total.na} | {total.no} | {_percent(total.percent)} | {band(total.percent) or '–'} |")
+    overall = f"{total.scored}/{total.total} | {total.na} | {total.no} | {_percent(total.percent)} | {band(total.percent) or '–'}"
+    out.append(f"| **All sections** | {overall} |")
     out.append("")
     for section in rubric.sections:
         out += [f"### {e(section.title)}", ""]

@@ -197,7 +197,8 @@ class Rubric(Model):
         section_ids = [s.id for s in self.sections]
         errors += _duplicates("section id", section_ids, "sections.{}.id")
         for pos, section in enumerate(self.sections):
-            errors += _duplicates("item id", [i.id for i in section.items], f"sections.{pos}.items.{{}}.id", where=f" in section {section.id!r}")
+            item_ids = [i.id for i in section.items]
+            errors += _duplicates("item id", item_ids, f"sections.{pos}.items.{{}}.id", where=f" in section {section.id!r}")
             for ipos, item in enumerate(section.items):
                 if item.scale not in self.scales:
                     errors.append(f"sections.{pos}.items.{ipos}.scale: unknown scale {item.scale!r}; known: {', '.join(sorted(self.scales))}")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -40,7 +41,7 @@ def possible_points(scale: Scale) -> int:
 
 def percent_of_max(points: Any, possible: Any) -> Any:
     """100 * points / possible. Scalars give None when nothing was possible; arrays give NaN."""
-    if isinstance(possible, (int, float)):
+    if isinstance(possible, numbers.Number):  # int, float and numpy scalars (e.g. a column's sum)
         return None if possible == 0 else 100.0 * points / possible
     # pandas Series: a zero denominator becomes NaN rather than inf.
     return 100.0 * points / possible.where(possible != 0)

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from seeds_tui.atomic import create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
 from seeds_tui.errors import ConflictError, ObservationError, Problem, StoreError
-from seeds_tui.observation import Observation, check_against_rubric, now, observation_to_toml, read_observation
+from seeds_tui.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, now, observation_to_toml, read_observation
 from seeds_tui.rubric import Rubric
+from seeds_tui.tomlio import load_toml
 
 _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 
@@ -269,6 +270,9 @@ def _disk_revision(path: Path) -> int | None:
         value = tomllib.loads("\n".join(lines)).get("revision")
     except tomllib.TOMLDecodeError:
         value = None
+    if not isinstance(value, int) and len(head) == 4096:
+        # A long comment or top part pushed the revision past the first 4 KiB: read the whole file.
+        value = load_toml(path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)[0].get("revision")
     if not isinstance(value, int):
         raise ObservationError(path, [Problem(path, "the file on disk has no readable revision; it is damaged or not ours", field="revision")])
     return value

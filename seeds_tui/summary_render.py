@@ -398,7 +398,6 @@ def render_html(doc: SummaryDocument) -> str:
 def _html_table(table: SummaryTable) -> str:
     frame = table.frame
     levels = level_columns(frame)
-    shares = [c for c in ("shown", "missed", "na", "no") if c in frame.columns]
     columns = [c for c in frame.columns if c not in {"suppressed", *levels} and not (table.view == "item" and c == "section")]
     head = [LABELS.get(c, c) for c in columns]
     if "mean_percent" in columns:
@@ -426,8 +425,6 @@ def _html_table(table: SummaryTable) -> str:
             cells.append(f'<td class="num">{_e(text)}</td>' if numeric else f"<td>{_e(text)}</td>")
             if c == "mean_percent":
                 cells.append("<td>" + ("" if sup else _bar(rec.get(c))) + "</td>")
-        if shares and not sup:
-            pass
         rows.append(f'<tr class="{" ".join(classes)}">' + "".join(cells) + "</tr>")
     legend = ""
     if levels:
@@ -457,11 +454,13 @@ def _trend_chart(table: SummaryTable) -> str:
         values = [None if _missing(by_q.get(q)) else float(by_q[q]) for q in quarters]
         shown = [v for v in values if v is not None]
         change = f"{shown[0]:.1f} → {shown[-1]:.1f} ({shown[-1] - shown[0]:+.1f})" if len(shown) >= 2 else ""
-        rows.append(f"<tr><td>{_e(team)}</td><td>{_e(sec)}</td><td>{_sparkline(values)}</td><td class=\"num\">{_e(change)}</td></tr>")
+        rows.append(f'<tr><td>{_e(team)}</td><td>{_e(sec)}</td><td>{_sparkline(values)}</td><td class="num">{_e(change)}</td></tr>')
     caption = f"Mean % of maximum by quarter, {_e(quarters[0])} to {_e(quarters[-1])}; dashed line 50 %; gaps: no data or suppressed"
     return (
         f'<table><caption class="legend">{caption}</caption>'
-        f"<thead><tr><th>Team</th><th>{_e(LABELS[part])}</th><th>Trend</th><th>First → last shown</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        f"<thead><tr><th>Team</th><th>{_e(LABELS[part])}</th><th>Trend</th><th>First → last shown</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
     )
 
 

@@ -7,7 +7,9 @@ naming the file, never a traceback, and never quoting the file's content.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -35,9 +37,16 @@ def _parse_float(text: str) -> float:
 
 
 def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> bytes:
-    """Read a file's bytes, refusing one larger than ``max_bytes``."""
+    """Read a file's bytes, refusing one larger than ``max_bytes`` and anything but a regular file."""
     try:
-        with path.open("rb") as handle:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer (it is refused just below).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            kind = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(kind):
+                raise error(path, [Problem(path, "is not a regular file (a pipe, device or socket); give the path of a .toml file")])
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise error(path, [Problem(path, "file not found; check the path")]) from None
@@ -92,6 +101,22 @@ def _has_deep_key(text: str) -> bool:
     return text.count(".") >= MAX_KEY_PARTS and _DEEP_KEY_RE.search(text) is not None
 
 
+#: tomllib messages that quote keys (which may be long, or hold a name) -> the same without the key.
+_KEY_QUOTING = {
+    "Cannot declare ": "a table is declared twice",
+    "Cannot mutate immutable namespace ": "a table or array defined earlier cannot be changed here",
+    "Cannot redefine namespace ": "a table defined earlier cannot be redefined here",
+    "Duplicate inline table key ": "duplicate key in an inline table",
+}
+
+
+def _quiet_reason(reason: str) -> str:
+    for prefix, quiet in _KEY_QUOTING.items():
+        if reason.startswith(prefix):
+            return quiet
+    return reason[:200]
+
+
 def parse_toml(text: str, path: Path | None, error: type[FileProblems]) -> dict[str, Any]:
     """Parse TOML text into plain data, turning every failure into ``error``."""
     if _has_deep_key(text):
@@ -102,7 +127,7 @@ def parse_toml(text: str, path: Path | None, error: type[FileProblems]) -> dict[
         msg = str(exc)
         match = _LINE_RE.search(msg)
         line = int(match.group(1)) if match else None
-        reason = _LINE_RE.split(msg)[0].rstrip(" (")
+        reason = _quiet_reason(_LINE_RE.split(msg)[0].rstrip(" ("))
         raise error(path, [Problem(path, f"not valid TOML: {reason}", line=line)]) from None
     except _NonFiniteFloat:
         raise error(path, [Problem(path, "NaN and infinity are not allowed in seeds-tui files")]) from None

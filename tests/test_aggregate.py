@@ -12,10 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from summary_fixtures import add, registry
+from summary_fixtures import MINI_V2, add, registry
 
 from seeds_tui import aggregate as agg
 from seeds_tui import scoring
+from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 
 
@@ -329,7 +330,7 @@ def test_pseudonyms_are_stable_keyed_and_names_only_on_request(north) -> None:
     assert agg.pseudonym_key(store) == key
     assert (store.root / agg.PSEUDONYM_KEY_FILE).stat().st_mode & 0o777 == 0o600
     label = agg.pseudonym("Pat One", key)
-    assert label.startswith("P-") and len(label) == 8 and agg.pseudonym(" pat  one ", key) == label
+    assert label.startswith("P-") and len(label) == 12 and agg.pseudonym(" pat  one ", key) == label
     assert agg.pseudonym("Pat One", b"another key") != label
     frame = agg.item_frame(store, reg, pseudonymise=True)
     assert "Pat One" not in set(frame["practitioner"].astype(str)) and label in set(frame["practitioner"].astype(str))
@@ -349,3 +350,36 @@ def test_empty_sections_have_no_percent_but_count(north) -> None:
     per_obs = agg.observation_scores(data.items, by=["section"])
     assert per_obs["percent"].isna().sum() == 1  # Pat Three's "talk": only NA
     assert not math.isnan(per_obs["percent"].dropna().iloc[0])
+
+
+@pytest.mark.parametrize("view", agg.VIEWS)
+def test_observations_without_scores_give_empty_tables_not_errors(tmp_path: Path, view: str) -> None:
+    store = Store(tmp_path / "store")
+    for who in ("A", "B", "C"):
+        add(store, team="North", practitioner=who, scores={})
+    data = agg.summary_data(store, registry(tmp_path))
+    assert len(data.observations) == 3 and len(data.items) == 0
+    tables = agg.build_tables(data, view, threshold=3, before_after=date(2026, 1, 1), key=b"k")
+    assert tables
+    for table in tables:
+        assert "suppressed" in table.frame.columns or view == "practitioner"
+
+
+def test_a_chain_of_renames_across_three_versions_lines_up(tmp_path: Path) -> None:
+    """a -> a2 in 2.0.0, then a2 -> a3 in 3.0.0: a 1.0.0 score of "a" lands on "a3", not dropped."""
+    reg_dir = tmp_path / "rubrics"
+    registry(tmp_path, v2=True)
+    v3 = MINI_V2.replace('version = "2.0.0"', 'version = "3.0.0"').replace(
+        'renamed = {"open.a" = "open.a2"}', 'renamed = {"open.a2" = "open.a3"}'
+    ).replace('retired = ["talk.d"]', "").replace('{id = "a2",', '{id = "a3",')
+    (reg_dir / "mini-3.toml").write_text(v3)
+    reg = RubricRegistry([reg_dir])
+    store = Store(tmp_path / "store")
+    add(store, team="North", practitioner="A", version="1.0.0", scores={"open.a": 2, "talk.d": 1})
+    add(store, team="North", practitioner="B", version="2.0.0", scores={"open.a2": 1})
+    add(store, team="North", practitioner="C", version="3.0.0", scores={"open.a3": 0})
+    data = agg.summary_data(store, reg)
+    items = data.items
+    assert sorted(items.loc[items["item"] == "a3", "percent"].tolist()) == [0.0, 50.0, 100.0]
+    assert set(items["item"].astype(str)) == {"a3"}  # talk.d was retired in 2.0.0: dropped, not "unknown"
+    assert not any("left out" in p for p in data.problems)

@@ -56,7 +56,11 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     "deep inline tables": (_replace("events = []", "events = " + "{a=" * 4000 + "1" + "}" * 4000), "nesting is too deep", None),
     "deep dotted table": (_append("\n[" + ".".join(["a"] * 20000) + "]\n"), "nesting is too deep", None),
     "dotted table filling the size cap": (_append("\n[[" + ".".join(["a"] * 900_000) + "]]\n"), "nesting is too deep", None),
-    "deep dotted key in an inline table": (_replace("events = []", "events = [{" + ".".join(['"a"'] * 5000) + " = 1}]"), "nesting is too deep", None),
+    "deep dotted key in an inline table": (
+        _replace("events = []", "events = [{" + ".".join(['"a"'] * 5000) + " = 1}]"),
+        "nesting is too deep",
+        None,
+    ),
     "dotted key at the limit is only an unknown key": (_append("\n[" + ".".join(["a"] * 32) + "]\n"), "a: unknown key", None),
     "NaN": (_replace("elapsed = 600", "elapsed = nan"), "NaN and infinity", None),
     "infinity": (_replace("partnership = 4", "partnership = -inf"), "NaN and infinity", None),
@@ -71,7 +75,11 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     "wrong type: float for an int": (_replace("partnership = 4", "partnership = 4.0"), "globals.partnership", 38),
     "wrong type: date": (_replace("date = 2026-11-23", f'date = "{SECRET}"'), "session.date", 15),
     "wrong type: naive timestamp": (_replace("created = 2026-11-23 10:30:00+01:00", "created = 2026-11-23 10:30:00"), "timezone", 5),
-    "wrong type: table for a string": (_replace('observer = "Sam Observer"', f'observer = {{ name = "{SECRET}" }}'), "session.observer", 16),
+    "wrong type: table for a string": (
+        _replace('observer = "Sam Observer"', f'observer = {{ name = "{SECRET}" }}'),
+        "session.observer",
+        16,
+    ),
     "wrong literal: mode": (_replace('mode = "in_person"', f'mode = "{SECRET}"'), "session.mode", 20),
     "wrong literal: code": (_replace("value = 3", f'code = "{SECRET}"'), "scores.relationship.empathy.code", 26),
     "case reference that is a name": (
@@ -82,10 +90,30 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     "evidence far too long": (_replace('evidence = "Agreed three topics"', f'evidence = "{SECRET} {"x" * 30000}"'), "at most 20000", 32),
     "value and code": (_replace("value = 3", 'value = 3\ncode = "NA"'), "either a value or a code", 25),
     "unknown top-level key": (_replace("events = []", 'events = []\nnickname = "x"'), "nickname: unknown key", 8),
-    "unknown session key": (_replace('team = "North"', f'team = "North"\nhome_address = "{SECRET}"'), "session.home_address: unknown key", 19),
+    "unknown session key": (
+        _replace('team = "North"', f'team = "North"\nhome_address = "{SECRET}"'),
+        "session.home_address: unknown key",
+        19,
+    ),
     "score under a quoted name": (_append(f'\n[scores."{SECRET} Smith".x]\nvalue = 1\n'), "scores.<key>", None),
     "duplicate key": (_replace('team = "North"', f'team = "North"\nteam = "{SECRET}"'), "not valid TOML", 19),
     "missing required key": (_replace('team = "North"\n', ""), "session.team: required key is missing", 14),
+    "table under a name declared twice": (
+        _append(f'\n[scores."{SECRET} Smith".a]\nvalue = 1\n[scores."{SECRET} Smith".a]\nvalue = 2\n'),
+        "a table is declared twice",
+        BASE.count("\n") + 4,
+    ),
+    "huge key declared twice": (_append("\n[" + "k" * 500_000 + "]\n[" + "k" * 500_000 + "]\n"), "a table is declared twice", None),
+    "duplicate key in an inline table": (
+        _replace("events = []", f"events = [{{ {SECRET} = 1, {SECRET} = 2 }}]"),
+        "duplicate key in an inline table",
+        7,
+    ),
+    "thousands of wrong events": (
+        lambda: (BASE.replace("events = []\n", "", 1) + "\n[[events]]\nat = 2026-11-23T10:00:00Z\nelapsed = -1\n" * 5000).encode(),
+        "... and 4950 more problems; fix the ones above first",
+        None,
+    ),
     "empty file": (lambda: b"", "not a seeds-tui observation", 1),
     "JSON instead of TOML": (lambda: b'{"schema": "seeds-observation/1"}', "not valid TOML", 1),
     "newer schema": (_replace('schema = "seeds-observation/1"', 'schema = "seeds-observation/9"'), "newer seeds-tui", None),
@@ -123,7 +151,8 @@ def test_hostile_file_gives_one_clean_error(name: str, tmp_path: Path, caplog: p
     assert SECRET not in message
     assert SECRET not in repr(error.problems)
     assert SECRET not in caplog.text
-    assert len(message) < 2000, "messages stay short even for huge files"
+    assert len(error.problems) <= 51, "at most 50 problems and a count of the rest"
+    assert len(message) < 51 * (len(str(path)) + 200), "messages stay short even for huge files"
 
 
 def test_unknown_key_names_are_shown_to_help_fix_typos(tmp_path: Path) -> None:
@@ -157,3 +186,13 @@ def test_store_does_not_list_a_fifo(tmp_path: Path) -> None:
     store.ensure()
     os.mkfifo(store.final_dir / "01J0000000000000000000000A.toml")
     assert store.files() == []
+
+
+def test_pipes_and_devices_are_refused_without_waiting(tmp_path: Path) -> None:
+    """A named pipe or a device given as a file is refused at once, not read (or waited on)."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(ObservationError, match="not a regular file") as caught:
+            load_observation(path)
+        assert caught.value.path == path

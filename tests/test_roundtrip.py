@@ -6,7 +6,7 @@ text (``[b]``, ``[/]``), quotes, backslashes, newlines (LF and CRLF) and any oth
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,11 +25,13 @@ from seeds_tui.observation import (
     observation_to_toml,
 )
 
-ids = st.from_regex(r"\A[a-z][a-z0-9_-]{0,12}\Z")
+ids = st.builds(lambda a, b: a + b, st.sampled_from("abcxyz"), st.text("abz09_-", max_size=6))
 item_keys = st.builds(lambda s, i: f"{s}.{i}", ids, ids)
 
 #: Text a user could type or paste: markup-like runs, quotes, backslashes, newlines, emoji.
-tricky = st.sampled_from(['[b]bold[/b]', "[/]", "[", '"', "'", '"""', "'''", "\\", "\\n", "\n", "\r\n", "\t", " ", "#", "=", "é", "😀", "\u2028", "x"])
+tricky = st.sampled_from(
+    ["[b]bold[/b]", "[/]", "[", '"', "'", '"""', "'''", "\\", "\\n", "\n", "\r\n", "\t", " ", "#", "=", "é", "😀", "\u2028", "x"]
+)
 control_free = st.characters(blacklist_categories=("Cs", "Cc"))
 any_char = st.characters(blacklist_categories=("Cs",))
 notes = st.one_of(
@@ -67,7 +69,7 @@ sessions = st.builds(
     mode=st.sampled_from(["in_person", "phone", "video"]),
     purpose=st.sampled_from(["developmental", "quality_assurance", "calibration"]),
     consent_recorded=st.booleans(),
-    case_reference=st.none() | st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_/-]{0,31}\Z"),
+    case_reference=st.none() | st.builds(lambda a, b: a + b, st.sampled_from("aZ0"), st.text("aZ09_/-", max_size=31)),
     started=st.none() | stamps,
     ended=st.none() | stamps,
     elapsed=seconds,
@@ -98,7 +100,7 @@ def observations(draw: st.DrawFn) -> Observation:
         created=created,
         updated=draw(stamps),
         finalised=draw(stamps) if status == "final" else draw(st.none() | stamps),
-        rubric=RubricRef(id=draw(ids), version="1.0.0", sha256=draw(st.from_regex(r"\A[0-9a-f]{64}\Z"))),
+        rubric=RubricRef(id=draw(ids), version="1.0.0", sha256=draw(st.binary(min_size=32, max_size=32)).hex()),
         session=draw(sessions),
         scores=draw(st.dictionaries(ids, st.dictionaries(ids, scores(), max_size=4), max_size=4)),
         section_notes=draw(st.dictionaries(ids, notes, max_size=3)),
@@ -109,7 +111,7 @@ def observations(draw: st.DrawFn) -> Observation:
     )
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -145,8 +147,8 @@ def test_any_note_survives(note: str) -> None:
     """A single note of any text comes back exactly (CRLF is stored as LF when the model is built)."""
     obs = Observation(
         id=new_id(0),
-        created=datetime(2026, 11, 23, tzinfo=timezone.utc),
-        updated=datetime(2026, 11, 23, tzinfo=timezone.utc),
+        created=datetime(2026, 11, 23, tzinfo=UTC),
+        updated=datetime(2026, 11, 23, tzinfo=UTC),
         rubric=RubricRef(id="r", version="1.0.0", sha256="0" * 64),
         session=Session(date=datetime(2026, 11, 23).date(), observer="O", practitioner="P", team="T"),
         feedback=Feedback(self_assessment=note),

@@ -37,7 +37,15 @@ def expectations(path: Path) -> list[tuple[int | None, str]]:
 def test_corpus_is_there() -> None:
     """The corpus covers every semantic check the issue names (and more)."""
     names = {p.stem for p in BAD_FILES}
-    for needed in ("duplicate_section_id", "duplicate_item_id", "unknown_scale", "scale_no_levels", "scale_unordered", "empty_section", "version_not_semantic"):
+    for needed in (
+        "duplicate_section_id",
+        "duplicate_item_id",
+        "unknown_scale",
+        "scale_no_levels",
+        "scale_unordered",
+        "empty_section",
+        "version_not_semantic",
+    ):
         assert needed in names
     assert all(expectations(p) for p in BAD_FILES), "every corpus file states what it must give"
 

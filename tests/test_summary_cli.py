@@ -185,3 +185,23 @@ def test_output_file_and_help(setup, capsys, tmp_path: Path) -> None:
     assert "<svg" in page and "Mini rubric" in page
     assert main(["summary", "--help"]) == 0
     assert "--threshold" in capsys.readouterr().out
+
+
+def test_progress_bar_only_for_long_runs(capsys) -> None:
+    from seeds_tui.cli.summary import _Progress
+
+    bar = _Progress()
+    bar(10, 100)  # short runs draw nothing
+    assert capsys.readouterr().err == ""
+    bar(500, 1000)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "Reading observations [" in err and "500/1000" in err and err.endswith("\n")
+
+
+def test_command_module_imports_no_pandas() -> None:
+    import subprocess
+
+    probe = "import sys, seeds_tui.cli.summary; print('pandas' in sys.modules, 'pyarrow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1])
+    assert out.stdout.strip() == "False False"

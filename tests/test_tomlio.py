@@ -199,3 +199,30 @@ def test_dump_is_deterministic_and_round_trips() -> None:
     text = dump_toml(data)
     assert text == dump_toml(dict(data))
     assert parse_toml(text, None, ObservationError) == data
+
+
+def test_implicit_parent_tables_have_the_line_where_first_named() -> None:
+    """``[scores.s.i]`` also places ``scores`` and ``scores.s``, so an unknown section id has a line."""
+    text = 'id = "x"\n\n[scores.opening.agenda]\nvalue = 1\n\n[scores.opening.review]\nvalue = 2\n\n[scores.closing.summary]\nvalue = 3\n'
+    index = line_index(text)
+    assert index[("scores",)] == 3
+    assert index[("scores", "opening")] == 3
+    assert index[("scores", "closing")] == 9
+    assert index[("scores", "opening", "review", "value")] == 7
+
+
+def test_quoted_keys_with_escapes_and_whitespace() -> None:
+    """Basic-string keys are unescaped; literal-string keys are taken as written."""
+    text = "[a.\"b\\u0041c\"]\nx = 1\n[ a . 'd\\e' ]\ny = 2\n"
+    index = line_index(text)
+    assert index[("a", "bAc", "x")] == 2
+    assert index[("a", "d\\e", "y")] == 4
+
+
+def test_messages_do_not_quote_keys(tmp_path: Path) -> None:
+    """tomllib's messages that quote a key (possibly a name, possibly huge) are replaced."""
+    for text in ('["Pat Doe"]\n["Pat Doe"]\n', 'a = { "Pat Doe" = 1, "Pat Doe" = 2 }\n', "[[x]]\n[x]\n", "a = [1]\n[[a]]\n"):
+        with pytest.raises(ObservationError) as caught:
+            parse_toml(text, None, ObservationError)
+        assert "Pat" not in str(caught.value)
+        assert "not valid TOML" in str(caught.value)

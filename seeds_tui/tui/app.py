@@ -5,6 +5,7 @@ Start-up imports no pandas: the Team summary screen is imported only when opened
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from typing import Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from seeds_tui import config
@@ -29,9 +31,10 @@ Stage = Literal["scoring", "after", "review"]
 class SeedsApp(App[int]):
     """Score a live session section by section, then feedback, review and finalise."""
 
-    CSS_PATH = "seeds.tcss"
+    CSS_PATH = Path(__file__).with_name("seeds.tcss")
     TITLE = "seeds-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Keys", id="app.help", tooltip="Every key of this screen"),
         Binding("question_mark", "help", "Keys", show=False, id="app.help_alt"),
@@ -62,7 +65,7 @@ class SeedsApp(App[int]):
         self.autosave_delay = autosave_delay
         self.offer_resume = offer_resume
         self.session: ObservationSession | None = None
-        self._resume_offered = False
+        self.resume_offered = False
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -74,8 +77,25 @@ class SeedsApp(App[int]):
         from seeds_tui.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._report_rubric_errors)
+
+    def _report_rubric_errors(self) -> None:
         for error in self.registry.errors:
-            self.notify(f"{error}\nFix the file, or remove it from the rubric folder.", title="Rubric file not usable", severity="error", timeout=20)
+            self.notify(
+                f"{error}\nFix the file, or remove it from the rubric folder.", title="Rubric file not usable", severity="error", timeout=20
+            )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification. Plain text by default: messages name files and folders, which may hold brackets."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the chosen theme between runs."""
@@ -84,10 +104,8 @@ class SeedsApp(App[int]):
 
     def remember(self, **settings: object) -> None:
         """Save per-user settings; a config folder that cannot be written is not worth an error."""
-        try:
+        with contextlib.suppress(SeedsError):
             config.save_settings(dict(settings))
-        except SeedsError:
-            pass
 
     @property
     def current_date(self) -> date:
@@ -160,7 +178,13 @@ class SeedsApp(App[int]):
                 from seeds_tui.tui.dialogs import ConfirmDialog
 
                 ok = await self.push_screen_wait(
-                    ConfirmDialog("Unsaved correction", "Your correction has not been saved. Leave it without saving?", yes="Leave", no="Stay", yes_variant="error")
+                    ConfirmDialog(
+                        "Unsaved correction",
+                        "Your correction has not been saved. Leave it without saving?",
+                        yes="Leave",
+                        no="Stay",
+                        yes_variant="error",
+                    )
                 )
                 if not ok:
                     return False
@@ -253,7 +277,13 @@ class SeedsApp(App[int]):
                     self.exit(0)
 
             self.push_screen(
-                ConfirmDialog("Unsaved correction", "Your correction has not been saved (Ctrl+S saves it). Quit anyway?", yes="Quit", no="Stay", yes_variant="error"),
+                ConfirmDialog(
+                    "Unsaved correction",
+                    "Your correction has not been saved (Ctrl+S saves it). Quit anyway?",
+                    yes="Quit",
+                    no="Stay",
+                    yes_variant="error",
+                ),
                 answered_correction,
             )
             return
@@ -276,7 +306,11 @@ class SeedsApp(App[int]):
         if session is not None:
             if isinstance(screen, ScoringScreen):
                 for index, section in enumerate(session.rubric.sections):
-                    yield SystemCommand(f"Jump to section: {section.title}", f"Section {index + 1} of {len(session.rubric.sections)}", _bind(screen.go_to_section, index))
+                    yield SystemCommand(
+                        f"Jump to section: {section.title}",
+                        f"Section {index + 1} of {len(session.rubric.sections)}",
+                        _bind(screen.go_to_section, index),
+                    )
             yield SystemCommand("Save now", "Save the open observation now (it is also saved automatically)", self.action_save_now)
             yield SystemCommand("Scoring", "Score the sections (F2)", _bind(self.show_stage, "scoring"))
             yield SystemCommand("After the session", "Global ratings and the feedback conversation (F3)", _bind(self.show_stage, "after"))

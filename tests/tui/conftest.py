@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from seeds_tui.tui.app import SeedsApp, create_app
 sys.path.insert(0, str(Path(__file__).parent))
 
 TODAY = date(2026, 11, 23)
-FROZEN = datetime(2026, 11, 23, 10, 0, 0, tzinfo=timezone.utc)
+FROZEN = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
 BUNDLED = ["seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation"]
 
 
@@ -65,7 +65,11 @@ async def type_text(pilot: Pilot, text: str) -> None:
     """Type text key by key (as a user would)."""
     keys = []
     for char in text:
-        keys.append({" ": "space", "[": "left_square_bracket", "]": "right_square_bracket", "/": "slash", "-": "minus", ".": "full_stop"}.get(char, char))
+        keys.append(
+            {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket", "/": "slash", "-": "minus", ".": "full_stop"}.get(
+                char, char
+            )
+        )
     await pilot.press(*keys)
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 from textual.app import App
 
 CHAR_WIDTH = 12.2  # rich's SVG export: 0.61 * font size 20
-_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>')
+_TEXT = re.compile(
+    r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>'
+)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 

@@ -28,7 +28,9 @@ def finalised(store: Store, registry: RubricRegistry) -> str:
     return final.id
 
 
-async def test_final_opens_read_only_and_corrections_make_a_revision(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+async def test_final_opens_read_only_and_corrections_make_a_revision(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
     obs_id = finalised(store, registry)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

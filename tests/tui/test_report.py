@@ -23,7 +23,13 @@ def observation_file(tmp_path: Path) -> tuple[Path, object]:
     )
     obs = obs.model_copy(
         update={
-            "scores": {"beginning": {"welcome": Score(value=3, evidence="<script>alert(1)</script> [b]x[/]"), "review": Score(code="NA"), "agenda": Score(value=0)}},
+            "scores": {
+                "beginning": {
+                    "welcome": Score(value=3, evidence="<script>alert(1)</script> [b]x[/]"),
+                    "review": Score(code="NA"),
+                    "agenda": Score(value=0),
+                }
+            },
             "feedback": Feedback(
                 self_assessment="felt *rushed*",
                 strengths=[LinkedNote(text="Warm welcome", item="beginning.welcome")],

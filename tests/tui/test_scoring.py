@@ -76,7 +76,7 @@ async def test_tallies_with_undo_and_a_level_off_the_scale(make_app: Callable[..
     saved = load_observation(store.draft_path(obs.id))
     assert saved.counters == {counters["q"]: 2, counters["r"]: 1, counters["c"]: 0}
     assert saved.scores == {}
-    assert " q " in text and "Open question" in text or "open question" in text.lower()
+    assert (" q " in text and "Open question" in text) or "open question" in text.lower()
 
 
 async def test_mark_now_attach_later(make_app: Callable[..., SeedsApp], store: Store, clock) -> None:
@@ -107,7 +107,7 @@ async def test_personal_data_in_a_note_warns_but_keeps_it(make_app: Callable[...
         await type_text(pilot, "Mr Smith DOB 1.2.1990")
         await pilot.press("escape")
         await settle(pilot)
-        warnings = [n for n in app._notifications if n.severity == "warning"]  # noqa: SLF001
+        warnings = [n for n in app._notifications if n.severity == "warning"]
         obs = app.session.observation  # type: ignore[union-attr]
     assert warnings and "person on probation" in warnings[-1].message
     assert "Mr Smith" not in warnings[-1].message  # the warning never repeats the text
@@ -133,7 +133,7 @@ async def test_store_not_writable_mid_session_keeps_the_draft_in_memory(make_app
         await pilot.pause()
         assert session.state == "unsaved"
         assert str(drafts) in (session.error or "")
-        errors = [n for n in app._notifications if n.severity == "error"]  # noqa: SLF001
+        errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and str(drafts) in errors[-1].message
         assert "NOT SAVED" in screen_text(app)
         assert session.observation.scores["beginning"]["review"].value == 3  # still in memory
@@ -197,5 +197,36 @@ async def test_help_and_palette_jump_to_section(make_app: Callable[..., SeedsApp
 def test_start_up_does_not_import_pandas() -> None:
     code = "import sys, seeds_tui.tui.app, seeds_tui.tui.screens.scoring, seeds_tui.tui.screens.review; print('pandas' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True
+    )
     assert out.stdout.strip() == "False"
+
+
+async def test_a_broken_rubric_file_is_named_and_the_rest_still_work(tmp_path: Path, store: Store) -> None:
+    from seeds_tui.rubric import RubricRegistry, bundled_rubric_dir
+    from seeds_tui.tui.app import create_app
+
+    extra = tmp_path / "rubrics [i]"  # brackets in a folder name are shown, not read as markup
+    extra.mkdir()
+    broken = extra / "broken [b].toml"
+    broken.write_text('schema = "seeds-rubric/1"\nid = "broken"\n[[sections]\n')
+    app = create_app(store, RubricRegistry([bundled_rubric_dir(), extra]))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and str(broken) in errors[0].message
+        assert "[b].toml" in screen_text(app).replace("\n", ""), screen_text(app)
+        await set_up(pilot, "jersey-interview-skills")  # the good rubrics are still offered
+
+
+async def test_team_summary_opens_from_home_without_slowing_start_up(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TeamSummaryScreen"

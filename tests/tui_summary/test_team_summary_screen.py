@@ -164,6 +164,19 @@ async def test_filters_rerun_the_summary(app: SummaryApp) -> None:
         assert len(screen.data.observations) == 2
 
 
+async def test_refresh_shows_progress_then_hides_it(app: SummaryApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        screen.action_refresh()  # what F5 does; checked before the event loop runs again
+        assert not screen.query_one("#ts-progress-row").has_class("hidden")  # drawn while the worker reads
+        assert any(w.group == "team-summary" for w in app.workers)
+        await settle(app, pilot)
+        assert screen.query_one("#ts-progress-row").has_class("hidden")
+        assert screen.query_one("#ts-table", DataTable).row_count > 0
+
+
 async def test_bad_date_is_a_notification_not_a_crash(app: SummaryApp) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)

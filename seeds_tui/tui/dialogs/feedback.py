@@ -31,12 +31,15 @@ class LinkedNoteDialog(BaseDialog[LinkedNote | None]):
 
     def compose(self) -> ComposeResult:
         """Text, item link, the linked item's evidence, buttons."""
-        options: list[tuple[str, str]] = []
+        options: list[tuple[Content, str]] = []
         for section in self.rubric.sections:
             for item in section.items:
                 score = self.obs.score(section.id, item.id)
                 pen = " ✎" if score is not None and score.evidence else ""
-                options.append((f"{section.title} › {item.text} [{value_text(self.rubric, item, score)}]{pen}", f"{section.id}.{item.id}"))
+                label = Content.from_markup(
+                    "$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen
+                )
+                options.append((label, f"{section.id}.{item.id}"))
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             yield TextArea(self.note.text if self.note else "", id="text", soft_wrap=True, tab_behavior="focus")
@@ -65,7 +68,9 @@ class LinkedNoteDialog(BaseDialog[LinkedNote | None]):
                 (s, i) for s in self.rubric.sections for i in s.items if (sc := self.obs.score(s.id, i.id)) is not None and sc.evidence
             ]
             lines = [Content.from_markup("[dim]Evidence notes so far:[/]")]
-            lines += [Content.from_markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes]  # type: ignore[union-attr]
+            lines += [
+                Content.from_markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes
+            ]  # type: ignore[union-attr]
             if not with_notes:
                 lines = [Content("No evidence notes were written.")]
             self.query_one("#evidence", Static).update(Content("\n").join(lines))

@@ -12,8 +12,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from seeds_tui.tui.dialogs.base import BaseDialog, TextEntryDialog
-from seeds_tui.tui.widgets.lists import PickList
 from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
+from seeds_tui.tui.widgets.lists import PickList
 
 if TYPE_CHECKING:
     from seeds_tui.rubric import Rubric
@@ -56,7 +56,11 @@ class MarksDialog(BaseDialog[None]):
         order = [i for i, e in enumerate(obs.events) if e.kind == "mark" and e.item is None]
         order += [i for i, e in enumerate(obs.events) if e.kind == "mark" and e.item is not None]
         for index in order:
-            listing.add_option(Option(_mark_row(self.session.rubric, obs.events[index].elapsed, obs.events[index].text, obs.events[index].item), id=str(index)))
+            listing.add_option(
+                Option(
+                    _mark_row(self.session.rubric, obs.events[index].elapsed, obs.events[index].text, obs.events[index].item), id=str(index)
+                )
+            )
         if not order:
             listing.add_option(Option(Content("No marks yet. Press m while scoring to drop one."), id="none", disabled=True))
         elif keep is not None:

@@ -60,11 +60,16 @@ class AfterScreen(Screen[None]):
         rubric = self.session.rubric
         feedback = self.session.observation.feedback
         with Horizontal(classes="topbar"):
-            yield Static(Content.from_markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner), id="where")
+            yield Static(
+                Content.from_markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner),
+                id="where",
+            )
             yield Static("", id="save-state")
         with VerticalScroll(id="after-body"):
             if rubric.globals:
-                yield Static(Content.from_markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading")
+                yield Static(
+                    Content.from_markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading"
+                )
                 yield GlobalList(id="globals")
                 yield Static("", id="global-detail")
             yield Static(Content.from_markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
@@ -125,7 +130,9 @@ class AfterScreen(Screen[None]):
         feedback = obs.feedback
         for part in ("strengths", "development_areas"):
             notes: list[LinkedNote] = getattr(feedback, part)
-            self._fill(part, [self._linked_row(n) for n in notes], "+ Add a strength" if part == "strengths" else "+ Add a development area")
+            self._fill(
+                part, [self._linked_row(n) for n in notes], "+ Add a strength" if part == "strengths" else "+ Add a development area"
+            )
         self._fill(
             "actions",
             [

@@ -18,6 +18,7 @@ from seeds_tui import config
 from seeds_tui.errors import ObservationError, SeedsError
 from seeds_tui.observation import Observation
 from seeds_tui.rubric import RubricNotFound
+from seeds_tui.scoring import overall_score, section_scores
 
 if TYPE_CHECKING:
     from seeds_tui.tui.app import SeedsApp
@@ -128,7 +129,8 @@ class HomeScreen(Screen[None]):
         if not rows:
             hint = "No observations yet. Press n to set up a new observation."
         else:
-            hint = f"{len(rows)} observations, {drafts} draft{'s' if drafts != 1 else ''}. n new · Enter open · r resume newest draft · F1 keys"
+            counts = f"{len(rows)} observation{'' if len(rows) == 1 else 's'}, {drafts} draft{'' if drafts == 1 else 's'}"
+            hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
         self.query_one("#home-hint", Static).update(Content(hint))
         if rows:
             table.focus()
@@ -142,20 +144,23 @@ class HomeScreen(Screen[None]):
         total = len(rubric.item_keys)
         scored = sum(1 for items in obs.scores.values() for s in items.values() if s.is_set)
         if obs.status == "final":
-            return f"final r{obs.revision}"
+            pct = overall_score(section_scores(obs, rubric)).percent
+            return "final" if pct is None else f"final · {pct:.0f}% of max"
         return f"{scored}/{total} scored"
 
     # -- resume after a crash ---------------------------------------------------------------
 
     def _offer_resume(self) -> None:
         app = self.app
-        if not app.offer_resume or app._resume_offered or app.session is not None:
+        if not app.offer_resume or app.resume_offered or app.session is not None:
             return
-        app._resume_offered = True
+        app.resume_offered = True
         open_id = config.load_settings().get("open_draft")
         if not isinstance(open_id, str) or not open_id:
             return
-        row = next((r for r in self.rows if r.observation is not None and r.observation.id == open_id and r.observation.status == "draft"), None)
+        row = next(
+            (r for r in self.rows if r.observation is not None and r.observation.id == open_id and r.observation.status == "draft"), None
+        )
         app.remember(open_draft="")  # offered once, clearly; afterwards it is in the list
         if row is None or row.observation is None:
             return
@@ -203,7 +208,12 @@ class HomeScreen(Screen[None]):
         if row is None:
             return
         if row.observation is None:
-            self.app.notify(f"{row.path}: {row.problem}. Check it with: seeds-tui validate {row.path}", title="Damaged file", severity="error", timeout=15)
+            self.app.notify(
+                f"{row.path}: {row.problem}. Check it with: seeds-tui validate {row.path}",
+                title="Damaged file",
+                severity="error",
+                timeout=15,
+            )
             return
         try:
             obs = self.app.store.read(row.path)  # the newest version on disk

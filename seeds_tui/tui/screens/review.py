@@ -35,7 +35,13 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [
         Binding("f", "finalise", "Finalise", id="review.finalise", tooltip="Check, write the final file and remove the draft"),
-        Binding("w", "export", "Write feedback sheet", id="review.export", tooltip="Write the feedback sheet (Markdown) into the store's reports folder"),
+        Binding(
+            "w",
+            "export",
+            "Write feedback sheet",
+            id="review.export",
+            tooltip="Write the feedback sheet (Markdown) into the store's reports folder",
+        ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
         Binding("escape", "back", "Back", id="review.back"),
         Binding("j", "scroll_down", show=False),
@@ -92,8 +98,14 @@ class ReviewScreen(Screen[None]):
             self.query_one("#save-state", Static).update(save_state_text(session))
             return
         mode = session.mode
-        title = "Review and finalise" if mode == "draft" else ("Final observation · read-only" if mode == "final" else "Correcting a final observation")
-        self.query_one("#where", Static).update(Content.from_markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner))
+        title = (
+            "Review and finalise"
+            if mode == "draft"
+            else ("Final observation · read-only" if mode == "final" else "Correcting a final observation")
+        )
+        self.query_one("#where", Static).update(
+            Content.from_markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner)
+        )
         self.query_one("#save-state", Static).update(save_state_text(session))
         self.query_one("#summary", Static).update(self.summary())
         self.query_one("#finalise", Button).display = mode == "draft"
@@ -111,9 +123,18 @@ class ReviewScreen(Screen[None]):
         extra = f"{s.session_type or 'session type not given'} · consent {'recorded' if s.consent_recorded else 'NOT recorded'}"
         if s.case_reference:
             extra += f" · case ref {s.case_reference}"
-        lines.append(Content.from_markup("[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c", r=rubric.title, v=rubric.version, d=details, e=extra, c=format_elapsed(session.clock.elapsed())))
+        lines.append(
+            Content.from_markup(
+                "[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c",
+                r=rubric.title,
+                v=rubric.version,
+                d=details,
+                e=extra,
+                c=format_elapsed(session.clock.elapsed()),
+            )
+        )
         if self.final_path is not None and session.mode != "draft":
-            lines.append(Content.from_markup("[$success]Final file:[/] $p", p=str(self.final_path)))
+            lines.append(Content.from_markup("[$text-success]Final file:[/] $p", p=str(self.final_path)))
         results = section_scores(obs, rubric)
         total = overall_score(results)
         width = max(20, min(40, max(len(r.title) for r in results)))
@@ -124,15 +145,20 @@ class ReviewScreen(Screen[None]):
             lines.append(Content.from_markup("[b]$row[/]" if r is total else "$row", row=row))
         missing = missing_required(obs, rubric)
         if missing:
-            lines.append(Content.from_markup("\n[b $warning]Required items without a score ($n):[/]", n=str(len(missing))))
+            lines.append(Content.from_markup("\n[b $text-warning]Required items without a score ($n):[/]", n=str(len(missing))))
             for key in missing:
                 section_id, item_id = key.split(".")
                 lines.append(Content.from_markup("  $s › $i", s=rubric.section(section_id).title, i=rubric.item(section_id, item_id).text))
         else:
-            lines.append(Content.from_markup("\n[$success]Every required item has a level, NA or NO.[/]"))
+            lines.append(Content.from_markup("\n[$text-success]Every required item has a level, NA or NO.[/]"))
         loose = session.unattached_marks()
         if loose:
-            lines.append(Content.from_markup("[$warning]Marks not yet attached to an item: $n[/] [dim](x on the scoring screen lists them)[/]", n=str(len(loose))))
+            lines.append(
+                Content.from_markup(
+                    "[$text-warning]Marks not yet attached to an item: $n[/] [dim](x on the scoring screen lists them)[/]",
+                    n=str(len(loose)),
+                )
+            )
         else:
             lines.append(Content.from_markup("[dim]Marks not yet attached: 0[/]"))
         if rubric.globals:
@@ -181,7 +207,9 @@ class ReviewScreen(Screen[None]):
             return
         missing = missing_required(session.observation, session.rubric)
         if missing:
-            names = "\n".join(f"• {session.rubric.section(k.split('.')[0]).title} › {session.rubric.item(*k.split('.')).text}" for k in missing)
+            names = "\n".join(
+                f"• {session.rubric.section(k.split('.')[0]).title} › {session.rubric.item(*k.split('.')).text}" for k in missing
+            )
             self.app.push_screen(
                 MessageDialog(
                     "Not ready to finalise",

@@ -30,11 +30,11 @@ def save_state_text(session: ObservationSession) -> Content:
     if session.mode == "final":
         return Content.from_markup("[dim]final · read-only[/]")
     if session.mode == "correction":
-        return Content.from_markup("[$warning]correction: Ctrl+S saves[/]" if session.has_unsaved else "[dim]correction saved[/]")
+        return Content.from_markup("[$text-warning]correction: Ctrl+S saves[/]" if session.has_unsaved else "[dim]correction saved[/]")
     if session.state == "unsaved":
-        return Content.from_markup("[b $error]NOT SAVED[/]")
+        return Content.from_markup("[b reverse $text-error] NOT SAVED [/]")
     if session.state == "saved":
-        return Content.from_markup("[$success]saved[/]")
+        return Content.from_markup("[$text-success]saved[/]")
     return Content.from_markup("[dim]saving…[/]")
 
 
@@ -87,7 +87,6 @@ class ScoringScreen(Screen[None]):
         """Show the current section and start listening to the session."""
         self.ready = True
         self.session.subscribe(self._changed)
-        self.query_one("#sections", SectionList).can_focus = False
         # Tab goes straight from the items to the notes; the detail scrolls with Shift+↑/↓.
         self.query_one("#item-detail", VerticalScroll).can_focus = False
         self._show_section(self.session.section_index, self.session.item_index)
@@ -154,7 +153,7 @@ class ScoringScreen(Screen[None]):
         missing = len(current.missing_required)
         self.query_one("#section-head", Static).update(
             Content.from_markup(
-                "[b]$n $title[/b]  [dim]$progress[/][$warning]$missing[/]\n[i dim]$guidance[/]",
+                "[b]$n $title[/b]  [dim]$progress[/][$text-warning]$missing[/]\n[i dim]$guidance[/]",
                 n=f"§{session.section_index + 1}/{len(rubric.sections)}",
                 title=section.title,
                 progress=f"{current.scored}/{current.total} scored",
@@ -173,7 +172,9 @@ class ScoringScreen(Screen[None]):
         self.query_one("#save-state", Static).update(save_state_text(session))
         if self.counter_by_key:
             parts = [
-                Content.from_markup("[b reverse] $key [/] $title $count", key=c.key, title=c.title, count=str(obs.counters.get(c.id, 0)))
+                Content.from_markup(
+                    "[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0))
+                )
                 for c in rubric.counters
             ]
             parts.append(Content.from_markup("  [dim]u undo[/]"))
@@ -189,8 +190,8 @@ class ScoringScreen(Screen[None]):
 
     def _tick(self) -> None:
         clock = self.session.clock
-        state = "▶" if clock.running else "⏸ t resumes" if self.session.editable else ""
-        self.query_one("#clock", Static).update(Content(f"⏱ {format_elapsed(clock.elapsed())} {state}"))
+        state = "running" if clock.running else "paused (t)" if self.session.editable else ""
+        self.query_one("#clock", Static).update(Content(f"clock {format_elapsed(clock.elapsed())} {state}"))
 
     def _changed(self, state_only: bool = False) -> None:
         if not self.ready:
@@ -343,3 +344,7 @@ def warn_personal(screen: Screen, text: str) -> None:
     message = warning_message(text)
     if message:
         screen.app.notify(message.capitalize(), title="Personal data?", severity="warning", timeout=10)
+
+
+def _short(title: str, width: int = 14) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
@@ -96,7 +96,7 @@ class RubricScreen(Screen[None]):
             sections=str(len(r.sections)),
             items=str(items),
             extra=(" · " + " · ".join(extra)) if extra else "",
-            description=r.description.strip(),
+            description=_reflow(r.description),
             path=str(loaded.path),
         )
         self.query_one("#rubric-description", Static).update(text)
@@ -135,23 +135,41 @@ class SessionScreen(Screen[None]):
         observer = observer if isinstance(observer, str) else ""
         yield Static(Content(f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"), classes="topbar")
         with VerticalScroll(id="session-form"):
-            yield from _field("Date (YYYY-MM-DD)", Input(app.current_date.isoformat(), id="date", placeholder="YYYY-MM-DD"))
-            yield from _field("Observer (you)", Input(observer, id="observer", suggester=_suggest(names["observer"])))
+            yield from _field("Date", Input(app.current_date.isoformat(), id="date", placeholder="YYYY-MM-DD", compact=True))
+            yield from _field("Observer (you)", Input(observer, id="observer", suggester=_suggest(names["observer"]), compact=True))
             yield from _field(
                 "Practitioner",
-                Input(id="practitioner", placeholder=_known_hint(names["practitioner"]), suggester=_suggest(names["practitioner"])),
+                Input(
+                    id="practitioner",
+                    placeholder=_known_hint(names["practitioner"]),
+                    suggester=_suggest(names["practitioner"]),
+                    compact=True,
+                ),
             )
-            yield from _field("Team", Input(id="team", placeholder=_known_hint(names["team"]), suggester=_suggest(names["team"])))
+            yield from _field(
+                "Team", Input(id="team", placeholder=_known_hint(names["team"]), suggester=_suggest(names["team"]), compact=True)
+            )
             yield from _field(
                 "Session type",
-                Input(id="session_type", placeholder="e.g. " + ", ".join(SESSION_TYPES[:3]), suggester=_suggest(SESSION_TYPES)),
+                Input(
+                    id="session_type", placeholder="e.g. " + ", ".join(SESSION_TYPES[:3]), suggester=_suggest(SESSION_TYPES), compact=True
+                ),
             )
-            yield from _field("Mode", Select([(v, k) for k, v in MODES.items()], id="mode", allow_blank=False, value="in_person"))
-            yield from _field("Purpose", Select([(v, k) for k, v in PURPOSES.items()], id="purpose", allow_blank=False, value="developmental"))
-            yield Checkbox("Consent of the person on probation recorded", id="consent")
             yield from _field(
-                "Case reference (optional, pseudonymous: never a name, date of birth or case number)",
-                Input(id="case_reference", placeholder="e.g. A7-042"),
+                "Mode", Select([(v, k) for k, v in MODES.items()], id="mode", allow_blank=False, value="in_person", compact=True)
+            )
+            yield from _field(
+                "Purpose",
+                Select([(v, k) for k, v in PURPOSES.items()], id="purpose", allow_blank=False, value="developmental", compact=True),
+            )
+            yield from _field("Consent", Checkbox("consent of the person on probation recorded", id="consent", compact=True))
+            yield from _field("Case reference", Input(id="case_reference", placeholder="optional, e.g. A7-042", compact=True))
+            yield Static(
+                Content(
+                    "The case reference is a local pseudonym: never a name, date of birth or case number. "
+                    "There is no field for the person on probation's name."
+                ),
+                classes="dim",
             )
             yield Static("", id="session-errors")
             with Horizontal(classes="form-buttons"):
@@ -236,8 +254,8 @@ class SessionScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def _field(label: str, widget: Input | Select) -> ComposeResult:
-    with Vertical(classes="form-field"):
+def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:
+    with Horizontal(classes="form-field"):
         yield Label(Content(label))
         yield widget
 
@@ -251,3 +269,9 @@ def _known_hint(names: list[str]) -> str:
         return "type a name"
     shown = ", ".join(names[:3])
     return f"type, or pick: {shown}{'…' if len(names) > 3 else ''} (→ completes)"
+
+
+def _reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a TOML paragraph; keep blank lines between paragraphs."""
+    paragraphs = [" ".join(line.strip() for line in para.splitlines()) for para in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)

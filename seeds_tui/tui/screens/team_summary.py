@@ -74,7 +74,7 @@ class TeamSummaryScreen(Screen[None]):
     TeamSummaryScreen { layout: vertical; }
     TeamSummaryScreen #ts-title { text-style: bold; padding: 0 1; }
     TeamSummaryScreen #ts-filters { height: auto; padding: 0 1; }
-    TeamSummaryScreen #ts-filters Select { width: 34; }
+    TeamSummaryScreen #ts-filters Select { width: 44; }
     TeamSummaryScreen #ts-filters #ts-status { width: 16; }
     TeamSummaryScreen #ts-filters Input { width: 20; }
     TeamSummaryScreen #ts-filters #ts-teams { width: 28; }
@@ -119,7 +119,7 @@ class TeamSummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title, filters, view tabs, progress, the table, the chart of the highlighted row."""
         yield Static(Text(f"Team summary · {self.store.root}"), id="ts-title")
-        rubrics = [(Text(f"{lr.rubric.title} ({lr.rubric.id})").plain, lr.rubric.id) for lr in self.registry.latest()]
+        rubrics = [(lr.rubric.title, lr.rubric.id) for lr in self.registry.latest()]
         with Horizontal(id="ts-filters"):
             yield Select(rubrics, prompt="Rubric", id="ts-rubric", allow_blank=True)
             yield Input(placeholder="teams (comma-separated; all)", id="ts-teams")
@@ -222,7 +222,11 @@ class TeamSummaryScreen(Screen[None]):
         self.query_one("#ts-progress-row").set_class(not on, "hidden")
 
     def _progress(self, done: int, total: int) -> None:
-        self.app.call_from_thread(self.query_one("#ts-progress", ProgressBar).update, total=total, progress=done)
+        self.app.call_from_thread(self._set_progress, done, total)
+
+    def _set_progress(self, done: int, total: int) -> None:
+        if self.is_attached:
+            self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
     def _load(self, filters: dict[str, Any]) -> agg.SummaryData:
@@ -232,11 +236,15 @@ class TeamSummaryScreen(Screen[None]):
         return data
 
     def _loaded(self, data: agg.SummaryData) -> None:
+        if not self.is_attached:
+            return
         self.data = data
         rubric = self.query_one("#ts-rubric", Select)
         if data.rubric_ids and (rubric.value not in data.rubric_ids):
+            # The rubric with the most observations first; others one Select away.
+            counts = data.observations["rubric_id"].astype(str).value_counts()
             with rubric.prevent(Select.Changed):
-                rubric.value = data.rubric_ids[0]
+                rubric.value = str(counts.index[0])
         self._build()
 
     def _build(self) -> None:
@@ -249,7 +257,9 @@ class TeamSummaryScreen(Screen[None]):
         value = self.query_one("#ts-rubric", Select).value
         if isinstance(value, str):
             return value
-        return self.data.rubric_ids[0] if self.data and self.data.rubric_ids else None
+        if self.data is None or not self.data.rubric_ids:
+            return None
+        return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
     def _tables(self, view: str, rubric_id: str | None) -> list[agg.SummaryTable]:
@@ -278,6 +288,8 @@ class TeamSummaryScreen(Screen[None]):
     # -- showing ---------------------------------------------------------------------------
 
     def _show(self, view: str, rubric_id: str | None, part: agg.SummaryData, tables: list[agg.SummaryTable]) -> None:
+        if not self.is_attached:
+            return
         self._show_progress(False)
         if view != self.view:
             return

@@ -13,7 +13,15 @@ from textual.message import Message
 from textual.widgets import OptionList
 
 _DIGITS = [
-    Binding(str(d), f"screen.level({d})", "Level", show=d == 0, key_display="0-9", id=f"score.level{d}", tooltip="Choose the level with this value")
+    Binding(
+        str(d),
+        f"screen.level({d})",
+        "Level",
+        show=d == 0,
+        key_display="0-9",
+        id=f"score.level{d}",
+        tooltip="Choose the level with this value",
+    )
     for d in range(10)
 ]
 
@@ -28,7 +36,9 @@ class ItemList(OptionList):
         Binding("a", "screen.code('NA')", "NA", id="score.na", tooltip="Not applicable: the session never called for this skill"),
         Binding("o", "screen.code('NO')", "NO", id="score.no", tooltip="Not observed: you could not judge it"),
         Binding("backspace,delete", "screen.clear", "Clear", show=False, id="score.clear", tooltip="Remove the level or code"),
-        Binding("e,enter", "screen.evidence", "Note", key_display="e", id="score.evidence", tooltip="Write the evidence note for this item"),
+        Binding(
+            "e,enter", "screen.evidence", "Note", key_display="e", id="score.evidence", tooltip="Write the evidence note for this item"
+        ),
         Binding("m", "screen.mark", "Mark", id="score.mark", tooltip="Drop a time-stamped mark now; attach it to an item later"),
         Binding("x", "screen.marks", "Marks", show=False, id="score.marks", tooltip="List marks; attach one to the current item"),
         Binding("n,right_square_bracket,ctrl+right,l", "screen.section(1)", "Next section", key_display="n", id="score.next_section"),
@@ -65,17 +75,23 @@ class GlobalList(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="globals.down"),
         Binding("k", "cursor_up", "Up", show=False, id="globals.up"),
         *[
-            Binding(str(d), f"screen.rate({d})", "Rate", show=d == 0, key_display="0-9", id=f"globals.level{d}", tooltip="Choose the level with this value")
+            Binding(
+                str(d),
+                f"screen.rate({d})",
+                "Rate",
+                show=d == 0,
+                key_display="0-9",
+                id=f"globals.level{d}",
+                tooltip="Choose the level with this value",
+            )
             for d in range(10)
         ],
         Binding("backspace,delete", "screen.rate(None)", "Clear", show=False, id="globals.clear"),
     ]
 
 
-class SectionList(OptionList):
-    """The sections with per-section progress; Enter jumps to one."""
-
-    can_focus = True
+class SectionList(OptionList, can_focus=False):
+    """The sections with per-section progress (display only: n/p and the palette move between them)."""
 
 
 class PickList(OptionList):

@@ -35,16 +35,16 @@ def label_width(rubric: Rubric) -> int:
 def item_row(rubric: Rubric, item: Item, score: Score | None, width: int = 14) -> Content:
     """One line of the item list: state mark, chosen value, the item's text, a pen if there is evidence."""
     if score is not None and score.is_set:
-        mark, mark_style = "●", "$success"
+        mark, mark_style = "●", "$text-success"
     elif item.required:
-        mark, mark_style = "!", "$warning"
+        mark, mark_style = "!", "$text-warning"
     else:
         mark, mark_style = "○", "dim"
     value = value_text(rubric, item, score)
     if score is not None and score.value is not None:
-        value_style = "b $accent"
+        value_style = "b $text-accent"
     elif score is not None and score.code is not None:
-        value_style = "b $secondary"
+        value_style = "b"
     else:
         value_style = "dim"
     pen = " ✎" if score is not None and score.evidence else ""
@@ -88,9 +88,7 @@ def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item) 
         parts.append(Content.from_markup(f"[{style}] $key $code [/] [dim]$meaning[/]\n", key=key, code=code, meaning=meaning))
     evidence = score.evidence if score is not None else ""
     when = f" (at {format_elapsed(score.elapsed)})" if score is not None and score.elapsed is not None and score.is_set else ""
-    parts.append(
-        Content.from_markup("\n[b]Evidence[/b][dim]$when · e to write[/]\n$evidence\n", when=when, evidence=evidence or "—")
-    )
+    parts.append(Content.from_markup("\n[b]Evidence[/b][dim]$when · e to write[/]\n$evidence\n", when=when, evidence=evidence or "—"))
     key = f"{section.id}.{item.id}"
     marks = [e for e in obs.events if e.item == key]
     for event in marks:
@@ -102,9 +100,9 @@ def section_row(result: SectionScore, section: Section, number: int) -> Content:
     """A line of the section list: number, title, scored/total and required items missing."""
     missing = len(result.missing_required)
     done = result.scored == result.total
-    state = "[$success]✓[/]" if done else ("[$warning]![/]" if missing else "[dim]·[/]")
+    state = "[$text-success]✓[/]" if done else ("[$text-warning]![/]" if missing else "[dim]·[/]")
     return Content.from_markup(
-        f"{state} $number $title\n   [dim]$progress[/][$warning]$missing[/]",
+        f"{state} $number $title\n   [dim]$progress[/][$text-warning]$missing[/]",
         number=f"{number}.",
         title=section.title,
         progress=f"{result.scored}/{result.total} scored",
