@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 from seeds_tui.atomic import ensure_dir, is_temp_name, write_atomic
 from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.observation import OBSERVATION_SCHEMA, read_observation
+from seeds_tui.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
+from seeds_tui.tomlio import decode_text, parse_toml_fast, read_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,7 +137,7 @@ def parse_file(path: str) -> ParsedFile:
     date as ISO text, number of agreed actions); rows are (kind, section, item, value, code).
     """
     try:
-        obs, _ = read_observation(path)
+        obs = _read_fast(path) or read_observation(path)[0]
     except ObservationError as exc:
         return None, [], str(exc) or f"{path}: could not be read"
     except (OSError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
@@ -168,6 +169,22 @@ def parse_file(path: str) -> ParsedFile:
                 section_id, _, item_id = note.item.partition(".")
                 rows.append((kind, section_id, item_id, None, None))
     return meta, rows, None
+
+
+def _read_fast(path: str) -> Observation | None:
+    """The observation through the fast parser, or None to fall back to the safe reader."""
+    p = Path(path)
+    try:
+        text = decode_text(read_bytes(p, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError), p, ObservationError)
+    except ObservationError:
+        return None
+    data = parse_toml_fast(text)
+    if data is None:
+        return None
+    try:
+        return parse_observation(data, path=p)
+    except ObservationError:
+        return None
 
 
 def _parse_chunk(paths: list[str]) -> list[ParsedFile]:

@@ -301,7 +301,10 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
                 add(("scores", section_id, item_id), "unknown item id for this section")
             elif score.value is not None and score.value not in rubric.scale_of(item).values:
                 scale = rubric.scale_of(item)
-                add(("scores", section_id, item_id, "value"), f"value is not a level of scale {item.scale!r} ({scale.min_value}..{scale.max_value}); use a level value or NA/NO")
+                add(
+                    ("scores", section_id, item_id, "value"),
+                    f"value is not a level of scale {item.scale!r} ({scale.min_value}..{scale.max_value}); use a level value or NA/NO",
+                )
     for section_id in obs.section_notes:
         if section_id not in sections:
             add(("section_notes", section_id), "unknown section id for this rubric")

@@ -201,7 +201,8 @@ class Rubric(Model):
             errors += _duplicates("item id", item_ids, f"sections.{pos}.items.{{}}.id", where=f" in section {section.id!r}")
             for ipos, item in enumerate(section.items):
                 if item.scale not in self.scales:
-                    errors.append(f"sections.{pos}.items.{ipos}.scale: unknown scale {item.scale!r}; known: {', '.join(sorted(self.scales))}")
+                    known = ", ".join(sorted(self.scales)) or "none defined"
+                    errors.append(f"sections.{pos}.items.{ipos}.scale: unknown scale {item.scale!r}; known: {known}")
                 else:
                     allowed = {str(v) for v in self.scales[item.scale].values}
                     for key in item.descriptors:

@@ -152,7 +152,9 @@ class Store:
         with locked(self._lock_path):
             on_disk = _disk_revision(path)
             if on_disk is None and obs.revision > 0 and self.final_path(obs.id).exists():
-                raise ConflictError(f"observation {obs.id} was finalised elsewhere ({self.final_path(obs.id)}); open the final file to correct it")
+                raise ConflictError(
+                    f"observation {obs.id} was finalised elsewhere ({self.final_path(obs.id)}); open the final file to correct it"
+                )
             if (on_disk or 0) != obs.revision:
                 raise ConflictError(_conflict_message(path, obs.revision, on_disk))
             saved = obs.model_copy(update={"revision": obs.revision + 1, "updated": now()})
@@ -274,5 +276,6 @@ def _disk_revision(path: Path) -> int | None:
         # A long comment or top part pushed the revision past the first 4 KiB: read the whole file.
         value = load_toml(path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)[0].get("revision")
     if not isinstance(value, int):
-        raise ObservationError(path, [Problem(path, "the file on disk has no readable revision; it is damaged or not ours", field="revision")])
+        problem = Problem(path, "the file on disk has no readable revision; it is damaged or not ours", field="revision")
+        raise ObservationError(path, [problem])
     return value

@@ -137,6 +137,41 @@ def parse_toml(text: str, path: Path | None, error: type[FileProblems]) -> dict[
         raise error(path, [Problem(path, "a number is too large or malformed")]) from None
 
 
+def _has_non_finite(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def parse_toml_fast(text: str) -> dict[str, Any] | None:
+    """Parse with the compiled ``rtoml`` parser (about ten times faster than tomllib), or None.
+
+    For bulk readers (the summary cache) only. None means "use the safe reader": rtoml is
+    missing, the text did not parse, or it holds NaN/infinity. Callers then go through
+    ``parse_toml``, whose message names the problem and its line. rtoml already follows TOML
+    1.1, so a hand-written file using 1.1-only syntax is read here but refused by ``validate``.
+    """
+    try:
+        import rtoml
+    except ImportError:  # pragma: no cover - rtoml is a dependency; stay correct without it
+        return None
+    try:
+        data = rtoml.loads(text)
+    except Exception:  # any failure: the safe reader will say what is wrong
+        return None
+    if not isinstance(data, dict) or _has_non_finite(data):
+        return None
+    return data
+
+
 def load_toml(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, error: type[FileProblems]) -> tuple[dict[str, Any], str]:
     """Read, decode and parse a TOML file; return the data and the text (for line lookups)."""
     text = decode_text(read_bytes(path, max_bytes=max_bytes, error=error), path, error)

@@ -75,5 +75,6 @@ def test_rubric_check_requires_renames_to_be_declared(tmp_path: Path, capsys: py
     newer.write_text(text)
     assert main(["rubric", "check", str(newer)]) == 1
     assert "item 'beginning.welcome' of 1.0.0 is missing from 2.0.0: declare it under [renamed]" in capsys.readouterr().out
-    newer.write_text(text.replace('title = "SEED one-to-one session"', 'title = "SEED one-to-one session"\nrenamed = { "beginning.welcome" = "beginning.greeting" }', 1))
+    declared = 'title = "SEED one-to-one session"\nrenamed = { "beginning.welcome" = "beginning.greeting" }'
+    newer.write_text(text.replace('title = "SEED one-to-one session"', declared, 1))
     assert main(["rubric", "check", str(newer)]) == 0, capsys.readouterr().out

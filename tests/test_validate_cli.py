@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from seeds_tui.cli import main
-from seeds_tui.observation import RubricRef, Score, Session, new_observation, observation_to_toml
+from seeds_tui.observation import RubricRef, Score, Session, new_observation
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 

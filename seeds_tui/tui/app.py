@@ -246,6 +246,10 @@ class SeedsApp(App[int]):
     async def action_quit(self) -> None:
         """Quit. The draft is saved first; if it cannot be, ask before losing it."""
         session = self.session
+        from seeds_tui.tui.dialogs import TextEntryDialog
+
+        if isinstance(self.screen, TextEntryDialog) and session is not None and session.editable:
+            self.screen.action_done()  # a note being written is kept, not thrown away
         if session is not None and session.mode == "draft":
             session.pause_clock()
             if not await session.flush():

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import TODAY, settle
 from screen_text import screen_text
+from tui_helpers import finalised, settle
 
-from seeds_tui.observation import RubricRef, Score, Session, load_observation, new_observation
+from seeds_tui.observation import load_observation
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.review import ReviewScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
-
-
-def finalised(store: Store, registry: RubricRegistry) -> str:
-    loaded = registry.get("seed-one-to-one")
-    rubric = loaded.rubric
-    obs = new_observation(
-        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
-        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North"),
-    )
-    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
-    obs = store.save_draft(obs.model_copy(update={"scores": scores}))
-    final, _ = store.finalise(obs, rubric)
-    return final.id
 
 
 async def test_final_opens_read_only_and_corrections_make_a_revision(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import BUNDLED, set_up, type_text
+from tui_helpers import BUNDLED, set_up, type_text
 
 from seeds_tui.observation import load_observation
 from seeds_tui.store import Store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import set_up, type_text
 from screen_text import screen_text
+from tui_helpers import set_up, type_text
 
 from seeds_tui import config
 from seeds_tui.store import Store

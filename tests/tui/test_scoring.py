@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import set_up, settle, type_text
 from screen_text import screen_text
+from tui_helpers import set_up, settle, type_text
 
 from seeds_tui.observation import load_observation
 from seeds_tui.scoring import section_scores
@@ -230,3 +230,35 @@ async def test_team_summary_opens_from_home_without_slowing_start_up(make_app: C
         await pilot.press("s")
         await pilot.pause()
         assert type(app.screen).__name__ == "TeamSummaryScreen"
+
+
+async def test_quitting_with_a_note_half_written_keeps_it(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("e")
+        await type_text(pilot, "half a note")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    obs_id = app.session.observation.id  # type: ignore[union-attr]
+    assert load_observation(store.draft_path(obs_id)).scores["beginning"]["welcome"].evidence == "half a note"
+
+
+async def test_finalise_refuses_with_missing_items_and_leads_to_the_first(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("2", "f4")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert "Not ready to finalise" in screen_text(app)
+        await pilot.press("enter")  # go to the first missing item
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        session = app.session
+        assert session is not None
+        assert (session.section.id, session.item.id) == ("beginning", "agenda")
+        assert not store.final_dir.exists() or not any(store.final_dir.iterdir())

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import set_up, settle, type_text
 from screen_text import assert_snapshot
-from test_final import finalised
+from tui_helpers import finalised, set_up, settle, type_text
 
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -112,11 +113,13 @@ class TextEntryDialog(BaseDialog[str | None]):
         Binding("ctrl+s", "done", "Done", show=False, id="note.save"),
     ]
 
-    def __init__(self, title: str, text: str = "", *, hint: str = "", context: str = "") -> None:
+    def __init__(self, title: str, text: str = "", *, hint: str = "", context: str = "", keep: Callable[[str], None] | None = None) -> None:
         super().__init__(title)
         self.text = text
         self.hint = hint
         self.context = context
+        #: Called at once with the text on Done (also when the app quits with the dialog open).
+        self.keep = keep
 
     def compose(self) -> ComposeResult:
         """Title, optional context, the text area, buttons."""
@@ -139,7 +142,10 @@ class TextEntryDialog(BaseDialog[str | None]):
 
     def action_done(self) -> None:
         """Close, keeping the text."""
-        self.dismiss(self.query_one("#entry", TextArea).text)
+        text = self.query_one("#entry", TextArea).text
+        if self.keep is not None:
+            self.keep(text)
+        self.dismiss(text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Done keeps, Cancel discards."""

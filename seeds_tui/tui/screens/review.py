@@ -207,14 +207,25 @@ class ReviewScreen(Screen[None]):
             return
         missing = missing_required(session.observation, session.rubric)
         if missing:
-            names = "\n".join(
-                f"• {session.rubric.section(k.split('.')[0]).title} › {session.rubric.item(*k.split('.')).text}" for k in missing
-            )
+            rubric = session.rubric
+            names = "\n".join(f"• {rubric.section(k.split('.')[0]).title} › {rubric.item(*k.split('.')).text}" for k in missing)
+
+            def go(yes: bool | None) -> None:
+                if yes:
+                    section_id, item_id = missing[0].split(".")
+                    section_index = [s.id for s in rubric.sections].index(section_id)
+                    session.section_index = section_index
+                    session.item_index = [i.id for i in rubric.sections[section_index].items].index(item_id)
+                    self.app.show_stage("scoring")
+
             self.app.push_screen(
-                MessageDialog(
+                ConfirmDialog(
                     "Not ready to finalise",
                     f"{len(missing)} required item(s) have no score yet. Give each a level, NA (a) or NO (o):\n\n{names}",
-                )
+                    yes="Go to the first one",
+                    no="Stay here",
+                ),
+                go,
             )
             return
 

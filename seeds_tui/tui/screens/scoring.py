@@ -246,13 +246,11 @@ class ScoringScreen(Screen[None]):
         score = session.observation.score(section.id, item.id)
         context = f"{item.text}\nNow: {value_text(session.rubric, item, score)} · session clock {format_elapsed(session.clock.elapsed())}"
 
-        def done(text: str | None) -> None:
-            if text is None:
-                return
+        def keep(text: str) -> None:
             if self._edit(session.set_evidence, section.id, item.id, text):
                 warn_personal(self, text)
 
-        self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context), done)
+        self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context, keep=keep))
 
     def action_mark(self) -> None:
         """Drop a time-stamped mark now."""

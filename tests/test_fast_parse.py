@@ -1,0 +1,45 @@
+"""The summary cache's fast parser reads exactly what the safe reader reads, and defers to it on any doubt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seeds_tui.cache import parse_file
+from seeds_tui.demo import generate_demo
+from seeds_tui.errors import ObservationError
+from seeds_tui.observation import load_observation
+from seeds_tui.store import Store
+from seeds_tui.tomlio import parse_toml_fast
+
+
+def test_fast_and_safe_readers_agree_on_demo_files(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    paths = generate_demo(store, 60, seed=5)
+    for path in paths:
+        assert parse_toml_fast(path.read_text()) is not None
+        meta, rows, error = parse_file(str(path))
+        obs = load_observation(path)
+        assert error is None
+        assert meta[0] == obs.id and meta[5] == obs.session.practitioner
+        scored = sorted((s, i, sc.value, sc.code) for s, items in obs.scores.items() for i, sc in items.items() if sc.is_set)
+        assert sorted((s, i, v, c) for k, s, i, v, c in rows if k == 0) == scored
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('schema = "seeds-observation/1"\nrevision = nan\n', "NaN and infinity are not allowed"),
+        ('schema = "seeds-observation/1"\nid = [\n', "not valid TOML"),
+        ('schema = "seeds-observation/1"\nid = "x"\n', "id: String should match pattern"),
+    ],
+)
+def test_a_file_the_fast_path_refuses_gets_the_safe_readers_message(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ObservationError) as safe:
+        load_observation(path)
+    meta, rows, error = parse_file(str(path))
+    assert meta is None and rows == []
+    assert error == str(safe.value) and expected in error
