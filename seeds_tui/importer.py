@@ -213,7 +213,7 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
         sources.append(Source(member_label, path, info))
 
 
-class _ZipReader:
+class ZipReader:
     """Keeps each zip open for the whole run and caps what is read from it."""
 
     def __init__(self, stack: contextlib.ExitStack) -> None:
@@ -281,7 +281,7 @@ def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
 
 
 class _Importer:
-    def __init__(self, store: Store, registry: RubricRegistry, *, dry_run: bool, zips: _ZipReader) -> None:
+    def __init__(self, store: Store, registry: RubricRegistry, *, dry_run: bool, zips: ZipReader) -> None:
         self.store = store
         self.registry = registry
         self.dry_run = dry_run
@@ -382,7 +382,7 @@ def import_files(
     if found and not dry_run:
         store.ensure()
     with contextlib.ExitStack() as stack:
-        importer = _Importer(store, registry, dry_run=dry_run, zips=_ZipReader(stack))
+        importer = _Importer(store, registry, dry_run=dry_run, zips=ZipReader(stack))
         for source in progress(found) if progress else found:
             try:
                 result.rows.append(importer.run(source))

@@ -36,6 +36,12 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
             message = "unknown key; check its spelling against the format documentation"
         elif err["type"] == "missing":
             message = "required key is missing"
+        elif err["type"] == "string_pattern_mismatch":
+            message = _PATTERN_MESSAGES.get(str((err.get("ctx") or {}).get("pattern")), message)
+        elif err["type"] == "string_type" and loc and loc[-1] == "version":
+            message = 'must be text: put the version in quotes, e.g. version = "1.0.0"'
+        elif err["type"] in ("string_type", "int_type", "bool_type", "date_type", "datetime_type", "list_type", "dict_type"):
+            message = f"{message} (check the value's type: text needs quotes; numbers, true/false and dates do not)"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(
@@ -51,6 +57,18 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
         problems.append(Problem(path, f"... and {len(errors) - MAX_PROBLEMS} more problems; fix the ones above first"))
     return problems
 
+
+#: What a pattern means, in words a person can act on (patterns from rubric.py and observation.py).
+_PATTERN_MESSAGES: dict[str, str] = {
+    r"^[a-z][a-z0-9_-]{0,63}$": "must be an id: a lower-case letter, then lower-case letters, digits, _ or - (at most 64)",
+    r"^[^\x00-\x1f\x7f]+$": "must not contain control characters (tabs, line breaks); write the name on one line",
+    r"^[a-z]$": "must be a single lower-case letter",
+    r"^[0-9a-f]{64}$": "must be a sha256: 64 lower-case hexadecimal characters",
+    r"^[0-9A-HJKMNP-TV-Z]{26}$": "must be an observation id made by seeds-tui (26 characters)",
+    r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$": "must be a section.item id, e.g. beginning.agenda",
+    r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,31}$": "must be a short pseudonymous reference: letters, digits, _ / or - (at most 32), "
+    "never a name, date of birth or case number",
+}
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -225,6 +225,8 @@ def migrate(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
     if schema != OBSERVATION_SCHEMA:
         if isinstance(schema, str) and schema.startswith("seeds-observation/"):
             msg = "written by a newer seeds-tui (unknown observation schema); upgrade seeds-tui to read it"
+        elif isinstance(schema, str) and schema.startswith("seeds-rubric/"):
+            msg = "this is a rubric file, not an observation: check it with seeds-tui rubric check"
         else:
             msg = f'not a seeds-tui observation: expected schema = "{OBSERVATION_SCHEMA}" at the top'
         raise ObservationError(path, [Problem(path, msg, line=1 if schema is None else None, field="schema")])

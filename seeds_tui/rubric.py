@@ -307,8 +307,15 @@ _FIELD_IN_MESSAGE = re.compile(r"^((?:[A-Za-z_]+\.\d+\.?)+[A-Za-z_]*|renamed|ret
 
 def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = None) -> Rubric:
     """Validate plain data (as read from TOML) into a ``Rubric`` or raise ``RubricError``."""
-    if not isinstance(data.get("schema"), str) or data.get("schema") != RUBRIC_SCHEMA:
-        raise RubricError(path, [Problem(path, f'not a seeds-tui rubric: expected schema = "{RUBRIC_SCHEMA}" at the top', line=1)])
+    schema = data.get("schema")
+    if schema != RUBRIC_SCHEMA:
+        if isinstance(schema, str) and schema.startswith("seeds-rubric/"):
+            msg = "written for a newer seeds-tui (unknown rubric schema); upgrade seeds-tui to use it"
+        elif isinstance(schema, str) and schema.startswith("seeds-observation/"):
+            msg = "this is an observation file, not a rubric: check it with seeds-tui validate"
+        else:
+            msg = f'not a seeds-tui rubric: expected schema = "{RUBRIC_SCHEMA}" at the top'
+        raise RubricError(path, [Problem(path, msg, line=1)])
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -408,6 +415,17 @@ class RubricRegistry:
             wanted = f"{rubric_id} {version}" if version else rubric_id
             raise RubricNotFound(f"rubric {wanted} not found in {where}; add its folder with --rubrics DIR or SEEDS_RUBRICS")
         return max(matches, key=lambda r: _version_key(r.rubric.version))
+
+    def conflicting_copies(self) -> list[list[LoadedRubric]]:
+        """Groups of files that claim the same id and version with different content.
+
+        ``get`` uses the first of each group (folders are searched in order); the others are
+        ignored, which is worth a warning: change ``version`` whenever a rubric changes.
+        """
+        groups: dict[tuple[str, str], list[LoadedRubric]] = {}
+        for loaded in self.rubrics:
+            groups.setdefault((loaded.rubric.id, loaded.rubric.version), []).append(loaded)
+        return [g for g in groups.values() if len({r.sha256 for r in g}) > 1]
 
     def versions(self, rubric_id: str) -> list[LoadedRubric]:
         """Every known version of a rubric, oldest first."""

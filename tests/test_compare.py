@@ -66,3 +66,17 @@ def test_cli_compare_refuses_different_rubrics(tmp_path: Path, capsys: pytest.Ca
     fb.write_text(observation_to_toml(a).replace('id = "jersey-interview-skills"', 'id = "seed-one-to-one"'))
     assert main(["compare", str(fa), str(fb)]) == 1
     assert "only observations of one rubric can be compared" in capsys.readouterr().err
+
+
+def test_cli_compare_warns_when_files_are_not_one_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _observation("A", {})
+    b, _ = _observation("B", {})
+    b = b.model_copy(update={"session": b.session.model_copy(update={"practitioner": "Someone Else"})})
+    fa, fb = tmp_path / "a.toml", tmp_path / "b.toml"
+    fa.write_text(observation_to_toml(a))
+    fb.write_text(observation_to_toml(b))
+    assert main(["compare", str(fa), str(fb)]) == 0
+    err = capsys.readouterr().err
+    assert "the practitioner differs" in err and "Someone Else" not in err
+    assert main(["compare", str(fa), str(fa)]) == 0
+    assert "both files are the same observation" in capsys.readouterr().err

@@ -216,9 +216,10 @@ def test_json_report_file(inbox: dict, rubrics: Path, tmp_path: Path, capsys: py
     assert {r["outcome"] for r in rows} == {"imported", "skipped", "invalid", "ignored"}
 
 
-def test_usage_errors_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_source_is_an_input_problem_and_usage_errors_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_import(capsys, str(tmp_path / "missing"), "--store", str(tmp_path / "s"))
-    assert code == 2 and "no such file or folder" in err
+    assert code == 1 and "no such file or folder (nothing was imported)" in err
+    assert not (tmp_path / "s").exists()
     code, _, err = run_import(capsys, str(tmp_path), "--store", str(tmp_path / "s"), "--report", str(tmp_path / "r.xlsx"))
     assert code == 2 and ".csv or .json" in err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -71,6 +72,25 @@ def test_unknown_rubric_and_json_output(tmp_path: Path, capsys: pytest.CaptureFi
     assert "binary data" in messages["junk.toml"]
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(tmp_path / "nope")]) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+def test_missing_path_and_named_non_observation_are_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    assert main(["validate", str(tmp_path / "nope"), str(notes)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'nope'}: no such file or folder" in out
+    assert f"{notes}: not an observation file" in out
+
+
+def test_zips_are_validated_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "s")
+    good = _write_final(store)
+    archive = tmp_path / "inbox.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(good, "a/good.toml")
+        z.writestr("a/bad.toml", good.read_text().replace('status = "final"', 'status = "finished"'))
+        z.writestr("../escape.toml", good.read_text())
+    assert main(["validate", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert f"{archive}:a/bad.toml:3: status: Input should be 'draft' or 'final'" in out
+    assert "unsafe path inside the zip" in out
+    assert "3 file(s) checked: 1 valid, 2 invalid" in out

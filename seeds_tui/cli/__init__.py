@@ -12,9 +12,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from seeds_tui import __version__
-from seeds_tui.cli.common import PROBLEMS, USAGE, common_options, err
+from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err
 from seeds_tui.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _open_app(args)
         return int(args.func(args))
+    except UsageError as exc:
+        err(f"seeds-tui: {exc}")
+        return USAGE
     except SeedsError as exc:
         err(f"seeds-tui: {exc}")
         return PROBLEMS
@@ -67,6 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        err("seeds-tui: the app needs a terminal (standard input and output are not one); "
+            "for scripts use a command, e.g. seeds-tui validate or seeds-tui summary (see seeds-tui --help)")
+        return USAGE
+    for folder in getattr(args, "rubrics", None) or []:
+        if not Path(folder).is_dir():
+            raise UsageError(f"--rubrics {folder}: no such folder")
     from seeds_tui.tui.app import run_app
 
     return run_app(store=getattr(args, "store", None), rubric_dirs=getattr(args, "rubrics", None) or [])

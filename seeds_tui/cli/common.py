@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+class UsageError(Exception):
+    """The command was used wrongly (exit 2); the message says how to use it."""
+
+
 OK = 0
 #: The input had problems (each reported).
 PROBLEMS = 1
@@ -47,11 +51,24 @@ def store_from(args: argparse.Namespace) -> Store:
     return Store(getattr(args, "store", None))
 
 
-def registry_from(args: argparse.Namespace) -> RubricRegistry:
-    """Every rubric in the bundled folder, ``$SEEDS_RUBRICS`` and ``--rubrics``."""
+def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> RubricRegistry:
+    """Every rubric in the bundled folder, ``$SEEDS_RUBRICS``, ``--rubrics`` (and ``extra``).
+
+    A ``--rubrics`` folder that does not exist is a usage error: a typo there would otherwise
+    silently hide the rubrics it was meant to add.
+    """
+    import os
+
     from seeds_tui.rubric import RubricRegistry
 
-    return RubricRegistry.default(getattr(args, "rubrics", None) or [])
+    named = [Path(p) for p in getattr(args, "rubrics", None) or []]
+    for folder in named:
+        if not folder.is_dir():
+            raise UsageError(f"--rubrics {folder}: no such folder")
+    for folder in os.environ.get("SEEDS_RUBRICS", "").split(os.pathsep):
+        if folder and not Path(folder).is_dir():
+            err(f"warning: SEEDS_RUBRICS names {folder}, which is not a folder")
+    return RubricRegistry.default([*named, *(extra or [])])
 
 
 def err(message: str) -> None:

@@ -37,6 +37,19 @@ def run(args: argparse.Namespace) -> int:
         err(f"{args.second}: scored with rubric {second.rubric.id}, but {args.first} with {first.rubric.id}; "
             "only observations of one rubric can be compared")
         return PROBLEMS
+    # Double-scoring means two observers, one session: say so when the files do not look like that.
+    if first.id == second.id:
+        err("warning: both files are the same observation (same id); compare the two observers' own files")
+    differ = [what for what, a, b in (
+        ("session date", first.session.date, second.session.date),
+        ("practitioner", first.session.practitioner, second.session.practitioner),
+        ("team", first.session.team, second.session.team),
+    ) if a != b]
+    if differ:
+        verb = "differs" if len(differ) == 1 else "differ"
+        err(f"warning: the {' and '.join(differ)} {verb}: these may not be two observations of one session")
+    elif first.session.observer == second.session.observer and first.id != second.id:
+        err("warning: both files name the same observer; agreement is between two observers")
     rubric = registry_from(args).get(first.rubric.id, first.rubric.version).rubric
     result = compare(first, second, rubric)
     if args.json:

@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
     missing = [s for s in args.sources if not Path(s).exists()]
     if missing:
         for source in missing:
-            err(f"seeds-tui import: {source}: no such file or folder")
-        return USAGE
+            err(f"seeds-tui import: {source}: no such file or folder (nothing was imported)")
+        return PROBLEMS
     store = store_from(args)
     registry = registry_from(args)
 

@@ -34,6 +34,14 @@ def run_list(args: argparse.Namespace) -> int:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
     for problem in registry.errors:
         err(f"skipped a broken rubric file:\n{problem}")
+    for group in registry.conflicting_copies():
+        first, *others = group
+        err(f"warning: {first.rubric.id} {first.rubric.version} is in {len(group)} files with different content; "
+            f"{first.path} is used, not {', '.join(str(o.path) for o in others)}. Give changed rubrics a new version.")
+    from seeds_tui.versions import check_registry
+
+    for problem in check_registry(registry):
+        err(f"warning: {problem}")
     return OK
 
 
@@ -55,7 +63,10 @@ def run_check(args: argparse.Namespace) -> int:
     # A new version must declare the items it renames or removes (against every other known version).
     checked = {loaded.path.resolve(): loaded.path for loaded in good}
     seen = {(r.rubric.id, r.rubric.version) for r in good}
-    pool = good + [r for r in registry_from(args) if r.path.resolve() not in checked and (r.rubric.id, r.rubric.version) not in seen]
+    # Older versions are looked for in the known folders and beside each file checked.
+    beside = sorted({loaded.path.parent for loaded in good})
+    known = registry_from(args, extra=beside)
+    pool = good + [r for r in known if r.path.resolve() not in checked and (r.rubric.id, r.rubric.version) not in seen]
     for problem in check_registry(pool):
         resolved = Path(problem.path).resolve() if problem.path is not None else None
         if resolved in checked:

@@ -1,74 +1,80 @@
-"""``seeds-tui validate PATH...``: check observation files (and folders, recursively) against their rubrics."""
+"""``seeds-tui validate PATH...``: check observation files, folders and zips against their rubrics."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, progress, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, err, progress, registry_from
+
+if TYPE_CHECKING:
+    from seeds_tui.errors import Problem
+    from seeds_tui.importer import Source, ZipReader
+    from seeds_tui.rubric import RubricRegistry
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` command."""
     parser = sub.add_parser(
-        "validate", parents=parents, help="validate observation files or folders",
+        "validate", parents=parents, help="validate observation files, folders or zips",
         description="Validate observation files against the rubric each one names. Folders are searched recursively "
-                    "for *.toml files (hidden and temp files are skipped). One line per problem: FILE:LINE: message. "
-                    "Exit 0 when all are valid, 1 otherwise.",
+                    "and zips are read in place, exactly as `seeds-tui import` finds files (hidden and temp files "
+                    "are skipped). One line per problem: FILE:LINE: message. Exit 0 when all are valid, 1 otherwise "
+                    "(a path that does not exist is a problem too).",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="observation files or folders")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="observation files, folders or zips")
     parser.add_argument("--json", action="store_true", help="print one JSON object (counts and problems) instead of lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary line")
     parser.set_defaults(func=run)
 
 
-def observation_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named directly, and every non-hidden *.toml below the folders named."""
-    for path in paths:
-        if path.is_dir():
-            for found in sorted(path.rglob("*.toml")):
-                if not any(part.startswith(".") for part in found.relative_to(path).parts) and found.is_file():
-                    yield found
-        else:
-            yield path
-
-
-def validate_file(path: Path, registry) -> list:
-    """Every problem with one observation file (empty when it is valid)."""
+def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -> list[Problem]:
+    """Every problem with one observation file or zip member (empty when it is valid)."""
     from seeds_tui.errors import ObservationError, Problem, RubricNotFound
-    from seeds_tui.observation import check_against_rubric, read_observation
+    from seeds_tui.observation import OBSERVATION_MAX_BYTES, check_against_rubric, parse_observation
+    from seeds_tui.tomlio import decode_text, parse_toml, read_bytes
 
+    where = Path(source.label)
     try:
-        obs, text = read_observation(path)
+        raw = zips.read(source) if source.member is not None else read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES,
+                                                                             error=ObservationError)
+        text = decode_text(raw, where, ObservationError)
+        obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
     except ObservationError as exc:
         return exc.problems
     try:
         loaded = registry.get(obs.rubric.id, obs.rubric.version)
     except RubricNotFound as exc:
-        return [Problem(path, str(exc), field="rubric")]
-    problems = check_against_rubric(obs, loaded.rubric, path=path, text=text)
+        return [Problem(where, str(exc))]
+    problems = check_against_rubric(obs, loaded.rubric, path=where, text=text)
     if loaded.sha256 != obs.rubric.sha256 and not problems:
         # Same id and version but other bytes: the rubric file was edited. Worth knowing, not fatal.
-        err(f"{path}: warning: rubric {obs.rubric.id} {obs.rubric.version} differs from the file it was scored with (sha256)")
+        err(f"{where}: warning: rubric {obs.rubric.id} {obs.rubric.version} differs from the file it was scored with (sha256)")
     return problems
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate every file; print problems; exit 1 if any file is invalid."""
-    paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for p in missing:
-            err(f"{p}: no such file or folder")
-        return USAGE
+    """Validate every file; print problems; exit 1 if any file is invalid or a path is missing."""
+    from seeds_tui.errors import Problem
+    from seeds_tui.importer import ZipReader, display, find_sources
+
     registry = registry_from(args)
-    files = list(observation_files(paths))
-    results = []
-    for path in progress(files, total=len(files), label="validating", enabled=None if not args.json else False):
-        results.append((path, validate_file(path, registry)))
-    invalid = [(p, probs) for p, probs in results if probs]
+    sources, listed = find_sources(args.paths)
+    # Paths that do not exist, unreadable zips, unsafe zip entries: problems found while listing.
+    named = {display(str(Path(p))) for p in args.paths}
+    results: list[tuple[str, list[Problem]]] = [
+        (row.source, [Problem(Path(row.source), row.message or "invalid")])
+        for row in listed
+        if row.outcome == "invalid" or (row.outcome == "ignored" and row.source in named)
+    ]
+    with contextlib.ExitStack() as stack:
+        zips = ZipReader(stack)
+        for source in progress(sources, total=len(sources), label="validating", enabled=None if not args.json else False):
+            results.append((source.label, validate_source(source, registry, zips)))
+    invalid = [(label, probs) for label, probs in results if probs]
     if args.json:
         print(json.dumps({
             "files": len(results),

@@ -7,6 +7,7 @@ which is easy to diff and independent of colours and themes.
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -51,4 +52,6 @@ def assert_snapshot(app: App, name: str, replace: dict[str, str] | None = None) 
             raise AssertionError(f"new snapshot written to {path}; check it and run again")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"screen differs from {path} (SEEDS_UPDATE_SNAPSHOTS=1 to accept):\n{actual}"
+    if actual != expected:
+        diff = "\n".join(difflib.unified_diff(expected.splitlines(), actual.splitlines(), "expected", "actual", lineterm=""))
+        raise AssertionError(f"screen differs from {path} (SEEDS_UPDATE_SNAPSHOTS=1 to accept):\n{diff}")
