@@ -262,3 +262,20 @@ async def test_finalise_refuses_with_missing_items_and_leads_to_the_first(make_a
         assert session is not None
         assert (session.section.id, session.item.id) == ("beginning", "agenda")
         assert not store.final_dir.exists() or not any(store.final_dir.iterdir())
+
+
+async def test_a_burst_of_keys_lands_on_the_right_items(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    """Keys that arrive together (a fast typist, a slow SSH link) are all applied, each to its item."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        # Posted without waiting in between, as a terminal delivers "2j" "a" "j1" in one read.
+        for key in ("2", "j", "a", "j", "1", "j", "o"):
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+    items = load_observation(store.draft_path(obs_id)).scores["beginning"]
+    assert (items["welcome"].value, items["review"].code, items["agenda"].value, items["environment"].code) == (2, "NA", 1, "NO")

@@ -218,8 +218,20 @@ class ScoringScreen(Screen[None]):
             self.session.item_index = event.option_index
             self._show_detail()
 
+    def _sync_cursor(self) -> None:
+        """Take the current item from the list's cursor, the source of truth.
+
+        The highlight message that also updates it is queued behind key presses: in a burst
+        such as "j1" (a fast typist, a paste, a slow SSH link) the digit would otherwise land
+        on the item the cursor just left.
+        """
+        highlighted = self.query_one("#items", ItemList).highlighted
+        if highlighted is not None and self._shown_section == self.session.section_index:
+            self.session.item_index = highlighted
+
     def action_level(self, value: int) -> None:
         """Give the current item the level with this value."""
+        self._sync_cursor()
         session = self.session
         item = session.item
         scale = session.rubric.scale_of(item)
@@ -231,16 +243,19 @@ class ScoringScreen(Screen[None]):
 
     def action_code(self, code: str) -> None:
         """Mark the current item NA or NO."""
+        self._sync_cursor()
         session = self.session
         self._edit(session.set_code, session.section.id, session.item.id, code)
 
     def action_clear(self) -> None:
         """Remove the current item's level or code."""
+        self._sync_cursor()
         session = self.session
         self._edit(session.clear, session.section.id, session.item.id)
 
     def action_evidence(self) -> None:
         """Write the evidence note for the current item."""
+        self._sync_cursor()
         session = self.session
         section, item = session.section, session.item
         score = session.observation.score(section.id, item.id)
@@ -264,6 +279,7 @@ class ScoringScreen(Screen[None]):
 
     def action_marks(self) -> None:
         """List marks; attach one to the current item."""
+        self._sync_cursor()
         from seeds_tui.tui.dialogs.marks import MarksDialog
 
         session = self.session
