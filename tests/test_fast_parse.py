@@ -32,7 +32,7 @@ def test_fast_and_safe_readers_agree_on_demo_files(tmp_path: Path) -> None:
     [
         ('schema = "seeds-observation/1"\nrevision = nan\n', "NaN and infinity are not allowed"),
         ('schema = "seeds-observation/1"\nid = [\n', "not valid TOML"),
-        ('schema = "seeds-observation/1"\nid = "x"\n', "id: String should match pattern"),
+        ('schema = "seeds-observation/1"\nid = "x"\n', "id: must be an observation id made by seeds-tui"),
     ],
 )
 def test_a_file_the_fast_path_refuses_gets_the_safe_readers_message(tmp_path: Path, text: str, expected: str) -> None:

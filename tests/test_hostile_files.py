@@ -118,7 +118,7 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     "JSON instead of TOML": (lambda: b'{"schema": "seeds-observation/1"}', "not valid TOML", 1),
     "newer schema": (_replace('schema = "seeds-observation/1"', 'schema = "seeds-observation/9"'), "newer seeds-tui", None),
     "schema of the wrong type": (_replace('schema = "seeds-observation/1"', "schema = 1"), "not a seeds-tui observation", None),
-    "a rubric instead": (lambda: b'schema = "seeds-rubric/1"\nid = "x"\n', "not a seeds-tui observation", None),
+    "a rubric instead": (lambda: b'schema = "seeds-rubric/1"\nid = "x"\n', "this is a rubric file, not an observation", None),
     "a time instead of a date": (_replace("date = 2026-11-23", "date = 07:32:00"), "session.date", 15),
     "too many events": (
         lambda: (BASE.replace("events = []\n", "", 1) + "\n[[events]]\nat = 2026-11-23T10:00:00Z\nelapsed = 1\n" * 10_001).encode(),
