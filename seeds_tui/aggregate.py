@@ -83,6 +83,10 @@ class SummaryData:
     #: Builders of the ratings and links frames: made on first use (most views need neither).
     _make: dict[str, Callable[[], pd.DataFrame]] = field(default_factory=dict, repr=False)
     _made: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: Every team name in the store (any status, before filters); team names are not personal data.
+    known_teams: list[str] = field(default_factory=list)
+    #: Team names asked for that match no team in the store.
+    unmatched_teams: list[str] = field(default_factory=list)
 
     def _frame(self, name: str) -> pd.DataFrame:
         if name not in self._made:
@@ -119,7 +123,10 @@ class SummaryData:
 
         make = {name: (lambda name=name: pick(self._frame(name))) for name in self._make}
         rubrics = {rubric_id: self.rubrics[rubric_id]} if rubric_id in self.rubrics else {}
-        return SummaryData(pick(self.items), pick(self.observations), list(self.problems), rubrics, make)
+        return SummaryData(
+            pick(self.items), pick(self.observations), list(self.problems), rubrics, make,
+            known_teams=list(self.known_teams), unmatched_teams=list(self.unmatched_teams),
+        )  # fmt: skip
 
 
 def _several_rubrics_message(ids: Sequence[str]) -> str:
@@ -180,9 +187,15 @@ def summary_data(
         obs = obs.sort_values("status", key=lambda s: s.astype(str).map({"final": 0, "draft": 1})).drop_duplicates("observation_id")
     if rubric_id is not None:
         obs = obs.loc[obs["rubric_id"] == rubric_id]
+    known_teams = sorted({str(t) for t in loaded.files["team"].unique()}, key=str.casefold) if len(loaded.files) else []
+    unmatched: list[str] = []
     if teams:
-        wanted = list(teams)
-        obs = obs.loc[obs["team"].isin(wanted)]
+        # Team names are matched ignoring case and spacing ("riverside ", "Valley  road").
+        wanted = {team_key(t) for t in teams}
+        present = {team_key(t) for t in known_teams}
+        unmatched = [t for t in teams if team_key(t) not in present]
+        names = obs["team"].astype(str).map(team_key)
+        obs = obs.loc[names.isin(list(wanted)).to_numpy()]
     if date_from is not None:
         obs = obs.loc[obs["session_date"] >= pd.Timestamp(date_from)]
     if date_to is not None:
@@ -196,7 +209,8 @@ def summary_data(
         except RubricNotFound:
             n = int((obs["rubric_id"] == rid).sum())
             problems.append(
-                f"{n} observation(s) use rubric {rid!r}, which is not known; they were left out (add its folder with --rubrics DIR)"
+                f"{plural(n, 'observation')} {'uses' if n == 1 else 'use'} rubric {rid!r}, which is not known; "
+                f"{'it was' if n == 1 else 'they were'} left out (add its folder with --rubrics DIR)"
             )
     if rubric_id is not None and rubric_id not in rubrics and not len(obs):
         try:
@@ -210,9 +224,11 @@ def summary_data(
     obs = obs.reset_index(drop=True)
     items, dropped = _items(obs, loaded.rows, rubrics, versions)
     if dropped["unknown"]:
-        problems.append(f"{dropped['unknown']} score(s) for items not in their rubric were left out")
+        n = dropped["unknown"]
+        problems.append(f"{plural(n, 'score')} for items not in their rubric {'was' if n == 1 else 'were'} left out")
     if dropped["off_scale"]:
-        problems.append(f"{dropped['off_scale']} score(s) with values off their item's scale were left out")
+        n = dropped["off_scale"]
+        problems.append(f"{plural(n, 'score')} with values off their item's scale {'was' if n == 1 else 'were'} left out")
     make = {
         "ratings": lambda: _ratings(obs, loaded.rows, rubrics),
         "links": lambda: _links(obs, loaded.rows, rubrics, versions),
@@ -220,7 +236,12 @@ def summary_data(
     observations = obs.drop(columns=["fid", "path"]).loc[:, [
         "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "quarter", "actions",
     ]]  # fmt: skip
-    return SummaryData(items, observations, problems, rubrics, make)
+    return SummaryData(items, observations, problems, rubrics, make, known_teams=known_teams, unmatched_teams=unmatched)
+
+
+def team_key(name: object) -> str:
+    """A team name as matched by ``--team``: case folded, runs of spaces made one, ends trimmed."""
+    return " ".join(str(name).split()).casefold()
 
 
 def item_frame(
@@ -497,12 +518,15 @@ def _suppress(
     ``families`` lists (part column, total label): rows differing only in the part column add
     up to a total, either the row whose part is the total label, or (label None) a total
     published in another table. Within each family, if any part is hidden, more parts are hidden
-    (smallest first) until the hidden parts together rest on at least ``threshold``
-    practitioners and number at least two; failing that, the total is hidden too.
+    (smallest first) until the parts hidden for protection alone rest on at least ``threshold``
+    practitioners and the hidden parts number at least two; failing that, the total is hidden
+    too. (The too-small parts' own practitioners are not counted: which rows are hidden must
+    not depend on the hidden data.)
     """
     table = table.reset_index(drop=True)
     n = len(table)
     hidden = np.array([len(s) < threshold for s in sets], dtype=bool)
+    primary = hidden.copy()
     reason = [SUPPRESSED_PRIMARY.format(k=threshold) if h else "" for h in hidden]
     size = np.array([len(s) for s in sets])
     groups: list[tuple[list[int], int | None]] = []
@@ -529,7 +553,9 @@ def _suppress(
             if not gone:
                 continue
             while gone:
-                union = frozenset().union(*(sets[i] for i in gone))
+                # Only rows hidden for protection count towards the threshold: counting the
+                # too-small rows' own practitioners would make the pattern depend on their data.
+                union = frozenset().union(*(sets[i] for i in gone if not primary[i]))
                 if len(gone) >= 2 and len(union) >= threshold:
                     break
                 left = [i for i in idx if not hidden[i]]
@@ -559,6 +585,73 @@ def _suppress(
 
 
 _KEY_COLUMNS = ("team", "section", "item", "section_group", "quarter", "period", "measure", "group")
+#: Text columns blanked in a suppressed group's placeholder row.
+_TEXT_COLUMNS = (*_KEY_COLUMNS, "title", "kind")
+
+
+def _complete(table: pd.DataFrame, parts: pd.DataFrame, teams: Sequence[str] = ()) -> pd.DataFrame:
+    """Every team of ``table`` with every row of ``parts`` (the rubric's sections, items, quarters...).
+
+    Rows with no data get no practitioners, so they are suppressed like rows with too few: which
+    rows a team has never depends on its data. ``teams`` adds teams that have no row at all.
+    """
+    if not len(table) or not len(parts):
+        return table
+    keys = ["team", *parts.columns]
+    parts = parts.astype(str)
+    names = list(pd.unique(table["team"].astype(str)))
+    names += [str(t) for t in teams if str(t) not in names]
+    grid = pd.DataFrame({"team": names}).merge(parts, how="cross")
+    out = grid.merge(table, on=keys, how="left")
+    if "observations" in out.columns:
+        out["observations"] = out["observations"].fillna(0).astype("int64")
+    out["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in out["_pracs"]]
+    if "practitioners" in out.columns:
+        out["practitioners"] = [len(p) for p in out["_pracs"]]
+    return out
+
+
+def _collapse(out: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """One placeholder row for each team (or All teams) whose rows are all suppressed.
+
+    A hidden group must not show which sections, items, quarters or themes it has rows for: the
+    placeholder keeps the team name, blanks every other cell and says why.
+    """
+    if not len(out):
+        return out
+    teams = out["team"].astype(str)
+    hidden = out.groupby(teams, sort=False)["suppressed"].transform("all").to_numpy(dtype=bool)
+    if not hidden.any():
+        return out
+    keep = ~hidden | ~teams.duplicated().to_numpy()
+    primary = SUPPRESSED_PRIMARY.format(k=threshold)
+    all_primary = (out["note"] == primary).groupby(teams, sort=False).transform("all").to_numpy(dtype=bool)
+    res = out.loc[keep].copy()
+    ph = hidden[keep]
+    for col in res.columns:
+        if col in ("team", "suppressed", "note"):
+            continue
+        if col in _TEXT_COLUMNS:
+            res.loc[ph, col] = ""
+        elif col == "band":
+            res.loc[ph, col] = None
+        else:
+            res.loc[ph, col] = pd.NA
+    res.loc[ph, "note"] = np.where(all_primary[keep][ph], primary, SUPPRESSED_SECONDARY)
+    return res.reset_index(drop=True)
+
+
+def scale_levels(rubric: Rubric) -> list[int]:
+    """The level values of the scales the rubric's items use (their union), lowest first.
+
+    The ``level_<v>`` columns of the section and item tables are always these, whatever the
+    data holds, so their headers reveal nothing and scripts see the same columns every run.
+    """
+    values: set[int] = set()
+    for section in rubric.sections:
+        for item in section.items:
+            values.update(rubric.scale_of(item).values)
+    return sorted(values)
 
 
 def _sets(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -630,7 +723,7 @@ def _summarise(per_obs: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
     return table
 
 
-def _shares(items: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
+def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = ()) -> pd.DataFrame:
     """Per team and ``parts`` (plus all teams): percent of scored items shown / missed / NA / NO,
     and level_<v>: percent of items given a level that got level v."""
     value = items["value"].to_numpy(dtype=float, na_value=np.nan)
@@ -642,7 +735,8 @@ def _shares(items: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
     counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
     counts.columns = ["shown", "missed", "na", "no"]
     levels = frame.loc[~np.isnan(value)].groupby(["team", *parts, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
-    levels = levels.reindex(columns=sorted(levels.columns))
+    # Every level of the rubric's scales, plus any an older version's scale used.
+    levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
     levels.columns = [f"level_{int(v)}" for v in levels.columns]
     both = counts.join(levels, how="left").fillna(0)
     total = both.groupby(level=parts, observed=True, sort=False).sum() if parts else both.sum().to_frame().T
@@ -685,10 +779,16 @@ def score_table(items: pd.DataFrame, rubric: Rubric, *, by: str = "section", thr
     parts = ["section"] + (["item"] if by == "item" else [])
     keys = ["team", *parts]
     table = _summarise(observation_scores(items, by=parts), parts)
+    if by == "item":
+        grid = pd.DataFrame([(s.id, i.id) for s in rubric.sections for i in s.items], columns=["section", "item"])
+    else:
+        grid = pd.DataFrame({"section": [s.id for s in rubric.sections]})
+    table = _complete(table, grid)
+    levels = scale_levels(rubric)
     table = (
-        table.merge(_shares(items, parts), on=keys, how="left")
+        table.merge(_shares(items, parts, levels), on=keys, how="left")
         if len(items)
-        else table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan)
+        else table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
     )
     table["band"] = [scoring.band(p) for p in table["mean_percent"]]
     titles = {s.id: s.title for s in rubric.sections}
@@ -715,7 +815,7 @@ def score_table(items: pd.DataFrame, rubric: Rubric, *, by: str = "section", thr
     families: list[tuple[str, str | None]] = [("team", ALL_TEAMS)] + ([("item", None)] if by == "item" else [])
     out = _suppress(table[cols], list(table["_pracs"]), threshold, families, [*_PERCENT_FIGURES, *level_cols])
     out.loc[out["suppressed"], "band"] = None
-    return out
+    return _collapse(out, threshold)
 
 
 def section_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -782,12 +882,13 @@ def composite_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEF
     _one_rubric(items)
     keys = ["team", "group"]
     table = _summarise(_group_scores(items), ["group"])
+    table = _complete(table, pd.DataFrame({"group": [*rubric.groups, ALL_SECTIONS]}))
     table["band"] = [scoring.band(p) for p in table["mean_percent"]]
     table = _order(table, rubric, keys)
     cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "band"]
     out = _suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("group", None)], cols[2:6])
     out.loc[out["suppressed"], "band"] = None
-    return out
+    return _collapse(out, threshold)
 
 
 def trend_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, by: str = "section") -> pd.DataFrame:
@@ -802,9 +903,14 @@ def trend_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT
     else:
         per_obs, part = observation_scores(items, by=["section"]), "section"
     keys = ["team", part, "quarter"]
-    table = _order(_summarise(per_obs, [part, "quarter"]), rubric, keys)
+    # Every quarter of the selection for every team: a quarter with no data looks like one with too little.
+    parts = [*rubric.groups, ALL_SECTIONS] if by == "group" else [s.id for s in rubric.sections]
+    quarters = sorted(set(map(str, per_obs["quarter"].dropna())))
+    grid = pd.DataFrame([(p, q) for p in parts for q in quarters], columns=[part, "quarter"])
+    table = _order(_complete(_summarise(per_obs, [part, "quarter"]), grid), rubric, keys)
     cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent"]
-    return _suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("quarter", None)], cols[3:])
+    out = _suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("quarter", None)], cols[3:])
+    return _collapse(out, threshold)
 
 
 def before_after_table(items: pd.DataFrame, rubric: Rubric, when: date, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -818,9 +924,11 @@ def before_after_table(items: pd.DataFrame, rubric: Rubric, when: date, *, thres
     per_obs = observation_scores(items, by=["section"])
     per_obs["period"] = np.where(per_obs["session_date"] < pd.Timestamp(when), "before", "after")
     keys = ["team", "section", "period"]
-    table = _order(_summarise(per_obs, ["section", "period"]), rubric, keys)
+    grid = pd.DataFrame([(s.id, p) for s in rubric.sections for p in ("before", "after")], columns=["section", "period"])
+    table = _order(_complete(_summarise(per_obs, ["section", "period"]), grid), rubric, keys)
     cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent"]
     out = _suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("period", None)], cols[3:])
+    out = _collapse(out, threshold)
     means = out.set_index(["team", "section", "period"])["mean_percent"]
     change = []
     for team, section, period in zip(out["team"], out["section"], out["period"], strict=True):
@@ -831,8 +939,11 @@ def before_after_table(items: pd.DataFrame, rubric: Rubric, when: date, *, thres
     return out
 
 
-def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Team x global rating or indicator: observations, practitioners, mean, median, suppressed, note."""
+def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, teams: Sequence[str] = ()) -> pd.DataFrame:
+    """Team x global rating or indicator: observations, practitioners, mean, median, suppressed, note.
+
+    ``teams`` (those of the observations) get rows even if none of their observations has a rating.
+    """
     check_threshold(threshold)
     _one_rubric(ratings)
     cols = ["team", "measure", "kind", "title", "observations", "practitioners", "mean", "median"]
@@ -843,6 +954,8 @@ def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEF
     base = _sets(frame, keys)
     stats = frame.groupby(keys, observed=True, sort=False)["value"].agg(mean="mean", median="median").reset_index()
     table = base.merge(stats, on=keys, how="left")
+    measures = [(g.id, "global") for g in rubric.globals] + [(i.id, "indicator") for i in rubric.indicators]
+    table = _complete(table, pd.DataFrame(measures, columns=["measure", "kind"]), teams)
     table["practitioners"] = [len(s) for s in table["_pracs"]]
     titles = {g.id: g.title for g in rubric.globals} | {i.id: i.title for i in rubric.indicators}
     order = {name: n for n, name in enumerate([*(g.id for g in rubric.globals), *(i.id for i in rubric.indicators)])}
@@ -851,7 +964,7 @@ def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEF
     table["_t"] = (table["team"] == ALL_TEAMS).astype(int)
     table["_tn"] = table["team"].str.casefold()
     table = table.sort_values(["_t", "_tn", "_m"]).reset_index(drop=True)
-    return _suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS)], cols[4:])
+    return _collapse(_suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS)], cols[4:]), threshold)
 
 
 def themes_table(
@@ -883,8 +996,19 @@ def themes_table(
     if top is not None:
         counts = counts.groupby("team", sort=False).head(top)
     counts = counts.reset_index(drop=True)
-    sets = [team_pracs.get(t, frozenset()) for t in counts["team"]]
-    return _suppress(counts[cols], sets, threshold, [("team", ALL_TEAMS)], ["development_areas", "strengths", "practitioners"])
+    # Suppression is decided per team, not per item: which items a team's hidden rows would be
+    # for (and so which other teams' rows protect them) must not show.
+    names = sorted(team_pracs, key=lambda t: (t == ALL_TEAMS, t.casefold()))
+    teams_level = _suppress(pd.DataFrame({"team": names}), [team_pracs[t] for t in names], threshold, [("team", ALL_TEAMS)], [])
+    verdict = dict(zip(teams_level["team"], zip(teams_level["suppressed"], teams_level["note"], strict=True), strict=True))
+    out = counts[cols].copy()
+    for col in ("development_areas", "strengths", "practitioners"):
+        out[col] = out[col].astype("Int64")
+    hidden = np.array([verdict[t][0] for t in out["team"]], dtype=bool)
+    out.loc[hidden, ["development_areas", "strengths", "practitioners"]] = pd.NA
+    out["suppressed"] = hidden
+    out["note"] = [verdict[t][1] for t in out["team"]]
+    return _collapse(out, threshold)
 
 
 def actions_table(observations: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -904,7 +1028,7 @@ def actions_table(observations: pd.DataFrame, *, threshold: int = DEFAULT_THRESH
     order = table.sort_values(["_t", "_tn"]).index
     table = table.loc[order].reset_index(drop=True)
     sets = [sets[i] for i in order]
-    return _suppress(table[cols], sets, threshold, [("team", ALL_TEAMS)], cols[1:])
+    return _collapse(_suppress(table[cols], sets, threshold, [("team", ALL_TEAMS)], cols[1:]), threshold)
 
 
 def practitioner_table(items: pd.DataFrame, rubric: Rubric, *, names: bool = False, key: bytes | None = None) -> pd.DataFrame:
@@ -996,6 +1120,37 @@ class SummaryTable:
     view: str
     frame: pd.DataFrame
     rubric_id: str
+    #: What to say when the table has no rows.
+    empty: str = "no rows"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 team``, ``2 teams``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
+
+
+def describe_selection(observations: pd.DataFrame, threshold: int, what: str = "observation") -> list[str]:
+    """Heading lines about the observations summarised, following the privacy threshold.
+
+    When they rest on fewer than ``threshold`` practitioners nothing is counted or dated. Otherwise
+    the lines give the numbers of observations, practitioners and teams, the months of the first
+    and last sessions, and the names of the teams with at least ``threshold`` practitioners (the
+    others are only counted).
+    """
+    pracs = observations["practitioner"].astype(str)
+    if pracs.nunique() < threshold:
+        return [f"the {what}s asked for rest on fewer than {threshold} practitioners: counts, dates and teams are not shown"]
+    per_team = pracs.groupby(observations["team"].astype(str)).nunique()
+    named = sorted((t for t, n in per_team.items() if n >= threshold), key=str.casefold)
+    others = len(per_team) - len(named)
+    shown = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8 else "")
+    if others:
+        shown += ("; " if named else "") + f"{plural(others, 'team')} with fewer than {threshold} practitioners, not named"
+    first, last = observations["session_date"].min(), observations["session_date"].max()
+    return [
+        f"{plural(len(observations), what)}, {plural(pracs.nunique(), 'practitioner')}, {plural(len(per_team), 'team')} ({shown})",
+        f"sessions from {first:%B %Y} to {last:%B %Y}",
+    ]
 
 
 def build_tables(
@@ -1017,6 +1172,14 @@ def build_tables(
         part = data.only(rid)
         rubric = part.rubric
         head = f"{rubric.title} ({rid})"
+        if view == "ratings" and not (rubric.globals or rubric.indicators):
+            empty = "this rubric has no global ratings or indicators"
+        elif view == "ratings":
+            empty = "no global ratings or indicators were recorded in these observations"
+        elif view == "themes":
+            empty = "no strengths or development areas were linked to items in these observations"
+        else:
+            empty = "no rows"
         if view in ("section", "item"):
             out.append(
                 SummaryTable(f"{head}: by team and {view}", view, score_table(part.items, rubric, by=view, threshold=threshold), rid)
@@ -1037,14 +1200,53 @@ def build_tables(
                     view,
                     themes_table(part.links, part.observations, rubric, threshold=threshold),
                     rid,
+                    empty,
                 )
             )
             out.append(SummaryTable(f"{head}: agreed actions", "actions", actions_table(part.observations, threshold=threshold), rid))
         elif view == "ratings":
             out.append(
-                SummaryTable(f"{head}: global ratings and indicators", view, ratings_table(part.ratings, rubric, threshold=threshold), rid)
+                SummaryTable(
+                    f"{head}: global ratings and indicators",
+                    view,
+                    ratings_table(part.ratings, rubric, threshold=threshold, teams=_teams(part)),
+                    rid,
+                    empty,
+                )
             )
         elif view == "practitioner":
             title = f"{head}: by practitioner ({'names' if names else 'pseudonymous labels'})"
             out.append(SummaryTable(title, view, practitioner_table(part.items, rubric, names=names, key=key), rid))
+        for table in out:
+            if table.rubric_id == rid and table.view != "practitioner":
+                table.frame = _with_hidden_teams(table.frame, part.observations, threshold)
     return out
+
+
+def _teams(data: SummaryData) -> list[str]:
+    return sorted({str(t) for t in data.observations["team"]}, key=str.casefold)
+
+
+def _with_hidden_teams(frame: pd.DataFrame, observations: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``frame`` with a placeholder row for each too-small team that has none (e.g. no ratings given).
+
+    Whether a hidden team shows up must not depend on what its observations hold.
+    """
+    if "team" not in frame.columns or not len(frame) or not len(observations):
+        return frame
+    per_team = observations["practitioner"].astype(str).groupby(observations["team"].astype(str)).nunique()
+    present = set(frame["team"].astype(str))
+    missing = [t for t, n in per_team.items() if n < threshold and t not in present]
+    if not missing:
+        return frame
+    extra = pd.DataFrame({c: [pd.NA] * len(missing) for c in frame.columns})
+    for col in frame.columns:
+        if col in _TEXT_COLUMNS:
+            extra[col] = ""
+    extra["team"] = missing
+    extra["suppressed"] = True
+    extra["note"] = SUPPRESSED_PRIMARY.format(k=threshold)
+    both = pd.concat([frame, extra.astype({c: frame[c].dtype for c in frame.columns if c not in _TEXT_COLUMNS}, errors="ignore")])
+    both = both.reset_index(drop=True)
+    order = pd.DataFrame({"t0": (both["team"] == ALL_TEAMS).astype(int), "t1": both["team"].astype(str).str.casefold()})
+    return both.loc[order.sort_values(["t0", "t1"], kind="stable").index].reset_index(drop=True)

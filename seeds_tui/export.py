@@ -105,14 +105,16 @@ def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filter
 def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Observation]:
     """Observations passing the filters; a final wins over a draft of the same id."""
     chosen: dict[str, Observation] = {}
-    teams = set(filters.teams)
+    from seeds_tui.aggregate import team_key
+
+    teams = {team_key(t) for t in filters.teams}
     for path, obs in store.iter_observations(include_drafts=filters.include_drafts):
         if isinstance(obs, ObservationError):
             problems.append(f"{path}: could not be read and was left out; run 'seeds-tui validate {path}' for details")
             continue
         if filters.rubric_id is not None and obs.rubric.id != filters.rubric_id:
             continue
-        if teams and obs.session.team not in teams:
+        if teams and team_key(obs.session.team) not in teams:
             continue
         if filters.date_from is not None and obs.session.date < filters.date_from:
             continue

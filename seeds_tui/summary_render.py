@@ -12,6 +12,7 @@ import html
 import io
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,7 @@ def cell(column: str, value: Any, suppressed: bool = False) -> str:
     """One cell as text: percents to one decimal, counts whole, suppressed figures as a dash."""
     if column in ("team", "section", "item", "title", "group", "quarter", "period", "measure", "kind", "practitioner", "note"):
         return "" if _missing(value) else str(value)
-    if suppressed and column not in ("band",):
+    if suppressed:
         return DASH
     if _missing(value):
         return ""
@@ -95,6 +96,12 @@ def cell(column: str, value: Any, suppressed: bool = False) -> str:
 
 def display_rows(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[list[str]]]:
     """Headings and text cells of a table for people: level shares folded into one column."""
+    _, headings, rows = _display(table, with_bars=with_bars)
+    return headings, rows
+
+
+def _display(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[str], list[list[str]]]:
+    """Column keys, headings and text cells (see ``display_rows``)."""
     frame = table.frame
     levels = level_columns(frame)
     hidden = {"suppressed", *levels}
@@ -105,6 +112,7 @@ def display_rows(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[s
     if levels:
         at = columns.index("note") if "note" in columns else len(columns)
         columns.insert(at, "levels")
+        # The rubric's scale levels (``aggregate.scale_levels``), not the levels present in the data.
         span = f"{levels[0].removeprefix('level_')}-{levels[-1].removeprefix('level_')}"
         headings.insert(at, f"Levels {span} %")
     rows = []
@@ -122,7 +130,7 @@ def display_rows(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[s
             else:
                 row.append(cell(c, rec.get(c), sup))
         rows.append(row)
-    return headings, rows
+    return columns, headings, rows
 
 
 # -- text and markdown -----------------------------------------------------------------------
@@ -132,15 +140,84 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
-def render_table(doc: SummaryDocument) -> str:
-    """A readable fixed-width text table per summary table."""
-    out = [doc.heading, *doc.details, ""]
+#: Marks standing for the suppression notes when the table is narrowed to fit a terminal.
+NOTE_MARKS = {"suppressed: would reveal a hidden figure": "†"}
+#: What a narrow terminal gives up first: each step applies on top of the ones before.
+_NARROWING = (
+    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "na"),
+    ("drop", "no"), ("drop", "levels"), ("drop", "missed"), ("drop", "median"), ("drop", "kind"), ("short", None),
+    ("drop", "section"), ("drop", "practitioners"),
+)  # fmt: skip
+#: Shorter headings for a narrow terminal.
+SHORT_LABELS = {"development_areas": "Dev.", "strengths": "Str.", "with_actions": "With act.", "observations": "Obs"}
+
+
+def _mark(note: str, n: int) -> str:
+    if note in NOTE_MARKS:
+        return NOTE_MARKS[note]
+    return "*" if note.startswith("suppressed: fewer than") else "‡" * (n + 1)
+
+
+def _width(headings: list[str], rows: list[list[str]]) -> int:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
+    return sum(widths) + 2 * max(0, len(widths) - 1)
+
+
+def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[list[str]], list[str]]:
+    """Headings, rows and footnotes of a table, giving up less essential columns until it fits ``width``."""
+    bars, title_width, marks, short, dropped = True, 44, False, False, set()
+    for step, arg in (("start", None), *_NARROWING):
+        if step == "short":
+            short = True
+        elif step == "marks":
+            marks = True
+        elif step == "title":
+            title_width = int(arg) if arg else title_width  # type: ignore[arg-type]
+        elif step == "bars":
+            bars = False
+        elif step == "drop":
+            dropped.add(str(arg))
+        keys, headings, rows = _display(table, with_bars=bars)
+        if short:
+            headings = [SHORT_LABELS.get(k, h) for k, h in zip(keys, headings, strict=True)]
+        notes: list[str] = []
+        if marks and "note" in keys:
+            n = keys.index("note")
+            seen: dict[str, str] = {}
+            for r in rows:
+                if r[n]:
+                    mark = seen.setdefault(r[n], _mark(r[n], len(seen)))
+                    r[n] = mark
+            headings[n] = ""
+            notes = [f"{mark} {text}" for text, mark in seen.items()]
+        if "title" in keys:
+            t = keys.index("title")
+            rows = [[*r[:t], _fit(r[t], title_width), *r[t + 1 :]] for r in rows]
+        # The section goes only where the item (or the row's title) still says what the row is.
+        gone = dropped - ({"section"} if "item" not in keys else set())
+        keep = [i for i, k in enumerate(keys) if k not in gone]
+        headings = [headings[i] for i in keep]
+        rows = [[r[i] for i in keep] for r in rows]
+        if width is None or _width(headings, rows) <= width:
+            break
+    return headings, rows, notes
+
+
+def render_table(doc: SummaryDocument, width: int | None = None) -> str:
+    """A readable fixed-width text table per summary table.
+
+    With ``width`` (a terminal's columns) each table gives up less essential parts until it
+    fits: notes become marks explained below the table, long titles are shortened, then the
+    level bars, the title, median, NA/NO, level and missed columns are left out.
+    """
+    details = [part for d in doc.details for part in textwrap.wrap(d, width)] if width else doc.details
+    out = [doc.heading, *details, ""]
     for table in doc.tables:
-        out.append(table.title)
-        headings, rows = display_rows(table)
-        if "Title" in headings:
-            t = headings.index("Title")
-            rows = [[*r[:t], _fit(r[t], 44), *r[t + 1 :]] for r in rows]
+        out += textwrap.wrap(table.title, width) if width else [table.title]
+        headings, rows, notes = _narrowed(table, width)
+        if not rows:
+            out += [f"({table.empty})", ""]
+            continue
         widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
         numeric = [_numeric_col(rows, i) for i in range(len(headings))]
 
@@ -149,16 +226,14 @@ def render_table(doc: SummaryDocument) -> str:
             return "  ".join(parts).rstrip()
 
         out.append(line(headings))
-        out.append("  ".join("-" * w for w in widths))
+        out.append("  ".join("-" * w for w in widths).rstrip())
         previous_team = None
         for r in rows:
             if headings[0] == "Team" and previous_team is not None and r[0] != previous_team and r[0] == ALL_TEAMS:
                 out.append("")
             previous_team = r[0]
             out.append(line(r))
-        if not rows:
-            out.append("(no rows)")
-        out.append("")
+        out += [*notes, ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -182,12 +257,13 @@ def render_markdown(doc: SummaryDocument) -> str:
     for table in doc.tables:
         out += [f"## {_md(table.title)}", ""]
         headings, rows = display_rows(table, with_bars=False)
+        if not rows:
+            out += [f"_{_md(table.empty)}_", ""]
+            continue
         out.append("| " + " | ".join(_md(h) for h in headings) + " |")
         out.append("|" + "|".join("---:" if _numeric_col(rows, i) else "---" for i in range(len(headings))) + "|")
         for r in rows:
             out.append("| " + " | ".join(_md(c) for c in r) + " |")
-        if not rows:
-            out.append("| " + " | ".join("" for _ in headings) + " |")
         out.append("")
     if doc.warnings:
         out += ["## Warnings", "", *(f"- {_md(w)}" for w in doc.warnings), ""]
@@ -270,8 +346,14 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
         about.append([_xl_text(line)])
     about["A1"].font = Font(bold=True)
     used: set[str] = {"About"}
-    for n, table in enumerate(doc.tables, 1):
-        name = _sheet_name(f"{n} {table.view}", used)
+    per_rubric: dict[str, int] = {}
+    for table in doc.tables:
+        per_rubric[table.rubric_id] = per_rubric.get(table.rubric_id, 0) + 1
+    for table in doc.tables:
+        # Named by rubric id (31 characters at most, unique); a second table of one rubric adds its view.
+        alone = per_rubric[table.rubric_id] == 1
+        base = table.rubric_id if alone else f"{table.rubric_id[: 30 - len(table.view)]} {table.view}"
+        name = _sheet_name(base, used)
         ws = wb.create_sheet(name)
         ws.append([_xl_text(table.title)])
         ws["A1"].font = Font(bold=True)
@@ -281,6 +363,8 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
             c.font = Font(bold=True)
         for rec in table.frame.to_dict("records"):
             ws.append([_xl_value(_plain(v)) for v in rec.values()])
+        if not len(table.frame):
+            ws.append([table.empty])
         ws.freeze_panes = "A3"
     out = io.BytesIO()
     wb.save(out)
@@ -312,9 +396,11 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2733;background:#fff}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid #d5dde6;padding-bottom:.2rem}
 .details{color:#4a5866;margin:0 0 1rem;padding-left:1.2rem}
-table{border-collapse:collapse;font-size:.9rem;margin-bottom:1rem}
+table{border-collapse:collapse;font-size:.9rem;margin-bottom:1rem;max-width:100%}
+table.wide{font-size:.75rem}table.wide th,table.wide td{padding:.2rem .3rem}
 th,td{padding:.25rem .55rem;border-bottom:1px solid #e3e8ee;text-align:left;vertical-align:middle}
-th{background:#f2f5f8;font-weight:600}td:first-child{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f2f5f8;font-weight:600}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.title,td.note{white-space:normal;overflow-wrap:break-word;min-width:9rem}
 tr.total td{font-weight:600;background:#f8fafc}tr.suppressed td{color:#8a96a3;font-style:italic}
 .note{color:#8a5a00;font-size:.8rem}.band-very-high{color:#1b6e3a}.band-high{color:#3a7d1b}
 .band-moderate{color:#8a6d00}.band-low{color:#a33a2b}
@@ -359,7 +445,20 @@ def _sparkline(values: list[float | None], width: int = 240, height: int = 40) -
     if not points:
         return ""
     n = max(1, len(values) - 1)
-    coords = " ".join(f"{2 + (width - 4) * i / n:.1f},{height - 2 - (height - 4) * float(v) / 100:.1f}" for i, v in points)
+    # One polyline per run of consecutive quarters shown: a missing quarter is a real gap.
+    runs: list[list[tuple[int, Any]]] = []
+    for i, v in points:
+        if runs and runs[-1][-1][0] == i - 1:
+            runs[-1].append((i, v))
+        else:
+            runs.append([(i, v)])
+    lines = "".join(
+        '<polyline points="'
+        + " ".join(f"{2 + (width - 4) * i / n:.1f},{height - 2 - (height - 4) * float(v) / 100:.1f}" for i, v in run)
+        + '" fill="none" stroke="#2c7fb8" stroke-width="1.5"/>'
+        for run in runs
+        if len(run) > 1
+    )
     dots = "".join(
         f'<circle cx="{2 + (width - 4) * i / n:.1f}" cy="{height - 2 - (height - 4) * float(v) / 100:.1f}" r="2" fill="#2c7fb8"/>'
         for i, v in points
@@ -368,7 +467,7 @@ def _sparkline(values: list[float | None], width: int = 240, height: int = 40) -
         f'<svg width="{width}" height="{height}" role="img" aria-label="trend">'
         f'<rect width="{width}" height="{height}" fill="#f6f8fa"/>'
         f'<line x1="0" x2="{width}" y1="{height / 2}" y2="{height / 2}" stroke="#d5dde6" stroke-dasharray="3,3"/>'
-        f'<polyline points="{coords}" fill="none" stroke="#2c7fb8" stroke-width="1.5"/>{dots}</svg>'
+        f"{lines}{dots}</svg>"
     )
 
 
@@ -388,6 +487,9 @@ def render_html(doc: SummaryDocument) -> str:
         )
     for table in doc.tables:
         out.append(f"<h2>{_e(table.title)}</h2>")
+        if not len(table.frame):
+            out.append(f'<p class="legend">{_e(table.empty)}</p>')
+            continue
         if table.view == "quarter":
             out.append(_trend_chart(table))
         out.append(_html_table(table))
@@ -404,6 +506,8 @@ def _html_table(table: SummaryTable) -> str:
         head.insert(columns.index("mean_percent") + 1, "")
     if levels:
         head.insert(len(head) - 1 if "note" in columns else len(head), f"Levels {levels[0][6:]}-{levels[-1][6:]}")
+    # Many columns: a smaller font and narrower charts so the page fits without scrolling sideways.
+    wide = len(head) > 10
     rows = []
     for rec in frame.to_dict("records"):
         sup = bool(rec.get("suppressed", False))
@@ -414,17 +518,20 @@ def _html_table(table: SummaryTable) -> str:
             if c == "note":
                 if levels:
                     cells.append(
-                        "<td>" + ("" if sup else _stacked([(f"level {lv[6:]}", rec[lv]) for lv in levels], _LEVEL_COLOURS)) + "</td>"
+                        "<td>"
+                        + ("" if sup else _stacked([(f"level {lv[6:]}", rec[lv]) for lv in levels], _LEVEL_COLOURS, 80 if wide else 140))
+                        + "</td>"
                     )
                 cells.append(f'<td class="note">{_e(text)}</td>')
                 continue
-            if c == "band" and text:
+            if c == "band" and text and not sup:
                 cells.append(f'<td class="band-{_e(text.replace(" ", "-"))}">{_e(text)}</td>')
                 continue
             numeric = _looks_numeric(text) and c not in ("quarter",)
-            cells.append(f'<td class="num">{_e(text)}</td>' if numeric else f"<td>{_e(text)}</td>")
+            kind = "num" if numeric else ("title" if c == "title" else "")
+            cells.append(f'<td class="{kind}">{_e(text)}</td>' if kind else f"<td>{_e(text)}</td>")
             if c == "mean_percent":
-                cells.append("<td>" + ("" if sup else _bar(rec.get(c))) + "</td>")
+                cells.append("<td>" + ("" if sup else _bar(rec.get(c), 60 if wide else 120)) + "</td>")
         rows.append(f'<tr class="{" ".join(classes)}">' + "".join(cells) + "</tr>")
     legend = ""
     if levels:
@@ -436,7 +543,7 @@ def _html_table(table: SummaryTable) -> str:
             + "</p>"
         )
     return (
-        "<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
+        f'<table class="{"wide" if wide else ""}"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
         + "".join(rows) + "</tbody></table>" + legend
     )  # fmt: skip
 
@@ -447,9 +554,14 @@ def _trend_chart(table: SummaryTable) -> str:
     if not len(frame):
         return ""
     part = "group" if "group" in frame.columns else "section"
-    quarters = sorted(set(map(str, frame["quarter"])))
+    quarters = sorted(set(map(str, frame["quarter"])) - {""})
+    if not quarters:
+        return ""
     rows = []
     for (team, sec), grp in frame.groupby(["team", part], sort=False):
+        if not str(sec):
+            rows.append(f'<tr><td>{_e(team)}</td><td></td><td></td><td class="note">{_e(grp["note"].iloc[0])}</td></tr>')
+            continue
         by_q = {str(q): (None if s else m) for q, m, s in zip(grp["quarter"], grp["mean_percent"], grp["suppressed"], strict=True)}
         values = [None if _missing(by_q.get(q)) else float(by_q[q]) for q in quarters]
         shown = [v for v in values if v is not None]

@@ -185,12 +185,13 @@ def test_primary_and_secondary_suppression(tmp_path: Path) -> None:
             add(store, team=team, practitioner=who, scores={"open.a": 2, "open.b": 1, "talk.c": 1, "talk.d": 0})
     data = agg.summary_data(store, reg)
     table = agg.section_table(data.items, data.rubric, threshold=3)
-    east = row(table, team="East", section="open")
-    assert east["suppressed"] and east["note"] == "suppressed: fewer than 3 practitioners"
+    # A hidden team is one placeholder row: no section of it is listed.
+    east = row(table, team="East")
+    assert east["suppressed"] and east["note"] == "suppressed: fewer than 3 practitioners" and east["section"] == ""
     assert all(pd.isna(east[c]) for c in ("observations", "practitioners", "mean_percent", "shown", "level_2"))
     assert pd.isna(east["band"])
     # All teams minus South would give East alone: the smallest other team is hidden too.
-    north_row = row(table, team="North", section="open")
+    north_row = row(table, team="North")
     assert north_row["suppressed"] and north_row["note"] == agg.SUPPRESSED_SECONDARY
     assert pd.isna(north_row["mean_percent"])
     south = row(table, team="South", section="open")
@@ -207,8 +208,8 @@ def test_suppression_hides_the_total_when_nothing_else_can_protect(tmp_path: Pat
             add(store, team=team, practitioner=who, scores={"open.a": 2})
     data = agg.summary_data(store, reg)
     table = agg.section_table(data.items, data.rubric, threshold=3)
-    assert row(table, team="East", section="open")["suppressed"]
-    assert row(table, team="North", section="open")["suppressed"]
+    assert row(table, team="East")["suppressed"]
+    assert row(table, team="North")["suppressed"]
     # Two hidden parts resting on 5 practitioners: the total may stay.
     assert not row(table, team=agg.ALL_TEAMS, section="open")["suppressed"]
     one = Store(tmp_path / "one")
@@ -281,7 +282,9 @@ def test_rubric_ids_are_never_mixed(tmp_path: Path) -> None:
     tables = agg.build_tables(data, "section", threshold=3)
     assert [t.rubric_id for t in tables] == ["mini", "other"]
     assert "Other rubric" in tables[1].title
-    assert set(tables[1].frame["section"]) == {"whole"}
+    assert set(tables[0].frame["section"]) <= {"open", "talk", ""}
+    # One practitioner per rubric: each team (and All teams) is one placeholder row.
+    assert tables[1].frame["suppressed"].all() and set(tables[1].frame["section"]) == {""}
     other = agg.summary_data(store, reg, rubric_id="other")
     assert other.rubric_ids == ["other"]
     # "other" has levels 1..3: a 3 is 100 % (suppressed at 3 practitioners, so look at the frame).
@@ -369,9 +372,12 @@ def test_a_chain_of_renames_across_three_versions_lines_up(tmp_path: Path) -> No
     """a -> a2 in 2.0.0, then a2 -> a3 in 3.0.0: a 1.0.0 score of "a" lands on "a3", not dropped."""
     reg_dir = tmp_path / "rubrics"
     registry(tmp_path, v2=True)
-    v3 = MINI_V2.replace('version = "2.0.0"', 'version = "3.0.0"').replace(
-        'renamed = {"open.a" = "open.a2"}', 'renamed = {"open.a2" = "open.a3"}'
-    ).replace('retired = ["talk.d"]', "").replace('{id = "a2",', '{id = "a3",')
+    v3 = (
+        MINI_V2.replace('version = "2.0.0"', 'version = "3.0.0"')
+        .replace('renamed = {"open.a" = "open.a2"}', 'renamed = {"open.a2" = "open.a3"}')
+        .replace('retired = ["talk.d"]', "")
+        .replace('{id = "a2",', '{id = "a3",')
+    )
     (reg_dir / "mini-3.toml").write_text(v3)
     reg = RubricRegistry([reg_dir])
     store = Store(tmp_path / "store")

@@ -183,6 +183,13 @@ def test_filters_as_in_summary(demo_store: Store, capsys: pytest.CaptureFixture[
     assert {r["quarter"] for r in rows} <= {"2026Q1", "2026Q2"}
     code, _, err = export(capsys, *args, "--from", "2026-13-01")
     assert code == 2 and "2026-01-31" in err
+    # Several teams after one --team, as in seeds-tui summary.
+    code, out, err = export(capsys, *args, "--team", "Westgate", "Riverside", "--from", "2026-01-01", "--to", "2026-06-30")
+    assert code == 0, err
+    assert {json.loads(line)["team"] for line in out.splitlines()} == {"Westgate", "Riverside"}
+    # Nothing matching exits 1, with the same message as the summary, and writes nothing.
+    code, out, err = export(capsys, *args, "--team", "Nobody")
+    assert code == 1 and out == "" and "no final observations" in err and "match the rubric, teams and dates" in err
     code, _, err = export(capsys, *args, "--from", "2026-06-01", "--to", "2026-01-01")
     assert code == 2
 
@@ -293,6 +300,16 @@ def test_messages_never_echo_names(tmp_path: Path, capsys: pytest.CaptureFixture
     store.ensure()
     (store.final_dir / "01JP4Z8Q2M3V5W6X7Y8Z9A0B1C.toml").write_text(f'schema = "seeds-observation/1"\npractitioner = "{SECRET}"\n')
     code, out, err = export(capsys, "--store", str(store.root), "--table", "observations")
-    assert code == 0
+    assert code == 1  # the only file could not be read: nothing matches
     assert SECRET not in out + err
     assert "could not be read and was left out" in err
+
+
+def test_team_names_match_as_in_summary_for_both_tables(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    team = str(item_frame(demo_store, RubricRegistry.default())["team"].iloc[0])
+    loose = "  " + team.upper().replace(" ", "   ") + " "
+    for table in ("items", "observations"):
+        code, exact, _ = export(capsys, "--store", str(demo_store.root), "--table", table, "--team", team)
+        assert code == 0
+        code, matched, _ = export(capsys, "--store", str(demo_store.root), "--table", table, "--team", loose)
+        assert code == 0 and matched == exact and exact.count("\n") > 1

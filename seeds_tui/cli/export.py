@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, USAGE, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, registry_from, store_from
 
 
 def _date(text: str) -> date:
@@ -30,13 +30,16 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
             "counter.<id> columns named by rubric ids. Parquet writes a folder partitioned by rubric_id and quarter "
             "(hive style) that DuckDB, Polars and Spark read directly. Files are written atomically and owner-only."
         ),
-        epilog="Exit codes: 0 exported, 1 the store or options had problems, 2 usage error. See docs/scripting.md.",
+        epilog="Exit codes: 0 exported, 1 the store or options had problems or nothing matched, 2 usage error. See docs/scripting.md.",
     )
     parser.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv", help="file format (default csv)")
     parser.add_argument("--table", choices=("items", "observations"), default="items", help="which table (default items)")
     parser.add_argument("-o", "--output", metavar="PATH", help="file to write (a folder for parquet); default: stdout for csv and jsonl")
     parser.add_argument("--rubric", metavar="ID", help="only observations scored against this rubric id")
-    parser.add_argument("--team", metavar="TEAM", action="append", default=[], help="only this team (repeatable)")
+    parser.add_argument(
+        "--team", metavar="TEAM", nargs="+", action="extend", default=[],
+        help="only these teams: --team A B or --team A --team B",
+    )  # fmt: skip
     parser.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)")
     parser.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="only sessions on or before DATE (YYYY-MM-DD)")
     parser.add_argument("--include-drafts", action="store_true", help="include drafts (a final wins over a draft of the same id)")
@@ -87,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
     for problem in export.problems:
         err(f"warning: {problem}")
     if not len(export.frame):
-        err("warning: no observations match (check the store, --rubric, --team, --from/--to); the export is empty")
+        # As in ``seeds-tui summary``: nothing matching is a problem (exit 1), and nothing is written.
+        what = "observations" if args.include_drafts else "final observations"
+        err(f"seeds-tui export: no {what} in {store.root} match the rubric, teams and dates asked for")
+        return PROBLEMS
     written = write(export, args.format, output)
     if isinstance(written, bytes):
         sys.stdout.buffer.write(written)

@@ -8,6 +8,7 @@ an unknown rubric, 2 usage (bad date, unknown --by or --format, threshold below 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -50,7 +51,10 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         epilog="Exit codes: 0 summary produced (unreadable files are left out with a warning), 1 problems, 2 usage error.",
     )
     p.add_argument("--rubric", metavar="ID", help="summarise observations of this rubric (default: each rubric found, separately)")
-    p.add_argument("--team", metavar="T", nargs="+", action="extend", help="only these teams (repeatable)")
+    p.add_argument(
+        "--team", metavar="T", nargs="+", action="extend",
+        help="only these teams: --team A B or --team A --team B (case and spacing ignored)",
+    )  # fmt: skip
     p.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="sessions on or after this date (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="sessions on or before this date (YYYY-MM-DD)")
     p.add_argument("--by", choices=VIEWS, default="section", help="what the table is by (default: section)")
@@ -94,10 +98,25 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
+    if data.unmatched_teams:
+        known = ", ".join(data.known_teams) or "none"
+        asked = ", ".join(repr(t) for t in data.unmatched_teams)
+        word = "team" if len(data.unmatched_teams) == 1 else "teams"
+        err(f"seeds-tui summary: no {word} called {asked} in {store.root}; known teams: {known}")
+        if not data.rubric_ids:
+            return PROBLEMS
     if not data.rubric_ids:
-        err(f"seeds-tui summary: no {_status_words(args.status)} in {store.root} match the rubric, teams and dates asked for")
+        unknown = [w for w in data.problems if "which is not known" in w]
+        if unknown:
+            # The real cause first: every observation left uses a rubric this run does not know.
+            for warning in unknown:
+                err(f"seeds-tui summary: {warning}")
+            err("seeds-tui summary: nothing left to summarise; give the folder holding that rubric with --rubrics DIR")
+        else:
+            err(f"seeds-tui summary: no {_status_words(args.status)} in {store.root} match the rubric, teams and dates asked for")
         for warning in data.problems:
-            err(f"warning: {warning}")
+            if warning not in unknown:
+                err(f"warning: {warning}")
         return PROBLEMS
     key = agg.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
     tables = agg.build_tables(data, args.by, threshold=args.threshold, before_after=args.event, names=args.names, key=key)
@@ -109,7 +128,11 @@ def run(args: argparse.Namespace) -> int:
         threshold=args.threshold,
     )
     try:
-        output = render.render(doc, args.format)
+        if args.format == "table" and not args.output and sys.stdout.isatty():
+            # Fit the terminal; a file or a pipe gets every column.
+            output: str | bytes = render.render_table(doc, width=shutil.get_terminal_size().columns)
+        else:
+            output = render.render(doc, args.format)
     except SeedsError as exc:
         err(f"seeds-tui summary: {exc}")
         return PROBLEMS
@@ -137,16 +160,15 @@ def _status_words(status: str) -> str:
 
 
 def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
-    obs = data.observations  # type: ignore[attr-defined]
-    teams = sorted(map(str, obs["team"].unique()), key=str.casefold)
-    first, last = obs["session_date"].min(), obs["session_date"].max()
-    shown_teams = ", ".join(teams[:8]) + (f" and {len(teams) - 8} more" if len(teams) > 8 else "")
-    lines = [
-        f"{len(obs)} {_status_words(args.status)}, {obs['practitioner'].nunique()} practitioners, {len(teams)} teams ({shown_teams})",
-        f"sessions from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
-        + (f" (asked: {args.date_from or '...'} to {args.date_to or '...'})" if args.date_from or args.date_to else ""),
-        f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed",
-    ]
+    from seeds_tui.aggregate import describe_selection
+
+    what = {"final": "final observation", "draft": "draft", "all": "observation"}[args.status]
+    lines = describe_selection(data.observations, args.threshold, what)  # type: ignore[attr-defined]
+    if args.date_from or args.date_to:
+        lines.append(f"dates asked for: {args.date_from or '...'} to {args.date_to or '...'}")
+    lines.append(
+        f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
+    )
     if args.by == "practitioner":
         lines.append(
             "per-practitioner view: for supervision, not for sharing with a group" + ("" if args.names else "; labels are pseudonymous")

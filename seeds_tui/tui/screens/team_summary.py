@@ -300,14 +300,15 @@ class TeamSummaryScreen(Screen[None]):
         if rubric_id is None or not len(obs):
             lines.append("No observations match these filters.")
         else:
-            teams = obs["team"].nunique()
-            lines.append(
-                f"{len(obs)} observations · {obs['practitioner'].nunique()} practitioners · {teams} teams · "
-                f"{obs['session_date'].min():%Y-%m-%d} to {obs['session_date'].max():%Y-%m-%d} · "
-                f"figures resting on fewer than {self.threshold} practitioners are suppressed"
-            )
+            # The same rule as the command's heading: no counts or dates below the threshold.
+            head = agg.describe_selection(obs, self.threshold)
+            lines.append(" · ".join([*head, f"figures resting on fewer than {self.threshold} practitioners are suppressed"]))
+        if part.unmatched_teams:
+            asked = ", ".join(repr(t) for t in part.unmatched_teams)
+            lines.append(f"No team called {asked}; known teams: {', '.join(part.known_teams) or 'none'}")
         if part.problems:
-            lines.append(f"{len(part.problems)} warning(s): " + "; ".join(part.problems[:2]) + (" …" if len(part.problems) > 2 else ""))
+            more = " …" if len(part.problems) > 2 else ""
+            lines.append(f"{agg.plural(len(part.problems), 'warning')}: " + "; ".join(part.problems[:2]) + more)
         info.update(Text("\n".join(lines)))
         table = self.query_one("#ts-table", DataTable)
         table.clear(columns=True)
