@@ -214,6 +214,18 @@ class Store:
             write_atomic(path, observation_to_toml(corrected).encode("utf-8"))
         return corrected, path
 
+    def keep_aside(self, obs: Observation, reason: str = "unsaved") -> Path:
+        """Write a copy that could not be saved in its place into ``conflicts/`` and return its path.
+
+        Used when saving would overwrite someone else's work (or the draft folder refuses):
+        both versions are kept and nothing is lost. One file per observation and reason;
+        keeping aside again replaces that copy atomically.
+        """
+        ensure_dir(self.conflict_dir)
+        path = self.conflict_dir / f"{_checked_id(obs.id)}.{reason}.toml"
+        write_atomic(path, observation_to_toml(obs).encode("utf-8"))
+        return path
+
     def discard_draft(self, obs_id: str) -> None:
         """Delete a draft the observer chose to throw away."""
         with contextlib.suppress(FileNotFoundError):

@@ -251,6 +251,7 @@ class SeedsApp(App[int]):
         if isinstance(self.screen, TextEntryDialog) and session is not None and session.editable:
             self.screen.action_done()  # a note being written is kept, not thrown away
         if session is not None and session.mode == "draft":
+            was_running = session.clock.running
             session.pause_clock()
             if not await session.flush():
                 from seeds_tui.tui.dialogs import ConfirmDialog
@@ -258,15 +259,18 @@ class SeedsApp(App[int]):
                 def answered(quit_anyway: bool | None) -> None:
                     if quit_anyway:
                         self.exit(1, message=f"seeds-tui: the draft could not be saved: {session.error}")
+                    elif was_running:
+                        session.start_clock()  # staying: the session goes on, and so does its clock
 
+                if session.kept_aside is not None:
+                    # Someone else saved the draft: ours is kept aside, and kept up to date on quitting.
+                    question = f"{session.error}\n\nQuit now? Your latest changes go to that file, not to the draft."
+                    yes = "Quit"
+                else:
+                    question = f"{session.error}\n\nThe changes since the last save are only in memory. Quit anyway and lose them?"
+                    yes = "Quit and lose changes"
                 self.push_screen(
-                    ConfirmDialog(
-                        "Quit without saving?",
-                        f"{session.error}\n\nThe changes since the last save are only in memory. Quit anyway and lose them?",
-                        yes="Quit and lose changes",
-                        no="Stay",
-                        yes_variant="error",
-                    ),
+                    ConfirmDialog("Quit without saving?", question, yes=yes, no="Stay", yes_variant="error"),
                     answered,
                 )
                 return
@@ -322,9 +326,10 @@ class SeedsApp(App[int]):
             if session.mode == "draft":
                 yield SystemCommand("Finalise", "Validate and write the final file", self._palette_finalise)
             yield SystemCommand("Close observation", "Save and go back to the list of observations", self.close_observation)
-        yield SystemCommand("Open team summary", "Team results by section, period and practitioner", self.open_team_summary)
+        yield SystemCommand("Open team summary", "Team results by section, item, composite, quarter and theme", self.open_team_summary)
         yield SystemCommand("Keys", "Every key of this screen (F1)", self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's own "Keys" entry would stand beside ours (F1), which lists this app's keys.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
 
     def _palette_finalise(self) -> None:
         self.show_stage("review")

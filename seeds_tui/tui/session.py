@@ -109,6 +109,10 @@ class ObservationSession:
         self._worker: Worker | None = None
         self._listeners: list[Callable[[bool], None]] = []
         self._error_shown: str | None = None
+        #: The snapshot an autosave worker is writing (to recognise our own save on disk).
+        self._inflight: Observation | None = None
+        #: Where our version was kept after someone else saved this draft (no more autosaves then).
+        self.kept_aside: Path | None = None
         self._idle = asyncio.Event()
         if not self._dirty:
             self._idle.set()
@@ -380,26 +384,57 @@ class ObservationSession:
         self._timer = None
         if self.mode != "draft" or (self._worker is not None and not self._worker.is_finished):
             return
+        if self.kept_aside is not None:
+            # Someone else saved this draft: never write over it; keep our copy up to date aside.
+            self._keep_aside_now()
+            return
         snapshot = self._snapshot()
         self._dirty = False
         self.state = "saving"
+        self._inflight = snapshot
         self._worker = self.app.run_worker(self._save(snapshot), group="autosave", exit_on_error=False)
+
+    def _keep_aside_now(self) -> str:
+        """Write our version into the store's conflicts/ folder; return a message saying where."""
+        try:
+            self.kept_aside = self.store.keep_aside(self._snapshot(), "unsaved")
+        except SeedsError as exc:
+            message = f"{exc}; your version is only in memory"
+        else:
+            message = (
+                f"Someone else saved this draft since you opened it, so it was not written over. Your version is kept in "
+                f"{self.kept_aside}. Close this observation (Esc) and open it again to continue from the saved one."
+            )
+        self._dirty = True
+        self.error = message
+        self.state = "unsaved"
+        self._idle.set()
+        self._tell(state_only=True)
+        return message
 
     async def _save(self, snapshot: Observation) -> None:
         try:
             saved = await asyncio.to_thread(self.store.save_draft, snapshot)
+        except ConflictError:
+            self._inflight = None
+            message = self._keep_aside_now()
+            if self._error_shown != message:
+                self._error_shown = message
+                self.app.notify(message, title="Draft changed elsewhere", severity="error", timeout=20)
         except SeedsError as exc:
+            self._inflight = None
             self._failed(str(exc))
         except Exception as exc:  # a bug must not lose the observation: keep it and say so
             self._failed(f"could not save the draft in {self.store.draft_dir} ({type(exc).__name__})")
         else:
+            self._inflight = None
             self._saved_elapsed = snapshot.session.elapsed
             self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
             self.error = None
             self._error_shown = None
             self.state = "pending" if self._dirty else "saved"
         finally:
-            if self.state != "unsaved" and self._dirty:
+            if self.state != "unsaved" and self._dirty and self.kept_aside is None:
                 self._timer = self.app.set_timer(self.delay, self._start_save, name="autosave")
             else:
                 self._idle.set()
@@ -423,27 +458,50 @@ class ObservationSession:
         await self._idle.wait()
 
     def save_on_exit(self) -> str | None:
-        """Last-chance synchronous save when the app closes; returns an error message or None."""
+        """Last-chance synchronous save when the app closes; returns a message for the user or None.
+
+        Never writes over someone else's save: if the draft on disk is not ours (our last save,
+        or the one an autosave worker was writing as the app closed), our version goes to the
+        store's conflicts/ folder instead and the message says where.
+        """
         if self.mode != "draft" or not (self._dirty or self.clock.elapsed() != self._saved_elapsed):
             return None
         self.clock.pause()
-        for _ in range(2):
+        if self.kept_aside is None:
             try:
+                if self._own_save_landed():
+                    on_disk = self.store.read(self.store.draft_path(self._obs.id))
+                    self._obs = self._obs.model_copy(update={"revision": on_disk.revision})
                 saved = self.store.save_draft(self._snapshot())
             except ConflictError:
-                # Our own in-flight autosave may have landed: take the revision on disk and retry once.
-                try:
-                    on_disk = self.store.read(self.store.draft_path(self._obs.id))
-                except SeedsError as exc:
-                    return str(exc)
-                self._obs = self._obs.model_copy(update={"revision": on_disk.revision})
-                continue
+                pass
             except SeedsError as exc:
-                return str(exc)
-            self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
-            self._dirty = False
-            return None
-        return f"{self.path} changed on disk while closing; the last changes were not saved"
+                try:
+                    kept = self.store.keep_aside(self._snapshot(), "unsaved")
+                except SeedsError:
+                    return f"{exc}; the last changes could not be kept anywhere"
+                return f"{exc}; your version is kept in {kept}"
+            else:
+                self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
+                self._dirty = False
+                return None
+        try:
+            kept = self.store.keep_aside(self._snapshot(), "unsaved")
+        except SeedsError as exc:
+            return f"someone else saved {self.path} and your version could not be kept aside: {exc}"
+        return f"someone else saved {self.path}, so it was not written over; your version is kept in {kept}"
+
+    def _own_save_landed(self) -> bool:
+        """True when the draft on disk is the snapshot our autosave worker was writing."""
+        inflight = self._inflight
+        if inflight is None:
+            return False
+        try:
+            on_disk = self.store.read(self.store.draft_path(self._obs.id))
+        except SeedsError:
+            return False
+        same = {"revision": 0, "updated": inflight.updated}
+        return on_disk.revision == inflight.revision + 1 and on_disk.model_copy(update=same) == inflight.model_copy(update=same)
 
     async def flush(self) -> bool:
         """Save any pending change now and wait for it; True when everything is on disk."""

@@ -177,7 +177,7 @@ async def test_team_filter_ignores_case_and_names_unknown_teams(app: SummaryApp)
         await settle(app, pilot)
         assert set(screen.data.observations["team"].astype(str)) == {"North"}
         info = str(screen.query_one("#ts-info", Static).render())
-        assert "No team called 'Westgate'; known teams: East, North, South [b]bold[/b]" in info
+        assert "No team called 'Westgate'\nTeams in this store: East, North, South [b]bold[/b]" in info
 
 
 async def test_refresh_shows_progress_then_hides_it(app: SummaryApp) -> None:

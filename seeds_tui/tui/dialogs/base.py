@@ -3,26 +3,85 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static, TextArea
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static, TextArea
 
 R = TypeVar("R")
 
 
 class BaseDialog(ModalScreen[R], Generic[R]):
-    """A centred box with a title; Escape closes it with ``cancel_value``."""
+    """A centred box with a title; Escape closes it with ``cancel_value``.
+
+    Keys typed in the same instant as the key that opened the dialog (a fast typist, a paste,
+    ``tmux send-keys``) reach the dialog screen before its text field has the focus; the
+    printable ones are kept and typed into the field (``text_field``) once it has the focus.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="dialog.close", tooltip="Close this dialog")]
+
+    #: The id of the text field that printable keys arriving at the screen belong to (None: no such field).
+    TEXT_FIELD: ClassVar[str | None] = None
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.dialog_title = title
+        self._early_keys: list[str] = []
+
+    def on_key(self, event: events.Key) -> None:
+        """Keep printable keys that reached the screen itself while the text field was not yet focused."""
+        if not event.is_printable or event.character is None:
+            return
+        if self.app.screen is not self:  # this dialog opened another one: pass the key on
+            forward_early_key(self, event)
+            return
+        if self.TEXT_FIELD is None:
+            return
+        field = self._field_or_none()
+        focused = self.focused
+        # A key bubbling up from a focused field was already handled by it (fields stop printable keys);
+        # one arriving here while the field (or nothing) has the focus was sent to the screen itself.
+        if field is None or focused is None:
+            self._early_keys.append(event.character)
+        elif focused is field:
+            self._type_into(field, event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def _field_or_none(self) -> TextArea | Input | None:
+        if self.TEXT_FIELD is None:
+            return None
+        try:
+            field = self.query_one(f"#{self.TEXT_FIELD}")
+        except NoMatches:  # not composed yet
+            return None
+        return field if isinstance(field, (TextArea, Input)) else None
+
+    def type_early_keys(self) -> None:
+        """Type the keys that arrived before the field had the focus (call after focusing it)."""
+        field = self._field_or_none()
+        if field is None or not self._early_keys:
+            return
+        text = "".join(self._early_keys)
+        self._early_keys.clear()
+        self._type_into(field, text)
+
+    @staticmethod
+    def _type_into(field: Widget, text: str) -> None:
+        if isinstance(field, TextArea):
+            field.insert(text)
+        elif isinstance(field, Input):
+            field.insert_text_at_cursor(text)
 
     def cancel_value(self) -> R | None:
         """What Escape returns."""
@@ -37,6 +96,41 @@ class BaseDialog(ModalScreen[R], Generic[R]):
         return Static(Content(self.dialog_title), classes="dialog-title")
 
 
+def forward_early_key(screen: Screen, event: events.Key) -> None:
+    """Pass a printable key on to a text dialog that ``screen`` has just opened.
+
+    The keys of a burst (``e x y z``) are all routed to the focused widget of the screen that
+    was on top when they arrived; once ``e`` has opened a dialog, the rest would otherwise be
+    checked against the dialog's bindings and dropped. Call from ``on_key`` of such screens.
+    """
+    top = screen.app.screen
+    if top is screen or not isinstance(top, BaseDialog) or not event.is_printable or event.character is None:
+        return
+    if top.TEXT_FIELD is None:
+        return
+    event.stop()
+    event.prevent_default()
+    top.post_message(events.Key(event.key, event.character))
+
+
+async def open_dialog_now(screen: Screen, event: events.Key, actions: set[str]) -> bool:
+    """Run at once a key's binding whose action opens a text dialog; True if it did.
+
+    Bindings run when a key reaches the app, after the keys that followed it in a burst were
+    already routed to the old screen; opening the dialog while the key passes the screen lets
+    ``forward_early_key`` hand those keys to the dialog.
+    """
+    if screen.app.screen is not screen:
+        return False
+    active = screen.active_bindings.get(event.key)
+    if active is None or not active.enabled or active.binding.priority or active.binding.action not in actions:
+        return False
+    event.stop()
+    event.prevent_default()
+    await screen.app.run_action(active.binding.action, active.node)
+    return True
+
+
 class ConfirmDialog(BaseDialog[bool]):
     """A yes/no question. Returns True for the first button."""
 
@@ -46,12 +140,23 @@ class ConfirmDialog(BaseDialog[bool]):
         Binding("left,right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, title: str, message: str, *, yes: str = "Yes", no: str = "No", yes_variant: str = "primary") -> None:
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        *,
+        yes: str = "Yes",
+        no: str = "No",
+        yes_variant: str = "primary",
+        focus_yes: bool | None = None,
+    ) -> None:
         super().__init__(title)
         self.message = message
         self.yes = yes
         self.no = no
         self.yes_variant = yes_variant
+        #: Which button has the focus first: the safe one (No) whenever Yes destroys something.
+        self.focus_yes = yes_variant != "error" if focus_yes is None else focus_yes
 
     def cancel_value(self) -> bool:
         """Escape means no."""
@@ -68,8 +173,8 @@ class ConfirmDialog(BaseDialog[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        """Focus the first button."""
-        self.query_one("#yes", Button).focus()
+        """Focus the safe choice: the second button when the first one destroys something."""
+        self.query_one("#yes" if self.focus_yes else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """First button: True; second: False."""
@@ -106,20 +211,38 @@ class MessageDialog(BaseDialog[None]):
 
 
 class TextEntryDialog(BaseDialog[str | None]):
-    """Write or edit a note in a text area. Escape or Ctrl+S keeps the text; Cancel throws changes away."""
+    """Write or edit a note in a text area. Escape or Ctrl+S keeps the text; Cancel throws changes away.
 
+    ``live`` is called with the text on every change while typing, so the session's autosave
+    holds what is typed even if the app dies with the dialog open; Cancel calls it with the
+    original text again.
+    """
+
+    TEXT_FIELD = "entry"
     BINDINGS = [
         Binding("escape", "done", "Done (keep text)", id="note.done", tooltip="Close and keep the text"),
         Binding("ctrl+s", "done", "Done", show=False, id="note.save"),
     ]
 
-    def __init__(self, title: str, text: str = "", *, hint: str = "", context: str = "", keep: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        text: str = "",
+        *,
+        hint: str = "",
+        context: str = "",
+        keep: Callable[[str], None] | None = None,
+        live: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(title)
         self.text = text
         self.hint = hint
         self.context = context
         #: Called at once with the text on Done (also when the app quits with the dialog open).
         self.keep = keep
+        #: Called with the text as it is typed.
+        self.live = live
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         """Title, optional context, the text area, buttons."""
@@ -135,21 +258,35 @@ class TextEntryDialog(BaseDialog[str | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        """Focus the text, cursor at the end."""
+        """Focus the text, cursor at the end; type what arrived early."""
         area = self.query_one("#entry", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.type_early_keys()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Hand the text over as it is typed."""
+        if self.live is not None and not self._answered:
+            self.live(event.text_area.text)
 
     def action_done(self) -> None:
         """Close, keeping the text."""
+        if self._answered:
+            return
+        self._answered = True
         text = self.query_one("#entry", TextArea).text
         if self.keep is not None:
             self.keep(text)
+        elif self.live is not None:
+            self.live(text)
         self.dismiss(text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Done keeps, Cancel discards."""
         if event.button.id == "done":
             self.action_done()
-        else:
+        elif not self._answered:
+            self._answered = True
+            if self.live is not None:
+                self.live(self.text)
             self.dismiss(None)

@@ -117,7 +117,12 @@ class MarksDialog(BaseDialog[None]):
             if text is not None and self._edit(self.session.update_mark, index, text=text):
                 self._fill(self.query_one("#list", OptionList).highlighted)
 
-        self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text), done)
+        def live(text: str) -> None:
+            # Into the draft while typing (the autosave keeps it if the app dies with the dialog open).
+            if self.session.editable and self.session.observation.events[index].text != text:
+                self.session.update_mark(index, text=text)
+
+        self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live), done)
 
 
 def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None) -> Content:

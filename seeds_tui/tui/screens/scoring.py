@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from seeds_tui.privacy import warning_message
 from seeds_tui.scoring import section_scores
-from seeds_tui.tui.dialogs import TextEntryDialog
+from seeds_tui.tui.dialogs import TextEntryDialog, forward_early_key, open_dialog_now
 from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
 from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
@@ -36,6 +36,10 @@ def save_state_text(session: ObservationSession) -> Content:
     if session.state == "saved":
         return Content.from_markup("[$text-success]saved[/]")
     return Content.from_markup("[dim]saving…[/]")
+
+
+#: Actions of the scoring keys that change the observation (hidden while it is read-only).
+EDITING_ACTIONS = frozenset({"level", "code", "clear", "evidence", "mark", "marks", "clock", "undo_counter"})
 
 
 class ScoringScreen(Screen[None]):
@@ -98,6 +102,11 @@ class ScoringScreen(Screen[None]):
         """Stop listening."""
         self.ready = False
         self.session.unsubscribe(self._changed)
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed in the same instant as ``e`` belong to the note it opens."""
+        if not await open_dialog_now(self, event, {"screen.evidence", "screen.marks"}):
+            forward_early_key(self, event)
 
     # -- showing state -------------------------------------------------------------------------
 
@@ -177,16 +186,36 @@ class ScoringScreen(Screen[None]):
                 )
                 for c in rubric.counters
             ]
-            parts.append(Content.from_markup("  [dim]u undo[/]"))
+            if session.editable:
+                parts.append(Content.from_markup("  [dim]u undo[/]"))
             self.query_one("#counters", Static).update(Content("  ").join(parts))
+        self._show_editable()
 
     def _show_detail(self) -> None:
         session = self.session
-        detail = item_detail(session.rubric, session.observation, session.section, session.item)
+        detail = item_detail(session.rubric, session.observation, session.section, session.item, editable=session.editable)
         key = (session.section_index, session.item_index, detail.plain)
         if key != self._detail_key:
+            moved = self._detail_key is None or key[:2] != self._detail_key[:2]
             self._detail_key = key
             self.query_one("#detail", Static).update(detail)
+            if moved:  # another item or section: start at its title, not where the last one was scrolled to
+                self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def _show_editable(self) -> None:
+        """Offer the editing keys and the notes only when the observation can be changed."""
+        editable = self.session.editable
+        notes = self.query_one("#section-notes", TextArea)
+        if notes.read_only == editable:
+            notes.read_only = not editable
+            notes.border_title = "Section notes (Tab to write, Esc back)" if editable else "Section notes (read-only)"
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A final observation open read-only hides the editing keys."""
+        if action in EDITING_ACTIONS and not self.session.editable:
+            return False
+        return True
 
     def _tick(self) -> None:
         clock = self.session.clock
@@ -265,7 +294,12 @@ class ScoringScreen(Screen[None]):
             if self._edit(session.set_evidence, section.id, item.id, text):
                 warn_personal(self, text)
 
-        self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context, keep=keep))
+        def live(text: str) -> None:
+            # Into the draft while typing: the autosave keeps the note if the app dies with the dialog open.
+            if session.editable:
+                session.set_evidence(section.id, item.id, text)
+
+        self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context, keep=keep, live=live))
 
     def action_mark(self) -> None:
         """Drop a time-stamped mark now."""

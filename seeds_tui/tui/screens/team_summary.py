@@ -1,11 +1,15 @@
 """Team summary: a facilitator's view of a team's results across many observations.
 
-Filters (rubric, teams, period, status) at the top; tabs switch the table between
-sections, items, composites, the trend by quarter, ratings and development themes. The
-highlighted row is drawn below the table: its level distribution as bars, or its trend
-across quarters as a sparkline. Reading the store and building tables runs in a thread
-worker with a progress bar, so the screen never freezes. Figures resting on too few
-practitioners are suppressed exactly as in ``seeds-tui summary``; no practitioner is named.
+Filters (teams, period, rubric, status) at the top, in two short rows that fit 80 columns;
+tabs switch the table between sections, items, composites, the trend by quarter, ratings
+and development themes. The highlighted row is drawn below the table: its level
+distribution as bars, or its trend across quarters as a sparkline. Reading the store and
+building tables runs in a thread worker with a progress bar, so the screen never freezes.
+Figures resting on too few practitioners are suppressed exactly as in ``seeds-tui
+summary``; no practitioner is named.
+
+Keys: ``/`` or ``f`` goes to the filters, Enter applies them, Esc returns to the table;
+F6 / Shift+F6 change the view; ``t`` shows the view's other table when it has one.
 
 This module imports pandas (through ``seeds_tui.aggregate``); the app imports it only when
 the screen is opened.
@@ -16,12 +20,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Sparkline, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +37,7 @@ from seeds_tui.errors import SeedsError
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.summary_render import DASH, display_rows
+from seeds_tui.tui.screens.help import KEYS as HELP_KEYS
 
 #: Tabs: (id, label, aggregate view).
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -41,6 +49,32 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("themes", "Themes", "themes"),
 )
 BAR_WIDTH = 30
+#: Columns of free text in the middle of a table, which give up width so the figures after
+#: them stay on screen: (widest, narrowest) in cells. Note, always last, keeps its width.
+TEXT_COLUMNS = {"Title": (40, 14)}
+
+#: The keys of this screen, for F1 (the help screen looks them up by the screen's class name).
+SCREEN_KEYS: list[tuple[str, str]] = [
+    ("/ or f", "go to the filters (Teams first; Tab / Shift+Tab move between them)"),
+    ("Enter", "in a filter: apply the filters and rebuild the table"),
+    ("→", "in Teams: accept the suggested team name (commas between teams)"),
+    ("Esc", "in a filter: apply any change and go back to the table; in the table: back to the list"),
+    ("F6 / Shift+F6", "next / previous view: sections, items, composites, trend, ratings, themes"),
+    ("t", "show the view's other table, when it has one (Themes: agreed actions)"),
+    ("↑ ↓ PgUp PgDn", "move in the table; the chart below draws the highlighted row"),
+    ("← →", "scroll the table sideways when it is wider than the screen"),
+    ("F5", "read the store again (new or changed observations)"),
+]
+HELP_KEYS["TeamSummaryScreen"] = SCREEN_KEYS
+
+#: What the line under the filters says while a filter has the focus.
+FIELD_HINTS = {
+    "ts-from": "From: the first session date, YYYY-MM-DD (empty: no limit) · Enter applies · Esc: back to the table",
+    "ts-to": "To: the last session date, YYYY-MM-DD (empty: no limit) · Enter applies · Esc: back to the table",
+    "ts-rubric": "Rubric: Enter opens the list · Esc: back to the table",
+    "ts-status": "Status: final observations, drafts, or both · Enter opens the list · Esc: back to the table",
+    "ts-apply": "Apply the filters · Esc: back to the table",
+}
 
 
 def _parse_date(text: str, what: str) -> date | None:
@@ -67,29 +101,100 @@ def level_bars(labels: list[str], shares: list[float], width: int = BAR_WIDTH) -
     return out
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells, ending in … when cut."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def column_widths(headings: list[str], rows: list[list[str]], available: int) -> list[int]:
+    """A width for each column: as wide as its widest cell, except Title, which is capped and
+    narrowed (down to a minimum) until the table fits ``available`` cells."""
+    natural = [max([cell_len(h), *(cell_len(r[n]) for r in rows)]) for n, h in enumerate(headings)]
+    widths = list(natural)
+    flexible = [n for n, h in enumerate(headings) if h in TEXT_COLUMNS]
+    if not flexible:
+        return widths
+    for n in flexible:
+        widths[n] = min(natural[n], TEXT_COLUMNS[headings[n]][0])
+    over = sum(widths) + 2 * len(headings) - available
+    for n in flexible:
+        if over <= 0:
+            break
+        give = min(over, widths[n] - min(natural[n], TEXT_COLUMNS[headings[n]][1]))
+        widths[n] -= max(0, give)
+        over -= max(0, give)
+    return widths
+
+
+class TeamSuggester(Suggester):
+    """Completes the last comma-separated team name from the teams in the store, ignoring case."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.teams: list[str] = []
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The value with its last team name completed, or None."""
+        typed = value.rpartition(",")[2].lstrip()
+        if not typed:
+            return None
+        asked = [agg.team_key(t) for t in value.split(",")[:-1]]
+        for team in self.teams:
+            if team.casefold().startswith(typed.casefold()) and len(team) > len(typed) and agg.team_key(team) not in asked:
+                return value + team[len(typed) :]
+        return None
+
+
+def did_you_mean(asked: str, teams: list[str]) -> list[str]:
+    """Known teams that start with, or contain, what was typed (ignoring case)."""
+    key = agg.team_key(asked)
+    if not key:
+        return []
+    starts = [t for t in teams if agg.team_key(t).startswith(key)]
+    return starts or [t for t in teams if key in agg.team_key(t)]
+
+
 class TeamSummaryScreen(Screen[None]):
     """Team results by section, item, composite, quarter, rating and theme, with privacy built in."""
 
     DEFAULT_CSS = """
     TeamSummaryScreen { layout: vertical; }
-    TeamSummaryScreen #ts-title { text-style: bold; padding: 0 1; }
+    TeamSummaryScreen #ts-title { height: 1; padding: 0 1; text-style: bold; text-overflow: ellipsis; text-wrap: nowrap; }
     TeamSummaryScreen #ts-filters { height: auto; padding: 0 1; }
-    TeamSummaryScreen #ts-filters Select { width: 44; }
-    TeamSummaryScreen #ts-filters #ts-status { width: 16; }
-    TeamSummaryScreen #ts-filters Input { width: 20; }
-    TeamSummaryScreen #ts-filters #ts-teams { width: 28; }
-    TeamSummaryScreen #ts-filters Button { min-width: 10; }
+    TeamSummaryScreen .ts-row { height: 1; margin-bottom: 0; }
+    TeamSummaryScreen .ts-field { height: 1; width: auto; margin-right: 2; }
+    TeamSummaryScreen .ts-field > Label { width: auto; padding: 0 1 0 0; color: $text-muted; }
+    TeamSummaryScreen .ts-field.-has-focus > Label { color: $text; background: $accent; text-style: bold; }
+    TeamSummaryScreen .ts-wide { width: 1fr; }
+    TeamSummaryScreen .ts-field Input { width: 1fr; background: $boost; }
+    TeamSummaryScreen .ts-date Input { width: 11; }
+    TeamSummaryScreen .ts-field Input:focus { background: $accent 30%; }
+    TeamSummaryScreen .ts-field Select { width: 1fr; }
+    TeamSummaryScreen #ts-field-status Select { width: 18; }
+    TeamSummaryScreen .ts-field Select:focus > SelectCurrent { background: $accent 30%; }
+    TeamSummaryScreen #ts-apply { min-width: 9; width: 9; height: 1; }
+    TeamSummaryScreen #ts-hint { height: auto; max-height: 3; padding: 0 1; color: $text-muted; display: none; }
+    TeamSummaryScreen #ts-hint.shown { display: block; }
     TeamSummaryScreen #ts-progress-row { height: 1; padding: 0 1; }
     TeamSummaryScreen #ts-progress { width: 50; }
-    TeamSummaryScreen #ts-info { height: auto; padding: 0 1; color: $text-muted; }
-    TeamSummaryScreen #ts-table { height: 1fr; }
-    TeamSummaryScreen #ts-detail { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary-background; }
+    TeamSummaryScreen #ts-info { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
+    TeamSummaryScreen #ts-table { height: 1fr; min-height: 4; border-left: outer $surface; }
+    TeamSummaryScreen #ts-table:focus { border-left: outer $accent; }
+    TeamSummaryScreen #ts-detail { height: auto; max-height: 35%; padding: 0 1; border-top: solid $primary-background; }
     TeamSummaryScreen #ts-spark { height: 3; margin: 0 1; }
     TeamSummaryScreen .hidden { display: none; }
     """
 
     BINDINGS = [
-        Binding("f5", "refresh", "Refresh", id="summary.refresh", tooltip="Read the store again and rebuild the table"),
+        Binding("slash,f", "filters", "Filters", key_display="/", id="summary.filters", tooltip="Go to the filters"),
+        Binding("f5", "refresh", "Refresh", show=False, id="summary.refresh", tooltip="Read the store again and rebuild the table"),
         Binding(
             "f6",
             "next_view",
@@ -100,7 +205,8 @@ class TeamSummaryScreen(Screen[None]):
         Binding(
             "shift+f6", "previous_view", "Previous view", show=False, id="summary.previous_view", tooltip="Switch to the previous table"
         ),
-        Binding("escape", "close", "Back", id="summary.close", tooltip="Back to the list of observations"),
+        Binding("t", "other_table", "Other table", id="summary.other_table", tooltip="Show the view's other table"),
+        Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
     def __init__(self, store: Store, registry: RubricRegistry, *, threshold: int = agg.DEFAULT_THRESHOLD) -> None:
@@ -111,8 +217,13 @@ class TeamSummaryScreen(Screen[None]):
         self.data: agg.SummaryData | None = None
         self.view = "section"
         self.tables: list[agg.SummaryTable] = []
+        self.table_index = 0
         self.shown: agg.SummaryTable | None = None
+        self.suggester = TeamSuggester()
+        self._lines: list[str] = []
+        self._applied: dict[str, Any] | None = None
         self._loads = 0
+        self._builds = 0
 
     # -- layout -------------------------------------------------------------------------
 
@@ -120,19 +231,35 @@ class TeamSummaryScreen(Screen[None]):
         """Title, filters, view tabs, progress, the table, the chart of the highlighted row."""
         yield Static(Text(f"Team summary · {self.store.root}"), id="ts-title")
         rubrics = [(lr.rubric.title, lr.rubric.id) for lr in self.registry.latest()]
-        with Horizontal(id="ts-filters"):
-            yield Select(rubrics, prompt="Rubric", id="ts-rubric", allow_blank=True)
-            yield Input(placeholder="teams (comma-separated; all)", id="ts-teams")
-            yield Input(placeholder="from YYYY-MM-DD", id="ts-from")
-            yield Input(placeholder="to YYYY-MM-DD", id="ts-to")
-            yield Select(
-                [("Final only", "final"), ("Drafts only", "draft"), ("Final and drafts", "all")],
-                value="final",
-                allow_blank=False,
-                id="ts-status",
-            )
-            yield Button("Apply", id="ts-apply", variant="primary")
-        yield Tabs(*(Tab(label, id=f"view-{vid}") for vid, label, _ in VIEWS), id="ts-views")
+        with Vertical(id="ts-filters"):
+            with Horizontal(classes="ts-row"):
+                with Horizontal(classes="ts-field ts-wide", id="ts-field-teams"):
+                    yield Label("Teams")
+                    yield Input(placeholder="all teams (type a name; → completes)", id="ts-teams", compact=True, suggester=self.suggester)
+                with Horizontal(classes="ts-field ts-date"):
+                    yield Label("From")
+                    yield Input(placeholder="YYYY-MM-DD", id="ts-from", compact=True)
+                with Horizontal(classes="ts-field ts-date"):
+                    yield Label("To")
+                    yield Input(placeholder="YYYY-MM-DD", id="ts-to", compact=True)
+            with Horizontal(classes="ts-row"):
+                with Horizontal(classes="ts-field ts-wide"):
+                    yield Label("Rubric")
+                    yield Select(rubrics, prompt="the one most used", id="ts-rubric", allow_blank=True, compact=True)
+                with Horizontal(classes="ts-field", id="ts-field-status"):
+                    yield Label("Status")
+                    yield Select(
+                        [("Final only", "final"), ("Drafts only", "draft"), ("Final + drafts", "all")],
+                        value="final",
+                        allow_blank=False,
+                        id="ts-status",
+                        compact=True,
+                    )
+                yield Button("Apply", id="ts-apply", variant="primary", compact=True)
+        yield Static("", id="ts-hint")
+        tabs = Tabs(*(Tab(label, id=f"view-{vid}") for vid, label, _ in VIEWS), id="ts-views")
+        tabs.can_focus = False  # F6 / Shift+F6 and the mouse change views; typing never lands here
+        yield tabs
         with Horizontal(id="ts-progress-row"):
             yield Label("Reading observations ", id="ts-progress-label")
             yield ProgressBar(id="ts-progress", show_eta=False)
@@ -168,9 +295,43 @@ class TeamSummaryScreen(Screen[None]):
         except SeedsError as exc:
             self.notify(str(exc), severity="error", title="Filters")
             return
+        self._applied = filters
         self._loads += 1
         self._show_progress(True)
-        self._load(filters)
+        self._load(filters, self._loads)
+
+    def action_filters(self) -> None:
+        """Put the focus on the first filter (Teams)."""
+        self.query_one("#ts-teams", Input).focus()
+
+    def _in_filters(self, widget: Widget | None) -> bool:
+        filters = self.query_one("#ts-filters")
+        while widget is not None:
+            if widget is filters:
+                return True
+            parent = widget.parent
+            widget = parent if isinstance(parent, Widget) else None
+        return False
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """While a filter has the focus, say what it takes and how to get back."""
+        hint = self.query_one("#ts-hint", Static)
+        widget = event.widget
+        # A class, not :focus-within: the label's style must follow the focus out as well as in.
+        for field in self.query(".ts-field"):
+            field.set_class(field in widget.ancestors_with_self, "-has-focus")
+        if not self._in_filters(widget):
+            hint.set_class(False, "shown")
+            return
+        if isinstance(widget.parent, Select):
+            text = "↑ ↓ choose · Enter picks · Esc closes the list"
+        elif widget.id == "ts-teams":
+            teams = ", ".join(self.suggester.teams) or "none read yet"
+            text = f"→ completes · commas between teams · Enter applies · Esc: back · Teams in this store: {teams}"
+        else:
+            text = FIELD_HINTS.get(widget.id or "", "Enter applies · Esc: back to the table")
+        hint.update(Text(text))
+        hint.set_class(True, "shown")
 
     @on(Button.Pressed, "#ts-apply")
     def _apply(self) -> None:
@@ -212,8 +373,29 @@ class TeamSummaryScreen(Screen[None]):
         ids = [vid for vid, _, _ in VIEWS]
         self.query_one("#ts-views", Tabs).active = f"view-{ids[(ids.index(self.view) + step) % len(ids)]}"
 
+    def action_other_table(self) -> None:
+        """Show the view's next table (Themes: development areas, then agreed actions)."""
+        if len(self.tables) > 1:
+            self.table_index = (self.table_index + 1) % len(self.tables)
+            self._fill_table()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``t`` is offered only when the view has a second table."""
+        if action == "other_table":
+            return len(self.tables) > 1
+        return True
+
     def action_close(self) -> None:
-        """Back to where the screen was opened from."""
+        """From a filter: apply any change and go back to the table. From the table: leave."""
+        if self._in_filters(self.focused):
+            self.query_one("#ts-table", DataTable).focus()
+            try:
+                changed = self._filters() != self._applied
+            except SeedsError:
+                changed = True  # let action_refresh say what is wrong
+            if changed:
+                self.action_refresh()
+            return
         self.app.pop_screen()
 
     # -- work ---------------------------------------------------------------------------------
@@ -229,16 +411,19 @@ class TeamSummaryScreen(Screen[None]):
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
-    def _load(self, filters: dict[str, Any]) -> agg.SummaryData:
+    def _load(self, filters: dict[str, Any], load: int) -> agg.SummaryData:
         """Read the store and build the frames (in a thread)."""
         data = agg.summary_data(self.store, self.registry, progress=self._progress, **filters)
-        self.app.call_from_thread(self._loaded, data)
+        self.app.call_from_thread(self._loaded, data, load)
         return data
 
-    def _loaded(self, data: agg.SummaryData) -> None:
-        if not self.is_attached:
+    def _loaded(self, data: agg.SummaryData, load: int) -> None:
+        # A thread cannot be stopped: a read overtaken by a newer one is dropped here.
+        if not self.is_attached or load != self._loads:
             return
         self.data = data
+        if data.known_teams:
+            self.suggester.teams = list(data.known_teams)
         rubric = self.query_one("#ts-rubric", Select)
         if data.rubric_ids and (rubric.value not in data.rubric_ids):
             # The rubric with the most observations first; others one Select away.
@@ -251,7 +436,8 @@ class TeamSummaryScreen(Screen[None]):
         """Build the tables of the current view (in a thread) from the data already read."""
         self._show_progress(True)
         self.query_one("#ts-progress", ProgressBar).update(total=None)
-        self._tables(self.view, self._rubric_id())
+        self._builds += 1
+        self._tables(self.view, self._rubric_id(), self._builds)
 
     def _rubric_id(self) -> str | None:
         value = self.query_one("#ts-rubric", Select).value
@@ -262,13 +448,13 @@ class TeamSummaryScreen(Screen[None]):
         return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
-    def _tables(self, view: str, rubric_id: str | None) -> list[agg.SummaryTable]:
+    def _tables(self, view: str, rubric_id: str | None, build: int) -> list[agg.SummaryTable]:
         data = self.data
         if data is None:
             return []
         part = data.only(rubric_id) if rubric_id else data
         tables = agg.build_tables(part, view, threshold=self.threshold) if part.rubric_ids else []
-        self.app.call_from_thread(self._show, view, rubric_id, part, tables)
+        self.app.call_from_thread(self._show, view, rubric_id, part, tables, build)
         return tables
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -287,14 +473,14 @@ class TeamSummaryScreen(Screen[None]):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show(self, view: str, rubric_id: str | None, part: agg.SummaryData, tables: list[agg.SummaryTable]) -> None:
-        if not self.is_attached:
+    def _show(self, view: str, rubric_id: str | None, part: agg.SummaryData, tables: list[agg.SummaryTable], build: int) -> None:
+        if not self.is_attached or build != self._builds:
             return
         self._show_progress(False)
         if view != self.view:
             return
         self.tables = tables
-        info = self.query_one("#ts-info", Static)
+        self.table_index = 0
         obs = part.observations
         lines = []
         if rubric_id is None or not len(obs):
@@ -302,30 +488,62 @@ class TeamSummaryScreen(Screen[None]):
         else:
             # The same rule as the command's heading: no counts or dates below the threshold.
             head = agg.describe_selection(obs, self.threshold)
-            lines.append(" · ".join([*head, f"figures resting on fewer than {self.threshold} practitioners are suppressed"]))
+            lines.append(" · ".join([*head, f"fewer than {self.threshold} practitioners: figures suppressed"]))
         if part.unmatched_teams:
-            asked = ", ".join(repr(t) for t in part.unmatched_teams)
-            lines.append(f"No team called {asked}; known teams: {', '.join(part.known_teams) or 'none'}")
+            for asked in part.unmatched_teams:
+                close = did_you_mean(asked, part.known_teams)
+                lines.append(f"No team called {asked!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+            lines.append(f"Teams in this store: {', '.join(part.known_teams) or 'none'}")
         if part.problems:
             more = " …" if len(part.problems) > 2 else ""
             lines.append(f"{agg.plural(len(part.problems), 'warning')}: " + "; ".join(part.problems[:2]) + more)
-        info.update(Text("\n".join(lines)))
+        self._lines = lines
+        self._fill_table()
+        self.refresh_bindings()
+
+    def _fill_table(self, keep_row: bool = False) -> None:
+        """(Re)draw the shown table: columns cleared and added again, sized to the screen."""
         table = self.query_one("#ts-table", DataTable)
+        row = table.cursor_row if keep_row else 0
         table.clear(columns=True)
-        self.shown = tables[0] if tables else None
+        self.shown = self.tables[self.table_index] if self.tables else None
+        title = self.query_one("#ts-title", Static)
+        info = self.query_one("#ts-info", Static)
+        lines = list(self._lines)
         if self.shown is None:
+            title.update(Text(f"Team summary · {self.store.root}"))
+            info.update(Text("\n".join(lines)))
             self._detail(None)
             return
+        title.update(Text(f"Team summary · {self.shown.title}"))
+        if len(self.tables) > 1:
+            others = [t.title.rpartition(": ")[2] for n, t in enumerate(self.tables) if n != self.table_index]
+            lines.append(f"Also: {', '.join(others)} (press t to show it)")
+        if not len(self.shown.frame):
+            lines.append(f"{self.shown.title.rpartition(': ')[2].capitalize()}: {self.shown.empty}.")
+        info.update(Text("\n".join(lines)))
         headings, rows = display_rows(self.shown)
-        for n, heading in enumerate(headings):
-            table.add_column(Text(heading), key=f"c{n}")
+        available = (table.size.width or self.size.width or self.app.size.width) - 3  # the focus edge and the scrollbar
+        widths = column_widths(headings, rows, available)
+        for n, (heading, width) in enumerate(zip(headings, widths, strict=True)):
+            table.add_column(Text(fit(heading, width)), key=f"c{n}", width=width)
+        suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
         for n, cells in enumerate(rows):
-            style = "dim italic" if self.shown.frame["suppressed"].iloc[n] else ("bold" if cells[0] == agg.ALL_TEAMS else "")
-            table.add_row(*(Text(c, style=style, justify="right" if _numeric(c) else "left") for c in cells), key=str(n))
-        if len(tables) > 1:
-            extra = tables[1]
-            info.update(Text("\n".join([*lines, f"Also: {extra.title} (see seeds-tui summary --by {view})"])))
-        self._detail(0)
+            hidden = bool(suppressed.iloc[n]) if suppressed is not None else False
+            style = "dim italic" if hidden else ("bold" if cells[0] == agg.ALL_TEAMS else "")
+            table.add_row(
+                *(Text(fit(c, w), style=style, justify="right" if _numeric(c) else "left") for c, w in zip(cells, widths, strict=True)),
+                key=str(n),
+            )
+        if rows:
+            row = min(row, len(rows) - 1)
+            table.move_cursor(row=row)
+        self._detail(row if rows else None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Size the columns to the new width."""
+        if self.shown is not None:
+            self.call_after_refresh(self._fill_table, True)
 
     @on(DataTable.RowHighlighted, "#ts-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -371,7 +589,7 @@ class TeamSummaryScreen(Screen[None]):
             )
             text.update(out)
             return
-        if table.view == "themes":
+        if "development_areas" in rec:
             text.update(
                 Text(f"{name}: named as a development area {rec['development_areas']} times and as a strength {rec['strengths']} times")
             )

@@ -26,7 +26,28 @@ _DIGITS = [
 ]
 
 
-class ItemList(OptionList):
+class StopAtEnds(OptionList):
+    """An option list whose cursor stops (with a bell) at the first and last option instead of wrapping.
+
+    Wrapping turns a burst such as ``2 j 1 j 0 j 2`` in a short section into an overwrite of item 1.
+    """
+
+    def action_cursor_down(self) -> None:
+        """Next option; a bell on the last."""
+        if self.highlighted is not None and self.highlighted >= self.option_count - 1:
+            self.app.bell()
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Previous option; a bell on the first."""
+        if self.highlighted is not None and self.highlighted <= 0:
+            self.app.bell()
+            return
+        super().action_cursor_up()
+
+
+class ItemList(StopAtEnds):
     """The items of the current section: digits choose a level, a/o NA/NO, Backspace clears."""
 
     BINDINGS = [
@@ -62,13 +83,13 @@ class ItemList(OptionList):
 
     def on_key(self, event: events.Key) -> None:
         """Counter keys come from the rubric, so they cannot be class-level bindings."""
-        if event.key in self.counter_keys:
+        if event.key in self.counter_keys and self.screen is self.app.screen:  # not once a dialog has opened
             event.stop()
             event.prevent_default()
             self.post_message(self.CounterKey(event.key))
 
 
-class GlobalList(OptionList):
+class GlobalList(StopAtEnds):
     """Whole-session ratings: digits choose a level, Backspace clears."""
 
     BINDINGS = [

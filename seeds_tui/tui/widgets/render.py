@@ -57,8 +57,11 @@ def item_row(rubric: Rubric, item: Item, score: Score | None, width: int = 14) -
     )
 
 
-def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item) -> Content:
-    """The current item: text, guidance, every level with its descriptor (chosen one marked), codes, evidence, marks."""
+def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item, *, editable: bool = True) -> Content:
+    """The current item: text, guidance, every level with its descriptor (chosen one marked), codes, evidence, marks.
+
+    ``editable`` False (a final observation open read-only) leaves out the hint on how to write.
+    """
     score = obs.score(section.id, item.id)
     parts: list[Content] = [
         Content.from_markup(
@@ -88,7 +91,10 @@ def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item) 
         parts.append(Content.from_markup(f"[{style}] $key $code [/] [dim]$meaning[/]\n", key=key, code=code, meaning=meaning))
     evidence = score.evidence if score is not None else ""
     when = f" (at {format_elapsed(score.elapsed)})" if score is not None and score.elapsed is not None and score.is_set else ""
-    parts.append(Content.from_markup("\n[b]Evidence[/b][dim]$when · e to write[/]\n$evidence\n", when=when, evidence=evidence or "—"))
+    hint = " · e to write" if editable else ""
+    parts.append(
+        Content.from_markup("\n[b]Evidence[/b][dim]$when$hint[/]\n$evidence\n", when=when, hint=hint, evidence=evidence or "—")
+    )
     key = f"{section.id}.{item.id}"
     marks = [e for e in obs.events if e.item == key]
     for event in marks:
