@@ -14,7 +14,7 @@ from typing import Literal
 
 from seeds_tui.observation import MODES, PURPOSES, Observation
 from seeds_tui.rubric import CODES, Rubric
-from seeds_tui.scoring import band, overall_score, section_scores
+from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
 
 Format = Literal["markdown", "html"]
 
@@ -87,6 +87,16 @@ def _session_rows(obs: Observation) -> list[tuple[str, str]]:
     return rows
 
 
+def _tallies(obs: Observation, rubric: Rubric) -> list[tuple[str, str]]:
+    """Each tally's count, then each derived indicator (as the review screen shows them)."""
+    rows = [(c.title, str(obs.counters.get(c.id, 0))) for c in rubric.counters]
+    for ind in rubric.indicators:
+        value = indicator_value(rubric, ind.id, obs.counters, obs.globals)
+        number = f"{value:.0f}%" if ind.percent and value is not None else f"{value:.2f}" if value is not None else ""
+        rows.append((ind.title, number or "– (nothing to compute it from)"))
+    return rows
+
+
 def render_markdown(obs: Observation, rubric: Rubric) -> str:
     """The feedback sheet as Markdown."""
     e = md_escape
@@ -121,6 +131,11 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
             level = rubric.scale_of(g).level(value) if value is not None else None
             shown = f"{value} {level.label}" if level else "not rated"
             out.append(f"- **{e(g.title)}**: {e(shown)}")
+        out.append("")
+    if rubric.counters or rubric.indicators:
+        out += ["## Tallies and indicators", ""]
+        for title, shown in _tallies(obs, rubric):
+            out.append(f"- **{e(title)}**: {e(shown)}")
         out.append("")
     fb = obs.feedback
     out += ["## Feedback", ""]
@@ -193,6 +208,11 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
             value = obs.globals.get(g.id)
             level = rubric.scale_of(g).level(value) if value is not None else None
             out.append(f"<li><strong>{h(g.title)}</strong>: {h(f'{value} {level.label}' if level else 'not rated')}</li>")
+        out.append("</ul>")
+    if rubric.counters or rubric.indicators:
+        out += ["<h2>Tallies and indicators</h2>", "<ul>"]
+        for title, shown in _tallies(obs, rubric):
+            out.append(f"<li><strong>{h(title)}</strong>: {h(shown)}</li>")
         out.append("</ul>")
     fb = obs.feedback
     out.append("<h2>Feedback</h2>")

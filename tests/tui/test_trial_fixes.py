@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from screen_text import screen_text
 from textual import events
-from textual.widgets import Button
-from tui_helpers import finalised, set_up, settle, type_text
+from textual.widgets import Button, Input
+from tui_helpers import FROZEN, TODAY, finalised, set_up, settle, type_text
 
-from seeds_tui.observation import load_observation
+from seeds_tui.observation import RubricRef, Session, load_observation, new_observation
+from seeds_tui.report import render_html, render_markdown
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
+from seeds_tui.tui.dialogs.feedback import ActionDialog
+from seeds_tui.tui.screens.after import AfterScreen
 from seeds_tui.tui.screens.home import HomeScreen
+from seeds_tui.tui.screens.review import ReviewScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
+from seeds_tui.tui.screens.setup import SessionScreen
 
 
 async def _draft_on_home(pilot, app: SeedsApp) -> str:  # type: ignore[no-untyped-def]
@@ -142,6 +148,231 @@ async def test_final_opened_read_only_shows_no_editing_keys(
         await pilot.pause()
         assert isinstance(app.screen, ScoringScreen)
         text = screen_text(app)
-    for editing in ("Note", "Level", " NA ", "Mark", "e to write", "Tab to write", "u undo"):
-        assert editing not in text, editing
+    footer = text.rstrip("\n").splitlines()[-1]
+    for editing in ("Note", "Level", "NA", "Mark"):
+        assert editing not in footer, editing
+    for hint in ("e to write", "Tab to write", "u undo"):
+        assert hint not in text, hint
     assert "read-only" in text
+
+
+async def test_session_details_can_be_changed_after_scoring_started(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")  # consent not ticked
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.query_one("#practitioner", Input).value == "Pat P"
+        app.screen.query_one("#consent").focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "consent recorded" in screen_text(app)
+        # The same form from the command palette, on the scoring screen.
+        await pilot.press("f2", "ctrl+p")
+        await type_text(pilot, "edit session details")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        app.screen.query_one("#team", Input).value = "South"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScoringScreen)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+    saved = load_observation(store.draft_path(obs_id))
+    assert saved.session.consent_recorded is True
+    assert saved.session.team == "South"
+    assert saved.rubric.id == "seed-one-to-one"
+
+
+async def test_consent_box_is_empty_until_ticked(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+        def consent_line() -> str:
+            return next(line for line in screen_text(app).splitlines() if "consent of the person" in line)
+
+        assert "X" not in consent_line()
+        app.screen.query_one("#consent").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "X" in consent_line()
+
+
+async def test_session_form_errors_go_as_fields_are_fixed(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.query_one("#date", Input).value = "23/11/2026"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        errors = str(screen.query_one("#session-errors").render())
+        assert "Date" in errors and "Practitioner" in errors
+        assert screen.focused is screen.query_one("#date")
+        await pilot.press("ctrl+u")  # clear the date field
+        await type_text(pilot, "2026-11-23")
+        await pilot.pause()
+        errors = str(screen.query_one("#session-errors").render())
+        assert "Date" not in errors and "Practitioner" in errors
+
+
+async def test_escape_keeps_a_strength_and_typing_reaches_the_draft(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#strengths").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Clear agenda")
+        await settle(pilot)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+        assert [n.text for n in load_observation(store.draft_path(obs_id)).feedback.strengths] == ["Clear agenda"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AfterScreen)
+    assert [n.text for n in load_observation(store.draft_path(obs_id)).feedback.strengths] == ["Clear agenda"]
+
+
+async def test_action_review_date_before_the_session_is_refused(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#actions").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Call the hostel")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "2026-11-01")  # before the session (2026-11-23)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        assert dialog.focused is dialog.query_one("#review")
+        await pilot.press("escape")  # incomplete: asks, with Keep editing focused
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.focused is not None and app.screen.focused.id == "no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        dialog.query_one("#review", Input).value = "2026-12-01"
+        await pilot.press("escape")  # complete now: Esc keeps it
+        await settle(pilot)
+        assert isinstance(app.screen, AfterScreen)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+    actions = load_observation(store.draft_path(obs_id)).feedback.actions
+    assert [(a.text, a.review_date.isoformat() if a.review_date else None) for a in actions] == [("Call the hostel", "2026-12-01")]
+
+
+async def test_resume_opens_where_scoring_stopped(make_app: Callable[..., SeedsApp], clock) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("2")
+        clock.now = 30.0
+        await pilot.press("n", "j", "1")  # §2, second item
+        clock.now = 40.0
+        await pilot.press("escape")  # save and go home
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert (app.session.section_index, app.session.item_index) == (1, 1)  # type: ignore[union-attr]
+        assert app.screen.query_one("#items").highlighted == 1  # type: ignore[attr-defined]
+
+
+async def test_detail_pane_starts_at_the_top_of_each_item(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        detail = app.screen.query_one("#item-detail")
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+        await pilot.press("shift+down", "n")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+
+
+def test_feedback_sheet_has_the_tallies_and_indicators(registry: RubricRegistry) -> None:
+    loaded = registry.get("mi-informed-conversation")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North"),
+    )
+    obs = obs.model_copy(
+        update={
+            "counters": {"open_question": 3, "closed_question": 1, "simple_reflection": 2, "complex_reflection": 2},
+            "globals": {"partnership": 3, "empathy": 2},
+        }
+    )
+    for text in (render_markdown(obs, rubric), render_html(obs, rubric)):
+        assert "Tallies and indicators" in text
+        assert "Open question" in text and "Complex reflection" in text
+        assert "50%" in text  # complex reflections: 2 of 4 reflections
+        assert "1.00" in text  # reflections per question: 4 / 4
+        assert "2.50" in text  # relational: mean of 3 and 2
+
+
+async def test_home_says_how_many_finals_it_hides_and_search_finds_older_ones(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from seeds_tui.observation import Score
+    from seeds_tui.tui.screens import home
+
+    monkeypatch.setattr(home, "HOME_LIMIT", 3)
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
+    for n, name in enumerate(["Old Olive", "Bo B", "Cy C", "Di D", "Ed E"]):
+        obs = new_observation(
+            rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+            session=Session(date=TODAY, observer="Sam", practitioner=name, team="North"),
+            when=FROZEN + timedelta(minutes=n),
+        )
+        obs = store.save_draft(obs.model_copy(update={"scores": {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}}))
+        store.finalise(obs, rubric)
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "showing the newest 3 of 5 final observations" in text
+        assert "Old Olive" not in text
+        await pilot.press("slash")
+        await type_text(pilot, "olive")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Old Olive" in text and "Ed E" not in text
+        assert "1 found" in text
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "showing the newest 3 of 5" in screen_text(app)

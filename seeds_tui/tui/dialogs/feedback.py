@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from pydantic import ValidationError
 from textual import on
@@ -14,17 +16,111 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from seeds_tui.observation import Action, LinkedNote, Observation
 from seeds_tui.rubric import Rubric
-from seeds_tui.tui.dialogs.base import BaseDialog
+from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog
 from seeds_tui.tui.widgets.render import value_text
 
+R = TypeVar("R")
 
-class LinkedNoteDialog(BaseDialog[LinkedNote | None]):
+
+class EntryDialog(BaseDialog[R]):
+    """A feedback entry form. Esc keeps what was typed (asks first when it is not complete);
+    ``live`` is called with the entry, whenever it is complete, as it is typed."""
+
+    TEXT_FIELD = "text"
+    BINDINGS = [Binding("escape", "cancel", "Done (keep)", id="entry.keep", tooltip="Close; keep the entry if it is complete")]
+
+    def __init__(self, title: str, live: Callable[[R], None] | None = None) -> None:
+        super().__init__(title)
+        self.live = live
+        self._initial: tuple[object, ...] | None = None
+
+    def read(self) -> tuple[R | None, str]:
+        """The entry, or None and what is wrong with it."""
+        raise NotImplementedError
+
+    def fields(self) -> tuple[object, ...]:
+        """The raw values of the form (to tell whether anything was typed)."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        """Focus the text and type what arrived early."""
+        self._initial = self.fields()
+        self.query_one("#text", TextArea).focus()
+        self.type_early_keys()
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _typed(self) -> None:
+        if self.live is None or self._initial is None:
+            return
+        value, _ = self.read()
+        if value is not None:
+            self.live(value)
+
+    def action_done(self) -> None:
+        """Close with the entry, or say what is missing."""
+        value, problem = self.read()
+        if value is None:
+            self.app.notify(problem, severity="warning", timeout=5)
+            self.focus_problem()
+            return
+        self.dismiss(value)
+
+    def focus_problem(self) -> None:
+        """Put the cursor where the problem is."""
+        self.query_one("#text", TextArea).focus()
+
+    def action_cancel(self) -> None:
+        """Esc: keep a complete entry; ask before throwing away an incomplete one."""
+        if self.fields() == self._initial:
+            self.dismiss(None)
+            return
+        value, problem = self.read()
+        if value is not None:
+            self.dismiss(value)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.focus_problem()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this entry?",
+                f"{problem}\n\nDiscard what you typed, or keep editing?",
+                yes="Discard",
+                no="Keep editing",
+                yes_variant="error",
+            ),
+            answered,
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Done, or Cancel (throws the changes away)."""
+        if event.button.id == "done":
+            self.action_done()
+        else:
+            self.dismiss(None)
+
+
+class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
     """Write a strength or development area and, optionally, link it to an item (its evidence shown)."""
 
     BINDINGS = [Binding("ctrl+s", "done", "Done", id="linked.done")]
 
-    def __init__(self, title: str, rubric: Rubric, obs: Observation, note: LinkedNote | None = None) -> None:
-        super().__init__(title)
+    def __init__(
+        self,
+        title: str,
+        rubric: Rubric,
+        obs: Observation,
+        note: LinkedNote | None = None,
+        *,
+        live: Callable[[LinkedNote | None], None] | None = None,
+    ) -> None:
+        super().__init__(title, live)
         self.rubric = rubric
         self.obs = obs
         self.note = note
@@ -50,15 +146,27 @@ class LinkedNoteDialog(BaseDialog[LinkedNote | None]):
             yield link
             with VerticalScroll(id="linked-evidence"):
                 yield Static("", id="evidence")
-            yield Static(Content("Ctrl+S done · Esc cancel · Tab next field"), classes="dialog-hint")
+            yield Static(Content("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         """Focus the text."""
-        self.query_one("#text", TextArea).focus()
+        super().on_mount()
         self._show_evidence()
+
+    def fields(self) -> tuple[object, ...]:
+        """Text and link."""
+        return (self.query_one("#text", TextArea).text, self.query_one("#link", Select).value)
+
+    def read(self) -> tuple[LinkedNote | None, str]:
+        """The note (it needs a text)."""
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            return None, "Write the text first (or Cancel)."
+        value = self.query_one("#link", Select).value
+        return LinkedNote(text=text, item=value if isinstance(value, str) else None), ""
 
     @on(Select.Changed, "#link")
     def _show_evidence(self) -> None:
@@ -87,32 +195,25 @@ class LinkedNoteDialog(BaseDialog[LinkedNote | None]):
             )
         )
 
-    def action_done(self) -> None:
-        """Close with the note (an empty text closes without one)."""
-        text = self.query_one("#text", TextArea).text.strip()
-        if not text:
-            self.app.notify("Write the text first (or Esc to cancel).", timeout=4)
-            return
-        value = self.query_one("#link", Select).value
-        self.dismiss(LinkedNote(text=text, item=value if isinstance(value, str) else None))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Done or Cancel."""
-        if event.button.id == "done":
-            self.action_done()
-        else:
-            self.dismiss(None)
-
-
-class ActionDialog(BaseDialog[Action | None]):
-    """An agreed action: what, who, and when it is reviewed."""
+class ActionDialog(EntryDialog[Action | None]):
+    """An agreed action: what, who, and when it is reviewed (not before the session)."""
 
     BINDINGS = [Binding("ctrl+s", "done", "Done", id="action.done")]
 
-    def __init__(self, action: Action | None = None, *, default_owner: str = "") -> None:
-        super().__init__("Agreed action")
+    def __init__(
+        self,
+        action: Action | None = None,
+        *,
+        default_owner: str = "",
+        session_date: date | None = None,
+        live: Callable[[Action | None], None] | None = None,
+    ) -> None:
+        super().__init__("Agreed action", live)
         self.action = action
         self.default_owner = default_owner
+        self.session_date = session_date
+        self._problem_field = "text"
 
     def compose(self) -> ComposeResult:
         """Text, owner, review date, buttons."""
@@ -124,41 +225,51 @@ class ActionDialog(BaseDialog[Action | None]):
             yield Label("Review date (YYYY-MM-DD, optional)")
             review = self.action.review_date.isoformat() if self.action and self.action.review_date else ""
             yield Input(review, id="review", placeholder="YYYY-MM-DD")
-            yield Static(Content("Ctrl+S done · Esc cancel · Tab next field"), classes="dialog-hint")
+            yield Static(Content("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        """Focus the text."""
-        self.query_one("#text", TextArea).focus()
+    def fields(self) -> tuple[object, ...]:
+        """Text, owner, review date as typed."""
+        return (
+            self.query_one("#text", TextArea).text,
+            self.query_one("#owner", Input).value,
+            self.query_one("#review", Input).value,
+        )
+
+    def focus_problem(self) -> None:
+        """Put the cursor in the field that is wrong."""
+        self.query_one(f"#{self._problem_field}").focus()
 
     @on(Input.Submitted)
     def _next(self) -> None:
         self.focus_next()
 
-    def action_done(self) -> None:
-        """Check and close with the action."""
+    def read(self) -> tuple[Action | None, str]:
+        """The action, or None and what is wrong (the field is remembered for the cursor)."""
         text = self.query_one("#text", TextArea).text.strip()
         owner = self.query_one("#owner", Input).value.strip()
         review_text = self.query_one("#review", Input).value.strip()
         review: date | None = None
+        if not text:
+            self._problem_field = "text"
+            return None, "Write what was agreed."
+        if len(owner) > 100:
+            self._problem_field = "owner"
+            return None, "Owner: up to 100 characters."
         if review_text:
             try:
                 review = date.fromisoformat(review_text)
             except ValueError:
-                self.app.notify("Review date: use the form YYYY-MM-DD.", severity="warning", timeout=5)
-                return
+                self._problem_field = "review"
+                return None, "Review date: use the form YYYY-MM-DD."
+            if self.session_date is not None and review < self.session_date:
+                self._problem_field = "review"
+                before = self.session_date.isoformat()
+                return None, f"Review date: {review.isoformat()} is before the session ({before}); give a later date."
         try:
-            action = Action(text=text, owner=owner, review_date=review)
+            return Action(text=text, owner=owner, review_date=review), ""
         except ValidationError:
-            self.app.notify("Write what was agreed (the owner may be up to 100 characters).", severity="warning", timeout=5)
-            return
-        self.dismiss(action)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Done or Cancel."""
-        if event.button.id == "done":
-            self.action_done()
-        else:
-            self.dismiss(None)
+            self._problem_field = "text"
+            return None, "Write what was agreed (the owner may be up to 100 characters)."

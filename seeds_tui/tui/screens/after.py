@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from seeds_tui.observation import Action, LinkedNote
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
+from seeds_tui.tui.screens.setup import SessionDetailsCommands
 from seeds_tui.tui.session import ObservationSession, ReadOnly
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 Part = Literal["strengths", "development_areas"]
 ADD = "add"
+NONE = "none"
 
 
 class FeedbackList(OptionList):
@@ -42,6 +44,8 @@ class AfterScreen(Screen[None]):
     """Global ratings with their anchors; self-assessment, strengths, development areas, actions, comment."""
 
     app: SeedsApp
+
+    COMMANDS = {SessionDetailsCommands}
 
     BINDINGS = [
         Binding("escape", "back", "Scoring", id="after.back", tooltip="Back to scoring"),
@@ -110,6 +114,9 @@ class AfterScreen(Screen[None]):
         obs = session.observation
         rubric = session.rubric
         self.query_one("#save-state", Static).update(save_state_text(session))
+        for area in self.query(TextArea):
+            area.read_only = not session.editable
+        self.refresh_bindings()
         if rubric.globals:
             ratings = self.query_one("#globals", GlobalList)
             prompts = [
@@ -147,6 +154,10 @@ class AfterScreen(Screen[None]):
             "+ Add an agreed action",
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A final observation open read-only hides the editing keys."""
+        return self.session.editable or action not in ("rate", "remove_entry")
+
     def _linked_row(self, note: LinkedNote) -> Content:
         if note.item is None:
             return Content(note.text)
@@ -160,7 +171,12 @@ class AfterScreen(Screen[None]):
     def _fill(self, list_id: str, rows: list[Content], add_label: str) -> None:
         listing = self.query_one(f"#{list_id}", FeedbackList)
         keep = listing.highlighted
-        listing.set_options([*(Option(r, id=str(i)) for i, r in enumerate(rows)), Option(Content(add_label), id=ADD)])
+        options = [Option(r, id=str(i)) for i, r in enumerate(rows)]
+        if self.session.editable:
+            options.append(Option(Content(add_label), id=ADD))
+        elif not options:
+            options.append(Option(Content("none"), id=NONE, disabled=True))
+        listing.set_options(options)
         listing.highlighted = min(keep if keep is not None else 0, listing.option_count - 1)
 
     def _show_anchors(self) -> None:
@@ -221,40 +237,80 @@ class AfterScreen(Screen[None]):
     def _entry_selected(self, event: OptionList.OptionSelected) -> None:
         list_id = event.option_list.id or ""
         option_id = event.option.id
+        if option_id == NONE:
+            return
         index = None if option_id == ADD else int(option_id or 0)
         session = self.session
         if not session.editable:
             self.app.notify("This observation is final and open read-only.", severity="warning", timeout=4)
             return
+        # What is typed reaches the draft while the form is open (the autosave keeps it if the app
+        # dies): a new entry is added at its first complete state and replaced as typing goes on.
+        slot: list[int | None] = [index]
+
         if list_id == "actions":
             old = session.observation.feedback.actions[index] if index is not None else None
 
-            def action_done(action: Action | None) -> None:
-                if action is None:
+            def action_live(action: Action | None) -> None:
+                if action is None or not session.editable:
                     return
-                if index is None:
+                if slot[0] is None:
+                    session.add_action(action)
+                    slot[0] = len(session.observation.feedback.actions) - 1
+                else:
+                    session.replace_action(slot[0], action)
+
+            def action_done(action: Action | None) -> None:
+                if action is None:  # cancelled: back to how it was
+                    if slot[0] is not None and index is None:
+                        self._edit(session.replace_action, slot[0], None)
+                    elif index is not None:
+                        self._edit(session.replace_action, index, old)
+                    return
+                if slot[0] is None:
                     self._edit(session.add_action, action)
                 else:
-                    self._edit(session.replace_action, index, action)
+                    self._edit(session.replace_action, slot[0], action)
                 warn_personal(self, action.text)
 
-            self.app.push_screen(ActionDialog(old, default_owner=session.observation.session.practitioner), action_done)
+            self.app.push_screen(
+                ActionDialog(
+                    old,
+                    default_owner=session.observation.session.practitioner,
+                    session_date=session.observation.session.date,
+                    live=action_live,
+                ),
+                action_done,
+            )
             return
         part: Part = "strengths" if list_id == "strengths" else "development_areas"
         notes: list[LinkedNote] = getattr(session.observation.feedback, part)
         note = notes[index] if index is not None else None
         title = "Strength" if part == "strengths" else "Development area"
 
+        def note_live(new: LinkedNote | None) -> None:
+            if new is None or not session.editable:
+                return
+            if slot[0] is None:
+                session.add_linked(part, new.text, new.item)
+                slot[0] = len(getattr(session.observation.feedback, part)) - 1
+            else:
+                session.replace_linked(part, slot[0], new)
+
         def note_done(new: LinkedNote | None) -> None:
             if new is None:
+                if slot[0] is not None and index is None:
+                    self._edit(session.replace_linked, part, slot[0], None)
+                elif index is not None and note is not None:
+                    self._edit(session.replace_linked, part, index, note)
                 return
-            if index is None:
+            if slot[0] is None:
                 self._edit(session.add_linked, part, new.text, new.item)
             else:
-                self._edit(session.replace_linked, part, index, new)
+                self._edit(session.replace_linked, part, slot[0], new)
             warn_personal(self, new.text)
 
-        self.app.push_screen(LinkedNoteDialog(title, session.rubric, session.observation, note), note_done)
+        self.app.push_screen(LinkedNoteDialog(title, session.rubric, session.observation, note, live=note_live), note_done)
 
     def action_remove_entry(self) -> None:
         """Remove the highlighted strength, development area or action."""
@@ -262,7 +318,7 @@ class AfterScreen(Screen[None]):
         if not isinstance(focused, FeedbackList):
             return
         option = focused.highlighted_option
-        if option is None or option.id == ADD:
+        if option is None or option.id in (ADD, NONE):
             return
         index = int(option.id or 0)
         if focused.id == "actions":

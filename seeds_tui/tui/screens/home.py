@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from seeds_tui import config
 from seeds_tui.errors import ObservationError, SeedsError
@@ -48,11 +48,15 @@ class HomeScreen(Screen[None]):
         Binding("d", "discard", "Discard draft", show=False, id="home.discard", tooltip="Delete the selected draft (asks first)"),
         Binding("s", "summary", "Team summary", id="home.summary", tooltip="Team results (opens the Team summary)"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
+        Binding("slash", "search", "Search", id="home.search", tooltip="Find observations by practitioner, team or date (all files)"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        #: Final observations in the store (the list shows the newest ``HOME_LIMIT``).
+        self.final_count = 0
+        self.search_text = ""
 
     def compose(self) -> ComposeResult:
         """Title, the list, a hint line, the footer."""
@@ -60,6 +64,9 @@ class HomeScreen(Screen[None]):
         yield Static(Content(f"Store: {self.app.store.root}"), id="home-store", classes="dim")
         table: DataTable[Text] = DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
         yield table
+        search = Input(id="home-search", placeholder="search practitioner, team or date (Enter finds, Esc clears)", compact=True)
+        search.display = False
+        yield search
         yield Static("", id="home-hint")
         yield Footer(compact=True)
 
@@ -91,22 +98,51 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self._show_error, str(exc))
             return rows
         drafts = [f for f in files if f.status == "draft"]
-        finals = [f for f in files if f.status == "final"][: max(0, HOME_LIMIT - len(drafts))]
+        all_finals = [f for f in files if f.status == "final"]
+        finals = all_finals[: max(0, HOME_LIMIT - len(drafts))]
         for stored in (*drafts, *finals):
-            try:
-                rows.append(Row(stored.path, self.app.store.read(stored.path)))
-            except ObservationError as exc:
-                first = exc.problems[0].message if exc.problems else "damaged"
-                rows.append(Row(stored.path, None, first))
-        self.app.call_from_thread(self._show_rows, rows)
+            rows.append(self._row(stored.path))
+        self.app.call_from_thread(self._show_rows, rows, len(all_finals))
         return rows
+
+    def _row(self, path: Path) -> Row:
+        try:
+            return Row(path, self.app.store.read(path))
+        except ObservationError as exc:
+            first = exc.problems[0].message if exc.problems else "damaged"
+            return Row(path, None, first)
+
+    @work(thread=True, exclusive=True, group="home-list")
+    def _search(self, text: str) -> None:
+        """Every file in the store (newest first) whose practitioner, team or date contains ``text``."""
+        try:
+            files = self.app.store.files()
+        except SeedsError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        wanted = text.casefold()
+        rows: list[Row] = []
+        for stored in files:
+            row = self._row(stored.path)
+            obs = row.observation
+            if obs is None:
+                continue
+            haystack = f"{obs.session.practitioner}\n{obs.session.team}\n{obs.session.date.isoformat()}".casefold()
+            if wanted in haystack:
+                rows.append(row)
+                if len(rows) >= HOME_LIMIT:
+                    break
+        self.app.call_from_thread(self._show_rows, rows, sum(1 for f in files if f.status == "final"), text)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#home-hint", Static).update(Content(message))
         self.app.notify(message, title="Store not readable", severity="error", timeout=15)
 
-    def _show_rows(self, rows: list[Row]) -> None:
+    def _show_rows(self, rows: list[Row], final_count: int | None = None, search: str = "") -> None:
         self.rows = rows
+        self.search_text = search
+        if final_count is not None:
+            self.final_count = final_count
         table = self.query_one("#home-list", DataTable)
         table.clear()
         titles = {r.rubric.id: r.rubric.title for r in self.app.registry}
@@ -126,8 +162,17 @@ class HomeScreen(Screen[None]):
             # rich Text: names and notes are shown as typed, never read as markup.
             table.add_row(*(Text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
         drafts = sum(1 for r in rows if r.observation is not None and r.observation.status == "draft")
-        if not rows:
+        finals_shown = sum(1 for r in rows if r.observation is None or r.observation.status == "final")
+        if search:
+            found = f"{len(rows)}{'+' if len(rows) >= HOME_LIMIT else ''}"
+            hint = f"{found} found for “{search}” in all files. Esc shows the newest again · Enter open"
+        elif not rows:
             hint = "No observations yet. Press n to set up a new observation."
+        elif finals_shown < self.final_count:
+            hint = (
+                f"{drafts} draft{'' if drafts == 1 else 's'}; showing the newest {finals_shown} of {self.final_count} final observations"
+                " (/ searches all). n new · Enter open · F1 keys"
+            )
         else:
             counts = f"{len(rows)} observation{'' if len(rows) == 1 else 's'}, {drafts} draft{'' if drafts == 1 else 's'}"
             hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
@@ -259,6 +304,35 @@ class HomeScreen(Screen[None]):
             ),
             answered,
         )
+
+    def action_search(self) -> None:
+        """Show the search field and put the cursor in it."""
+        search = self.query_one("#home-search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#home-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self._clear_search()
+            return
+        self.query_one("#home-hint", Static).update(Content(f"Searching every file for “{text}”…"))
+        self._search(text)
+
+    def _clear_search(self) -> None:
+        search = self.query_one("#home-search", Input)
+        search.value = ""
+        search.display = False
+        self.query_one("#home-list", DataTable).focus()
+        if self.search_text:
+            self.refresh_list()
+
+    def on_key(self, event: events.Key) -> None:
+        """Esc clears the search (in the search field, or while its results are shown)."""
+        if event.key == "escape" and (self.search_text or self.focused is self.query_one("#home-search", Input)):
+            event.stop()
+            self._clear_search()
 
     def action_summary(self) -> None:
         """Open the Team summary."""

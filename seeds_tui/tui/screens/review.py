@@ -21,6 +21,7 @@ from seeds_tui.report import render_markdown
 from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
 from seeds_tui.tui.screens.scoring import save_state_text
+from seeds_tui.tui.screens.setup import SessionDetailsCommands, open_session_details
 from seeds_tui.tui.session import ObservationSession, format_elapsed
 from seeds_tui.tui.widgets.render import value_text
 
@@ -33,6 +34,7 @@ class ReviewScreen(Screen[None]):
 
     app: SeedsApp
 
+    COMMANDS = {SessionDetailsCommands}
     BINDINGS = [
         Binding("f", "finalise", "Finalise", id="review.finalise", tooltip="Check, write the final file and remove the draft"),
         Binding(
@@ -43,6 +45,7 @@ class ReviewScreen(Screen[None]):
             tooltip="Write the feedback sheet (Markdown) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
+        Binding("d", "details", "Edit session details", id="review.details", tooltip="Change the date, names, consent… (not the rubric)"),
         Binding("escape", "back", "Back", id="review.back"),
         Binding("j", "scroll_down", show=False),
         Binding("k", "scroll_up", show=False),
@@ -88,7 +91,13 @@ class ReviewScreen(Screen[None]):
             return mode == "draft"
         if action == "correct":
             return mode == "final"
+        if action == "details":
+            return mode != "final"
         return True
+
+    def action_details(self) -> None:
+        """Change the session details (date, names, mode, purpose, consent, case reference)."""
+        open_session_details(self.app)
 
     def _changed(self, state_only: bool = False) -> None:
         if not self.ready:

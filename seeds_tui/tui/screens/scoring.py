@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 from seeds_tui.privacy import warning_message
 from seeds_tui.scoring import section_scores
 from seeds_tui.tui.dialogs import TextEntryDialog, forward_early_key, open_dialog_now
+from seeds_tui.tui.screens.setup import SessionDetailsCommands
 from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
 from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
@@ -46,6 +48,8 @@ class ScoringScreen(Screen[None]):
     """Sections with progress, the current section's items, the current item's levels and evidence."""
 
     app: SeedsApp
+
+    COMMANDS = {SessionDetailsCommands}
 
     BINDINGS = [
         Binding("escape", "back", "Home", show=False, id="scoring.home", tooltip="Save and go back to the list (or leave the notes)"),
@@ -93,6 +97,10 @@ class ScoringScreen(Screen[None]):
         self.session.subscribe(self._changed)
         # Tab goes straight from the items to the notes; the detail scrolls with Shift+↑/↓.
         self.query_one("#item-detail", VerticalScroll).can_focus = False
+        if self.session not in _PLACED:  # first time this observation is shown: where scoring stopped last time
+            _PLACED.add(self.session)
+            if (self.session.section_index, self.session.item_index) == (0, 0):
+                self.session.section_index, self.session.item_index = last_scored(self.session)
         self._show_section(self.session.section_index, self.session.item_index)
         self.query_one("#items", ItemList).focus()
         self._tick()
@@ -213,9 +221,7 @@ class ScoringScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A final observation open read-only hides the editing keys."""
-        if action in EDITING_ACTIONS and not self.session.editable:
-            return False
-        return True
+        return self.session.editable or action not in EDITING_ACTIONS
 
     def _tick(self) -> None:
         clock = self.session.clock
@@ -385,6 +391,24 @@ class ScoringScreen(Screen[None]):
             self.query_one("#items", ItemList).focus()
             return
         await self.app.close_observation()
+
+
+#: Sessions whose scoring screen has been shown (a resumed draft opens where scoring stopped, once).
+_PLACED: weakref.WeakSet[ObservationSession] = weakref.WeakSet()
+
+
+def last_scored(session: ObservationSession) -> tuple[int, int]:
+    """Section and item index of the score given last (by session clock), or (0, 0)."""
+    best: tuple[int, int, int] | None = None
+    for s_index, section in enumerate(session.rubric.sections):
+        for i_index, item in enumerate(section.items):
+            score = session.observation.score(section.id, item.id)
+            if score is None or not score.is_set:
+                continue
+            elapsed = score.elapsed if score.elapsed is not None else -1
+            if best is None or elapsed >= best[0]:
+                best = (elapsed, s_index, i_index)
+    return (best[1], best[2]) if best is not None else (0, 0)
 
 
 def warn_personal(screen: Screen, text: str) -> None:

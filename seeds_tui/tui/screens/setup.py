@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -9,9 +10,12 @@ from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.style import Style
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -111,18 +115,25 @@ class RubricScreen(Screen[None]):
 
 
 class SessionScreen(Screen[None]):
-    """The session details. Names are picked from the store's names (Right arrow completes) or typed new."""
+    """The session details. Names are picked from the store's names (Right arrow completes) or typed new.
+
+    With ``edit`` (the details of the observation being worked on) the form is prefilled and
+    Ctrl+S changes them in the draft; the rubric cannot be changed.
+    """
 
     app: SeedsApp
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start scoring", id="setup.start", tooltip="Check the details and start the session clock"),
+        Binding("ctrl+s", "save_details", "Save details", id="setup.save_details", tooltip="Change the details of the open observation"),
         Binding("escape", "back", "Back", id="setup.back2"),
     ]
 
-    def __init__(self, loaded: LoadedRubric) -> None:
+    def __init__(self, loaded: LoadedRubric, edit: Session | None = None) -> None:
         super().__init__()
         self.loaded = loaded
+        self.edit = edit
+        self._errors_shown = False
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -133,13 +144,23 @@ class SessionScreen(Screen[None]):
             names = {"practitioner": [], "team": [], "observer": []}
         observer = config.load_settings().get("observer")
         observer = observer if isinstance(observer, str) else ""
-        yield Static(Content(f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"), classes="topbar")
+        old = self.edit
+        if old is None:
+            top = f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"
+        else:
+            top = f"Edit session details · {self.loaded.rubric.title} (the rubric cannot be changed)"
+        yield Static(Content(top), classes="topbar")
         with VerticalScroll(id="session-form"):
-            yield from _field("Date", Input(app.current_date.isoformat(), id="date", placeholder="YYYY-MM-DD", compact=True))
-            yield from _field("Observer (you)", Input(observer, id="observer", suggester=_suggest(names["observer"]), compact=True))
+            when = (old.date if old else app.current_date).isoformat()
+            yield from _field("Date", Input(when, id="date", placeholder="YYYY-MM-DD", compact=True))
+            yield from _field(
+                "Observer (you)",
+                Input(old.observer if old else observer, id="observer", suggester=_suggest(names["observer"]), compact=True),
+            )
             yield from _field(
                 "Practitioner",
                 Input(
+                    old.practitioner if old else "",
                     id="practitioner",
                     placeholder=_known_hint(names["practitioner"]),
                     suggester=_suggest(names["practitioner"]),
@@ -147,23 +168,51 @@ class SessionScreen(Screen[None]):
                 ),
             )
             yield from _field(
-                "Team", Input(id="team", placeholder=_known_hint(names["team"]), suggester=_suggest(names["team"]), compact=True)
+                "Team",
+                Input(
+                    old.team if old else "",
+                    id="team",
+                    placeholder=_known_hint(names["team"]),
+                    suggester=_suggest(names["team"]),
+                    compact=True,
+                ),
             )
             yield from _field(
                 "Session type",
                 Input(
-                    id="session_type", placeholder="e.g. " + ", ".join(SESSION_TYPES[:3]), suggester=_suggest(SESSION_TYPES), compact=True
+                    old.session_type if old else "",
+                    id="session_type",
+                    placeholder="e.g. " + ", ".join(SESSION_TYPES[:3]),
+                    suggester=_suggest(SESSION_TYPES),
+                    compact=True,
                 ),
             )
             yield from _field(
-                "Mode", Select([(v, k) for k, v in MODES.items()], id="mode", allow_blank=False, value="in_person", compact=True)
+                "Mode",
+                Select(
+                    [(v, k) for k, v in MODES.items()], id="mode", allow_blank=False, value=old.mode if old else "in_person", compact=True
+                ),
             )
             yield from _field(
                 "Purpose",
-                Select([(v, k) for k, v in PURPOSES.items()], id="purpose", allow_blank=False, value="developmental", compact=True),
+                Select(
+                    [(v, k) for k, v in PURPOSES.items()],
+                    id="purpose",
+                    allow_blank=False,
+                    value=old.purpose if old else "developmental",
+                    compact=True,
+                ),
             )
-            yield from _field("Consent", Checkbox("consent of the person on probation recorded", id="consent", compact=True))
-            yield from _field("Case reference", Input(id="case_reference", placeholder="optional, e.g. A7-042", compact=True))
+            yield from _field(
+                "Consent",
+                ConsentBox(
+                    "consent of the person on probation recorded", old.consent_recorded if old else False, id="consent", compact=True
+                ),
+            )
+            yield from _field(
+                "Case reference",
+                Input((old.case_reference or "") if old else "", id="case_reference", placeholder="optional, e.g. A7-042", compact=True),
+            )
             yield Static(
                 Content(
                     "The case reference is a local pseudonym: never a name, date of birth or case number. "
@@ -173,12 +222,27 @@ class SessionScreen(Screen[None]):
             )
             yield Static("", id="session-errors")
             with Horizontal(classes="form-buttons"):
-                yield Button("Start scoring", variant="primary", id="start")
+                yield Button("Start scoring" if old is None else "Save details", variant="primary", id="start")
                 yield Button("Back", id="back")
         yield Footer(compact=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Name Ctrl+S after what it does."""
+        if action == "start":
+            return self.edit is None
+        if action == "save_details":
+            return self.edit is not None
+        return True
+
+    def action_save_details(self) -> None:
+        """Check the details and change them in the open observation."""
+        self.action_start()
+
     def on_mount(self) -> None:
         """Focus the first empty field."""
+        if self.edit is not None:
+            self.query_one("#date", Input).focus()
+            return
         for name in ("observer", "practitioner", "team"):
             field = self.query_one(f"#{name}", Input)
             if not field.value:
@@ -198,17 +262,17 @@ class SessionScreen(Screen[None]):
     def _back_pressed(self) -> None:
         self.action_back()
 
-    def read_session(self) -> Session:
-        """The details as a ``Session`` (raises ``ValueError`` naming the fields that are wrong)."""
+    def problems(self) -> tuple[Session | None, dict[str, str]]:
+        """The details as a ``Session``, or None with a message per field that is wrong (in form order)."""
 
         def text(name: str) -> str:
             return self.query_one(f"#{name}", Input).value.strip()
 
-        problems: list[str] = []
+        problems: dict[str, str] = {}
         try:
             when = date.fromisoformat(text("date"))
         except ValueError:
-            problems.append("Date: use the form YYYY-MM-DD, e.g. 2026-11-23")
+            problems["date"] = "Date: use the form YYYY-MM-DD, e.g. 2026-11-23"
             when = self.app.current_date
         case_ref = text("case_reference") or None
         data = {
@@ -229,29 +293,115 @@ class SessionScreen(Screen[None]):
                 name = str(error["loc"][0]) if error["loc"] else ""
                 label = FIELD_LABELS.get(name, name)
                 if error["type"] == "string_too_short":
-                    problems.append(f"{label}: required")
+                    message = f"{label}: required"
                 elif name == "case_reference":
-                    problems.append(f"{label}: letters, digits, - / _ only (up to 32), starting with a letter or digit")
+                    message = f"{label}: letters, digits, - / _ only (up to 32), starting with a letter or digit"
                 else:
-                    problems.append(f"{label}: {error['msg']}")
+                    message = f"{label}: {error['msg']}"
+                problems.setdefault(name, message)
         else:
             if not problems:
-                return session
-        raise ValueError("\n".join(dict.fromkeys(problems)))
+                return session, {}
+        order = list(FIELD_LABELS)
+        ordered = dict(sorted(problems.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+        return None, ordered
+
+    def read_session(self) -> Session:
+        """The details as a ``Session`` (raises ``ValueError`` naming the fields that are wrong)."""
+        session, problems = self.problems()
+        if session is None:
+            raise ValueError("\n".join(problems.values()))
+        return session
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        self.query_one("#session-errors", Static).update(Content("\n".join(problems.values())))
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        """Once problems are listed, take each off the list as soon as its field is right."""
+        if self._errors_shown:
+            _, problems = self.problems()
+            self._show_problems(problems)
+            self._errors_shown = bool(problems)
 
     def action_start(self) -> None:
-        """Check the details and open the scoring screen."""
-        try:
-            session = self.read_session()
-        except ValueError as exc:
-            self.query_one("#session-errors", Static).update(Content(str(exc)))
-            self.app.notify(str(exc), title="Check the session details", severity="warning", timeout=8)
+        """Check the details; start scoring (or, editing, change the details of the open observation)."""
+        session, problems = self.problems()
+        if session is None:
+            self._show_problems(problems)
+            self._errors_shown = True
+            self.app.notify("\n".join(problems.values()), title="Check the session details", severity="warning", timeout=8)
+            first = next(iter(problems))
+            field = {"consent_recorded": "consent"}.get(first, first)
+            with contextlib.suppress(NoMatches):
+                self.query_one(f"#{field}").focus()
             return
-        self.app.start_observation(self.loaded, session)
+        if self.edit is None:
+            self.app.start_observation(self.loaded, session)
+            return
+        open_session = self.app.session
+        if open_session is None:
+            self.app.pop_screen()
+            return
+        changed = self.edit.model_copy(update={name: getattr(session, name) for name in FIELD_LABELS})
+        try:
+            open_session.update_session(changed)
+        except SeedsError as exc:
+            self.app.notify(str(exc), title="Details not changed", severity="warning", timeout=8)
+            return
+        self.app.pop_screen()
+        self.app.notify("Session details changed.", timeout=4)
 
     def action_back(self) -> None:
-        """Back to the rubric list."""
+        """Back to the rubric list (or, editing, to the observation, unchanged)."""
         self.app.pop_screen()
+
+
+class SessionDetailsCommands(Provider):
+    """The command palette entry "Edit session details" (screens of an open observation list it in COMMANDS)."""
+
+    async def discover(self) -> Hits:
+        """Shown before anything is typed."""
+        yield DiscoveryHit(EDIT_DETAILS, self._open, help=EDIT_DETAILS_HELP)
+
+    async def search(self, query: str) -> Hits:
+        """Matched against what is typed."""
+        matcher = self.matcher(query)
+        score = matcher.match(EDIT_DETAILS)
+        if score > 0:
+            yield Hit(score, matcher.highlight(EDIT_DETAILS), self._open, help=EDIT_DETAILS_HELP)
+
+    def _open(self) -> None:
+        open_session_details(self.app)  # type: ignore[arg-type]
+
+
+EDIT_DETAILS = "Edit session details"
+EDIT_DETAILS_HELP = "Date, names, mode, purpose, consent, case reference of the open observation"
+
+
+def open_session_details(app: SeedsApp) -> None:
+    """Open the session details of the open observation, prefilled, to change them."""
+    session = app.session
+    if session is None:
+        app.notify("Open an observation first.", timeout=4)
+        return
+    if not session.editable:
+        app.notify("This observation is final and open read-only: choose Correct (c) on the review screen first.", timeout=6)
+        return
+    app.push_screen(SessionScreen(session.loaded, edit=session.observation.session))
+
+
+class ConsentBox(Checkbox):
+    """A checkbox whose box is visibly empty when not ticked (Textual draws an X either way, only dimmer)."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
+        inner = self.BUTTON_INNER if self.value else " "
+        return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
 
 
 def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:
