@@ -49,7 +49,11 @@ def bench(n: int) -> None:
 
 def main(argv: list[str]) -> None:
     """Run the benchmark for each size given (default 1,000 and 10,000)."""
-    sizes = [int(a) for a in argv] or [1000, 10_000]
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, metavar="N", help="observations to write (default: 1000 10000)")
+    sizes = parser.parse_args(argv).sizes or [1000, 10_000]
     print(f"seeds-tui demo generator, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for n in sizes:
         bench(n)

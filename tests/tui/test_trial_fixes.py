@@ -376,3 +376,34 @@ async def test_home_says_how_many_finals_it_hides_and_search_finds_older_ones(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "showing the newest 3 of 5" in screen_text(app)
+
+
+async def test_keys_sent_with_enter_reach_the_note(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        app.post_message(events.Key("enter", "\r"))
+        for key in "ok":
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert isinstance(app.screen, TextEntryDialog)
+        assert app.screen.query_one("#entry").text == "ok"  # type: ignore[attr-defined]
+
+
+async def test_global_ratings_list_stops_at_the_ends(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "mi-informed-conversation")
+        await pilot.press("f3")
+        await pilot.pause()
+        ratings = app.session.rubric.globals  # type: ignore[union-attr]
+        await pilot.press("k", "3")
+        for _ in range(len(ratings) + 2):
+            await pilot.press("j")
+        await pilot.press("1")
+        await settle(pilot)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+    saved = load_observation(store.draft_path(obs_id)).globals
+    assert saved == {ratings[0].id: 3, ratings[-1].id: 1}

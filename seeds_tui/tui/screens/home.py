@@ -48,7 +48,7 @@ class HomeScreen(Screen[None]):
         Binding("d", "discard", "Discard draft", show=False, id="home.discard", tooltip="Delete the selected draft (asks first)"),
         Binding("s", "summary", "Team summary", id="home.summary", tooltip="Team results (opens the Team summary)"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
-        Binding("slash", "search", "Search", id="home.search", tooltip="Find observations by practitioner, team or date (all files)"),
+        Binding("slash", "search", "Search", show=False, id="home.search", tooltip="Find by practitioner, team or date (all files)"),
     ]
 
     def __init__(self) -> None:

@@ -45,7 +45,7 @@ class ReviewScreen(Screen[None]):
             tooltip="Write the feedback sheet (Markdown) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
-        Binding("d", "details", "Edit session details", id="review.details", tooltip="Change the date, names, consent… (not the rubric)"),
+        Binding("d", "details", "Details", id="review.details", tooltip="Edit session details: date, names, consent… (not the rubric)"),
         Binding("escape", "back", "Back", id="review.back"),
         Binding("j", "scroll_down", show=False),
         Binding("k", "scroll_up", show=False),

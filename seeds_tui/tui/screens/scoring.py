@@ -99,7 +99,7 @@ class ScoringScreen(Screen[None]):
         self.query_one("#item-detail", VerticalScroll).can_focus = False
         if self.session not in _PLACED:  # first time this observation is shown: where scoring stopped last time
             _PLACED.add(self.session)
-            if (self.session.section_index, self.session.item_index) == (0, 0):
+            if self.session.mode == "draft" and (self.session.section_index, self.session.item_index) == (0, 0):
                 self.session.section_index, self.session.item_index = last_scored(self.session)
         self._show_section(self.session.section_index, self.session.item_index)
         self.query_one("#items", ItemList).focus()
@@ -403,11 +403,10 @@ def last_scored(session: ObservationSession) -> tuple[int, int]:
     for s_index, section in enumerate(session.rubric.sections):
         for i_index, item in enumerate(section.items):
             score = session.observation.score(section.id, item.id)
-            if score is None or not score.is_set:
+            if score is None or not score.is_set or score.elapsed is None:
                 continue
-            elapsed = score.elapsed if score.elapsed is not None else -1
-            if best is None or elapsed >= best[0]:
-                best = (elapsed, s_index, i_index)
+            if best is None or score.elapsed >= best[0]:
+                best = (score.elapsed, s_index, i_index)
     return (best[1], best[2]) if best is not None else (0, 0)
 
 

@@ -92,9 +92,7 @@ def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item, 
     evidence = score.evidence if score is not None else ""
     when = f" (at {format_elapsed(score.elapsed)})" if score is not None and score.elapsed is not None and score.is_set else ""
     hint = " · e to write" if editable else ""
-    parts.append(
-        Content.from_markup("\n[b]Evidence[/b][dim]$when$hint[/]\n$evidence\n", when=when, hint=hint, evidence=evidence or "—")
-    )
+    parts.append(Content.from_markup("\n[b]Evidence[/b][dim]$when$hint[/]\n$evidence\n", when=when, hint=hint, evidence=evidence or "—"))
     key = f"{section.id}.{item.id}"
     marks = [e for e in obs.events if e.item == key]
     for event in marks:
