@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from screen_text import screen_text
-from tui_helpers import set_up, type_text
+from tui_helpers import set_up, steady, type_text
 
 from seeds_tui import config
 from seeds_tui.store import Store
@@ -65,8 +65,7 @@ async def test_torn_down_mid_section_then_resumed_with_every_keystroke(make_app:
     app3 = make_app()
     async with app3.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await app3.workers.wait_for_complete()
-        await pilot.pause()
+        await steady(pilot)
         assert isinstance(app3.screen, HomeScreen)
         text = screen_text(app3)
         assert "draft" in text and "Pat P" in text and "5/25 scored" in text, text

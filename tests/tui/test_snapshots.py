@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from screen_text import assert_snapshot
-from tui_helpers import finalised, set_up, settle, type_text
+from tui_helpers import finalised, set_up, settle, steady, type_text
 
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
@@ -27,8 +27,7 @@ async def test_main_screens(size: tuple[int, int], make_app: Callable[..., Seeds
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await steady(pilot)
         assert_snapshot(app, f"home-{name}", replace)
         await set_up(pilot, "seed-one-to-one")
         await pilot.press("2", "down", "a", "down", "o", "down", "e")

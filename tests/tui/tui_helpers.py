@@ -87,3 +87,21 @@ def finalised(store: Store, registry: RubricRegistry) -> str:
     obs = store.save_draft(obs.model_copy(update={"scores": scores}))
     final, _ = store.finalise(obs, rubric)
     return final.id
+
+
+async def steady(pilot: Pilot) -> None:
+    """Wait until what is on the screen stops changing (a worker's rows drawn, columns sized).
+
+    Under load a table filled from a worker can be captured between adding rows and sizing
+    its columns; two identical renders in a row mean it has settled. Gives up after ~3 s.
+    """
+    from screen_text import screen_text
+
+    await pilot.app.workers.wait_for_complete()
+    before = screen_text(pilot.app)
+    for _ in range(60):
+        await pilot.pause(0.05)
+        now = screen_text(pilot.app)
+        if now == before:
+            return
+        before = now

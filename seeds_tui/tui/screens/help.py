@@ -90,7 +90,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """Two tables: this screen, everywhere."""
         name = type(self.under).__name__
-        keys = list(KEYS.get(name, []))
+        # A screen may carry its own list (HELP_KEYS), e.g. one loaded only when it is opened.
+        keys = list(getattr(self.under, "HELP_KEYS", None) or KEYS.get(name, []))
         session = self.app.session
         if name == "ScoringScreen" and session is not None and session.rubric.counters:
             keys += [(c.key, f"tally: {c.title}") for c in session.rubric.counters]

@@ -37,7 +37,6 @@ from seeds_tui.errors import SeedsError
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.summary_render import DASH, display_rows
-from seeds_tui.tui.screens.help import KEYS as HELP_KEYS
 
 #: Tabs: (id, label, aggregate view).
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -53,7 +52,7 @@ BAR_WIDTH = 30
 #: them stay on screen: (widest, narrowest) in cells. Note, always last, keeps its width.
 TEXT_COLUMNS = {"Title": (40, 14)}
 
-#: The keys of this screen, for F1 (the help screen looks them up by the screen's class name).
+#: The keys of this screen, for F1 (the help screen reads the screen's HELP_KEYS).
 SCREEN_KEYS: list[tuple[str, str]] = [
     ("/ or f", "go to the filters (Teams first; Tab / Shift+Tab move between them)"),
     ("Enter", "in a filter: apply the filters and rebuild the table"),
@@ -65,7 +64,6 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("← →", "scroll the table sideways when it is wider than the screen"),
     ("F5", "read the store again (new or changed observations)"),
 ]
-HELP_KEYS["TeamSummaryScreen"] = SCREEN_KEYS
 
 #: What the line under the filters says while a filter has the focus.
 FIELD_HINTS = {
@@ -163,6 +161,8 @@ def did_you_mean(asked: str, teams: list[str]) -> list[str]:
 
 class TeamSummaryScreen(Screen[None]):
     """Team results by section, item, composite, quarter, rating and theme, with privacy built in."""
+
+    HELP_KEYS = SCREEN_KEYS
 
     DEFAULT_CSS = """
     TeamSummaryScreen { layout: vertical; }
