@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from seeds_tui.atomic import write_atomic
-from seeds_tui.observation import Observation, observation_to_toml
+from seeds_tui.observation import Observation, encode_ulid, observation_to_toml
 from seeds_tui.rubric import Item, LoadedRubric, Rubric, bundled_rubric_dir, load_rubric_file
 from seeds_tui.store import Store
 
@@ -37,17 +37,9 @@ QUARTERS = 8
 RUBRIC_SHARES = {"jersey-interview-skills": 0.18, "mi-informed-conversation": 0.12}
 MAIN_RUBRIC = "seed-one-to-one"
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
 def demo_id(ms: int, rng: random.Random) -> str:
     """A ULID (like ``observation.new_id``) whose random part comes from ``rng``, for repeatable files."""
-    value = (ms << 80) | rng.getrandbits(80)
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    return encode_ulid(ms, rng.getrandbits(80))
 
 
 def _local_zone() -> tzinfo:

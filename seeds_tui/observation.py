@@ -190,7 +190,16 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 def new_id(now_ms: int | None = None) -> str:
     """A new ULID: 26 characters, sortable by creation time, filesystem-safe, meaningless otherwise."""
     ms = int(time.time() * 1000) if now_ms is None else now_ms
-    value = (ms << 80) | int.from_bytes(secrets.token_bytes(10), "big")
+    return encode_ulid(ms, int.from_bytes(secrets.token_bytes(10), "big"))
+
+
+def encode_ulid(ms: int, random80: int) -> str:
+    """The ULID text of a millisecond time stamp and 80 random bits (Crockford base 32).
+
+    >>> encode_ulid(0, 0)
+    '00000000000000000000000000'
+    """
+    value = (ms << 80) | (random80 & ((1 << 80) - 1))
     chars = []
     for _ in range(26):
         chars.append(_CROCKFORD[value & 31])

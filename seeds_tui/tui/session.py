@@ -76,6 +76,16 @@ class ReadOnly(SeedsError):
     """An edit was attempted on a finalised observation that is open read-only."""
 
 
+def apply_edit(app: App, func: Callable[..., object], *args: object) -> bool:
+    """Make an edit through the session; on a read-only observation say why instead. True if applied."""
+    try:
+        func(*args)
+    except ReadOnly as exc:
+        app.notify(str(exc), severity="warning", timeout=5)
+        return False
+    return True
+
+
 class ObservationSession:
     """Holds the observation being worked on and its rubric; applies edits; saves through the store."""
 
@@ -575,4 +585,4 @@ def _dumped(update: dict[str, object]) -> dict[str, object]:
     return out
 
 
-__all__ = ["AUTOSAVE_DELAY", "ObservationError", "ObservationSession", "ReadOnly", "SessionClock", "format_elapsed"]
+__all__ = ["AUTOSAVE_DELAY", "ObservationError", "ObservationSession", "ReadOnly", "SessionClock", "apply_edit", "format_elapsed"]

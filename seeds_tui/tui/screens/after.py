@@ -18,7 +18,7 @@ from seeds_tui.observation import Action, LinkedNote
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
-from seeds_tui.tui.session import ObservationSession, ReadOnly
+from seeds_tui.tui.session import ObservationSession, apply_edit
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
 
@@ -198,12 +198,7 @@ class AfterScreen(Screen[None]):
         self._show_anchors()
 
     def _edit(self, func: Callable[..., object], *args: object) -> bool:
-        try:
-            func(*args)
-        except ReadOnly as exc:
-            self.app.notify(str(exc), severity="warning", timeout=5)
-            return False
-        return True
+        return apply_edit(self.app, func, *args)
 
     def action_rate(self, value: int | None) -> None:
         """Rate the highlighted global with this level (None clears)."""

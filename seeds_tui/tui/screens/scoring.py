@@ -19,7 +19,7 @@ from seeds_tui.privacy import warning_message
 from seeds_tui.scoring import section_scores
 from seeds_tui.tui.dialogs import TextEntryDialog, forward_early_key, open_dialog_now
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
-from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
+from seeds_tui.tui.session import ObservationSession, ReadOnly, apply_edit, format_elapsed
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
 from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
 
@@ -240,12 +240,7 @@ class ScoringScreen(Screen[None]):
     # -- edits ------------------------------------------------------------------------------------
 
     def _edit(self, func: Callable[..., object], *args: object) -> bool:
-        try:
-            func(*args)
-        except ReadOnly as exc:
-            self.app.notify(str(exc), severity="warning", timeout=5)
-            return False
-        return True
+        return apply_edit(self.app, func, *args)
 
     @on(OptionList.OptionHighlighted, "#items")
     def _item_highlighted(self, event: OptionList.OptionHighlighted) -> None:
