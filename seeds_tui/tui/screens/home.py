@@ -36,6 +36,17 @@ class Row:
     problem: str | None = None
 
 
+#: The list's columns: title, key, widest it grows (longer text is cut).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Status", "status", 7),
+    ("Date", "date", 10),
+    ("Practitioner", "practitioner", 24),
+    ("Team", "team", 20),
+    ("Rubric", "rubric", 32),
+    ("Progress", "progress", 20),
+)
+
+
 class HomeScreen(Screen[None]):
     """The list of observations with the keys to start or continue one."""
 
@@ -73,12 +84,8 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         """Columns now; rows from a worker so the first frame is not held up."""
         table = self.query_one("#home-list", DataTable)
-        table.add_column("Status", key="status")
-        table.add_column("Date", key="date")
-        table.add_column("Practitioner", key="practitioner")
-        table.add_column("Team", key="team")
-        table.add_column("Rubric", key="rubric")
-        table.add_column("Progress", key="progress")
+        for title, key, _ in COLUMNS:
+            table.add_column(title, key=key)
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -144,9 +151,9 @@ class HomeScreen(Screen[None]):
         if final_count is not None:
             self.final_count = final_count
         table = self.query_one("#home-list", DataTable)
-        table.clear()
         titles = {r.rubric.id: r.rubric.title for r in self.app.registry}
-        for index, row in enumerate(rows):
+        all_cells: list[list[str]] = []
+        for row in rows:
             obs = row.observation
             if obs is None:
                 cells = ["damaged", "", row.path.name, "", "", row.problem or ""]
@@ -159,6 +166,14 @@ class HomeScreen(Screen[None]):
                     titles.get(obs.rubric.id, obs.rubric.id),
                     self._progress(obs),
                 ]
+            all_cells.append(cells)
+        # Columns sized from the cells on every fill: the table's own auto-sizing was seen to keep
+        # header widths ("2026", "Nort") when rows arrived from the loading worker under load.
+        table.clear(columns=True)
+        for position, (title, key, widest) in enumerate(COLUMNS):
+            width = max([len(title), *(len(cells[position]) for cells in all_cells)])
+            table.add_column(title, key=key, width=min(width, widest))
+        for index, cells in enumerate(all_cells):
             # rich Text: names and notes are shown as typed, never read as markup.
             table.add_row(*(Text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
         drafts = sum(1 for r in rows if r.observation is not None and r.observation.status == "draft")
