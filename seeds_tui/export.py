@@ -99,7 +99,10 @@ def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filter
     )  # fmt: skip
     problems = list(frame.attrs.get("problems", []))
     frame.attrs = {}
-    return Export(frame, "items", problems)
+    # The cache's row order depends on which files it parsed when: sort, so that the same store
+    # always gives the same file (a nightly job can diff its exports). By text, not category order.
+    frame = frame.sort_values(["observation_id", "section", "item"], key=lambda column: column.astype(str), kind="stable")
+    return Export(frame.reset_index(drop=True), "items", problems)
 
 
 def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Observation]:

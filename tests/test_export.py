@@ -313,3 +313,13 @@ def test_team_names_match_as_in_summary_for_both_tables(demo_store: Store, capsy
         assert code == 0
         code, matched, _ = export(capsys, "--store", str(demo_store.root), "--table", table, "--team", loose)
         assert code == 0 and matched == exact and exact.count("\n") > 1
+
+
+def test_item_rows_come_out_in_one_documented_order(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sorted by observation id, section, item: the same store always gives the same file, whatever
+    order the cache parsed its files in (a nightly job can diff its exports)."""
+    code, out, _ = export(capsys, "--store", str(demo_store.root))
+    assert code == 0
+    rows = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    keys = list(zip(rows["observation_id"], rows["section"], rows["item"], strict=True))
+    assert len(keys) > 100 and keys == sorted(keys)
