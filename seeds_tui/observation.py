@@ -57,6 +57,8 @@ Note = Annotated[str, Field(max_length=20_000), AfterValidator(_one_newline)]
 Stamp = Annotated[AwareDatetime, AfterValidator(_whole_minutes)]
 Seconds = Annotated[int, Field(ge=0, le=7 * 24 * 3600)]
 ItemKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$")]
+ObsId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
+SessionRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")]
 Mode = Literal["in_person", "phone", "video"]
 Purpose = Literal["developmental", "quality_assurance", "calibration"]
 Status = Literal["draft", "final"]
@@ -106,6 +108,9 @@ class Session(Model):
     consent_recorded: bool = False
     #: A local pseudonymous reference, never a name, date of birth or case number.
     case_reference: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,31}$")] | None = None
+    #: Shared by the observations of one session scored by two observers (calibration), e.g.
+    #: "CAL-2026-11-23-N1". Made up for the pairing; never a case number or a name.
+    session_ref: SessionRef | None = None
     started: Stamp | None = None
     ended: Stamp | None = None
     #: Seconds on the session clock (pauses excluded).
@@ -137,6 +142,36 @@ class Action(Model):
     review_date: Date | None = None
 
 
+#: How an action agreed at an earlier observation stands when it is reviewed at a later one.
+ActionStatus = Literal["done", "ongoing", "dropped"]
+ACTION_STATUSES: dict[str, str] = {"done": "Done", "ongoing": "Ongoing", "dropped": "Dropped"}
+
+
+class CarriedAction(Model):
+    """An action agreed at an earlier observation of the same practitioner, reviewed at this one.
+
+    ``source`` and ``index`` name the action where it was first agreed (the observation id and
+    its position in that observation's ``feedback.actions``), however often it was carried since.
+    Text, owner and review date are copied so the feedback sheet needs no other file.
+    ``status`` stays unset until the observer and practitioner have reviewed it.
+    """
+
+    source: ObsId
+    index: Annotated[int, Field(ge=0, le=9999)]
+    text: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_one_newline)]
+    owner: Annotated[str, Field(max_length=100), AfterValidator(_one_newline)] = ""
+    review_date: Date | None = None
+    #: The date of the session where it was agreed.
+    agreed: Date | None = None
+    status: ActionStatus | None = None
+    comment: Note = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Identifies the action across every observation that carries it."""
+        return (self.source, self.index)
+
+
 class Feedback(Model):
     """The feedback conversation, in the order practice uses."""
 
@@ -144,7 +179,21 @@ class Feedback(Model):
     strengths: list[LinkedNote] = []
     development_areas: list[LinkedNote] = []
     actions: list[Action] = []
+    #: Actions from earlier observations of this practitioner, with how each stands now.
+    carried: Annotated[list[CarriedAction], Field(max_length=1000)] = []
     practitioner_comment: Note = ""
+
+
+class Consensus(Model):
+    """Marks an observation as the agreed record of a double-scored session.
+
+    ``of`` holds the ids of the two observers' own (raw) observations, which stay as they were.
+    ``rationale`` says, per ``section.item`` whose agreed score differs from either observer's,
+    why the observers settled where they did.
+    """
+
+    of: Annotated[list[ObsId], Field(min_length=2, max_length=2)]
+    rationale: dict[ItemKey, Annotated[str, Field(max_length=4000), AfterValidator(_one_newline)]] = {}
 
 
 class RubricRef(Model):
@@ -159,7 +208,7 @@ class Observation(Model):
     """One observation, draft or final. See docs/file-format.md."""
 
     schema_: Annotated[Literal["seeds-observation/1"], Field(alias="schema")] = OBSERVATION_SCHEMA
-    id: Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
+    id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
     revision: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
@@ -174,6 +223,8 @@ class Observation(Model):
     counters: dict[Id, Annotated[int, Field(ge=0, le=100_000)]] = {}
     events: Annotated[list[Event], Field(max_length=10_000)] = []
     feedback: Feedback = Feedback()
+    #: Present only on a consensus observation (kept in the store's ``consensus/`` folder).
+    consensus: Consensus | None = None
 
     model_config = Model.model_config | {"populate_by_name": True}
 
@@ -257,6 +308,9 @@ def observation_to_data(obs: Observation) -> dict[str, Any]:
     data["scores"] = {s: {i: data["scores"][s][i] for i in sorted(data["scores"][s])} for s in sorted(data["scores"])}
     for key in ("section_notes", "globals", "counters"):
         data[key] = {k: data[key][k] for k in sorted(data[key])}
+    if "consensus" in data:
+        rationale = data["consensus"]["rationale"]
+        data["consensus"]["rationale"] = {k: rationale[k] for k in sorted(rationale)}
     return data
 
 
@@ -338,6 +392,10 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
         for pos, note in enumerate(getattr(obs.feedback, part)):
             if note.item is not None and note.item not in keys:
                 add(("feedback", part, pos, "item"), "linked item is not in this rubric")
+    if obs.consensus is not None:
+        for key in obs.consensus.rationale:
+            if key not in keys:
+                add(("consensus", "rationale", key), "item is not in this rubric")
     if obs.status == "final":
         for key in missing_required(obs, rubric):
             section_id, item_id = key.split(".")

@@ -7,6 +7,7 @@ Layout (all owner-only)::
       history/<ID>.r<N>.toml     earlier revisions of corrected final observations
       drafts/<ID>.toml           drafts, autosaved while scoring
       conflicts/                 files an import could not merge (both versions kept)
+      consensus/<ID>.toml        agreed records of double-scored sessions (not in summaries)
       .cache/                    derived data for fast summaries (safe to delete)
       .lock                      advisory lock held while checking and saving
 
@@ -62,6 +63,7 @@ class Store:
         self.draft_dir = self.root / "drafts"
         self.history_dir = self.root / "history"
         self.conflict_dir = self.root / "conflicts"
+        self.consensus_dir = self.root / "consensus"
         self.cache_dir = self.root / ".cache"
         self._lock_path = self.root / ".lock"
 
