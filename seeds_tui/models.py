@@ -66,6 +66,8 @@ _PATTERN_MESSAGES: dict[str, str] = {
     r"^[0-9a-f]{64}$": "must be a sha256: 64 lower-case hexadecimal characters",
     r"^[0-9A-HJKMNP-TV-Z]{26}$": "must be an observation id made by seeds-tui (26 characters)",
     r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$": "must be a section.item id, e.g. beginning.agenda",
+    r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$": "must be a session reference: letters, digits, _ . : / or - (at most 64), "
+    "starting with a letter or digit, e.g. CAL-2026-11-23-N1",
     r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,31}$": "must be a short pseudonymous reference: letters, digits, _ / or - (at most 32), "
     "never a name, date of birth or case number",
 }

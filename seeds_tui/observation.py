@@ -33,7 +33,7 @@ from seeds_tui.models import Model, problems_from_validation
 from seeds_tui.rubric import Code, Id, Rubric
 from seeds_tui.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
-OBSERVATION_SCHEMA = "seeds-observation/1"
+OBSERVATION_SCHEMA = "seeds-observation/2"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -207,7 +207,7 @@ class RubricRef(Model):
 class Observation(Model):
     """One observation, draft or final. See docs/file-format.md."""
 
-    schema_: Annotated[Literal["seeds-observation/1"], Field(alias="schema")] = OBSERVATION_SCHEMA
+    schema_: Annotated[Literal["seeds-observation/2"], Field(alias="schema")] = OBSERVATION_SCHEMA
     id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
@@ -271,8 +271,14 @@ def new_observation(*, rubric: RubricRef, session: Session, when: datetime | Non
 
 # -- TOML in and out ----------------------------------------------------------------------
 
+def _from_1(data: dict[str, Any]) -> dict[str, Any]:
+    """seeds-observation/1 -> /2: /2 only added optional keys (``session.session_ref``,
+    ``feedback.carried``, ``consensus``), so a /1 file is a valid /2 file with a new tag."""
+    return {**data, "schema": "seeds-observation/2"}
+
+
 #: One migration per older schema tag: plain data in, plain data of the next schema out.
-MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"seeds-observation/1": _from_1}
 
 
 def migrate(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:

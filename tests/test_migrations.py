@@ -64,7 +64,8 @@ def test_every_fixture_still_reads_and_fits_its_rubric(path: Path) -> None:
 
 def test_an_unknown_newer_schema_gives_a_clear_error(tmp_path: Path) -> None:
     newer = tmp_path / "from-the-future.toml"
-    newer.write_text(FIXTURE_FILES[0].read_text().replace(f'schema = "{OBSERVATION_SCHEMA}"', 'schema = "seeds-observation/99"'))
+    current = next(p for p in FIXTURE_FILES if schema_of(p) == OBSERVATION_SCHEMA)
+    newer.write_text(current.read_text().replace(f'schema = "{OBSERVATION_SCHEMA}"', 'schema = "seeds-observation/99"'))
     with pytest.raises(ObservationError) as caught:
         load_observation(newer)
     message = str(caught.value)

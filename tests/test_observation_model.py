@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from seeds_tui.errors import ObservationError
 from seeds_tui.observation import (
     MIGRATIONS,
+    OBSERVATION_SCHEMA,
     Event,
     Feedback,
     LinkedNote,
@@ -178,7 +179,7 @@ def test_strict_types_no_coercion() -> None:
 def test_migrations_bring_old_files_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:
     """A file with an older schema tag goes through MIGRATIONS before validation."""
     current = observation_text()
-    text = current.replace('schema = "seeds-observation/1"', 'schema = "seeds-observation/0"').replace("practitioner =", "worker =")
+    text = current.replace(f'schema = "{OBSERVATION_SCHEMA}"', 'schema = "seeds-observation/0"').replace("practitioner =", "worker =")
 
     def from_zero(data: dict) -> dict:
         session = dict(data["session"])

@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from seeds_tui import config
 from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Observation, RubricRef, Session, new_observation, now
+from seeds_tui.observation import CarriedAction, Feedback, Observation, RubricRef, Session, new_observation, now
 from seeds_tui.rubric import LoadedRubric, RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.tui.session import AUTOSAVE_DELAY, ObservationSession
@@ -114,10 +114,15 @@ class SeedsApp(App[int]):
 
     # -- observations ------------------------------------------------------------------------
 
-    def start_observation(self, loaded: LoadedRubric, session: Session) -> None:
-        """Create a draft for ``session`` against ``loaded`` and open the scoring screen."""
+    def start_observation(self, loaded: LoadedRubric, session: Session, carried: list[CarriedAction] | None = None) -> None:
+        """Create a draft for ``session`` against ``loaded`` and open the scoring screen.
+
+        ``carried``: the practitioner's open actions from earlier observations, as marked at set-up.
+        """
         ref = RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256)
         obs = new_observation(rubric=ref, session=session, when=self.now_fn())
+        if carried:
+            obs = obs.model_copy(update={"feedback": Feedback(carried=carried)})
         self.remember(observer=session.observer)
         self.open_observation(obs, loaded)
         assert self.session is not None

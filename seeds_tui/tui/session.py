@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from seeds_tui.errors import ConflictError, ObservationError, SeedsError
-from seeds_tui.observation import Action, Event, Feedback, LinkedNote, Observation, Score, Session, now
+from seeds_tui.observation import Action, ActionStatus, CarriedAction, Event, Feedback, LinkedNote, Observation, Score, Session, now
 from seeds_tui.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
 from seeds_tui.store import Store
 
@@ -372,6 +372,22 @@ class ObservationSession:
         else:
             actions[index] = action
         self.set_feedback(actions=actions)
+
+    def add_carried(self, actions: list[CarriedAction]) -> None:
+        """Add open actions from earlier observations that the draft does not hold yet (kept as marked otherwise)."""
+        have = {c.key for c in self._obs.feedback.carried}
+        new = [a for a in actions if a.key not in have]
+        if new:
+            self.set_feedback(carried=[*self._obs.feedback.carried, *new])
+
+    def mark_carried(self, index: int, status: ActionStatus | None, comment: str | None = None) -> None:
+        """Say how an action from an earlier observation stands now (None: not yet reviewed)."""
+        carried = list(self._obs.feedback.carried)
+        update: dict[str, object] = {"status": status}
+        if comment is not None:
+            update["comment"] = comment
+        carried[index] = carried[index].model_copy(update=update)
+        self.set_feedback(carried=carried)
 
     # -- saving ---------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,11 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from seeds_tui.actions import OpenAction, practitioner_open_actions
+from seeds_tui.errors import SeedsError
 from seeds_tui.observation import Action, LinkedNote
+from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
 from seeds_tui.tui.session import ObservationSession, apply_edit
+from seeds_tui.tui.widgets.carried import CarriedList
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
 
@@ -58,6 +62,8 @@ class AfterScreen(Screen[None]):
         assert session is not None
         self.session: ObservationSession = session
         self.ready = False
+        #: How each carried action stood when last reviewed ("ongoing at 2026-09-01").
+        self._previously: dict[tuple[str, int], str] = {}
 
     def compose(self) -> ComposeResult:
         """Everything in one scrolling column, in conversation order."""
@@ -82,9 +88,14 @@ class AfterScreen(Screen[None]):
             yield FeedbackList(id="strengths", classes="feedback-list")
             yield Static(Content.from_markup("[b]4. Development areas[/b]"), classes="heading")
             yield FeedbackList(id="development_areas", classes="feedback-list")
-            yield Static(Content.from_markup("[b]5. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
+            yield Static(
+                Content.from_markup("[b]5. Actions from earlier observations[/b] [dim](d done · g ongoing · x dropped · c comment)[/]"),
+                classes="heading",
+            )
+            yield CarriedList(editable=self.session.editable, id="carried")
+            yield Static(Content.from_markup("[b]6. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
             yield FeedbackList(id="actions", classes="feedback-list")
-            yield Static(Content.from_markup("[b]6. The practitioner's comment[/b]"), classes="heading")
+            yield Static(Content.from_markup("[b]7. The practitioner's comment[/b]"), classes="heading")
             yield TextArea(feedback.practitioner_comment, id="comment", soft_wrap=True, tab_behavior="focus", classes="feedback-text")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review and finalise (F4)", variant="primary", id="to-review")
@@ -96,6 +107,8 @@ class AfterScreen(Screen[None]):
         self.ready = True
         self.session.subscribe(self._changed)
         self._changed()
+        if self.session.editable:
+            self._find_open()
         first = self.query("#globals")
         (first.first() if first else self.query_one("#self-assessment")).focus()
 
@@ -153,6 +166,50 @@ class AfterScreen(Screen[None]):
             ],
             "+ Add an agreed action",
         )
+        carried = self.query_one("#carried", CarriedList)
+        carried.editable = session.editable
+        carried.show(feedback.carried, self._previously)
+
+    @work(thread=True, exclusive=True, group="after-open-actions", exit_on_error=False)
+    def _find_open(self) -> None:
+        """Bring in the practitioner's actions still open from earlier observations (not yet in this one)."""
+        try:
+            found = practitioner_open_actions(self.session.store, self.session.observation)
+        except SeedsError:
+            return
+        self.app.call_from_thread(self._add_open, found)
+
+    def _add_open(self, found: list[OpenAction]) -> None:
+        if not self.ready or not self.session.editable:
+            return
+        self._previously = {
+            o.action.key: f"{o.last_status} at {o.last_reviewed.isoformat()}" for o in found if o.last_status and o.last_reviewed
+        }
+        have = {c.key for c in self.session.observation.feedback.carried}
+        if any(o.action.key not in have for o in found):
+            self._edit(self.session.add_carried, [o.action for o in found])
+        else:
+            self._changed()
+
+    @on(CarriedList.Marked, "#carried")
+    def _carried_marked(self, event: CarriedList.Marked) -> None:
+        self._edit(self.session.mark_carried, event.index, event.status)
+
+    @on(CarriedList.CommentWanted, "#carried")
+    def _carried_comment(self, event: CarriedList.CommentWanted) -> None:
+        session = self.session
+        index = event.index
+        action = session.observation.feedback.carried[index]
+
+        def live(text: str) -> None:
+            if session.editable and _same_carried(session, index, action.key):
+                session.mark_carried(index, session.observation.feedback.carried[index].status, text)
+
+        def done(text: str | None) -> None:
+            if text is not None and _same_carried(session, index, action.key):
+                self._edit(session.mark_carried, index, session.observation.feedback.carried[index].status, text.strip())
+
+        self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text, live=live), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A final observation open read-only hides the editing keys."""
@@ -336,6 +393,11 @@ class AfterScreen(Screen[None]):
             self.focus_next()
             return
         self.app.show_stage("scoring")
+
+
+def _same_carried(session: ObservationSession, index: int, key: tuple[str, int]) -> bool:
+    carried = session.observation.feedback.carried
+    return index < len(carried) and carried[index].key == key
 
 
 def _setter(session: ObservationSession, name: str) -> Callable[[str], None]:

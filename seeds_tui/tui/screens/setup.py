@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -19,11 +20,15 @@ from textual.style import Style
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from seeds_tui import config
+from seeds_tui.actions import OpenAction, earlier_observations, open_actions
 from seeds_tui.errors import SeedsError
-from seeds_tui.observation import MODES, PURPOSES, Session
+from seeds_tui.observation import MODES, PURPOSES, CarriedAction, Session
 from seeds_tui.rubric import LoadedRubric
+from seeds_tui.tui.dialogs.base import TextEntryDialog
+from seeds_tui.tui.widgets.carried import CarriedList
 from seeds_tui.tui.widgets.lists import PickList
 
 if TYPE_CHECKING:
@@ -41,7 +46,10 @@ FIELD_LABELS = {
     "purpose": "Purpose",
     "consent_recorded": "Consent recorded",
     "case_reference": "Case reference",
+    "session_ref": "Session reference",
 }
+
+SESSION_REF_HINT = "calibration only: the same for both observers"
 
 
 class RubricScreen(Screen[None]):
@@ -134,6 +142,10 @@ class SessionScreen(Screen[None]):
         self.loaded = loaded
         self.edit = edit
         self._errors_shown = False
+        #: The practitioner's open actions from earlier observations, as marked here so far.
+        self.carried: list[CarriedAction] = []
+        self._previously: dict[tuple[str, int], str] = {}
+        self._looked_up: tuple[str, date] | None = None
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -204,6 +216,15 @@ class SessionScreen(Screen[None]):
                 ),
             )
             yield from _field(
+                "Session ref.",
+                Input(
+                    (old.session_ref or "") if old else "",
+                    id="session_ref",
+                    placeholder=SESSION_REF_HINT,
+                    compact=True,
+                ),
+            )
+            yield from _field(
                 "Consent",
                 ConsentBox(
                     "consent of the person on probation recorded", old.consent_recorded if old else False, id="consent", compact=True
@@ -220,6 +241,10 @@ class SessionScreen(Screen[None]):
                 ),
                 classes="dim",
             )
+            if old is None:
+                yield Static(Content.from_markup("[b]Open actions from earlier observations[/b]"), classes="heading", id="carried-heading")
+                yield Static(Content("Type the practitioner's name to see them."), id="carried-hint", classes="dim")
+                yield CarriedList(id="carried")
             yield Static("", id="session-errors")
             with Horizontal(classes="form-buttons"):
                 yield Button("Start scoring" if old is None else "Save details", variant="primary", id="start")
@@ -275,6 +300,7 @@ class SessionScreen(Screen[None]):
             problems["date"] = "Date: use the form YYYY-MM-DD, e.g. 2026-11-23"
             when = self.app.current_date
         case_ref = text("case_reference") or None
+        session_ref = text("session_ref") or None
         data = {
             "date": when,
             "observer": text("observer"),
@@ -285,7 +311,10 @@ class SessionScreen(Screen[None]):
             "purpose": self.query_one("#purpose", Select).value,
             "consent_recorded": self.query_one("#consent", Checkbox).value,
             "case_reference": case_ref,
+            "session_ref": session_ref,
         }
+        if data["purpose"] == "calibration" and session_ref is None:
+            problems["session_ref"] = "Session reference: needed for calibration, so the two observers' files can be paired"
         try:
             session = Session.model_validate(data)
         except ValidationError as exc:
@@ -296,6 +325,8 @@ class SessionScreen(Screen[None]):
                     message = f"{label}: required"
                 elif name == "case_reference":
                     message = f"{label}: letters, digits, - / _ only (up to 32), starting with a letter or digit"
+                elif name == "session_ref":
+                    message = f"{label}: letters, digits, - / _ . : only (up to 64), starting with a letter or digit"
                 else:
                     message = f"{label}: {error['msg']}"
                 problems.setdefault(name, message)
@@ -339,7 +370,7 @@ class SessionScreen(Screen[None]):
                 self.query_one(f"#{field}").focus()
             return
         if self.edit is None:
-            self.app.start_observation(self.loaded, session)
+            self.app.start_observation(self.loaded, session, self.carried_for(session))
             return
         open_session = self.app.session
         if open_session is None:
@@ -357,6 +388,86 @@ class SessionScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the rubric list (or, editing, to the observation, unchanged)."""
         self.app.pop_screen()
+
+    # -- open actions from earlier observations -------------------------------------------
+
+    def carried_for(self, session: Session) -> list[CarriedAction]:
+        """The open actions to carry into the new observation (only if they are this practitioner's)."""
+        if self._looked_up is None or self._looked_up[0] != _name_key(session.practitioner):
+            return []
+        return list(self.carried)
+
+    @on(Input.Changed, "#practitioner")
+    @on(Input.Changed, "#date")
+    def _practitioner_changed(self) -> None:
+        if self.edit is not None:
+            return
+        name = self.query_one("#practitioner", Input).value
+        try:
+            when = date.fromisoformat(self.query_one("#date", Input).value.strip())
+        except ValueError:
+            when = self.app.current_date
+        if not name.strip():
+            self._show_open(None, when, [])
+            return
+        self._find_open(name, when)
+
+    @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False)
+    def _find_open(self, name: str, when: date) -> None:
+        # Wait for a pause in typing: each key restarts this (exclusive) worker.
+        time.sleep(0.25)
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            earlier, _ = earlier_observations(self.app.store, name)
+        except SeedsError:
+            earlier = []
+        found = open_actions(earlier, name, before=when)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_open, name, when, found)
+
+    def _show_open(self, name: str | None, when: date, found: list[OpenAction]) -> None:
+        if not self.is_mounted:
+            return
+        marks = {c.key: c for c in self.carried}
+        self.carried = [marks.get(o.action.key, o.action) for o in found]
+        self._previously = {
+            o.action.key: f"{o.last_status} at {o.last_reviewed.isoformat()}" for o in found if o.last_status and o.last_reviewed
+        }
+        self._looked_up = (_name_key(name), when) if name else None
+        hint = self.query_one("#carried-hint", Static)
+        if not name:
+            hint.update(Content("Type the practitioner's name to see them."))
+        elif found:
+            hint.update(
+                Content(
+                    f"{len(found)} open. Tab to the list, then d done · g ongoing · x dropped · c comment "
+                    "(or mark them in the feedback step)."
+                )
+            )
+        else:
+            hint.update(Content("None open for this practitioner."))
+        self._show_carried()
+
+    def _show_carried(self) -> None:
+        self.query_one("#carried", CarriedList).show(self.carried, self._previously)
+
+    @on(CarriedList.Marked, "#carried")
+    def _marked(self, event: CarriedList.Marked) -> None:
+        self.carried[event.index] = self.carried[event.index].model_copy(update={"status": event.status})
+        self._show_carried()
+
+    @on(CarriedList.CommentWanted, "#carried")
+    def _comment_wanted(self, event: CarriedList.CommentWanted) -> None:
+        index = event.index
+        action = self.carried[index]
+
+        def keep(text: str | None) -> None:
+            if text is not None and index < len(self.carried) and self.carried[index].key == action.key:
+                self.carried[index] = self.carried[index].model_copy(update={"comment": text.strip()})
+                self._show_carried()
+
+        self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text), keep)
 
 
 class SessionDetailsCommands(Provider):
@@ -402,6 +513,10 @@ class ConsentBox(Checkbox):
         side_style = Style(foreground=button_style.background, background=self.background_colors[1])
         inner = self.BUTTON_INNER if self.value else " "
         return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:

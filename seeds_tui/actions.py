@@ -1,0 +1,146 @@
+"""Actions carried forward: what was agreed at a practitioner's earlier observations and is still open.
+
+An action is agreed in one observation's ``feedback.actions`` and reviewed at later ones, where
+``feedback.carried`` records how it stands: done, ongoing or dropped. It stays open until a later
+observation marks it done or dropped; "ongoing", or not yet reviewed, keeps it open for the next.
+An action is known everywhere by where it was first agreed (observation id, position), so
+carrying it many times never makes a second copy.
+
+>>> from datetime import date, datetime, timezone
+>>> from seeds_tui.observation import Action, Feedback, RubricRef, Session, new_observation
+>>> session = Session(date=date(2026, 5, 1), observer="Sam", practitioner="Pat Practitioner", team="North")
+>>> first = new_observation(rubric=RubricRef(id="r", version="1", sha256="0" * 64), session=session)
+>>> first = first.model_copy(update={"status": "final", "feedback": Feedback(actions=[Action(text="Agenda first")])})
+>>> [a.action.text for a in open_actions([first], "pat  practitioner", before=date(2026, 6, 1))]
+['Agenda first']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date as Date
+
+from seeds_tui.errors import ObservationError
+from seeds_tui.observation import ActionStatus, CarriedAction, Observation, read_observation
+from seeds_tui.store import Store
+
+#: Statuses that close an action: it is not carried to later observations.
+CLOSED: frozenset[str] = frozenset({"done", "dropped"})
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    """An action still open for a practitioner, with how it stood when last reviewed."""
+
+    #: A fresh record to carry (status not yet set).
+    action: CarriedAction
+    last_status: ActionStatus | None
+    #: The session date of the observation where it was last reviewed, if ever.
+    last_reviewed: Date | None
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names match ignoring case and extra spaces (as typed at different set-ups).
+
+    >>> same_person("Pat  Smith", "pat smith")
+    True
+    """
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def open_actions(
+    observations: Iterable[Observation], practitioner: str, *, before: Date | None = None, exclude: str | None = None
+) -> list[OpenAction]:
+    """The actions still open for ``practitioner`` from final observations dated on or before ``before``.
+
+    ``exclude`` is the id of the observation being worked on (its own actions are not carried
+    into itself). Oldest agreement first.
+    """
+    earlier = sorted(
+        (
+            o
+            for o in observations
+            if o.status == "final"
+            and o.id != exclude
+            and o.consensus is None
+            and same_person(o.session.practitioner, practitioner)
+            and (before is None or o.session.date <= before)
+        ),
+        key=lambda o: (o.session.date, o.created, o.id),
+    )
+    agreed: dict[tuple[str, int], CarriedAction] = {}
+    latest: dict[tuple[str, int], tuple[ActionStatus | None, Date]] = {}
+    for obs in earlier:
+        for index, action in enumerate(obs.feedback.actions):
+            agreed[(obs.id, index)] = CarriedAction(
+                source=obs.id,
+                index=index,
+                text=action.text,
+                owner=action.owner,
+                review_date=action.review_date,
+                agreed=obs.session.date,
+            )
+        for carried in obs.feedback.carried:
+            # The copy stands in for the original if that file is gone (moved, or never imported).
+            agreed.setdefault(carried.key, carried.model_copy(update={"status": None, "comment": ""}))
+            latest[carried.key] = (carried.status, obs.session.date)
+    found = []
+    for key, action in agreed.items():
+        status, when = latest.get(key, (None, None))
+        if status in CLOSED:
+            continue
+        found.append(OpenAction(action, status, when))
+    return sorted(found, key=lambda a: (a.action.agreed or Date.min, a.action.source, a.action.index))
+
+
+def merge_carried(carried: list[CarriedAction], still_open: Iterable[OpenAction]) -> list[CarriedAction]:
+    """``carried`` with every open action it does not hold yet appended; what it holds is kept as marked."""
+    have = {c.key for c in carried}
+    return [*carried, *(o.action for o in still_open if o.action.key not in have)]
+
+
+def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observation], list[ObservationError]]:
+    """The store's final observations of ``practitioner`` (files that cannot be read come back as errors).
+
+    Only files that mention the name (ignoring case and spacing, as written or TOML-escaped) are
+    parsed, so a large store is scanned quickly.
+    """
+    name = " ".join(practitioner.split()).casefold()
+    needles = {name, name.replace("\\", "\\\\").replace('"', '\\"')}
+    found: list[Observation] = []
+    problems: list[ObservationError] = []
+    for stored in store.files("final"):
+        try:
+            with open(stored.path, "rb") as fh:
+                head = fh.read(4 * 1024 * 1024)
+        except OSError:
+            continue
+        text = " ".join(head.decode("utf-8", "replace").split()).casefold()
+        if not any(n in text for n in needles):
+            continue
+        try:
+            obs, _ = read_observation(stored.path)
+        except ObservationError as exc:
+            problems.append(exc)
+            continue
+        if same_person(obs.session.practitioner, practitioner):
+            found.append(obs)
+    return found, problems
+
+
+def practitioner_open_actions(store: Store, obs: Observation) -> list[OpenAction]:
+    """The open actions of ``obs``'s practitioner from the store's earlier final observations."""
+    earlier, _ = earlier_observations(store, obs.session.practitioner)
+    return open_actions(earlier, obs.session.practitioner, before=obs.session.date, exclude=obs.id)
+
+
+__all__ = [
+    "CLOSED",
+    "OpenAction",
+    "earlier_observations",
+    "merge_carried",
+    "open_actions",
+    "practitioner_open_actions",
+    "same_person",
+]

@@ -1,0 +1,114 @@
+"""The list of actions carried forward from a practitioner's earlier observations, to be marked.
+
+Keys on the focused list (never app-wide, so they are not typed into a field): ``d`` done,
+``g`` ongoing, ``x`` dropped, ``u`` back to not yet reviewed, ``c`` a comment. The list posts
+a message; the screen changes the observation (or its set-up state).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from seeds_tui.observation import ACTION_STATUSES, ActionStatus, CarriedAction
+
+NOT_REVIEWED = "Not yet reviewed"
+
+#: The marker shown before each action, by status (words, not colour alone).
+_BADGE: dict[str | None, str] = {"done": "✓ Done", "ongoing": "… Ongoing", "dropped": "✗ Dropped", None: "? To review"}
+
+
+def describe_carried(action: CarriedAction, previously: str | None = None) -> Content:
+    """One row: status, the action, who and when; the comment beneath it."""
+    details = [f"owner {action.owner}" if action.owner else "no owner"]
+    if action.review_date:
+        details.append(f"review {action.review_date.isoformat()}")
+    if action.agreed:
+        details.append(f"agreed {action.agreed.isoformat()}")
+    if previously:
+        details.append(previously)
+    badge = _BADGE[action.status].ljust(11)
+    style = "b" if action.status is None else "b $accent"
+    row = Content.from_markup(f"[{style}]$badge[/] $text [dim]· $details[/]", badge=badge, text=action.text, details=" · ".join(details))
+    if action.comment:
+        row = row + Content.from_markup("\n            [i]$comment[/]", comment=action.comment)
+    return row
+
+
+class CarriedList(OptionList):
+    """Actions from earlier observations: d done, g ongoing, x dropped, u not yet reviewed, c comment."""
+
+    BINDINGS = [
+        Binding("d", "mark('done')", "Done", id="carried.done", tooltip="The action was carried out"),
+        Binding("g", "mark('ongoing')", "Ongoing", id="carried.ongoing", tooltip="Still in progress: carried to the next observation"),
+        Binding("x", "mark('dropped')", "Dropped", id="carried.dropped", tooltip="No longer pursued (say why in a comment)"),
+        Binding("u", "mark('')", "Not reviewed", show=False, id="carried.unset", tooltip="Back to not yet reviewed"),
+        Binding("c", "comment", "Comment", id="carried.comment", tooltip="Add or change a comment on this action"),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+    class Marked(Message):
+        """The user set the status of the action at ``index`` (None: not yet reviewed)."""
+
+        def __init__(self, carried_list: CarriedList, index: int, status: ActionStatus | None) -> None:
+            super().__init__()
+            self.carried_list = carried_list
+            self.index = index
+            self.status = status
+
+        @property
+        def control(self) -> CarriedList:
+            """The list the action is in (lets ``@on(..., "#id")`` match it)."""
+            return self.carried_list
+
+    class CommentWanted(Message):
+        """The user asked to comment on the action at ``index``."""
+
+        def __init__(self, carried_list: CarriedList, index: int) -> None:
+            super().__init__()
+            self.carried_list = carried_list
+            self.index = index
+
+        @property
+        def control(self) -> CarriedList:
+            """The list the action is in (lets ``@on(..., "#id")`` match it)."""
+            return self.carried_list
+
+    def __init__(self, *, editable: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id, classes="carried-list")
+        self.editable = editable
+        self._count = 0
+
+    def show(self, actions: list[CarriedAction], previously: dict[tuple[str, int], str] | None = None) -> None:
+        """Show these actions, keeping the cursor where it was."""
+        keep = self.highlighted
+        previously = previously or {}
+        options = [Option(describe_carried(a, previously.get(a.key)), id=str(i)) for i, a in enumerate(actions)]
+        self._count = len(options)
+        if not options:
+            options = [Option(Content("none open"), id="none", disabled=True)]
+        self.set_options(options)
+        if self._count:
+            self.highlighted = min(keep if keep is not None else 0, self._count - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The marking keys only when there is something to mark and it may be changed."""
+        if action in ("mark", "comment"):
+            return self.editable and self._count > 0
+        return True
+
+    def action_mark(self, status: str) -> None:
+        """Mark the highlighted action."""
+        if self.highlighted is None or not self._count:
+            return
+        chosen: ActionStatus | None = status if status in ACTION_STATUSES else None  # type: ignore[assignment]
+        self.post_message(self.Marked(self, self.highlighted, chosen))
+
+    def action_comment(self) -> None:
+        """Ask for a comment on the highlighted action."""
+        if self.highlighted is not None and self._count:
+            self.post_message(self.CommentWanted(self, self.highlighted))
