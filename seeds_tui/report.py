@@ -1,8 +1,16 @@
 """The practitioner's feedback sheet for one observation, as Markdown or self-contained HTML.
 
-Section results come from ``seeds_tui.scoring`` (the same rule as the app and the team
-summaries). All user text is escaped: in HTML with ``html.escape``; in Markdown, characters
-that would change the layout are backslash-escaped, so a note is shown as written.
+The sheet is written for the practitioner who was observed: session details (never the case
+reference), a score and a bar per section with its band in words, what went well and what to
+develop (each with the evidence note of the skill it is about), the agreed actions, how the
+actions from earlier observations stand, the practitioner's own words, and an item-by-item
+appendix. It is developmental: it never ranks the practitioner or compares them with anyone.
+
+``build_sheet`` gathers everything into plain data (one place for wording and order);
+``render_markdown`` and ``render_html`` only lay it out. Section results come from
+``seeds_tui.scoring`` (the same rule as the app and the team summaries). All user text is
+escaped: in HTML with ``html.escape``; in Markdown, characters that would change the layout
+are backslash-escaped, so a note is shown as written.
 """
 
 from __future__ import annotations
@@ -10,15 +18,37 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
-from seeds_tui.observation import MODES, PURPOSES, Observation
-from seeds_tui.rubric import CODES, Rubric
-from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
+from seeds_tui.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
+from seeds_tui.rubric import Rubric, Scale
+from seeds_tui.scoring import SectionScore, band, indicator_value, overall_score, section_scores
 
 Format = Literal["markdown", "html"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+# A line starting like a list item, a quote, a heading rule or a numbered list changes the layout.
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+#: Shown for each band so that a band name never stands without its range.
+BAND_RANGES = "very high 65% or more, high 55–64%, moderate 46–54%, low 45% or less"
+
+#: What the codes mean, in the practitioner's words (the file and the app say NA / NO).
+NOT_APPLICABLE = "Not applicable"
+NOT_OBSERVED = "Not observed"
+CODE_MEANINGS = (
+    f"{NOT_APPLICABLE}: the session did not call for this skill. "
+    f"{NOT_OBSERVED}: the observer could not see or hear enough to judge it. "
+    "Neither counts towards the percentages."
+)
+CONSENSUS_NOTICE = (
+    "Agreed record of a double-scored session: two observers scored this session independently and then agreed these scores together."
+)
+ONE_OF_TWO_NOTICE = "One observer's own scores from a session that two observers scored; the record they agree together may differ."
+DRAFT_NOTICE = "Draft: this observation has not been finalised yet, so scores and notes may still change."
 
 
 def md_escape(text: str) -> str:
@@ -30,61 +60,221 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_line(line: str) -> str:
+    """One line, escaped, that cannot start a list, a numbered list or a heading underline.
+
+    >>> print(_md_line("- a"), _md_line("12. b"), _md_line("= c"))
+    \\- a 12\\. b \\= c
+    """
+    escaped = md_escape(line)
+    match = _MD_LINE_START.match(escaped)
+    if match is None:
+        return escaped
+    marker = match.group(2)
+    if marker[0].isdigit():  # "12." -> "12\.": the escape goes before the full stop
+        end = match.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return match.group(1) + "\\" + escaped[match.start(2) :]
+
+
 def _md_block(text: str) -> str:
-    """Escaped text whose line breaks survive (Markdown hard breaks between lines)."""
-    return "  \n".join(md_escape(line) for line in text.strip().splitlines() if line.strip())
+    """Escaped text whose line breaks survive (Markdown hard breaks between lines).
+
+    Lines lose their indent, which would otherwise turn them into a code block.
+    """
+    return "  \n".join(_md_line(line.strip()) for line in text.strip().splitlines() if line.strip())
+
+
+def _md_cell(text: str) -> str:
+    """Escaped text on one line, for a table cell."""
+    return md_escape(" ".join(text.split()))
+
+
+def long_date(day: date) -> str:
+    """A date as people write it on a letter.
+
+    >>> long_date(date(2026, 11, 3))
+    '3 November 2026'
+    """
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def text_bar(percent: float | None, width: int = 10) -> str:
+    """A bar of ``width`` block characters, filled to the nearest tenth.
+
+    >>> text_bar(80)
+    '████████░░'
+    >>> text_bar(None)
+    '░░░░░░░░░░'
+    """
+    filled = 0 if percent is None else max(0, min(width, round(percent * width / 100)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def percent_text(percent: float | None) -> str:
+    """``80%``, or ``–`` when nothing could be scored."""
+    return "–" if percent is None else f"{percent:.0f}%"
+
+
+# -- the sheet as plain data --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ItemLine:
-    """One item of the sheet."""
+class SectionLine:
+    """One section's result (or the whole session's)."""
 
+    title: str
+    percent: float | None
+    band: str | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class SkillRef:
+    """The skill a strength or development area is about, with what the observer recorded."""
+
+    section: str
     text: str
     result: str
     evidence: str
 
 
-def _percent(pct: float | None) -> str:
-    return "–" if pct is None else f"{pct:.0f}%"
+@dataclass(frozen=True)
+class NoteLine:
+    """A strength or a development area."""
+
+    text: str
+    skill: SkillRef | None
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An action agreed at this observation."""
+
+    text: str
+    owner: str
+    review: str
+
+
+@dataclass(frozen=True)
+class CarriedLine:
+    """An action from an earlier observation and how it stands now."""
+
+    text: str
+    status: str
+    owner: str
+    review: str
+    agreed: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item in the appendix."""
+
+    text: str
+    result: str
+    evidence: str
+    agreed_because: str
+
+
+@dataclass(frozen=True)
+class SectionDetail:
+    """One section in the appendix."""
+
+    title: str
+    items: list[ItemResult]
+    notes: str
+
+
+@dataclass(frozen=True)
+class FeedbackSheet:
+    """Everything on the sheet, in order, as text (nothing escaped yet)."""
+
+    title: str
+    subtitle: str
+    notices: list[str]
+    details: list[tuple[str, str]]
+    sections: list[SectionLine]
+    overall: SectionLine
+    ratings: list[tuple[str, str]]
+    tallies: list[tuple[str, str]]
+    self_assessment: str
+    strengths: list[NoteLine]
+    development_areas: list[NoteLine]
+    actions: list[ActionLine]
+    carried: list[CarriedLine]
+    practitioner_comment: str
+    scales: list[str]
+    codes_used: bool
+    appendix: list[SectionDetail]
+    rubric_line: str
+
+
+def _level_text(scale: Scale, value: int) -> str:
+    level = scale.level(value)
+    label = level.label if level else str(value)
+    if scale.min_value in (0, 1):
+        return f"{label} ({value} of {scale.max_value})"
+    return f"{label} ({value} on a {scale.min_value} to {scale.max_value} scale)"
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
     item = rubric.item(section_id, item_id)
     score = obs.score(section_id, item_id)
     if score is None or not score.is_set:
-        return "not scored"
-    if score.code is not None:
-        return f"{score.code} ({CODES[score.code].split(':')[0]})"
-    level = rubric.scale_of(item).level(score.value)  # type: ignore[arg-type]
-    return f"{score.value} {level.label}" if level else str(score.value)
+        return "Not scored"
+    if score.code == "NA":
+        return NOT_APPLICABLE
+    if score.code == "NO":
+        return NOT_OBSERVED
+    return _level_text(rubric.scale_of(item), score.value)  # type: ignore[arg-type]
 
 
-def _item_key_text(rubric: Rubric, key: str | None) -> str | None:
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _basis(r: SectionScore) -> str:
+    """What a section's percent rests on, in words (NA/NO spelt out).
+
+    >>> _basis(SectionScore("s", "S", total=5, levels=3, na=1, no=1))
+    '3 skills (left out: 1 not applicable, 1 not observed)'
+    """
+    left_out = []
+    if r.na:
+        left_out.append(f"{r.na} not applicable")
+    if r.no:
+        left_out.append(f"{r.no} not observed")
+    unscored = r.total - r.scored
+    if unscored:
+        left_out.append(f"{unscored} not scored")
+    shown = _count(r.levels, "skill") if r.levels else "no skill given a level"
+    return f"{shown} (left out: {', '.join(left_out)})" if left_out else shown
+
+
+def _section_line(r: SectionScore, title: str | None = None) -> SectionLine:
+    return SectionLine(title or r.title, r.percent, band(r.percent), _basis(r))
+
+
+def _skill(rubric: Rubric, obs: Observation, key: str | None) -> SkillRef | None:
     if key is None:
         return None
     section_id, _, item_id = key.partition(".")
     try:
-        return rubric.item(section_id, item_id).text
+        section = rubric.section(section_id)
+        item = rubric.item(section_id, item_id)
     except KeyError:
-        return key
+        return None  # check_against_rubric reports it; the note itself still shows
+    score = obs.score(section_id, item_id)
+    evidence = score.evidence.strip() if score is not None else ""
+    return SkillRef(section.title, item.text, _item_result(rubric, obs, section_id, item_id), evidence)
 
 
-def _session_rows(obs: Observation) -> list[tuple[str, str]]:
-    s = obs.session
-    rows = [
-        ("Date", s.date.isoformat()),
-        ("Practitioner", s.practitioner),
-        ("Team", s.team),
-        ("Observer", s.observer),
-        ("Session type", s.session_type or "–"),
-        ("Mode", MODES.get(s.mode, s.mode)),
-        ("Purpose", PURPOSES.get(s.purpose, s.purpose)),
-        ("Consent recorded", "yes" if s.consent_recorded else "no"),
-    ]
-    if s.case_reference:
-        rows.append(("Case reference", s.case_reference))
-    rows.append(("Status", "final" if obs.status == "final" else "draft (not finalised)"))
-    return rows
+def _indicator_text(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "– (nothing to work it out from)"
+    return f"{value:.0f}%" if percent else f"{value:.2f}"
 
 
 def _tallies(obs: Observation, rubric: Rubric) -> list[tuple[str, str]]:
@@ -92,150 +282,363 @@ def _tallies(obs: Observation, rubric: Rubric) -> list[tuple[str, str]]:
     rows = [(c.title, str(obs.counters.get(c.id, 0))) for c in rubric.counters]
     for ind in rubric.indicators:
         value = indicator_value(rubric, ind.id, obs.counters, obs.globals)
-        number = f"{value:.0f}%" if ind.percent and value is not None else f"{value:.2f}" if value is not None else ""
-        rows.append((ind.title, number or "– (nothing to compute it from)"))
+        rows.append((ind.title, _indicator_text(value, ind.percent)))
     return rows
 
 
-def render_markdown(obs: Observation, rubric: Rubric) -> str:
-    """The feedback sheet as Markdown."""
-    e = md_escape
-    out: list[str] = [f"# Feedback: {e(rubric.title)}", ""]
-    out += ["| | |", "|---|---|"]
-    out += [f"| {e(k)} | {e(v)} |" for k, v in _session_rows(obs)]
-    out.append("")
-    results = section_scores(obs, rubric)
-    total = overall_score(results)
-    out += ["## Sections", "", "| Section | Scored | NA | NO | % of max | Band |", "|---|---|---|---|---|---|"]
-    for r in results:
-        out.append(f"| {e(r.title)} | {r.scored}/{r.total} | {r.na} | {r.no} | {_percent(r.percent)} | {band(r.percent) or '–'} |")
-    overall = f"{total.scored}/{total.total} | {total.na} | {total.no} | {_percent(total.percent)} | {band(total.percent) or '–'}"
-    out.append(f"| **All sections** | {overall} |")
-    out.append("")
+def _scales_used(rubric: Rubric) -> list[str]:
+    """Each item scale, as 'Title: 0 Missed, 1 Emerging, …' (once per scale)."""
+    seen: list[str] = []
+    lines = []
     for section in rubric.sections:
-        out += [f"### {e(section.title)}", ""]
         for item in section.items:
-            result = _item_result(rubric, obs, section.id, item.id)
-            out.append(f"- **{e(item.text)}**: {e(result)}")
-            score = obs.score(section.id, item.id)
-            if score is not None and score.evidence:
-                out.append(f"  - Evidence: {_md_block(score.evidence)}")
-        note = obs.section_notes.get(section.id)
-        if note:
-            out += ["", f"Notes: {_md_block(note)}"]
-        out.append("")
-    if rubric.globals:
-        out += ["## Whole-session ratings", ""]
+            if item.scale in seen:
+                continue
+            seen.append(item.scale)
+            scale = rubric.scale_of(item)
+            levels = ", ".join(f"{level.value} {level.label}" for level in scale.levels)
+            lines.append(f"“{scale.title}”: {levels}" if scale.title else levels)
+    return lines
+
+
+def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
+    """Everything the feedback sheet shows, in order. The case reference is never included."""
+    s = obs.session
+    details = [
+        ("Date", long_date(s.date)),
+        ("Practitioner", s.practitioner),
+        ("Team", s.team),
+        ("Observer", s.observer),
+        ("Session type", " ".join(s.session_type.split()) or "not recorded"),
+        ("Mode", MODES.get(s.mode, s.mode)),
+        ("Purpose", PURPOSES.get(s.purpose, s.purpose)),
+        ("Rubric", f"{rubric.title}, version {rubric.version} ({rubric.id})"),
+    ]
+    notices = []
+    if obs.consensus is not None:
+        notices.append(CONSENSUS_NOTICE)
+    elif s.session_ref is not None:
+        notices.append(ONE_OF_TWO_NOTICE)
+    if obs.status != "final":
+        notices.append(DRAFT_NOTICE)
+
+    results = section_scores(obs, rubric)
+    fb = obs.feedback
+    ratings = []
+    if any(g.id in obs.globals for g in rubric.globals):  # none rated: the part is left out, not shown empty
         for g in rubric.globals:
             value = obs.globals.get(g.id)
-            level = rubric.scale_of(g).level(value) if value is not None else None
-            shown = f"{value} {level.label}" if level else "not rated"
-            out.append(f"- **{e(g.title)}**: {e(shown)}")
-        out.append("")
-    if rubric.counters or rubric.indicators:
-        out += ["## Tallies and indicators", ""]
-        for title, shown in _tallies(obs, rubric):
-            out.append(f"- **{e(title)}**: {e(shown)}")
-        out.append("")
-    fb = obs.feedback
-    out += ["## Feedback", ""]
-    if fb.self_assessment:
-        out += ["### The practitioner's self-assessment", "", _md_block(fb.self_assessment), ""]
-    for title, notes in (("Strengths", fb.strengths), ("Development areas", fb.development_areas)):
-        out += [f"### {title}", ""]
-        if not notes:
-            out.append("- none recorded")
-        for n in notes:
-            link = _item_key_text(rubric, n.item)
-            out.append(f"- {_md_block(n.text)}" + (f" (item: {e(link)})" if link else ""))
-        out.append("")
-    out += ["### Agreed actions", ""]
-    if not fb.actions:
-        out.append("- none recorded")
-    for a in fb.actions:
-        review = a.review_date.isoformat() if a.review_date else "not set"
-        out.append(f"- {_md_block(a.text)} (owner: {e(a.owner or 'not set')}; review: {review})")
+            ratings.append((g.title, "not rated" if value is None else _level_text(rubric.scale_of(g), value)))
+    rationale = obs.consensus.rationale if obs.consensus is not None else {}
+    appendix = [
+        SectionDetail(
+            section.title,
+            [
+                ItemResult(
+                    item.text,
+                    _item_result(rubric, obs, section.id, item.id),
+                    (score.evidence.strip() if (score := obs.score(section.id, item.id)) is not None else ""),
+                    rationale.get(f"{section.id}.{item.id}", "").strip(),
+                )
+                for item in section.items
+            ],
+            obs.section_notes.get(section.id, "").strip(),
+        )
+        for section in rubric.sections
+    ]
+    codes_used = any(r.na or r.no for r in results)
+    return FeedbackSheet(
+        title="Feedback on your observed session",
+        subtitle=f"{s.practitioner} · {rubric.title} · {long_date(s.date)}",
+        notices=notices,
+        details=details,
+        sections=[_section_line(r) for r in results],
+        overall=_section_line(overall_score(results), "Whole session"),
+        ratings=ratings,
+        tallies=_tallies(obs, rubric) if rubric.counters or rubric.indicators else [],
+        self_assessment=fb.self_assessment.strip(),
+        strengths=[NoteLine(n.text.strip(), _skill(rubric, obs, n.item)) for n in fb.strengths],
+        development_areas=[NoteLine(n.text.strip(), _skill(rubric, obs, n.item)) for n in fb.development_areas],
+        actions=[
+            ActionLine(a.text.strip(), a.owner.strip() or "not set", long_date(a.review_date) if a.review_date else "not set")
+            for a in fb.actions
+        ],
+        carried=[
+            CarriedLine(
+                c.text.strip(),
+                ACTION_STATUSES[c.status] if c.status else "Not yet reviewed",
+                c.owner.strip() or "not set",
+                long_date(c.review_date) if c.review_date else "not set",
+                long_date(c.agreed) if c.agreed else "",
+                c.comment.strip(),
+            )
+            for c in fb.carried
+        ],
+        practitioner_comment=fb.practitioner_comment.strip(),
+        scales=_scales_used(rubric),
+        codes_used=codes_used,
+        appendix=appendix,
+        rubric_line=f"Scored against the rubric “{rubric.title}” ({rubric.id}), version {rubric.version}",
+    )
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+SCORES_INTRO = (
+    "Each score is the share of the most points possible, counting only the skills that were scored "
+    f"(not those that were not applicable or not observed). Bands: {BAND_RANGES}."
+)
+
+
+def _md_skill(skill: SkillRef) -> list[str]:
+    e = md_escape
+    out = [f"   - Skill: *{e(skill.text)}* ({e(skill.section)}), scored {e(skill.result)}"]
+    if skill.evidence:
+        out.append(f"   - Evidence noted: {_md_block(skill.evidence)}")
+    return out
+
+
+def render_markdown(obs: Observation, rubric: Rubric) -> str:
+    """The feedback sheet as Markdown (readable as plain text too)."""
+    sheet = build_sheet(obs, rubric)
+    e = md_escape
+    out: list[str] = [f"# {e(sheet.title)}", "", e(sheet.subtitle), ""]
+    for notice in sheet.notices:
+        out += [f"> **{e(notice)}**", ""]
+    out += ["| Session | |", "|---|---|"]
+    out += [f"| {e(k)} | {_md_cell(v)} |" for k, v in sheet.details]
     out.append("")
-    if fb.practitioner_comment:
-        out += ["### The practitioner's comment", "", _md_block(fb.practitioner_comment), ""]
+
+    out += ["## Section by section", "", SCORES_INTRO, ""]
+    out += ["| Section | Score | Band | Based on |", "|---|---|---|---|"]
+    for line in [*sheet.sections, sheet.overall]:
+        name = f"**{e(line.title)}**" if line is sheet.overall else e(line.title)
+        out.append(f"| {name} | {text_bar(line.percent)} {percent_text(line.percent)} | {line.band or '–'} | {e(line.basis)} |")
+    out.append("")
+    if sheet.ratings:
+        out += ["## Whole-session ratings", ""]
+        out += [f"- **{e(title)}**: {e(shown)}" for title, shown in sheet.ratings]
+        out.append("")
+    if sheet.tallies:
+        out += ["## Tallies and indicators", ""]
+        out += [f"- **{e(title)}**: {e(shown)}" for title, shown in sheet.tallies]
+        out.append("")
+    if sheet.self_assessment:
+        out += ["## Your self-assessment", "", _md_block(sheet.self_assessment), ""]
+    for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
+        if not notes:
+            continue
+        out += [f"## {heading}", ""]
+        for pos, note in enumerate(notes, 1):
+            out.append(f"{pos}. {_md_block(note.text)}")
+            if note.skill is not None:
+                out += _md_skill(note.skill)
+        out.append("")
+    if sheet.actions:
+        out += ["## Agreed actions", ""]
+        for pos, a in enumerate(sheet.actions, 1):
+            out.append(f"{pos}. {_md_block(a.text)}")
+            out.append(f"   - Owner: {e(a.owner)} · Review by: {a.review}")
+        out.append("")
+    if sheet.carried:
+        out += ["## Actions from earlier observations", ""]
+        for c in sheet.carried:
+            out.append(f"- **{c.status}**: {_md_block(c.text)}")
+            agreed = f"Agreed on: {c.agreed} · " if c.agreed else ""
+            out.append(f"  - {agreed}Owner: {e(c.owner)} · Review by: {c.review}")
+            if c.comment:
+                out.append(f"  - Comment: {_md_block(c.comment)}")
+        out.append("")
+    if sheet.practitioner_comment:
+        out += ["## Your comments", "", _md_block(sheet.practitioner_comment), ""]
+
+    out += ["## Appendix: skill by skill", ""]
+    out += [f"Scale {e(line)}." for line in sheet.scales]
+    out += ["", CODE_MEANINGS, ""] if sheet.codes_used else [""]
+    for section in sheet.appendix:
+        out += [f"### {e(section.title)}", ""]
+        for item in section.items:
+            out.append(f"- {e(item.text)}: **{e(item.result)}**")
+            if item.evidence:
+                out.append(f"  - Evidence: {_md_block(item.evidence)}")
+            if item.agreed_because:
+                out.append(f"  - Agreed score, because: {_md_block(item.agreed_because)}")
+        if section.notes:
+            out += ["", f"Observer's notes: {_md_block(section.notes)}"]
+        out.append("")
+    out += ["---", "", e(sheet.rubric_line)]
     return "\n".join(out).rstrip() + "\n"
 
 
+# -- HTML ---------------------------------------------------------------------------------------
+
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}
-table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#eee}.evidence{color:#333;margin:.1rem 0 .4rem 1rem;white-space:pre-wrap}.note{white-space:pre-wrap}
-@media print{body{margin:0}}
+*{box-sizing:border-box}
+html{color-scheme:light;-webkit-text-size-adjust:100%;font-size:16px}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;font-size:1rem;line-height:1.5;
+color:#1b1b1b;background:#fff;max-width:48rem;margin:0 auto;padding:1.5rem 1rem 3rem;overflow-wrap:anywhere}
+h1{font-size:1.55rem;line-height:1.25;margin:0 0 .2rem}
+.subtitle{margin:0 0 1rem;color:#3d3d3d}
+h2{font-size:1.2rem;margin:2rem 0 .6rem;padding-bottom:.2rem;border-bottom:2px solid #1b1b1b}
+h3{font-size:1.02rem;margin:1.3rem 0 .4rem}
+p{margin:.4rem 0}
+.notice{border:2px solid #1b1b1b;border-left-width:.5rem;padding:.5rem .8rem;margin:1rem 0;font-weight:600}
+dl.details,dl.ratings{break-inside:avoid;page-break-inside:avoid}
+dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1.2rem;margin:0}
+dl.details dt{font-weight:600}
+dl.details dd{margin:0}
+.intro{color:#3d3d3d;font-size:.95rem}
+.score{margin:.75rem 0;break-inside:avoid;page-break-inside:avoid}
+.score-head{display:flex;justify-content:space-between;align-items:baseline;gap:1rem}
+.score-name{font-weight:600}
+.score-value{font-weight:700;font-variant-numeric:tabular-nums;white-space:nowrap}
+.bar{height:.85rem;border:1px solid #1b1b1b;background:#fff;margin:.15rem 0;overflow:hidden}
+.bar span{display:block;height:100%;background:#245b8f}
+.score-meta{font-size:.9rem;color:#3d3d3d}
+.score.total{border-top:1px solid #8a8a8a;padding-top:.6rem;margin-top:1rem}
+ol,ul{padding-left:1.4rem}
+li{margin:.5rem 0;break-inside:avoid;page-break-inside:avoid}
+.text{white-space:pre-wrap}
+.skill{font-size:.92rem;color:#3d3d3d;margin:.2rem 0 0}
+.evidence{border-left:3px solid #8a8a8a;padding:.1rem .7rem;margin:.3rem 0 0;font-size:.95rem;white-space:pre-wrap}
+.meta{font-size:.92rem;color:#3d3d3d;margin:.15rem 0 0}
+.status{display:inline-block;border:1px solid #1b1b1b;padding:0 .4rem;font-weight:700;font-size:.85rem;margin-right:.4rem}
+dl.ratings{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1.2rem;margin:0}
+dl.ratings dt{font-weight:600}
+dl.ratings dd{margin:0}
+.appendix{font-size:.92rem}
+.appendix h2{font-size:1.1rem}
+table{border-collapse:collapse;width:100%;margin:.3rem 0 .6rem}
+th,td{border-bottom:1px solid #c8c8c8;padding:.3rem .4rem;text-align:left;vertical-align:top}
+th{font-weight:600}
+td.result{white-space:nowrap;width:1%}
+tr{break-inside:avoid;page-break-inside:avoid}
+.footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid #8a8a8a;font-size:.88rem;color:#3d3d3d}
+@media (max-width:36rem){
+html{font-size:15px}
+body{padding:1rem .8rem 2rem}
+h1{font-size:1.3rem}
+dl.details{grid-template-columns:1fr;gap:0}
+dl.details dd{margin-bottom:.35rem}
+td.result{white-space:normal;width:auto}
+}
+@page{size:A4;margin:16mm 15mm}
+@media print{
+html{font-size:10.5pt}
+body{max-width:none;margin:0;padding:0;color:#000}
+.subtitle,.intro,.score-meta,.skill,.meta,.footer{color:#000}
+.bar,.bar span,.notice,.status{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.bar span{background:#4a4a4a}
+h2,h3{break-after:avoid;page-break-after:avoid}
+.appendix{break-before:page;page-break-before:always}
+}
 """
 
 
+def _h_block(text: str) -> str:
+    return html.escape(text)
+
+
+def _h_skill(skill: SkillRef) -> str:
+    h = html.escape
+    out = f'<p class="skill">Skill: <em>{h(skill.text)}</em> ({h(skill.section)}), scored <strong>{h(skill.result)}</strong></p>'
+    if skill.evidence:
+        out += f'<div class="evidence"><strong>Evidence noted:</strong> {h(skill.evidence)}</div>'
+    return out
+
+
+def _h_score(line: SectionLine, total: bool = False) -> str:
+    h = html.escape
+    shown = percent_text(line.percent)
+    width = 0 if line.percent is None else max(0, min(100, round(line.percent)))
+    band_text = f"Band: {line.band} · based on " if line.band else ""
+    return (
+        f'<div class="score{" total" if total else ""}">'
+        f'<div class="score-head"><span class="score-name">{h(line.title)}</span><span class="score-value">{shown}</span></div>'
+        f'<div class="bar" aria-hidden="true"><span style="width:{width}%"></span></div>'
+        f'<div class="score-meta">{band_text}{h(line.basis)}</div></div>'
+    )
+
+
 def render_html(obs: Observation, rubric: Rubric) -> str:
-    """The feedback sheet as one self-contained HTML page (no scripts, no external files)."""
+    """The feedback sheet as one self-contained HTML page (no scripts, fonts, images or links)."""
+    sheet = build_sheet(obs, rubric)
     h = html.escape
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Feedback: {h(rubric.title)}</title>",
+        '<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{h(sheet.subtitle)}: feedback</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>Feedback: {h(rubric.title)}</h1>",
-        "<table>",
+        f"<h1>{h(sheet.title)}</h1>",
+        f'<p class="subtitle">{h(sheet.subtitle)}</p>',
     ]
-    out += [f"<tr><th>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in _session_rows(obs)]
-    out.append("</table>")
-    results = section_scores(obs, rubric)
-    total = overall_score(results)
-    out += ["<h2>Sections</h2>", "<table><tr><th>Section</th><th>Scored</th><th>NA</th><th>NO</th><th>% of max</th><th>Band</th></tr>"]
-    for r in [*results, total]:
-        out.append(
-            f"<tr><td>{h(r.title)}</td><td>{r.scored}/{r.total}</td><td>{r.na}</td><td>{r.no}</td>"
-            f"<td>{_percent(r.percent)}</td><td>{h(band(r.percent) or '–')}</td></tr>"
-        )
-    out.append("</table>")
-    for section in rubric.sections:
-        out += [f"<h3>{h(section.title)}</h3>", "<ul>"]
-        for item in section.items:
-            result = _item_result(rubric, obs, section.id, item.id)
-            score = obs.score(section.id, item.id)
-            evidence = f'<div class="evidence">Evidence: {h(score.evidence)}</div>' if score is not None and score.evidence else ""
-            out.append(f"<li><strong>{h(item.text)}</strong>: {h(result)}{evidence}</li>")
-        out.append("</ul>")
-        note = obs.section_notes.get(section.id)
-        if note:
-            out.append(f'<p class="note">Notes: {h(note)}</p>')
-    if rubric.globals:
-        out += ["<h2>Whole-session ratings</h2>", "<ul>"]
-        for g in rubric.globals:
-            value = obs.globals.get(g.id)
-            level = rubric.scale_of(g).level(value) if value is not None else None
-            out.append(f"<li><strong>{h(g.title)}</strong>: {h(f'{value} {level.label}' if level else 'not rated')}</li>")
-        out.append("</ul>")
-    if rubric.counters or rubric.indicators:
-        out += ["<h2>Tallies and indicators</h2>", "<ul>"]
-        for title, shown in _tallies(obs, rubric):
-            out.append(f"<li><strong>{h(title)}</strong>: {h(shown)}</li>")
-        out.append("</ul>")
-    fb = obs.feedback
-    out.append("<h2>Feedback</h2>")
-    if fb.self_assessment:
-        out += ["<h3>The practitioner's self-assessment</h3>", f'<p class="note">{h(fb.self_assessment)}</p>']
-    for title, notes in (("Strengths", fb.strengths), ("Development areas", fb.development_areas)):
-        out += [f"<h3>{title}</h3>", "<ul>"]
+    out += [f'<p class="notice">{h(notice)}</p>' for notice in sheet.notices]
+    out += ["<h2>The session</h2>", '<dl class="details">']
+    out += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in sheet.details]
+    out.append("</dl>")
+
+    out += ["<h2>Section by section</h2>", f'<p class="intro">{h(SCORES_INTRO)}</p>']
+    out += [_h_score(line) for line in sheet.sections]
+    out.append(_h_score(sheet.overall, total=True))
+    if sheet.ratings:
+        out += ["<h2>Whole-session ratings</h2>", '<dl class="ratings">']
+        out += [f"<dt>{h(title)}</dt><dd>{h(shown)}</dd>" for title, shown in sheet.ratings]
+        out.append("</dl>")
+    if sheet.tallies:
+        out += ["<h2>Tallies and indicators</h2>", '<dl class="ratings">']
+        out += [f"<dt>{h(title)}</dt><dd>{h(shown)}</dd>" for title, shown in sheet.tallies]
+        out.append("</dl>")
+    if sheet.self_assessment:
+        out += ["<h2>Your self-assessment</h2>", f'<p class="text">{h(sheet.self_assessment)}</p>']
+    for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
         if not notes:
-            out.append("<li>none recorded</li>")
-        for n in notes:
-            link = _item_key_text(rubric, n.item)
-            out.append(f'<li class="note">{h(n.text)}{f" <em>(item: {h(link)})</em>" if link else ""}</li>')
+            continue
+        out += [f"<h2>{heading}</h2>", "<ol>"]
+        for note in notes:
+            skill = _h_skill(note.skill) if note.skill is not None else ""
+            out.append(f'<li><div class="text">{h(note.text)}</div>{skill}</li>')
+        out.append("</ol>")
+    if sheet.actions:
+        out += ["<h2>Agreed actions</h2>", "<ol>"]
+        for a in sheet.actions:
+            out.append(
+                f'<li><div class="text">{h(a.text)}</div>'
+                f'<p class="meta"><strong>Owner:</strong> {h(a.owner)} · <strong>Review by:</strong> {h(a.review)}</p></li>'
+            )
+        out.append("</ol>")
+    if sheet.carried:
+        out += ["<h2>Actions from earlier observations</h2>", "<ul>"]
+        for c in sheet.carried:
+            agreed = f"<strong>Agreed on:</strong> {h(c.agreed)} · " if c.agreed else ""
+            comment = f'<div class="evidence"><strong>Comment:</strong> {h(c.comment)}</div>' if c.comment else ""
+            out.append(
+                f'<li><span class="status">{h(c.status)}</span><span class="text">{h(c.text)}</span>'
+                f'<p class="meta">{agreed}<strong>Owner:</strong> {h(c.owner)} · <strong>Review by:</strong> {h(c.review)}</p>'
+                f"{comment}</li>"
+            )
         out.append("</ul>")
-    out += ["<h3>Agreed actions</h3>", "<ul>"]
-    if not fb.actions:
-        out.append("<li>none recorded</li>")
-    for a in fb.actions:
-        review = a.review_date.isoformat() if a.review_date else "not set"
-        out.append(f'<li class="note">{h(a.text)} <em>(owner: {h(a.owner or "not set")}; review: {review})</em></li>')
-    out.append("</ul>")
-    if fb.practitioner_comment:
-        out += ["<h3>The practitioner's comment</h3>", f'<p class="note">{h(fb.practitioner_comment)}</p>']
-    out.append("</body></html>")
+    if sheet.practitioner_comment:
+        out += ["<h2>Your comments</h2>", f'<p class="text">{h(sheet.practitioner_comment)}</p>']
+
+    out += ['<section class="appendix">', "<h2>Appendix: skill by skill</h2>"]
+    out += [f'<p class="intro">Scale {h(line)}.</p>' for line in sheet.scales]
+    if sheet.codes_used:
+        out.append(f'<p class="intro">{h(CODE_MEANINGS)}</p>')
+    for section in sheet.appendix:
+        out += [f"<h3>{h(section.title)}</h3>", "<table><thead><tr><th>Skill</th><th>Result</th></tr></thead><tbody>"]
+        for item in section.items:
+            extra = ""
+            if item.evidence:
+                extra += f'<div class="evidence">{h(item.evidence)}</div>'
+            if item.agreed_because:
+                extra += f'<div class="evidence"><strong>Agreed score, because:</strong> {h(item.agreed_because)}</div>'
+            out.append(f'<tr><td>{h(item.text)}{extra}</td><td class="result">{h(item.result)}</td></tr>')
+        out.append("</tbody></table>")
+        if section.notes:
+            out.append(f'<p class="text"><strong>Observer\'s notes:</strong> {h(section.notes)}</p>')
+    out.append("</section>")
+    out += [f'<p class="footer">{h(sheet.rubric_line)}</p>', "</body></html>"]
     return "\n".join(out) + "\n"
 
 

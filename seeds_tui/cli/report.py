@@ -15,13 +15,17 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         "report",
         parents=parents,
         help="the practitioner's feedback sheet for one observation (Markdown or HTML)",
-        description="Write the feedback sheet for one observation file (draft or final): session details, "
-        "section percent of maximum and band, each item with its evidence, global ratings, strengths, "
-        "development areas, agreed actions and the practitioner's comment.",
+        description="Write the practitioner's feedback sheet for one observation file (draft or final): session "
+        "details (never the case reference), a score, bar and band per section, what went well and what to "
+        "develop with the evidence behind them, agreed actions with owners and review dates, actions from "
+        "earlier observations and how they stand, the practitioner's self-assessment and comments, and an "
+        "item-by-item appendix. HTML is one self-contained page that prints on A4. See docs/feedback-sheet.md.",
     )
     parser.add_argument("file", metavar="FILE", help="an observation file (.toml)")
     parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write to this file (owner-only, replaced atomically) instead of standard output"
+    )
     parser.set_defaults(func=run)
 
 

@@ -1,83 +1,116 @@
-"""The feedback sheet (Markdown and HTML) and ``seeds-tui report``; the personal-data warning."""
+"""The review screen's key writes the practitioner's feedback sheet; the personal-data warning.
+
+The sheet's content in each format is tested in tests/test_report.py.
+"""
 
 from __future__ import annotations
 
+import stat
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from tui_helpers import TODAY
 
-from seeds_tui.cli import main
-from seeds_tui.observation import Action, Feedback, LinkedNote, RubricRef, Score, Session, new_observation, observation_to_toml
+from seeds_tui.observation import Action, CarriedAction, Feedback, LinkedNote, RubricRef, Score, Session, new_observation
 from seeds_tui.privacy import personal_data_warnings
-from seeds_tui.report import render_html, render_markdown
-from seeds_tui.rubric import RubricRegistry, bundled_rubric_dir
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.screens.review import ReviewScreen
+
+EVIDENCE = "Asked how the week had gone and waited for the answer."
 
 
-def observation_file(tmp_path: Path) -> tuple[Path, object]:
-    loaded = RubricRegistry([bundled_rubric_dir()]).get("seed-one-to-one")
-    r = loaded.rubric
+def final_with_feedback(store: Store, registry: RubricRegistry) -> str:
+    """A final SEED observation with evidence, feedback, a carried action and a case reference."""
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
     obs = new_observation(
-        rubric=RubricRef(id=r.id, version=r.version, sha256=loaded.sha256),
-        session=Session(date=date(2026, 11, 23), observer="Sam", practitioner="Pat <P>", team="North", case_reference="A7-042"),
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North", case_reference="A7-042"),
     )
-    obs = obs.model_copy(
-        update={
-            "scores": {
-                "beginning": {
-                    "welcome": Score(value=3, evidence="<script>alert(1)</script> [b]x[/]"),
-                    "review": Score(code="NA"),
-                    "agenda": Score(value=0),
-                }
-            },
-            "feedback": Feedback(
-                self_assessment="felt *rushed*",
-                strengths=[LinkedNote(text="Warm welcome", item="beginning.welcome")],
-                development_areas=[LinkedNote(text="Agenda")],
-                actions=[Action(text="Plan agenda", owner="Pat", review_date=date(2027, 1, 15))],
-                practitioner_comment="Fair",
-            ),
-        }
+    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
+    scores["beginning"]["welcome"] = Score(value=3, evidence=EVIDENCE)
+    feedback = Feedback(
+        strengths=[LinkedNote(text="A warm welcome.", item="beginning.welcome")],
+        actions=[Action(text="Agree the agenda together.", owner="Pat P", review_date=date(2027, 1, 15))],
+        carried=[CarriedAction(source="01JK65KEH0Q9J0CQG595BDG56A", index=0, text="Use summaries", status="ongoing")],
     )
-    path = tmp_path / "obs.toml"
-    path.write_text(observation_to_toml(obs))
-    return path, (obs, r)
+    obs = store.save_draft(obs.model_copy(update={"scores": scores, "feedback": feedback}))
+    final, _ = store.finalise(obs, rubric)
+    return final.id
 
 
-def test_markdown_sheet_has_sections_items_and_feedback(tmp_path: Path) -> None:
-    _, (obs, rubric) = observation_file(tmp_path)
-    md = render_markdown(obs, rubric)  # type: ignore[arg-type]
-    assert "| Beginning and set-up | 3/4 | 1 | 0 | 50% | moderate |" in md
-    assert "Welcomes the person and checks in**: 3 Skilful" in md
-    assert r"\<script\>alert(1)\</script\> \[b\]x\[/\]" in md
-    assert r"felt \*rushed\*" in md
-    assert "Warm welcome (item: Welcomes the person and checks in)" in md
-    assert "Plan agenda (owner: Pat; review: 2027-01-15)" in md
-    assert "A7-042" in md
+async def test_w_on_the_review_screen_writes_the_sheet_as_markdown_and_html(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    obs_id = final_with_feedback(store, registry)
+    app = make_app()
+    told: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def listen(message: str, **options: object) -> None:
+        told.append((str(options.get("title", "")), message))
+        notify(message, **options)  # type: ignore[arg-type]
+
+    app.notify = listen  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # the final observation opens on its review
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    folder = store.root / "reports"
+    md, page = folder / f"{obs_id}.md", folder / f"{obs_id}.html"
+    for path in (md, page):
+        assert path.is_file(), path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        text = path.read_text(encoding="utf-8")
+        assert "Pat P" in text and "A warm welcome." in text and EVIDENCE in text
+        assert "Agree the agenda together." in text and "15 January 2027" in text
+        assert "Ongoing" in text and "Use summaries" in text
+        assert "A7-042" not in text
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "████████" in md.read_text(encoding="utf-8")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert sorted(p.name for p in folder.iterdir()) == sorted([md.name, page.name])  # no temp files left behind
+    [(title, message)] = [t for t in told if t[0].startswith("Feedback sheet")]
+    assert title == "Feedback sheet written"
+    assert str(md) in message and str(page) in message
 
 
-def test_html_sheet_escapes_every_user_text(tmp_path: Path) -> None:
-    _, (obs, rubric) = observation_file(tmp_path)
-    page = render_html(obs, rubric)  # type: ignore[arg-type]
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; [b]x[/]" in page
-    assert "Pat &lt;P&gt;" in page
-    assert page.startswith("<!DOCTYPE html>") and "http" not in page.split("<body>")[0]
+async def test_w_tells_when_the_reports_folder_cannot_be_made(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    final_with_feedback(store, registry)
+    (store.root / "reports").write_text("a file in the way")
+    app = make_app()
+    told: list[tuple[str, str]] = []
+    notify = app.notify
 
+    def listen(message: str, **options: object) -> None:
+        told.append((str(options.get("title", "")), message))
+        notify(message, **options)  # type: ignore[arg-type]
 
-def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path, _ = observation_file(tmp_path)
-    assert main(["report", str(path)]) == 0
-    assert "# Feedback: SEED one-to-one session" in capsys.readouterr().out
-    out = tmp_path / "sheet.html"
-    assert main(["report", str(path), "--format", "html", "-o", str(out)]) == 0
-    assert out.read_text().startswith("<!DOCTYPE html>")
-    bad = tmp_path / "bad.toml"
-    bad.write_text("this is = = not toml")
-    assert main(["report", str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert str(bad) in err and "Traceback" not in err
-    assert main(["report", str(tmp_path / "missing.toml")]) == 1
+    app.notify = listen  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter", "w")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # still there, nothing crashed
+    [(title, message)] = [t for t in told if t[0].startswith("Feedback sheet")]
+    assert title == "Feedback sheet not written" and str(Path(store.root / "reports")) in message
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Static
 from seeds_tui.atomic import ensure_dir, write_atomic
 from seeds_tui.errors import ObservationError, SeedsError
 from seeds_tui.observation import MODES, PURPOSES, missing_required
-from seeds_tui.report import render_markdown
+from seeds_tui.report import render_html, render_markdown
 from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
 from seeds_tui.tui.screens.scoring import save_state_text
@@ -42,7 +42,7 @@ class ReviewScreen(Screen[None]):
             "export",
             "Write feedback sheet",
             id="review.export",
-            tooltip="Write the feedback sheet (Markdown) into the store's reports folder",
+            tooltip="Write the practitioner's feedback sheet (Markdown and HTML) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
         Binding("d", "details", "Details", id="review.details", tooltip="Edit session details: date, names, consent… (not the rubric)"),
@@ -270,22 +270,28 @@ class ReviewScreen(Screen[None]):
 
     @work(exclusive=True, group="export")
     async def action_export(self) -> None:
-        """Write the feedback sheet (Markdown) to STORE/reports/<id>.md and say where."""
+        """Write the feedback sheet to STORE/reports/<id>.md and <id>.html (owner-only, atomic) and say where."""
         session = self.session
         folder = session.store.root / "reports"
-        path = folder / f"{session.observation.id}.md"
-        text = render_markdown(session.observation, session.rubric)
+        obs, rubric = session.observation, session.rubric
+        sheets = {
+            folder / f"{obs.id}.md": render_markdown(obs, rubric),
+            folder / f"{obs.id}.html": render_html(obs, rubric),
+        }
 
         def write() -> None:
             ensure_dir(folder)
-            write_atomic(path, text.encode("utf-8"))
+            for path, text in sheets.items():
+                write_atomic(path, text.encode("utf-8"))
 
         try:
             await asyncio.to_thread(write)
         except SeedsError as exc:
             self.app.notify(str(exc), title="Feedback sheet not written", severity="error", timeout=15)
             return
-        self.app.notify(f"Feedback sheet written: {path}", title="Feedback sheet", timeout=12)
+        where = "\n".join(str(path) for path in sheets)
+        title = "Feedback sheet written" if obs.status == "final" else "Feedback sheet written (marked draft)"
+        self.app.notify(f"Markdown and HTML, to print or send:\n{where}", title=title, timeout=15, markup=False)
 
     def action_correct(self) -> None:
         """Start a correction of the final observation."""
