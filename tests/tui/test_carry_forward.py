@@ -122,6 +122,9 @@ async def test_the_feedback_step_shows_them_and_marks_are_saved_as_typed(
         await pilot.press("u")
         await settle(pilot)
         assert load_observation(app.session.path).feedback.carried[0].status is None
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "Actions from earlier observations not yet reviewed: 1 of 1" in str(app.screen.query_one("#summary").render())
 
 
 async def test_done_and_dropped_actions_are_not_offered_again(

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Static
 
 from seeds_tui.atomic import ensure_dir, write_atomic
 from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.observation import MODES, PURPOSES, missing_required
+from seeds_tui.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
 from seeds_tui.report import render_html, render_markdown
 from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
@@ -170,6 +170,29 @@ class ReviewScreen(Screen[None]):
             )
         else:
             lines.append(Content.from_markup("[dim]Marks not yet attached: 0[/]"))
+        carried = obs.feedback.carried
+        if carried:
+            unreviewed = sum(c.status is None for c in carried)
+            counts = " · ".join(
+                f"{label.lower()} {n}"
+                for label, n in ((ACTION_STATUSES[s], sum(c.status == s for c in carried)) for s in ACTION_STATUSES)
+                if n
+            )
+            if unreviewed:
+                lines.append(
+                    Content.from_markup(
+                        "[$text-warning]Actions from earlier observations not yet reviewed: $n of $total[/] "
+                        "[dim](F3: mark them done, ongoing or dropped)[/]",
+                        n=str(unreviewed),
+                        total=str(len(carried)),
+                    )
+                )
+            else:
+                lines.append(
+                    Content.from_markup(
+                        "[dim]Actions from earlier observations: all $n reviewed ($counts)[/]", n=str(len(carried)), counts=counts
+                    )
+                )
         if rubric.globals:
             lines.append(Content.from_markup("\n[b]Whole-session ratings[/b]"))
             for g in rubric.globals:
