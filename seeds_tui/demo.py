@@ -17,14 +17,15 @@ from __future__ import annotations
 import math
 import os
 import random
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from seeds_tui.atomic import write_atomic
-from seeds_tui.observation import Observation, encode_ulid, observation_to_toml
+from seeds_tui.atomic import ensure_dir, write_atomic
+from seeds_tui.observation import OBSERVATION_SCHEMA, CarriedAction, Observation, Score, encode_ulid, observation_to_toml
 from seeds_tui.rubric import Item, LoadedRubric, Rubric, bundled_rubric_dir, load_rubric_file
 from seeds_tui.store import Store
 
@@ -82,6 +83,8 @@ SESSION_TYPES = {
 }
 MODES = (("in_person", 76), ("video", 14), ("phone", 10))
 PURPOSES = (("developmental", 70), ("quality_assurance", 24), ("calibration", 6))
+#: Share of double-scored sessions for which the two observers recorded a consensus.
+CONSENSUS_SHARE = 0.5
 CASE_PREFIXES = ("CR", "SR", "OM", "PX")
 
 # -- what observers write ---------------------------------------------------------------------
@@ -454,6 +457,33 @@ GENERAL_ACTIONS = (
     "Bring a recent case example to the action learning set.",
     "Review these actions in reflective supervision.",
 )
+#: What observer and practitioner say about an earlier action when they review it.
+CARRIED_COMMENTS = {
+    "done": (
+        "Done: used in most sessions since, and the practitioner brought an example to supervision.",
+        "Completed; it shows in today's session.",
+        "Done, and worth keeping up.",
+    ),
+    "ongoing": (
+        "Started; keep going until the next review.",
+        "Partly done: time pressure got in the way. Carry on.",
+        "Tried twice so far; agreed to keep it as a focus.",
+    ),
+    "dropped": (
+        "No longer relevant after the change of caseload.",
+        "Replaced by a more specific action agreed today.",
+        "Agreed to drop it: the training it depended on is not running this year.",
+    ),
+}
+#: Why two observers settled on an agreed score that differs from one of theirs.
+RATIONALES = (
+    "Both notes describe the same moment; the descriptor for the agreed level fits it best.",
+    "The skill was used once, briefly, and not followed through: the agreed level reflects that.",
+    "Agreed after re-reading the descriptors together: attempted, but the person's answer was not picked up.",
+    "One observer missed part of this exchange; scored on what both saw.",
+    "The session did not call for this; agreed it was not applicable.",
+    "The later part of the session showed more of this skill than the first observer's note records.",
+)
 
 
 # -- the generator -----------------------------------------------------------------------------
@@ -543,6 +573,14 @@ def write_demo(
     rng.shuffle(quarter_of)
     rubric_of = _rubric_plan(observations, rng)
 
+    # Days and purposes are drawn first so the sessions can be written in date order: each
+    # practitioner's later observations then review the actions agreed at their earlier ones.
+    day_of = [_weekday_between(rng, *world.quarters[q]) for q in quarter_of]
+    purpose_of = [_weighted(rng, PURPOSES) for _ in range(observations)]
+    partner_of, ref_of = _calibration_plan(purpose_of, rubric_of, day_of, random.Random(f"{seed}-pairs"))
+    order = sorted(range(observations), key=lambda i: (day_of[i], i in partner_of, i))
+    extra = random.Random(f"{seed}-calibration")
+
     store.ensure()
     folder = store.final_dir
     paths: list[Path] = []
@@ -551,12 +589,28 @@ def write_demo(
     seen_teams: dict[str, None] = {}
     seen_people: set[str] = set()
     seen_observers: set[str] = set()
-    indices: Iterable[int] = range(observations)
+    leads: dict[int, Observation] = {}
+    open_actions: dict[str, list[CarriedAction]] = {}
+    consensus_written = False
+    indices: Iterable[int] = order
     if wrap is not None:
         indices = wrap(indices)
     for i in indices:
         loaded = world.rubrics[rubric_of[i]]
-        obs = _observation(world, loaded, quarter_of[i])
+        if i in partner_of:
+            lead = leads.pop(partner_of[i])
+            obs = _second_observation(world, extra, loaded, lead, quarter_of[partner_of[i]])
+            if extra.random() < CONSENSUS_SHARE and lead.session.date + timedelta(days=4) < world.today:
+                if not consensus_written:
+                    ensure_dir(store.consensus_dir)
+                    consensus_written = True
+                agreed = _consensus(extra, loaded.rubric, lead, obs)
+                write_atomic(store.consensus_dir / f"{agreed.id}.toml", observation_to_toml(agreed).encode("utf-8"), durable=False)
+        else:
+            obs = _observation(world, loaded, quarter_of[i], day_of[i], purpose_of[i], ref_of.get(i))
+            obs = _carry_forward(extra, obs, open_actions)
+            if i in ref_of:
+                leads[i] = obs
         path = folder / f"{obs.id}.toml"
         write_atomic(path, observation_to_toml(obs).encode("utf-8"), durable=False)
         paths.append(path)
@@ -576,6 +630,177 @@ def write_demo(
         last_date=max(dates) if dates else None,
         per_rubric=per_rubric,
     )
+
+
+def _calibration_plan(
+    purpose_of: list[str], rubric_of: list[str], day_of: list[date], rng: random.Random
+) -> tuple[dict[int, int], dict[int, str]]:
+    """Pair the calibration slots of each rubric: the second of a pair becomes the second observer's
+    observation of the first one's session (same day). Returns partner -> lead and lead -> session reference."""
+    by_rubric: dict[str, list[int]] = {}
+    for i, purpose in enumerate(purpose_of):
+        if purpose == "calibration":
+            by_rubric.setdefault(rubric_of[i], []).append(i)
+    partner_of: dict[int, int] = {}
+    ref_of: dict[int, str] = {}
+    count = 0
+    for rid in sorted(by_rubric):
+        slots = by_rubric[rid]
+        rng.shuffle(slots)
+        for k in range(0, len(slots), 2):
+            lead = slots[k]
+            count += 1
+            ref_of[lead] = f"CAL-{day_of[lead]:%Y%m%d}-{count:04d}"
+            if k + 1 < len(slots):  # an odd one out stays single: "only one observation so far"
+                partner_of[slots[k + 1]] = lead
+                day_of[slots[k + 1]] = day_of[lead]
+    return partner_of, ref_of
+
+
+def _observer_trait(name: str, salt: str) -> float:
+    """A stable number in [0, 1) per observer: how lenient or how consistent they are."""
+    return (zlib.crc32(f"{salt}:{name}".encode()) % 10_000) / 10_000
+
+
+def _second_observation(world: _World, rng: random.Random, loaded: LoadedRubric, lead: Observation, quarter: int) -> Observation:
+    """A second observer's independent observation of the lead observer's session.
+
+    Mostly the same levels; sometimes one level off (more often early on, and in the direction of
+    the observer's leniency), rarely two; now and then NA or NO where the other gave a level.
+    """
+    rubric = loaded.rubric
+    session = lead.session
+    assert session.started is not None and session.ended is not None
+    observer = rng.choice([o for o in world.observers if o != session.observer])
+    lean = 0.5 + 0.6 * (_observer_trait(observer, "lenient") - _observer_trait(session.observer, "lenient"))
+    off = max(0.1, 0.32 - 0.025 * quarter) * (0.6 + 0.8 * _observer_trait(observer, "steady"))
+    created = session.started - timedelta(minutes=rng.randint(2, 30))
+    finalised = session.ended + timedelta(minutes=rng.randint(20, 200))
+    scores: dict[str, dict[str, Any]] = {}
+    levels: list[tuple[str, Item, int]] = []
+    for section in rubric.sections:
+        for item in section.items:
+            before = lead.score(section.id, item.id)
+            if before is None or not before.is_set:
+                continue
+            key = f"{section.id}.{item.id}"
+            values = [level.value for level in rubric.scale_of(item).levels]
+            score: dict[str, Any] = {"elapsed": min(session.elapsed, max(0, (before.elapsed or 0) + rng.randint(-45, 45)))}
+            if before.code is not None:
+                pick = rng.random()
+                if pick < 0.8:
+                    score["code"] = before.code
+                elif pick < 0.92:
+                    score["value"] = rng.choice(values)
+                else:
+                    score["code"] = "NO" if before.code == "NA" else "NA"
+            else:
+                pick = rng.random()
+                if pick < 0.02:
+                    score["code"] = "NA"
+                elif pick < 0.03:
+                    score["code"] = "NO"
+                else:
+                    pos = values.index(before.value) if before.value in values else 0
+                    step = 0
+                    if rng.random() < off:
+                        step = (1 if rng.random() < lean else -1) * (2 if rng.random() < 0.12 else 1)
+                    moved = pos + step
+                    if not 0 <= moved < len(values):
+                        moved = pos - step
+                    score["value"] = values[min(len(values) - 1, max(0, moved))]
+            if "value" in score:
+                span = values[-1] - values[0]
+                levels.append((section.id, item, score["value"]))
+                if rng.random() < (0.6 if before.evidence else 0.25):
+                    score["evidence"] = _evidence(key, (score["value"] - values[0]) / span if span else 1.0, item)
+            scores.setdefault(section.id, {})[item.id] = score
+    globals_ = {}
+    for rating in rubric.globals:
+        if rating.id in lead.globals:
+            scale = rubric.scale_of(rating)
+            nudge = rng.choice((-1, 1)) if rng.random() < 0.25 else 0
+            globals_[rating.id] = min(scale.max_value, max(scale.min_value, lead.globals[rating.id] + nudge))
+    feedback = _feedback(rng, rubric, levels, session.practitioner, observer, session.date) if levels else {}
+    # The lead observer gives the feedback; the second observer's record notes strengths and areas only.
+    feedback.pop("self_assessment", None)
+    feedback.pop("practitioner_comment", None)
+    feedback["actions"] = []
+    data = lead.model_dump(by_alias=True)
+    data.update({
+        "id": demo_id(int(created.timestamp() * 1000), rng),
+        "revision": rng.randint(5, 40),
+        "created": created,
+        "updated": finalised,
+        "finalised": finalised,
+        "scores": scores,
+        "section_notes": {},
+        "globals": globals_,
+        "counters": {k: max(0, round(v * rng.uniform(0.85, 1.15))) for k, v in lead.counters.items()},
+        "events": _events(rng, rubric, session.started, session.elapsed, scores),
+        "feedback": feedback,
+        "consensus": None,
+    })
+    data["session"] = {**data["session"], "observer": observer}
+    return Observation.model_validate(data)
+
+
+def _consensus(rng: random.Random, rubric: Rubric, first: Observation, second: Observation) -> Observation:
+    """The two observers' agreed record: for each item they scored differently, one of their scores
+    (or the level between), with a reason."""
+    from seeds_tui.agreement import compare
+    from seeds_tui.calibration import build_consensus
+
+    scores: dict[str, Score] = {}
+    rationale: dict[str, str] = {}
+    for item in compare(first, second, rubric).items:
+        if item.outcome in ("exact", "same code"):
+            continue
+        a, b = first.score(item.section_id, item.item_id), second.score(item.section_id, item.item_id)
+        options = [s for s in (a, b) if s is not None and s.is_set]
+        if not options:
+            continue  # left blank by both: nothing to agree
+        if item.outcome == "apart" and a is not None and b is not None and a.value is not None and b.value is not None:
+            values = [level.value for level in rubric.scale_of(rubric.item(item.section_id, item.item_id)).levels]
+            lo, hi = sorted((values.index(a.value), values.index(b.value)))
+            chosen = Score(value=values[(lo + hi) // 2]) if rng.random() < 0.5 else Score(value=rng.choice(options).value)
+        elif item.outcome == "code vs level":
+            with_level = [s for s in options if s.value is not None]
+            pick = with_level[0] if with_level and rng.random() < 0.6 else rng.choice(options)
+            chosen = Score(value=pick.value, code=pick.code)
+        else:
+            pick = rng.choice(options)
+            chosen = Score(value=pick.value, code=pick.code)
+        scores[item.key] = chosen
+        rationale[item.key] = rng.choice(RATIONALES)
+    assert second.finalised is not None
+    when = second.finalised + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 3))
+    return build_consensus(first, second, scores, rationale, when=when, obs_id=demo_id(int(when.timestamp() * 1000), rng))
+
+
+def _carry_forward(rng: random.Random, obs: Observation, open_actions: dict[str, list[CarriedAction]]) -> Observation:
+    """Review the practitioner's open actions at this observation (done / ongoing / dropped) and
+    add the actions agreed today; ongoing ones stay open for the next observation."""
+    name = obs.session.practitioner
+    carried: list[CarriedAction] = []
+    still_open: list[CarriedAction] = []
+    for action in open_actions.get(name, []):
+        status = _weighted(rng, (("done", 50), ("ongoing", 35), ("dropped", 15)))
+        comment = rng.choice(CARRIED_COMMENTS[status]) if rng.random() < 0.5 else ""
+        carried.append(action.model_copy(update={"status": status, "comment": comment}))
+        if status == "ongoing":
+            still_open.append(action)
+    ongoing = {a.text for a in still_open}
+    # An action still running is not agreed again as if it were new.
+    actions = [a for a in obs.feedback.actions if a.text not in ongoing] or obs.feedback.actions[:0]
+    for index, action in enumerate(actions):
+        still_open.append(CarriedAction(
+            source=obs.id, index=index, text=action.text, owner=action.owner, review_date=action.review_date, agreed=obs.session.date,
+        ))
+    open_actions[name] = still_open[-8:]
+    if not carried and len(actions) == len(obs.feedback.actions):
+        return obs
+    return obs.model_copy(update={"feedback": obs.feedback.model_copy(update={"actions": actions, "carried": carried})})
 
 
 def _rubric_plan(n: int, rng: random.Random) -> list[str]:
@@ -694,17 +919,14 @@ def _build_world(seed: int, n_teams: int, today: date, rubric_dir: Path) -> _Wor
     )
 
 
-def _observation(world: _World, loaded: LoadedRubric, quarter: int) -> Observation:
+def _observation(world: _World, loaded: LoadedRubric, quarter: int, day: date, purpose: str, session_ref: str | None) -> Observation:
     rng = world.rng
     rubric = loaded.rubric
     team = _team_pick(world)
     prac = _practitioner_pick(rng, world.practitioners[team])
     observer = world.observers[world.home_observer[team]]
-    purpose = _weighted(rng, PURPOSES)
     if (purpose != "developmental" and rng.random() < 0.5) or rng.random() < 0.1:
         observer = rng.choice(world.observers)
-    start, end = world.quarters[quarter]
-    day = _weekday_between(rng, start, end)
     mode = _weighted(rng, MODES)
 
     minutes = rng.randint(25, 60)
@@ -782,7 +1004,7 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int) -> Observati
     feedback = _feedback(rng, rubric, levels, prac.name, observer, day)
 
     data: dict[str, Any] = {
-        "schema": "seeds-observation/1",
+        "schema": OBSERVATION_SCHEMA,
         "id": demo_id(int(created.timestamp() * 1000), rng),
         "status": "final",
         "revision": rng.randint(6, 48),
@@ -812,6 +1034,8 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int) -> Observati
     }
     if rng.random() < 0.6:
         data["session"]["case_reference"] = f"{rng.choice(CASE_PREFIXES)}-{rng.randint(100, 9999):04d}"
+    if session_ref is not None:
+        data["session"]["session_ref"] = session_ref
     return Observation.model_validate(data)
 
 

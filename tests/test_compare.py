@@ -1,82 +1,191 @@
-"""`seeds-tui compare`: plain agreement percentages between two observers of one session."""
+"""`seeds-tui compare`: two observers of one session, and every double-scored session in a store."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from seeds_tui.agreement import compare
+from seeds_tui.calibration import calibration_sessions
 from seeds_tui.cli import main
-from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation, observation_to_toml
-from seeds_tui.rubric import RubricRegistry
+from seeds_tui.demo import generate_demo
+from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation, now, observation_to_toml
+from seeds_tui.rubric import Rubric, RubricRegistry
+from seeds_tui.store import Store
+
+TODAY = date(2026, 11, 23)
 
 
-def _observation(observer: str, values: dict[str, int | str]) -> tuple[Observation, object]:
+def _observation(observer: str, values: dict[str, int | str], *, status: str = "final",
+                 ref: str = "CAL-2026-09-01-W1") -> tuple[Observation, Rubric]:
     loaded = RubricRegistry.default().get("jersey-interview-skills")
     obs = new_observation(
         rubric=RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256),
-        session=Session(date=date(2026, 9, 1), observer=observer, practitioner="Pat", team="West"),
+        session=Session(date=date(2026, 9, 1), observer=observer, practitioner="Pat", team="West",
+                        purpose="calibration", session_ref=ref),
     )
     for section in loaded.rubric.sections:
         for item in section.items:
             v = values.get(f"{section.id}.{item.id}", 1)
             obs.scores.setdefault(section.id, {})[item.id] = Score(code=v) if isinstance(v, str) else Score(value=v)
+    if status == "final":
+        obs = obs.model_copy(update={"status": "final", "finalised": now()})
     return obs, loaded.rubric
 
 
-def test_agreement_counts_exact_within_one_and_codes() -> None:
-    a, rubric = _observation("A", {"setup.arrangements": 2, "setup.purpose": 0, "setup.review": "NA", "verbal.reflections": "NO"})
-    b, _ = _observation("B", {"setup.arrangements": 0, "setup.purpose": 1, "setup.review": "NA", "verbal.reflections": 1})
-    result = compare(a, b, rubric)
-    outcomes = {i.key: i.outcome for i in result.items}
-    assert outcomes["setup.arrangements"] == "apart"
-    assert outcomes["setup.purpose"] == "within one"
-    assert outcomes["setup.review"] == "same code"
-    assert outcomes["verbal.reflections"] == "code vs level"
-    total = len(rubric.item_keys)
-    both = total - 2  # one NA pair, one code-vs-level pair
-    assert len(result.both_levels) == both
-    assert result.exact_percent == pytest.approx(100 * (both - 2) / both)
-    assert result.within_one_percent == pytest.approx(100 * (both - 1) / both)
+def _write(tmp_path: Path, *observations: Observation) -> list[str]:
+    paths = []
+    for pos, obs in enumerate(observations):
+        path = tmp_path / f"{pos}.toml"
+        path.write_text(observation_to_toml(obs))
+        paths.append(str(path))
+    return paths
 
 
-def test_cli_compare_prints_percentages_and_items_to_discuss(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a, _ = _observation("A", {"setup.arrangements": 2, "mi.affirms": 0})
-    b, _ = _observation("B", {"setup.arrangements": 1, "mi.affirms": 2})
-    fa, fb = tmp_path / "a.toml", tmp_path / "b.toml"
-    fa.write_text(observation_to_toml(a))
-    fb.write_text(observation_to_toml(b))
-    assert main(["compare", str(fa), str(fb)]) == 0
+def test_two_files_show_percentages_first_then_alpha_and_the_items_to_discuss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, rubric = _observation("Ann Observer", {"setup.arrangements": 2, "setup.purpose": 0, "mi.affirms": 0,
+                                              "setup.review": "NA", "verbal.reflections": "NO"})
+    b, _ = _observation("Bo Observer", {"setup.arrangements": 0, "setup.purpose": 1, "mi.affirms": 2,
+                                        "setup.review": "NA", "verbal.reflections": 1})
+    a.scores["mi"]["affirms"] = Score(value=0, evidence="No affirmation despite clear efforts.")
+    b.scores["mi"]["affirms"] = Score(value=2, evidence="Affirmed the job search, specifically.")
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 0
     out = capsys.readouterr().out
-    assert "exact agreement 92%" in out  # 23 of 25 items
-    assert "within one level 96%" in out
-    assert "setup.arrangements" in out and "mi.affirms" in out and "apart" in out
-    assert main(["compare", "--json", str(fa), str(fb)]) == 0
+    n = len(rubric.item_keys) - 2  # one NA pair, one level against NO
+    assert f"OVERALL: {n} items given a level by both observers (2 more not counted" in out
+    assert f"({n - 3} of {n} items)" in out and f"({n - 2} of {n} items)" in out
+    # Plain percentages come before any coefficient; the items to discuss come before the full list.
+    assert out.index("Same level (exact)") < out.index("Within one level") < out.index("Krippendorff's alpha")
+    assert out.index("Krippendorff's alpha") < out.index("Section scores (ICC)")
+    first_block = out[out.index("TO DISCUSS FIRST"):out.index("THEN:")]
+    assert "setup.arrangements" in first_block and "mi.affirms" in first_block and "setup.purpose" not in first_block
+    assert "No affirmation despite clear efforts." in first_block and "Affirmed the job search, specifically." in first_block
+    assert "verbal.reflections" in out[out.index("THEN: a level from one observer"):]
+    assert "For discussion, not a verdict" in out
+    assert "1 with the same code from both" in out and "1 with a level from one and NA/NO from the other" in out
+
+
+def test_two_files_as_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, rubric = _observation("Ann Observer", {"setup.arrangements": 2, "mi.affirms": 0, "setup.review": "NA"})
+    b, _ = _observation("Bo Observer", {"setup.arrangements": 1, "mi.affirms": 2, "setup.review": "NA"})
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", "--json", fa, fb]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["items_compared"] == 25 and data["icc_band"] in {"poor", "moderate", "good", "excellent"}
+    n = len(rubric.item_keys)
+    assert data["overall"]["compared"] == n - 1 and data["overall"]["excluded"] == 1
+    assert data["overall"]["exact_percent"] == pytest.approx(100 * (n - 3) / (n - 1))
+    assert data["overall"]["alpha_metric"] == "ordinal"
+    assert data["for_discussion"] == ["mi.affirms", "setup.arrangements"]
+    assert [s["id"] for s in data["sections"]] == [s.id for s in rubric.sections]
+    assert len(data["items"]) == n and data["icc_band"] in {"poor", "moderate", "good", "excellent", None}
+    assert main(["compare", "--format", "csv", fa, fb]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == n
+    assert {r["item"]: r["outcome"] for r in rows}["mi.affirms"] == "apart"
 
 
-def test_cli_compare_refuses_different_rubrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a, _ = _observation("A", {})
-    fa, fb = tmp_path / "a.toml", tmp_path / "b.toml"
-    fa.write_text(observation_to_toml(a))
-    fb.write_text(observation_to_toml(a).replace('id = "jersey-interview-skills"', 'id = "seed-one-to-one"'))
-    assert main(["compare", str(fa), str(fb)]) == 1
+def test_drafts_are_refused_without_showing_any_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _observation("Ann Observer", {"setup.arrangements": 2})
+    b, _ = _observation("Bo Observer", {"setup.arrangements": 0}, status="draft")
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 1
+    captured = capsys.readouterr()
+    assert "both observers must finalise before their scores are compared" in captured.err
+    assert captured.out == ""
+
+
+def test_different_rubrics_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _observation("Ann Observer", {})
+    fa, fb = _write(tmp_path, a, a)
+    Path(fb).write_text(observation_to_toml(a).replace('id = "jersey-interview-skills"', 'id = "seed-one-to-one"'))
+    assert main(["compare", fa, fb]) == 1
     assert "only observations of one rubric can be compared" in capsys.readouterr().err
 
 
-def test_cli_compare_warns_when_files_are_not_one_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a, _ = _observation("A", {})
-    b, _ = _observation("B", {})
+def test_warns_when_files_are_not_one_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _observation("Ann Observer", {})
+    b, _ = _observation("Bo Observer", {})
     b = b.model_copy(update={"session": b.session.model_copy(update={"practitioner": "Someone Else"})})
-    fa, fb = tmp_path / "a.toml", tmp_path / "b.toml"
-    fa.write_text(observation_to_toml(a))
-    fb.write_text(observation_to_toml(b))
-    assert main(["compare", str(fa), str(fb)]) == 0
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 0
     err = capsys.readouterr().err
     assert "the practitioner differs" in err and "Someone Else" not in err
-    assert main(["compare", str(fa), str(fa)]) == 0
+    assert main(["compare", fa, fa]) == 0
     assert "both files are the same observation" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", "a.toml"],
+    ["compare", "a.toml", "b.toml", "c.toml"],
+    ["compare", "--store", "STORE", "a.toml", "b.toml"],
+    ["compare", "a.toml", "b.toml", "--by", "quarter"],
+    ["compare", "--json", "--format", "csv"],
+    ["compare", "--by", "week"],
+])
+def test_usage_errors_exit_2(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [str(tmp_path) if a == "STORE" else a for a in argv]
+    assert main(argv) == 2
+    assert capsys.readouterr().err
+
+
+def test_store_with_no_double_scored_sessions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    store.ensure()
+    assert main(["compare", "--store", str(store.root)]) == 0
+    assert "No double-scored sessions yet" in capsys.readouterr().out
+    assert main(["compare", "--store", str(tmp_path / "missing")]) == 1
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = Store(tmp_path_factory.mktemp("compare") / "store")
+    generate_demo(store, 500, seed=3, today=TODAY)
+    # One pair still waiting for its second observer to finalise.
+    a, _ = _observation("Ann Observer", {}, ref="CAL-WAITING")
+    b, _ = _observation("Bo Observer", {}, ref="CAL-WAITING", status="draft")
+    store.save_draft(b)
+    (store.final_dir / f"{a.id}.toml").write_text(observation_to_toml(a))
+    return store
+
+
+def test_store_report_covers_every_ready_session(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    sessions, errors = calibration_sessions(demo_store)
+    ready = [s for s in sessions if s.ready]
+    assert errors == [] and len(ready) >= 5
+    assert main(["compare", "--store", str(demo_store.root), "--json", "--by", "quarter"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sessions"] == len(ready)
+    assert data["with_consensus"] == sum(s.consensus is not None for s in ready) > 0
+    assert sum(p["sessions"] for p in data["pairs"]) == len(ready)
+    assert sum(p["sessions"] for p in data["periods"]) == len(ready)
+    assert sum(p["compared"] for p in data["pairs"]) == data["overall"]["compared"]
+    assert sum(i["compared"] for i in data["items"]) == data["overall"]["compared"]
+    pairs = Counter(" & ".join(sorted((a.session.observer, b.session.observer), key=str.casefold))
+                    for a, b in (s.pair for s in ready if s.pair))
+    assert {p["pair"]: p["sessions"] for p in data["pairs"]} == dict(pairs)
+    assert data["icc_form"].startswith("ICC(1,1)") and data["icc_targets"] > 10
+    assert 50 < data["overall"]["exact_percent"] < 95 and data["overall"]["within_one_percent"] > 90
+    waiting = [s for s in data["not_ready"] if s["session_ref"] == "CAL-WAITING"]
+    assert waiting == [{"session_ref": "CAL-WAITING", "date": "2026-09-01", "observations": 2, "waiting_for": 1,
+                        "why": "waiting for 1 of 2 to finalise (Bo Observer)"}]
+
+
+def test_store_report_as_text_and_csv(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--store", str(demo_store.root), "--by", "quarter"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("OVERALL:", "BY QUARTER", "BY OBSERVER PAIR", "BY ITEM AND QUARTER", "NOT READY TO COMPARE"):
+        assert heading in out
+    assert out.index("Same level (exact)") < out.index("Krippendorff's alpha") < out.index("ICC(1,1)")
+    assert "CAL-WAITING" in out and "waiting for 1 of 2 to finalise" in out
+    assert main(["compare", "--store", str(demo_store.root), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    tables = Counter(r["table"] for r in rows)
+    assert tables["overall"] == 1 and tables["pair"] >= 2 and tables["item"] > 20 and "period" not in tables

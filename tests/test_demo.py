@@ -183,7 +183,12 @@ def test_codes_notes_globals_counters_and_feedback(loaded: list[tuple[Path, Obse
         events += len(obs.events)
         comments += bool(obs.feedback.practitioner_comment)
         assert obs.feedback.strengths and all(s.item for s in obs.feedback.strengths)
-        assert 1 <= len(obs.feedback.actions) <= 3
+        assert len(obs.feedback.actions) <= 3
+        # Every observation agrees actions, keeps an earlier one going, or is a second observer's record
+        # of a double-scored session (the lead observer gives the feedback).
+        ongoing = [c for c in obs.feedback.carried if c.status == "ongoing"]
+        second_observer = obs.session.purpose == "calibration" and not obs.feedback.carried and not obs.feedback.self_assessment
+        assert obs.feedback.actions or ongoing or second_observer
         for action in obs.feedback.actions:
             assert action.owner in {obs.session.practitioner, obs.session.observer}
             assert action.review_date is not None and action.review_date > obs.session.date
@@ -213,6 +218,7 @@ def test_no_person_names_in_free_text(loaded: list[tuple[Path, Observation, str]
         texts += list(obs.section_notes.values()) + [e.text for e in obs.events]
         texts += [n.text for n in obs.feedback.strengths + obs.feedback.development_areas]
         texts += [a.text for a in obs.feedback.actions] + [obs.feedback.self_assessment, obs.feedback.practitioner_comment]
+        texts += [c.comment for c in obs.feedback.carried]
         for text in texts:
             assert not pattern.search(text), "a free-text note holds a person's name"
             assert personal_data_warnings(text) == [], "the app would warn about personal data in a demo note"
@@ -262,3 +268,90 @@ def test_library_refuses_impossible_counts(tmp_path: Path) -> None:
         generate_demo(Store(tmp_path), 0)
     with pytest.raises(ValueError, match="teams"):
         write_demo(Store(tmp_path), 5, teams=0)
+
+
+def test_calibration_pairs_are_two_observers_of_one_session(
+    demo_store: tuple[Store, list[Path]], loaded: list[tuple[Path, Observation, str]], rubrics: dict[str, LoadedRubric]
+) -> None:
+    from seeds_tui.agreement import check_pair, compare
+    from seeds_tui.calibration import calibration_sessions
+
+    by_ref: dict[str, list[Observation]] = defaultdict(list)
+    for _, obs, _ in loaded:
+        if obs.session.session_ref is not None:
+            assert obs.session.purpose == "calibration"
+            by_ref[obs.session.session_ref].append(obs)
+    calibration = sum(obs.session.purpose == "calibration" for _, obs, _ in loaded)
+    assert 0.04 * len(loaded) < calibration < 0.08 * len(loaded)
+    assert calibration == sum(len(v) for v in by_ref.values())  # every calibration observation has a reference
+    pairs = [v for v in by_ref.values() if len(v) == 2]
+    assert len(pairs) >= 40 and all(len(v) <= 2 for v in by_ref.values())
+    outcomes: Counter[str] = Counter()
+    for first, second in pairs:
+        assert check_pair(first, second) == []  # same date, practitioner, team, reference; two observers; final
+        assert first.rubric == second.rubric
+        result = compare(first, second, rubrics[first.rubric.id].rubric)
+        outcomes.update(i.outcome for i in result.items)
+    compared = outcomes["exact"] + outcomes["within one"] + outcomes["apart"]
+    # Mostly the same level, sometimes one apart, rarely two; NA/NO now and then differ.
+    assert 0.65 < outcomes["exact"] / compared < 0.92
+    assert 0.005 < outcomes["apart"] / compared < 0.06 < outcomes["within one"] / compared
+    assert outcomes["code vs level"] > 0 and outcomes["same code"] > outcomes["code vs level"]
+    sessions, errors = calibration_sessions(demo_store[0])
+    assert errors == [] and sum(s.ready for s in sessions) == len(pairs)
+
+
+def test_some_pairs_have_a_valid_consensus_record(
+    demo_store: tuple[Store, list[Path]], loaded: list[tuple[Path, Observation, str]], rubrics: dict[str, LoadedRubric]
+) -> None:
+    from seeds_tui.calibration import load_consensus
+
+    store = demo_store[0]
+    by_id = {obs.id: obs for _, obs, _ in loaded}
+    records = load_consensus(store)
+    pairs = {obs.session.session_ref for _, obs, _ in loaded if obs.session.session_ref}
+    assert 0.2 * len(pairs) < len(records) < 0.8 * len(pairs)
+    for path, agreed in records:
+        assert isinstance(agreed, Observation) and agreed.consensus is not None
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        first, second = (by_id[i] for i in agreed.consensus.of)
+        assert agreed.session.session_ref == first.session.session_ref == second.session.session_ref
+        rubric = rubrics[agreed.rubric.id].rubric
+        assert check_against_rubric(agreed, rubric, path=path) == []
+        assert agreed.finalised is not None and second.finalised is not None and agreed.finalised > second.finalised
+        for section in rubric.sections:
+            for item in section.items:
+                mine = [(s.value, s.code) if s and s.is_set else None for s in
+                        (agreed.score(section.id, item.id), first.score(section.id, item.id), second.score(section.id, item.id))]
+                if mine[0] != mine[1] or mine[0] != mine[2]:
+                    assert agreed.consensus.rationale.get(f"{section.id}.{item.id}")
+    # Consensus records stay out of observations/, so team summaries never count them.
+    assert not {p.name for p, _ in records} & {p.name for p in store.final_dir.iterdir()}
+    assert all(obs.consensus is None for _, obs, _ in loaded)
+
+
+def test_later_observations_review_the_open_actions_of_earlier_ones(loaded: list[tuple[Path, Observation, str]]) -> None:
+    by_practitioner: dict[str, list[Observation]] = defaultdict(list)
+    for _, obs, _ in loaded:
+        by_practitioner[obs.session.practitioner].append(obs)
+    reviewed = 0
+    agreed_where: dict[tuple[str, int], tuple[date, str]] = {}
+    for observations in by_practitioner.values():
+        for obs in observations:
+            for index, action in enumerate(obs.feedback.actions):
+                agreed_where[(obs.id, index)] = (obs.session.date, action.text)
+    for name, observations in by_practitioner.items():
+        history: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
+        for obs in observations:
+            for carried in obs.feedback.carried:
+                reviewed += 1
+                assert carried.status in {"done", "ongoing", "dropped"}
+                day, text = agreed_where[carried.key]  # the action exists where it was first agreed
+                assert carried.text == text and carried.agreed == day <= obs.session.date
+                history[carried.key].append((obs.session.date, carried.status))
+        for reviews in history.values():
+            # Ongoing keeps an action open for the next review; done or dropped closes it.
+            statuses = [status for _, status in sorted(reviews, key=lambda r: (r[0], r[1] != "ongoing"))]
+            assert all(status == "ongoing" for status in statuses[:-1]), name
+    carrying = sum(bool(obs.feedback.carried) for _, obs, _ in loaded)
+    assert carrying > len(loaded) // 3 and reviewed > len(loaded) // 2

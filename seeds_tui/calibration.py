@@ -1,0 +1,298 @@
+"""Double-scored (calibration) sessions: finding the pairs in a store, and consensus records.
+
+Two observers score one session independently. Each makes an observation with purpose
+"calibration" and the same made-up ``session.session_ref``. Once both are final they can be
+compared (``seeds_tui.agreement``), and the two observers may record a consensus: a third,
+final observation holding the scores they agreed, with a rationale for each item where the
+agreed score differs from either observer's. Consensus records live in ``STORE/consensus/``,
+apart from the raw observations (which stay as they were) and out of team summaries.
+
+No Textual and no pandas here: the app and the command line both build on it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+from pathlib import Path
+
+from seeds_tui.atomic import create_exclusive, ensure_dir, is_temp_name
+from seeds_tui.errors import ObservationError, Problem, SeedsError, StoreError
+from seeds_tui.observation import (
+    Consensus,
+    Feedback,
+    Observation,
+    Score,
+    new_id,
+    now,
+    observation_from_toml,
+    observation_to_toml,
+    read_observation,
+)
+from seeds_tui.store import Store
+
+PURPOSE = "calibration"
+
+
+class ConsensusError(SeedsError):
+    """A consensus record could not be built (an agreed score or a rationale is missing)."""
+
+
+@dataclass(frozen=True)
+class CalibrationSession:
+    """Every observation sharing one session reference, and the consensus record if there is one."""
+
+    session_ref: str
+    #: The observers' own observations (drafts and finals), sorted by observer then id.
+    observations: list[tuple[Path, Observation]]
+    consensus: tuple[Path, Observation] | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Exactly two observations, both final, by different observers, with the same rubric and version."""
+        return self.problem is None and not self.waiting_for
+
+    @property
+    def waiting_for(self) -> list[str]:
+        """Observers whose observation is still a draft (their scores stay hidden until they finalise)."""
+        return [obs.session.observer for _, obs in self.observations if obs.status != "final"]
+
+    @property
+    def problem(self) -> str | None:
+        """What stops a comparison, in plain words (None when nothing does, drafts aside)."""
+        count = len(self.observations)
+        if count == 0:
+            return "no observer's own observation found (only a consensus record)"
+        if count == 1:
+            return "only one observation so far"
+        if count > 2:
+            words = {3: "three", 4: "four", 5: "five"}.get(count, str(count))
+            return f"{words} observations share this reference"
+        (_, a), (_, b) = self.observations
+        if a.session.observer == b.session.observer:
+            return "both by the same observer"
+        if (a.rubric.id, a.rubric.version) != (b.rubric.id, b.rubric.version):
+            return "scored with different rubrics"
+        return None
+
+    @property
+    def date(self) -> Date:
+        """The session date (of the first observation, else of the consensus record)."""
+        if self.observations:
+            return self.observations[0][1].session.date
+        assert self.consensus is not None
+        return self.consensus[1].session.date
+
+    @property
+    def pair(self) -> tuple[Observation, Observation] | None:
+        """The two observations when ``ready``, else None."""
+        if not self.ready:
+            return None
+        return self.observations[0][1], self.observations[1][1]
+
+    @property
+    def rubric_id(self) -> str:
+        """The rubric id of the first observation (or the consensus record)."""
+        if self.observations:
+            return self.observations[0][1].rubric.id
+        assert self.consensus is not None
+        return self.consensus[1].rubric.id
+
+
+def _might_be_calibration(data: bytes) -> bool:
+    # A cheap test before parsing: a calibration observation names its purpose in plain text.
+    return b"calibration" in data
+
+
+def _scan(folder: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise StoreError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
+    names = sorted((e.name for e in entries if e.name.endswith(".toml") and not is_temp_name(e.name) and e.is_file()), reverse=True)
+    return [folder / n for n in names]
+
+
+def calibration_sessions(store: Store) -> tuple[list[CalibrationSession], list[ObservationError]]:
+    """Every double-scoring session in the store (raw observations and consensus records), newest first.
+
+    Only files that mention "calibration" are parsed. Bad files are returned as errors, never raised.
+    A draft and a final file with the same id count once (the final one).
+    """
+    errors: list[ObservationError] = []
+    by_id: dict[str, tuple[Path, Observation]] = {}
+    for folder in (store.final_dir, store.draft_dir):
+        for path in _scan(folder):
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                errors.append(ObservationError(path, [Problem(path, f"cannot read: {exc.strerror or exc}")]))
+                continue
+            if not _might_be_calibration(raw):
+                continue
+            try:
+                obs = observation_from_toml(raw.decode("utf-8"), path)
+            except UnicodeDecodeError:
+                errors.append(ObservationError(path, [Problem(path, "not UTF-8 text")]))
+                continue
+            except ObservationError as exc:
+                errors.append(exc)
+                continue
+            if obs.session.purpose != PURPOSE or obs.session.session_ref is None or obs.consensus is not None:
+                continue
+            by_id.setdefault(obs.id, (path, obs))  # finals are read first and win over a draft copy
+    groups: dict[str, list[tuple[Path, Observation]]] = {}
+    for path, obs in by_id.values():
+        assert obs.session.session_ref is not None
+        groups.setdefault(obs.session.session_ref, []).append((path, obs))
+    agreed: dict[str, tuple[Path, Observation]] = {}
+    for path, loaded in load_consensus(store):
+        if isinstance(loaded, ObservationError):
+            errors.append(loaded)
+            continue
+        ref = loaded.session.session_ref
+        if ref is not None and (ref not in agreed or loaded.id > agreed[ref][1].id):
+            agreed[ref] = (path, loaded)
+    sessions = [
+        CalibrationSession(ref, sorted(found, key=lambda entry: (entry[1].session.observer.casefold(), entry[1].id)), agreed.get(ref))
+        for ref, found in groups.items()
+    ]
+    sessions += [CalibrationSession(ref, [], entry) for ref, entry in agreed.items() if ref not in groups]
+    sessions.sort(key=lambda s: (s.date, s.session_ref), reverse=True)
+    return sessions, errors
+
+
+# -- consensus --------------------------------------------------------------------------------
+
+
+def _same(a: Score | None, b: Score | None) -> bool:
+    a_set = a is not None and a.is_set
+    b_set = b is not None and b.is_set
+    if not a_set or not b_set:
+        return a_set == b_set
+    assert a is not None and b is not None
+    return (a.value, a.code) == (b.value, b.code)
+
+
+def _joined_evidence(a: Score | None, b: Score | None) -> str:
+    notes = [s.evidence.strip() for s in (a, b) if s is not None and s.evidence.strip()]
+    if len(notes) == 2 and notes[0] == notes[1]:
+        notes = notes[:1]
+    return "\n\n".join(notes)[:20_000]
+
+
+def consensus_observer(first: Observation, second: Observation) -> str:
+    """Who a consensus record names as its observer: both observers, e.g. "Sam Lee and Kim Ray"."""
+    a, b = first.session.observer, second.session.observer
+    name = f"{a} and {b}"
+    return name if len(name) <= 100 else f"{a[:47]} and {b[:48]}"
+
+
+def build_consensus(
+    first: Observation,
+    second: Observation,
+    scores: dict[str, Score],
+    rationale: dict[str, str],
+    *,
+    when: datetime | None = None,
+    obs_id: str | None = None,
+) -> Observation:
+    """A new final consensus observation for the session ``first`` and ``second`` scored.
+
+    ``scores`` maps ``section.item`` to the agreed score. Items both observers scored the same
+    are taken as agreed unless given in ``scores``; every item they scored differently needs an
+    agreed score. Every agreed score that differs from either observer's needs a ``rationale``.
+    The record has a new id (or ``obs_id``), purpose calibration, the same session reference and
+    rubric, both observers' names, and ``consensus.of`` naming the two raw observations.
+
+    Raises ``ConsensusError`` naming the items that need an agreed score or a rationale.
+    """
+    if first.id == second.id:
+        raise ConsensusError("a consensus needs two different observations (the same id was given twice)")
+    if (first.rubric.id, first.rubric.version) != (second.rubric.id, second.rubric.version):
+        raise ConsensusError("the two observations were scored with different rubrics; a consensus needs one rubric")
+    if first.session.session_ref != second.session.session_ref:
+        raise ConsensusError("the two observations have different session references; a consensus is of one session")
+    for which, obs in (("first", first), ("second", second)):
+        if obs.status != "final":
+            raise ConsensusError(f"the {which} observation is a draft: both observers finalise before agreeing a consensus")
+    keys = sorted({f"{s}.{i}" for obs in (first, second) for s, items in obs.scores.items() for i in items} | set(scores))
+    agreed: dict[str, dict[str, Score]] = {}
+    missing, unexplained = [], []
+    reasons = {k: v.strip() for k, v in rationale.items() if v.strip()}
+    for key in keys:
+        section_id, _, item_id = key.partition(".")
+        a, b = first.score(section_id, item_id), second.score(section_id, item_id)
+        if key in scores:
+            chosen = scores[key]
+            if not chosen.evidence:
+                chosen = chosen.model_copy(update={"evidence": _joined_evidence(a, b)})
+            if (not _same(chosen, a) or not _same(chosen, b)) and key not in reasons:
+                unexplained.append(key)
+        elif _same(a, b):
+            if a is None or not a.is_set:
+                continue
+            chosen = Score(value=a.value, code=a.code, evidence=_joined_evidence(a, b))
+        else:
+            missing.append(key)
+            continue
+        if chosen.is_set or chosen.evidence:
+            agreed.setdefault(section_id, {})[item_id] = chosen.model_copy(update={"elapsed": None})
+    if missing:
+        raise ConsensusError(f"no agreed score for {', '.join(missing)}: the observers scored these differently; agree one for each")
+    if unexplained:
+        raise ConsensusError(
+            f"no rationale for {', '.join(unexplained)}: say why the agreed score differs from an observer's"
+        )
+    stamp = when or now()
+    session = first.session.model_copy(update={"observer": consensus_observer(first, second), "purpose": PURPOSE})
+    return Observation(
+        id=obs_id or new_id(int(stamp.timestamp() * 1000)),
+        status="final",
+        revision=1,
+        created=stamp,
+        updated=stamp,
+        finalised=stamp,
+        rubric=first.rubric,
+        session=session,
+        scores=agreed,
+        feedback=Feedback(),
+        consensus=Consensus(of=[first.id, second.id], rationale={k: reasons[k] for k in sorted(reasons)}),
+    )
+
+
+def save_consensus(store: Store, consensus: Observation) -> Path:
+    """Write a consensus record into ``STORE/consensus/`` (atomic, never over an existing file, owner-only).
+
+    Refuses (``StoreError``) a record that is not a final consensus, or a second record for a
+    session that already has one (delete the old file first to replace it).
+    """
+    if consensus.consensus is None or consensus.status != "final":
+        raise StoreError("only a final consensus record (with consensus.of) goes into the consensus folder")
+    ensure_dir(store.consensus_dir)
+    ref = consensus.session.session_ref
+    if ref is not None:
+        for path, existing in load_consensus(store):
+            if isinstance(existing, Observation) and existing.session.session_ref == ref and existing.id != consensus.id:
+                raise StoreError(f"{path} already records the consensus for this session; remove it first to record a new one")
+    path = store.consensus_dir / f"{store.final_path(consensus.id).name}"
+    try:
+        create_exclusive(path, observation_to_toml(consensus).encode("utf-8"))
+    except FileExistsError:
+        raise StoreError(f"{path} already exists: this consensus was saved before") from None
+    return path
+
+
+def load_consensus(store: Store) -> list[tuple[Path, Observation | ObservationError]]:
+    """Every consensus record in the store, newest first, each loaded (or its error)."""
+    out: list[tuple[Path, Observation | ObservationError]] = []
+    for path in _scan(store.consensus_dir):
+        try:
+            out.append((path, read_observation(path)[0]))
+        except ObservationError as exc:
+            out.append((path, exc))
+    return out
