@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from seeds_tui.actions import earlier_observations, open_actions
 from seeds_tui.demo import write_demo

@@ -17,6 +17,8 @@ carrying it many times never makes a second copy.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as Date
@@ -103,11 +105,10 @@ def merge_carried(carried: list[CarriedAction], still_open: Iterable[OpenAction]
 def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observation], list[ObservationError]]:
     """The store's final observations of ``practitioner`` (files that cannot be read come back as errors).
 
-    Only files that mention the name (ignoring case and spacing, as written or TOML-escaped) are
-    parsed, so a large store is scanned quickly.
+    Only files whose ``practitioner = "..."`` line names them (ignoring case and spacing) are
+    parsed in full, so a large store is scanned quickly; a file without such a line (damaged,
+    or hand-written in another TOML style) is parsed in full to be sure.
     """
-    name = " ".join(practitioner.split()).casefold()
-    needles = {name, name.replace("\\", "\\\\").replace('"', '\\"')}
     found: list[Observation] = []
     problems: list[ObservationError] = []
     for stored in store.files("final"):
@@ -116,8 +117,8 @@ def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observat
                 head = fh.read(4 * 1024 * 1024)
         except OSError:
             continue
-        text = " ".join(head.decode("utf-8", "replace").split()).casefold()
-        if not any(n in text for n in needles):
+        match = _PRACTITIONER_LINE.search(head.decode("utf-8", "replace"))
+        if match is not None and not same_person(_unescape(match.group(1)), practitioner):
             continue
         try:
             obs, _ = read_observation(stored.path)
@@ -127,6 +128,19 @@ def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observat
         if same_person(obs.session.practitioner, practitioner):
             found.append(obs)
     return found, problems
+
+
+#: The session's practitioner as seeds-tui writes it (a basic string on one line).
+_PRACTITIONER_LINE = re.compile(r'^practitioner = "((?:[^"\\\n]|\\.)*)"[ \t]*$', re.MULTILINE)
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    try:
+        return str(tomllib.loads(f'v = "{value}"')["v"])
+    except tomllib.TOMLDecodeError:
+        return value
 
 
 def practitioner_open_actions(store: Store, obs: Observation) -> list[OpenAction]:
