@@ -19,6 +19,7 @@ from seeds_tui.errors import ObservationError, SeedsError
 from seeds_tui.observation import Observation
 from seeds_tui.rubric import RubricNotFound
 from seeds_tui.scoring import overall_score, section_scores
+from seeds_tui.tui.screens.calibration import CalibrationCommands, open_calibration
 
 if TYPE_CHECKING:
     from seeds_tui.tui.app import SeedsApp
@@ -52,12 +53,22 @@ class HomeScreen(Screen[None]):
 
     app: SeedsApp
 
+    COMMANDS = {CalibrationCommands}
+
     BINDINGS = [
         Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
         Binding("enter", "open", "Open", id="home.open", tooltip="Continue a draft, or view a final observation"),
         Binding("r", "resume", "Resume draft", id="home.resume", tooltip="Continue the newest draft"),
         Binding("d", "discard", "Discard draft", show=False, id="home.discard", tooltip="Delete the selected draft (asks first)"),
         Binding("s", "summary", "Team summary", id="home.summary", tooltip="Team results (opens the Team summary)"),
+        Binding(
+            "c",
+            "calibration",
+            "Calibration",
+            show=False,
+            id="home.calibration",
+            tooltip="Double-scored sessions: compare two observers, agree a consensus",
+        ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
         Binding("slash", "search", "Search", show=False, id="home.search", tooltip="Find by practitioner, team or date (all files)"),
     ]
@@ -352,3 +363,7 @@ class HomeScreen(Screen[None]):
     def action_summary(self) -> None:
         """Open the Team summary."""
         self.app.open_team_summary()
+
+    def action_calibration(self) -> None:
+        """Open Calibration: double-scored sessions, their comparison and consensus."""
+        open_calibration(self.app)

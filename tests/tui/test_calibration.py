@@ -1,0 +1,350 @@
+"""The Calibration screen: double-scored sessions, the comparison of two observers, the consensus.
+
+Observations are made with the product's own code (new_observation, Store.save_draft,
+Store.finalise) under tmp_path; the app is driven by the keyboard as a user would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from screen_text import assert_snapshot, screen_text
+from textual import events
+from textual.pilot import Pilot
+from tui_helpers import TODAY, steady, type_text
+
+from seeds_tui.agreement import OUTCOME_MARKS
+from seeds_tui.calibration import load_consensus
+from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation
+from seeds_tui.rubric import RubricRegistry
+from seeds_tui.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.screens.calibration import CalibrationScreen, ComparisonScreen
+from seeds_tui.tui.screens.consensus import ConsensusScreen, unsaved_consensus
+
+REF = "CAL-2026-11-23-N1"
+
+# Hand-made scores on the SEED rubric, in rubric order (beginning 4 items, role 4, relationship 5,
+# then rnr, change, ending 4 each): 10 items both scored with a level, 15 NA for both.
+#   beginning:    2 1 3 2  vs  2 1 1 2   -> 3 exact, 1 two levels apart (agenda)
+#   role:         2 2 1 2  vs  2 2 2 1   -> 2 exact, 2 within one
+#   relationship: 2 3 NA…  vs  2 3 NA…   -> 2 exact
+# Overall: 7 exact of 10 = 70%, 9 within one of 10 = 90%, 15 excluded.
+SAM = {"beginning": [2, 1, 3, 2], "role": [2, 2, 1, 2], "relationship": [2, 3]}
+ALEX = {"beginning": [2, 1, 1, 2], "role": [2, 2, 2, 1], "relationship": [2, 3]}
+SAM_NOTE = "Set the agenda together with the person at the start [b]early[/b]"
+ALEX_NOTE = "Agenda was announced, not agreed; the person had no say"
+SECRET_NOTE = "a note nobody else may read before finalising"
+
+
+def calibration_observation(
+    store: Store, registry: RubricRegistry, observer: str, levels: dict[str, list[int]], notes: dict[str, str], *, final: bool = True
+) -> tuple[Path, Observation]:
+    """One observer's own observation of the shared session, saved (and finalised) through the store."""
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(
+            date=TODAY, observer=observer, practitioner="Pat P", team="North", purpose="calibration", session_ref=REF, consent_recorded=True
+        ),
+    )
+    scores: dict[str, dict[str, Score]] = {}
+    for section in rubric.sections:
+        for n, item in enumerate(section.items):
+            given = levels.get(section.id, [])
+            key = f"{section.id}.{item.id}"
+            score = Score(value=given[n], evidence=notes.get(key, "")) if n < len(given) else Score(code="NA")
+            scores.setdefault(section.id, {})[item.id] = score
+    obs = store.save_draft(obs.model_copy(update={"scores": scores}))
+    if not final:
+        return store.draft_path(obs.id), obs
+    final_obs, path = store.finalise(obs, rubric)
+    return path, final_obs
+
+
+def make_pair(store: Store, registry: RubricRegistry, *, alex_final: bool = True) -> tuple[Path, Path]:
+    """Sam (final) and Alex (final, or still a draft) scored the same session."""
+    sam, _ = calibration_observation(store, registry, "Sam Observer", SAM, {"beginning.agenda": SAM_NOTE})
+    alex, _ = calibration_observation(
+        store, registry, "Alex Observer", ALEX, {"beginning.agenda": ALEX_NOTE, "role.dual_role": SECRET_NOTE}, final=alex_final
+    )
+    return sam, alex
+
+
+async def open_calibration(pilot: Pilot) -> CalibrationScreen:
+    """From home: c opens the Calibration list; wait for its rows."""
+    await pilot.pause()
+    await steady(pilot)
+    await pilot.press("c")
+    await pilot.pause()
+    await steady(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CalibrationScreen)
+    return screen
+
+
+async def test_list_shows_waiting_status_and_never_a_score_before_both_finalise(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    make_pair(store, registry, alex_final=False)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_calibration(pilot)
+        text = screen_text(app)
+        assert REF in text and "Alex Observer and Sam Observer" in text
+        assert "waiting for Alex Observer to finalise" in text
+        assert "Scores stay hidden until both observers have finalised" in " ".join(text.split())
+        # No score, percentage, level name or evidence note of either observer.
+        for hidden in (SECRET_NOTE, ALEX_NOTE, SAM_NOTE, "%", "Emerging", "Competent", "exact"):
+            assert hidden not in text, hidden
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CalibrationScreen)  # the comparison did not open
+        assert any("Waiting for Alex Observer to finalise" in n.message for n in app._notifications)
+        assert not any(SECRET_NOTE in n.message or ALEX_NOTE in n.message for n in app._notifications)
+        assert SECRET_NOTE not in screen_text(app)
+
+
+async def test_comparison_shows_figures_and_the_item_two_levels_apart_first(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    make_pair(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_calibration(pilot)
+        assert "ready to compare" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        lines = screen_text(app).splitlines()
+        overall = next(line for line in lines if line.lstrip().startswith("Overall"))
+        # compared, excluded, exact, within one (plain percentages before the coefficient)
+        assert overall.split()[1:5] == ["10", "15", "70%", "90%"], overall
+        beginning = next(line for line in lines if line.lstrip().startswith("Beginning and set-up"))
+        assert beginning.split()[3:7] == ["4", "0", "75%", "75%"], beginning
+        role = next(line for line in lines if line.lstrip().startswith("Role clarification"))
+        assert role.split()[-6:-2] == ["4", "0", "50%", "100%"], role
+        alpha = app.screen.agreement.overall.alpha
+        assert alpha is not None and f"{alpha:.2f}" in overall
+        assert app.screen.agreement.overall.alpha_band in overall
+
+        await pilot.press("d")  # the items to discuss
+        await pilot.pause()
+        text = screen_text(app)
+        discuss = text[text.index("To discuss") :]
+        first_item = discuss[discuss.index("1.") :]
+        assert first_item.startswith(f"1. {OUTCOME_MARKS['apart']} 2 levels apart"), first_item[:80]
+        assert "Agrees the purpose and agenda" in first_item.splitlines()[0]
+        flat = " ".join(first_item.split())
+        assert " ".join(SAM_NOTE.split()) in flat and " ".join(ALEX_NOTE.split()) in flat  # both notes, in full, markup as typed
+        assert flat.index(SAM_NOTE.split()[0]) < flat.index("2.")  # both notes belong to the first item
+        assert "3 Skilful" in flat and "1 Emerging" in flat
+
+        await pilot.press("i")  # every item, side by side
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Every item" in text and "Welcomes the person and checks in" in text
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CalibrationScreen)
+
+
+async def test_comparison_snapshot_80x24(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    make_pair(store, registry)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await steady(pilot)
+        assert_snapshot(app, "comparison-80x24", {str(store.root): "STORE"})
+
+
+async def test_consensus_by_keyboard_refuses_a_missing_rationale_then_saves_apart_from_the_raw_files(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    sam_path, alex_path = make_pair(store, registry)
+    raw_before = sam_path.read_bytes(), alex_path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsensusScreen)
+        # Three items differ, the two-levels-apart one first: beginning.agenda, then role's two within-one items.
+        assert [e.key for e in screen.entries] == ["beginning.agenda", "role.confidentiality", "role.authority"]
+        text = screen_text(app)
+        assert "3 items to agree" in text and " ".join(ALEX_NOTE.split()) in " ".join(text.split())
+
+        await pilot.press("2", "e")  # agreed level 2 for the agenda, then its rationale
+        await type_text(pilot, "Brief")
+        await pilot.press("escape", "j", "2", "e")
+        await type_text(pilot, "Both saw it")
+        await pilot.press("escape", "j", "1")  # the third item: a level, but no rationale yet
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsensusScreen)  # refused: no confirmation asked
+        assert not list(store.consensus_dir.glob("*.toml"))
+        assert any("rationale" in n.message for n in app._notifications)
+        assert app.screen.focused is not None and app.screen.focused.id == "cons-rationale"  # the cursor is where the rationale goes
+
+        await type_text(pilot, "Partial")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # confirm
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        assert "Consensus recorded" in screen_text(app)
+
+    saved = load_consensus(store)
+    assert len(saved) == 1
+    path, consensus = saved[0]
+    assert isinstance(consensus, Observation) and path.parent == store.consensus_dir
+    assert consensus.consensus is not None
+    items = [e.key for e in screen.entries]
+    assert consensus.score(*items[0].split(".")).value == 2  # type: ignore[union-attr]
+    assert consensus.score(*items[1].split(".")).value == 2  # type: ignore[union-attr]
+    assert consensus.score(*items[2].split(".")).value == 1  # type: ignore[union-attr]
+    assert consensus.score("beginning", "welcome").value == 2  # type: ignore[union-attr]  # alike: taken as agreed
+    assert consensus.consensus.rationale == {
+        items[0]: "Brief",
+        items[1]: "Both saw it",
+        items[2]: "Partial",
+    }
+    assert (sam_path.read_bytes(), alex_path.read_bytes()) == raw_before  # the raw files, byte for byte
+
+
+async def test_recorded_consensus_is_shown_instead_of_a_second_one(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from seeds_tui.calibration import build_consensus, save_consensus
+
+    sam_path, alex_path = make_pair(store, registry)
+    sam, alex = store.read(sam_path), store.read(alex_path)
+    agreed = {"beginning.agenda": Score(value=2), "role.confidentiality": Score(value=2), "role.authority": Score(value=2)}
+    why = {k: f"why {k}" for k in agreed}
+    save_consensus(store, build_consensus(sam, alex, agreed, why))
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_calibration(pilot)
+        assert "consensus recorded" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        text = " ".join(screen_text(app).split())
+        assert "Consensus recorded" in text and "why beginning.agenda" in text
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)  # no second consensus offered
+        assert any("already recorded" in n.message for n in app._notifications)
+
+
+async def test_leaving_the_consensus_half_way_keeps_the_choices(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    make_pair(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("3", "e")
+        await type_text(pilot, "Half way")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"  # asks before leaving
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        assert unsaved_consensus(app) == [REF]  # what the quit action can ask about
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsensusScreen)
+        assert screen.draft.agreed["beginning.agenda"] == Score(value=3)
+        assert screen.draft.rationale["beginning.agenda"] == "Half way"
+        assert not list(store.consensus_dir.glob("*.toml"))
+
+
+async def test_help_lists_the_calibration_keys(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    make_pair(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await steady(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Calibration: double-scored sessions" in screen_text(app)
+        await pilot.press("escape")
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "agree the consensus" in text and "go to the items to discuss" in text
+
+
+async def test_keys_typed_in_one_burst_land_where_they_belong(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    """A fast typist, a paste or tmux send-keys: every key reaches the list before e has moved the focus."""
+    make_pair(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        burst = [*"2eOnce, late", "escape", *"j1eNo limits given", "escape", *"j2"]
+        for key in burst:
+            app.post_message(events.Key({" ": "space", ",": "comma"}.get(key, key), None if key == "escape" else key))
+        for _ in range(5):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsensusScreen)
+        assert {k: s.value for k, s in screen.draft.agreed.items()} == {
+            "beginning.agenda": 2,
+            "role.confidentiality": 1,
+            "role.authority": 2,
+        }
+        assert screen.draft.rationale == {"beginning.agenda": "Once, late", "role.confidentiality": "No limits given"}
+        assert screen.focused is not None and screen.focused.id == "cons-items"
+
+
+async def test_observers_who_agree_on_everything_record_their_scores_as_the_consensus(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    calibration_observation(store, registry, "Sam Observer", SAM, {})
+    calibration_observation(store, registry, "Alex Observer", SAM, {})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_calibration(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert "To discuss (0" in screen_text(app) and "Nothing to discuss" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsensusScreen) and "0 items to agree" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+    [(_, consensus)] = load_consensus(store)
+    assert isinstance(consensus, Observation) and consensus.consensus is not None
+    assert consensus.consensus.rationale == {}
+    assert consensus.score("beginning", "agenda").value == 3  # type: ignore[union-attr]
