@@ -475,15 +475,18 @@ CARRIED_COMMENTS = {
         "Agreed to drop it: the training it depended on is not running this year.",
     ),
 }
-#: Why two observers settled on an agreed score that differs from one of theirs.
-RATIONALES = (
-    "Both notes describe the same moment; the descriptor for the agreed level fits it best.",
-    "The skill was used once, briefly, and not followed through: the agreed level reflects that.",
-    "Agreed after re-reading the descriptors together: attempted, but the person's answer was not picked up.",
-    "One observer missed part of this exchange; scored on what both saw.",
-    "The session did not call for this; agreed it was not applicable.",
-    "The later part of the session showed more of this skill than the first observer's note records.",
-)
+#: Why two observers settled on an agreed score that differs from one of theirs, by the kind of
+#: score agreed (a level, not applicable, not observed), so a reason never contradicts its score.
+RATIONALES: dict[str, tuple[str, ...]] = {
+    "level": (
+        "Both notes describe the same moment; the descriptor for the agreed level fits it best.",
+        "The skill was used once, briefly, and not followed through: the agreed level reflects that.",
+        "Agreed after re-reading the descriptors together: attempted, but the person's answer was not picked up.",
+        "The later part of the session showed more of this skill than the first observer's note records.",
+    ),
+    "NA": ("The session did not call for this; agreed it was not applicable.",),
+    "NO": ("One observer missed part of this exchange and the other could not hear it clearly: agreed not observed.",),
+}
 
 
 # -- the generator -----------------------------------------------------------------------------
@@ -772,7 +775,7 @@ def _consensus(rng: random.Random, rubric: Rubric, first: Observation, second: O
             pick = rng.choice(options)
             chosen = Score(value=pick.value, code=pick.code)
         scores[item.key] = chosen
-        rationale[item.key] = rng.choice(RATIONALES)
+        rationale[item.key] = rng.choice(RATIONALES[chosen.code or "level"])
     assert second.finalised is not None
     when = second.finalised + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 3))
     return build_consensus(first, second, scores, rationale, when=when, obs_id=demo_id(int(when.timestamp() * 1000), rng))
