@@ -7,18 +7,28 @@ final observation holding the scores they agreed, with a rationale for each item
 agreed score differs from either observer's. Consensus records live in ``STORE/consensus/``,
 apart from the raw observations (which stay as they were) and out of team summaries.
 
+While the observers are still agreeing, what they chose so far is autosaved as a *consensus
+draft* in ``STORE/consensus/drafts/<ID>.toml``: an observation with status "draft", the pair in
+``consensus.of``, the agreed scores chosen so far (an item not chosen yet is absent from
+``scores``) and every rationale typed so far (even for an item whose level is not chosen yet).
+Drafts are never consensus records: the listing and ``load_consensus`` skip that folder.
+
 No Textual and no pandas here: the app and the command line both build on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from seeds_tui.atomic import create_exclusive, ensure_dir, is_temp_name
+from pydantic import ValidationError
+
+from seeds_tui.atomic import create_exclusive, ensure_dir, fsync_dir, is_temp_name, write_atomic
 from seeds_tui.errors import ObservationError, Problem, SeedsError, StoreError
 from seeds_tui.observation import (
     Consensus,
@@ -35,6 +45,9 @@ from seeds_tui.store import Store
 
 PURPOSE = "calibration"
 
+#: The longest rationale a consensus keeps for one item (characters), as the file format allows.
+RATIONALE_MAX = 4000
+
 
 class ConsensusError(SeedsError):
     """A consensus record could not be built (an agreed score or a rationale is missing)."""
@@ -48,6 +61,8 @@ class CalibrationSession:
     #: The observers' own observations (drafts and finals), sorted by observer then id.
     observations: list[tuple[Path, Observation]]
     consensus: tuple[Path, Observation] | None = None
+    #: A consensus being agreed (autosaved, not yet recorded) for this pair, if any.
+    draft: tuple[Path, Observation] | None = None
 
     @property
     def ready(self) -> bool:
@@ -157,10 +172,12 @@ def calibration_sessions(store: Store) -> tuple[list[CalibrationSession], list[O
         ref = loaded.session.session_ref
         if ref is not None and (ref not in agreed or loaded.id > agreed[ref][1].id):
             agreed[ref] = (path, loaded)
-    sessions = [
-        CalibrationSession(ref, sorted(found, key=lambda entry: (entry[1].session.observer.casefold(), entry[1].id)), agreed.get(ref))
-        for ref, found in groups.items()
-    ]
+    drafts = _drafts_by_pair(store)
+    sessions = []
+    for ref, found in groups.items():
+        found.sort(key=lambda entry: (entry[1].session.observer.casefold(), entry[1].id))
+        draft = drafts.get(frozenset(obs.id for _, obs in found)) if len(found) == 2 and ref not in agreed else None
+        sessions.append(CalibrationSession(ref, found, agreed.get(ref), draft))
     sessions += [CalibrationSession(ref, [], entry) for ref, entry in agreed.items() if ref not in groups]
     sessions.sort(key=lambda s: (s.date, s.session_ref), reverse=True)
     return sessions, errors
@@ -211,15 +228,7 @@ def build_consensus(
 
     Raises ``ConsensusError`` naming the items that need an agreed score or a rationale.
     """
-    if first.id == second.id:
-        raise ConsensusError("a consensus needs two different observations (the same id was given twice)")
-    if (first.rubric.id, first.rubric.version) != (second.rubric.id, second.rubric.version):
-        raise ConsensusError("the two observations were scored with different rubrics; a consensus needs one rubric")
-    if first.session.session_ref != second.session.session_ref:
-        raise ConsensusError("the two observations have different session references; a consensus is of one session")
-    for which, obs in (("first", first), ("second", second)):
-        if obs.status != "final":
-            raise ConsensusError(f"the {which} observation is a draft: both observers finalise before agreeing a consensus")
+    _check_pair(first, second)
     keys = sorted({f"{s}.{i}" for obs in (first, second) for s, items in obs.scores.items() for i in items} | set(scores))
     agreed: dict[str, dict[str, Score]] = {}
     missing, unexplained = [], []
@@ -249,20 +258,59 @@ def build_consensus(
             f"no rationale for {', '.join(unexplained)}: say why the agreed score differs from an observer's"
         )
     stamp = when or now()
-    session = first.session.model_copy(update={"observer": consensus_observer(first, second), "purpose": PURPOSE})
-    return Observation(
-        id=obs_id or new_id(int(stamp.timestamp() * 1000)),
-        status="final",
-        revision=1,
-        created=stamp,
-        updated=stamp,
-        finalised=stamp,
-        rubric=first.rubric,
-        session=session,
-        scores=agreed,
-        feedback=Feedback(),
-        consensus=Consensus(of=[first.id, second.id], rationale={k: reasons[k] for k in sorted(reasons)}),
+    return _consensus_observation(
+        first, second, agreed, reasons, status="final", obs_id=obs_id, created=stamp, updated=stamp, finalised=stamp, revision=1
     )
+
+
+def _check_pair(first: Observation, second: Observation) -> None:
+    """Refuse (``ConsensusError``) two observations that cannot have a consensus together."""
+    if first.id == second.id:
+        raise ConsensusError("a consensus needs two different observations (the same id was given twice)")
+    if (first.rubric.id, first.rubric.version) != (second.rubric.id, second.rubric.version):
+        raise ConsensusError("the two observations were scored with different rubrics; a consensus needs one rubric")
+    if first.session.session_ref != second.session.session_ref:
+        raise ConsensusError("the two observations have different session references; a consensus is of one session")
+    for which, obs in (("first", first), ("second", second)):
+        if obs.status != "final":
+            raise ConsensusError(f"the {which} observation is a draft: both observers finalise before agreeing a consensus")
+
+
+def _consensus_observation(
+    first: Observation,
+    second: Observation,
+    scores: dict[str, dict[str, Score]],
+    reasons: dict[str, str],
+    *,
+    status: Literal["draft", "final"],
+    obs_id: str | None,
+    created: datetime,
+    updated: datetime,
+    finalised: datetime | None,
+    revision: int,
+) -> Observation:
+    """The consensus observation of the pair (validated: a rationale too long is a ``ConsensusError``)."""
+    for key, text in reasons.items():
+        if len(text) > RATIONALE_MAX:
+            raise ConsensusError(f"the rationale for {key} is {len(text)} characters long; shorten it to {RATIONALE_MAX} at most")
+    session = first.session.model_copy(update={"observer": consensus_observer(first, second), "purpose": PURPOSE})
+    try:
+        return Observation(
+            id=obs_id or new_id(int(created.timestamp() * 1000)),
+            status=status,
+            revision=revision,
+            created=created,
+            updated=updated,
+            finalised=finalised,
+            rubric=first.rubric,
+            session=session,
+            scores=scores,
+            feedback=Feedback(),
+            consensus=Consensus(of=[first.id, second.id], rationale={k: reasons[k] for k in sorted(reasons)}),
+        )
+    except ValidationError as exc:
+        where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        raise ConsensusError(f"the consensus cannot be written: {where} is not valid ({exc.errors()[0]['msg']})") from None
 
 
 def save_consensus(store: Store, consensus: Observation) -> Path:
@@ -296,3 +344,113 @@ def load_consensus(store: Store) -> list[tuple[Path, Observation | ObservationEr
         except ObservationError as exc:
             out.append((path, exc))
     return out
+
+
+# -- consensus drafts (autosaved while the observers agree) ---------------------------------------
+
+
+def consensus_drafts_dir(store: Store) -> Path:
+    """Where consensus drafts are autosaved: ``STORE/consensus/drafts/``."""
+    return store.consensus_dir / "drafts"
+
+
+def consensus_draft(
+    first: Observation,
+    second: Observation,
+    scores: dict[str, Score],
+    rationale: dict[str, str],
+    *,
+    obs_id: str | None = None,
+    created: datetime | None = None,
+    when: datetime | None = None,
+) -> Observation:
+    """A draft consensus observation: what the observers chose and wrote so far, checked for nothing missing.
+
+    ``scores`` maps ``section.item`` to the agreed scores chosen so far; an item not chosen yet is
+    simply absent (so is every item both observers scored alike, unless chosen). ``rationale``
+    keeps every text typed so far, as typed, even for an item whose level is not chosen yet;
+    blank ones are left out. Unlike ``build_consensus`` nothing needs a rationale yet: that is
+    checked on the final save. ``obs_id`` and ``created`` keep the draft's identity across autosaves.
+    """
+    _check_pair(first, second)
+    stamp = when or now()
+    agreed: dict[str, dict[str, Score]] = {}
+    for key in sorted(scores):
+        section_id, _, item_id = key.partition(".")
+        agreed.setdefault(section_id, {})[item_id] = scores[key].model_copy(update={"elapsed": None})
+    reasons = {key: text for key, text in rationale.items() if text.strip()}
+    return _consensus_observation(
+        first, second, agreed, reasons, status="draft", obs_id=obs_id, created=created or stamp, updated=stamp, finalised=None, revision=0
+    )
+
+
+def draft_choices(draft: Observation) -> tuple[dict[str, Score], dict[str, str]]:
+    """The agreed scores (by ``section.item``) and the rationales a consensus draft holds."""
+    scores = {f"{section_id}.{item_id}": score for section_id, items in draft.scores.items() for item_id, score in items.items()}
+    return scores, dict(draft.consensus.rationale) if draft.consensus is not None else {}
+
+
+def _read_drafts(store: Store) -> list[tuple[Path, Observation]]:
+    """Every readable consensus draft, newest first (files that cannot be read are skipped)."""
+    found: list[tuple[Path, Observation]] = []
+    try:
+        paths = _scan(consensus_drafts_dir(store))
+    except StoreError:
+        return []
+    for path in paths:
+        try:
+            obs = read_observation(path)[0]
+        except ObservationError:
+            continue
+        if obs.consensus is not None and obs.status == "draft":
+            found.append((path, obs))
+    found.sort(key=lambda entry: (entry[1].updated, entry[1].id), reverse=True)
+    return found
+
+
+def _drafts_by_pair(store: Store) -> dict[frozenset[str], tuple[Path, Observation]]:
+    by_pair: dict[frozenset[str], tuple[Path, Observation]] = {}
+    for path, obs in _read_drafts(store):
+        assert obs.consensus is not None
+        by_pair.setdefault(frozenset(obs.consensus.of), (path, obs))  # newest first: the newest wins
+    return by_pair
+
+
+def load_consensus_draft(store: Store, first_id: str, second_id: str) -> tuple[Path, Observation] | None:
+    """The newest consensus draft of the pair ``first_id`` and ``second_id`` (either order), or None."""
+    return _drafts_by_pair(store).get(frozenset((first_id, second_id)))
+
+
+def save_consensus_draft(store: Store, obs: Observation) -> Path:
+    """Write a consensus draft to ``STORE/consensus/drafts/<ID>.toml`` (atomic, owner-only; replaces the last one).
+
+    Raises ``StoreError`` when the folder cannot be written (the message says why: not writable, disk full).
+    """
+    if obs.consensus is None or obs.status != "draft":
+        raise StoreError("only a consensus draft (status draft, with consensus.of) goes into the consensus drafts folder")
+    folder = consensus_drafts_dir(store)
+    path = folder / f"{store.draft_path(obs.id).name}"
+    text = observation_to_toml(obs)
+    try:
+        observation_from_toml(text, path)  # what is written must read back
+    except ObservationError as exc:
+        raise StoreError(f"could not save {path}: {exc}") from None
+    ensure_dir(folder)
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+def discard_consensus_draft(store: Store, path: Path) -> None:
+    """Remove a consensus draft (once its consensus is recorded); a draft already gone is fine.
+
+    Refuses (``StoreError``) a path outside the consensus drafts folder.
+    """
+    folder = consensus_drafts_dir(store)
+    if path.parent != folder:
+        raise StoreError(f"{path} is not a consensus draft (those are in {folder})")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    except OSError as exc:
+        raise StoreError(f"could not remove the consensus draft {path}: {exc.strerror or exc}; remove it by hand") from None
+    fsync_dir(folder)

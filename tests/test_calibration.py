@@ -9,7 +9,19 @@ from pathlib import Path
 import pytest
 
 from seeds_tui.agreement import compare
-from seeds_tui.calibration import ConsensusError, build_consensus, calibration_sessions, load_consensus, save_consensus
+from seeds_tui.calibration import (
+    ConsensusError,
+    build_consensus,
+    calibration_sessions,
+    consensus_draft,
+    consensus_drafts_dir,
+    discard_consensus_draft,
+    draft_choices,
+    load_consensus,
+    load_consensus_draft,
+    save_consensus,
+    save_consensus_draft,
+)
 from seeds_tui.errors import SeedsError, StoreError
 from seeds_tui.observation import Observation, RubricRef, Score, Session, check_against_rubric, new_observation
 from seeds_tui.rubric import LoadedRubric, RubricRegistry
@@ -173,6 +185,73 @@ def test_a_damaged_consensus_file_is_reported_not_raised(tmp_path: Path, loaded:
     assert found[0] == bad and isinstance(found[1], SeedsError)
     sessions, errors = calibration_sessions(store)
     assert [e.path for e in errors] == [bad] and sessions[0].ready
+
+
+def test_consensus_draft_round_trip_keeps_exactly_what_was_chosen_and_typed(tmp_path: Path, loaded: LoadedRubric) -> None:
+    store, first, second = _pair(tmp_path, loaded)
+    raw_before = {p.name: p.read_bytes() for p in store.final_dir.iterdir()}
+    scores = {"beginning.welcome": Score(value=3)}  # ending.task: not chosen yet
+    typed = {"beginning.welcome": "Warm.\nChecked in", "ending.task": "Still talking about it", "beginning.agenda": "  "}
+    # No "every changed item needs a rationale" check yet: that is for the final save.
+    draft = consensus_draft(first, second, {"ending.task": Score(value=1)}, {})
+    assert draft.status == "draft" and draft.consensus is not None and draft.consensus.rationale == {}
+    draft = consensus_draft(first, second, scores, typed, when=datetime(2026, 9, 3, 10, 0).astimezone())
+    assert draft.status == "draft" and draft.finalised is None
+    assert draft.consensus is not None and draft.consensus.of == [first.id, second.id]
+    assert draft.session.session_ref == "CAL-1" and draft.session.observer == "Ann A and Bo B"
+
+    path = save_consensus_draft(store, draft)
+    assert path == consensus_drafts_dir(store) / f"{draft.id}.toml" == store.consensus_dir / "drafts" / f"{draft.id}.toml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.consensus_dir.stat().st_mode) == 0o700
+    found = load_consensus_draft(store, second.id, first.id)  # either order
+    assert found is not None and found[0] == path and found[1] == draft
+    assert draft_choices(found[1]) == (scores, {"beginning.welcome": "Warm.\nChecked in", "ending.task": "Still talking about it"})
+
+    # Autosaving again keeps the id and the creation time, and replaces the file.
+    later = consensus_draft(first, second, {**scores, "ending.task": Score(code="NO")}, typed, obs_id=draft.id,
+                            created=draft.created, when=draft.created + timedelta(minutes=5))
+    assert save_consensus_draft(store, later) == path
+    found = load_consensus_draft(store, first.id, second.id)
+    assert found is not None and found[1].created == draft.created and draft_choices(found[1])[0]["ending.task"] == Score(code="NO")
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
+
+    # A draft is not a consensus record: not loaded as one, but the listing says one is in progress.
+    assert load_consensus(store) == []
+    (session,), errors = calibration_sessions(store)
+    assert errors == [] and session.ready and session.consensus is None
+    assert session.draft is not None and session.draft[0] == path
+    assert load_consensus_draft(store, first.id, "01K00000000000000000000009") is None
+
+    # Recorded: the listing shows the record, not the draft; discarding the draft removes only it.
+    record = build_consensus(first, second, {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
+                             {"beginning.welcome": "a", "ending.task": "b"}, obs_id=draft.id)
+    recorded = save_consensus(store, record)
+    (session,), _ = calibration_sessions(store)
+    assert session.consensus is not None and session.consensus[0] == recorded and session.draft is None
+    discard_consensus_draft(store, path)
+    discard_consensus_draft(store, path)  # already gone: fine
+    assert not path.exists() and recorded.exists() and load_consensus_draft(store, first.id, second.id) is None
+    with pytest.raises(StoreError, match="not a consensus draft"):
+        discard_consensus_draft(store, recorded)
+    assert {p.name: p.read_bytes() for p in store.final_dir.iterdir()} == raw_before
+
+
+def test_consensus_draft_refusals_are_clear(tmp_path: Path, loaded: LoadedRubric) -> None:
+    store, first, second = _pair(tmp_path, loaded)
+    with pytest.raises(ConsensusError, match=r"rationale for ending\.task is 4001 characters long"):
+        consensus_draft(first, second, {}, {"ending.task": "x" * 4001})
+    with pytest.raises(ConsensusError, match="draft"):
+        consensus_draft(first, second.model_copy(update={"status": "draft"}), {}, {})
+    with pytest.raises(StoreError, match="only a consensus draft"):
+        save_consensus_draft(store, first)
+    # A file where the drafts folder should be: a clear StoreError, nothing raised past it.
+    store.consensus_dir.mkdir(mode=0o700)
+    consensus_drafts_dir(store).write_text("in the way")
+    with pytest.raises(StoreError, match="drafts"):
+        save_consensus_draft(store, consensus_draft(first, second, {"ending.task": Score(value=1)}, {}))
+    assert load_consensus_draft(store, first.id, second.id) is None and calibration_sessions(store)[1] == []
 
 
 @pytest.mark.parametrize("module", ["seeds_tui.agreement", "seeds_tui.calibration"])

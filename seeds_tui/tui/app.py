@@ -250,6 +250,10 @@ class SeedsApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit. The draft is saved first; if it cannot be, ask before losing it."""
+        from seeds_tui.tui.screens.consensus import consensus_saved_before_quit
+
+        if not consensus_saved_before_quit(self):
+            return  # a consensus in progress could not be saved: the user was asked whether to quit anyway
         session = self.session
         from seeds_tui.tui.dialogs import TextEntryDialog
 

@@ -6,6 +6,8 @@ Store.finalise) under tmp_path; the app is driven by the keyboard as a user woul
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from textual.pilot import Pilot
 from tui_helpers import TODAY, steady, type_text
 
 from seeds_tui.agreement import OUTCOME_MARKS
-from seeds_tui.calibration import load_consensus
+from seeds_tui.calibration import draft_choices, load_consensus
 from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation
 from seeds_tui.rubric import RubricRegistry
 from seeds_tui.store import Store
@@ -265,7 +267,9 @@ async def test_leaving_the_consensus_half_way_keeps_the_choices(
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ComparisonScreen)
-        assert unsaved_consensus(app) == [REF]  # what the quit action can ask about
+        assert unsaved_consensus(app) == []  # leaving wrote the draft file at once
+        [(_, on_disk)] = [(p, store.read(p)) for p in (store.consensus_dir / "drafts").glob("*.toml")]
+        assert draft_choices(on_disk) == ({"beginning.agenda": Score(value=3)}, {"beginning.agenda": "Half way"})
         await pilot.press("a")
         await pilot.pause()
         screen = app.screen
@@ -348,3 +352,128 @@ async def test_observers_who_agree_on_everything_record_their_scores_as_the_cons
     assert isinstance(consensus, Observation) and consensus.consensus is not None
     assert consensus.consensus.rationale == {}
     assert consensus.score("beginning", "agenda").value == 3  # type: ignore[union-attr]
+
+
+async def autosaved(pilot: Pilot) -> ConsensusScreen:
+    """Wait (the real autosave timer and worker, no fixed sleep) until the consensus draft is written or failed."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsensusScreen)
+    deadline = time.monotonic() + 10
+    while screen.autosaving or (screen.draft.dirty and screen.draft.error is None):
+        assert time.monotonic() < deadline, "the consensus autosave never finished"
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+    return screen
+
+
+async def open_consensus(pilot: Pilot) -> ConsensusScreen:
+    """Home → c → the ready pair → Enter → a."""
+    await open_calibration(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsensusScreen)
+    return screen
+
+
+async def test_a_consensus_in_progress_survives_the_app_closing_unsaved_and_resumes(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    sam_path, alex_path = make_pair(store, registry)
+    raw_before = sam_path.read_bytes(), alex_path.read_bytes()
+    drafts = store.consensus_dir / "drafts"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_consensus(pilot)
+        await pilot.press("2", "e")
+        await type_text(pilot, "Brief")
+        await pilot.press("escape", "j", "e")  # a rationale for an item whose level is not chosen yet
+        await type_text(pilot, "Still talking")
+        await pilot.press("escape", "j", "o")
+        screen = await autosaved(pilot)
+        assert "draft saved" in screen_text(app) and screen.draft.error is None
+        # On disk before the app closes: what a kill at this moment would leave.
+        [path] = list(drafts.glob("*.toml"))
+        assert draft_choices(store.read(path)) == (
+            {"beginning.agenda": Score(value=2), "role.authority": Score(code="NO")},
+            {"beginning.agenda": "Brief", "role.confidentiality": "Still talking"},
+        )
+        await pilot.press("e")
+        await type_text(pilot, "Not seen")  # torn down before this autosave is due: the close writes it
+    assert not list(store.consensus_dir.glob("*.toml"))  # nothing recorded: only a draft
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_calibration(pilot)
+        assert "consensus in progress" in screen_text(app)
+        screen = await open_consensus(pilot)
+        assert screen.draft.agreed == {"beginning.agenda": Score(value=2), "role.authority": Score(code="NO")}
+        assert screen.draft.rationale == {
+            "beginning.agenda": "Brief",
+            "role.confidentiality": "Still talking",
+            "role.authority": "Not seen",
+        }
+        text = screen_text(app)
+        # On the first item not agreed yet, its rationale in the field; the agenda done, authority set to NO.
+        assert "draft saved" in text and "Still talking" in text and "2 of 3 agreed" in text
+        await pilot.press("1", "ctrl+s")  # the last level; every changed item has its rationale
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen) and "Consensus recorded" in screen_text(app)
+
+    [(recorded, consensus)] = load_consensus(store)
+    assert recorded.parent == store.consensus_dir and recorded.name == path.name  # the draft's id
+    assert isinstance(consensus, Observation) and consensus.consensus is not None
+    assert consensus.consensus.rationale == {
+        "beginning.agenda": "Brief",
+        "role.confidentiality": "Still talking",
+        "role.authority": "Not seen",
+    }
+    assert consensus.score("role", "confidentiality").value == 1  # type: ignore[union-attr]
+    assert consensus.score("role", "authority").code == "NO"  # type: ignore[union-attr]
+    assert not list(drafts.glob("*.toml"))  # the draft went once the record was written
+    assert (sam_path.read_bytes(), alex_path.read_bytes()) == raw_before
+
+
+async def test_a_blocked_drafts_folder_says_not_saved_and_keeps_everything(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    make_pair(store, registry)
+    store.consensus_dir.mkdir(mode=0o700)
+    blocker = store.consensus_dir / "drafts"
+    blocker.write_text("a file where the drafts folder goes")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_consensus(pilot)
+        await pilot.press("3", "e")
+        await type_text(pilot, "Kept")
+        screen = await autosaved(pilot)
+        assert screen.draft.error is not None and "drafts" in screen.draft.error
+        assert "NOT SAVED" in screen_text(app)
+        [told] = [n for n in app._notifications if n.title == "Consensus draft not saved"]  # told once, not per key
+        assert "drafts" in told.message and "kept in memory" in told.message
+        assert "Traceback" not in told.message
+        assert unsaved_consensus(app) == [REF]
+
+        await pilot.press("ctrl+q")  # quitting asks first: the changes are only in memory
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        assert "drafts" in app.screen.message and "only in memory" in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsensusScreen) and app.is_running
+
+        blocker.unlink()  # the folder can be written again: the next change saves everything
+        await pilot.press("escape", "j", "2")
+        screen = await autosaved(pilot)
+        assert screen.draft.error is None and "draft saved" in screen_text(app)
+        [path] = list(blocker.glob("*.toml"))
+        assert draft_choices(store.read(path)) == (
+            {"beginning.agenda": Score(value=3), "role.confidentiality": Score(value=2)},
+            {"beginning.agenda": "Kept"},
+        )
+    assert not list(store.consensus_dir.glob("*.toml"))

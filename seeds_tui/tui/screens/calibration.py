@@ -68,11 +68,11 @@ def join_names(names: list[str]) -> str:
 
 
 def status_text(session: CalibrationSession) -> str:
-    """The session's state in words: consensus recorded, ready, waiting for someone, or the problem."""
+    """The session's state in words: consensus recorded, ready (with a consensus in progress), waiting for someone, or the problem."""
     if session.consensus is not None:
         return "consensus recorded"
     if session.ready:
-        return "ready to compare"
+        return "consensus in progress" if session.draft is not None else "ready to compare"
     if session.problem is not None:
         return session.problem
     if session.waiting_for:

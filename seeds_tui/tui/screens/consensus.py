@@ -6,17 +6,27 @@ clears): the list takes those bindings from ``ItemList`` rather than defining it
 both observers scored alike are taken as agreed. Every agreed score that differs from either
 observer's needs a rationale; saving refuses (and puts the cursor there) until each has one.
 
-Nothing typed is lost on leaving half way: the choices and rationales are kept in memory for
-as long as the app runs, keyed by the pair of observations, so Esc (which asks first) and
-coming back with ``a`` carries on where the observers stopped. Quitting the app drops them.
+Nothing typed is lost on leaving half way, quitting, a crash or a kill: the choices and
+rationales are kept in memory while the app runs (keyed by the pair of observations) and
+autosaved, like an observation draft, to a consensus draft in ``STORE/consensus/drafts/<ID>.toml``
+(``seeds_tui.calibration.save_consensus_draft``: atomic, owner-only). The autosave runs
+``autosave_delay`` seconds after a change (changes in between are coalesced) in a worker
+thread, so typing never waits for the disk; leaving the screen (Esc, which asks first) and
+quitting (Ctrl+Q) write what is still pending at once. The top bar says "draft saved",
+"saving…" or "NOT SAVED" with the reason; a failed write keeps everything in memory, says why
+once, and is tried again with the next change. Pressing ``a`` again on the comparison, even after
+the app was restarted, carries on where the observers stopped. The final save (Ctrl+S) writes
+the consensus record, and only then removes the draft; if it fails, the draft stays.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +36,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from seeds_tui.agreement import Agreement, ItemAgreement
+from seeds_tui.calibration import consensus_draft, draft_choices, load_consensus_draft, save_consensus_draft
 from seeds_tui.errors import SeedsError
 from seeds_tui.observation import Observation, Score
 from seeds_tui.rubric import CODES, Item
@@ -39,6 +52,7 @@ from seeds_tui.tui.screens.scoring import warn_personal
 from seeds_tui.tui.widgets.lists import ItemList, StopAtEnds
 
 if TYPE_CHECKING:
+    from seeds_tui.store import Store
     from seeds_tui.tui.app import SeedsApp
 
 #: The scoring keys this screen shares with the scoring screen (by binding id): move, level, NA, NO, clear, scroll.
@@ -140,29 +154,145 @@ def _choice(score: Score | None) -> tuple[int | None, str | None]:
 
 @dataclass
 class ConsensusDraft:
-    """The observers' choices so far: agreed scores and rationales by ``section.item``."""
+    """The observers' choices so far: agreed scores and rationales by ``section.item``, and their draft file.
+
+    ``changes`` counts the edits, ``written`` how many of them are on disk. ``write`` may run in a
+    worker thread while the app thread writes too (leaving, quitting): a lock keeps them in order,
+    and an older snapshot is never written over a newer one.
+    """
 
     keys: list[str]
     session_ref: str = ""
     agreed: dict[str, Score] = field(default_factory=dict)
     rationale: dict[str, str] = field(default_factory=dict)
+    #: The two observations being agreed (None until a screen shows them).
+    pair: Pair | None = None
+    #: The draft file's observation id, creation time and path (None until first written or loaded).
+    obs_id: str | None = None
+    created: datetime | None = None
+    path: Path | None = None
+    changes: int = 0
+    written: int = 0
+    #: Why the last autosave failed (None once one succeeds).
+    error: str | None = None
+    #: Set once the consensus is recorded: the draft is never written again.
+    closed: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def touched(self) -> bool:
         """True once anything was chosen or written."""
         return bool(self.agreed) or any(text.strip() for text in self.rationale.values())
 
+    @property
+    def dirty(self) -> bool:
+        """True when the draft file lacks some change (or none was written and something was chosen)."""
+        return not self.closed and self.changes > self.written
 
-#: Consensus choices not yet saved, per app and pair of observations (kept while the app runs).
+    def changed(self) -> None:
+        """Count an edit (the autosave writes it)."""
+        self.changes += 1
+
+    def snapshot(self, when: datetime) -> tuple[int, Observation]:
+        """The draft observation of what is chosen and written now, and the edit count it holds.
+
+        Raises ``SeedsError`` if it cannot be built (a rationale too long, say).
+        """
+        assert self.pair is not None
+        keys = set(self.keys)
+        obs = consensus_draft(
+            self.pair.first,
+            self.pair.second,
+            {k: v for k, v in self.agreed.items() if k in keys},
+            {k: v for k, v in self.rationale.items() if k in keys},
+            obs_id=self.obs_id,
+            created=self.created,
+            when=when,
+        )
+        self.obs_id, self.created = obs.id, obs.created
+        return self.changes, obs
+
+    def write(self, store: Store, seq: int, obs: Observation) -> None:
+        """Write the snapshot of edit ``seq`` (from any thread) unless a newer one is already on disk."""
+        with self._lock:
+            if self.closed or seq <= self.written:
+                return
+            self.path = save_consensus_draft(store, obs)
+            self.written = seq
+
+    def save_now(self, store: Store, when: datetime) -> str | None:
+        """Write any change not on disk yet, at once (leaving the screen, quitting); the problem, or None."""
+        if not self.dirty or self.pair is None:
+            return None
+        try:
+            seq, obs = self.snapshot(when)
+            self.write(store, seq, obs)
+        except SeedsError as exc:
+            self.error = str(exc)
+            return self.error
+        self.error = None
+        return None
+
+    def close(self) -> Path | None:
+        """The consensus is recorded: stop writing the draft (waits for a write in flight); its path."""
+        with self._lock:
+            self.closed = True
+            return self.path
+
+
+#: Consensus choices not yet recorded, per app and pair of observations (the live state while the app runs).
 _IN_PROGRESS: weakref.WeakKeyDictionary[App, dict[tuple[str, str], ConsensusDraft]] = weakref.WeakKeyDictionary()
 
 
 def unsaved_consensus(app: App) -> list[str]:
-    """Session references whose consensus has choices or rationales not yet saved (lost when the app quits).
+    """Session references whose consensus in progress has changes not yet in its draft file.
 
-    For the app's quit action, to ask before they are thrown away.
+    Empty once the autosave (or leaving the screen) has written everything.
     """
-    return sorted({draft.session_ref for draft in _IN_PROGRESS.get(app, {}).values() if draft.touched})
+    return sorted({draft.session_ref for draft in _IN_PROGRESS.get(app, {}).values() if draft.dirty})
+
+
+def consensus_saved_before_quit(app: SeedsApp) -> bool:
+    """For the app's quit action: write every consensus in progress now; True when all are on disk.
+
+    If one cannot be written, asks whether to quit anyway (and lose the changes since the last
+    save), and returns False: the dialog's answer quits or stays.
+    """
+    problems = [
+        problem for draft in _IN_PROGRESS.get(app, {}).values() if (problem := draft.save_now(app.store, app.now_fn())) is not None
+    ]
+    if not problems:
+        return True
+
+    def answered(quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            app.exit(1, message=f"seeds-tui: the consensus in progress could not be saved: {problems[0]}")
+
+    app.push_screen(
+        ConfirmDialog(
+            "Quit without saving the consensus?",
+            f"{problems[0]}\n\nThe consensus choices and rationales since the last save are only in memory. "
+            "Quit anyway and lose them?",
+            yes="Quit and lose them",
+            no="Stay",
+            yes_variant="error",
+        ),
+        answered,
+    )
+    return False
+
+
+def _short_reason(message: str) -> str:
+    """A few words for the top bar (the full message is in the notification)."""
+    if "disk is full" in message:
+        return "the disk is full"
+    if "not writable" in message or "permission denied" in message:
+        return "folder not writable"
+    if "cannot create folder" in message:
+        return "cannot create the drafts folder"
+    if "characters long" in message:
+        return "a rationale is too long"
+    return "see the message"
 
 
 def items_to_agree(agreement: Agreement, first: Observation, second: Observation) -> list[ItemAgreement]:
@@ -203,13 +333,36 @@ class ConsensusScreen(Screen[None]):
         drafts = _IN_PROGRESS.setdefault(self.app, {})
         keys = [e.key for e in self.entries]
         draft = drafts.get(pair.key)
-        if draft is None or draft.keys != keys:
-            draft = ConsensusDraft(keys, pair.session.session_ref)
+        if draft is None or draft.keys != keys or draft.closed:
+            draft = self._from_disk(keys) or ConsensusDraft(keys, pair.session.session_ref)
             drafts[pair.key] = draft
+        draft.pair = pair
         self.draft = draft
         self.index = 0
         self._rationale_key: str | None = None
         self.saving = False
+        self._timer: Timer | None = None
+        self._worker: Worker[None] | None = None
+        #: The last autosave problem told to the user (each is told once).
+        self._error_shown: str | None = None
+
+    def _from_disk(self, keys: list[str]) -> ConsensusDraft | None:
+        """The pair's consensus draft autosaved earlier (this run or an earlier one), if any."""
+        found = load_consensus_draft(self.app.store, self.pair.first.id, self.pair.second.id)
+        if found is None:
+            return None
+        path, obs = found
+        scores, rationale = draft_choices(obs)
+        wanted = set(keys)
+        return ConsensusDraft(
+            keys,
+            self.pair.session.session_ref,
+            agreed={k: Score(value=s.value, code=s.code) for k, s in scores.items() if k in wanted and s.is_set},
+            rationale={k: text for k, text in rationale.items() if k in wanted},
+            obs_id=obs.id,
+            created=obs.created,
+            path=path,
+        )
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -299,10 +452,7 @@ class ConsensusScreen(Screen[None]):
         if self.entries:
             for n, entry in enumerate(self.entries):
                 listing.replace_option_prompt_at_index(n, self._row(entry))
-        done = sum(1 for e in self.entries if self._complete(e.key))
-        self.query_one("#save-state", Static).update(
-            Content.from_markup("[dim]$done of $all agreed · not saved (Ctrl+S)[/]", done=str(done), all=str(len(self.entries)))
-        )
+        self._show_state()
         alike_count = len(self.agreement.items) - len(self.entries)
         self.query_one("#cons-head", Static).update(
             Content.from_markup(
@@ -311,6 +461,21 @@ class ConsensusScreen(Screen[None]):
                 same=str(alike_count),
             )
         )
+
+    def _show_state(self) -> None:
+        """How many items are agreed, and whether the draft is on disk: saved, saving… or NOT SAVED (why)."""
+        done = sum(1 for e in self.entries if self._complete(e.key))
+        head = Content.from_markup("[dim]$done of $all agreed · [/]", done=str(done), all=str(len(self.entries)))
+        draft = self.draft
+        if draft.dirty and draft.error is not None:
+            state = Content.from_markup("[b reverse $text-error] NOT SAVED [/] [$text-error]$why[/]", why=_short_reason(draft.error))
+        elif draft.dirty:
+            state = Content.from_markup("[dim]saving…[/]")
+        elif draft.path is not None:
+            state = Content.from_markup("[$text-success]draft saved[/]")
+        else:
+            state = Content.from_markup("[dim]nothing to save yet[/]")
+        self.query_one("#save-state", Static).update(head + state)
 
     def _show_item(self) -> None:
         entry = self.current
@@ -419,9 +584,11 @@ class ConsensusScreen(Screen[None]):
         if entry is None:
             return
         if score is None:
-            self.draft.agreed.pop(entry.key, None)
-        else:
+            if self.draft.agreed.pop(entry.key, None) is not None:
+                self._changed()
+        elif self.draft.agreed.get(entry.key) != score:
             self.draft.agreed[entry.key] = score
+            self._changed()
         self._refresh()
 
     def action_level(self, value: int) -> None:
@@ -472,6 +639,7 @@ class ConsensusScreen(Screen[None]):
         if text == self.draft.rationale.get(key, ""):
             return False
         self.draft.rationale[key] = text
+        self._changed()
         return True
 
     @on(TextArea.Changed, "#cons-rationale")
@@ -484,6 +652,7 @@ class ConsensusScreen(Screen[None]):
             return
         was_complete = self._complete(key)
         self.draft.rationale[key] = text
+        self._changed()
         if self._complete(key) != was_complete:  # only then does anything on screen change (not on every key typed)
             self._refresh_rows()
             event.text_area.set_class(self.needs_rationale(key) and not text.strip(), "-needed")
@@ -500,25 +669,108 @@ class ConsensusScreen(Screen[None]):
             self.set_focus(self.query_one("#cons-items", AgreedList))  # at once: "Esc j 2" moves and chooses
             return
         if not self.draft.touched:
-            self.app.pop_screen()
+            self._leave()
             return
         done = sum(1 for e in self.entries if self._complete(e.key))
 
         def answered(leave: bool | None) -> None:
             if leave:
-                self.app.pop_screen()
+                self._leave()
 
         self.app.push_screen(
             ConfirmDialog(
-                "Leave the consensus unsaved?",
-                f"{done} of {len(self.entries)} items are agreed, but nothing is saved yet (Ctrl+S saves).\n\n"
-                "Your choices and rationales are kept while seeds-tui stays open: press a on the comparison "
-                "to carry on. They are lost when you quit.",
+                "Leave the consensus for now?",
+                f"{done} of {len(self.entries)} items are agreed, but the consensus is not recorded yet (Ctrl+S records it).\n\n"
+                f"Your choices and rationales are kept in a draft in {self.app.store.consensus_dir / 'drafts'}: "
+                "press a on the comparison to carry on, now or after quitting.",
                 yes="Leave for now",
                 no="Stay",
             ),
             answered,
         )
+
+    def _leave(self) -> None:
+        """Back to the comparison, with every change written to the draft first (or said why not)."""
+        self._stop_timer()
+        problem = self.draft.save_now(self.app.store, self.app.now_fn())
+        if problem is not None:
+            self.app.notify(
+                f"{problem}\nYour consensus choices are kept in memory while seeds-tui stays open: press a to carry on.",
+                title="Consensus draft not saved",
+                severity="error",
+                timeout=15,
+            )
+        self.app.pop_screen()
+
+    # -- autosave ------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """An edit: count it and schedule the autosave."""
+        self.draft.changed()
+        self._schedule()
+        if self.is_mounted:
+            self._show_state()
+
+    def _schedule(self) -> None:
+        if self.saving or self.draft.closed:
+            return
+        if self._timer is None and (self._worker is None or self._worker.is_finished):
+            self._timer = self.set_timer(self.app.autosave_delay, self._start_save, name="consensus-autosave")
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _start_save(self) -> None:
+        self._timer = None
+        if not self.draft.dirty or (self._worker is not None and not self._worker.is_finished):
+            return
+        try:
+            seq, obs = self.draft.snapshot(self.app.now_fn())  # cheap, and on this thread: the draft is not shared
+        except SeedsError as exc:
+            self._failed(str(exc))
+            self._show_state()
+            return
+        self._worker = self.run_worker(self._write(seq, obs), group="consensus-autosave", exit_on_error=False)
+        self._show_state()
+
+    async def _write(self, seq: int, obs: Observation) -> None:
+        try:
+            await asyncio.to_thread(self.draft.write, self.app.store, seq, obs)
+        except SeedsError as exc:
+            self._failed(str(exc))
+        except Exception as exc:  # a bug must not lose the consensus: keep it in memory and say so
+            self._failed(f"could not save the consensus draft in {self.app.store.consensus_dir / 'drafts'} ({type(exc).__name__})")
+        else:
+            self.draft.error = None
+            self._error_shown = None
+            if self.draft.dirty:
+                self._timer = self.set_timer(self.app.autosave_delay, self._start_save, name="consensus-autosave")
+        finally:
+            if self.is_mounted:
+                self._show_state()
+
+    def _failed(self, message: str) -> None:
+        self.draft.error = message
+        if self._error_shown != message:
+            self._error_shown = message
+            self.app.notify(
+                f"{message}\nYour consensus choices are kept in memory; they are saved again with your next change.",
+                title="Consensus draft not saved",
+                severity="error",
+                timeout=15,
+            )
+
+    @property
+    def autosaving(self) -> bool:
+        """True while an autosave is due or being written."""
+        return self._timer is not None or (self._worker is not None and not self._worker.is_finished)
+
+    def on_unmount(self) -> None:
+        """Leaving the screen (or the app closing): write what the autosave has not yet."""
+        self._stop_timer()
+        self.draft.save_now(self.app.store, self.app.now_fn())
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -591,14 +843,14 @@ class ConsensusScreen(Screen[None]):
 
     @work(exclusive=True, group="consensus-save")
     async def _save(self) -> None:
-        from seeds_tui.calibration import build_consensus, save_consensus
+        from seeds_tui.calibration import build_consensus, discard_consensus_draft, save_consensus
 
         self.saving = True
         pair = self.pair
         scores = {key: self.draft.agreed[key] for key in self.draft.keys}
         rationale = {key: text.strip() for key, text in self.draft.rationale.items() if key in scores and text.strip()}
         try:
-            consensus = build_consensus(pair.first, pair.second, scores, rationale, when=self.app.now_fn())
+            consensus = build_consensus(pair.first, pair.second, scores, rationale, when=self.app.now_fn(), obs_id=self.draft.obs_id)
             path = await asyncio.to_thread(save_consensus, self.app.store, consensus)
         except SeedsError as exc:
             self.saving = False
@@ -608,9 +860,17 @@ class ConsensusScreen(Screen[None]):
                 )
             )
             return
+        # Recorded: only now is the draft no longer needed (a write in flight finishes first).
+        self._stop_timer()
+        draft_path = await asyncio.to_thread(self.draft.close)
         _IN_PROGRESS.get(self.app, {}).pop(pair.key, None)
         self.app.clear_notifications()
         self.app.notify(f"Consensus saved: {path}", title="Consensus recorded", timeout=12)
+        if draft_path is not None:
+            try:
+                await asyncio.to_thread(discard_consensus_draft, self.app.store, draft_path)
+            except SeedsError as exc:
+                self.app.notify(f"{exc}. The consensus itself is recorded.", title="Draft left behind", severity="warning", timeout=12)
         self.app.pop_screen()
         if self.on_saved is not None:
             self.on_saved(path, consensus)
