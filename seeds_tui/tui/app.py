@@ -6,6 +6,7 @@ Start-up imports no pandas: the Team summary screen is imported only when opened
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -387,11 +388,35 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
     """Open the app on a store folder (None: the default store) with extra rubric folders."""
     registry = RubricRegistry.default([Path(d) for d in rubric_dirs])
     app = create_app(Store(store), registry)
-    result = app.run()
+    problems: list[str] = []
+
+    def hang_up(signum: int, frame: object) -> None:
+        # The terminal went away (an SSH connection dropped, the window closed) or the system asks
+        # us to stop: write what the autosave has not yet, at once, then close as after Ctrl+Q.
+        problems.extend(save_everything_now(app))
+        app.exit(1 if problems else 0)
+
+    previous = {sig: signal.signal(sig, hang_up) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        result = app.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
+    problems.extend(save_everything_now(app))
+    for problem in dict.fromkeys(problems):
+        print(f"seeds-tui: {problem}", file=sys.stderr)
+    return 1 if problems else int(result or 0)
+
+
+def save_everything_now(app: SeedsApp) -> list[str]:
+    """Write the open draft and any consensus in progress now (synchronously); what could not be saved."""
+    problems: list[str] = []
     if app.session is not None:
-        # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
         problem = app.session.save_on_exit()
         if problem:
-            print(f"seeds-tui: {problem}", file=sys.stderr)
-            return 1
-    return int(result or 0)
+            problems.append(problem)
+    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now
+
+    problems.extend(save_consensus_drafts_now(app))
+    return problems

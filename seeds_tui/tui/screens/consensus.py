@@ -252,6 +252,15 @@ def unsaved_consensus(app: App) -> list[str]:
     return sorted({draft.session_ref for draft in _IN_PROGRESS.get(app, {}).values() if draft.dirty})
 
 
+def save_consensus_drafts_now(app: App) -> list[str]:
+    """Write every consensus in progress now (synchronously, e.g. when the terminal goes away); the problems."""
+    now_fn = getattr(app, "now_fn", None)
+    store = getattr(app, "store", None)
+    if now_fn is None or store is None:
+        return []
+    return [problem for draft in _IN_PROGRESS.get(app, {}).values() if (problem := draft.save_now(store, now_fn())) is not None]
+
+
 def consensus_saved_before_quit(app: SeedsApp) -> bool:
     """For the app's quit action: write every consensus in progress now; True when all are on disk.
 
