@@ -49,6 +49,15 @@ def _explain(exc: OSError, path: Path) -> str:
     return f"could not save {path}: {exc.strerror or exc} (the previous version is intact)"
 
 
+def _explain_folder(exc: OSError, folder: Path) -> str:
+    """Why nothing could be saved in ``folder`` (the lock file is an implementation detail: not named)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot save in {folder}: the disk is full; free some space and save again (nothing was changed)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot save in {folder}: the folder is not writable (read-only or no permission); check it or choose another store"
+    return f"cannot save in {folder}: {exc.strerror or exc} (nothing was changed)"
+
+
 def fsync_dir(path: Path) -> None:
     """fsync a folder so renames in it are durable (no-op where folders cannot be opened)."""
     try:
@@ -133,7 +142,7 @@ def locked(lock_path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as exc:
-        raise StoreError(_explain(exc, lock_path)) from None
+        raise StoreError(_explain_folder(exc, lock_path.parent)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -406,6 +406,11 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         todo = list(stats)
         changed = True
     parsed = _parse_many([str(store.root / s.path) for s in todo], progress, workers)
+    # A file listed but gone before it was parsed (a draft finalised meanwhile) is not a problem.
+    gone = {n for n, (_, _, error) in enumerate(parsed) if error is not None and not os.path.lexists(store.root / todo[n].path)}
+    if gone:
+        todo = [st for n, st in enumerate(todo) if n not in gone]
+        parsed = [one for n, one in enumerate(parsed) if n not in gone]
     new_files, new_rows = _new_tables(todo, parsed, next_fid)
     if cached is not None:
         import pyarrow.compute as pc

@@ -8,7 +8,8 @@ atomically, under their id. Importing is idempotent and never overwrites:
 * ``conflict``  - the store holds different content under the same id: the store's file is
   left as it is and the incoming version is kept aside in ``STORE/conflicts/`` (both kept);
 * ``invalid``   - unreadable, malformed, for an unknown rubric, or not fitting its rubric;
-* ``ignored``   - temp and hidden files, and files that are not ``.toml`` (or ``.zip``).
+* ``ignored``   - temp and hidden files, files that are not ``.toml`` (or ``.zip``), and files found in
+  a folder that were gone by the time they were read (a store in use: a draft finalised meanwhile).
 
 Files are compared by their canonical form (what seeds-tui would write for the parsed
 observation), so an observation re-saved by another editor with other spacing is still "the
@@ -121,6 +122,9 @@ class Source:
     label: str
     path: Path
     member: zipfile.ZipInfo | None = None
+    #: Found by searching a folder (not named by the user): if it is gone when read (a draft
+    #: finalised or discarded while a live store is imported), it is skipped, not an error.
+    found: bool = False
 
 
 _CONTROL = dict.fromkeys([*range(0x20), 0x7F], "?")
@@ -145,7 +149,7 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source],
         path = Path(raw)
         if path.is_dir():
             for found in _walk(path):
-                _add_file(found, display(str(found)), sources, rows)
+                _add_file(found, display(str(found)), sources, rows, found=True)
         elif path.exists():
             _add_file(path, display(str(path)), sources, rows, named=True)
         else:
@@ -163,14 +167,14 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield here / name
 
 
-def _add_file(path: Path, label: str, sources: list[Source], rows: list[ImportRow], *, named: bool = False) -> None:
+def _add_file(path: Path, label: str, sources: list[Source], rows: list[ImportRow], *, named: bool = False, found: bool = False) -> None:
     name = path.name
     if is_temp_file(name) and not named:
         rows.append(ImportRow(label, "ignored", message="temp or hidden file"))
     elif name.lower().endswith(".zip"):
         _add_zip(path, label, sources, rows)
     elif name.lower().endswith(".toml"):
-        sources.append(Source(label, path))
+        sources.append(Source(label, path, found=found))
     else:
         rows.append(ImportRow(label, "ignored", message="not an observation file (.toml) or a zip of them"))
 
@@ -211,6 +215,15 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
             rows.append(ImportRow(member_label, "invalid", message=_ZIP_TOO_BIG))
             continue
         sources.append(Source(member_label, path, info))
+
+
+#: Why a file found in a folder was skipped when it had gone by the time it was read.
+VANISHED = "removed while being read (in a store in use, a draft finalised or discarded meanwhile); skipped"
+
+
+def vanished(source: Source) -> bool:
+    """True when a file found by searching a folder no longer exists (it went after it was listed)."""
+    return source.found and source.member is None and not os.path.lexists(source.path)
 
 
 class ZipReader:
@@ -302,6 +315,8 @@ class _Importer:
             text = decode_text(raw, where, ObservationError)
             obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
         except ObservationError as exc:
+            if vanished(source):
+                return ImportRow(source.label, "ignored", message=VANISHED)
             return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
         try:
             loaded = self.registry.get(obs.rubric.id, obs.rubric.version)

@@ -21,18 +21,30 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from seeds_tui.atomic import create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
+from seeds_tui.atomic import TEMP_PREFIX, create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
 from seeds_tui.errors import ConflictError, ObservationError, Problem, StoreError
-from seeds_tui.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, now, observation_to_toml, read_observation
+from seeds_tui.observation import (
+    OBSERVATION_MAX_BYTES,
+    Observation,
+    check_against_rubric,
+    now,
+    observation_to_toml,
+    parse_observation,
+    read_observation,
+)
 from seeds_tui.rubric import Rubric
-from seeds_tui.tomlio import load_toml
+from seeds_tui.tomlio import load_toml, parse_toml
 
 _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+
+#: Temp files older than this (seconds) are leftovers of a killed save, never a save in flight.
+TEMP_MAX_AGE = 300.0
 
 
 def default_store_dir() -> Path:
@@ -160,7 +172,7 @@ class Store:
             if (on_disk or 0) != obs.revision:
                 raise ConflictError(_conflict_message(path, obs.revision, on_disk))
             saved = obs.model_copy(update={"revision": obs.revision + 1, "updated": now()})
-            write_atomic(path, observation_to_toml(saved).encode("utf-8"))
+            write_atomic(path, _checked_bytes(saved, path))
         return saved
 
     def finalise(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
@@ -182,7 +194,7 @@ class Store:
             if on_disk is not None and on_disk != obs.revision:
                 raise ConflictError(_conflict_message(draft, obs.revision, on_disk))
             try:
-                create_exclusive(path, observation_to_toml(final).encode("utf-8"))
+                create_exclusive(path, _checked_bytes(final, path))
             except FileExistsError:
                 raise ConflictError(f"{path} already exists: this observation was finalised before; open it to correct it") from None
             with contextlib.suppress(FileNotFoundError):
@@ -213,7 +225,7 @@ class Store:
                 write_atomic(old, path.read_bytes())
             except OSError as exc:
                 raise StoreError(f"could not keep the previous revision of {path}: {exc.strerror or exc}") from None
-            write_atomic(path, observation_to_toml(corrected).encode("utf-8"))
+            write_atomic(path, _checked_bytes(corrected, path))
         return corrected, path
 
     def keep_aside(self, obs: Observation, reason: str = "unsaved") -> Path:
@@ -234,6 +246,34 @@ class Store:
             self.draft_path(obs_id).unlink()
             fsync_dir(self.draft_dir)
 
+    def clean_temp_files(self, *, older_than: float = TEMP_MAX_AGE) -> int:
+        """Remove temp files a killed or crashed save left behind; return how many were removed.
+
+        Only our own temp names (``.tmp-*``) in the store's folders, and only those last
+        changed more than ``older_than`` seconds ago, so a save in flight in another process
+        (which finishes in well under a second) is never disturbed. Best effort: a folder that
+        cannot be listed or written is skipped silently (readers skip temp files anyway).
+        Called when the app or a command opens the store.
+        """
+        limit = time.time() - older_than
+        removed = 0
+        folders = (self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir, self.consensus_dir, self.cache_dir)
+        for folder in folders:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if not entry.name.startswith(TEMP_PREFIX):
+                    continue
+                try:
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue
+        return removed
+
     # -- names for pick lists -------------------------------------------------------------
 
     def known_names(self, limit: int = 500) -> dict[str, list[str]]:
@@ -248,6 +288,21 @@ class Store:
             found["team"].add(session.team)
             found["observer"].add(session.observer)
         return {k: sorted(v, key=str.casefold) for k, v in found.items()}
+
+
+def _checked_bytes(obs: Observation, path: Path) -> bytes:
+    """The file text of ``obs``, refused (``ObservationError``) if it would not load back.
+
+    Edits are model copies, which pydantic does not validate: without this check a note pasted
+    past its length cap would be saved into a file that the app then cannot open again.
+    """
+    text = observation_to_toml(obs)
+    try:
+        parse_observation(parse_toml(text, path, ObservationError), path=path, text=text)
+    except ObservationError as exc:
+        problems = [Problem(path, f"not saved, the observation would not load back: {p.message}", field=p.field) for p in exc.problems]
+        raise ObservationError(path, problems) from None
+    return text.encode("utf-8")
 
 
 def _checked_id(obs_id: str) -> str:

@@ -78,6 +78,9 @@ def _open_app(args: argparse.Namespace) -> int:
     for folder in getattr(args, "rubrics", None) or []:
         if not Path(folder).is_dir():
             raise UsageError(f"--rubrics {folder}: no such folder")
+    from seeds_tui.store import Store
     from seeds_tui.tui.app import run_app
 
+    # Temp files of a save killed last time are removed (only old ones: never a save in flight).
+    Store(getattr(args, "store", None)).clean_temp_files()
     return run_app(store=getattr(args, "store", None), rubric_dirs=getattr(args, "rubrics", None) or [])

@@ -45,10 +45,12 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    """The store named by ``--store`` (or the default)."""
+    """The store named by ``--store`` (or the default), with leftovers of killed saves cleaned up."""
     from seeds_tui.store import Store
 
-    return Store(getattr(args, "store", None))
+    store = Store(getattr(args, "store", None))
+    store.clean_temp_files()
+    return store
 
 
 def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> RubricRegistry:

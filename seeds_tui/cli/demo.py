@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.store import Store
 
     store = Store(args.store)
+    store.clean_temp_files()
     existing = len(store.files())
     if existing:
         err(f"note: {store.root} already holds {existing:,} observation files; the demo observations are added beside them")

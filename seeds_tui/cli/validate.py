@@ -59,7 +59,7 @@ def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -
 def run(args: argparse.Namespace) -> int:
     """Validate every file; print problems; exit 1 if any file is invalid or a path is missing."""
     from seeds_tui.errors import Problem
-    from seeds_tui.importer import ZipReader, display, find_sources
+    from seeds_tui.importer import ZipReader, display, find_sources, vanished
 
     registry = registry_from(args)
     sources, listed = find_sources(args.paths)
@@ -73,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         zips = ZipReader(stack)
         for source in progress(sources, total=len(sources), label="validating", enabled=None if not args.json else False):
-            results.append((source.label, validate_source(source, registry, zips)))
+            problems = validate_source(source, registry, zips)
+            if problems and vanished(source):
+                continue  # found in a folder, gone before it was read: a store in use (a draft finalised meanwhile)
+            results.append((source.label, problems))
     invalid = [(label, probs) for label, probs in results if probs]
     if args.json:
         print(json.dumps({
