@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -53,7 +54,8 @@ def test_every_public_name_resolves_and_every_function_has_a_runnable_example() 
     for name in seeds_tui.__all__:
         value = getattr(seeds_tui, name)
         if name == "__version__":
-            assert value == "0.1.0"
+            pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+            assert value == pyproject["project"]["version"]
             continue
         assert inspect.getdoc(value), f"seeds_tui.{name} has no docstring"
         if inspect.isfunction(value):
