@@ -55,10 +55,12 @@ def test_leftover_temp_files_are_ignored_by_readers_and_cleaned_on_start(tmp_pat
     """Planted leftovers (as a kill between write and rename leaves them) in every folder."""
     kill_during_save(tmp_path, kills=1)
     store = Store(tmp_path / "store")
-    for folder in (store.draft_dir, store.final_dir, store.history_dir):
-        (folder / ".tmp-01J00000000000000000000000.toml.dead1234").write_bytes(b'schema = "seeds-observation/1"\nrevis')
+    folders = (store.draft_dir, store.final_dir, store.history_dir, store.consensus_dir / "drafts")
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".tmp-01J00000000000000000000000.toml.dead1234").write_bytes(b'schema = "seeds-observation/2"\nrevis')
         (folder / ".tmp-01J00000000000000000000001.toml.dead5678").write_bytes(b"")
-    _readers_ignore_and_start_cleans(store, tmp_path / "rubrics", capsys, expect_leftovers=6)
+    _readers_ignore_and_start_cleans(store, tmp_path / "rubrics", capsys, expect_leftovers=2 * len(folders))
 
 
 def _readers_ignore_and_start_cleans(store: Store, rubrics: Path, capsys: pytest.CaptureFixture[str], *, expect_leftovers: int) -> None:
