@@ -164,8 +164,13 @@ def summary_data(
     progress: Progress | None = None,
     use_cache: bool = True,
     rows: StoreRows | None = None,
+    each_session_once: bool = True,
 ) -> SummaryData:
     """Read ``store`` (via the cache) and build the frames behind every table.
+
+    A session two observers scored (purpose calibration, one ``session_ref``) counts once in
+    team figures: the first observer's file (the lower id) stands for it. ``each_session_once=False``
+    keeps every file (the export does: scripts get every observer's scores).
 
     ``status`` is ``"final"`` (default), ``"draft"`` or ``"all"``; ``include_drafts=True``
     is the same as ``status="all"``. ``teams`` and the dates (inclusive) filter observations.
@@ -185,6 +190,8 @@ def summary_data(
     else:
         # A draft and a final with one id (an interrupted finalise): the final counts.
         obs = obs.sort_values("status", key=lambda s: s.astype(str).map({"final": 0, "draft": 1})).drop_duplicates("observation_id")
+    if each_session_once:
+        obs = _one_per_session(obs)
     if rubric_id is not None:
         obs = obs.loc[obs["rubric_id"] == rubric_id]
     known_teams = sorted({str(t) for t in loaded.files["team"].unique()}, key=str.casefold) if len(loaded.files) else []
@@ -239,6 +246,24 @@ def summary_data(
     return SummaryData(items, observations, problems, rubrics, make, known_teams=known_teams, unmatched_teams=unmatched)
 
 
+def _one_per_session(obs: pd.DataFrame) -> pd.DataFrame:
+    """Drop the second observer's file of each double-scored session (same reference, rubric and status)."""
+    if "pair_ref" not in obs.columns or not obs["pair_ref"].notna().any():
+        return obs
+    keys = pd.DataFrame(
+        {
+            "ref": obs["pair_ref"].astype("string"),
+            "rubric": obs["rubric_id"].astype(str),
+            "status": obs["status"].astype(str),
+            "id": obs["observation_id"].astype(str),
+        },
+        index=obs.index,
+    )
+    paired = keys.loc[keys["ref"].notna()].sort_values("id")
+    second = paired.index[paired.duplicated(subset=["ref", "rubric", "status"], keep="first")]
+    return obs.drop(index=second)
+
+
 def team_key(name: object) -> str:
     """A team name as matched by ``--team``: case folded, runs of spaces made one, ends trimmed."""
     return " ".join(str(name).split()).casefold()
@@ -266,7 +291,7 @@ def item_frame(
     """
     data = summary_data(
         store, registry, include_drafts=include_drafts, rubric_id=rubric_id, teams=teams,
-        date_from=date_from, date_to=date_to, progress=progress,
+        date_from=date_from, date_to=date_to, progress=progress, each_session_once=False,
     )  # fmt: skip
     frame = data.items
     if pseudonymise:

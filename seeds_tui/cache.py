@@ -8,12 +8,12 @@ damaged, written by another version, the two tables out of step) means a silent 
 
 Two tables are kept, written atomically and owner-only:
 
-``files-v1.arrow``
+``files-v2.arrow``
     one row per observation file: the manifest key (path relative to the store, size,
     mtime_ns, ctime_ns, inode), whether it loaded, the error message if not, and the
     observation's metadata (id, status, rubric id and version, team, practitioner, observer,
     session date, number of agreed actions). ``fid`` links it to the rows.
-``rows-v1.arrow``
+``rows-v2.arrow``
     one row per scored item, global rating, counter tally and linked strength or development
     area: ``fid``, ``kind`` (see ``KINDS``), ``section``, ``item``, ``value``, ``code``.
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from seeds_tui.store import Store
 
 #: Bump when what the cache holds or how files are read changes: older caches are rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 FILES_NAME = f"files-v{CACHE_VERSION}.arrow"
 ROWS_NAME = f"rows-v{CACHE_VERSION}.arrow"
 
@@ -68,7 +68,7 @@ Progress = Callable[[int, int], None]
 
 _FILE_COLUMNS = (
     "fid", "path", "size", "mtime_ns", "ctime_ns", "inode", "ok", "error", "observation_id", "status",
-    "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "actions",
+    "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "actions", "pair_ref",
 )  # fmt: skip
 _STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer")
 
@@ -77,7 +77,7 @@ _STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team
 class StoreRows:
     """What the cache gives the aggregation layer.
 
-    ``files`` has one row per loaded observation file (columns of ``files-v1.arrow`` less the
+    ``files`` has one row per loaded observation file (columns of ``files-v2.arrow`` less the
     manifest), ``rows`` one row per scored item, rating, tally or link, and ``problems`` the
     files that could not be read, as (path, message) pairs.
     """
@@ -134,7 +134,8 @@ def parse_file(path: str) -> ParsedFile:
     """Read one observation file into (metadata, rows, error). Never raises for a bad file.
 
     Metadata is (id, status, rubric id, rubric version, team, practitioner, observer, session
-    date as ISO text, number of agreed actions); rows are (kind, section, item, value, code).
+    date as ISO text, number of agreed actions, session reference of a double-scored (calibration)
+    session or None); rows are (kind, section, item, value, code).
     """
     try:
         obs = _read_fast(path) or read_observation(path)[0]
@@ -153,6 +154,7 @@ def parse_file(path: str) -> ParsedFile:
         s.observer,
         s.date.isoformat(),
         len(obs.feedback.actions),
+        s.session_ref if s.purpose == "calibration" else None,
     )
     rows: list[tuple[int, str | None, str, int | None, str | None]] = []
     for section_id, items in obs.scores.items():
@@ -284,6 +286,10 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
             write_atomic(cache_dir / name, sink.getvalue(), durable=False)
+        for version in range(1, CACHE_VERSION):  # an older seeds-tui's cache is of no more use
+            for stale in (f"files-v{version}.arrow", f"rows-v{version}.arrow"):
+                with contextlib.suppress(FileNotFoundError):
+                    (cache_dir / stale).unlink()
     except (SeedsError, OSError):
         # A read-only store still gets its summary; only the speed-up is lost.
         return
@@ -315,7 +321,7 @@ def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) ->
         cols["inode"].append(st.inode)
         cols["ok"].append(error is None)
         cols["error"].append(error)
-        values = meta if meta is not None else (None,) * 9
+        values = meta if meta is not None else (None,) * (len(_FILE_COLUMNS) - 8)
         for name, value in zip(_FILE_COLUMNS[8:], values, strict=True):
             cols[name].append(value)
         for kind, section, item, value, code in rows:

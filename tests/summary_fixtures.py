@@ -157,12 +157,19 @@ def add(
     development: list[str] = (),  # type: ignore[assignment]
     strengths: list[str] = (),  # type: ignore[assignment]
     actions: int = 0,
+    observer: str = "Sam Observer",
+    session_ref: str | None = None,
 ) -> str:
-    """Write one observation (scores keyed "section.item") into the store; return its id."""
+    """Write one observation (scores keyed "section.item") into the store; return its id.
+
+    With ``session_ref`` it is one observer's file of a double-scored (calibration) session."""
     stamp = datetime(when.year, when.month, when.day, 10, 0, tzinfo=UTC)
     obs = new_observation(
         rubric=RubricRef(id=rubric, version=version, sha256="0" * 64),
-        session=Session(date=when, observer="Sam Observer", practitioner=practitioner, team=team, consent_recorded=True),
+        session=Session(
+            date=when, observer=observer, practitioner=practitioner, team=team, consent_recorded=True,
+            purpose="calibration" if session_ref else "developmental", session_ref=session_ref,
+        ),  # fmt: skip
         when=stamp,
     )
     nested: dict[str, dict[str, Score]] = {}

@@ -389,3 +389,22 @@ def test_a_chain_of_renames_across_three_versions_lines_up(tmp_path: Path) -> No
     assert sorted(items.loc[items["item"] == "a3", "percent"].tolist()) == [0.0, 50.0, 100.0]
     assert set(items["item"].astype(str)) == {"a3"}  # talk.d was retired in 2.0.0: dropped, not "unknown"
     assert not any("left out" in p for p in data.problems)
+
+
+def test_a_double_scored_session_counts_once_in_team_figures_and_twice_in_the_export(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    for n, who in enumerate(["Pat One", "Pat Two", "Pat Three"]):
+        add(store, team="North", practitioner=who, scores={"open.a": n, "open.b": 1, "talk.c": 1, "talk.d": 1})
+    first = add(store, team="North", practitioner="Pat One", scores={"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 2},
+                observer="Alex Observer", session_ref="CAL-1", when=date(2026, 6, 1))  # fmt: skip
+    second = add(store, team="North", practitioner="Pat One", scores={"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0},
+                 observer="Sam Observer", session_ref="CAL-1", when=date(2026, 6, 1))  # fmt: skip
+    data = agg.summary_data(store, registry(tmp_path), rubric_id="mini")
+    ids = set(data.observations["observation_id"].astype(str))
+    assert len(ids) == 4 and min(first, second) in ids and max(first, second) not in ids
+    # The session stands in the figures once, with the scores of the file that stands for it.
+    kept = 2 if first < second else 0
+    open_a = data.items.loc[data.items["item"].astype(str) == "a", "value"].astype(int).tolist()
+    assert sorted(open_a) == sorted([0, 1, 2, kept])
+    exported = agg.item_frame(store, registry(tmp_path), rubric_id="mini")
+    assert set(exported["observation_id"].astype(str)) >= {first, second}
