@@ -169,7 +169,7 @@ def add(
         session=Session(
             date=when, observer=observer, practitioner=practitioner, team=team, consent_recorded=True,
             purpose="calibration" if session_ref else "developmental", session_ref=session_ref,
-        ),  # fmt: skip
+        ),
         when=stamp,
     )
     nested: dict[str, dict[str, Score]] = {}
