@@ -257,7 +257,10 @@ class Store:
         """
         limit = time.time() - older_than
         removed = 0
-        folders = (self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir, self.consensus_dir, self.consensus_dir / "drafts", self.cache_dir)
+        folders = (
+            *(self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir),
+            *(self.consensus_dir, self.consensus_dir / "drafts", self.cache_dir),
+        )
         for folder in folders:
             try:
                 entries = list(os.scandir(folder))
