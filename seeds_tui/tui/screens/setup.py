@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -60,6 +60,12 @@ class RubricScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="setup.back"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Enter was pressed on the list: keys that follow are for the session form.
+        self._chosen = False
+        self._pending: list[str] = []
 
     def compose(self) -> ComposeResult:
         """The list of rubrics and the description of the highlighted one."""
@@ -115,7 +121,32 @@ class RubricScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#rubric-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.push_screen(SessionScreen(self.rubrics[event.option_index]))
+        form = SessionScreen(self.rubrics[event.option_index])
+        self._chosen = False
+        form.type_early("".join(self._pending))
+        self._pending.clear()
+        self.app.push_screen(form)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed straight after Enter (a fast typist, a paste, tmux) belong to the session form.
+
+        They all reach this screen before the list's choice is acted on (and while the form is
+        being shown); keep them and hand them to the form, in order.
+        """
+        top = self.app.screen
+        if top is self and event.key == "enter" and isinstance(self.focused, OptionList):
+            self._chosen = True
+            return
+        if not (event.key == "tab" or (event.is_printable and event.character)):
+            return
+        if top is self and self._chosen:
+            self._pending.append("\t" if event.key == "tab" else event.character or "")
+        elif isinstance(top, SessionScreen):
+            top.type_early("\t" if event.key == "tab" else event.character or "")
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def action_back(self) -> None:
         """Back to the home screen."""
@@ -135,6 +166,10 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+s", "start", "Start scoring", id="setup.start", tooltip="Check the details and start the session clock"),
         Binding("ctrl+s", "save_details", "Save details", id="setup.save_details", tooltip="Change the details of the open observation"),
         Binding("escape", "back", "Back", id="setup.back2"),
+        # Moving on at once (priority: when the key arrives, not when it comes back from the field)
+        # sends the keys typed after Tab to the next field, not the one being left.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="setup.next_field"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="setup.previous_field"),
     ]
 
     def __init__(self, loaded: LoadedRubric, edit: Session | None = None) -> None:
@@ -146,6 +181,10 @@ class SessionScreen(Screen[None]):
         self.carried: list[CarriedAction] = []
         self._previously: dict[tuple[str, int], str] = {}
         self._looked_up: tuple[str, date] | None = None
+        #: Keys typed before the form was ready (see ``type_early``).
+        self._early: list[str] = []
+        self._form_ready = False
+        self._typing_into: Input | None = None
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -264,16 +303,42 @@ class SessionScreen(Screen[None]):
         self.action_start()
 
     def on_mount(self) -> None:
-        """Focus the first empty field."""
+        """Focus the first empty field; type what arrived before the form was ready."""
         if self.edit is not None:
-            self.query_one("#date", Input).focus()
+            first = self.query_one("#date", Input)
+        else:
+            empty = [f for f in (self.query_one(f"#{n}", Input) for n in ("observer", "practitioner", "team")) if not f.value]
+            first = empty[0] if empty else self.query_one("#practitioner", Input)
+        first.focus()
+        self._typing_into = first
+        self._form_ready = True
+        self._type_into(first, "".join(self._early))
+        self._early.clear()
+
+    def type_early(self, text: str) -> None:
+        """Type keys that reached the previous screen while this form was being shown (Tab moves on)."""
+        if not text:
             return
-        for name in ("observer", "practitioner", "team"):
-            field = self.query_one(f"#{name}", Input)
-            if not field.value:
+        if not self._form_ready:
+            self._early.append(text)
+            return
+        # Focus moves asynchronously: until it lands, the field it is moving to gets the keys.
+        focused = self.focused if isinstance(self.focused, Input) else self._typing_into
+        if focused is not None:
+            self._type_into(focused, text)
+
+    def _type_into(self, field: Input, text: str) -> None:
+        # Tab moves to the next field; focus moves later, so keep typing into the field it will reach.
+        fields = [w for w in self.query(Input) if w.can_focus]
+        for part in text.split("\t")[:1]:
+            field.insert_text_at_cursor(part)
+        for part in text.split("\t")[1:]:
+            at = fields.index(field) if field in fields else -1
+            if 0 <= at < len(fields) - 1:
+                field = fields[at + 1]
                 field.focus()
-                return
-        self.query_one("#practitioner", Input).focus()
+                self._typing_into = field
+            field.insert_text_at_cursor(part)
 
     @on(Input.Submitted)
     def _next_field(self) -> None:

@@ -89,6 +89,8 @@ class CarriedList(OptionList):
         previously = previously or {}
         options = [Option(describe_carried(a, previously.get(a.key)), id=str(i)) for i, a in enumerate(actions)]
         self._count = len(options)
+        # Nothing to mark: Tab passes it by.
+        self.can_focus = bool(options)
         if not options:
             options = [Option(Content("none open"), id="none", disabled=True)]
         self.set_options(options)
