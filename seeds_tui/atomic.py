@@ -42,11 +42,14 @@ def ensure_dir(path: Path) -> None:
 
 
 def _explain(exc: OSError, path: Path) -> str:
+    intact = " (the previous version is intact)" if path.exists() else " (nothing was written)"
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return f"could not save {path}: the disk is full; free some space and save again (the previous version is intact)"
+        return f"could not save {path}: the disk is full; free some space and save again{intact}"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"could not save {path}: the folder {path.parent} is not writable; check its permissions or choose another store"
-    return f"could not save {path}: {exc.strerror or exc} (the previous version is intact)"
+    if exc.errno == errno.ENOENT and not path.parent.is_dir():
+        return f"could not save {path}: the folder {path.parent} does not exist"
+    return f"could not save {path}: {exc.strerror or exc}{intact}"
 
 
 def _explain_folder(exc: OSError, folder: Path) -> str:

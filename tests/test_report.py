@@ -331,3 +331,11 @@ def test_report_command_makes_a_draft_sheet_from_the_drafts_folder(
     assert main(["report", str(store.draft_path(saved.id)), "--format", "html"]) == 0
     page = capsys.readouterr().out
     assert "Draft: this observation has not been finalised yet" in page and "83%" in page
+
+
+def test_writing_into_a_missing_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).parent / "data" / "schema_versions" / "seeds-observation-2.toml"
+    target = tmp_path / "no such folder" / "sheet.md"
+    assert main(["report", str(fixture), "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"the folder {target.parent} does not exist" in err and "previous version" not in err

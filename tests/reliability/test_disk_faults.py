@@ -26,10 +26,10 @@ from seeds_tui.store import Store
 
 FAULTS = {
     "write ENOSPC": ("write", errno.ENOSPC, "the disk is full"),
-    "write EIO": ("write", errno.EIO, "previous version is intact"),
+    "write EIO": ("write", errno.EIO, "Input/output error"),
     "write EDQUOT": ("write", errno.EDQUOT, "the disk is full"),
     "fsync ENOSPC": ("fsync", errno.ENOSPC, "the disk is full"),
-    "fsync EIO": ("fsync", errno.EIO, "previous version is intact"),
+    "fsync EIO": ("fsync", errno.EIO, "Input/output error"),
     "short write then ENOSPC": ("short-write", errno.ENOSPC, "the disk is full"),
 }
 
