@@ -40,6 +40,8 @@ class OpenAction:
     last_status: ActionStatus | None
     #: The session date of the observation where it was last reviewed, if ever.
     last_reviewed: Date | None
+    #: What was said about it then.
+    last_comment: str = ""
 
 
 def same_person(a: str, b: str) -> bool:
@@ -72,7 +74,7 @@ def open_actions(
         key=lambda o: (o.session.date, o.created, o.id),
     )
     agreed: dict[tuple[str, int], CarriedAction] = {}
-    latest: dict[tuple[str, int], tuple[ActionStatus | None, Date]] = {}
+    latest: dict[tuple[str, int], tuple[ActionStatus | None, Date, str]] = {}
     for obs in earlier:
         for index, action in enumerate(obs.feedback.actions):
             agreed[(obs.id, index)] = CarriedAction(
@@ -86,13 +88,13 @@ def open_actions(
         for carried in obs.feedback.carried:
             # The copy stands in for the original if that file is gone (moved, or never imported).
             agreed.setdefault(carried.key, carried.model_copy(update={"status": None, "comment": ""}))
-            latest[carried.key] = (carried.status, obs.session.date)
+            latest[carried.key] = (carried.status, obs.session.date, carried.comment)
     found = []
     for key, action in agreed.items():
-        status, when = latest.get(key, (None, None))
+        status, when, comment = latest.get(key, (None, None, ""))
         if status in CLOSED:
             continue
-        found.append(OpenAction(action, status, when))
+        found.append(OpenAction(action, status, when, comment))
     return sorted(found, key=lambda a: (a.action.agreed or Date.min, a.action.source, a.action.index))
 
 

@@ -35,12 +35,16 @@ def test_actions_stay_open_until_marked_done_or_dropped() -> None:
         date(2026, 6, 1),
         "Pat P",
         ["Role clarification"],
-        carried=[reviewed(first, 0, "done"), reviewed(first, 1, "ongoing"), reviewed(first, 2, "dropped")],
+        carried=[
+            reviewed(first, 0, "done"),
+            reviewed(first, 1, "ongoing").model_copy(update={"comment": "Two of three sessions"}),
+            reviewed(first, 2, "dropped"),
+        ],
     )
     found = open_actions([second, first], "Pat P", before=date(2026, 9, 1))
     assert texts(found) == ["Summarise at the end", "Role clarification"]
     ongoing = found[0]
-    assert (ongoing.last_status, ongoing.last_reviewed) == ("ongoing", date(2026, 6, 1))
+    assert (ongoing.last_status, ongoing.last_reviewed, ongoing.last_comment) == ("ongoing", date(2026, 6, 1), "Two of three sessions")
     assert found[1].last_status is None and found[1].action.agreed == date(2026, 6, 1)
     # Carrying again later keeps the original source: no second copy of the same action.
     assert ongoing.action.key == (first.id, 1)

@@ -85,6 +85,8 @@ async def test_open_actions_are_shown_at_set_up_marked_and_saved_with_the_new_ob
         await settle(pilot)
         assert app.session is not None
         saved = load_observation(app.session.path)
+        # Typed as "pat practitioner": saved as the name already in the store, not as a new person.
+        assert saved.session.practitioner == "Pat Practitioner"
         assert [(c.text, c.status, c.comment) for c in saved.feedback.carried] == [
             ("Agree an agenda first", "done", ""),
             ("Summarise before the end", "ongoing", "Half way"),

@@ -22,7 +22,7 @@ from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
 from seeds_tui.tui.session import ObservationSession, apply_edit
-from seeds_tui.tui.widgets.carried import CarriedList
+from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
 
@@ -182,9 +182,7 @@ class AfterScreen(Screen[None]):
     def _add_open(self, found: list[OpenAction]) -> None:
         if not self.ready or not self.session.editable:
             return
-        self._previously = {
-            o.action.key: f"{o.last_status} at {o.last_reviewed.isoformat()}" for o in found if o.last_status and o.last_reviewed
-        }
+        self._previously = previously(found)
         have = {c.key for c in self.session.observation.feedback.carried}
         if any(o.action.key not in have for o in found):
             self._edit(self.session.add_carried, [o.action for o in found])

@@ -28,7 +28,7 @@ from seeds_tui.errors import SeedsError
 from seeds_tui.observation import MODES, PURPOSES, CarriedAction, Session
 from seeds_tui.rubric import LoadedRubric
 from seeds_tui.tui.dialogs.base import TextEntryDialog
-from seeds_tui.tui.widgets.carried import CarriedList
+from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import PickList
 
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ class SessionScreen(Screen[None]):
         self._early: list[str] = []
         self._form_ready = False
         self._typing_into: Input | None = None
+        self._known: dict[str, list[str]] = {}
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -193,6 +194,7 @@ class SessionScreen(Screen[None]):
             names = app.store.known_names()
         except SeedsError:
             names = {"practitioner": [], "team": [], "observer": []}
+        self._known = names
         observer = config.load_settings().get("observer")
         observer = observer if isinstance(observer, str) else ""
         old = self.edit
@@ -368,9 +370,9 @@ class SessionScreen(Screen[None]):
         session_ref = text("session_ref") or None
         data = {
             "date": when,
-            "observer": text("observer"),
-            "practitioner": text("practitioner"),
-            "team": text("team"),
+            "observer": self._as_known("observer", text("observer")),
+            "practitioner": self._as_known("practitioner", text("practitioner")),
+            "team": self._as_known("team", text("team")),
             "session_type": text("session_type"),
             "mode": self.query_one("#mode", Select).value,
             "purpose": self.query_one("#purpose", Select).value,
@@ -401,6 +403,12 @@ class SessionScreen(Screen[None]):
         order = list(FIELD_LABELS)
         ordered = dict(sorted(problems.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
         return None, ordered
+
+    def _as_known(self, field: str, typed: str) -> str:
+        """A name typed with other capitals or spacing than one already in the store is that name
+        (so "amy  hussain" does not become a second practitioner beside "Amy Hussain")."""
+        wanted = _name_key(typed)
+        return next((known for known in self._known.get(field, []) if _name_key(known) == wanted), typed)
 
     def read_session(self) -> Session:
         """The details as a ``Session`` (raises ``ValueError`` naming the fields that are wrong)."""
@@ -496,9 +504,7 @@ class SessionScreen(Screen[None]):
             return
         marks = {c.key: c for c in self.carried}
         self.carried = [marks.get(o.action.key, o.action) for o in found]
-        self._previously = {
-            o.action.key: f"{o.last_status} at {o.last_reviewed.isoformat()}" for o in found if o.last_status and o.last_reviewed
-        }
+        self._previously = previously(found)
         self._looked_up = (_name_key(name), when) if name else None
         hint = self.query_one("#carried-hint", Static)
         if not name:
@@ -515,7 +521,9 @@ class SessionScreen(Screen[None]):
         self._show_carried()
 
     def _show_carried(self) -> None:
-        self.query_one("#carried", CarriedList).show(self.carried, self._previously)
+        listing = self.query_one("#carried", CarriedList)
+        listing.show(self.carried, self._previously)
+        listing.display = bool(self.carried)  # "none open" is said by the hint above it
 
     @on(CarriedList.Marked, "#carried")
     def _marked(self, event: CarriedList.Marked) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from seeds_tui.actions import OpenAction
 from seeds_tui.observation import ACTION_STATUSES, ActionStatus, CarriedAction
 
 NOT_REVIEWED = "Not yet reviewed"
@@ -36,6 +37,16 @@ def describe_carried(action: CarriedAction, previously: str | None = None) -> Co
     if action.comment:
         row = row + Content.from_markup("\n            [i]$comment[/]", comment=action.comment)
     return row
+
+
+def previously(found: list[OpenAction]) -> dict[tuple[str, int], str]:
+    """How each open action stood when last reviewed, in words ("ongoing at 2026-09-01: half done")."""
+    said = {}
+    for o in found:
+        if o.last_status and o.last_reviewed:
+            comment = f": {o.last_comment}" if o.last_comment else ""
+            said[o.action.key] = f"{o.last_status} at {o.last_reviewed.isoformat()}{comment}"
+    return said
 
 
 class CarriedList(OptionList):
