@@ -45,6 +45,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Team", "team", 20),
     ("Rubric", "rubric", 32),
     ("Progress", "progress", 20),
+    ("Observer", "observer", 24),
 )
 
 
@@ -167,7 +168,7 @@ class HomeScreen(Screen[None]):
         for row in rows:
             obs = row.observation
             if obs is None:
-                cells = ["damaged", "", row.path.name, "", "", row.problem or ""]
+                cells = ["damaged", "", row.path.name, "", "", row.problem or "", ""]
             else:
                 cells = [
                     "draft" if obs.status == "draft" else "final",
@@ -176,6 +177,7 @@ class HomeScreen(Screen[None]):
                     obs.session.team,
                     titles.get(obs.rubric.id, obs.rubric.id),
                     self._progress(obs),
+                    obs.session.observer,
                 ]
             all_cells.append(cells)
         # Columns sized from the cells on every fill: the table's own auto-sizing was seen to keep
@@ -291,7 +293,50 @@ class HomeScreen(Screen[None]):
         except SeedsError as exc:
             self.app.notify(str(exc), title="Cannot open", severity="error", timeout=15)
             return
-        self.app.open_observation(obs)
+        other = self._someone_elses_unfinished_calibration(obs)
+        if other is None:
+            self.app.open_observation(obs)
+            return
+        from seeds_tui.tui.dialogs import ConfirmDialog
+
+        def answered(open_it: bool | None) -> None:
+            if open_it:
+                self.app.open_observation(obs)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Another observer's calibration scores",
+                f"This is {other}'s observation of a double-scored session ({obs.session.session_ref}) that is not yet "
+                "finalised by both observers. Opening it shows their scores, which the other observer must not see "
+                f"before finalising their own.\n\nOpen it only if you are {other}.",
+                yes=f"I am {other}: open",
+                no="Cancel",
+                yes_variant="warning",
+                focus_yes=False,
+            ),
+            answered,
+        )
+
+    def _someone_elses_unfinished_calibration(self, obs: Observation) -> str | None:
+        """The observer's name if ``obs`` is another observer's file of a double-scored session still in progress."""
+        ref = obs.session.session_ref
+        if obs.session.purpose != "calibration" or not ref:
+            return None
+        me = config.load_settings().get("observer")
+        if isinstance(me, str) and " ".join(me.split()).casefold() == " ".join(obs.session.observer.split()).casefold():
+            return None
+        unfinished = obs.status == "draft"
+        if not unfinished:
+            for stored in self.app.store.files("draft"):
+                try:
+                    draft = self.app.store.read(stored.path)
+                except SeedsError:
+                    continue
+                same = (draft.session.session_ref or "").casefold() == ref.casefold()
+                if same and draft.session.purpose == "calibration" and draft.id != obs.id:
+                    unfinished = True
+                    break
+        return obs.session.observer if unfinished else None
 
     @on(DataTable.RowSelected, "#home-list")
     def _row_selected(self) -> None:
