@@ -27,6 +27,13 @@ from seeds_tui.scoring import SectionScore, band, indicator_value, overall_score
 
 Format = Literal["markdown", "html"]
 
+#: The purpose as the practitioner reads it on the sheet.
+SHEET_PURPOSES = {
+    "developmental": "Developmental: to support your practice",
+    "quality_assurance": "Quality assurance",
+    "calibration": "Calibration: checking that observers score alike",
+}
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 # A line starting like a list item, a quote, a heading rule or a numbered list changes the layout.
 _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
@@ -311,8 +318,8 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         ("Observer", s.observer),
         ("Session type", " ".join(s.session_type.split()) or "not recorded"),
         ("Mode", MODES.get(s.mode, s.mode)),
-        ("Purpose", PURPOSES.get(s.purpose, s.purpose)),
-        ("Rubric", f"{rubric.title}, version {rubric.version} ({rubric.id})"),
+        ("Purpose", SHEET_PURPOSES.get(s.purpose, PURPOSES.get(s.purpose, s.purpose))),
+        ("Rubric", f"{rubric.title}, version {rubric.version}"),
     ]
     notices = []
     if obs.consensus is not None:

@@ -111,7 +111,7 @@ def test_session_details_are_all_there_in_words(rubric: Rubric) -> None:
         flat = squash(text)
         for shown in ("23 November 2026", "Pat Practitioner", "North", "Sam Observer", "Licence supervision", "Video", "Calibration"):
             assert shown in flat, (fmt, shown)
-        assert "SEED one-to-one session, version 1.0.0 (seed-one-to-one)" in flat, fmt
+        assert "SEED one-to-one session, version 1.0.0" in flat, fmt
         assert "in_person" not in flat and "calibration" not in flat.replace("Calibration", ""), fmt
 
 
