@@ -167,10 +167,10 @@ def check_pair(first: Observation, second: Observation) -> list[str]:
             f"{second.rubric.id} {second.rubric.version}); items are matched by id"
         )
     a, b = first.session, second.session
-    if a.session_ref != b.session_ref:
+    if a.session_ref != b.session_ref:  # references are matched ignoring case, as in the store
         if a.session_ref is None or b.session_ref is None:
             warnings.append("only one of the two has a session reference; double-scored observations share one")
-        else:
+        elif a.session_ref.casefold() != b.session_ref.casefold():
             warnings.append("the session references differ: these may not be two observations of one session")
     differ = [what for what, x, y in (
         ("session date", a.date, b.date),

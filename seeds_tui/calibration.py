@@ -77,20 +77,64 @@ class CalibrationSession:
     @property
     def problem(self) -> str | None:
         """What stops a comparison, in plain words (None when nothing does, drafts aside)."""
-        count = len(self.observations)
-        if count == 0:
-            return "no observer's own observation found (only a consensus record)"
-        if count == 1:
-            return "only one observation so far"
-        if count > 2:
+        kind = self.problem_kind
+        if kind is None:
+            return None
+        if kind == "too many":
+            count = len(self.observations)
             words = {3: "three", 4: "four", 5: "five"}.get(count, str(count))
             return f"{words} observations share this reference"
+        if kind == "different sessions":
+            differ = session_differences(self.observations[0][1], self.observations[1][1])
+            verb = "differs" if len(differ) == 1 else "differ"
+            return f"the two files do not look like one session (the {' and '.join(differ)} {verb})"
+        return {
+            "none found": "no observer's own observation found (only a consensus record)",
+            "one": "only one observation so far",
+            "same observer": "both by the same observer",
+            "different rubrics": "scored with different rubrics",
+        }[kind]
+
+    @property
+    def problem_kind(self) -> str | None:
+        """Which problem stops a comparison, as a short key for choosing what to tell the user.
+
+        One of "none found", "one", "too many", "different sessions", "same observer",
+        "different rubrics", or None when nothing does (drafts aside).
+        """
+        count = len(self.observations)
+        if count == 0:
+            return "none found"
+        if count == 1:
+            return "one"
+        if count > 2:
+            return "too many"
         (_, a), (_, b) = self.observations
+        if session_differences(a, b):
+            return "different sessions"
         if a.session.observer == b.session.observer:
-            return "both by the same observer"
+            return "same observer"
         if (a.rubric.id, a.rubric.version) != (b.rubric.id, b.rubric.version):
-            return "scored with different rubrics"
+            return "different rubrics"
         return None
+
+    @property
+    def agreed_pair(self) -> tuple[tuple[Path, Observation], tuple[Path, Observation]] | None:
+        """The two final observations the recorded consensus was agreed on (``consensus.of``), if both are still here.
+
+        This lets a session whose reference a later, third file also uses still show the
+        consensus the original two observers recorded.
+        """
+        if self.consensus is None or self.consensus[1].consensus is None:
+            return None
+        by_id = {obs.id: (path, obs) for path, obs in self.observations}
+        named = [by_id.get(obs_id) for obs_id in self.consensus[1].consensus.of]
+        if len(named) != 2 or named[0] is None or named[1] is None:
+            return None
+        first, second = named
+        if first[1].status != "final" or second[1].status != "final" or first[1].id == second[1].id:
+            return None
+        return (first, second) if first[1].session.observer.casefold() <= second[1].session.observer.casefold() else (second, first)
 
     @property
     def date(self) -> Date:
@@ -114,6 +158,48 @@ class CalibrationSession:
             return self.observations[0][1].rubric.id
         assert self.consensus is not None
         return self.consensus[1].rubric.id
+
+
+def session_differences(a: Observation, b: Observation) -> list[str]:
+    """What differs between two observations that should be of one session: "session date", "practitioner", "team"."""
+    return [
+        what
+        for what, x, y in (
+            ("session date", a.session.date, b.session.date),
+            ("practitioner", a.session.practitioner, b.session.practitioner),
+            ("team", a.session.team, b.session.team),
+        )
+        if x != y
+    ]
+
+
+def ref_key(ref: str) -> str:
+    """How session references are matched: ignoring case (``cal-2026-11-23-n1`` pairs with ``CAL-2026-11-23-N1``)."""
+    return ref.casefold()
+
+
+def _loose(ref: str) -> str:
+    return "".join(ch for ch in ref.casefold() if ch.isalnum())
+
+
+def similar_refs(store: Store, ref: str) -> list[str]:
+    """Calibration session references already in the store that match ``ref`` ignoring case, spaces and punctuation.
+
+    The exact spelling ``ref`` is left out. A reference that differs only by case pairs anyway
+    (references are matched ignoring case); one that differs by spacing or punctuation does
+    not, so a set-up form can ask "did you mean …?". Files that cannot be read are ignored.
+    """
+    wanted = _loose(ref)
+    if not wanted:
+        return []
+    sessions, _ = calibration_sessions(store)
+    found: set[str] = set()
+    for session in sessions:
+        spellings = [obs.session.session_ref for _, obs in session.observations]
+        if session.consensus is not None:
+            spellings.append(session.consensus[1].session.session_ref)
+        found.update(s for s in spellings if s is not None and s != ref and _loose(s) == wanted)
+    return sorted(found, key=lambda spelling: (spelling.casefold(), spelling))
 
 
 def _might_be_calibration(data: bytes) -> bool:
@@ -163,22 +249,31 @@ def calibration_sessions(store: Store) -> tuple[list[CalibrationSession], list[O
     groups: dict[str, list[tuple[Path, Observation]]] = {}
     for path, obs in by_id.values():
         assert obs.session.session_ref is not None
-        groups.setdefault(obs.session.session_ref, []).append((path, obs))
+        groups.setdefault(ref_key(obs.session.session_ref), []).append((path, obs))
     agreed: dict[str, tuple[Path, Observation]] = {}
     for path, loaded in load_consensus(store):
         if isinstance(loaded, ObservationError):
             errors.append(loaded)
             continue
         ref = loaded.session.session_ref
-        if ref is not None and (ref not in agreed or loaded.id > agreed[ref][1].id):
-            agreed[ref] = (path, loaded)
+        if ref is None:
+            continue
+        key = ref_key(ref)
+        if key not in agreed or loaded.id > agreed[key][1].id:
+            agreed[key] = (path, loaded)
     drafts = _drafts_by_pair(store)
     sessions = []
-    for ref, found in groups.items():
+    for key, found in groups.items():
         found.sort(key=lambda entry: (entry[1].session.observer.casefold(), entry[1].id))
-        draft = drafts.get(frozenset(obs.id for _, obs in found)) if len(found) == 2 and ref not in agreed else None
-        sessions.append(CalibrationSession(ref, found, agreed.get(ref), draft))
-    sessions += [CalibrationSession(ref, [], entry) for ref, entry in agreed.items() if ref not in groups]
+        draft = drafts.get(frozenset(obs.id for _, obs in found)) if len(found) == 2 and key not in agreed else None
+        shown = found[0][1].session.session_ref
+        assert shown is not None
+        sessions.append(CalibrationSession(shown, found, agreed.get(key), draft))
+    for key, entry in agreed.items():
+        if key not in groups:
+            shown = entry[1].session.session_ref
+            assert shown is not None
+            sessions.append(CalibrationSession(shown, [], entry))
     sessions.sort(key=lambda s: (s.date, s.session_ref), reverse=True)
     return sessions, errors
 
@@ -269,7 +364,7 @@ def _check_pair(first: Observation, second: Observation) -> None:
         raise ConsensusError("a consensus needs two different observations (the same id was given twice)")
     if (first.rubric.id, first.rubric.version) != (second.rubric.id, second.rubric.version):
         raise ConsensusError("the two observations were scored with different rubrics; a consensus needs one rubric")
-    if first.session.session_ref != second.session.session_ref:
+    if ref_key(first.session.session_ref or "") != ref_key(second.session.session_ref or ""):
         raise ConsensusError("the two observations have different session references; a consensus is of one session")
     for which, obs in (("first", first), ("second", second)):
         if obs.status != "final":
@@ -325,7 +420,9 @@ def save_consensus(store: Store, consensus: Observation) -> Path:
     ref = consensus.session.session_ref
     if ref is not None:
         for path, existing in load_consensus(store):
-            if isinstance(existing, Observation) and existing.session.session_ref == ref and existing.id != consensus.id:
+            if not isinstance(existing, Observation) or existing.id == consensus.id or existing.session.session_ref is None:
+                continue
+            if ref_key(existing.session.session_ref) == ref_key(ref):
                 raise StoreError(f"{path} already records the consensus for this session; remove it first to record a new one")
     path = store.consensus_dir / f"{store.final_path(consensus.id).name}"
     try:

@@ -21,6 +21,7 @@ from seeds_tui.calibration import (
     load_consensus_draft,
     save_consensus,
     save_consensus_draft,
+    similar_refs,
 )
 from seeds_tui.errors import SeedsError, StoreError
 from seeds_tui.observation import Observation, RubricRef, Score, Session, check_against_rubric, new_observation
@@ -92,6 +93,49 @@ def test_sessions_are_grouped_by_reference_with_their_problems(tmp_path: Path, l
     assert by_ref["CAL-SAME"].problem == "both by the same observer"
     assert by_ref["CAL-RUBRICS"].problem == "scored with different rubrics"
     assert not any(by_ref[ref].ready for ref in ("CAL-SINGLE", "CAL-THREE", "CAL-SAME", "CAL-RUBRICS"))
+
+
+def test_files_of_different_sessions_sharing_a_reference_are_not_paired(tmp_path: Path, loaded: LoadedRubric) -> None:
+    store = Store(tmp_path / "store")
+    _final(store, _observation(loaded, "Ann A", "CAL-X", day=date(2026, 9, 1)), loaded)
+    other = _observation(loaded, "Bo B", "CAL-X", day=date(2026, 9, 8))
+    other = other.model_copy(update={"session": other.session.model_copy(update={"practitioner": "Kim Other"})})
+    _final(store, other, loaded)
+    (session,), _ = calibration_sessions(store)
+    assert session.problem == "the two files do not look like one session (the session date and practitioner differ)"
+    assert session.problem_kind == "different sessions"
+    assert not session.ready and session.pair is None
+
+
+def test_references_are_matched_ignoring_case_and_near_misses_are_found(tmp_path: Path, loaded: LoadedRubric) -> None:
+    store = Store(tmp_path / "store")
+    first = _final(store, _observation(loaded, "Ann A", "cal-2026-11-23-n1"), loaded)
+    second = _final(store, _observation(loaded, "Bo B", "CAL-2026-11-23-N1"), loaded)
+    (session,), _ = calibration_sessions(store)
+    assert session.ready and {o.id for o in session.pair or ()} == {first.id, second.id}
+    agreed = build_consensus(first, second, {}, {})  # the two spellings are one session for a consensus too
+    save_consensus(store, agreed)
+    (session,), _ = calibration_sessions(store)
+    assert session.consensus is not None and session.consensus[1].id == agreed.id
+    # A set-up form can warn about a reference that matches another only by case, spaces or punctuation.
+    assert similar_refs(store, "CAL 2026 11 23 N1") == ["CAL-2026-11-23-N1", "cal-2026-11-23-n1"]
+    assert similar_refs(store, "CAL-2026-11-23-N1") == ["cal-2026-11-23-n1"]
+    assert similar_refs(store, "CAL-2026-11-23-N2") == [] and similar_refs(store, "--") == []
+    assert similar_refs(Store(tmp_path / "empty"), "CAL-1") == []
+
+
+def test_a_third_file_after_a_consensus_keeps_the_agreed_pair_reachable(tmp_path: Path, loaded: LoadedRubric) -> None:
+    store, first, second = _pair(tmp_path, loaded)
+    save_consensus(store, build_consensus(first, second, {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
+                                          {"beginning.welcome": "why", "ending.task": "why not"}))
+    (session,), _ = calibration_sessions(store)
+    assert session.agreed_pair is not None  # ready, with its consensus
+    _final(store, _observation(loaded, "Cy C", "CAL-1"), loaded)
+    (session,), _ = calibration_sessions(store)
+    assert not session.ready and session.problem == "three observations share this reference"
+    assert session.agreed_pair is not None
+    (_, a), (_, b) = session.agreed_pair
+    assert (a.id, b.id) == (first.id, second.id)  # the two the consensus names, not the newcomer
 
 
 def test_empty_or_missing_store_has_no_sessions(tmp_path: Path) -> None:

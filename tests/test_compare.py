@@ -189,3 +189,187 @@ def test_store_report_as_text_and_csv(demo_store: Store, capsys: pytest.CaptureF
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     tables = Counter(r["table"] for r in rows)
     assert tables["overall"] == 1 and tables["pair"] >= 2 and tables["item"] > 20 and "period" not in tables
+
+
+# -- stores where nothing is ready, files with problems, small numbers -----------------------------------
+
+
+def _store_with(tmp_path: Path, *observations: Observation) -> Store:
+    """A store holding ``observations``: finals in observations/, drafts in drafts/ (written as the files are)."""
+    store = Store(tmp_path / "store")
+    store.ensure()
+    for obs in observations:
+        folder = store.final_dir if obs.status == "final" else store.draft_dir
+        (folder / f"{obs.id}.toml").write_text(observation_to_toml(obs))
+    return store
+
+
+def _seed(observer: str, *, status: str = "final", ref: str = "CAL-2026-09-01-W1") -> Observation:
+    """An observation of the same session, scored on the other bundled rubric (seed-one-to-one)."""
+    obs, _ = _observation(observer, {}, status=status, ref=ref)
+    loaded = RubricRegistry.default().get("seed-one-to-one")
+    scores = {s.id: {i.id: Score(value=1) for i in s.items} for s in loaded.rubric.sections}
+    return obs.model_copy(update={
+        "rubric": RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256), "scores": scores,
+    })
+
+
+NOT_READY_SHAPES = {
+    "only drafts": (lambda: [_observation("Ann Observer", {}, status="draft")[0], _observation("Bo Observer", {}, status="draft")[0]],
+                    "waiting for 2 of 2 to finalise"),
+    "one side final": (lambda: [_observation("Ann Observer", {})[0], _observation("Bo Observer", {}, status="draft")[0]],
+                       "waiting for 1 of 2 to finalise"),
+    "same observer twice": (lambda: [_observation("Ann Observer", {})[0], _observation("Ann Observer", {})[0]],
+                            "both by the same observer"),
+    "different rubrics": (lambda: [_observation("Ann Observer", {})[0], _seed("Bo Observer")], "scored with different rubrics"),
+    "three files": (lambda: [_observation(name, {})[0] for name in ("Ann Observer", "Bo Observer", "Cy Observer")],
+                    "three observations share this reference"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NOT_READY_SHAPES))
+def test_store_with_sessions_but_none_ready_lists_them_without_scores(
+    shape: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make, why = NOT_READY_SHAPES[shape]
+    store = _store_with(tmp_path, *make())
+    root = str(store.root)
+
+    assert main(["compare", "--store", root]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and captured.err == ""
+    assert "NOT READY TO COMPARE (1; no scores shown)" in captured.out and why in captured.out
+    assert "CAL-2026-09-01-W1" in captured.out
+    assert "%" not in captured.out and "alpha" not in captured.out.lower()  # no figure of any kind
+
+    assert main(["compare", "--store", root, "--by", "quarter"]) == 0
+    assert why in capsys.readouterr().out
+
+    assert main(["compare", "--store", root, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sessions"] == 0 and data["pairs"] == [] and data["items"] == [] and data["periods"] == []
+    assert [(s["session_ref"], why in s["why"]) for s in data["not_ready"]] == [("CAL-2026-09-01-W1", True)]
+
+    assert main(["compare", "--store", root, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["table"], r["status"], r["session_ref"]) for r in rows] == [("not_ready", "not ready", "CAL-2026-09-01-W1")]
+    assert why in rows[0]["why"] and rows[0]["exact_percent"] == rows[0]["alpha"] == ""
+
+
+def _off_scale(observer: str) -> Observation:
+    """A final observation with value 9 on a 0-2 item (``seeds-tui validate`` rejects it)."""
+    obs, _ = _observation(observer, {})
+    obs.scores["setup"]["arrangements"] = Score(value=9)
+    return obs
+
+
+def test_two_files_with_a_value_off_the_scale_are_refused_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good, _ = _observation("Ann Observer", {})
+    fa, fb = _write(tmp_path, good, _off_scale("Bo Observer"))
+    assert main(["validate", fb]) == 1  # what validate says, compare says too
+    capsys.readouterr()
+    assert main(["compare", fa, fb]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no figure built on a level that does not exist (it printed 200% before)
+    line = Path(fb).read_text().splitlines().index(
+        next(ln for ln in Path(fb).read_text().splitlines() if ln.startswith("value = 9"))) + 1
+    assert f"{fb}:{line}: scores.setup.arrangements.value: value is not a level of scale" in captured.err
+    for fmt in (["--json"], ["--format", "csv"]):
+        assert main(["compare", *fmt, fb, fa]) == 1
+        assert capsys.readouterr().out == ""
+
+
+def test_store_leaves_out_a_session_with_a_bad_file_and_reports_unreadable_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = [_observation(name, {}, ref="CAL-GOOD")[0] for name in ("Ann Observer", "Bo Observer")]
+    off = _off_scale("Bo Observer")
+    bad = [_observation("Ann Observer", {}, ref="CAL-BAD")[0],
+           off.model_copy(update={"session": off.session.model_copy(update={"session_ref": "CAL-BAD"})})]
+    store = _store_with(tmp_path, *good, *bad)
+    bad_path = store.final_dir / f"{bad[1].id}.toml"
+    root = str(store.root)
+
+    assert main(["compare", "--store", root]) == 1  # the input had problems
+    captured = capsys.readouterr()
+    assert f"{bad_path}:" in captured.err and "value is not a level of scale" in captured.err
+    assert "ready to compare" in captured.out and "Double-scored sessions in" in captured.out  # the rest is still shown
+    assert "CAL-BAD" in captured.out and f"a file has problems: run seeds-tui validate {bad_path}" in captured.out
+
+    assert main(["compare", "--store", root, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    items = len(RubricRegistry.default().get("jersey-interview-skills").rubric.item_keys)
+    assert data["sessions"] == 1 and data["overall"]["compared"] == items  # only CAL-GOOD's items (every item level 1)
+    assert [s["session_ref"] for s in data["not_ready"]] == ["CAL-BAD"]
+
+    # A file that is not TOML at all (it mentions calibration, so it may be one) is named on stderr: exit 1.
+    broken = store.final_dir / "01K00000000000000000000000.toml"
+    broken.write_text('purpose = "calibration"\nthis is not toml [\n')
+    assert main(["compare", "--store", root, "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert str(broken) in captured.err and "not readable and left out" in captured.err
+    assert any(r["table"] == "overall" for r in csv.DictReader(io.StringIO(captured.out)))
+
+
+def test_store_does_not_pair_files_of_different_sessions_sharing_a_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _ = _observation("Ann Observer", {})
+    b, _ = _observation("Bo Observer", {"setup.arrangements": 0})
+    b = b.model_copy(update={"session": b.session.model_copy(update={"date": date(2026, 10, 5), "practitioner": "Someone Else"})})
+    store = _store_with(tmp_path, a, b)
+    assert main(["compare", "--store", str(store.root), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sessions"] == 0 and data["pairs"] == []  # not in any figure or drift table
+    assert data["not_ready"][0]["why"] == "the two files do not look like one session (the session date and practitioner differ)"
+    # Asked for explicitly, the two files are still compared, with the warning.
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 0
+    assert "the session date and practitioner differ" in capsys.readouterr().err
+
+
+def test_store_pairs_references_that_differ_only_by_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _observation("Ann Observer", {}, ref="cal-2026-09-01-w1")
+    b, _ = _observation("Bo Observer", {}, ref="CAL-2026-09-01-W1")
+    store = _store_with(tmp_path, a, b)
+    assert main(["compare", "--store", str(store.root), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sessions"] == 1 and data["not_ready"] == []
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 0
+    assert "session references differ" not in capsys.readouterr().err
+
+
+def test_store_marks_figures_resting_on_few_data(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--store", str(demo_store.root), "--json", "--by", "quarter"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for row in data["pairs"] + data["periods"]:
+        assert row["few_data"] == (row["sessions"] == 1 or row["compared"] < 10), row
+    for row in data["items"]:
+        assert row["few_data"] == (row["compared"] < 5), row
+    assert all("icc" in p and "icc_band" in p for p in data["periods"])  # the same figures per period, ICC too
+    one_session = [p for p in data["pairs"] if p["sessions"] == 1]
+    assert one_session  # the demo has pairs who double-scored once
+
+    assert main(["compare", "--store", str(demo_store.root), "--by", "quarter"]) == 0
+    out = capsys.readouterr().out
+    pairs = out[out.index("BY OBSERVER PAIR"):out.index("BY ITEM")]
+    for p in data["pairs"]:
+        line = next(ln for ln in pairs.splitlines() if ln.startswith(p["pair"] + "  "))
+        assert ("*" in line) == p["few_data"], line
+    assert "* rests on one session or on fewer than 10 items" in pairs
+    periods = out[out.index("BY QUARTER"):out.index("BY OBSERVER PAIR")]
+    assert "ICC" in periods.splitlines()[1]
+    assert "* n below 5: one session changes these percentages a lot" in out[out.index("BY ITEM"):]
+
+    assert main(["compare", "--store", str(demo_store.root), "--format", "csv", "--by", "quarter"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    pair_rows = {r["pair"]: r for r in rows if r["table"] == "pair"}
+    for p in data["pairs"]:
+        row = pair_rows[p["pair"]]
+        assert row["alpha_band"] == (p["alpha_band"] or "") and row["excluded"] == str(p["excluded"])
+        assert row["few_data"] == ("yes" if p["few_data"] else "no")
+    assert {r["session_ref"] for r in rows if r["table"] == "not_ready"} == {s["session_ref"] for s in data["not_ready"]}
+    assert sum(r["table"] == "period" and r["icc"] != "" for r in rows) >= 1

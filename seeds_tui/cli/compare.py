@@ -25,6 +25,9 @@ from seeds_tui.cli.common import OK, PROBLEMS, UsageError, err, registry_from, s
 if TYPE_CHECKING:
     from seeds_tui.agreement import Agreement, AgreementFigures, ItemAgreement
     from seeds_tui.calibration import CalibrationSession
+    from seeds_tui.errors import Problem
+    from seeds_tui.observation import Observation
+    from seeds_tui.rubric import RubricRegistry
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -39,7 +42,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                     "per item over time, and an intraclass correlation on section scores. "
                     "Disagreement is for discussion, not a verdict.",
         epilog="Examples: seeds-tui compare first.toml second.toml;  seeds-tui compare --store DIR --by quarter. "
-               "Exit codes: 0 compared (or nothing to compare yet), 1 a file is bad or still a draft, 2 usage.",
+               "Exit codes: 0 compared (or nothing ready to compare yet), 1 a file is unreadable, not valid against its "
+               "rubric or still a draft (across a store: such files are named on stderr and left out), 2 usage.",
     )
     parser.add_argument("files", metavar="FILE", nargs="*",
                         help="the two observers' observation files (give none to look across the store)")
@@ -88,17 +92,26 @@ def run(args: argparse.Namespace) -> int:
 
 def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path, fmt: str) -> int:
     from seeds_tui.agreement import check_pair, compare
-    from seeds_tui.observation import load_observation
+    from seeds_tui.observation import read_observation
 
-    first, second = load_observation(first_path), load_observation(second_path)
+    (first, first_text), (second, second_text) = read_observation(first_path), read_observation(second_path)
     if first.rubric.id != second.rubric.id:
         err(f"{second_path}: scored with rubric {second.rubric.id}, but {first_path} with {first.rubric.id}; "
             "only observations of one rubric can be compared")
         return PROBLEMS
     warnings = check_pair(first, second)  # raises NotReadyError for a draft: exit 1 with its message
+    registry = registry_from(args)
+    bad = False
+    for path, obs, text in ((first_path, first, first_text), (second_path, second, second_text)):
+        for problem in _file_problems(path, obs, text, registry):
+            err(str(problem))
+            bad = True
+    if bad:
+        err("seeds-tui compare: nothing compared; fix the file(s) above (seeds-tui validate FILE lists every problem)")
+        return PROBLEMS
     for warning in warnings:
         err(f"warning: {warning}")
-    loaded = registry_from(args).get(first.rubric.id, first.rubric.version)
+    loaded = registry.get(first.rubric.id, first.rubric.version)
     rubric = loaded.rubric
     result = compare(first, second, rubric)
     if fmt == "json":
@@ -108,6 +121,21 @@ def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path
     else:
         _print_agreement(result, rubric.title, rubric.version, first_path, second_path)
     return OK
+
+
+def _file_problems(path: Path, obs: Observation, text: str | None, registry: RubricRegistry) -> list[Problem]:
+    """What ``seeds-tui validate`` would reject in an observation file (a value off the scale, an unknown item…).
+
+    ``text`` is the file's text, for line numbers. A draft may still miss required items; that
+    alone is not a problem here. Raises ``RubricNotFound`` when the file's rubric is not known.
+    """
+    from seeds_tui.observation import check_against_rubric
+
+    loaded = registry.get(obs.rubric.id, obs.rubric.version)
+    problems = check_against_rubric(obs, loaded.rubric, path=path, text=text)
+    if obs.status != "final":
+        problems = [p for p in problems if "required item has no score" not in p.message]
+    return problems
 
 
 def _figures_data(figures: AgreementFigures) -> dict[str, Any]:
@@ -130,7 +158,7 @@ def _agreement_data(result: Agreement, first: Path, second: Path, warnings: list
         "icc_band": result.icc_band,
         "sections": [
             {"id": s.id, "title": s.title, "first_percent": s.first_percent, "second_percent": s.second_percent,
-             **_figures_data(s.figures)}
+             **_figures_data(s.figures), "few_data": s.figures.compared < FEW_ITEMS}
             for s in result.sections
         ],
         "for_discussion": [i.key for i in result.for_discussion],
@@ -248,6 +276,17 @@ def _print_discussion_item(item: ItemAgreement) -> None:
 
 # -- across a store --------------------------------------------------------------------------------
 
+#: Below this many times both observers gave an item a level, a per-item row is marked as resting on few data.
+FEW_ITEM_N = 5
+
+#: The footnotes for rows marked ``*`` (text output); JSON and CSV carry a ``few_data`` flag instead.
+FEW_ROWS_NOTE = (f"* rests on one session or on fewer than {FEW_ITEMS} items: one item or one session moves it a lot; "
+                 "read the percentages first.")
+FEW_ITEM_NOTE = f"* n below {FEW_ITEM_N}: one session changes these percentages a lot; read with care."
+
+#: The reason a session whose file fails ``seeds-tui validate`` is left out of the figures.
+FILE_PROBLEM = "a file has problems: run seeds-tui validate {file}"
+
 
 def _period(day: date, by: str | None) -> str:
     if by == "year":
@@ -263,7 +302,8 @@ def _pair_name(a: str, b: str) -> str:
 def _compare_store(args: argparse.Namespace, fmt: str) -> int:
     from seeds_tui.agreement import compare, icc_absolute_agreement, icc_band, icc_one_way
     from seeds_tui.calibration import calibration_sessions
-    from seeds_tui.errors import RubricNotFound
+    from seeds_tui.errors import RubricNotFound, SeedsError
+    from seeds_tui.observation import read_observation
 
     store = store_from(args)
     if not store.root.is_dir():
@@ -271,10 +311,15 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
         return PROBLEMS
     sessions, errors = calibration_sessions(store)
     for error in errors:
-        err(f"warning: skipped a file that could not be read: {error}")
+        for line in str(error).splitlines():
+            err(line)
+    if errors:
+        err(f"seeds-tui compare: {len(errors)} file{' was' if len(errors) == 1 else 's were'} not readable and left out "
+            "(seeds-tui validate FILE lists the problems)")
     registry = registry_from(args)
     compared: list[tuple[CalibrationSession, Agreement, dict[str, list[int]]]] = []
     waiting: list[tuple[CalibrationSession, str]] = []
+    bad_files = 0
     for session in sessions:
         pair = session.pair
         if pair is None:
@@ -284,20 +329,42 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
         first, second = pair
         try:
             rubric = registry.get(first.rubric.id, first.rubric.version).rubric
+            bad: list[Path] = []
+            for path, obs in session.observations:
+                try:
+                    text: str | None = read_observation(path)[1]
+                except SeedsError:
+                    text = None
+                problems = _file_problems(path, obs, text, registry)
+                for problem in problems:
+                    err(str(problem))
+                if problems:
+                    bad.append(path)
         except RubricNotFound:
             waiting.append((session, f"rubric {first.rubric.id} {first.rubric.version} not found (add it with --rubrics DIR)"))
+            continue
+        if bad:
+            bad_files += len(bad)
+            waiting.append((session, FILE_PROBLEM.format(file=" ".join(str(b) for b in bad))))
             continue
         levels = {
             f"{s.id}.{i.id}": [lv.value for lv in rubric.scale_of(i).levels] for s in rubric.sections for i in s.items
         }
         compared.append((session, compare(first, second, rubric), levels))
+    if bad_files:
+        err(f"seeds-tui compare: {bad_files} file{' has' if bad_files == 1 else 's have'} problems; "
+            "their sessions are left out of the figures and listed as not ready")
+    status = PROBLEMS if errors or bad_files else OK
     if not compared and not waiting:
         if fmt == "json":
-            print(json.dumps({"store": str(store.root), "sessions": 0, "pairs": [], "items": [], "not_ready": []}, indent=2))
+            print(json.dumps({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []},
+                             indent=2))
+        elif fmt == "csv":
+            _write_store_csv(_store_report([], [], args.by, icc_absolute_agreement, icc_one_way, icc_band))
         else:
             print(f"No double-scored sessions yet in {store.root}. Two observers who score one session each choose "
                   "purpose Calibration and the same session reference; once both finalise, they appear here.")
-        return PROBLEMS if errors else OK
+        return status
 
     report = _store_report(compared, waiting, args.by, icc_absolute_agreement, icc_one_way, icc_band)
     report["store"] = str(store.root)
@@ -307,7 +374,7 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
         _write_store_csv(report)
     else:
         _print_store(report)
-    return PROBLEMS if errors else OK
+    return status
 
 
 def _why_not_ready(session: CalibrationSession) -> str:
@@ -336,7 +403,11 @@ def _pooled(items: list[ItemAgreement], levels: dict[str, list[int]]) -> dict[st
 
 
 def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, icc_1: Any, band: Any) -> dict[str, Any]:
-    """Every table of ``compare --store`` as plain data (the text, JSON and CSV outputs all use it)."""
+    """Every table of ``compare --store`` as plain data (the text, JSON and CSV outputs all use it).
+
+    ``few_data`` marks a row resting on little: a period or pair with one session or fewer than
+    ``FEW_ITEMS`` items compared, an item compared fewer than ``FEW_ITEM_N`` times.
+    """
     import pandas as pd
 
     levels: dict[str, list[int]] = {}
@@ -346,6 +417,7 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
     pair_sessions: dict[str, int] = defaultdict(int)
     period_items: dict[str, list[ItemAgreement]] = defaultdict(list)
     period_sessions: dict[str, int] = defaultdict(int)
+    period_sections: dict[str, list[tuple[float, float]]] = defaultdict(list)
     pair_sections: dict[str, list[tuple[float, float]]] = defaultdict(list)
     section_rows: list[tuple[float, float]] = []
     consensus = 0
@@ -356,13 +428,14 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
         pair_sessions[pair] += 1
         consensus += session.consensus is not None
         flip = pair.split(" & ")[0] != result.first_observer
+        period = _period(session.date, by)
+        period_sessions[period] += 1
         for s in result.sections:
             if s.first_percent is not None and s.second_percent is not None:
                 section_rows.append((s.first_percent, s.second_percent))
+                period_sections[period].append((s.first_percent, s.second_percent))
                 a, b = (s.second_percent, s.first_percent) if flip else (s.first_percent, s.second_percent)
                 pair_sections[pair].append((a, b))
-        period = _period(session.date, by)
-        period_sessions[period] += 1
         for item in result.items:
             period_items[period].append(item)
             all_items.append(item)
@@ -372,37 +445,52 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
                 "compared": item.difference is not None, "exact": item.difference == 0,
                 "within_one": item.difference is not None and abs(item.difference) <= 1,
             })
-    frame = pd.DataFrame(rows)
     item_table = []
-    keys = ["rubric", "item", "period"] if by else ["rubric", "item"]
-    scored = frame.loc[frame["compared"]]
-    if not scored.empty:
-        grouped = scored.groupby(keys, sort=True).agg(n=("exact", "size"), exact=("exact", "mean"), within_one=("within_one", "mean"))
-        texts = frame.drop_duplicates(["rubric", "item"]).set_index(["rubric", "item"])["text"]
-        for index, row in grouped.iterrows():
-            key = dict(zip(keys, index if isinstance(index, tuple) else (index,), strict=True))
-            item_table.append({
-                "rubric": key["rubric"], "item": key["item"], "text": str(texts.loc[(key["rubric"], key["item"])]),
-                "period": key.get("period"), "compared": int(row["n"]),
-                "exact_percent": 100.0 * float(row["exact"]), "within_one_percent": 100.0 * float(row["within_one"]),
-            })
+    if rows:
+        frame = pd.DataFrame(rows)
+        keys = ["rubric", "item", "period"] if by else ["rubric", "item"]
+        scored = frame.loc[frame["compared"]]
+        if not scored.empty:
+            grouped = scored.groupby(keys, sort=True).agg(
+                n=("exact", "size"), exact=("exact", "mean"), within_one=("within_one", "mean")
+            )
+            texts = frame.drop_duplicates(["rubric", "item"]).set_index(["rubric", "item"])["text"]
+            for index, row in grouped.iterrows():
+                key = dict(zip(keys, index if isinstance(index, tuple) else (index,), strict=True))
+                n = int(row["n"])
+                item_table.append({
+                    "rubric": key["rubric"], "item": key["item"], "text": str(texts.loc[(key["rubric"], key["item"])]),
+                    "period": key.get("period"), "compared": n,
+                    "exact_percent": 100.0 * float(row["exact"]), "within_one_percent": 100.0 * float(row["within_one"]),
+                    "few_data": n < FEW_ITEM_N,
+                })
+
+    def few(sessions: int, pooled: dict[str, Any]) -> bool:
+        return sessions < 2 or pooled["compared"] < FEW_ITEMS
+
     periods = []
     if by:
         for period in sorted(period_items):
-            periods.append({"period": period, "sessions": period_sessions[period], **_pooled(period_items[period], levels)})
+            pooled = _pooled(period_items[period], levels)
+            icc = icc_1(period_sections[period])
+            periods.append({"period": period, "sessions": period_sessions[period], **pooled,
+                            "icc": icc, "icc_band": band(icc), "icc_targets": len(period_sections[period]),
+                            "few_data": few(period_sessions[period], pooled)})
     pairs = []
     for pair in sorted(pair_items, key=str.casefold):
+        pooled = _pooled(pair_items[pair], levels)
         icc = icc_a1(pair_sections[pair])
-        pairs.append({"pair": pair, "sessions": pair_sessions[pair], **_pooled(pair_items[pair], levels),
-                      "icc": icc, "icc_band": band(icc)})
+        pairs.append({"pair": pair, "sessions": pair_sessions[pair], **pooled, "icc": icc, "icc_band": band(icc),
+                      "few_data": few(pair_sessions[pair], pooled)})
     icc = icc_1(section_rows)
     dates = [session.date for session, _, _ in compared]
+    overall = _pooled(all_items, levels)
     return {
         "sessions": len(compared),
         "first_date": min(dates).isoformat() if dates else None,
         "last_date": max(dates).isoformat() if dates else None,
         "with_consensus": consensus,
-        "overall": _pooled(all_items, levels),
+        "overall": {**overall, "few_data": few(len(compared), overall)},
         "icc": icc,
         "icc_band": band(icc),
         "icc_form": "ICC(1,1), one-way random effects, single rater, on section percent scores; "
@@ -420,79 +508,125 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
     }
 
 
+#: The columns of ``compare --store --format csv`` (documented in docs/calibration.md).
+CSV_COLUMNS = (
+    "table", "pair", "rubric", "item", "period", "session_ref", "date", "status", "sessions", "observations",
+    "compared", "excluded", "exact_percent", "within_one_percent", "alpha", "alpha_band", "icc", "icc_band",
+    "icc_targets", "few_data", "why",
+)
+
+
 def _write_store_csv(report: dict[str, Any]) -> None:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["table", "pair", "rubric", "item", "period", "sessions", "compared", "exact_percent",
-                     "within_one_percent", "alpha", "icc"])
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
 
     def num(value: float | None) -> str:
         return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
-    o = report["overall"]
-    writer.writerow(["overall", "", "", "", "", report["sessions"], o["compared"], num(o["exact_percent"]),
-                     num(o["within_one_percent"]), num(o["alpha"]), num(report["icc"])])
+    def figures(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "compared": row["compared"], "excluded": row.get("excluded", ""),
+            "exact_percent": num(row["exact_percent"]), "within_one_percent": num(row["within_one_percent"]),
+            "alpha": num(row.get("alpha")), "alpha_band": row.get("alpha_band") or "",
+            "icc": num(row.get("icc")), "icc_band": row.get("icc_band") or "",
+            "few_data": "yes" if row.get("few_data") else "no",
+        }
+
+    writer.writeheader()
+    if report["sessions"]:
+        writer.writerow({"table": "overall", "status": "ready", "sessions": report["sessions"],
+                         **figures({**report["overall"], "icc": report["icc"], "icc_band": report["icc_band"]}),
+                         "icc_targets": report["icc_targets"]})
     for p in report["periods"]:
-        writer.writerow(["period", "", "", "", p["period"], p["sessions"], p["compared"], num(p["exact_percent"]),
-                         num(p["within_one_percent"]), num(p["alpha"]), ""])
+        writer.writerow({"table": "period", "period": p["period"], "sessions": p["sessions"], **figures(p),
+                         "icc_targets": p["icc_targets"]})
     for p in report["pairs"]:
-        writer.writerow(["pair", p["pair"], "", "", "", p["sessions"], p["compared"], num(p["exact_percent"]),
-                         num(p["within_one_percent"]), num(p["alpha"]), num(p["icc"])])
+        writer.writerow({"table": "pair", "pair": p["pair"], "sessions": p["sessions"], **figures(p)})
     for i in report["items"]:
-        writer.writerow(["item", "", i["rubric"], i["item"], i["period"] or "", "", i["compared"],
-                         num(i["exact_percent"]), num(i["within_one_percent"]), "", ""])
+        writer.writerow({"table": "item", "rubric": i["rubric"], "item": i["item"], "period": i["period"] or "",
+                         **figures(i), "excluded": ""})
+    for s in report["not_ready"]:
+        writer.writerow({"table": "not_ready", "session_ref": s["session_ref"], "date": s["date"], "status": "not ready",
+                         "observations": s["observations"], "why": s["why"]})
     sys.stdout.write(out.getvalue())
+
+
+def _marked(value: float | None, digits: int, width: int, few: bool) -> str:
+    """A coefficient right-aligned in ``width``, then ``*`` when it rests on few data (else a space)."""
+    return f"{_coef(value, digits):>{width}}{'*' if few and value is not None else ' '}"
 
 
 def _print_store(report: dict[str, Any]) -> None:
     o = report["overall"]
-    print(f"Double-scored sessions in {report['store']}: {report['sessions']} ready to compare "
-          f"({report['first_date']} to {report['last_date']}), {report['with_consensus']} with a consensus record.")
-    print("For spotting drift and planning calibration, not for judging anyone.")
-    print()
-    print(f"OVERALL: {o['compared']} items given a level by both observers "
-          f"({o['excluded']} more with NA, NO or unscored by either: not counted)")
-    print(f"  Same level (exact)     {_pct(o['exact_percent']):>6}")
-    print(f"  Within one level       {_pct(o['within_one_percent']):>6}")
-    if o["alpha"] is not None:
-        from seeds_tui.agreement import ALPHA_BAND_MEANING
-
-        print(f"  Krippendorff's alpha   {o['alpha']:6.3f}  (ordinal): {ALPHA_BAND_MEANING[o['alpha_band']]}")
-    if report["icc"] is not None:
-        print(f"  Section scores (ICC)   {report['icc']:6.2f}  ICC(1,1) over {report['icc_targets']} section scores: "
-              f"{report['icc_band']}")
-        print("                                (one-way ICC, because the observers differ from session to session)")
-    print()
-    if report["periods"]:
-        print(f"BY {report['by'].upper()}  (all items of all pairs; look for a change from one period to the next)")
-        print("PERIOD   SESSIONS  ITEMS  EXACT  WITHIN ONE   ALPHA")
-        for p in report["periods"]:
-            print(f"{p['period']:<7}  {p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  "
-                  f"{_pct(p['within_one_percent']):>10}  {_coef(p['alpha']):>6}")
+    if not report["sessions"]:
+        print(f"No double-scored session in {report['store']} is ready to compare yet "
+              f"({len(report['not_ready'])} not ready, listed below; no scores are shown for them).")
+    else:
+        print(f"Double-scored sessions in {report['store']}: {report['sessions']} ready to compare "
+              f"({report['first_date']} to {report['last_date']}), {report['with_consensus']} with a consensus record.")
+        print("For spotting drift and planning calibration, not for judging anyone.")
         print()
-    print("BY OBSERVER PAIR  (ICC(A,1) on the pair's section scores: the same two observers each time)")
-    width = max([len(p["pair"]) for p in report["pairs"]] + [4])
-    print(f"{'PAIR'.ljust(width)}  SESSIONS  ITEMS  EXACT  WITHIN ONE   ALPHA    ICC")
-    for p in report["pairs"]:
-        print(f"{p['pair'].ljust(width)}  {p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  "
-              f"{_pct(p['within_one_percent']):>10}  {_coef(p['alpha']):>6}  {_coef(p['icc'], 2):>5}")
-    print()
-    by = report["by"]
-    title = f"BY ITEM AND {by.upper()}" if by else "BY ITEM  (add --by quarter to see change over time)"
-    print(f"{title}  (items sorted by rubric; n = times both observers gave a level)")
-    width = max([len(f"{i['rubric']} {i['item']}") for i in report["items"]] + [4])
-    head = f"{'ITEM'.ljust(width)}  {'PERIOD  ' if by else ''}    N  EXACT  WITHIN ONE"
-    print(head)
-    last = None
-    for i in report["items"]:
-        name = f"{i['rubric']} {i['item']}"
-        shown = name if name != last else ""
-        last = name
-        period = f"{i['period']:<7} " if by else ""
-        print(f"{shown.ljust(width)}  {period}{i['compared']:>4}  {_pct(i['exact_percent']):>5}  {_pct(i['within_one_percent']):>10}")
+        print(f"OVERALL: {o['compared']} items given a level by both observers "
+              f"({o['excluded']} more with NA, NO or unscored by either: not counted)")
+        print(f"  Same level (exact)     {_pct(o['exact_percent']):>6}")
+        print(f"  Within one level       {_pct(o['within_one_percent']):>6}")
+        if o["alpha"] is not None:
+            from seeds_tui.agreement import ALPHA_BAND_MEANING
+
+            mark = "*" if o["few_data"] else " "
+            print(f"  Krippendorff's alpha   {o['alpha']:6.3f}{mark} (ordinal): {ALPHA_BAND_MEANING[o['alpha_band']]}")
+        if report["icc"] is not None:
+            print(f"  Section scores (ICC)   {report['icc']:6.2f}  ICC(1,1) over {report['icc_targets']} section scores: "
+                  f"{report['icc_band']}")
+            print("                                (one-way ICC, because the observers differ from session to session)")
+        if o["few_data"]:
+            print(FEW_ROWS_NOTE)
+        print()
+        _print_tables(report)
     if report["not_ready"]:
         print()
         print(f"NOT READY TO COMPARE ({len(report['not_ready'])}; no scores shown)")
         ref_width = max(len(s["session_ref"]) for s in report["not_ready"])
         for s in report["not_ready"]:
             print(f"  {s['session_ref'].ljust(ref_width)}  {s['date']}  {s['observations']} observation(s): {s['why']}")
+
+
+def _print_tables(report: dict[str, Any]) -> None:
+    columns = f"SESSIONS  ITEMS  EXACT  WITHIN ONE  {'ALPHA':>6}   {'ICC':>5}"
+
+    def figures(p: dict[str, Any]) -> str:
+        return (f"{p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  {_pct(p['within_one_percent']):>10}  "
+                f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'])}").rstrip()
+
+    if report["periods"]:
+        print(f"BY {report['by'].upper()}  (all items of all pairs; look for a change from one period to the next)")
+        print(f"PERIOD   {columns}")
+        for p in report["periods"]:
+            print(f"{p['period']:<7}  {figures(p)}")
+        print("ICC here is ICC(1,1) on the period's section scores (the observers differ from session to session).")
+        if any(p["few_data"] for p in report["periods"]):
+            print(FEW_ROWS_NOTE)
+        print()
+    print("BY OBSERVER PAIR  (ICC(A,1) on the pair's section scores: the same two observers each time)")
+    width = max([len(p["pair"]) for p in report["pairs"]] + [4])
+    print(f"{'PAIR'.ljust(width)}  {columns}")
+    for p in report["pairs"]:
+        print(f"{p['pair'].ljust(width)}  {figures(p)}")
+    if any(p["few_data"] for p in report["pairs"]):
+        print(FEW_ROWS_NOTE)
+    print()
+    by = report["by"]
+    title = f"BY ITEM AND {by.upper()}" if by else "BY ITEM  (add --by quarter to see change over time)"
+    print(f"{title}  (items sorted by rubric; n = times both observers gave a level)")
+    width = max([len(f"{i['rubric']} {i['item']}") for i in report["items"]] + [4])
+    print(f"{'ITEM'.ljust(width)}  {'PERIOD   ' if by else ''}{'N':>4}   EXACT  WITHIN ONE")
+    last = None
+    for i in report["items"]:
+        name = f"{i['rubric']} {i['item']}"
+        shown = name if name != last else ""
+        last = name
+        period = f"{i['period']:<7}  " if by else ""
+        n = f"{i['compared']:>4}{'*' if i['few_data'] else ' '}"
+        print(f"{shown.ljust(width)}  {period}{n}  {_pct(i['exact_percent']):>5}  {_pct(i['within_one_percent']):>10}")
+    if any(i["few_data"] for i in report["items"]):
+        print(FEW_ITEM_NOTE)

@@ -41,15 +41,30 @@ SECRET_NOTE = "a note nobody else may read before finalising"
 
 
 def calibration_observation(
-    store: Store, registry: RubricRegistry, observer: str, levels: dict[str, list[int]], notes: dict[str, str], *, final: bool = True
+    store: Store,
+    registry: RubricRegistry,
+    observer: str,
+    levels: dict[str, list[int]],
+    notes: dict[str, str],
+    *,
+    final: bool = True,
+    rubric_id: str = "seed-one-to-one",
+    practitioner: str = "Pat P",
+    ref: str = REF,
 ) -> tuple[Path, Observation]:
     """One observer's own observation of the shared session, saved (and finalised) through the store."""
-    loaded = registry.get("seed-one-to-one")
+    loaded = registry.get(rubric_id)
     rubric = loaded.rubric
     obs = new_observation(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
         session=Session(
-            date=TODAY, observer=observer, practitioner="Pat P", team="North", purpose="calibration", session_ref=REF, consent_recorded=True
+            date=TODAY,
+            observer=observer,
+            practitioner=practitioner,
+            team="North",
+            purpose="calibration",
+            session_ref=ref,
+            consent_recorded=True,
         ),
     )
     scores: dict[str, dict[str, Score]] = {}
@@ -127,7 +142,10 @@ async def test_comparison_shows_figures_and_the_item_two_levels_apart_first(
         beginning = next(line for line in lines if line.lstrip().startswith("Beginning and set-up"))
         assert beginning.split()[3:7] == ["4", "0", "75%", "75%"], beginning
         role = next(line for line in lines if line.lstrip().startswith("Role clarification"))
-        assert role.split()[-6:-2] == ["4", "0", "50%", "100%"], role
+        assert role.split()[-5:-1] == ["4", "0", "50%", "100%"], role
+        # A section alpha on 4 items is marked, with no band word, and a note says why.
+        assert role.split()[-1].endswith("*") and "unreliable" not in role and "tentative" not in role, role
+        assert "* alpha on fewer than 10 items moves a lot with one item" in " ".join(screen_text(app).split())
         alpha = app.screen.agreement.overall.alpha
         assert alpha is not None and f"{alpha:.2f}" in overall
         assert app.screen.agreement.overall.alpha_band in overall
@@ -195,8 +213,11 @@ async def test_consensus_by_keyboard_refuses_a_missing_rationale_then_saves_apar
         assert not list(store.consensus_dir.glob("*.toml"))
         assert any("rationale" in n.message for n in app._notifications)
         assert app.screen.focused is not None and app.screen.focused.id == "cons-rationale"  # the cursor is where the rationale goes
+        title = str(app.screen.query_one("#cons-rationale").border_title)
+        assert "type here" in title and "e or Tab" not in title  # it has the cursor: no "press e" any more
+        assert any("The cursor is in the rationale box" in n.message for n in app._notifications)
 
-        await type_text(pilot, "Partial")
+        await type_text(pilot, "Partial")  # typed straight into the box that has the cursor
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("y")  # confirm
@@ -221,6 +242,63 @@ async def test_consensus_by_keyboard_refuses_a_missing_rationale_then_saves_apar
         items[2]: "Partial",
     }
     assert (sam_path.read_bytes(), alex_path.read_bytes()) == raw_before  # the raw files, byte for byte
+
+
+async def test_each_problem_says_what_to_do(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    """Enter on a session that cannot be compared says what is wrong and what to do, per problem."""
+    cases = {
+        "CAL-SAME": ("both by the same observer", "set up again by the second observer"),
+        "CAL-RUBRICS": ("scored with different rubrics", "both observers must score with the same rubric"),
+        "CAL-THREE": ("three observations share this reference", "change the reference of the extra one"),
+        "CAL-OTHER": ("do not look like one session (the practitioner differs)", "check the session reference"),
+    }
+    for _ in range(2):
+        calibration_observation(store, registry, "Sam Observer", SAM, {}, ref="CAL-SAME")
+    calibration_observation(store, registry, "Sam Observer", SAM, {}, ref="CAL-RUBRICS")
+    calibration_observation(store, registry, "Alex Observer", {}, {}, rubric_id="jersey-interview-skills", ref="CAL-RUBRICS")
+    for name in ("Sam Observer", "Alex Observer", "Jo Observer"):
+        calibration_observation(store, registry, name, SAM, {}, ref="CAL-THREE")
+    calibration_observation(store, registry, "Sam Observer", SAM, {}, ref="CAL-OTHER")
+    calibration_observation(store, registry, "Alex Observer", ALEX, {}, practitioner="Kim Q", ref="CAL-OTHER")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_calibration(pilot)
+        assert sorted(s.session_ref for s in screen.sessions) == sorted(cases)
+        for row, session in enumerate(screen.sessions):
+            problem, advice = cases[session.session_ref]
+            screen.query_one("#cal-list").move_cursor(row=row)
+            app.clear_notifications()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CalibrationScreen)
+            [note] = [" ".join(n.message.split()) for n in app._notifications]
+            assert problem in note.lower() and advice in note.lower(), note
+            assert "once both observers have finalised" not in note, note  # not about finalising: both did
+
+
+async def test_a_third_file_after_a_consensus_still_opens_the_recorded_consensus(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from seeds_tui.calibration import build_consensus, save_consensus
+
+    sam_path, alex_path = make_pair(store, registry)
+    sam, alex = store.read(sam_path), store.read(alex_path)
+    agreed = {"beginning.agenda": Score(value=2), "role.confidentiality": Score(value=2), "role.authority": Score(value=2)}
+    save_consensus(store, build_consensus(sam, alex, agreed, {k: f"why {k}" for k in agreed}))
+    calibration_observation(store, registry, "Jo Observer", ALEX, {})  # later, a third file with the same reference
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_calibration(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "three observations share this reference" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)  # the agreed session is still reachable
+        assert {screen.pair.first.id, screen.pair.second.id} == {sam.id, alex.id}
+        text = " ".join(screen_text(app).split())
+        assert "Consensus recorded" in text and "why beginning.agenda" in text and "Jo Observer" not in text
+        assert any("three observations share this reference" in n.message.lower() for n in app._notifications)
 
 
 async def test_recorded_consensus_is_shown_instead_of_a_second_one(

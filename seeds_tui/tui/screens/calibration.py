@@ -70,7 +70,7 @@ def join_names(names: list[str]) -> str:
 def status_text(session: CalibrationSession) -> str:
     """The session's state in words: consensus recorded, ready (with a consensus in progress), waiting for someone, or the problem."""
     if session.consensus is not None:
-        return "consensus recorded"
+        return "consensus recorded" if session.ready or session.problem is None else f"consensus recorded; {session.problem}"
     if session.ready:
         return "consensus in progress" if session.draft is not None else "ready to compare"
     if session.problem is not None:
@@ -115,11 +115,24 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
 
 
+#: Below this many items compared, an alpha is shown with ``*`` and no band word (as ``seeds-tui compare`` does).
+FEW_ITEMS = 10
+
+FEW_NOTE = f"* alpha on fewer than {FEW_ITEMS} items moves a lot with one item: read the percentages first."
+
+
 def alpha_text(figures: AgreementFigures) -> str:
-    """``0.71 tentative`` or a dash (undefined: too few items, or no variation)."""
+    """``0.71 tentative``, ``0.71*`` on fewer than ``FEW_ITEMS`` items, or a dash (undefined: too few items, or no variation)."""
     if figures.alpha is None:
         return "–"
+    if figures.compared < FEW_ITEMS:
+        return f"{figures.alpha:.2f}*"
     return f"{figures.alpha:.2f} {figures.alpha_band or ''}".rstrip()
+
+
+def few_items(agreement: Agreement) -> bool:
+    """True when some alpha in the figures table rests on fewer than ``FEW_ITEMS`` items (the note is then shown)."""
+    return any(f.alpha is not None and f.compared < FEW_ITEMS for f in [s.figures for s in agreement.sections] + [agreement.overall])
 
 
 def outcome_words(item: ItemAgreement) -> str:
@@ -387,8 +400,12 @@ class CalibrationScreen(Screen[None]):
         if obs is not None:
             about = f"{obs.session.practitioner} ({obs.session.team}) · {titles.get(obs.rubric.id, obs.rubric.id)}"
         status = status_text(session)
-        if not session.ready:
+        if not session.ready and session.agreed_pair is not None:
+            status += ". Enter shows the consensus the first two observers recorded."
+        elif not session.ready and session.waiting_for:
             status += ". Scores stay hidden until both observers have finalised."
+        elif not session.ready:
+            status += ". No scores are shown; Enter says what to do."
         observers = join_names(observers_of(session)) or "no observer's own file"
         detail.update(
             Content.from_markup(
@@ -409,17 +426,28 @@ class CalibrationScreen(Screen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        """Open the comparison of the highlighted session, if both observers have finalised."""
+        """Open the comparison of the highlighted session, if both observers have finalised.
+
+        A session with a recorded consensus opens on the two observations the consensus names,
+        even when a later file shares the reference (that is said first).
+        """
         session = self.selected()
         if session is None:
             return
         if not session.ready:
-            self.app.notify(
-                f"{sentence(status_text(session))}. The comparison opens once both observers have finalised; "
-                "until then neither sees the other's scores.",
-                title="Not ready to compare",
-                timeout=8,
-            )
+            agreed = session.agreed_pair
+            if agreed is not None:
+                self.app.notify(
+                    f"{not_ready_message(session)}\nShowing the consensus recorded for the first two observers' files.",
+                    title="Another file shares this reference",
+                    severity="warning",
+                    timeout=12,
+                )
+                screen = comparison_for(self.app, session, agreed)
+                if screen is not None:
+                    self.app.push_screen(screen)
+                return
+            self.app.notify(not_ready_message(session), title="Not ready to compare", timeout=10)
             return
         screen = comparison_for(self.app, session)
         if screen is not None:
@@ -430,9 +458,44 @@ class CalibrationScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def comparison_for(app: SeedsApp, session: CalibrationSession) -> ComparisonScreen | None:
-    """The comparison screen for a ready session, or None (after saying why) when it cannot be built."""
-    (first_path, first), (second_path, second) = session.observations[0], session.observations[1]
+def not_ready_message(session: CalibrationSession) -> str:
+    """Why a session cannot be compared yet, and what to do about it (never a score)."""
+    kind = session.problem_kind
+    problem = sentence(session.problem or "")
+    if kind == "same observer":
+        return (
+            f"{problem}. One observer's file should be set up again by the second observer "
+            "(or its session reference changed)."
+        )
+    if kind == "different rubrics":
+        return f"{problem}. Both observers must score with the same rubric."
+    if kind == "too many":
+        return (
+            f"{problem}. Only two observers' files can share a reference: change the reference of the extra one "
+            "(d on home discards a draft)."
+        )
+    if kind == "different sessions":
+        return f"{problem}. Check the session reference: each double-scored session has its own."
+    if kind == "one":
+        return (
+            "Only one observation so far. The second observer sets up an observation with purpose Calibration and "
+            "this session reference; the comparison opens once both have finalised."
+        )
+    if kind == "none found":
+        return f"{problem}. The observers' own files are not in this store."
+    return (
+        f"{sentence(status_text(session))}. The comparison opens once both observers have finalised; "
+        "until then neither sees the other's scores."
+    )
+
+
+def comparison_for(
+    app: SeedsApp,
+    session: CalibrationSession,
+    pair: tuple[tuple[Path, Observation], tuple[Path, Observation]] | None = None,
+) -> ComparisonScreen | None:
+    """The comparison screen for a ready session (or for ``pair`` of its files), or None (after saying why) when it cannot be built."""
+    (first_path, first), (second_path, second) = pair or (session.observations[0], session.observations[1])
     try:
         loaded = app.registry.get(first.rubric.id, first.rubric.version)
         warnings = check_pair(first, second)
@@ -518,6 +581,9 @@ class ComparisonScreen(Screen[None]):
             yield Static("", id="cmp-consensus")
             yield Static(Content.from_markup("[b]Agreement[/b] [dim](plain percentages first, then the coefficient)[/]"), classes="heading")
             yield Static(figures_table(self.agreement), id="cmp-figures")
+            few = Static(Content(FEW_NOTE), id="cmp-few")
+            few.display = few_items(self.agreement)
+            yield few
             yield Static("", id="cmp-alpha")
             yield Static(Content(EXPLAIN), id="cmp-explain")
             yield Static(section_scores_table(self.agreement), id="cmp-sections", classes="heading")
@@ -561,6 +627,11 @@ class ComparisonScreen(Screen[None]):
         overall = agreement.overall
         if overall.alpha is None:
             alpha_line = "Alpha overall: not defined (fewer than two items compared, or every level the same)"
+        elif overall.compared < FEW_ITEMS:
+            alpha_line = (
+                f"Alpha overall {overall.alpha:.2f}*, on only {overall.compared} items: too few to read a band from; "
+                "read the percentages first"
+            )
         else:
             alpha_line = f"Alpha overall {overall.alpha:.2f}, {overall.alpha_band}: {overall.alpha_meaning}"
         self.query_one("#cmp-alpha", Static).update(Content(alpha_line))
@@ -646,6 +717,7 @@ __all__ = [
     "ComparisonScreen",
     "Pair",
     "comparison_for",
+    "not_ready_message",
     "open_calibration",
     "status_text",
 ]

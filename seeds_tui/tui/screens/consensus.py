@@ -35,6 +35,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, TextArea
@@ -389,7 +390,7 @@ class ConsensusScreen(Screen[None]):
             with VerticalScroll(id="cons-detail"):
                 yield Static("", id="cons-item")
             area = RationaleArea(id="cons-rationale", soft_wrap=True, tab_behavior="focus")
-            area.border_title = "Rationale (e or Tab to write, Esc back to the items)"
+            area.border_title = "Rationale (e or Tab to write, Esc back to the items)"  # then as the cursor moves
             yield area
         yield Footer(compact=True)
 
@@ -542,11 +543,7 @@ class ConsensusScreen(Screen[None]):
             self.query_one("#cons-detail", VerticalScroll).scroll_home(animate=False, immediate=True)
         area.disabled = False
         needed = self.needs_rationale(entry.key)
-        area.border_title = (
-            "Rationale: needed, the agreed score differs from an observer's (e or Tab to write, Esc back)"
-            if needed
-            else "Rationale (e or Tab to write, Esc back to the items)"
-        )
+        self._title_rationale()
         area.set_class(needed and not self.draft.rationale.get(entry.key, "").strip(), "-needed")
 
     def _option_line(
@@ -666,10 +663,31 @@ class ConsensusScreen(Screen[None]):
             self._refresh_rows()
             event.text_area.set_class(self.needs_rationale(key) and not text.strip(), "-needed")
 
+    def _title_rationale(self) -> None:
+        """The rationale box's title says what to do now: type (it has the cursor) or press e / Tab to get there."""
+        if not self.is_attached:  # called after a refresh: the screen may have closed meanwhile
+            return
+        try:
+            area = self.query_one("#cons-rationale", RationaleArea)
+        except NoMatches:
+            return
+        entry = self.current
+        needed = entry is not None and self.needs_rationale(entry.key)
+        if self.focused is area:
+            how = "type here; Esc back to the items"
+        else:
+            how = "e or Tab to write, Esc back" if needed else "e or Tab to write, Esc back to the items"
+        area.border_title = f"Rationale: needed, the agreed score differs from an observer's ({how})" if needed else f"Rationale ({how})"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The rationale box's title follows where the cursor is."""
+        self._title_rationale()
+
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """Leaving the rationale: warn if it looks like personal data."""
         if isinstance(event.widget, TextArea) and event.widget.id == "cons-rationale":
             warn_personal(self, event.widget.text)
+        self.call_after_refresh(self._title_rationale)
 
     def action_back(self) -> None:
         """From the rationale, back to the items; from the items, back to the comparison (asks if choices are unsaved)."""
@@ -822,8 +840,11 @@ class ConsensusScreen(Screen[None]):
             return
         if missing:
             self._go_to(missing[0])
+            # The cursor goes to the rationale box, and the box's title and this notice say so. Every
+            # key typed there is kept (an "e" pressed out of habit shows, and can be deleted).
             self.action_rationale()
             self.app.notify(
+                "The cursor is in the rationale box: type the reason there.\n"
                 f"Write a rationale for {len(missing)} item(s) whose agreed score differs from an observer's:\n{self._names(missing)}",
                 title="Consensus not saved",
                 severity="warning",
