@@ -265,6 +265,9 @@ class SessionScreen(Screen[None]):
                     compact=True,
                 ),
             )
+            ref_hint = Static("", id="session-ref-hint", classes="dim")
+            ref_hint.display = False
+            yield ref_hint
             yield from _field(
                 "Consent",
                 ConsentBox(
@@ -469,6 +472,36 @@ class SessionScreen(Screen[None]):
         if self._looked_up is None or self._looked_up[0] != _name_key(session.practitioner):
             return []
         return list(self.carried)
+
+    @on(Input.Changed, "#session_ref")
+    def _session_ref_changed(self, event: Input.Changed) -> None:
+        self._check_ref(event.value.strip())
+
+    @work(thread=True, exclusive=True, group="setup-session-ref", exit_on_error=False)
+    def _check_ref(self, ref: str) -> None:
+        time.sleep(0.25)  # a pause in typing
+        if get_current_worker().is_cancelled:
+            return
+        from seeds_tui.calibration import similar_refs
+
+        try:
+            others = [r for r in similar_refs(self.app.store, ref) if r.casefold() != ref.casefold()] if ref else []
+        except SeedsError:
+            others = []
+        hint = ""
+        if others:
+            hint = (
+                f"Another double-scored session uses {', '.join(others[:3])}: the two observers must type the same "
+                "reference (capitals do not matter; spaces and punctuation do)."
+            )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_ref_hint, hint)
+
+    def _show_ref_hint(self, hint: str) -> None:
+        if self.is_mounted:
+            shown = self.query_one("#session-ref-hint", Static)
+            shown.update(Content(hint))
+            shown.display = bool(hint)
 
     @on(Input.Changed, "#practitioner")
     @on(Input.Changed, "#date")

@@ -1,4 +1,4 @@
-"""On a shared store, the home list does not let one calibration observer see the other's scores by accident."""
+"""Calibration on a shared store: observers do not see each other's scores by accident, and set-up catches a mistyped reference."""
 
 from __future__ import annotations
 
@@ -60,3 +60,31 @@ async def test_opening_the_other_observers_calibration_draft_asks_first(
         await open_row_of(pilot, "Sam Observer")
         assert isinstance(app.screen, ScoringScreen)
         assert app.session is not None and app.session.observation.session.observer == "Sam Observer"
+
+
+async def test_set_up_warns_when_the_reference_differs_from_another_sessions_only_by_punctuation(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from textual.widgets import Input, Static
+
+    from seeds_tui.tui.screens.setup import SessionScreen
+
+    calibration_draft(store, registry, "Alex Observer")  # reference CAL-1
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.query_one("#session_ref", Input).value = "CAL 1"
+        await pilot.pause()  # the change reaches the form, which starts its check
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hint = screen.query_one("#session-ref-hint", Static)
+        assert hint.display and "Another double-scored session uses CAL-1" in str(hint.render())
+        screen.query_one("#session_ref", Input).value = "cal-1"  # the same reference: capitals do not matter
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not hint.display
