@@ -5,6 +5,7 @@ Start-up imports no pandas: the Team summary screen is imported only when opened
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import sys
@@ -394,7 +395,12 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
         # The terminal went away (an SSH connection dropped, the window closed) or the system asks
         # us to stop: write what the autosave has not yet, at once, then close as after Ctrl+Q.
         problems.extend(save_everything_now(app))
-        app.exit(1 if problems else 0)
+        code = 1 if problems else 0
+        try:
+            # Through the loop's wake-up pipe: a loop asleep waiting for input notices at once.
+            asyncio.get_running_loop().call_soon_threadsafe(app.exit, code)
+        except RuntimeError:  # not inside the running app (before it started, after it stopped)
+            app.exit(code)
 
     previous = {sig: signal.signal(sig, hang_up) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:

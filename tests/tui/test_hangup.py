@@ -78,7 +78,11 @@ def test_an_evidence_note_typed_just_before_the_terminal_closes_is_saved(tmp_pat
         _type(leader, "Agreed an agenda zqxhangup")
         assert _read_until(leader, b"zqxhangup", seen), "the note did not reach the screen"
         child.send_signal(sig)
-        child.wait(timeout=20)
+        # Keep reading, as a terminal does: the app restores the screen as it closes.
+        deadline = time.monotonic() + 30
+        while child.poll() is None and time.monotonic() < deadline:
+            _read_until(leader, b"\x00never", seen, timeout=0.2)
+        assert child.poll() is not None, "the app did not close"
     finally:
         if child.poll() is None:
             child.kill()
