@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -386,43 +387,67 @@ def create_app(
 
 
 def run_app(store: str | None, rubric_dirs: list[str]) -> int:
-    """Open the app on a store folder (None: the default store) with extra rubric folders."""
+    """Open the app on a store folder (None: the default store) with extra rubric folders.
+
+    SIGHUP (the terminal went away: an SSH connection dropped, the window closed) and SIGTERM
+    (the system asks us to stop) save the open draft and any consensus in progress at once, then
+    close the app as Ctrl+Q does.
+    """
+    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now  # not imported inside a signal handler
+
     registry = RubricRegistry.default([Path(d) for d in rubric_dirs])
     app = create_app(Store(store), registry)
     problems: list[str] = []
 
-    def hang_up(signum: int, frame: object) -> None:
-        # The terminal went away (an SSH connection dropped, the window closed) or the system asks
-        # us to stop: write what the autosave has not yet, at once, then close as after Ctrl+Q.
-        problems.extend(save_everything_now(app))
-        code = 1 if problems else 0
+    def save_and_close() -> None:
+        # Runs on the event loop, between two tasks: never inside a save that holds a lock.
         try:
-            # Through the loop's wake-up pipe: a loop asleep waiting for input notices at once.
-            asyncio.get_running_loop().call_soon_threadsafe(app.exit, code)
-        except RuntimeError:  # not inside the running app (before it started, after it stopped)
-            app.exit(code)
+            problems.extend(save_everything_now(app, save_consensus_drafts_now))
+        except Exception as exc:  # a bug must not stop the close; the final save below tries again
+            problems.append(f"saving on hang-up failed ({type(exc).__name__})")
+        app.exit(1 if problems else 0)
 
-    previous = {sig: signal.signal(sig, hang_up) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    def hang_up(signum: int, frame: object) -> None:
+        # Only hand the work to the event loop: a signal handler runs between any two steps of the
+        # main thread, perhaps inside a save, so it must not save itself. A second signal (bash
+        # passes SIGHUP on to its jobs too) changes nothing.
+        for sig in HANG_UP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the app is not running yet: nothing is open, just do not start
+            app.exit(0)
+            return
+        loop.call_soon_threadsafe(save_and_close)
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, hang_up) for sig in HANG_UP_SIGNALS} if in_main_thread else {}
     try:
         result = app.run()
     finally:
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)  # the last save below must not be cut short
+    try:
+        # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
+        problems.extend(save_everything_now(app, save_consensus_drafts_now))
+    finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
-    problems.extend(save_everything_now(app))
     for problem in dict.fromkeys(problems):
         print(f"seeds-tui: {problem}", file=sys.stderr)
     return 1 if problems else int(result or 0)
 
 
-def save_everything_now(app: SeedsApp) -> list[str]:
+#: The signals that close the app after saving.
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+
+def save_everything_now(app: SeedsApp, save_consensus_drafts: Callable[[App], list[str]]) -> list[str]:
     """Write the open draft and any consensus in progress now (synchronously); what could not be saved."""
     problems: list[str] = []
     if app.session is not None:
         problem = app.session.save_on_exit()
         if problem:
             problems.append(problem)
-    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now
-
-    problems.extend(save_consensus_drafts_now(app))
+    problems.extend(save_consensus_drafts(app))
     return problems

@@ -510,6 +510,7 @@ class ObservationSession:
             else:
                 self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
                 self._dirty = False
+                self._saved_elapsed = saved.session.elapsed  # a second call (after the app stops) has nothing to do
                 return None
         try:
             kept = self.store.keep_aside(self._snapshot(), "unsaved")

@@ -46,8 +46,12 @@ def _type(fd: int, keys: str) -> None:
         time.sleep(0.02)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
-def test_an_evidence_note_typed_just_before_the_terminal_closes_is_saved(tmp_path: Path, sig: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    "signals",
+    [[signal.SIGHUP], [signal.SIGTERM], [signal.SIGHUP, signal.SIGHUP]],
+    ids=["SIGHUP", "SIGTERM", "SIGHUP twice (bash passes it on too)"],
+)
+def test_an_evidence_note_typed_just_before_the_terminal_closes_is_saved(tmp_path: Path, signals: list[signal.Signals]) -> None:
     store = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     leader, follower = pty.openpty()
@@ -77,7 +81,8 @@ def test_an_evidence_note_typed_just_before_the_terminal_closes_is_saved(tmp_pat
         time.sleep(0.5)
         _type(leader, "Agreed an agenda zqxhangup")
         assert _read_until(leader, b"zqxhangup", seen), "the note did not reach the screen"
-        child.send_signal(sig)
+        for sig in signals:
+            child.send_signal(sig)
         # Keep reading, as a terminal does: the app restores the screen as it closes.
         deadline = time.monotonic() + 30
         while child.poll() is None and time.monotonic() < deadline:
@@ -88,6 +93,8 @@ def test_an_evidence_note_typed_just_before_the_terminal_closes_is_saved(tmp_pat
             child.kill()
             child.wait()
         os.close(leader)
+    assert child.returncode == 0
+    assert not (store / "conflicts").exists() or not list((store / "conflicts").iterdir()), "our own save taken for someone else's"
     drafts = list((store / "drafts").glob("*.toml"))
     assert len(drafts) == 1
     obs = load_observation(drafts[0])
