@@ -54,13 +54,22 @@ def same_person(a: str, b: str) -> bool:
 
 
 def open_actions(
-    observations: Iterable[Observation], practitioner: str, *, before: Date | None = None, exclude: str | None = None
+    observations: Iterable[Observation],
+    practitioner: str,
+    *,
+    before: Date | None = None,
+    exclude: str | None = None,
+    session_ref: str | None = None,
 ) -> list[OpenAction]:
     """The actions still open for ``practitioner`` from final observations dated on or before ``before``.
 
     ``exclude`` is the id of the observation being worked on (its own actions are not carried
-    into itself). Oldest agreement first.
+    into itself). ``session_ref`` is its double-scored session's reference, if any: the other
+    observer's file of that same session is not "earlier", and showing its actions would show
+    that observer's judgement before both have finalised. A review that leaves an action
+    unmarked does not undo an earlier review. Oldest agreement first.
     """
+    same_session = session_ref.casefold() if session_ref else None
     earlier = sorted(
         (
             o
@@ -70,6 +79,7 @@ def open_actions(
             and o.consensus is None
             and same_person(o.session.practitioner, practitioner)
             and (before is None or o.session.date <= before)
+            and not (same_session and (o.session.session_ref or "").casefold() == same_session)
         ),
         key=lambda o: (o.session.date, o.created, o.id),
     )
@@ -88,7 +98,8 @@ def open_actions(
         for carried in obs.feedback.carried:
             # The copy stands in for the original if that file is gone (moved, or never imported).
             agreed.setdefault(carried.key, carried.model_copy(update={"status": None, "comment": ""}))
-            latest[carried.key] = (carried.status, obs.session.date, carried.comment)
+            if carried.status is not None or carried.key not in latest:
+                latest[carried.key] = (carried.status, obs.session.date, carried.comment)
     found = []
     for key, action in agreed.items():
         status, when, comment = latest.get(key, (None, None, ""))
@@ -148,7 +159,8 @@ def _unescape(value: str) -> str:
 def practitioner_open_actions(store: Store, obs: Observation) -> list[OpenAction]:
     """The open actions of ``obs``'s practitioner from the store's earlier final observations."""
     earlier, _ = earlier_observations(store, obs.session.practitioner)
-    return open_actions(earlier, obs.session.practitioner, before=obs.session.date, exclude=obs.id)
+    session = obs.session
+    return open_actions(earlier, session.practitioner, before=session.date, exclude=obs.id, session_ref=session.session_ref)
 
 
 __all__ = [

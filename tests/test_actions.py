@@ -119,3 +119,25 @@ def test_carried_actions_round_trip_through_the_file(tmp_path: Path) -> None:
     from seeds_tui.observation import load_observation
 
     assert load_observation(path).feedback.carried == [carried]
+
+
+def test_an_unmarked_later_review_does_not_reopen_or_forget_an_earlier_one() -> None:
+    first = final(date(2026, 1, 10), "Pat P", ["Agenda first", "Summarise"])
+    second = final(
+        date(2026, 2, 10),
+        "Pat P",
+        [],
+        carried=[reviewed(first, 0, "done"), reviewed(first, 1, "ongoing").model_copy(update={"comment": "half done"})],
+    )
+    # Started before the second was finalised: carries both, marks neither.
+    third = final(date(2026, 2, 11), "Pat P", [], carried=[reviewed(first, 0, None), reviewed(first, 1, None)])
+    found = open_actions([first, second, third], "Pat P")
+    assert [(o.action.text, o.last_status, o.last_comment) for o in found] == [("Summarise", "ongoing", "half done")]
+
+
+def test_the_other_observers_file_of_the_same_double_scored_session_is_not_earlier() -> None:
+    earlier = final(date(2026, 3, 1), "Pat P", ["From March"])
+    alex = final(date(2026, 5, 4), "Pat P", ["Alex's action for this very session"])
+    alex = alex.model_copy(update={"session": alex.session.model_copy(update={"purpose": "calibration", "session_ref": "CAL-9"})})
+    found = open_actions([earlier, alex], "Pat P", before=date(2026, 5, 4), session_ref="cal-9")
+    assert texts(found) == ["From March"]

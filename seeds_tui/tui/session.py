@@ -18,6 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import ValidationError
+
+from seeds_tui.actions import same_person
 from seeds_tui.errors import ConflictError, ObservationError, SeedsError
 from seeds_tui.observation import Action, ActionStatus, CarriedAction, Event, Feedback, LinkedNote, Observation, Score, Session, now
 from seeds_tui.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
@@ -76,11 +79,15 @@ class ReadOnly(SeedsError):
     """An edit was attempted on a finalised observation that is open read-only."""
 
 
+class TooLong(SeedsError):
+    """An edit would make a text longer than the file format allows."""
+
+
 def apply_edit(app: App, func: Callable[..., object], *args: object) -> bool:
-    """Make an edit through the session; on a read-only observation say why instead. True if applied."""
+    """Make an edit through the session; on a read-only observation (or a text too long) say why instead. True if applied."""
     try:
         func(*args)
-    except ReadOnly as exc:
+    except (ReadOnly, TooLong) as exc:
         app.notify(str(exc), severity="warning", timeout=5)
         return False
     return True
@@ -324,8 +331,21 @@ class ObservationSession:
         self._apply(self._obs.model_copy(update={"session": self._obs.session.model_copy(update=update)}))
 
     def update_session(self, session: Session) -> None:
-        """Replace the session details (validated by the caller)."""
-        self._apply(self._obs.model_copy(update={"session": session.model_copy(update={"elapsed": self.clock.elapsed()})}))
+        """Replace the session details (validated by the caller).
+
+        Another practitioner, date or session reference changes which earlier actions are
+        theirs: the carried list is emptied, to be looked up again in the feedback step.
+        """
+        old = self._obs.session
+        update: dict[str, object] = {"session": session.model_copy(update={"elapsed": self.clock.elapsed()})}
+        moved = (
+            not same_person(old.practitioner, session.practitioner)
+            or old.date != session.date
+            or (old.session_ref or "").casefold() != (session.session_ref or "").casefold()
+        )
+        if moved and self._obs.feedback.carried:
+            update["feedback"] = self._obs.feedback.model_copy(update={"carried": []})
+        self._apply(self._obs.model_copy(update=update))
 
     # -- globals and feedback -----------------------------------------------------------
 
@@ -386,7 +406,10 @@ class ObservationSession:
         update: dict[str, object] = {"status": status}
         if comment is not None:
             update["comment"] = comment
-        carried[index] = carried[index].model_copy(update=update)
+        try:
+            carried[index] = CarriedAction.model_validate({**carried[index].model_dump(), **update})
+        except ValidationError:
+            raise TooLong("the comment is too long (at most 20,000 characters): shorten it") from None
         self.set_feedback(carried=carried)
 
     # -- saving ---------------------------------------------------------------------------

@@ -155,3 +155,38 @@ async def test_done_and_dropped_actions_are_not_offered_again(
         screen = await open_session_form(pilot, "Pat P")
         shown = rows(screen.query_one("#carried", CarriedList))
         assert len(shown) == 1 and "Ongoing one" in shown[0] and f"ongoing at {TODAY.isoformat()}" in shown[0]
+
+
+async def test_changing_the_practitioner_drops_the_other_persons_carried_actions(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from textual.widgets import Input
+
+    from seeds_tui.tui.screens.setup import open_session_details
+
+    earlier_final(store, registry, "Pat Smith", date(2026, 9, 1), ["Smith's own action"])
+    earlier_final(store, registry, "Robin Smyth", date(2026, 9, 1), ["Smyth's own action"])
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_session_form(pilot, "Pat Smith")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.session is not None
+        assert [c.text for c in app.session.observation.feedback.carried] == ["Smith's own action"]
+        open_session_details(app)
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SessionScreen)
+        form.query_one("#practitioner", Input).value = "Robin Smyth"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await settle(pilot)
+        saved = load_observation(app.session.path)
+        assert saved.session.practitioner == "Robin Smyth" and saved.feedback.carried == []
+        # The feedback step then brings in the new practitioner's own open actions.
+        await pilot.press("f3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert [c.text for c in load_observation(app.session.path).feedback.carried] == ["Smyth's own action"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -21,7 +22,7 @@ from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
-from seeds_tui.tui.session import ObservationSession, apply_edit
+from seeds_tui.tui.session import ObservationSession, TooLong, apply_edit
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
@@ -107,7 +108,7 @@ class AfterScreen(Screen[None]):
         self.ready = True
         self.session.subscribe(self._changed)
         self._changed()
-        if self.session.editable:
+        if self.session.mode == "draft":  # a correction of a final keeps the record it had
             self._find_open()
         first = self.query("#globals")
         (first.first() if first else self.query_one("#self-assessment")).focus()
@@ -201,7 +202,8 @@ class AfterScreen(Screen[None]):
 
         def live(text: str) -> None:
             if session.editable and _same_carried(session, index, action.key):
-                session.mark_carried(index, session.observation.feedback.carried[index].status, text)
+                with contextlib.suppress(TooLong):  # said when the dialog closes
+                    session.mark_carried(index, session.observation.feedback.carried[index].status, text)
 
         def done(text: str | None) -> None:
             if text is not None and _same_carried(session, index, action.key):

@@ -180,7 +180,8 @@ class SessionScreen(Screen[None]):
         #: The practitioner's open actions from earlier observations, as marked here so far.
         self.carried: list[CarriedAction] = []
         self._previously: dict[tuple[str, int], str] = {}
-        self._looked_up: tuple[str, date] | None = None
+        #: What the open actions shown were looked up for: (name key, date, session reference).
+        self._looked_up: tuple[str, date, str] | None = None
         #: Keys typed before the form was ready (see ``type_early``).
         self._early: list[str] = []
         self._form_ready = False
@@ -468,14 +469,30 @@ class SessionScreen(Screen[None]):
     # -- open actions from earlier observations -------------------------------------------
 
     def carried_for(self, session: Session) -> list[CarriedAction]:
-        """The open actions to carry into the new observation (only if they are this practitioner's)."""
-        if self._looked_up is None or self._looked_up[0] != _name_key(session.practitioner):
-            return []
+        """The open actions to carry into the new observation, as marked here.
+
+        If the list shown is not for these details (Ctrl+S pressed before the lookup finished),
+        they are looked up now, so the observation starts with them.
+        """
+        wanted = self._lookup_key(session.practitioner, session.date, session.session_ref or "")
+        if self._looked_up != wanted:
+            try:
+                earlier, _ = earlier_observations(self.app.store, session.practitioner)
+            except SeedsError:
+                return []
+            found = open_actions(earlier, session.practitioner, before=session.date, session_ref=session.session_ref)
+            marks = {c.key: c for c in self.carried}
+            return [marks.get(o.action.key, o.action) for o in found]
         return list(self.carried)
+
+    @staticmethod
+    def _lookup_key(name: str, when: date, ref: str) -> tuple[str, date, str]:
+        return (_name_key(name), when, ref.strip().casefold())
 
     @on(Input.Changed, "#session_ref")
     def _session_ref_changed(self, event: Input.Changed) -> None:
         self._check_ref(event.value.strip())
+        self._practitioner_changed()  # the other observer's file of this session is not "earlier"
 
     @work(thread=True, exclusive=True, group="setup-session-ref", exit_on_error=False)
     def _check_ref(self, ref: str) -> None:
@@ -513,13 +530,14 @@ class SessionScreen(Screen[None]):
             when = date.fromisoformat(self.query_one("#date", Input).value.strip())
         except ValueError:
             when = self.app.current_date
+        ref = self.query_one("#session_ref", Input).value.strip()
         if not name.strip():
-            self._show_open(None, when, [])
+            self._show_open(None, when, ref, [])
             return
-        self._find_open(name, when)
+        self._find_open(name, when, ref)
 
     @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False)
-    def _find_open(self, name: str, when: date) -> None:
+    def _find_open(self, name: str, when: date, ref: str) -> None:
         # Wait for a pause in typing: each key restarts this (exclusive) worker.
         time.sleep(0.25)
         if get_current_worker().is_cancelled:
@@ -528,17 +546,17 @@ class SessionScreen(Screen[None]):
             earlier, _ = earlier_observations(self.app.store, name)
         except SeedsError:
             earlier = []
-        found = open_actions(earlier, name, before=when)
+        found = open_actions(earlier, name, before=when, session_ref=ref or None)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_open, name, when, found)
+            self.app.call_from_thread(self._show_open, name, when, ref, found)
 
-    def _show_open(self, name: str | None, when: date, found: list[OpenAction]) -> None:
+    def _show_open(self, name: str | None, when: date, ref: str, found: list[OpenAction]) -> None:
         if not self.is_mounted:
             return
         marks = {c.key: c for c in self.carried}
         self.carried = [marks.get(o.action.key, o.action) for o in found]
         self._previously = previously(found)
-        self._looked_up = (_name_key(name), when) if name else None
+        self._looked_up = self._lookup_key(name, when, ref) if name else None
         hint = self.query_one("#carried-hint", Static)
         if not name:
             hint.update(Content("Type the practitioner's name to see them."))
@@ -570,7 +588,11 @@ class SessionScreen(Screen[None]):
 
         def keep(text: str | None) -> None:
             if text is not None and index < len(self.carried) and self.carried[index].key == action.key:
-                self.carried[index] = self.carried[index].model_copy(update={"comment": text.strip()})
+                try:
+                    self.carried[index] = CarriedAction.model_validate({**self.carried[index].model_dump(), "comment": text.strip()})
+                except ValidationError:
+                    self.app.notify("The comment is too long (at most 20,000 characters): shorten it.", severity="warning", timeout=6)
+                    return
                 self._show_carried()
 
         self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text), keep)
