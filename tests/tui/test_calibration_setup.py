@@ -88,3 +88,19 @@ async def test_set_up_warns_when_the_reference_differs_from_another_sessions_onl
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not hint.display
+
+
+async def test_a_finalised_file_is_still_hidden_until_the_other_observer_finalises(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    alex = calibration_draft(store, registry, "Alex Observer")
+    loaded = registry.get("seed-one-to-one")
+    draft = store.load(alex)
+    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in loaded.rubric.sections}
+    store.finalise(draft.model_copy(update={"scores": scores}), loaded.rubric)  # Alex is done; Sam has not started
+    config.save_settings({"observer": "Sam Observer"})
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_row_of(pilot, "Alex Observer")
+        assert isinstance(app.screen, ConfirmDialog)

@@ -293,6 +293,10 @@ class HomeScreen(Screen[None]):
         except SeedsError as exc:
             self.app.notify(str(exc), title="Cannot open", severity="error", timeout=15)
             return
+        self._open_checked(obs)
+
+    def _open_checked(self, obs: Observation) -> None:
+        """Open ``obs``; first ask if it is another observer's unfinished calibration file."""
         other = self._someone_elses_unfinished_calibration(obs)
         if other is None:
             self.app.open_observation(obs)
@@ -318,25 +322,23 @@ class HomeScreen(Screen[None]):
         )
 
     def _someone_elses_unfinished_calibration(self, obs: Observation) -> str | None:
-        """The observer's name if ``obs`` is another observer's file of a double-scored session still in progress."""
+        """The observer's name if ``obs`` is another observer's file of a double-scored session that
+        is not yet finalised by both observers (until then neither may see the other's scores)."""
         ref = obs.session.session_ref
         if obs.session.purpose != "calibration" or not ref:
             return None
         me = config.load_settings().get("observer")
         if isinstance(me, str) and " ".join(me.split()).casefold() == " ".join(obs.session.observer.split()).casefold():
             return None
-        unfinished = obs.status == "draft"
-        if not unfinished:
-            for stored in self.app.store.files("draft"):
-                try:
-                    draft = self.app.store.read(stored.path)
-                except SeedsError:
-                    continue
-                same = (draft.session.session_ref or "").casefold() == ref.casefold()
-                if same and draft.session.purpose == "calibration" and draft.id != obs.id:
-                    unfinished = True
-                    break
-        return obs.session.observer if unfinished else None
+        from seeds_tui.calibration import calibration_sessions, ref_key
+
+        try:
+            sessions, _ = calibration_sessions(self.app.store)
+        except SeedsError:
+            sessions = []
+        session = next((c for c in sessions if ref_key(c.session_ref) == ref_key(ref)), None)
+        ready = session is not None and session.ready and any(o.id == obs.id for _, o in session.observations)
+        return None if ready else obs.session.observer
 
     @on(DataTable.RowSelected, "#home-list")
     def _row_selected(self) -> None:
@@ -348,7 +350,7 @@ class HomeScreen(Screen[None]):
         if row is None or row.observation is None:
             self.app.notify("There is no draft to resume.", timeout=4)
             return
-        self.app.open_observation(row.observation)
+        self._open_checked(row.observation)
 
     def action_discard(self) -> None:
         """Delete the selected draft after asking."""
