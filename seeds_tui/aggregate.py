@@ -247,20 +247,27 @@ def summary_data(
 
 
 def _one_per_session(obs: pd.DataFrame) -> pd.DataFrame:
-    """Drop the second observer's file of each double-scored session (same reference, rubric and status)."""
+    """Drop the second observer's file of each double-scored session.
+
+    Files pair as ``seeds-tui compare`` pairs them: the same session reference ignoring case,
+    and the same rubric, session date, practitioner and team (a reference reused for another
+    session pairs nothing). The file with the lower id stands for the session.
+    """
     if "pair_ref" not in obs.columns or not obs["pair_ref"].notna().any():
         return obs
     keys = pd.DataFrame(
         {
-            "ref": obs["pair_ref"].astype("string"),
+            "ref": obs["pair_ref"].astype("string").str.casefold(),
             "rubric": obs["rubric_id"].astype(str),
-            "status": obs["status"].astype(str),
+            "date": obs["session_date"],
+            "practitioner": obs["practitioner"].astype(str).map(team_key),
+            "team": obs["team"].astype(str).map(team_key),
             "id": obs["observation_id"].astype(str),
         },
         index=obs.index,
     )
     paired = keys.loc[keys["ref"].notna()].sort_values("id")
-    second = paired.index[paired.duplicated(subset=["ref", "rubric", "status"], keep="first")]
+    second = paired.index[paired.duplicated(subset=["ref", "rubric", "date", "practitioner", "team"], keep="first")]
     return obs.drop(index=second)
 
 

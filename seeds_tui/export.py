@@ -47,7 +47,7 @@ FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 #: Metadata columns of the observations table, in order; score columns follow.
 OBSERVATION_COLUMNS = (
     "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer",
-    "session_date", "quarter", "mode", "purpose", "session_type",
+    "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
 )  # fmt: skip
 #: The Parquet dataset's partition columns (hive style: ``rubric_id=.../quarter=.../part-0.parquet``).
 PARTITIONS = ("rubric_id", "quarter")
@@ -161,6 +161,7 @@ def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = 
             "mode": session.mode,
             "purpose": session.purpose,
             "session_type": session.session_type,
+            "session_ref": session.session_ref or "",
         }
         for result in section_scores(current, rubric):
             row[f"section.{result.section_id}.percent"] = result.percent

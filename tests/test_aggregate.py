@@ -408,3 +408,15 @@ def test_a_double_scored_session_counts_once_in_team_figures_and_twice_in_the_ex
     assert sorted(open_a) == sorted([0, 1, 2, kept])
     exported = agg.item_frame(store, registry(tmp_path), rubric_id="mini")
     assert set(exported["observation_id"].astype(str)) >= {first, second}
+
+
+def test_pairs_are_matched_as_compare_matches_them(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    same = {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}
+    a = add(store, team="North", practitioner="Pat One", scores=same, observer="Alex", session_ref="CAL-1", when=date(2026, 6, 1))
+    b = add(store, team="North", practitioner="Pat One", scores=same, observer="Sam", session_ref="cal-1", when=date(2026, 6, 1))
+    # One reference reused by mistake for two other sessions: neither is anyone's second file.
+    c = add(store, team="North", practitioner="Pat Two", scores=same, observer="Alex", session_ref="S1", when=date(2026, 7, 1))
+    d = add(store, team="South", practitioner="Pat Three", scores=same, observer="Sam", session_ref="S1", when=date(2026, 8, 1))
+    ids = set(agg.summary_data(store, registry(tmp_path), rubric_id="mini").observations["observation_id"].astype(str))
+    assert ids == {min(a, b), c, d}
