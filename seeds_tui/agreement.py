@@ -349,6 +349,18 @@ def krippendorff_alpha(units: list[list[int | None]], metric: str = "ordinal", v
     return 1.0 - (n - 1) * observed / expected
 
 
+def _targets(rows: Sequence[Sequence[float]]) -> tuple[int, int, float, list[float]] | None:
+    """Targets, raters, grand mean and row means of an ICC table; None unless >= 2 full rows of >= 2 ratings."""
+    n = len(rows)
+    if n < 2:
+        return None
+    k = len(rows[0])
+    if k < 2 or any(len(row) != k for row in rows):
+        return None
+    grand = sum(sum(row) for row in rows) / (n * k)
+    return n, k, grand, [sum(row) / k for row in rows]
+
+
 def icc_absolute_agreement(rows: Sequence[Sequence[float]]) -> float | None:
     """ICC(A,1): two-way random effects, absolute agreement, single rater (McGraw & Wong 1996;
     Shrout & Fleiss's ICC(2,1)). One row per target, one column per rater (k >= 2, no gaps).
@@ -358,14 +370,10 @@ def icc_absolute_agreement(rows: Sequence[Sequence[float]]) -> float | None:
     >>> round(icc_absolute_agreement([(60.0, 62.0), (40.0, 45.0), (80.0, 78.0), (55.0, 50.0)]), 3)
     0.97
     """
-    n = len(rows)
-    if n < 2:
+    shape = _targets(rows)
+    if shape is None:
         return None
-    k = len(rows[0])
-    if k < 2 or any(len(row) != k for row in rows):
-        return None
-    grand = sum(sum(row) for row in rows) / (n * k)
-    row_means = [sum(row) / k for row in rows]
+    n, k, grand, row_means = shape
     col_means = [sum(row[j] for row in rows) / n for j in range(k)]
     ss_rows = k * sum((m - grand) ** 2 for m in row_means)
     ss_cols = n * sum((m - grand) ** 2 for m in col_means)
@@ -389,14 +397,10 @@ def icc_one_way(rows: Sequence[Sequence[float]]) -> float | None:
     >>> round(icc_one_way([(60.0, 62.0), (40.0, 45.0), (80.0, 78.0), (55.0, 50.0)]), 3)
     0.97
     """
-    n = len(rows)
-    if n < 2:
+    shape = _targets(rows)
+    if shape is None:
         return None
-    k = len(rows[0])
-    if k < 2 or any(len(row) != k for row in rows):
-        return None
-    grand = sum(sum(row) for row in rows) / (n * k)
-    row_means = [sum(row) / k for row in rows]
+    n, k, grand, row_means = shape
     ss_between = k * sum((m - grand) ** 2 for m in row_means)
     ss_within = sum((x - m) ** 2 for row, m in zip(rows, row_means, strict=True) for x in row)
     msb = ss_between / (n - 1)
