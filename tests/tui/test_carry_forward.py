@@ -71,6 +71,9 @@ async def test_open_actions_are_shown_at_set_up_marked_and_saved_with_the_new_ob
         assert len(shown) == 2
         assert "Agree an agenda first" in shown[0] and "To review" in shown[0] and "agreed 2026-09-01" in shown[0]
         assert not any("Not Pat's action" in r for r in shown)
+        # Near the name too: at 80x24 the list itself is below the fold.
+        count = screen.query_one("#carried-count")
+        assert count.display and "2 open actions from earlier observations" in str(count.render())
         listing.focus()
         await pilot.press("d", "down", "c")
         await pilot.pause()

@@ -221,6 +221,9 @@ class SessionScreen(Screen[None]):
                     compact=True,
                 ),
             )
+            count = Static("", id="carried-count", classes="dim")
+            count.display = False  # shown when the practitioner has open actions (listed at the end of the form)
+            yield count
             yield from _field(
                 "Team",
                 Input(
@@ -569,6 +572,10 @@ class SessionScreen(Screen[None]):
             )
         else:
             hint.update(Content("None open for this practitioner."))
+        count = self.query_one("#carried-count", Static)
+        actions = f"{len(found)} open action{'' if len(found) == 1 else 's'}"
+        count.update(Content(f"  {actions} from earlier observations: see the end of the form"))
+        count.display = bool(name and found)
         self._show_carried()
 
     def _show_carried(self) -> None:
