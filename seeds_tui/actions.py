@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 
+from seeds_tui.calibration import ref_key
 from seeds_tui.errors import ObservationError
-from seeds_tui.observation import ActionStatus, CarriedAction, Observation, read_observation
+from seeds_tui.observation import ActionStatus, CarriedAction, Observation, name_key, read_observation
 from seeds_tui.store import Store
 
 #: Statuses that close an action: it is not carried to later observations.
@@ -50,7 +51,7 @@ def same_person(a: str, b: str) -> bool:
     >>> same_person("Pat  Smith", "pat smith")
     True
     """
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return name_key(a) == name_key(b)
 
 
 def open_actions(
@@ -69,7 +70,7 @@ def open_actions(
     that observer's judgement before both have finalised. A review that leaves an action
     unmarked does not undo an earlier review. Oldest agreement first.
     """
-    same_session = session_ref.casefold() if session_ref else None
+    same_session = ref_key(session_ref) if session_ref else None
     earlier = sorted(
         (
             o
@@ -79,7 +80,7 @@ def open_actions(
             and o.consensus is None
             and same_person(o.session.practitioner, practitioner)
             and (before is None or o.session.date <= before)
-            and not (same_session and (o.session.session_ref or "").casefold() == same_session)
+            and not (same_session and ref_key(o.session.session_ref or "") == same_session)
         ),
         key=lambda o: (o.session.date, o.created, o.id),
     )

@@ -41,6 +41,7 @@ from seeds_tui import scoring
 from seeds_tui.atomic import create_exclusive
 from seeds_tui.cache import KINDS, Progress, StoreRows, load_rows
 from seeds_tui.errors import RubricNotFound, SeedsError, StoreError
+from seeds_tui.observation import name_key
 from seeds_tui.rubric import Rubric, RubricRegistry
 from seeds_tui.store import Store
 from seeds_tui.versions import carry_key
@@ -260,8 +261,8 @@ def _one_per_session(obs: pd.DataFrame) -> pd.DataFrame:
             "ref": obs["pair_ref"].astype("string").str.casefold(),
             "rubric": obs["rubric_id"].astype(str),
             "date": obs["session_date"],
-            "practitioner": obs["practitioner"].astype(str).map(team_key),
-            "team": obs["team"].astype(str).map(team_key),
+            "practitioner": obs["practitioner"].astype(str).map(name_key),
+            "team": obs["team"].astype(str).map(name_key),
             "id": obs["observation_id"].astype(str),
         },
         index=obs.index,
@@ -272,8 +273,8 @@ def _one_per_session(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def team_key(name: object) -> str:
-    """A team name as matched by ``--team``: case folded, runs of spaces made one, ends trimmed."""
-    return " ".join(str(name).split()).casefold()
+    """A team name as matched by ``--team``: as every typed name is matched (``observation.name_key``)."""
+    return name_key(name)
 
 
 def item_frame(

@@ -233,6 +233,15 @@ class Observation(Model):
         return self.scores.get(section_id, {}).get(item_id)
 
 
+def name_key(name: object) -> str:
+    """How names typed at different set-ups are matched: case folded, runs of spaces made one, ends trimmed.
+
+    >>> name_key("  Pat   SMITH ") == name_key("pat smith")
+    True
+    """
+    return " ".join(str(name).split()).casefold()
+
+
 # -- ids and construction -----------------------------------------------------------------
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -270,6 +279,7 @@ def new_observation(*, rubric: RubricRef, session: Session, when: datetime | Non
 
 
 # -- TOML in and out ----------------------------------------------------------------------
+
 
 def _from_1(data: dict[str, Any]) -> dict[str, Any]:
     """seeds-observation/1 -> /2: /2 only added optional keys (``session.session_ref``,

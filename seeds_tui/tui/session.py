@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
-from seeds_tui.actions import same_person
+from seeds_tui.actions import OpenAction, merge_carried, same_person
+from seeds_tui.calibration import ref_key
 from seeds_tui.errors import ConflictError, ObservationError, SeedsError
 from seeds_tui.observation import Action, ActionStatus, CarriedAction, Event, Feedback, LinkedNote, Observation, Score, Session, now
 from seeds_tui.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
@@ -341,7 +342,7 @@ class ObservationSession:
         moved = (
             not same_person(old.practitioner, session.practitioner)
             or old.date != session.date
-            or (old.session_ref or "").casefold() != (session.session_ref or "").casefold()
+            or ref_key(old.session_ref or "") != ref_key(session.session_ref or "")
         )
         if moved and self._obs.feedback.carried:
             update["feedback"] = self._obs.feedback.model_copy(update={"carried": []})
@@ -393,12 +394,9 @@ class ObservationSession:
             actions[index] = action
         self.set_feedback(actions=actions)
 
-    def add_carried(self, actions: list[CarriedAction]) -> None:
+    def add_carried(self, still_open: list[OpenAction]) -> None:
         """Add open actions from earlier observations that the draft does not hold yet (kept as marked otherwise)."""
-        have = {c.key for c in self._obs.feedback.carried}
-        new = [a for a in actions if a.key not in have]
-        if new:
-            self.set_feedback(carried=[*self._obs.feedback.carried, *new])
+        self.set_feedback(carried=merge_carried(self._obs.feedback.carried, still_open))
 
     def mark_carried(self, index: int, status: ActionStatus | None, comment: str | None = None) -> None:
         """Say how an action from an earlier observation stands now (None: not yet reviewed)."""

@@ -186,7 +186,7 @@ class AfterScreen(Screen[None]):
         self._previously = previously(found)
         have = {c.key for c in self.session.observation.feedback.carried}
         if any(o.action.key not in have for o in found):
-            self._edit(self.session.add_carried, [o.action for o in found])
+            self._edit(self.session.add_carried, found)
         else:
             self._changed()
 

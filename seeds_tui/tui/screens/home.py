@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from seeds_tui import config
+from seeds_tui.actions import same_person
 from seeds_tui.errors import ObservationError, SeedsError
 from seeds_tui.observation import Observation
 from seeds_tui.rubric import RubricNotFound
@@ -328,7 +329,7 @@ class HomeScreen(Screen[None]):
         if obs.session.purpose != "calibration" or not ref:
             return None
         me = config.load_settings().get("observer")
-        if isinstance(me, str) and " ".join(me.split()).casefold() == " ".join(obs.session.observer.split()).casefold():
+        if isinstance(me, str) and same_person(me, obs.session.observer):
             return None
         from seeds_tui.calibration import calibration_sessions, ref_key
 
