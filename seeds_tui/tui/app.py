@@ -393,8 +393,6 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
     (the system asks us to stop) save the open draft and any consensus in progress at once, then
     close the app as Ctrl+Q does.
     """
-    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now  # not imported inside a signal handler
-
     registry = RubricRegistry.default([Path(d) for d in rubric_dirs])
     app = create_app(Store(store), registry)
     problems: list[str] = []
@@ -402,7 +400,7 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
     def save_and_close() -> None:
         # Runs on the event loop, between two tasks: never inside a save that holds a lock.
         try:
-            problems.extend(save_everything_now(app, save_consensus_drafts_now))
+            problems.extend(save_everything_now(app))
         except Exception as exc:  # a bug must not stop the close; the final save below tries again
             problems.append(f"saving on hang-up failed ({type(exc).__name__})")
         app.exit(1 if problems else 0)
@@ -429,7 +427,7 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
             signal.signal(sig, signal.SIG_IGN)  # the last save below must not be cut short
     try:
         # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
-        problems.extend(save_everything_now(app, save_consensus_drafts_now))
+        problems.extend(save_everything_now(app))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -442,12 +440,14 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 
-def save_everything_now(app: SeedsApp, save_consensus_drafts: Callable[[App], list[str]]) -> list[str]:
+def save_everything_now(app: SeedsApp) -> list[str]:
     """Write the open draft and any consensus in progress now (synchronously); what could not be saved."""
+    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now
+
     problems: list[str] = []
     if app.session is not None:
         problem = app.session.save_on_exit()
         if problem:
             problems.append(problem)
-    problems.extend(save_consensus_drafts(app))
+    problems.extend(save_consensus_drafts_now(app))
     return problems

@@ -268,9 +268,7 @@ def consensus_saved_before_quit(app: SeedsApp) -> bool:
     If one cannot be written, asks whether to quit anyway (and lose the changes since the last
     save), and returns False: the dialog's answer quits or stays.
     """
-    problems = [
-        problem for draft in _IN_PROGRESS.get(app, {}).values() if (problem := draft.save_now(app.store, app.now_fn())) is not None
-    ]
+    problems = save_consensus_drafts_now(app)
     if not problems:
         return True
 

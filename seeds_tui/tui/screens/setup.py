@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from seeds_tui import config
 from seeds_tui.actions import OpenAction, earlier_observations, open_actions
 from seeds_tui.errors import SeedsError
-from seeds_tui.observation import MODES, PURPOSES, CarriedAction, Session
+from seeds_tui.observation import MODES, PURPOSES, CarriedAction, Session, name_key
 from seeds_tui.rubric import LoadedRubric
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.widgets.carried import CarriedList, previously
@@ -137,12 +137,13 @@ class RubricScreen(Screen[None]):
         if top is self and event.key == "enter" and isinstance(self.focused, OptionList):
             self._chosen = True
             return
-        if not (event.key == "tab" or (event.is_printable and event.character)):
+        typed = "\t" if event.key == "tab" else event.character if event.is_printable else None
+        if not typed:
             return
         if top is self and self._chosen:
-            self._pending.append("\t" if event.key == "tab" else event.character or "")
+            self._pending.append(typed)
         elif isinstance(top, SessionScreen):
-            top.type_early("\t" if event.key == "tab" else event.character or "")
+            top.type_early(typed)
         else:
             return
         event.stop()
@@ -184,7 +185,7 @@ class SessionScreen(Screen[None]):
         self._looked_up: tuple[str, date, str] | None = None
         #: Keys typed before the form was ready (see ``type_early``).
         self._early: list[str] = []
-        self._form_ready = False
+        #: The field keys go to while focus is moving there (None until the form is ready).
         self._typing_into: Input | None = None
         self._known: dict[str, list[str]] = {}
 
@@ -320,7 +321,6 @@ class SessionScreen(Screen[None]):
             first = empty[0] if empty else self.query_one("#practitioner", Input)
         first.focus()
         self._typing_into = first
-        self._form_ready = True
         self._type_into(first, "".join(self._early))
         self._early.clear()
 
@@ -328,20 +328,18 @@ class SessionScreen(Screen[None]):
         """Type keys that reached the previous screen while this form was being shown (Tab moves on)."""
         if not text:
             return
-        if not self._form_ready:
+        if self._typing_into is None:
             self._early.append(text)
             return
         # Focus moves asynchronously: until it lands, the field it is moving to gets the keys.
-        focused = self.focused if isinstance(self.focused, Input) else self._typing_into
-        if focused is not None:
-            self._type_into(focused, text)
+        self._type_into(self.focused if isinstance(self.focused, Input) else self._typing_into, text)
 
     def _type_into(self, field: Input, text: str) -> None:
         # Tab moves to the next field; focus moves later, so keep typing into the field it will reach.
         fields = [w for w in self.query(Input) if w.can_focus]
-        for part in text.split("\t")[:1]:
-            field.insert_text_at_cursor(part)
-        for part in text.split("\t")[1:]:
+        first, *after_tabs = text.split("\t")
+        field.insert_text_at_cursor(first)
+        for part in after_tabs:
             at = fields.index(field) if field in fields else -1
             if 0 <= at < len(fields) - 1:
                 field = fields[at + 1]
@@ -414,8 +412,8 @@ class SessionScreen(Screen[None]):
     def _as_known(self, field: str, typed: str) -> str:
         """A name typed with other capitals or spacing than one already in the store is that name
         (so "amy  hussain" does not become a second practitioner beside "Amy Hussain")."""
-        wanted = _name_key(typed)
-        return next((known for known in self._known.get(field, []) if _name_key(known) == wanted), typed)
+        wanted = name_key(typed)
+        return next((known for known in self._known.get(field, []) if name_key(known) == wanted), typed)
 
     def read_session(self) -> Session:
         """The details as a ``Session`` (raises ``ValueError`` naming the fields that are wrong)."""
@@ -477,20 +475,27 @@ class SessionScreen(Screen[None]):
         If the list shown is not for these details (Ctrl+S pressed before the lookup finished),
         they are looked up now, so the observation starts with them.
         """
-        wanted = self._lookup_key(session.practitioner, session.date, session.session_ref or "")
-        if self._looked_up != wanted:
-            try:
-                earlier, _ = earlier_observations(self.app.store, session.practitioner)
-            except SeedsError:
-                return []
-            found = open_actions(earlier, session.practitioner, before=session.date, session_ref=session.session_ref)
-            marks = {c.key: c for c in self.carried}
-            return [marks.get(o.action.key, o.action) for o in found]
+        ref = session.session_ref or ""
+        if self._looked_up != self._lookup_key(session.practitioner, session.date, ref):
+            return self._as_marked(self._open_for(session.practitioner, session.date, ref))
         return list(self.carried)
+
+    def _open_for(self, name: str, when: date, ref: str) -> list[OpenAction]:
+        """The practitioner's open actions from the store (the other observer's file of ``ref`` left out)."""
+        try:
+            earlier, _ = earlier_observations(self.app.store, name)
+        except SeedsError:
+            earlier = []
+        return open_actions(earlier, name, before=when, session_ref=ref or None)
+
+    def _as_marked(self, found: list[OpenAction]) -> list[CarriedAction]:
+        """``found`` as carried actions, keeping what was already marked here."""
+        marks = {c.key: c for c in self.carried}
+        return [marks.get(o.action.key, o.action) for o in found]
 
     @staticmethod
     def _lookup_key(name: str, when: date, ref: str) -> tuple[str, date, str]:
-        return (_name_key(name), when, ref.strip().casefold())
+        return (name_key(name), when, ref.strip().casefold())
 
     @on(Input.Changed, "#session_ref")
     def _session_ref_changed(self, event: Input.Changed) -> None:
@@ -545,19 +550,14 @@ class SessionScreen(Screen[None]):
         time.sleep(0.25)
         if get_current_worker().is_cancelled:
             return
-        try:
-            earlier, _ = earlier_observations(self.app.store, name)
-        except SeedsError:
-            earlier = []
-        found = open_actions(earlier, name, before=when, session_ref=ref or None)
+        found = self._open_for(name, when, ref)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_open, name, when, ref, found)
 
     def _show_open(self, name: str | None, when: date, ref: str, found: list[OpenAction]) -> None:
         if not self.is_mounted:
             return
-        marks = {c.key: c for c in self.carried}
-        self.carried = [marks.get(o.action.key, o.action) for o in found]
+        self.carried = self._as_marked(found)
         self._previously = previously(found)
         self._looked_up = self._lookup_key(name, when, ref) if name else None
         hint = self.query_one("#carried-hint", Static)
@@ -648,10 +648,6 @@ class ConsentBox(Checkbox):
         side_style = Style(foreground=button_style.background, background=self.background_colors[1])
         inner = self.BUTTON_INNER if self.value else " "
         return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:

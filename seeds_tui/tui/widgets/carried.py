@@ -62,22 +62,8 @@ class CarriedList(OptionList):
         Binding("k", "cursor_up", show=False),
     ]
 
-    class Marked(Message):
-        """The user set the status of the action at ``index`` (None: not yet reviewed)."""
-
-        def __init__(self, carried_list: CarriedList, index: int, status: ActionStatus | None) -> None:
-            super().__init__()
-            self.carried_list = carried_list
-            self.index = index
-            self.status = status
-
-        @property
-        def control(self) -> CarriedList:
-            """The list the action is in (lets ``@on(..., "#id")`` match it)."""
-            return self.carried_list
-
-    class CommentWanted(Message):
-        """The user asked to comment on the action at ``index``."""
+    class ActionMessage(Message):
+        """About the action at ``index`` of ``carried_list``."""
 
         def __init__(self, carried_list: CarriedList, index: int) -> None:
             super().__init__()
@@ -88,6 +74,16 @@ class CarriedList(OptionList):
         def control(self) -> CarriedList:
             """The list the action is in (lets ``@on(..., "#id")`` match it)."""
             return self.carried_list
+
+    class Marked(ActionMessage):
+        """The user set the status of the action at ``index`` (None: not yet reviewed)."""
+
+        def __init__(self, carried_list: CarriedList, index: int, status: ActionStatus | None) -> None:
+            super().__init__(carried_list, index)
+            self.status = status
+
+    class CommentWanted(ActionMessage):
+        """The user asked to comment on the action at ``index``."""
 
     def __init__(self, *, editable: bool = True, id: str | None = None) -> None:
         super().__init__(id=id, classes="carried-list")
