@@ -185,8 +185,8 @@ class SessionScreen(Screen[None]):
         self._looked_up: tuple[str, date, str] | None = None
         #: Keys typed before the form was ready (see ``type_early``).
         self._early: list[str] = []
-        #: The field keys go to while focus is moving there (None until the form is ready).
-        self._typing_into: Input | None = None
+        #: The form has its fields and focus: keys typed early go straight into the focused field.
+        self._ready = False
         self._known: dict[str, list[str]] = {}
 
     def compose(self) -> ComposeResult:
@@ -200,6 +200,12 @@ class SessionScreen(Screen[None]):
         observer = config.load_settings().get("observer")
         observer = observer if isinstance(observer, str) else ""
         old = self.edit
+        # The field that has the focus from the first frame (not Textual's default, the first field:
+        # keys typed while the form appears would land in the date).
+        if old is not None:
+            self.AUTO_FOCUS = "#date"
+        else:
+            self.AUTO_FOCUS = "#practitioner" if observer else "#observer"
         if old is None:
             top = f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"
         else:
@@ -313,14 +319,10 @@ class SessionScreen(Screen[None]):
         self.action_start()
 
     def on_mount(self) -> None:
-        """Focus the first empty field; type what arrived before the form was ready."""
-        if self.edit is not None:
-            first = self.query_one("#date", Input)
-        else:
-            empty = [f for f in (self.query_one(f"#{n}", Input) for n in ("observer", "practitioner", "team")) if not f.value]
-            first = empty[0] if empty else self.query_one("#practitioner", Input)
-        first.focus()
-        self._typing_into = first
+        """Type what arrived before the form was ready into the first field (focused since the first frame)."""
+        first = self.query_one(self.AUTO_FOCUS or "#practitioner", Input)
+        self.set_focus(first)
+        self._ready = True
         self._type_into(first, "".join(self._early))
         self._early.clear()
 
@@ -328,14 +330,14 @@ class SessionScreen(Screen[None]):
         """Type keys that reached the previous screen while this form was being shown (Tab moves on)."""
         if not text:
             return
-        if self._typing_into is None:
+        if not self._ready:
             self._early.append(text)
             return
-        # Focus moves asynchronously: until it lands, the field it is moving to gets the keys.
-        self._type_into(self.focused if isinstance(self.focused, Input) else self._typing_into, text)
+        if isinstance(self.focused, Input):
+            self._type_into(self.focused, text)
 
     def _type_into(self, field: Input, text: str) -> None:
-        # Tab moves to the next field; focus moves later, so keep typing into the field it will reach.
+        # A Tab in the text moves on to the next field, as the key would.
         fields = [w for w in self.query(Input) if w.can_focus]
         first, *after_tabs = text.split("\t")
         field.insert_text_at_cursor(first)
@@ -343,8 +345,7 @@ class SessionScreen(Screen[None]):
             at = fields.index(field) if field in fields else -1
             if 0 <= at < len(fields) - 1:
                 field = fields[at + 1]
-                field.focus()
-                self._typing_into = field
+                self.set_focus(field)  # at once, so the next keys go there too
             field.insert_text_at_cursor(part)
 
     @on(Input.Submitted)
