@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seeds_tui.actions import earlier_observations, open_actions
-from seeds_tui.demo import write_demo
-from seeds_tui.store import Store
+from seeds_tui.core.actions import open_actions
+from seeds_tui.demo.generator import write_demo
+from seeds_tui.storage.carried import earlier_observations
+from seeds_tui.storage.store import Store
 
 
 def main() -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 # Run from a source checkout without installing: put the project folder on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seeds_tui.demo import write_demo
-from seeds_tui.observation import check_against_rubric, read_observation
-from seeds_tui.rubric import RubricRegistry, bundled_rubric_dir
-from seeds_tui.store import Store
+from seeds_tui.core.observation import check_against_rubric, read_observation
+from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
+from seeds_tui.demo.generator import write_demo
+from seeds_tui.storage.store import Store
 
 
 def bench(n: int) -> None:

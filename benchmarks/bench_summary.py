@@ -52,18 +52,19 @@ def phase_read_bytes(store: Path) -> dict:
 
 
 def _summary(store: Path) -> dict:
-    from seeds_tui import aggregate as agg
-    from seeds_tui.cache import load_rows
-    from seeds_tui.rubric import RubricRegistry
-    from seeds_tui.store import Store
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.store import Store
+    from seeds_tui.team import frames
+    from seeds_tui.team import tables as team_tables
+    from seeds_tui.team.cache import load_rows
 
     registry = RubricRegistry.default()
     s = Store(store)
     t = time.perf_counter()
     rows = load_rows(s)
     t_rows = time.perf_counter()
-    data = agg.summary_data(s, registry, rows=rows)
-    tables = agg.build_tables(data, "section")
+    data = frames.summary_data(s, registry, rows=rows)
+    tables = team_tables.build_tables(data, "section")
     done = time.perf_counter()
     return {
         "seconds": done - t,
@@ -77,8 +78,8 @@ def _summary(store: Path) -> dict:
 
 
 def phase_cold(store: Path) -> dict:
-    from seeds_tui.cache import clear
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
+    from seeds_tui.team.cache import clear
 
     clear(Store(store))
     return _summary(store)
@@ -90,9 +91,9 @@ def phase_warm(store: Path) -> dict:
 
 def phase_add_one(store: Path) -> dict:
     """Add one observation (a copy of an existing one under a new id), then summarise."""
-    from seeds_tui.atomic import write_atomic
-    from seeds_tui.observation import new_id, observation_to_toml, read_observation
-    from seeds_tui.store import Store
+    from seeds_tui.core.observation import new_id, observation_to_toml, read_observation
+    from seeds_tui.storage.atomic import write_atomic
+    from seeds_tui.storage.store import Store
 
     s = Store(store)
     source = next(p for p in sorted((store / "observations").glob("*.toml")))
@@ -110,11 +111,11 @@ def phase_add_one(store: Path) -> dict:
 
 
 def phase_csv_export(store: Path, csv_path: Path) -> dict:
-    from seeds_tui import aggregate as agg
-    from seeds_tui.rubric import RubricRegistry
-    from seeds_tui.store import Store
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.store import Store
+    from seeds_tui.team import frames
 
-    frame = agg.item_frame(Store(store), RubricRegistry.default())
+    frame = frames.item_frame(Store(store), RubricRegistry.default())
     frame.to_csv(csv_path, index=False)
     return {"rows": len(frame), "bytes": csv_path.stat().st_size}
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 FIRST_FRAME = r"""
 import sys, time
 t0 = float(sys.argv[1])
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 
 class FirstFrame(SeedsApp):
@@ -83,9 +83,9 @@ async def scoring(store_dir: Path, size: tuple[int, int]) -> dict[str, list[floa
     """Key presses and section switches on the scoring screen; autosave latency."""
     from datetime import date
 
-    from seeds_tui.observation import Session
-    from seeds_tui.rubric import RubricRegistry
-    from seeds_tui.store import Store
+    from seeds_tui.core.observation import Session
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.store import Store
     from seeds_tui.tui.app import create_app
 
     store = Store(store_dir)
@@ -124,9 +124,9 @@ def save_times(store_dir: Path, runs: int = 30) -> list[float]:
     """One durable autosave (atomic write + fsyncs) of a fully scored draft."""
     from datetime import date
 
-    from seeds_tui.observation import RubricRef, Score, Session, new_observation
-    from seeds_tui.rubric import RubricRegistry
-    from seeds_tui.store import Store
+    from seeds_tui.core.observation import RubricRef, Score, Session, new_observation
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.store import Store
 
     loaded = RubricRegistry.default().get("seed-one-to-one")
     r = loaded.rubric

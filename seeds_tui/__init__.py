@@ -20,20 +20,12 @@ a table (DataFrame) is asked for.
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from seeds_tui.aggregate import SummaryData, SummaryTable
-    from seeds_tui.demo import generate_demo
-    from seeds_tui.errors import (
+    from seeds_tui.core.errors import (
         ConflictError,
         FileProblems,
         ObservationError,
@@ -43,45 +35,66 @@ if TYPE_CHECKING:
         SeedsError,
         StoreError,
     )
-    from seeds_tui.export import ExportError, Filters
-    from seeds_tui.importer import ImportResult, ImportRow
-    from seeds_tui.observation import Observation, RubricRef, Score, Session
-    from seeds_tui.rubric import LoadedRubric, Rubric, RubricRegistry
-    from seeds_tui.scoring import SectionScore
-    from seeds_tui.store import Store
-    from seeds_tui.versions import remap_scores, upgrade
+    from seeds_tui.core.observation import Observation, RubricRef, Score, Session
+    from seeds_tui.core.rubric import LoadedRubric, Rubric, RubricRegistry
+    from seeds_tui.core.scoring import SectionScore
+    from seeds_tui.core.versions import remap_scores, upgrade
+    from seeds_tui.demo.generator import generate_demo
+    from seeds_tui.storage.importer import ImportResult, ImportRow
+    from seeds_tui.storage.store import Store
+    from seeds_tui.team.export import ExportError, Filters
+    from seeds_tui.team.frames import SummaryData
+    from seeds_tui.team.tables import SummaryTable
 
 #: Names loaded on first use: name -> module that defines it.
 _LAZY: dict[str, str] = {
     # errors
-    "SeedsError": "seeds_tui.errors",
-    "FileProblems": "seeds_tui.errors",
-    "Problem": "seeds_tui.errors",
-    "ObservationError": "seeds_tui.errors",
-    "RubricError": "seeds_tui.errors",
-    "RubricNotFound": "seeds_tui.errors",
-    "StoreError": "seeds_tui.errors",
-    "ConflictError": "seeds_tui.errors",
+    "SeedsError": "seeds_tui.core.errors",
+    "FileProblems": "seeds_tui.core.errors",
+    "Problem": "seeds_tui.core.errors",
+    "ObservationError": "seeds_tui.core.errors",
+    "RubricError": "seeds_tui.core.errors",
+    "RubricNotFound": "seeds_tui.core.errors",
+    "StoreError": "seeds_tui.core.errors",
+    "ConflictError": "seeds_tui.core.errors",
     # models and the store
-    "Rubric": "seeds_tui.rubric",
-    "LoadedRubric": "seeds_tui.rubric",
-    "RubricRegistry": "seeds_tui.rubric",
-    "Observation": "seeds_tui.observation",
-    "Session": "seeds_tui.observation",
-    "Score": "seeds_tui.observation",
-    "RubricRef": "seeds_tui.observation",
-    "Store": "seeds_tui.store",
+    "Rubric": "seeds_tui.core.rubric",
+    "LoadedRubric": "seeds_tui.core.rubric",
+    "RubricRegistry": "seeds_tui.core.rubric",
+    "Observation": "seeds_tui.core.observation",
+    "Session": "seeds_tui.core.observation",
+    "Score": "seeds_tui.core.observation",
+    "RubricRef": "seeds_tui.core.observation",
+    "Store": "seeds_tui.storage.store",
     # scoring, versions, import, export, demo data
-    "SectionScore": "seeds_tui.scoring",
-    "remap_scores": "seeds_tui.versions",
-    "upgrade": "seeds_tui.versions",
-    "ImportResult": "seeds_tui.importer",
-    "ImportRow": "seeds_tui.importer",
-    "Filters": "seeds_tui.export",
-    "ExportError": "seeds_tui.export",
-    "SummaryData": "seeds_tui.aggregate",
-    "SummaryTable": "seeds_tui.aggregate",
-    "generate_demo": "seeds_tui.demo",
+    "SectionScore": "seeds_tui.core.scoring",
+    "remap_scores": "seeds_tui.core.versions",
+    "upgrade": "seeds_tui.core.versions",
+    "ImportResult": "seeds_tui.storage.importer",
+    "ImportRow": "seeds_tui.storage.importer",
+    "Filters": "seeds_tui.team.export",
+    "ExportError": "seeds_tui.team.export",
+    "SummaryData": "seeds_tui.team.frames",
+    "SummaryTable": "seeds_tui.team.tables",
+    "generate_demo": "seeds_tui.demo.generator",
+    # the script functions
+    "rubrics": "seeds_tui.api",
+    "load_rubric": "seeds_tui.api",
+    "get_rubric": "seeds_tui.api",
+    "load_observation": "seeds_tui.api",
+    "check_observation": "seeds_tui.api",
+    "open_store": "seeds_tui.api",
+    "iter_observations": "seeds_tui.api",
+    "read_store": "seeds_tui.api",
+    "save_draft": "seeds_tui.api",
+    "finalise": "seeds_tui.api",
+    "section_scores": "seeds_tui.api",
+    "item_frame": "seeds_tui.api",
+    "observation_frame": "seeds_tui.api",
+    "summary_data": "seeds_tui.api",
+    "summary_tables": "seeds_tui.api",
+    "import_files": "seeds_tui.api",
+    "write_export": "seeds_tui.api",
 }
 
 __all__ = [
@@ -143,431 +156,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-PathLike = str | os.PathLike[str]
-
-
-def _store(store: Store | PathLike | None) -> Store:
-    from seeds_tui.store import Store
-
-    return store if isinstance(store, Store) else Store(store)
-
-
-def _date(value: date | str | None) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-# -- rubrics ------------------------------------------------------------------------------------
-
-
-def rubrics(rubric_dirs: Iterable[PathLike] = ()) -> RubricRegistry:
-    """Every known rubric: bundled, in ``$SEEDS_RUBRICS`` and in ``rubric_dirs``.
-
-    Broken rubric files are kept in ``.errors`` rather than raised.
-
-    >>> import seeds_tui
-    >>> registry = seeds_tui.rubrics()
-    >>> registry.get("seed-one-to-one").rubric.title
-    'SEED one-to-one session'
-    """
-    from seeds_tui.rubric import RubricRegistry
-
-    return RubricRegistry.default(rubric_dirs)
-
-
-def load_rubric(path: PathLike) -> Rubric:
-    """Load and validate one rubric file (raises ``RubricError`` naming the file, line and field).
-
-    >>> import seeds_tui
-    >>> from seeds_tui.rubric import bundled_rubric_dir
-    >>> rubric = seeds_tui.load_rubric(bundled_rubric_dir() / "jersey-interview-skills.toml")
-    >>> rubric.id, rubric.groups
-    ('jersey-interview-skills', ['relationship', 'structuring'])
-    """
-    from seeds_tui.rubric import load_rubric as _load
-
-    return _load(path)
-
-
-def get_rubric(rubric_id: str, version: str | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> Rubric:
-    """A known rubric by id (the newest version unless ``version`` is given); ``RubricNotFound`` if none.
-
-    >>> import seeds_tui
-    >>> seeds_tui.get_rubric("seed-one-to-one").scales["quality"].values
-    [0, 1, 2, 3]
-    """
-    return rubrics(rubric_dirs).get(rubric_id, version).rubric
-
-
-# -- observations -------------------------------------------------------------------------------
-
-
-def load_observation(path: PathLike) -> Observation:
-    """Load one observation file, of any schema version this seeds-tui reads.
-
-    Checks the file format only; ``check_observation`` also checks it against its rubric.
-    Raises ``ObservationError`` whose ``problems`` name the file, line and field.
-
-    >>> import seeds_tui, tempfile
-    >>> from pathlib import Path
-    >>> bad = Path(tempfile.mkdtemp()) / "bad.toml"
-    >>> _ = bad.write_text('schema = "seeds-observation/1"\\nid = "x"\\n')
-    >>> try:
-    ...     seeds_tui.load_observation(bad)
-    ... except seeds_tui.ObservationError as exc:
-    ...     print(exc.problems[0].line, exc.problems[0].field)
-    2 id
-    """
-    from seeds_tui.observation import load_observation as _load
-
-    return _load(path)
-
-
-def check_observation(path: PathLike, *, rubric_dirs: Iterable[PathLike] = (), registry: RubricRegistry | None = None) -> list[Problem]:
-    """Every problem with one observation file, checked against the rubric it names (empty when valid).
-
-    Never raises for a bad file: a format error, an unknown rubric and a score off its scale
-    all come back as ``Problem`` entries (file, line, field, message).
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> [path] = seeds_tui.generate_demo(store, 1, seed=1, today=date(2026, 11, 23))
-    >>> seeds_tui.check_observation(path)
-    []
-    """
-    from seeds_tui.errors import ObservationError, Problem, RubricNotFound
-    from seeds_tui.observation import check_against_rubric, read_observation
-
-    p = Path(path)
-    try:
-        obs, text = read_observation(p)
-    except ObservationError as exc:
-        return list(exc.problems)
-    registry = registry if registry is not None else rubrics(rubric_dirs)
-    try:
-        loaded = registry.get(obs.rubric.id, obs.rubric.version)
-    except RubricNotFound as exc:
-        return [Problem(p, str(exc), field="rubric")]
-    return check_against_rubric(obs, loaded.rubric, path=p, text=text)
-
-
-# -- the store ----------------------------------------------------------------------------------
-
-
-def open_store(path: PathLike | None = None) -> Store:
-    """The store in folder ``path`` (default: ``$SEEDS_STORE``, else the per-user data folder).
-
-    Nothing is created until something is saved.
-
-    >>> import seeds_tui
-    >>> seeds_tui.open_store("/srv/seeds/store")
-    Store('/srv/seeds/store')
-    """
-    return _store(path)
-
-
-def iter_observations(
-    store: Store | PathLike | None = None, *, include_drafts: bool = False
-) -> Iterator[tuple[Path, Observation | ObservationError]]:
-    """Each observation file of the store with what it held: an ``Observation``, or the
-    ``ObservationError`` explaining why it could not be read. One bad file never stops the run.
-
-    Final observations only, unless ``include_drafts``.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 3, seed=1, today=date(2026, 11, 23))
-    >>> _ = (store.final_dir / "01JGK71590A75502W4W47NE4ZM.toml").write_text("not = [valid")
-    >>> for path, obs in seeds_tui.iter_observations(store):
-    ...     if isinstance(obs, seeds_tui.ObservationError):
-    ...         print("skipped", path.name, "line", obs.problems[0].line)
-    skipped 01JGK71590A75502W4W47NE4ZM.toml line 1
-    """
-    return _store(store).iter_observations(include_drafts=include_drafts)
-
-
-def read_store(store: Store | PathLike | None = None, *, include_drafts: bool = False) -> tuple[list[Observation], list[ObservationError]]:
-    """All observations of a store, and the errors for the files that could not be read.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 5, seed=1, today=date(2026, 11, 23))
-    >>> observations, errors = seeds_tui.read_store(store)
-    >>> len(observations), errors
-    (5, [])
-    """
-    from seeds_tui.errors import ObservationError
-
-    good: list[Observation] = []
-    bad: list[ObservationError] = []
-    for _, obs in iter_observations(store, include_drafts=include_drafts):
-        (bad if isinstance(obs, ObservationError) else good).append(obs)  # type: ignore[arg-type]
-    return good, bad
-
-
-def save_draft(obs: Observation, store: Store | PathLike | None = None) -> Observation:
-    """Save a draft atomically; return the saved copy (revision + 1). ``ConflictError`` if it changed on disk.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> from seeds_tui.observation import new_observation
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> rubric = seeds_tui.rubrics().get("seed-one-to-one")
-    >>> ref = seeds_tui.RubricRef(id=rubric.rubric.id, version=rubric.rubric.version, sha256=rubric.sha256)
-    >>> session = seeds_tui.Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North")
-    >>> draft = seeds_tui.save_draft(new_observation(rubric=ref, session=session), store)
-    >>> draft.revision, store.draft_path(draft.id).exists()
-    (1, True)
-    """
-    return _store(store).save_draft(obs)
-
-
-def finalise(obs: Observation, store: Store | PathLike | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> tuple[Observation, Path]:
-    """Check a draft against its rubric and write it as a final observation (once); remove the draft.
-
-    Raises ``ObservationError`` listing what is missing (the draft is kept), ``ConflictError``
-    if it was finalised before.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> from seeds_tui.observation import new_observation
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> rubric = seeds_tui.rubrics().get("seed-one-to-one")
-    >>> ref = seeds_tui.RubricRef(id=rubric.rubric.id, version=rubric.rubric.version, sha256=rubric.sha256)
-    >>> session = seeds_tui.Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North")
-    >>> scores = {s.id: {i.id: seeds_tui.Score(value=2) for i in s.items} for s in rubric.rubric.sections}
-    >>> obs = new_observation(rubric=ref, session=session).model_copy(update={"scores": scores})
-    >>> final, path = seeds_tui.finalise(obs, store)
-    >>> final.status, path.parent.name
-    ('final', 'observations')
-    """
-    loaded = rubrics(rubric_dirs).get(obs.rubric.id, obs.rubric.version)
-    return _store(store).finalise(obs, loaded.rubric)
-
-
-def section_scores(obs: Observation, rubric: Rubric | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> list[SectionScore]:
-    """One observation's result per section, in rubric order: points, possible, percent of maximum,
-    NA/NO counts and required items left unscored; the same rule as every table and the app.
-
-    ``rubric`` defaults to the version the observation was scored against.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> [path] = seeds_tui.generate_demo(store, 1, seed=2, today=date(2026, 11, 23))
-    >>> first = seeds_tui.section_scores(seeds_tui.load_observation(path))[0]
-    >>> first.percent == 100 * first.points / first.possible
-    True
-    """
-    from seeds_tui.scoring import section_scores as _scores
-
-    if rubric is None:
-        rubric = rubrics(rubric_dirs).get(obs.rubric.id, obs.rubric.version).rubric
-    return _scores(obs, rubric)
-
-
-# -- tables (pandas loads here) -----------------------------------------------------------------
-
-
-def item_frame(
-    store: Store | PathLike | None = None,
-    *,
-    rubric: str | None = None,
-    teams: Sequence[str] | None = None,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    include_drafts: bool = False,
-    pseudonymise: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> pd.DataFrame:
-    """The long table of item scores: one row per scored item per observation.
-
-    Columns (fixed, whatever the rubric): observation_id, status, rubric_id, rubric_version,
-    team, practitioner, observer, session_date, quarter, section, section_group, item, value,
-    code (NA/NO), scale_min, scale_max, points, possible, percent. Files that could not be
-    read are left out and listed in ``frame.attrs["problems"]``.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 20, seed=1, today=date(2026, 11, 23))
-    >>> frame = seeds_tui.item_frame(store, rubric="seed-one-to-one", date_from="2026-01-01")
-    >>> list(frame.columns[:4])
-    ['observation_id', 'status', 'rubric_id', 'rubric_version']
-    >>> bool((frame["session_date"] >= "2026-01-01").all())
-    True
-    """
-    from seeds_tui.aggregate import item_frame as _frame
-
-    s = _store(store)
-    frame = _frame(
-        s, rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=teams,
-        date_from=_date(date_from), date_to=_date(date_to), pseudonymise=pseudonymise,
-    )  # fmt: skip
-    return frame
-
-
-def observation_frame(
-    store: Store | PathLike | None = None,
-    *,
-    rubric: str | None = None,
-    teams: Sequence[str] | None = None,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    include_drafts: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> pd.DataFrame:
-    """One row per observation: metadata, ``section.<id>.percent``, ``global.<id>``, ``counter.<id>``.
-
-    Column names come from rubric ids, so they never shift when a rubric gains or loses
-    items. Files that could not be read are listed in ``frame.attrs["problems"]``.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 20, seed=1, today=date(2026, 11, 23))
-    >>> frame = seeds_tui.observation_frame(store, rubric="seed-one-to-one")
-    >>> [c for c in frame.columns if c.startswith("section.")][:3]
-    ['section.beginning.percent', 'section.change.percent', 'section.ending.percent']
-    """
-    from seeds_tui.export import Filters, observation_table
-
-    filters = Filters(
-        rubric_id=rubric, teams=tuple(teams or ()), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
-    )
-    built = observation_table(_store(store), rubrics(rubric_dirs), filters)
-    built.frame.attrs["problems"] = built.problems
-    return built.frame
-
-
-def summary_data(
-    store: Store | PathLike | None = None,
-    *,
-    rubric: str | None = None,
-    teams: Sequence[str] | None = None,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    include_drafts: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> SummaryData:
-    """The frames behind every team summary (``items``, ``observations``, ``ratings``, ``links``, ``problems``).
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 20, seed=1, today=date(2026, 11, 23))
-    >>> data = seeds_tui.summary_data(store, rubric="seed-one-to-one")
-    >>> data.rubric.id, data.problems
-    ('seed-one-to-one', [])
-    """
-    from seeds_tui.aggregate import summary_data as _data
-
-    return _data(
-        _store(store), rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=teams,
-        date_from=_date(date_from), date_to=_date(date_to),
-    )  # fmt: skip
-
-
-def summary_tables(
-    store: Store | PathLike | None = None,
-    view: str = "section",
-    *,
-    rubric: str | None = None,
-    teams: Sequence[str] | None = None,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    include_drafts: bool = False,
-    threshold: int = 5,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> list[SummaryTable]:
-    """The team summary tables of one view (section, item, composite, quarter, themes, ratings, practitioner).
-
-    One set of tables per rubric id. Figures resting on fewer than ``threshold``
-    practitioners are suppressed, as in ``seeds-tui summary``.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 60, seed=1, today=date(2026, 11, 23))
-    >>> [table] = seeds_tui.summary_tables(store, "section", rubric="seed-one-to-one")
-    >>> table.view, "team" in table.frame.columns
-    ('section', True)
-    """
-    from seeds_tui.aggregate import build_tables
-
-    data = summary_data(
-        store, rubric=rubric, teams=teams, date_from=date_from, date_to=date_to, include_drafts=include_drafts, rubric_dirs=rubric_dirs
-    )
-    return build_tables(data, view, threshold=threshold)
-
-
-# -- import and export --------------------------------------------------------------------------
-
-
-def import_files(
-    sources: Iterable[PathLike],
-    store: Store | PathLike | None = None,
-    *,
-    dry_run: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> ImportResult:
-    """Validate observation files (files, folders, zips) and copy the valid ones into ``store``.
-
-    Idempotent and never overwriting: the same content is skipped, a different version of
-    an observation already in the store is a conflict kept aside in ``STORE/conflicts/``.
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> inbox = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(inbox, 4, seed=1, today=date(2026, 11, 23))
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> seeds_tui.import_files([inbox.final_dir], store).counts
-    {'imported': 4, 'skipped': 0, 'conflict': 0, 'invalid': 0, 'ignored': 0}
-    >>> seeds_tui.import_files([inbox.final_dir], store).counts["skipped"]
-    4
-    """
-    from seeds_tui.importer import import_files as _import
-
-    return _import(sources, _store(store), rubrics(rubric_dirs), dry_run=dry_run)
-
-
-def write_export(
-    store: Store | PathLike | None,
-    output: PathLike | None,
-    *,
-    format: str = "csv",
-    table: str = "items",
-    rubric: str | None = None,
-    teams: Sequence[str] = (),
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    include_drafts: bool = False,
-    pseudonym_key: bytes | None = None,
-    rubric_dirs: Iterable[PathLike] = (),
-) -> bytes | list[Path]:
-    """Write a table (``items`` or ``observations``) as csv, jsonl or a Parquet dataset folder.
-
-    Returns the paths written, or the bytes when ``output`` is None (csv and jsonl).
-
-    >>> import seeds_tui, tempfile
-    >>> from datetime import date
-    >>> from pathlib import Path
-    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
-    >>> _ = seeds_tui.generate_demo(store, 10, seed=1, today=date(2026, 11, 23))
-    >>> files = seeds_tui.write_export(store, Path(tempfile.mkdtemp()) / "items", format="parquet")
-    >>> files[0].parent.parent.name.startswith("rubric_id=")
-    True
-    """
-    from seeds_tui.export import Filters, export_store
-
-    filters = Filters(
-        rubric_id=rubric, teams=tuple(teams), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
-    )
-    _, written = export_store(
-        _store(store), output, fmt=format, table=table, filters=filters, registry=rubrics(rubric_dirs), pseudonym_key=pseudonym_key,  # type: ignore[arg-type]
-    )
-    return written

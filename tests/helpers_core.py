@@ -10,8 +10,8 @@ import hashlib
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation, observation_to_toml
-from seeds_tui.rubric import Rubric, load_rubric
+from seeds_tui.core.observation import Observation, RubricRef, Score, Session, new_observation, observation_to_toml
+from seeds_tui.core.rubric import Rubric, load_rubric
 
 #: A value planted in personal fields; no error message may ever contain it.
 SECRET = "SECRET-NAME-123"

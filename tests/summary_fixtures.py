@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from seeds_tui.atomic import write_atomic
-from seeds_tui.observation import Action, Feedback, LinkedNote, RubricRef, Score, Session, new_observation, observation_to_toml
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Action, Feedback, LinkedNote, RubricRef, Score, Session, new_observation, observation_to_toml
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.atomic import write_atomic
+from seeds_tui.storage.store import Store
 
 MINI_V1 = """
 schema = "seeds-rubric/1"
@@ -167,8 +167,13 @@ def add(
     obs = new_observation(
         rubric=RubricRef(id=rubric, version=version, sha256="0" * 64),
         session=Session(
-            date=when, observer=observer, practitioner=practitioner, team=team, consent_recorded=True,
-            purpose="calibration" if session_ref else "developmental", session_ref=session_ref,
+            date=when,
+            observer=observer,
+            practitioner=practitioner,
+            team=team,
+            consent_recorded=True,
+            purpose="calibration" if session_ref else "developmental",
+            session_ref=session_ref,
         ),
         when=stamp,
     )

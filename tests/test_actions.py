@@ -7,9 +7,10 @@ from pathlib import Path
 
 from helpers_core import draft, scored, small_rubric
 
-from seeds_tui.actions import earlier_observations, merge_carried, open_actions, practitioner_open_actions
-from seeds_tui.observation import Action, CarriedAction, Feedback, Observation, observation_to_toml
-from seeds_tui.store import Store
+from seeds_tui.core.actions import merge_carried, open_actions
+from seeds_tui.core.observation import Action, CarriedAction, Feedback, Observation, observation_to_toml
+from seeds_tui.storage.carried import earlier_observations, practitioner_open_actions
+from seeds_tui.storage.store import Store
 
 
 def final(when: date, practitioner: str, actions: list[str], carried: list[CarriedAction] | None = None) -> Observation:
@@ -116,7 +117,7 @@ def test_carried_actions_round_trip_through_the_file(tmp_path: Path) -> None:
     assert 'status = "ongoing"' in text and "[[feedback.carried]]" in text
     path = tmp_path / "obs.toml"
     path.write_text(text)
-    from seeds_tui.observation import load_observation
+    from seeds_tui.core.observation import load_observation
 
     assert load_observation(path).feedback.carried == [carried]
 

@@ -14,10 +14,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from summary_fixtures import MINI_V2, add, registry
 
-from seeds_tui import aggregate as agg
-from seeds_tui import scoring
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core import errors, scoring
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
+from seeds_tui.team import frames, pseudonyms, suppression
+from seeds_tui.team import tables as team_tables
 
 
 def row(table: pd.DataFrame, **keys: str) -> dict:
@@ -70,8 +71,8 @@ def north(tmp_path: Path) -> tuple[Store, object]:
 
 def test_long_frame_has_one_row_per_scored_item_of_final_observations(north) -> None:
     store, reg = north
-    frame = agg.item_frame(store, reg)
-    assert list(frame.columns) == list(agg.ITEM_COLUMNS)
+    frame = frames.item_frame(store, reg)
+    assert list(frame.columns) == list(frames.ITEM_COLUMNS)
     assert len(frame) == 12  # 3 final observations x 4 items; the draft is left out
     assert set(frame["status"].astype(str)) == {"final"}
     na = frame.loc[frame["code"] == "NA"]
@@ -81,14 +82,14 @@ def test_long_frame_has_one_row_per_scored_item_of_final_observations(north) -> 
     assert set(frame["section_group"].astype(str)) == {"structuring", "relationship"}
     assert set(frame["quarter"].astype(str)) == {"2026Q2"}
     assert frame["scale_max"].eq(2).all() and frame["scale_min"].eq(0).all()
-    with_drafts = agg.item_frame(store, reg, include_drafts=True)
+    with_drafts = frames.item_frame(store, reg, include_drafts=True)
     assert len(with_drafts) == 16
 
 
 def test_section_table_numbers_by_hand(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    table = agg.section_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
     opening = row(table, team="North", section="open")
     # Per observation: 3/4 = 75 %, 1/2 = 50 % (NO left out), 0/4 = 0 %.
     assert opening["observations"] == 3 and opening["practitioners"] == 3
@@ -106,21 +107,21 @@ def test_section_table_numbers_by_hand(north) -> None:
     assert talking["median_percent"] == pytest.approx(50.0)
     assert (talking["shown"], talking["missed"], talking["na"], talking["no"]) == pytest.approx((100 / 3, 100 / 6, 50.0, 0.0))
     assert not table["suppressed"].any()
-    all_teams = row(table, team=agg.ALL_TEAMS, section="open")
+    all_teams = row(table, team=suppression.ALL_TEAMS, section="open")
     assert all_teams["mean_percent"] == pytest.approx(opening["mean_percent"])
 
 
 def test_item_table_and_composites_by_hand(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    items = agg.item_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    items = team_tables.item_table(data.items, data.rubric, threshold=3)
     b = row(items, team="North", section="open", item="b")
     assert b["observations"] == 3 and b["mean_percent"] == pytest.approx(25.0)  # 50 % and 0 %; NO left out
     assert b["title"] == "Reviews last time"
-    comp = agg.composite_table(data.items, data.rubric, threshold=3)
+    comp = team_tables.composite_table(data.items, data.rubric, threshold=3)
     assert row(comp, team="North", group="structuring")["mean_percent"] == pytest.approx(125 / 3)
     assert row(comp, team="North", group="relationship")["mean_percent"] == pytest.approx(50.0)
-    overall = row(comp, team="North", group=agg.ALL_SECTIONS)
+    overall = row(comp, team="North", group=team_tables.ALL_SECTIONS)
     # Per observation over all items with a level: 3/6 = 50 %, 5/6 = 83.3 %, 0/4 = 0 %.
     assert overall["mean_percent"] == pytest.approx((50 + 500 / 6 + 0) / 3)
     assert overall["median_percent"] == pytest.approx(50.0)
@@ -129,8 +130,8 @@ def test_item_table_and_composites_by_hand(north) -> None:
 
 def test_observation_percent_matches_the_scoring_screen(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    per_obs = agg.observation_scores(data.items, by=["section"])
+    data = frames.summary_data(store, reg)
+    per_obs = team_tables.observation_scores(data.items, by=["section"])
     rubric = data.rubric
     for path, obs in store.iter_observations():
         assert not isinstance(obs, Exception), path
@@ -145,17 +146,17 @@ def test_observation_percent_matches_the_scoring_screen(north) -> None:
 
 def test_ratings_indicators_themes_and_actions(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    ratings = agg.ratings_table(data.ratings, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    ratings = team_tables.ratings_table(data.ratings, data.rubric, threshold=3)
     overall = row(ratings, team="North", measure="overall")
     assert overall["mean"] == pytest.approx(3.0) and overall["observations"] == 3
     r2q = row(ratings, team="North", measure="r2q")
     assert r2q["observations"] == 3 and r2q["mean"] == pytest.approx((0.5 + 1.0 + 0.0) / 3)
-    themes = agg.themes_table(data.links, data.observations, data.rubric, threshold=3)
+    themes = team_tables.themes_table(data.links, data.observations, data.rubric, threshold=3)
     top = themes.loc[themes["team"] == "North"].iloc[0]
     assert (top["section"], top["item"], top["development_areas"], top["strengths"]) == ("talk", "c", 3, 0)
     assert row(themes, team="North", item="a")["strengths"] == 2
-    actions = agg.actions_table(data.observations, threshold=3)
+    actions = team_tables.actions_table(data.observations, threshold=3)
     north_actions = row(actions, team="North")
     assert (north_actions["observations"], north_actions["with_actions"], north_actions["actions"]) == (3, 2, 3)
 
@@ -166,12 +167,12 @@ def test_trend_by_quarter_and_before_after(tmp_path: Path) -> None:
     for n, who in enumerate(["A", "B", "C"]):
         add(store, team="North", practitioner=who, scores={"open.a": 0, "open.b": n % 2}, when=date(2026, 2, 1 + n))
         add(store, team="North", practitioner=who, scores={"open.a": 2, "open.b": 2}, when=date(2026, 5, 1 + n))
-    data = agg.summary_data(store, reg)
-    trend = agg.trend_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    trend = team_tables.trend_table(data.items, data.rubric, threshold=3)
     q1 = row(trend, team="North", section="open", quarter="2026Q1")
     q2 = row(trend, team="North", section="open", quarter="2026Q2")
     assert q1["mean_percent"] == pytest.approx((0 + 25 + 0) / 3) and q2["mean_percent"] == pytest.approx(100.0)
-    ba = agg.before_after_table(data.items, data.rubric, date(2026, 4, 1), threshold=3)
+    ba = team_tables.before_after_table(data.items, data.rubric, date(2026, 4, 1), threshold=3)
     after = row(ba, team="North", section="open", period="after")
     assert after["change"] == pytest.approx(100 - 25 / 3)
     assert pd.isna(row(ba, team="North", section="open", period="before")["change"])
@@ -183,8 +184,8 @@ def test_primary_and_secondary_suppression(tmp_path: Path) -> None:
     for team, people in (("North", ["N1", "N2", "N3"]), ("South", ["S1", "S2", "S3", "S4"]), ("East", ["E1"])):
         for who in people:
             add(store, team=team, practitioner=who, scores={"open.a": 2, "open.b": 1, "talk.c": 1, "talk.d": 0})
-    data = agg.summary_data(store, reg)
-    table = agg.section_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
     # A hidden team is one placeholder row: no section of it is listed.
     east = row(table, team="East")
     assert east["suppressed"] and east["note"] == "suppressed: fewer than 3 practitioners" and east["section"] == ""
@@ -192,11 +193,11 @@ def test_primary_and_secondary_suppression(tmp_path: Path) -> None:
     assert pd.isna(east["band"])
     # All teams minus South would give East alone: the smallest other team is hidden too.
     north_row = row(table, team="North")
-    assert north_row["suppressed"] and north_row["note"] == agg.SUPPRESSED_SECONDARY
+    assert north_row["suppressed"] and north_row["note"] == suppression.SUPPRESSED_SECONDARY
     assert pd.isna(north_row["mean_percent"])
     south = row(table, team="South", section="open")
     assert not south["suppressed"] and south["practitioners"] == 4
-    total = row(table, team=agg.ALL_TEAMS, section="open")
+    total = row(table, team=suppression.ALL_TEAMS, section="open")
     assert not total["suppressed"] and total["practitioners"] == 8
 
 
@@ -206,20 +207,20 @@ def test_suppression_hides_the_total_when_nothing_else_can_protect(tmp_path: Pat
     for team, people in (("North", ["N1", "N2", "N3", "N4"]), ("East", ["E1"])):
         for who in people:
             add(store, team=team, practitioner=who, scores={"open.a": 2})
-    data = agg.summary_data(store, reg)
-    table = agg.section_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
     assert row(table, team="East")["suppressed"]
     assert row(table, team="North")["suppressed"]
     # Two hidden parts resting on 5 practitioners: the total may stay.
-    assert not row(table, team=agg.ALL_TEAMS, section="open")["suppressed"]
+    assert not row(table, team=suppression.ALL_TEAMS, section="open")["suppressed"]
     one = Store(tmp_path / "one")
     for who in ("N1", "N2", "N3"):
         add(one, team="North", practitioner=who, scores={"open.a": 2})
     add(one, team="East", practitioner="E1", scores={"talk.c": 2})
-    data = agg.summary_data(one, reg)
-    table = agg.section_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(one, reg)
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
     # Only East scored "talk": its all-teams row is East itself and is hidden as such.
-    assert row(table, team=agg.ALL_TEAMS, section="talk")["suppressed"]
+    assert row(table, team=suppression.ALL_TEAMS, section="talk")["suppressed"]
 
 
 def test_quarters_are_protected_against_the_period_total(tmp_path: Path) -> None:
@@ -228,8 +229,8 @@ def test_quarters_are_protected_against_the_period_total(tmp_path: Path) -> None
     for who in ("A", "B", "C", "D"):
         add(store, team="North", practitioner=who, scores={"open.a": 2}, when=date(2026, 2, 2))
     add(store, team="North", practitioner="E", scores={"open.a": 0}, when=date(2026, 5, 5))
-    data = agg.summary_data(store, reg)
-    trend = agg.trend_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    trend = team_tables.trend_table(data.items, data.rubric, threshold=3)
     north = trend.loc[trend["team"] == "North"]
     # Q2 rests on one practitioner; Q1 must go too, or the period figure would reveal Q2.
     assert north["suppressed"].all()
@@ -237,10 +238,10 @@ def test_quarters_are_protected_against_the_period_total(tmp_path: Path) -> None
 
 def test_threshold_is_never_below_three(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    with pytest.raises(agg.SummaryError, match="at least 3"):
-        agg.section_table(data.items, data.rubric, threshold=2)
-    default = agg.section_table(data.items, data.rubric)
+    data = frames.summary_data(store, reg)
+    with pytest.raises(frames.SummaryError, match="at least 3"):
+        team_tables.section_table(data.items, data.rubric, threshold=2)
+    default = team_tables.section_table(data.items, data.rubric)
     assert default["suppressed"].all()  # three practitioners < 5
 
 
@@ -249,22 +250,22 @@ def test_rubric_versions_combine_by_item_id(tmp_path: Path) -> None:
     reg = registry(tmp_path, v2=True)
     add(store, team="North", practitioner="A", version="1.0.0", scores={"open.a": 2, "open.b": 0, "talk.c": 1, "talk.d": 2})
     add(store, team="North", practitioner="B", version="2.0.0", scores={"open.a2": 1, "open.b": 2, "open.e": 2, "talk.c": 1})
-    data = agg.summary_data(store, reg)
+    data = frames.summary_data(store, reg)
     frame = data.items
     assert set(frame["rubric_version"].astype(str)) == {"1.0.0", "2.0.0"}
     keys = sorted(set(zip(frame["section"].astype(str), frame["item"].astype(str), strict=True)))
     assert keys == [("open", "a2"), ("open", "b"), ("open", "e"), ("talk", "c")]  # a -> a2, d retired
-    per_item = agg.observation_scores(frame, by=["section", "item"])
+    per_item = team_tables.observation_scores(frame, by=["section", "item"])
     assert sorted(per_item.loc[per_item["item"] == "a2", "percent"]) == [50.0, 100.0]  # v2's a2 and v1's "a"
     assert per_item.loc[per_item["item"] == "e", "percent"].tolist() == [100.0]  # absent from v1: not a zero
     add(store, team="North", practitioner="C", version="1.0.0", scores={"open.a": 1, "open.b": 1})
-    data = agg.summary_data(store, reg)
-    table = agg.item_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    table = team_tables.item_table(data.items, data.rubric, threshold=3)
     assert row(table, team="North", item="e")["suppressed"]  # one practitioner
     # Items add up to their section, so one more item of the section is hidden with "e".
-    assert row(table, team="North", item="a2")["note"] == agg.SUPPRESSED_SECONDARY
+    assert row(table, team="North", item="a2")["note"] == suppression.SUPPRESSED_SECONDARY
     assert row(table, team="North", item="b")["mean_percent"] == pytest.approx((0 + 100 + 50) / 3)
-    sections = agg.section_table(data.items, data.rubric, threshold=3)
+    sections = team_tables.section_table(data.items, data.rubric, threshold=3)
     # v1: (2+0)/4 = 50 %; v2: (1+2+2)/6 = 83.3 %; v1: (1+1)/4 = 50 %.
     assert row(sections, team="North", section="open")["mean_percent"] == pytest.approx((50 + 500 / 6 + 50) / 3)
     assert not any("left out" in p for p in data.problems)
@@ -275,17 +276,17 @@ def test_rubric_ids_are_never_mixed(tmp_path: Path) -> None:
     reg = registry(tmp_path, other=True)
     add(store, team="North", practitioner="A", scores={"open.a": 2})
     add(store, team="North", practitioner="B", rubric="other", scores={"whole.x": 3})
-    data = agg.summary_data(store, reg)
+    data = frames.summary_data(store, reg)
     assert data.rubric_ids == ["mini", "other"]
-    with pytest.raises(agg.SummaryError, match="--rubric"):
-        agg.section_table(data.items, reg.get("mini").rubric, threshold=3)
-    tables = agg.build_tables(data, "section", threshold=3)
+    with pytest.raises(frames.SummaryError, match="--rubric"):
+        team_tables.section_table(data.items, reg.get("mini").rubric, threshold=3)
+    tables = team_tables.build_tables(data, "section", threshold=3)
     assert [t.rubric_id for t in tables] == ["mini", "other"]
     assert "Other rubric" in tables[1].title
     assert set(tables[0].frame["section"]) <= {"open", "talk", ""}
     # One practitioner per rubric: each team (and All teams) is one placeholder row.
     assert tables[1].frame["suppressed"].all() and set(tables[1].frame["section"]) == {""}
-    other = agg.summary_data(store, reg, rubric_id="other")
+    other = frames.summary_data(store, reg, rubric_id="other")
     assert other.rubric_ids == ["other"]
     # "other" has levels 1..3: a 3 is 100 % (suppressed at 3 practitioners, so look at the frame).
     assert other.items["percent"].tolist() == [100.0]
@@ -294,19 +295,19 @@ def test_rubric_ids_are_never_mixed(tmp_path: Path) -> None:
 def test_filters_teams_dates_and_status(north, tmp_path: Path) -> None:
     store, reg = north
     add(store, team="South", practitioner="Sam", scores={"open.a": 2}, when=date(2025, 1, 10))
-    assert agg.summary_data(store, reg, teams=["South"]).observations["team"].astype(str).tolist() == ["South"]
-    assert len(agg.summary_data(store, reg, date_from=date(2026, 1, 1)).observations) == 3
-    assert len(agg.summary_data(store, reg, date_to=date(2025, 12, 31)).observations) == 1
-    drafts = agg.summary_data(store, reg, status="draft")
+    assert frames.summary_data(store, reg, teams=["South"]).observations["team"].astype(str).tolist() == ["South"]
+    assert len(frames.summary_data(store, reg, date_from=date(2026, 1, 1)).observations) == 3
+    assert len(frames.summary_data(store, reg, date_to=date(2025, 12, 31)).observations) == 1
+    drafts = frames.summary_data(store, reg, status="draft")
     assert drafts.observations["status"].astype(str).tolist() == ["draft"]
-    assert len(agg.summary_data(store, reg, status="all").observations) == 5
+    assert len(frames.summary_data(store, reg, status="all").observations) == 5
 
 
 def test_unreadable_files_and_off_scale_values_are_reported_not_fatal(north) -> None:
     store, reg = north
     (store.final_dir / "01BROKENBROKENBROKENBROKEN.toml").write_text("this is = = not toml")
     add(store, team="North", practitioner="Pat One", scores={"open.a": 7, "open.b": 1})
-    data = agg.summary_data(store, reg)
+    data = frames.summary_data(store, reg)
     assert any("01BROKENBROKENBROKENBROKEN.toml" in p and "could not be read" in p for p in data.problems)
     assert any("off their item's scale" in p for p in data.problems)
     assert len(data.observations) == 4
@@ -317,52 +318,52 @@ def test_unknown_rubric_is_reported(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     add(store, team="North", practitioner="A", rubric="nobody-knows", scores={"open.a": 2})
     add(store, team="North", practitioner="A", scores={"open.a": 2})
-    data = agg.summary_data(store, registry(tmp_path))
+    data = frames.summary_data(store, registry(tmp_path))
     assert data.rubric_ids == ["mini"]
     assert any("nobody-knows" in p and "not known" in p for p in data.problems)
 
 
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(agg.StoreError, match="no store"):
-        agg.summary_data(Store(tmp_path / "nowhere"), registry(tmp_path))
+    with pytest.raises(errors.StoreError, match="no store"):
+        frames.summary_data(Store(tmp_path / "nowhere"), registry(tmp_path))
 
 
 def test_pseudonyms_are_stable_keyed_and_names_only_on_request(north) -> None:
     store, reg = north
-    key = agg.pseudonym_key(store)
-    assert agg.pseudonym_key(store) == key
-    assert (store.root / agg.PSEUDONYM_KEY_FILE).stat().st_mode & 0o777 == 0o600
-    label = agg.pseudonym("Pat One", key)
-    assert label.startswith("P-") and len(label) == 12 and agg.pseudonym(" pat  one ", key) == label
-    assert agg.pseudonym("Pat One", b"another key") != label
-    frame = agg.item_frame(store, reg, pseudonymise=True)
+    key = pseudonyms.pseudonym_key(store)
+    assert pseudonyms.pseudonym_key(store) == key
+    assert (store.root / pseudonyms.PSEUDONYM_KEY_FILE).stat().st_mode & 0o777 == 0o600
+    label = pseudonyms.pseudonym("Pat One", key)
+    assert label.startswith("P-") and len(label) == 12 and pseudonyms.pseudonym(" pat  one ", key) == label
+    assert pseudonyms.pseudonym("Pat One", b"another key") != label
+    frame = frames.item_frame(store, reg, pseudonymise=True)
     assert "Pat One" not in set(frame["practitioner"].astype(str)) and label in set(frame["practitioner"].astype(str))
-    data = agg.summary_data(store, reg)
-    hidden = agg.practitioner_table(data.items, data.rubric, key=key)
+    data = frames.summary_data(store, reg)
+    hidden = team_tables.practitioner_table(data.items, data.rubric, key=key)
     assert label in set(hidden["practitioner"]) and "Pat One" not in set(hidden["practitioner"])
-    named = agg.practitioner_table(data.items, data.rubric, names=True)
+    named = team_tables.practitioner_table(data.items, data.rubric, names=True)
     assert "Pat One" in set(named["practitioner"])
-    for table in agg.build_tables(data, "section", threshold=3) + agg.build_tables(data, "themes", threshold=3):
+    for table in team_tables.build_tables(data, "section", threshold=3) + team_tables.build_tables(data, "themes", threshold=3):
         text = table.frame.to_csv()
         assert "Pat" not in text
 
 
 def test_empty_sections_have_no_percent_but_count(north) -> None:
     store, reg = north
-    data = agg.summary_data(store, reg)
-    per_obs = agg.observation_scores(data.items, by=["section"])
+    data = frames.summary_data(store, reg)
+    per_obs = team_tables.observation_scores(data.items, by=["section"])
     assert per_obs["percent"].isna().sum() == 1  # Pat Three's "talk": only NA
     assert not math.isnan(per_obs["percent"].dropna().iloc[0])
 
 
-@pytest.mark.parametrize("view", agg.VIEWS)
+@pytest.mark.parametrize("view", team_tables.VIEWS)
 def test_observations_without_scores_give_empty_tables_not_errors(tmp_path: Path, view: str) -> None:
     store = Store(tmp_path / "store")
     for who in ("A", "B", "C"):
         add(store, team="North", practitioner=who, scores={})
-    data = agg.summary_data(store, registry(tmp_path))
+    data = frames.summary_data(store, registry(tmp_path))
     assert len(data.observations) == 3 and len(data.items) == 0
-    tables = agg.build_tables(data, view, threshold=3, before_after=date(2026, 1, 1), key=b"k")
+    tables = team_tables.build_tables(data, view, threshold=3, before_after=date(2026, 1, 1), key=b"k")
     assert tables
     for table in tables:
         assert "suppressed" in table.frame.columns or view == "practitioner"
@@ -384,7 +385,7 @@ def test_a_chain_of_renames_across_three_versions_lines_up(tmp_path: Path) -> No
     add(store, team="North", practitioner="A", version="1.0.0", scores={"open.a": 2, "talk.d": 1})
     add(store, team="North", practitioner="B", version="2.0.0", scores={"open.a2": 1})
     add(store, team="North", practitioner="C", version="3.0.0", scores={"open.a3": 0})
-    data = agg.summary_data(store, reg)
+    data = frames.summary_data(store, reg)
     items = data.items
     assert sorted(items.loc[items["item"] == "a3", "percent"].tolist()) == [0.0, 50.0, 100.0]
     assert set(items["item"].astype(str)) == {"a3"}  # talk.d was retired in 2.0.0: dropped, not "unknown"
@@ -399,14 +400,14 @@ def test_a_double_scored_session_counts_once_in_team_figures_and_twice_in_the_ex
                 observer="Alex Observer", session_ref="CAL-1", when=date(2026, 6, 1))  # fmt: skip
     second = add(store, team="North", practitioner="Pat One", scores={"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0},
                  observer="Sam Observer", session_ref="CAL-1", when=date(2026, 6, 1))  # fmt: skip
-    data = agg.summary_data(store, registry(tmp_path), rubric_id="mini")
+    data = frames.summary_data(store, registry(tmp_path), rubric_id="mini")
     ids = set(data.observations["observation_id"].astype(str))
     assert len(ids) == 4 and min(first, second) in ids and max(first, second) not in ids
     # The session stands in the figures once, with the scores of the file that stands for it.
     kept = 2 if first < second else 0
     open_a = data.items.loc[data.items["item"].astype(str) == "a", "value"].astype(int).tolist()
     assert sorted(open_a) == sorted([0, 1, 2, kept])
-    exported = agg.item_frame(store, registry(tmp_path), rubric_id="mini")
+    exported = frames.item_frame(store, registry(tmp_path), rubric_id="mini")
     assert set(exported["observation_id"].astype(str)) >= {first, second}
 
 
@@ -418,5 +419,5 @@ def test_pairs_are_matched_as_compare_matches_them(tmp_path: Path) -> None:
     # One reference reused by mistake for two other sessions: neither is anyone's second file.
     c = add(store, team="North", practitioner="Pat Two", scores=same, observer="Alex", session_ref="S1", when=date(2026, 7, 1))
     d = add(store, team="South", practitioner="Pat Three", scores=same, observer="Sam", session_ref="S1", when=date(2026, 8, 1))
-    ids = set(agg.summary_data(store, registry(tmp_path), rubric_id="mini").observations["observation_id"].astype(str))
+    ids = set(frames.summary_data(store, registry(tmp_path), rubric_id="mini").observations["observation_id"].astype(str))
     assert ids == {min(a, b), c, d}

@@ -12,16 +12,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from summary_fixtures import add, registry
 
-from seeds_tui import aggregate as agg
-from seeds_tui import cache
-from seeds_tui.observation import observation_to_toml
-from seeds_tui.store import Store
+from seeds_tui.core.observation import observation_to_toml
+from seeds_tui.storage.store import Store
+from seeds_tui.team import cache, frames
+from seeds_tui.team import tables as team_tables
 
 
 def means(store: Store, reg) -> dict[tuple[str, str], float]:
     """Per team and section: mean percent (threshold 3)."""
-    data = agg.summary_data(store, reg)
-    table = agg.section_table(data.items, data.rubric, threshold=3)
+    data = frames.summary_data(store, reg)
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
     return {(t, s): round(float(m), 6) for t, s, m in zip(table["team"], table["section"], table["mean_percent"].fillna(-1), strict=True)}
 
 
@@ -105,16 +105,16 @@ def test_broken_files_are_cached_as_problems_and_fixed_files_come_back(store: St
     reg = registry(tmp_path)
     bad = store.final_dir / "01BROKENBROKENBROKENBROKEN.toml"
     bad.write_text("schema = 'nope'\n")
-    data = agg.summary_data(store, reg)
+    data = frames.summary_data(store, reg)
     assert len(data.problems) == 1 and "could not be read" in data.problems[0]
-    assert len(agg.summary_data(store, reg).problems) == 1
+    assert len(frames.summary_data(store, reg).problems) == 1
     bad.unlink()
-    assert agg.summary_data(store, reg).problems == []
+    assert frames.summary_data(store, reg).problems == []
 
 
 def test_no_cache_leaves_the_cache_alone(store: Store, tmp_path: Path) -> None:
     reg = registry(tmp_path)
-    agg.summary_data(store, reg, use_cache=False)
+    frames.summary_data(store, reg, use_cache=False)
     assert not store.cache_dir.exists() or not any(store.cache_dir.iterdir())
 
 

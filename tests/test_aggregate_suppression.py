@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from summary_fixtures import add, registry
 
-from seeds_tui import aggregate as agg
 from seeds_tui.cli import main
-from seeds_tui.store import Store
+from seeds_tui.storage.store import Store
+from seeds_tui.team import suppression
 
 teams = st.lists(st.sets(st.integers(0, 30), min_size=0, max_size=12), min_size=1, max_size=7)
 
@@ -33,8 +33,8 @@ def test_hidden_rows_cannot_be_derived_from_the_total(teams: list[set[int]], thr
     if not sets:
         return
     total = frozenset().union(*sets)
-    table = pd.DataFrame({"team": [*names, agg.ALL_TEAMS], "section": "s", "observations": [len(s) for s in sets] + [len(total)]})
-    out = agg._suppress(table, [*sets, total], threshold, [("team", agg.ALL_TEAMS)], ["observations"])
+    table = pd.DataFrame({"team": [*names, suppression.ALL_TEAMS], "section": "s", "observations": [len(s) for s in sets] + [len(total)]})
+    out = suppression.suppress(table, [*sets, total], threshold, [("team", suppression.ALL_TEAMS)], ["observations"])
     hidden = out["suppressed"].tolist()
     parts, total_hidden = hidden[:-1], hidden[-1]
     # Primary: every row resting on too few practitioners is hidden.
@@ -52,7 +52,7 @@ def test_hidden_rows_cannot_be_derived_from_the_total(teams: list[set[int]], thr
 # -- a hidden team's rows must not depend on its data ------------------------------------------------
 
 VIEWS = ["section", "item", "composite", "quarter", "themes", "ratings"]
-ALL_TEAMS_ROWS = (agg.ALL_TEAMS,)
+ALL_TEAMS_ROWS = (suppression.ALL_TEAMS,)
 KEYS = ("team", "section", "item", "group", "quarter", "period", "measure", "kind", "suppressed", "note")
 
 
@@ -138,8 +138,8 @@ def test_which_rows_are_hidden_does_not_depend_on_the_hidden_rows(teams: list[se
 
     def pattern(parts: list[frozenset[str]]) -> list[bool]:
         names = [f"T{n}" for n in range(len(parts))]
-        table = pd.DataFrame({"team": [*names, agg.ALL_TEAMS], "section": "s"})
+        table = pd.DataFrame({"team": [*names, suppression.ALL_TEAMS], "section": "s"})
         total = frozenset().union(*parts)
-        return agg._suppress(table, [*parts, total], threshold, [("team", agg.ALL_TEAMS)], [])["suppressed"].tolist()[:-1]
+        return suppression.suppress(table, [*parts, total], threshold, [("team", suppression.ALL_TEAMS)], [])["suppressed"].tolist()[:-1]
 
     assert pattern(sets) == pattern(other)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from seeds_tui.agreement import (
+from seeds_tui.calibration.agreement import (
     Agreement,
     NotReadyError,
     alpha_band,
@@ -18,8 +18,8 @@ from seeds_tui.agreement import (
     icc_one_way,
     krippendorff_alpha,
 )
-from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation, now
-from seeds_tui.rubric import Rubric, RubricRegistry
+from seeds_tui.core.observation import Observation, RubricRef, Score, Session, new_observation, now
+from seeds_tui.core.rubric import Rubric, RubricRegistry
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers
 # (A-D) by 12 units with missing values (None). Published: nominal .743, ordinal .815, interval .849.
@@ -45,8 +45,23 @@ def test_alpha_matches_krippendorffs_worked_example(metric: str, published: floa
 
 def test_alpha_matches_the_three_coder_example_with_many_gaps() -> None:
     # The 3 coders x 15 units example (Wikipedia's computational example): nominal .691, interval .811.
-    units = [[_, 1, _], [_, _, _], [_, 2, 2], [_, 1, 1], [_, 3, 3], [3, 3, 4], [4, 4, 4], [1, 3, _],
-             [2, _, 2], [1, _, 1], [1, _, 1], [3, _, 3], [3, _, 3], [_, _, _], [3, _, 4]]
+    units = [
+        [_, 1, _],
+        [_, _, _],
+        [_, 2, 2],
+        [_, 1, 1],
+        [_, 3, 3],
+        [3, 3, 4],
+        [4, 4, 4],
+        [1, 3, _],
+        [2, _, 2],
+        [1, _, 1],
+        [1, _, 1],
+        [3, _, 3],
+        [3, _, 3],
+        [_, _, _],
+        [3, _, 4],
+    ]
     assert round(krippendorff_alpha(units, "nominal"), 3) == 0.691
     assert round(krippendorff_alpha(units, "interval"), 3) == 0.811
 
@@ -74,7 +89,15 @@ def test_alpha_of_two_observers_always_two_levels_apart_is_below_zero() -> None:
 def test_alpha_bands_follow_krippendorff_2004() -> None:
     # Read to three decimals, as alpha is reported: 0.7996 shows as 0.800.
     assert [alpha_band(a) for a in (1.0, 0.8, 0.7996, 0.7994, 0.667, 0.6664, 0.0, -0.5, None)] == [
-        "reliable", "reliable", "reliable", "tentative", "tentative", "unreliable", "unreliable", "unreliable", None
+        "reliable",
+        "reliable",
+        "reliable",
+        "tentative",
+        "tentative",
+        "unreliable",
+        "unreliable",
+        "unreliable",
+        None,
     ]
 
 
@@ -94,7 +117,13 @@ def test_icc_on_two_raters_and_undefined_cases() -> None:
     assert icc_absolute_agreement(shifted) < 0.9
     # Read to two decimals, as the ICC is shown: 0.7496 shows as 0.75.
     assert [icc_band(v) for v in (0.95, 0.8, 0.7496, 0.7449, 0.6, 0.2, None)] == [
-        "excellent", "good", "good", "moderate", "moderate", "poor", None
+        "excellent",
+        "good",
+        "good",
+        "moderate",
+        "moderate",
+        "poor",
+        None,
     ]
 
 
@@ -106,14 +135,21 @@ def rubric() -> Rubric:
     return RubricRegistry.default().get("seed-one-to-one").rubric
 
 
-def _obs(rubric: Rubric, observer: str, values: dict[str, int | str | None], default: int | str | None = 1,
-         status: str = "final") -> Observation:
+def _obs(
+    rubric: Rubric, observer: str, values: dict[str, int | str | None], default: int | str | None = 1, status: str = "final"
+) -> Observation:
     """An observation of the shared test session; ``values`` per ``section.item``, the rest ``default``.
     A value None leaves the item unscored; "NA"/"NO" give the code."""
     obs = new_observation(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256="0" * 64),
-        session=Session(date=date(2026, 9, 1), observer=observer, practitioner="Pat Practitioner", team="West",
-                        purpose="calibration", session_ref="CAL-TEST-1"),
+        session=Session(
+            date=date(2026, 9, 1),
+            observer=observer,
+            practitioner="Pat Practitioner",
+            team="West",
+            purpose="calibration",
+            session_ref="CAL-TEST-1",
+        ),
     )
     for section in rubric.sections:
         for item in section.items:
@@ -168,14 +204,30 @@ def test_all_differ(rubric: Rubric) -> None:
 
 
 def test_na_and_no_items_are_excluded_and_counted_apart(rubric: Rubric) -> None:
-    first = _obs(rubric, "Ann Observer", {
-        "beginning.review": "NA", "role.confidentiality": "NO", "rnr.barriers": 3, "change.cognitive": "NA",
-        "ending.task": 2, "ending.summary": 3,
-    })
-    second = _obs(rubric, "Bo Observer", {
-        "beginning.review": "NA", "role.confidentiality": 2, "rnr.barriers": "NO", "change.cognitive": "NO",
-        "ending.task": 0, "ending.summary": 2,
-    })
+    first = _obs(
+        rubric,
+        "Ann Observer",
+        {
+            "beginning.review": "NA",
+            "role.confidentiality": "NO",
+            "rnr.barriers": 3,
+            "change.cognitive": "NA",
+            "ending.task": 2,
+            "ending.summary": 3,
+        },
+    )
+    second = _obs(
+        rubric,
+        "Bo Observer",
+        {
+            "beginning.review": "NA",
+            "role.confidentiality": 2,
+            "rnr.barriers": "NO",
+            "change.cognitive": "NO",
+            "ending.task": 0,
+            "ending.summary": 2,
+        },
+    )
     result = compare(first, second, rubric)
     outcome = {i.key: i.outcome for i in result.items}
     assert outcome["beginning.review"] == "same code"
@@ -196,7 +248,11 @@ def test_na_and_no_items_are_excluded_and_counted_apart(rubric: Rubric) -> None:
     assert sections["beginning"].excluded == 1 and sections["ending"].excluded == 0
     assert sections["ending"].exact_percent == pytest.approx(100 * 2 / 4)
     assert [i.key for i in result.for_discussion] == [
-        "ending.task", "role.confidentiality", "rnr.barriers", "change.cognitive", "ending.summary",
+        "ending.task",
+        "role.confidentiality",
+        "rnr.barriers",
+        "change.cognitive",
+        "ending.summary",
     ]
 
 

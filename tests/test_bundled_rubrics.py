@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.rubric import RESERVED_SCORING_KEYS, Rubric, RubricRegistry, bundled_rubric_dir, load_rubric
+from seeds_tui.core.rubric import RESERVED_SCORING_KEYS, Rubric, RubricRegistry, bundled_rubric_dir, load_rubric
 
 RUBRIC_DIR = bundled_rubric_dir()
 SHIPPED = sorted(RUBRIC_DIR.glob("*.toml"))
@@ -104,8 +104,17 @@ def test_mi_informed_shape() -> None:
     assert "MI-informed" in rubric.title
     assert [g.id for g in rubric.globals] == ["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
     counters = {c.id for c in rubric.counters}
-    assert {"open_question", "closed_question", "simple_reflection", "complex_reflection", "affirmation",
-            "seeking_collaboration", "emphasising_autonomy", "persuading", "confronting"} == counters
+    assert {
+        "open_question",
+        "closed_question",
+        "simple_reflection",
+        "complex_reflection",
+        "affirmation",
+        "seeking_collaboration",
+        "emphasising_autonomy",
+        "persuading",
+        "confronting",
+    } == counters
     indicators = {i.id: i for i in rubric.indicators}
     assert indicators["relational"].mean_of == ["partnership", "empathy"]
     assert set(indicators["technical"].mean_of) == {"cultivating_change_talk", "softening_sustain_talk"}
@@ -117,7 +126,7 @@ def test_mi_informed_shape() -> None:
 
 
 def test_mi_indicators_compute_from_tallies() -> None:
-    from seeds_tui.scoring import indicator_value
+    from seeds_tui.core.scoring import indicator_value
 
     rubric = _by_id("mi-informed-conversation")
     counters = {"simple_reflection": 6, "complex_reflection": 4, "open_question": 5, "closed_question": 5}
@@ -145,7 +154,7 @@ def test_the_reserved_keys_listed_in_the_format_doc_match_the_code() -> None:
 
 
 def test_each_problem_in_a_broken_copy_is_reported_once_with_its_line(tmp_path: Path) -> None:
-    from seeds_tui.errors import RubricError
+    from seeds_tui.core.errors import RubricError
 
     text = (RUBRIC_DIR / "mi-informed-conversation.toml").read_text(encoding="utf-8")
     broken = text.replace('key = "q"', 'key = "o"').replace('scale = "process"', 'scale = "proces"', 1)

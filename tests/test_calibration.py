@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.agreement import compare
-from seeds_tui.calibration import (
+from seeds_tui.calibration.agreement import compare
+from seeds_tui.calibration.consensus import (
     ConsensusError,
     build_consensus,
-    calibration_sessions,
     consensus_draft,
     consensus_drafts_dir,
     discard_consensus_draft,
@@ -21,12 +20,12 @@ from seeds_tui.calibration import (
     load_consensus_draft,
     save_consensus,
     save_consensus_draft,
-    similar_refs,
 )
-from seeds_tui.errors import SeedsError, StoreError
-from seeds_tui.observation import Observation, RubricRef, Score, Session, check_against_rubric, new_observation
-from seeds_tui.rubric import LoadedRubric, RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.calibration.pairing import calibration_sessions, similar_refs
+from seeds_tui.core.errors import SeedsError, StoreError
+from seeds_tui.core.observation import Observation, RubricRef, Score, Session, check_against_rubric, new_observation
+from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
+from seeds_tui.storage.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +33,20 @@ def loaded() -> LoadedRubric:
     return RubricRegistry.default().get("seed-one-to-one")
 
 
-def _observation(loaded: LoadedRubric, observer: str, ref: str | None, *, day: date = date(2026, 9, 1),
-                 values: dict[str, int | str] | None = None, purpose: str = "calibration",
-                 rubric: LoadedRubric | None = None) -> Observation:
+def _observation(
+    loaded: LoadedRubric,
+    observer: str,
+    ref: str | None,
+    *,
+    day: date = date(2026, 9, 1),
+    values: dict[str, int | str] | None = None,
+    purpose: str = "calibration",
+    rubric: LoadedRubric | None = None,
+) -> Observation:
     used = rubric or loaded
     obs = new_observation(
         rubric=RubricRef(id=used.rubric.id, version=used.rubric.version, sha256=used.sha256),
-        session=Session(date=day, observer=observer, practitioner="Pat Practitioner", team="West",
-                        purpose=purpose, session_ref=ref),
+        session=Session(date=day, observer=observer, practitioner="Pat Practitioner", team="West", purpose=purpose, session_ref=ref),
     )
     for section in used.rubric.sections:
         for item in section.items:
@@ -126,8 +131,15 @@ def test_references_are_matched_ignoring_case_and_near_misses_are_found(tmp_path
 
 def test_a_third_file_after_a_consensus_keeps_the_agreed_pair_reachable(tmp_path: Path, loaded: LoadedRubric) -> None:
     store, first, second = _pair(tmp_path, loaded)
-    save_consensus(store, build_consensus(first, second, {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
-                                          {"beginning.welcome": "why", "ending.task": "why not"}))
+    save_consensus(
+        store,
+        build_consensus(
+            first,
+            second,
+            {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
+            {"beginning.welcome": "why", "ending.task": "why not"},
+        ),
+    )
     (session,), _ = calibration_sessions(store)
     assert session.agreed_pair is not None  # ready, with its consensus
     _final(store, _observation(loaded, "Cy C", "CAL-1"), loaded)
@@ -144,10 +156,12 @@ def test_empty_or_missing_store_has_no_sessions(tmp_path: Path) -> None:
 
 def _pair(tmp_path: Path, loaded: LoadedRubric) -> tuple[Store, Observation, Observation]:
     store = Store(tmp_path / "store")
-    first = _final(store, _observation(loaded, "Ann A", "CAL-1", values={"beginning.welcome": 3, "ending.task": 0,
-                                                                        "rnr.barriers": "NA"}), loaded)
-    second = _final(store, _observation(loaded, "Bo B", "CAL-1", values={"beginning.welcome": 2, "ending.task": 2,
-                                                                        "rnr.barriers": "NA"}), loaded)
+    first = _final(
+        store, _observation(loaded, "Ann A", "CAL-1", values={"beginning.welcome": 3, "ending.task": 0, "rnr.barriers": "NA"}), loaded
+    )
+    second = _final(
+        store, _observation(loaded, "Bo B", "CAL-1", values={"beginning.welcome": 2, "ending.task": 2, "rnr.barriers": "NA"}), loaded
+    )
     return store, first, second
 
 
@@ -159,8 +173,9 @@ def test_consensus_takes_agreed_items_and_needs_a_score_and_a_reason_for_the_res
     with pytest.raises(ConsensusError, match=r"no rationale for beginning\.welcome, ending\.task"):
         build_consensus(first, second, scores, {"beginning.welcome": "   "})
     when = datetime(2026, 9, 3, 10, 0).astimezone()
-    agreed = build_consensus(first, second, scores, {"beginning.welcome": "Warm, and checked in properly.",
-                                                     "ending.task": "A task, but vague."}, when=when)
+    agreed = build_consensus(
+        first, second, scores, {"beginning.welcome": "Warm, and checked in properly.", "ending.task": "A task, but vague."}, when=when
+    )
     assert agreed.status == "final" and agreed.finalised == when and agreed.id not in (first.id, second.id)
     assert agreed.consensus is not None and agreed.consensus.of == [first.id, second.id]
     assert set(agreed.consensus.rationale) == {"beginning.welcome", "ending.task"}
@@ -175,8 +190,7 @@ def test_consensus_takes_agreed_items_and_needs_a_score_and_a_reason_for_the_res
     assert check_against_rubric(agreed, loaded.rubric) == []
     # Agreed items can be overridden, and then need a reason too.
     with pytest.raises(ConsensusError, match=r"no rationale for beginning\.agenda"):
-        build_consensus(first, second, {**scores, "beginning.agenda": Score(value=2)},
-                        {"beginning.welcome": "x", "ending.task": "y"})
+        build_consensus(first, second, {**scores, "beginning.agenda": Score(value=2)}, {"beginning.welcome": "x", "ending.task": "y"})
 
 
 def test_consensus_refuses_drafts_and_mismatched_pairs(tmp_path: Path, loaded: LoadedRubric) -> None:
@@ -204,8 +218,7 @@ def test_saved_consensus_lives_apart_and_is_found_with_its_session(tmp_path: Pat
     assert [(p, o.id) for p, o in load_consensus(store)] == [(path, agreed.id)]
     with pytest.raises(StoreError, match="already"):
         save_consensus(store, agreed)
-    later = build_consensus(first, second, scores, {"beginning.welcome": "a", "ending.task": "b"},
-                            when=agreed.created + timedelta(hours=1))
+    later = build_consensus(first, second, scores, {"beginning.welcome": "a", "ending.task": "b"}, when=agreed.created + timedelta(hours=1))
     with pytest.raises(StoreError, match="already records the consensus for this session"):
         save_consensus(store, later)
     with pytest.raises(StoreError, match="only a final consensus"):
@@ -254,8 +267,15 @@ def test_consensus_draft_round_trip_keeps_exactly_what_was_chosen_and_typed(tmp_
     assert draft_choices(found[1]) == (scores, {"beginning.welcome": "Warm.\nChecked in", "ending.task": "Still talking about it"})
 
     # Autosaving again keeps the id and the creation time, and replaces the file.
-    later = consensus_draft(first, second, {**scores, "ending.task": Score(code="NO")}, typed, obs_id=draft.id,
-                            created=draft.created, when=draft.created + timedelta(minutes=5))
+    later = consensus_draft(
+        first,
+        second,
+        {**scores, "ending.task": Score(code="NO")},
+        typed,
+        obs_id=draft.id,
+        created=draft.created,
+        when=draft.created + timedelta(minutes=5),
+    )
     assert save_consensus_draft(store, later) == path
     found = load_consensus_draft(store, first.id, second.id)
     assert found is not None and found[1].created == draft.created and draft_choices(found[1])[0]["ending.task"] == Score(code="NO")
@@ -269,8 +289,13 @@ def test_consensus_draft_round_trip_keeps_exactly_what_was_chosen_and_typed(tmp_
     assert load_consensus_draft(store, first.id, "01K00000000000000000000009") is None
 
     # Recorded: the listing shows the record, not the draft; discarding the draft removes only it.
-    record = build_consensus(first, second, {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
-                             {"beginning.welcome": "a", "ending.task": "b"}, obs_id=draft.id)
+    record = build_consensus(
+        first,
+        second,
+        {"beginning.welcome": Score(value=3), "ending.task": Score(value=1)},
+        {"beginning.welcome": "a", "ending.task": "b"},
+        obs_id=draft.id,
+    )
     recorded = save_consensus(store, record)
     (session,), _ = calibration_sessions(store)
     assert session.consensus is not None and session.consensus[0] == recorded and session.draft is None
@@ -298,14 +323,15 @@ def test_consensus_draft_refusals_are_clear(tmp_path: Path, loaded: LoadedRubric
     assert load_consensus_draft(store, first.id, second.id) is None and calibration_sessions(store)[1] == []
 
 
-@pytest.mark.parametrize("module", ["seeds_tui.agreement", "seeds_tui.calibration"])
+@pytest.mark.parametrize("module", ["seeds_tui.calibration.agreement", "seeds_tui.calibration.pairing", "seeds_tui.calibration.consensus"])
 def test_core_imports_neither_textual_nor_pandas(module: str) -> None:
     import json
     import subprocess
     import sys
 
-    probe = (f"import importlib, json, sys; importlib.import_module({module!r}); "
-             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'pandas', 'numpy', 'rich'})))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    probe = (
+        f"import importlib, json, sys; importlib.import_module({module!r}); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'pandas', 'numpy', 'rich'})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
     assert json.loads(out.stdout) == []

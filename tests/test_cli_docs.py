@@ -57,8 +57,10 @@ def test_python_dash_m_is_the_same_command() -> None:
 
 def test_rubric_check_reports_file_line_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('schema = "seeds-rubric/1"\nid = "bad"\nversion = "one"\ntitle = "Bad"\n\n[scales.q]\nlevels = []\n\n'
-                   '[[sections]]\nid = "s"\ntitle = "S"\n[[sections.items]]\nid = "i"\ntext = "t"\nscale = "q"\n')
+    bad.write_text(
+        'schema = "seeds-rubric/1"\nid = "bad"\nversion = "one"\ntitle = "Bad"\n\n[scales.q]\nlevels = []\n\n'
+        '[[sections]]\nid = "s"\ntitle = "S"\n[[sections.items]]\nid = "i"\ntext = "t"\nscale = "q"\n'
+    )
     good = ROOT / "rubrics" / "seed-one-to-one.toml"
     assert main(["rubric", "check", str(bad), str(good)]) == 1
     out = capsys.readouterr().out

@@ -11,23 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.calibration import calibration_sessions
+from seeds_tui.calibration.pairing import calibration_sessions
 from seeds_tui.cli import main
-from seeds_tui.demo import generate_demo
-from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation, now, observation_to_toml
-from seeds_tui.rubric import Rubric, RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Observation, RubricRef, Score, Session, new_observation, now, observation_to_toml
+from seeds_tui.core.rubric import Rubric, RubricRegistry
+from seeds_tui.demo.generator import generate_demo
+from seeds_tui.storage.store import Store
 
 TODAY = date(2026, 11, 23)
 
 
-def _observation(observer: str, values: dict[str, int | str], *, status: str = "final",
-                 ref: str = "CAL-2026-09-01-W1") -> tuple[Observation, Rubric]:
+def _observation(
+    observer: str, values: dict[str, int | str], *, status: str = "final", ref: str = "CAL-2026-09-01-W1"
+) -> tuple[Observation, Rubric]:
     loaded = RubricRegistry.default().get("jersey-interview-skills")
     obs = new_observation(
         rubric=RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256),
-        session=Session(date=date(2026, 9, 1), observer=observer, practitioner="Pat", team="West",
-                        purpose="calibration", session_ref=ref),
+        session=Session(date=date(2026, 9, 1), observer=observer, practitioner="Pat", team="West", purpose="calibration", session_ref=ref),
     )
     for section in loaded.rubric.sections:
         for item in section.items:
@@ -47,13 +47,13 @@ def _write(tmp_path: Path, *observations: Observation) -> list[str]:
     return paths
 
 
-def test_two_files_show_percentages_first_then_alpha_and_the_items_to_discuss(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    a, rubric = _observation("Ann Observer", {"setup.arrangements": 2, "setup.purpose": 0, "mi.affirms": 0,
-                                              "setup.review": "NA", "verbal.reflections": "NO"})
-    b, _ = _observation("Bo Observer", {"setup.arrangements": 0, "setup.purpose": 1, "mi.affirms": 2,
-                                        "setup.review": "NA", "verbal.reflections": 1})
+def test_two_files_show_percentages_first_then_alpha_and_the_items_to_discuss(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, rubric = _observation(
+        "Ann Observer", {"setup.arrangements": 2, "setup.purpose": 0, "mi.affirms": 0, "setup.review": "NA", "verbal.reflections": "NO"}
+    )
+    b, _ = _observation(
+        "Bo Observer", {"setup.arrangements": 0, "setup.purpose": 1, "mi.affirms": 2, "setup.review": "NA", "verbal.reflections": 1}
+    )
     a.scores["mi"]["affirms"] = Score(value=0, evidence="No affirmation despite clear efforts.")
     b.scores["mi"]["affirms"] = Score(value=2, evidence="Affirmed the job search, specifically.")
     fa, fb = _write(tmp_path, a, b)
@@ -65,10 +65,10 @@ def test_two_files_show_percentages_first_then_alpha_and_the_items_to_discuss(
     # Plain percentages come before any coefficient; the items to discuss come before the full list.
     assert out.index("Same level (exact)") < out.index("Within one level") < out.index("Krippendorff's alpha")
     assert out.index("Krippendorff's alpha") < out.index("Section scores (ICC)")
-    first_block = out[out.index("TO DISCUSS FIRST"):out.index("THEN:")]
+    first_block = out[out.index("TO DISCUSS FIRST") : out.index("THEN:")]
     assert "setup.arrangements" in first_block and "mi.affirms" in first_block and "setup.purpose" not in first_block
     assert "No affirmation despite clear efforts." in first_block and "Affirmed the job search, specifically." in first_block
-    assert "verbal.reflections" in out[out.index("THEN: a level from one observer"):]
+    assert "verbal.reflections" in out[out.index("THEN: a level from one observer") :]
     assert "For discussion, not a verdict" in out
     assert "1 with the same code from both" in out and "1 with a level from one and NA/NO from the other" in out
 
@@ -122,14 +122,17 @@ def test_warns_when_files_are_not_one_session(tmp_path: Path, capsys: pytest.Cap
     assert "both files are the same observation" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [
-    ["compare", "a.toml"],
-    ["compare", "a.toml", "b.toml", "c.toml"],
-    ["compare", "--store", "STORE", "a.toml", "b.toml"],
-    ["compare", "a.toml", "b.toml", "--by", "quarter"],
-    ["compare", "--json", "--format", "csv"],
-    ["compare", "--by", "week"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compare", "a.toml"],
+        ["compare", "a.toml", "b.toml", "c.toml"],
+        ["compare", "--store", "STORE", "a.toml", "b.toml"],
+        ["compare", "a.toml", "b.toml", "--by", "quarter"],
+        ["compare", "--json", "--format", "csv"],
+        ["compare", "--by", "week"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = [str(tmp_path) if a == "STORE" else a for a in argv]
     assert main(argv) == 2
@@ -168,14 +171,22 @@ def test_store_report_covers_every_ready_session(demo_store: Store, capsys: pyte
     assert sum(p["sessions"] for p in data["periods"]) == len(ready)
     assert sum(p["compared"] for p in data["pairs"]) == data["overall"]["compared"]
     assert sum(i["compared"] for i in data["items"]) == data["overall"]["compared"]
-    pairs = Counter(" & ".join(sorted((a.session.observer, b.session.observer), key=str.casefold))
-                    for a, b in (s.pair for s in ready if s.pair))
+    pairs = Counter(
+        " & ".join(sorted((a.session.observer, b.session.observer), key=str.casefold)) for a, b in (s.pair for s in ready if s.pair)
+    )
     assert {p["pair"]: p["sessions"] for p in data["pairs"]} == dict(pairs)
     assert data["icc_form"].startswith("ICC(1,1)") and data["icc_targets"] > 10
     assert 50 < data["overall"]["exact_percent"] < 95 and data["overall"]["within_one_percent"] > 90
     waiting = [s for s in data["not_ready"] if s["session_ref"] == "CAL-WAITING"]
-    assert waiting == [{"session_ref": "CAL-WAITING", "date": "2026-09-01", "observations": 2, "waiting_for": 1,
-                        "why": "waiting for 1 of 2 to finalise (Bo Observer)"}]
+    assert waiting == [
+        {
+            "session_ref": "CAL-WAITING",
+            "date": "2026-09-01",
+            "observations": 2,
+            "waiting_for": 1,
+            "why": "waiting for 1 of 2 to finalise (Bo Observer)",
+        }
+    ]
 
 
 def test_store_report_as_text_and_csv(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,21 +220,32 @@ def _seed(observer: str, *, status: str = "final", ref: str = "CAL-2026-09-01-W1
     obs, _ = _observation(observer, {}, status=status, ref=ref)
     loaded = RubricRegistry.default().get("seed-one-to-one")
     scores = {s.id: {i.id: Score(value=1) for i in s.items} for s in loaded.rubric.sections}
-    return obs.model_copy(update={
-        "rubric": RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256), "scores": scores,
-    })
+    return obs.model_copy(
+        update={
+            "rubric": RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256),
+            "scores": scores,
+        }
+    )
 
 
 NOT_READY_SHAPES = {
-    "only drafts": (lambda: [_observation("Ann Observer", {}, status="draft")[0], _observation("Bo Observer", {}, status="draft")[0]],
-                    "waiting for 2 of 2 to finalise"),
-    "one side final": (lambda: [_observation("Ann Observer", {})[0], _observation("Bo Observer", {}, status="draft")[0]],
-                       "waiting for 1 of 2 to finalise"),
-    "same observer twice": (lambda: [_observation("Ann Observer", {})[0], _observation("Ann Observer", {})[0]],
-                            "both by the same observer"),
+    "only drafts": (
+        lambda: [_observation("Ann Observer", {}, status="draft")[0], _observation("Bo Observer", {}, status="draft")[0]],
+        "waiting for 2 of 2 to finalise",
+    ),
+    "one side final": (
+        lambda: [_observation("Ann Observer", {})[0], _observation("Bo Observer", {}, status="draft")[0]],
+        "waiting for 1 of 2 to finalise",
+    ),
+    "same observer twice": (
+        lambda: [_observation("Ann Observer", {})[0], _observation("Ann Observer", {})[0]],
+        "both by the same observer",
+    ),
     "different rubrics": (lambda: [_observation("Ann Observer", {})[0], _seed("Bo Observer")], "scored with different rubrics"),
-    "three files": (lambda: [_observation(name, {})[0] for name in ("Ann Observer", "Bo Observer", "Cy Observer")],
-                    "three observations share this reference"),
+    "three files": (
+        lambda: [_observation(name, {})[0] for name in ("Ann Observer", "Bo Observer", "Cy Observer")],
+        "three observations share this reference",
+    ),
 }
 
 
@@ -263,9 +285,7 @@ def _off_scale(observer: str) -> Observation:
     return obs
 
 
-def test_two_files_with_a_value_off_the_scale_are_refused_with_file_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_two_files_with_a_value_off_the_scale_are_refused_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good, _ = _observation("Ann Observer", {})
     fa, fb = _write(tmp_path, good, _off_scale("Bo Observer"))
     assert main(["validate", fb]) == 1  # what validate says, compare says too
@@ -273,21 +293,20 @@ def test_two_files_with_a_value_off_the_scale_are_refused_with_file_and_line(
     assert main(["compare", fa, fb]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""  # no figure built on a level that does not exist (it printed 200% before)
-    line = Path(fb).read_text().splitlines().index(
-        next(ln for ln in Path(fb).read_text().splitlines() if ln.startswith("value = 9"))) + 1
+    line = Path(fb).read_text().splitlines().index(next(ln for ln in Path(fb).read_text().splitlines() if ln.startswith("value = 9"))) + 1
     assert f"{fb}:{line}: scores.setup.arrangements.value: value is not a level of scale" in captured.err
     for fmt in (["--json"], ["--format", "csv"]):
         assert main(["compare", *fmt, fb, fa]) == 1
         assert capsys.readouterr().out == ""
 
 
-def test_store_leaves_out_a_session_with_a_bad_file_and_reports_unreadable_ones(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_store_leaves_out_a_session_with_a_bad_file_and_reports_unreadable_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = [_observation(name, {}, ref="CAL-GOOD")[0] for name in ("Ann Observer", "Bo Observer")]
     off = _off_scale("Bo Observer")
-    bad = [_observation("Ann Observer", {}, ref="CAL-BAD")[0],
-           off.model_copy(update={"session": off.session.model_copy(update={"session_ref": "CAL-BAD"})})]
+    bad = [
+        _observation("Ann Observer", {}, ref="CAL-BAD")[0],
+        off.model_copy(update={"session": off.session.model_copy(update={"session_ref": "CAL-BAD"})}),
+    ]
     store = _store_with(tmp_path, *good, *bad)
     bad_path = store.final_dir / f"{bad[1].id}.toml"
     root = str(store.root)
@@ -313,9 +332,7 @@ def test_store_leaves_out_a_session_with_a_bad_file_and_reports_unreadable_ones(
     assert any(r["table"] == "overall" for r in csv.DictReader(io.StringIO(captured.out)))
 
 
-def test_store_does_not_pair_files_of_different_sessions_sharing_a_reference(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_store_does_not_pair_files_of_different_sessions_sharing_a_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, _ = _observation("Ann Observer", {})
     b, _ = _observation("Bo Observer", {"setup.arrangements": 0})
     b = b.model_copy(update={"session": b.session.model_copy(update={"date": date(2026, 10, 5), "practitioner": "Someone Else"})})
@@ -355,14 +372,14 @@ def test_store_marks_figures_resting_on_few_data(demo_store: Store, capsys: pyte
 
     assert main(["compare", "--store", str(demo_store.root), "--by", "quarter"]) == 0
     out = capsys.readouterr().out
-    pairs = out[out.index("BY OBSERVER PAIR"):out.index("BY ITEM")]
+    pairs = out[out.index("BY OBSERVER PAIR") : out.index("BY ITEM")]
     for p in data["pairs"]:
         line = next(ln for ln in pairs.splitlines() if ln.startswith(p["pair"] + "  "))
         assert ("*" in line) == p["few_data"], line
     assert "* rests on one session or on fewer than 10 items" in pairs
-    periods = out[out.index("BY QUARTER"):out.index("BY OBSERVER PAIR")]
+    periods = out[out.index("BY QUARTER") : out.index("BY OBSERVER PAIR")]
     assert "ICC" in periods.splitlines()[1]
-    assert "* n below 5: one session changes these percentages a lot" in out[out.index("BY ITEM"):]
+    assert "* n below 5: one session changes these percentages a lot" in out[out.index("BY ITEM") :]
 
     assert main(["compare", "--store", str(demo_store.root), "--format", "csv", "--by", "quarter"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -17,15 +17,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 CORE_MODULES = [
     "seeds_tui",
-    "seeds_tui.errors",
-    "seeds_tui.tomlio",
-    "seeds_tui.models",
-    "seeds_tui.rubric",
-    "seeds_tui.observation",
-    "seeds_tui.scoring",
-    "seeds_tui.atomic",
-    "seeds_tui.store",
-    "seeds_tui.config",
+    "seeds_tui.core.errors",
+    "seeds_tui.core.tomlio",
+    "seeds_tui.core.models",
+    "seeds_tui.core.rubric",
+    "seeds_tui.core.observation",
+    "seeds_tui.core.scoring",
+    "seeds_tui.storage.atomic",
+    "seeds_tui.storage.store",
+    "seeds_tui.storage.settings",
 ]
 
 FORBIDDEN = ("textual", "pandas", "numpy", "pyarrow", "rich")

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from seeds_tui.cli import main
-from seeds_tui.demo import generate_demo, write_demo
-from seeds_tui.observation import Observation, check_against_rubric, read_observation
-from seeds_tui.privacy import personal_data_warnings
-from seeds_tui.rubric import LoadedRubric, bundled_rubric_dir, load_rubric_file
-from seeds_tui.scoring import overall_score, section_scores
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Observation, check_against_rubric, read_observation
+from seeds_tui.core.privacy import personal_data_warnings
+from seeds_tui.core.rubric import LoadedRubric, bundled_rubric_dir, load_rubric_file
+from seeds_tui.core.scoring import overall_score, section_scores
+from seeds_tui.demo.generator import generate_demo, write_demo
+from seeds_tui.storage.store import Store
 
 TODAY = date(2026, 11, 23)
 RUBRIC_IDS = ("seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation")
@@ -273,8 +273,8 @@ def test_library_refuses_impossible_counts(tmp_path: Path) -> None:
 def test_calibration_pairs_are_two_observers_of_one_session(
     demo_store: tuple[Store, list[Path]], loaded: list[tuple[Path, Observation, str]], rubrics: dict[str, LoadedRubric]
 ) -> None:
-    from seeds_tui.agreement import check_pair, compare
-    from seeds_tui.calibration import calibration_sessions
+    from seeds_tui.calibration.agreement import check_pair, compare
+    from seeds_tui.calibration.pairing import calibration_sessions
 
     by_ref: dict[str, list[Observation]] = defaultdict(list)
     for _, obs, _ in loaded:
@@ -304,7 +304,7 @@ def test_calibration_pairs_are_two_observers_of_one_session(
 def test_some_pairs_have_a_valid_consensus_record(
     demo_store: tuple[Store, list[Path]], loaded: list[tuple[Path, Observation, str]], rubrics: dict[str, LoadedRubric]
 ) -> None:
-    from seeds_tui.calibration import load_consensus
+    from seeds_tui.calibration.consensus import load_consensus
 
     store = demo_store[0]
     by_id = {obs.id: obs for _, obs, _ in loaded}
@@ -321,8 +321,10 @@ def test_some_pairs_have_a_valid_consensus_record(
         assert agreed.finalised is not None and second.finalised is not None and agreed.finalised > second.finalised
         for section in rubric.sections:
             for item in section.items:
-                mine = [(s.value, s.code) if s and s.is_set else None for s in
-                        (agreed.score(section.id, item.id), first.score(section.id, item.id), second.score(section.id, item.id))]
+                mine = [
+                    (s.value, s.code) if s and s.is_set else None
+                    for s in (agreed.score(section.id, item.id), first.score(section.id, item.id), second.score(section.id, item.id))
+                ]
                 if mine[0] != mine[1] or mine[0] != mine[2]:
                     assert agreed.consensus.rationale.get(f"{section.id}.{item.id}")
     # Consensus records stay out of observations/, so team summaries never count them.

@@ -16,13 +16,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers_core.py, with --import-mode=importlib
 from helpers_core import SECRET, SMALL_RUBRIC, STAMP, draft, scored, write_rubric
 
-from seeds_tui.aggregate import ITEM_COLUMNS, item_frame, observation_scores
 from seeds_tui.cli import main
-from seeds_tui.demo import generate_demo
-from seeds_tui.export import OBSERVATION_COLUMNS, Filters, observation_table
-from seeds_tui.observation import Score
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Score
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.demo.generator import generate_demo
+from seeds_tui.storage.store import Store
+from seeds_tui.team.export import OBSERVATION_COLUMNS, Filters, observation_table
+from seeds_tui.team.frames import ITEM_COLUMNS, item_frame
+from seeds_tui.team.tables import observation_scores
 
 TODAY = date(2026, 11, 23)
 
@@ -149,7 +150,7 @@ def test_observations_table_columns_come_from_ids_in_a_stable_order(demo_store: 
     assert code == 0
     header = out.splitlines()[0].split(",")
     assert header[: len(OBSERVATION_COLUMNS)] == list(OBSERVATION_COLUMNS)
-    rest = header[len(OBSERVATION_COLUMNS):]
+    rest = header[len(OBSERVATION_COLUMNS) :]
     blocks = [[c for c in rest if c.startswith(p)] for p in ("section.", "global.", "counter.")]
     assert rest == blocks[0] + blocks[1] + blocks[2]
     assert all(block == sorted(block) for block in blocks)
@@ -230,7 +231,7 @@ def test_pseudonymise_uses_a_stable_key_kept_outside_the_export(
     # Without --key-file: the store's own key, the labels `seeds-tui summary` shows.
     code, out, _ = export(capsys, "--store", str(demo_store.root), "--format", "csv", "--pseudonymise")
     assert code == 0
-    from seeds_tui.aggregate import pseudonym, pseudonym_key
+    from seeds_tui.team.pseudonyms import pseudonym, pseudonym_key
 
     some = plain_names["practitioner"].iloc[0]
     assert pseudonym(some, pseudonym_key(demo_store), "P") in out and some not in out
@@ -260,7 +261,7 @@ def test_columns_never_shift_when_a_rubric_version_renames_and_adds_items(tmp_pa
     store = Store(tmp_path / "store")
     old = scored().model_copy(update={"status": "final", "finalised": STAMP})
     store.ensure()
-    from seeds_tui.observation import observation_to_toml
+    from seeds_tui.core.observation import observation_to_toml
 
     store.final_path(old.id).write_text(observation_to_toml(old))
     new_ref = old.rubric.model_copy(update={"version": "1.3.0"})

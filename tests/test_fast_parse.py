@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.cache import parse_file
-from seeds_tui.demo import generate_demo
-from seeds_tui.errors import ObservationError
-from seeds_tui.observation import load_observation
-from seeds_tui.store import Store
-from seeds_tui.tomlio import parse_toml_fast
+from seeds_tui.core.errors import ObservationError
+from seeds_tui.core.observation import load_observation
+from seeds_tui.core.tomlio import parse_toml_fast
+from seeds_tui.demo.generator import generate_demo
+from seeds_tui.storage.store import Store
+from seeds_tui.team.cache import parse_file
 
 
 def test_fast_and_safe_readers_agree_on_demo_files(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from helpers_core import SECRET, observation_text
 
-from seeds_tui.errors import ObservationError
-from seeds_tui.observation import OBSERVATION_MAX_BYTES, load_observation
+from seeds_tui.core.errors import ObservationError
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, load_observation
 
 BASE = observation_text()
 
@@ -180,7 +180,7 @@ def test_store_does_not_list_a_fifo(tmp_path: Path) -> None:
     """A named pipe posing as an observation is never listed, so never read (which would block)."""
     # Opening a FIFO for reading blocks until a writer appears; the store never lists FIFOs
     # (Store.files() keeps regular files only), which is what protects the app.
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
 
     store = Store(tmp_path / "store")
     store.ensure()

@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers_core.p
 from helpers_core import SECRET, STAMP, draft, observation_text, scored, write_rubric
 
 from seeds_tui.cli import main
-from seeds_tui.importer import import_files
-from seeds_tui.observation import Observation, load_observation, observation_to_toml
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Observation, load_observation, observation_to_toml
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.importer import import_files
+from seeds_tui.storage.store import Store
 
 
 def final(obs: Observation | None = None) -> Observation:
@@ -149,9 +149,7 @@ def test_same_import_twice_changes_nothing(inbox: dict, rubrics: Path, tmp_path:
     assert {p: p.stat().st_mtime_ns for p in store.rglob("*")} == mtimes
 
 
-def test_conflict_keeps_both_versions_and_never_overwrites(
-    rubrics: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_conflict_keeps_both_versions_and_never_overwrites(rubrics: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ours = final()
     store = Store(tmp_path / "store")
     store.ensure()

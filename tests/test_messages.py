@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui import models, observation, rubric
 from seeds_tui.cli import main
+from seeds_tui.core import models, observation, rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,8 +48,8 @@ def test_rubric_check_explains_in_words(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_an_observation_with_a_control_character_in_a_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from seeds_tui.demo import generate_demo
-    from seeds_tui.store import Store
+    from seeds_tui.demo.generator import generate_demo
+    from seeds_tui.storage.store import Store
 
     path = generate_demo(Store(tmp_path / "s"), 1, seed=3)[0]
     text = path.read_text()

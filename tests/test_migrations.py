@@ -1,7 +1,7 @@
 """Old files stay readable: every observation schema has a frozen fixture, and rubric versions map ids.
 
 When the observation schema changes (``seeds-observation/2``), add a migration to
-``seeds_tui.observation.MIGRATIONS`` and keep the old fixtures here: these tests then
+``seeds_tui.core.observation.MIGRATIONS`` and keep the old fixtures here: these tests then
 prove files of every earlier schema still read, and fail if a schema has no fixture.
 """
 
@@ -16,10 +16,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers_core.py, with --import-mode=importlib
 from helpers_core import SMALL_RUBRIC, STAMP, scored, write_rubric
 
-from seeds_tui import observation as observation_module
-from seeds_tui.errors import ObservationError
-from seeds_tui.importer import import_files
-from seeds_tui.observation import (
+from seeds_tui.core import observation as observation_module
+from seeds_tui.core.errors import ObservationError
+from seeds_tui.core.observation import (
     OBSERVATION_SCHEMA,
     Score,
     check_against_rubric,
@@ -27,9 +26,10 @@ from seeds_tui.observation import (
     observation_from_toml,
     observation_to_toml,
 )
-from seeds_tui.rubric import RubricRegistry, load_rubric
-from seeds_tui.store import Store
-from seeds_tui.versions import carry_key, check_registry, remap_scores, rubric_change_problems, upgrade
+from seeds_tui.core.rubric import RubricRegistry, load_rubric
+from seeds_tui.core.versions import carry_key, check_registry, remap_scores, rubric_change_problems, upgrade
+from seeds_tui.storage.importer import import_files
+from seeds_tui.storage.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "schema_versions"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.toml"))
@@ -76,9 +76,7 @@ def test_an_unknown_newer_schema_gives_a_clear_error(tmp_path: Path) -> None:
         load_observation(other)
 
 
-def test_a_migration_brings_an_old_schema_up_to_date_on_reading_and_importing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_migration_brings_an_old_schema_up_to_date_on_reading_and_importing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """How a future schema change works: register old tag -> function; reading and import use it."""
 
     def from_0(data: dict) -> dict:
@@ -110,11 +108,17 @@ def test_a_migration_brings_an_old_schema_up_to_date_on_reading_and_importing(
 V2 = (
     SMALL_RUBRIC.replace('version = "1.2.0"', 'version = "2.0.0"')
     .replace('id = "agenda"\ntext = "Sets an agenda together"', 'id = "plan"\ntext = "Agrees a plan for the session"')
-    .replace('description = "Two sections, enough to exercise every rule."',
-             'description = "Two sections, enough to exercise every rule."\nretired = ["structure.review"]', 1)
+    .replace(
+        'description = "Two sections, enough to exercise every rule."',
+        'description = "Two sections, enough to exercise every rule."\nretired = ["structure.review"]',
+        1,
+    )
     .replace('[[sections]]\nid = "structure"', '[renamed]\n"structure.agenda" = "structure.plan"\n\n[[sections]]\nid = "structure"', 1)
-    .replace('[[sections.items]]\nid = "review"\ntext = "Reviews the last session"\nscale = "quality"\nrequired = false\n'
-             'guidance = "Only when there was a last session."\n', "")
+    .replace(
+        '[[sections.items]]\nid = "review"\ntext = "Reviews the last session"\nscale = "quality"\nrequired = false\n'
+        'guidance = "Only when there was a last session."\n',
+        "",
+    )
 )
 V3 = (
     V2.replace('version = "2.0.0"', 'version = "3.0.0"')

@@ -9,8 +9,8 @@ import pytest
 from helpers_core import SECRET, STAMP, draft, observation_text, rubric_ref, scored, small_rubric
 from pydantic import ValidationError
 
-from seeds_tui.errors import ObservationError
-from seeds_tui.observation import (
+from seeds_tui.core.errors import ObservationError
+from seeds_tui.core.observation import (
     MIGRATIONS,
     OBSERVATION_SCHEMA,
     Event,
@@ -26,7 +26,7 @@ from seeds_tui.observation import (
     observation_to_toml,
     read_observation,
 )
-from seeds_tui.rubric import Rubric
+from seeds_tui.core.rubric import Rubric
 
 
 @pytest.fixture

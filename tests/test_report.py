@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from seeds_tui.cli import main
-from seeds_tui.demo import generate_demo
-from seeds_tui.observation import (
+from seeds_tui.core.observation import (
     Action,
     CarriedAction,
     Consensus,
@@ -26,9 +25,10 @@ from seeds_tui.observation import (
     new_observation,
     observation_to_toml,
 )
-from seeds_tui.report import build_sheet, render_html, render_markdown, render_report
-from seeds_tui.rubric import Rubric, RubricRegistry, bundled_rubric_dir
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import Rubric, RubricRegistry, bundled_rubric_dir
+from seeds_tui.demo.generator import generate_demo
+from seeds_tui.render.sheet import build_sheet, render_html, render_markdown, render_report
+from seeds_tui.storage.store import Store
 
 CASE_REF = "A7-042"
 OTHER_OBS = "01JK65KEH0Q9J0CQG595BDG56A"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seeds_tui.observation import (
+from seeds_tui.core.observation import (
     Action,
     Event,
     Feedback,

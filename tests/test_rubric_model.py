@@ -13,8 +13,8 @@ import pytest
 from helpers_core import SMALL_RUBRIC, small_rubric, write_rubric
 
 from seeds_tui.cli import main
-from seeds_tui.errors import Problem, RubricError, RubricNotFound
-from seeds_tui.rubric import CODES, RESERVED_SCORING_KEYS, RubricRegistry, load_rubric, load_rubric_file, parse_rubric, rubric_dirs
+from seeds_tui.core.errors import Problem, RubricError, RubricNotFound
+from seeds_tui.core.rubric import CODES, RESERVED_SCORING_KEYS, RubricRegistry, load_rubric, load_rubric_file, parse_rubric, rubric_dirs
 
 BAD = Path(__file__).resolve().parent / "data" / "bad_rubrics"
 BAD_FILES = sorted(BAD.glob("*.toml"))

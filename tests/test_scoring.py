@@ -1,4 +1,4 @@
-"""The scoring rules (seeds_tui.scoring) against hand-computed examples on a small rubric."""
+"""The scoring rules (seeds_tui.core.scoring) against hand-computed examples on a small rubric."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from helpers_core import draft, small_rubric
 
-from seeds_tui.observation import Observation, Score
-from seeds_tui.rubric import Rubric
-from seeds_tui.scoring import band, indicator_value, item_points, overall_score, percent_of_max, possible_points, section_scores
+from seeds_tui.core.observation import Observation, Score
+from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.scoring import band, indicator_value, item_points, overall_score, percent_of_max, possible_points, section_scores
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from helpers_core import SECRET, draft, scored, small_rubric
 
-from seeds_tui import atomic
-from seeds_tui.errors import ConflictError, ObservationError, StoreError
-from seeds_tui.observation import Observation, Score, load_observation, new_id
-from seeds_tui.store import Store
+from seeds_tui.core.errors import ConflictError, ObservationError, StoreError
+from seeds_tui.core.observation import Observation, Score, load_observation, new_id
+from seeds_tui.storage import atomic
+from seeds_tui.storage.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -151,8 +151,8 @@ def test_new_draft_never_overwrites_an_existing_one(tmp_path: Path) -> None:
 RACER = r"""
 import sys, time
 from pathlib import Path
-from seeds_tui.store import Store
-from seeds_tui.errors import ConflictError
+from seeds_tui.storage.store import Store
+from seeds_tui.core.errors import ConflictError
 root, obs_id, name, signal = sys.argv[1:5]
 store = Store(root)
 obs = store.load(obs_id)
@@ -452,7 +452,7 @@ def test_failed_fsync_while_finalising_keeps_the_draft(tmp_path: Path, monkeypat
 
 def test_settings_are_owner_only_and_forgiving(isolated_user_folders: dict[str, Path]) -> None:
     """Settings save atomically as 0600 in a 0700 folder; a damaged file reads as empty."""
-    from seeds_tui.config import load_settings, save_settings, settings_path
+    from seeds_tui.storage.settings import load_settings, save_settings, settings_path
 
     save_settings({"observer": "Sam Observer", "skip": None})
     path = settings_path()

@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 from helpers_core import draft
 
-from seeds_tui.observation import load_observation
-from seeds_tui.store import Store
+from seeds_tui.core.observation import load_observation
+from seeds_tui.storage.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
 WRITER = r"""
 import sys
 from pathlib import Path
-from seeds_tui.store import Store
+from seeds_tui.storage.store import Store
 root, ids = sys.argv[1], sys.argv[2].split(",")
 store = Store(root)
 drafts = [store.load(i) for i in ids]

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from summary_fixtures import add, registry
 
 from seeds_tui.cli import main
-from seeds_tui.store import Store
+from seeds_tui.storage.store import Store
 
 
 @pytest.fixture

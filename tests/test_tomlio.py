@@ -1,4 +1,4 @@
-"""Safe TOML reading, deterministic writing, and finding the line behind a field (seeds_tui.tomlio)."""
+"""Safe TOML reading, deterministic writing, and finding the line behind a field (seeds_tui.core.tomlio)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.errors import FileProblems, ObservationError, RubricError
-from seeds_tui.tomlio import dump_toml, find_line, line_index, load_toml, parse_toml
+from seeds_tui.core.errors import FileProblems, ObservationError, RubricError
+from seeds_tui.core.tomlio import dump_toml, find_line, line_index, load_toml, parse_toml
 
 # -- line lookup --------------------------------------------------------------------------
 

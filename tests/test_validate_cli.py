@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from seeds_tui.cli import main
-from seeds_tui.observation import RubricRef, Score, Session, new_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import RubricRef, Score, Session, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 
 
 def _write_final(store: Store, *, practitioner: str = "Pat Example") -> Path:
@@ -20,8 +20,15 @@ def _write_final(store: Store, *, practitioner: str = "Pat Example") -> Path:
     rubric = loaded.rubric
     obs = new_observation(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
-        session=Session(date=date(2026, 10, 1), observer="Sam Observer", practitioner=practitioner, team="North",
-                        mode="video", purpose="calibration", consent_recorded=True),
+        session=Session(
+            date=date(2026, 10, 1),
+            observer="Sam Observer",
+            practitioner=practitioner,
+            team="North",
+            mode="video",
+            purpose="calibration",
+            consent_recorded=True,
+        ),
     )
     for section in rubric.sections:
         obs.scores[section.id] = {item.id: Score(value=1) for item in section.items}

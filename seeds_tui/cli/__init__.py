@@ -16,7 +16,7 @@ from pathlib import Path
 
 from seeds_tui import __version__
 from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err
-from seeds_tui.errors import SeedsError
+from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
 COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report")
@@ -72,13 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _open_app(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        err("seeds-tui: the app needs a terminal (standard input and output are not one); "
-            "for scripts use a command, e.g. seeds-tui validate or seeds-tui summary (see seeds-tui --help)")
+        err(
+            "seeds-tui: the app needs a terminal (standard input and output are not one); "
+            "for scripts use a command, e.g. seeds-tui validate or seeds-tui summary (see seeds-tui --help)"
+        )
         return USAGE
     for folder in getattr(args, "rubrics", None) or []:
         if not Path(folder).is_dir():
             raise UsageError(f"--rubrics {folder}: no such folder")
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
     from seeds_tui.tui.app import run_app
 
     # Temp files of a save killed last time are removed (only old ones: never a save in flight).

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from seeds_tui.rubric import RubricRegistry
-    from seeds_tui.store import Store
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.store import Store
 
 T = TypeVar("T")
+
 
 class UsageError(Exception):
     """The command was used wrongly (exit 2); the message says how to use it."""
@@ -46,7 +47,7 @@ def common_options() -> argparse.ArgumentParser:
 
 def store_from(args: argparse.Namespace) -> Store:
     """The store named by ``--store`` (or the default), with leftovers of killed saves cleaned up."""
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
 
     store = Store(getattr(args, "store", None))
     store.clean_temp_files()
@@ -61,7 +62,7 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
     """
     import os
 
-    from seeds_tui.rubric import RubricRegistry
+    from seeds_tui.core.rubric import RubricRegistry
 
     named = [Path(p) for p in getattr(args, "rubrics", None) or []]
     for folder in named:

@@ -23,32 +23,36 @@ from typing import TYPE_CHECKING, Any
 from seeds_tui.cli.common import OK, PROBLEMS, UsageError, err, registry_from, store_from
 
 if TYPE_CHECKING:
-    from seeds_tui.agreement import Agreement, AgreementFigures, ItemAgreement
-    from seeds_tui.calibration import CalibrationSession
-    from seeds_tui.errors import Problem
-    from seeds_tui.observation import Observation
-    from seeds_tui.rubric import RubricRegistry
+    from seeds_tui.calibration.agreement import Agreement, AgreementFigures, ItemAgreement
+    from seeds_tui.calibration.pairing import CalibrationSession
+    from seeds_tui.core.errors import Problem
+    from seeds_tui.core.observation import Observation
+    from seeds_tui.core.rubric import RubricRegistry
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``compare`` command."""
     parser = sub.add_parser(
-        "compare", parents=parents, help="agreement between two observers of one session, or across a store",
+        "compare",
+        parents=parents,
+        help="agreement between two observers of one session, or across a store",
         description="Compare two final observations of the same session (double-scoring): each item side by side, "
-                    "exact and within-one agreement per section and overall, Krippendorff's alpha (ordinal) with "
-                    "its band in words, and ICC(A,1) on section scores. Items two or more levels apart come first, "
-                    "with both evidence notes. NA, NO and unscored items are counted apart. With no files, looks "
-                    "across every double-scored session in the store (--store DIR): agreement per observer pair, "
-                    "per item over time, and an intraclass correlation on section scores. "
-                    "Disagreement is for discussion, not a verdict.",
+        "exact and within-one agreement per section and overall, Krippendorff's alpha (ordinal) with "
+        "its band in words, and ICC(A,1) on section scores. Items two or more levels apart come first, "
+        "with both evidence notes. NA, NO and unscored items are counted apart. With no files, looks "
+        "across every double-scored session in the store (--store DIR): agreement per observer pair, "
+        "per item over time, and an intraclass correlation on section scores. "
+        "Disagreement is for discussion, not a verdict.",
         epilog="Examples: seeds-tui compare first.toml second.toml;  seeds-tui compare --store DIR --by quarter. "
-               "Exit codes: 0 compared (or nothing ready to compare yet), 1 a file is unreadable, not valid against its "
-               "rubric or still a draft (across a store: such files are named on stderr and left out), 2 usage.",
+        "Exit codes: 0 compared (or nothing ready to compare yet), 1 a file is unreadable, not valid against its "
+        "rubric or still a draft (across a store: such files are named on stderr and left out), 2 usage.",
     )
-    parser.add_argument("files", metavar="FILE", nargs="*",
-                        help="the two observers' observation files (give none to look across the store)")
-    parser.add_argument("--by", choices=("quarter", "year"), default=None,
-                        help="across a store: show agreement per item for each quarter (or year)")
+    parser.add_argument(
+        "files", metavar="FILE", nargs="*", help="the two observers' observation files (give none to look across the store)"
+    )
+    parser.add_argument(
+        "--by", choices=("quarter", "year"), default=None, help="across a store: show agreement per item for each quarter (or year)"
+    )
     parser.add_argument("--format", choices=("text", "json", "csv"), default=None, help="output format (default text)")
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.set_defaults(func=run)
@@ -91,13 +95,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path, fmt: str) -> int:
-    from seeds_tui.agreement import check_pair, compare
-    from seeds_tui.observation import read_observation
+    from seeds_tui.calibration.agreement import check_pair, compare
+    from seeds_tui.core.observation import read_observation
 
     (first, first_text), (second, second_text) = read_observation(first_path), read_observation(second_path)
     if first.rubric.id != second.rubric.id:
-        err(f"{second_path}: scored with rubric {second.rubric.id}, but {first_path} with {first.rubric.id}; "
-            "only observations of one rubric can be compared")
+        err(
+            f"{second_path}: scored with rubric {second.rubric.id}, but {first_path} with {first.rubric.id}; "
+            "only observations of one rubric can be compared"
+        )
         return PROBLEMS
     warnings = check_pair(first, second)  # raises NotReadyError for a draft: exit 1 with its message
     registry = registry_from(args)
@@ -129,7 +135,7 @@ def _file_problems(path: Path, obs: Observation, text: str | None, registry: Rub
     ``text`` is the file's text, for line numbers. A draft may still miss required items; that
     alone is not a problem here. Raises ``RubricNotFound`` when the file's rubric is not known.
     """
-    from seeds_tui.observation import check_against_rubric
+    from seeds_tui.core.observation import check_against_rubric
 
     loaded = registry.get(obs.rubric.id, obs.rubric.version)
     problems = check_against_rubric(obs, loaded.rubric, path=path, text=text)
@@ -157,8 +163,14 @@ def _agreement_data(result: Agreement, first: Path, second: Path, warnings: list
         "icc_form": "ICC(A,1) on section percent scores",
         "icc_band": result.icc_band,
         "sections": [
-            {"id": s.id, "title": s.title, "first_percent": s.first_percent, "second_percent": s.second_percent,
-             **_figures_data(s.figures), "few_data": s.figures.compared < FEW_ITEMS}
+            {
+                "id": s.id,
+                "title": s.title,
+                "first_percent": s.first_percent,
+                "second_percent": s.second_percent,
+                **_figures_data(s.figures),
+                "few_data": s.figures.compared < FEW_ITEMS,
+            }
             for s in result.sections
         ],
         "for_discussion": [i.key for i in result.for_discussion],
@@ -170,8 +182,19 @@ def _write_items_csv(result: Agreement) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["item", "section", "text", "first", "second", "outcome", "difference", "first_evidence", "second_evidence"])
     for i in result.items:
-        writer.writerow([i.key, i.section_id, i.text, i.first, i.second, i.outcome,
-                         "" if i.difference is None else i.difference, i.first_evidence, i.second_evidence])
+        writer.writerow(
+            [
+                i.key,
+                i.section_id,
+                i.text,
+                i.first,
+                i.second,
+                i.outcome,
+                "" if i.difference is None else i.difference,
+                i.first_evidence,
+                i.second_evidence,
+            ]
+        )
 
 
 def _figures_line(figures: AgreementFigures) -> list[str]:
@@ -208,8 +231,7 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
     for line in _figures_line(overall):
         print(line)
     if result.icc is not None:
-        print(f"  Section scores (ICC)   {result.icc:6.2f}  ICC(A,1) on the two observers' section percentages: "
-              f"{result.icc_band}")
+        print(f"  Section scores (ICC)   {result.icc:6.2f}  ICC(A,1) on the two observers' section percentages: {result.icc_band}")
     else:
         print("  Section scores: ICC not defined (fewer than two sections scored by both, or no variation)")
     print()
@@ -221,8 +243,10 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
         alpha = _coef(f.alpha)
         if f.alpha is not None and f.compared < FEW_ITEMS:
             alpha, few = alpha + "*", True
-        print(f"{s.title.ljust(width)}  {_pct(s.first_percent):>5}  {_pct(s.second_percent):>6}  {f.compared:>5}  "
-              f"{_pct(f.exact_percent):>5}  {_pct(f.within_one_percent):>10}  {alpha:>7}")
+        print(
+            f"{s.title.ljust(width)}  {_pct(s.first_percent):>5}  {_pct(s.second_percent):>6}  {f.compared:>5}  "
+            f"{_pct(f.exact_percent):>5}  {_pct(f.within_one_percent):>10}  {alpha:>7}"
+        )
     print("FIRST and SECOND are each observer's section score (percent of maximum).")
     if few:
         print(f"* alpha on fewer than {FEW_ITEMS} items moves a lot with one item: read the percentages first.")
@@ -254,11 +278,15 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
     for item in result.items:
         counts[item.outcome] += 1
     if overall.excluded:
-        parts = [f"{counts[o]} {label}" for o, label in (
-            ("same code", "with the same code from both (NA or NO)"),
-            ("code vs level", "with a level from one and NA/NO from the other"),
-            ("unscored", "left unscored by one or both"),
-        ) if counts[o]]
+        parts = [
+            f"{counts[o]} {label}"
+            for o, label in (
+                ("same code", "with the same code from both (NA or NO)"),
+                ("code vs level", "with a level from one and NA/NO from the other"),
+                ("unscored", "left unscored by one or both"),
+            )
+            if counts[o]
+        ]
         print(f"Not counted in agreement: {'; '.join(parts)}.")
 
 
@@ -280,8 +308,9 @@ def _print_discussion_item(item: ItemAgreement) -> None:
 FEW_ITEM_N = 5
 
 #: The footnotes for rows marked ``*`` (text output); JSON and CSV carry a ``few_data`` flag instead.
-FEW_ROWS_NOTE = (f"* rests on one session or on fewer than {FEW_ITEMS} items: one item or one session moves it a lot; "
-                 "read the percentages first.")
+FEW_ROWS_NOTE = (
+    f"* rests on one session or on fewer than {FEW_ITEMS} items: one item or one session moves it a lot; read the percentages first."
+)
 FEW_ITEM_NOTE = f"* n below {FEW_ITEM_N}: one session changes these percentages a lot; read with care."
 
 #: The reason a session whose file fails ``seeds-tui validate`` is left out of the figures.
@@ -300,10 +329,10 @@ def _pair_name(a: str, b: str) -> str:
 
 
 def _compare_store(args: argparse.Namespace, fmt: str) -> int:
-    from seeds_tui.agreement import compare, icc_absolute_agreement, icc_band, icc_one_way
-    from seeds_tui.calibration import calibration_sessions
-    from seeds_tui.errors import RubricNotFound, SeedsError
-    from seeds_tui.observation import read_observation
+    from seeds_tui.calibration.agreement import compare, icc_absolute_agreement, icc_band, icc_one_way
+    from seeds_tui.calibration.pairing import calibration_sessions
+    from seeds_tui.core.errors import RubricNotFound, SeedsError
+    from seeds_tui.core.observation import read_observation
 
     store = store_from(args)
     if not store.root.is_dir():
@@ -314,8 +343,10 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
         for line in str(error).splitlines():
             err(line)
     if errors:
-        err(f"seeds-tui compare: {len(errors)} file{' was' if len(errors) == 1 else 's were'} not readable and left out "
-            "(seeds-tui validate FILE lists the problems)")
+        err(
+            f"seeds-tui compare: {len(errors)} file{' was' if len(errors) == 1 else 's were'} not readable and left out "
+            "(seeds-tui validate FILE lists the problems)"
+        )
     registry = registry_from(args)
     compared: list[tuple[CalibrationSession, Agreement, dict[str, list[int]]]] = []
     waiting: list[tuple[CalibrationSession, str]] = []
@@ -347,23 +378,24 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
             bad_files += len(bad)
             waiting.append((session, FILE_PROBLEM.format(file=" ".join(str(b) for b in bad))))
             continue
-        levels = {
-            f"{s.id}.{i.id}": [lv.value for lv in rubric.scale_of(i).levels] for s in rubric.sections for i in s.items
-        }
+        levels = {f"{s.id}.{i.id}": [lv.value for lv in rubric.scale_of(i).levels] for s in rubric.sections for i in s.items}
         compared.append((session, compare(first, second, rubric), levels))
     if bad_files:
-        err(f"seeds-tui compare: {bad_files} file{' has' if bad_files == 1 else 's have'} problems; "
-            "their sessions are left out of the figures and listed as not ready")
+        err(
+            f"seeds-tui compare: {bad_files} file{' has' if bad_files == 1 else 's have'} problems; "
+            "their sessions are left out of the figures and listed as not ready"
+        )
     status = PROBLEMS if errors or bad_files else OK
     if not compared and not waiting:
         if fmt == "json":
-            print(json.dumps({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []},
-                             indent=2))
+            print(json.dumps({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []}, indent=2))
         elif fmt == "csv":
             _write_store_csv(_store_report([], [], args.by, icc_absolute_agreement, icc_one_way, icc_band))
         else:
-            print(f"No double-scored sessions yet in {store.root}. Two observers who score one session each choose "
-                  "purpose Calibration and the same session reference; once both finalise, they appear here.")
+            print(
+                f"No double-scored sessions yet in {store.root}. Two observers who score one session each choose "
+                "purpose Calibration and the same session reference; once both finalise, they appear here."
+            )
         return status
 
     report = _store_report(compared, waiting, args.by, icc_absolute_agreement, icc_one_way, icc_band)
@@ -386,7 +418,7 @@ def _why_not_ready(session: CalibrationSession) -> str:
 
 def _pooled(items: list[ItemAgreement], levels: dict[str, list[int]]) -> dict[str, Any]:
     """Percentages and alpha over items pooled from several sessions (each item one unit)."""
-    from seeds_tui.agreement import alpha_band, krippendorff_alpha
+    from seeds_tui.calibration.agreement import alpha_band, krippendorff_alpha
 
     both = [i for i in items if i.difference is not None]
     n = len(both)
@@ -440,30 +472,40 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
             period_items[period].append(item)
             all_items.append(item)
             pair_items[pair].append(item)
-            rows.append({
-                "rubric": result.rubric_id, "item": item.key, "text": item.text, "period": period,
-                "compared": item.difference is not None, "exact": item.difference == 0,
-                "within_one": item.difference is not None and abs(item.difference) <= 1,
-            })
+            rows.append(
+                {
+                    "rubric": result.rubric_id,
+                    "item": item.key,
+                    "text": item.text,
+                    "period": period,
+                    "compared": item.difference is not None,
+                    "exact": item.difference == 0,
+                    "within_one": item.difference is not None and abs(item.difference) <= 1,
+                }
+            )
     item_table = []
     if rows:
         frame = pd.DataFrame(rows)
         keys = ["rubric", "item", "period"] if by else ["rubric", "item"]
         scored = frame.loc[frame["compared"]]
         if not scored.empty:
-            grouped = scored.groupby(keys, sort=True).agg(
-                n=("exact", "size"), exact=("exact", "mean"), within_one=("within_one", "mean")
-            )
+            grouped = scored.groupby(keys, sort=True).agg(n=("exact", "size"), exact=("exact", "mean"), within_one=("within_one", "mean"))
             texts = frame.drop_duplicates(["rubric", "item"]).set_index(["rubric", "item"])["text"]
             for index, row in grouped.iterrows():
                 key = dict(zip(keys, index if isinstance(index, tuple) else (index,), strict=True))
                 n = int(row["n"])
-                item_table.append({
-                    "rubric": key["rubric"], "item": key["item"], "text": str(texts.loc[(key["rubric"], key["item"])]),
-                    "period": key.get("period"), "compared": n,
-                    "exact_percent": 100.0 * float(row["exact"]), "within_one_percent": 100.0 * float(row["within_one"]),
-                    "few_data": n < FEW_ITEM_N,
-                })
+                item_table.append(
+                    {
+                        "rubric": key["rubric"],
+                        "item": key["item"],
+                        "text": str(texts.loc[(key["rubric"], key["item"])]),
+                        "period": key.get("period"),
+                        "compared": n,
+                        "exact_percent": 100.0 * float(row["exact"]),
+                        "within_one_percent": 100.0 * float(row["within_one"]),
+                        "few_data": n < FEW_ITEM_N,
+                    }
+                )
 
     def few(sessions: int, pooled: dict[str, Any]) -> bool:
         return sessions < 2 or pooled["compared"] < FEW_ITEMS
@@ -473,15 +515,31 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
         for period in sorted(period_items):
             pooled = _pooled(period_items[period], levels)
             icc = icc_1(period_sections[period])
-            periods.append({"period": period, "sessions": period_sessions[period], **pooled,
-                            "icc": icc, "icc_band": band(icc), "icc_targets": len(period_sections[period]),
-                            "few_data": few(period_sessions[period], pooled)})
+            periods.append(
+                {
+                    "period": period,
+                    "sessions": period_sessions[period],
+                    **pooled,
+                    "icc": icc,
+                    "icc_band": band(icc),
+                    "icc_targets": len(period_sections[period]),
+                    "few_data": few(period_sessions[period], pooled),
+                }
+            )
     pairs = []
     for pair in sorted(pair_items, key=str.casefold):
         pooled = _pooled(pair_items[pair], levels)
         icc = icc_a1(pair_sections[pair])
-        pairs.append({"pair": pair, "sessions": pair_sessions[pair], **pooled, "icc": icc, "icc_band": band(icc),
-                      "few_data": few(pair_sessions[pair], pooled)})
+        pairs.append(
+            {
+                "pair": pair,
+                "sessions": pair_sessions[pair],
+                **pooled,
+                "icc": icc,
+                "icc_band": band(icc),
+                "few_data": few(pair_sessions[pair], pooled),
+            }
+        )
     icc = icc_1(section_rows)
     dates = [session.date for session, _, _ in compared]
     overall = _pooled(all_items, levels)
@@ -493,16 +551,20 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
         "overall": {**overall, "few_data": few(len(compared), overall)},
         "icc": icc,
         "icc_band": band(icc),
-        "icc_form": "ICC(1,1), one-way random effects, single rater, on section percent scores; "
-                    "targets are each section of each session",
+        "icc_form": "ICC(1,1), one-way random effects, single rater, on section percent scores; targets are each section of each session",
         "icc_targets": len(section_rows),
         "by": by,
         "periods": periods,
         "pairs": pairs,
         "items": item_table,
         "not_ready": [
-            {"session_ref": s.session_ref, "date": s.date.isoformat(), "observations": len(s.observations),
-             "waiting_for": len(s.waiting_for), "why": why}
+            {
+                "session_ref": s.session_ref,
+                "date": s.date.isoformat(),
+                "observations": len(s.observations),
+                "waiting_for": len(s.waiting_for),
+                "why": why,
+            }
             for s, why in waiting
         ],
     }
@@ -510,9 +572,27 @@ def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, ic
 
 #: The columns of ``compare --store --format csv`` (documented in docs/calibration.md).
 CSV_COLUMNS = (
-    "table", "pair", "rubric", "item", "period", "session_ref", "date", "status", "sessions", "observations",
-    "compared", "excluded", "exact_percent", "within_one_percent", "alpha", "alpha_band", "icc", "icc_band",
-    "icc_targets", "few_data", "why",
+    "table",
+    "pair",
+    "rubric",
+    "item",
+    "period",
+    "session_ref",
+    "date",
+    "status",
+    "sessions",
+    "observations",
+    "compared",
+    "excluded",
+    "exact_percent",
+    "within_one_percent",
+    "alpha",
+    "alpha_band",
+    "icc",
+    "icc_band",
+    "icc_targets",
+    "few_data",
+    "why",
 )
 
 
@@ -525,29 +605,49 @@ def _write_store_csv(report: dict[str, Any]) -> None:
 
     def figures(row: dict[str, Any]) -> dict[str, Any]:
         return {
-            "compared": row["compared"], "excluded": row.get("excluded", ""),
-            "exact_percent": num(row["exact_percent"]), "within_one_percent": num(row["within_one_percent"]),
-            "alpha": num(row.get("alpha")), "alpha_band": row.get("alpha_band") or "",
-            "icc": num(row.get("icc")), "icc_band": row.get("icc_band") or "",
+            "compared": row["compared"],
+            "excluded": row.get("excluded", ""),
+            "exact_percent": num(row["exact_percent"]),
+            "within_one_percent": num(row["within_one_percent"]),
+            "alpha": num(row.get("alpha")),
+            "alpha_band": row.get("alpha_band") or "",
+            "icc": num(row.get("icc")),
+            "icc_band": row.get("icc_band") or "",
             "few_data": "yes" if row.get("few_data") else "no",
         }
 
     writer.writeheader()
     if report["sessions"]:
-        writer.writerow({"table": "overall", "status": "ready", "sessions": report["sessions"],
-                         **figures({**report["overall"], "icc": report["icc"], "icc_band": report["icc_band"]}),
-                         "icc_targets": report["icc_targets"]})
+        writer.writerow(
+            {
+                "table": "overall",
+                "status": "ready",
+                "sessions": report["sessions"],
+                **figures({**report["overall"], "icc": report["icc"], "icc_band": report["icc_band"]}),
+                "icc_targets": report["icc_targets"],
+            }
+        )
     for p in report["periods"]:
-        writer.writerow({"table": "period", "period": p["period"], "sessions": p["sessions"], **figures(p),
-                         "icc_targets": p["icc_targets"]})
+        writer.writerow(
+            {"table": "period", "period": p["period"], "sessions": p["sessions"], **figures(p), "icc_targets": p["icc_targets"]}
+        )
     for p in report["pairs"]:
         writer.writerow({"table": "pair", "pair": p["pair"], "sessions": p["sessions"], **figures(p)})
     for i in report["items"]:
-        writer.writerow({"table": "item", "rubric": i["rubric"], "item": i["item"], "period": i["period"] or "",
-                         **figures(i), "excluded": ""})
+        writer.writerow(
+            {"table": "item", "rubric": i["rubric"], "item": i["item"], "period": i["period"] or "", **figures(i), "excluded": ""}
+        )
     for s in report["not_ready"]:
-        writer.writerow({"table": "not_ready", "session_ref": s["session_ref"], "date": s["date"], "status": "not ready",
-                         "observations": s["observations"], "why": s["why"]})
+        writer.writerow(
+            {
+                "table": "not_ready",
+                "session_ref": s["session_ref"],
+                "date": s["date"],
+                "status": "not ready",
+                "observations": s["observations"],
+                "why": s["why"],
+            }
+        )
     sys.stdout.write(out.getvalue())
 
 
@@ -559,25 +659,32 @@ def _marked(value: float | None, digits: int, width: int, few: bool) -> str:
 def _print_store(report: dict[str, Any]) -> None:
     o = report["overall"]
     if not report["sessions"]:
-        print(f"No double-scored session in {report['store']} is ready to compare yet "
-              f"({len(report['not_ready'])} not ready, listed below; no scores are shown for them).")
+        print(
+            f"No double-scored session in {report['store']} is ready to compare yet "
+            f"({len(report['not_ready'])} not ready, listed below; no scores are shown for them)."
+        )
     else:
-        print(f"Double-scored sessions in {report['store']}: {report['sessions']} ready to compare "
-              f"({report['first_date']} to {report['last_date']}), {report['with_consensus']} with a consensus record.")
+        print(
+            f"Double-scored sessions in {report['store']}: {report['sessions']} ready to compare "
+            f"({report['first_date']} to {report['last_date']}), {report['with_consensus']} with a consensus record."
+        )
         print("For spotting drift and planning calibration, not for judging anyone.")
         print()
-        print(f"OVERALL: {o['compared']} items given a level by both observers "
-              f"({o['excluded']} more with NA, NO or unscored by either: not counted)")
+        print(
+            f"OVERALL: {o['compared']} items given a level by both observers "
+            f"({o['excluded']} more with NA, NO or unscored by either: not counted)"
+        )
         print(f"  Same level (exact)     {_pct(o['exact_percent']):>6}")
         print(f"  Within one level       {_pct(o['within_one_percent']):>6}")
         if o["alpha"] is not None:
-            from seeds_tui.agreement import ALPHA_BAND_MEANING
+            from seeds_tui.calibration.agreement import ALPHA_BAND_MEANING
 
             mark = "*" if o["few_data"] else " "
             print(f"  Krippendorff's alpha   {o['alpha']:6.3f}{mark} (ordinal): {ALPHA_BAND_MEANING[o['alpha_band']]}")
         if report["icc"] is not None:
-            print(f"  Section scores (ICC)   {report['icc']:6.2f}  ICC(1,1) over {report['icc_targets']} section scores: "
-                  f"{report['icc_band']}")
+            print(
+                f"  Section scores (ICC)   {report['icc']:6.2f}  ICC(1,1) over {report['icc_targets']} section scores: {report['icc_band']}"
+            )
             print("                                (one-way ICC, because the observers differ from session to session)")
         if o["few_data"]:
             print(FEW_ROWS_NOTE)
@@ -595,8 +702,10 @@ def _print_tables(report: dict[str, Any]) -> None:
     columns = f"SESSIONS  ITEMS  EXACT  WITHIN ONE  {'ALPHA':>6}   {'ICC':>5}"
 
     def figures(p: dict[str, Any]) -> str:
-        return (f"{p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  {_pct(p['within_one_percent']):>10}  "
-                f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'])}").rstrip()
+        return (
+            f"{p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  {_pct(p['within_one_percent']):>10}  "
+            f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'])}"
+        ).rstrip()
 
     if report["periods"]:
         print(f"BY {report['by'].upper()}  (all items of all pairs; look for a change from one period to the next)")

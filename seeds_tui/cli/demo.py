@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from seeds_tui.cli.common import OK, USAGE, err, progress
 
-MAX_OBSERVATIONS = 1_000_000  # same as seeds_tui.demo.MAX_OBSERVATIONS (not imported: keeps --help fast)
+MAX_OBSERVATIONS = 1_000_000  # same as seeds_tui.demo.generator.MAX_OBSERVATIONS (not imported: keeps --help fast)
 MAX_TEAMS = 500
 
 
@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         epilog="Example: seeds-tui demo --store /tmp/demo --observations 500 --seed 3",
     )
     parser.add_argument(
-        "--observations", "-n",
+        "--observations",
+        "-n",
         metavar="N",
         required=True,
         type=_whole_number(1, MAX_OBSERVATIONS, "the number of observations"),
@@ -72,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "store", None) is None:
         err("seeds-tui demo: give the folder to write into with --store DIR (demo data should not go into a real store)")
         return USAGE
-    from seeds_tui.demo import write_demo
-    from seeds_tui.store import Store
+    from seeds_tui.demo.generator import write_demo
+    from seeds_tui.storage.store import Store
 
     store = Store(args.store)
     store.clean_temp_files()

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 def run(args: argparse.Namespace) -> int:
     """Build the table and write it; warnings about left-out files go to stderr."""
-    from seeds_tui.export import Filters, build, pseudonymise, read_key_file, write
+    from seeds_tui.team.export import Filters, build, pseudonymise, read_key_file, write
 
     if args.format == "parquet" and not args.output:
         err("seeds-tui export: --format parquet writes a folder; give it with -o DIR")
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         if args.key_file:
             key = read_key_file(Path(args.key_file).expanduser())
         else:
-            from seeds_tui.aggregate import pseudonym_key
+            from seeds_tui.team.pseudonyms import pseudonym_key
 
             key = pseudonym_key(store)
         export.frame = pseudonymise(export.frame, key)

@@ -52,8 +52,8 @@ def report_text(rows: list[dict], fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Import the sources; print a summary (or JSON); exit 1 if anything was invalid or conflicting."""
-    from seeds_tui.atomic import write_atomic
-    from seeds_tui.importer import import_files
+    from seeds_tui.storage.atomic import write_atomic
+    from seeds_tui.storage.importer import import_files
 
     report_format = None
     if args.report:

@@ -31,10 +31,10 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
 
 def run(args: argparse.Namespace) -> int:
     """Render the sheet; exit 1 with a clear message for a file that cannot be used."""
-    from seeds_tui.atomic import write_atomic
-    from seeds_tui.errors import SeedsError
-    from seeds_tui.observation import check_against_rubric, read_observation
-    from seeds_tui.report import render_report
+    from seeds_tui.core.errors import SeedsError
+    from seeds_tui.core.observation import check_against_rubric, read_observation
+    from seeds_tui.render.sheet import render_report
+    from seeds_tui.storage.atomic import write_atomic
 
     path = Path(args.file)
     try:

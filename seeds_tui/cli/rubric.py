@@ -10,15 +10,27 @@ from seeds_tui.cli.common import OK, PROBLEMS, err, registry_from
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``rubric`` command."""
-    parser = sub.add_parser("rubric", parents=parents, help="list known rubrics or check rubric files",
-                            description="List the rubrics seeds-tui can find, or check rubric files.")
+    parser = sub.add_parser(
+        "rubric",
+        parents=parents,
+        help="list known rubrics or check rubric files",
+        description="List the rubrics seeds-tui can find, or check rubric files.",
+    )
     actions = parser.add_subparsers(dest="rubric_command", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", parents=parents, help="id, version, title and file of every known rubric",
-                                 description="List every rubric in the bundled folder, $SEEDS_RUBRICS and --rubrics folders.")
+    listing = actions.add_parser(
+        "list",
+        parents=parents,
+        help="id, version, title and file of every known rubric",
+        description="List every rubric in the bundled folder, $SEEDS_RUBRICS and --rubrics folders.",
+    )
     listing.set_defaults(func=run_list)
-    check = actions.add_parser("check", parents=parents, help="validate rubric files (exit 1 if any is bad)",
-                               description="Check rubric files. Each problem is printed as FILE:LINE: message "
-                                           "(or FILE: field.path: message). Exit 0 if all are good, 1 otherwise.")
+    check = actions.add_parser(
+        "check",
+        parents=parents,
+        help="validate rubric files (exit 1 if any is bad)",
+        description="Check rubric files. Each problem is printed as FILE:LINE: message "
+        "(or FILE: field.path: message). Exit 0 if all are good, 1 otherwise.",
+    )
     check.add_argument("files", nargs="+", metavar="FILE", help="rubric TOML files")
     check.set_defaults(func=run_check)
 
@@ -36,9 +48,11 @@ def run_list(args: argparse.Namespace) -> int:
         err(f"skipped a broken rubric file:\n{problem}")
     for group in registry.conflicting_copies():
         first, *others = group
-        err(f"warning: {first.rubric.id} {first.rubric.version} is in {len(group)} files with different content; "
-            f"{first.path} is used, not {', '.join(str(o.path) for o in others)}. Give changed rubrics a new version.")
-    from seeds_tui.versions import check_registry
+        err(
+            f"warning: {first.rubric.id} {first.rubric.version} is in {len(group)} files with different content; "
+            f"{first.path} is used, not {', '.join(str(o.path) for o in others)}. Give changed rubrics a new version."
+        )
+    from seeds_tui.core.versions import check_registry
 
     for problem in check_registry(registry):
         err(f"warning: {problem}")
@@ -47,9 +61,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Check each file (and each new version against the older versions known); exit 1 if any is bad."""
-    from seeds_tui.errors import Problem, RubricError
-    from seeds_tui.rubric import LoadedRubric, load_rubric_file
-    from seeds_tui.versions import check_registry
+    from seeds_tui.core.errors import Problem, RubricError
+    from seeds_tui.core.rubric import LoadedRubric, load_rubric_file
+    from seeds_tui.core.versions import check_registry
 
     problems: dict[Path, list[Problem]] = {}
     good: list[LoadedRubric] = []
@@ -75,8 +89,10 @@ def run_check(args: argparse.Namespace) -> int:
         if not problems[loaded.path]:
             r = loaded.rubric
             items = sum(len(s.items) for s in r.sections)
-            print(f"{loaded.path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
-                  f"{len(r.globals)} globals, {len(r.counters)} counters)")
+            print(
+                f"{loaded.path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
+                f"{len(r.globals)} globals, {len(r.counters)} counters)"
+            )
     bad = [path for path, found in problems.items() if found]
     for path in bad:
         for problem in problems[path]:

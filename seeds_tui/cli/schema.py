@@ -10,8 +10,12 @@ from seeds_tui.cli.common import OK
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``schema`` command."""
-    parser = sub.add_parser("schema", parents=parents, help="print the JSON Schema of a file format",
-                            description="Print the JSON Schema (generated from the models) of the rubric or observation format.")
+    parser = sub.add_parser(
+        "schema",
+        parents=parents,
+        help="print the JSON Schema of a file format",
+        description="Print the JSON Schema (generated from the models) of the rubric or observation format.",
+    )
     parser.add_argument("kind", choices=["rubric", "observation"], help="which format")
     parser.set_defaults(func=run)
 
@@ -19,11 +23,11 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 def json_schema(kind: str) -> dict:
     """The JSON Schema of the rubric or observation format, with its $id and title."""
     if kind == "rubric":
-        from seeds_tui.rubric import RUBRIC_SCHEMA as tag
-        from seeds_tui.rubric import Rubric as model
+        from seeds_tui.core.rubric import RUBRIC_SCHEMA as tag
+        from seeds_tui.core.rubric import Rubric as model
     else:
-        from seeds_tui.observation import OBSERVATION_SCHEMA as tag
-        from seeds_tui.observation import Observation as model
+        from seeds_tui.core.observation import OBSERVATION_SCHEMA as tag
+        from seeds_tui.core.observation import Observation as model
     schema = model.model_json_schema(by_alias=True, mode="validation")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"urn:seeds-tui:{tag}", **schema}
 

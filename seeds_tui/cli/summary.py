@@ -77,9 +77,10 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
 
 def run(args: argparse.Namespace) -> int:
     """Build and print (or write) the summary; return the exit code."""
-    from seeds_tui import aggregate as agg
-    from seeds_tui import summary_render as render
-    from seeds_tui.errors import SeedsError
+    from seeds_tui.core.errors import SeedsError
+    from seeds_tui.render import summary as render
+    from seeds_tui.team import frames, pseudonyms
+    from seeds_tui.team import tables as team_tables
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         err("seeds-tui summary: --from is after --to")
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     bar = _Progress() if sys.stderr.isatty() else None
     try:
-        data = agg.summary_data(
+        data = frames.summary_data(
             store, registry, status=args.status, rubric_id=args.rubric, teams=args.team,
             date_from=args.date_from, date_to=args.date_to, progress=bar, use_cache=not args.no_cache,
         )  # fmt: skip
@@ -118,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
             if warning not in unknown:
                 err(f"warning: {warning}")
         return PROBLEMS
-    key = agg.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
-    tables = agg.build_tables(data, args.by, threshold=args.threshold, before_after=args.event, names=args.names, key=key)
+    key = pseudonyms.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
+    tables = team_tables.build_tables(data, args.by, threshold=args.threshold, before_after=args.event, names=args.names, key=key)
     doc = render.SummaryDocument(
         heading="Team summary",
         details=_details(args, data, store.root),
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         err(f"seeds-tui summary: {exc}")
         return PROBLEMS
     if args.output:
-        from seeds_tui.atomic import write_atomic
+        from seeds_tui.storage.atomic import write_atomic
 
         target = Path(args.output)
         write_atomic(target, output if isinstance(output, bytes) else output.encode("utf-8"))
@@ -160,7 +161,7 @@ def _status_words(status: str) -> str:
 
 
 def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
-    from seeds_tui.aggregate import describe_selection
+    from seeds_tui.team.tables import describe_selection
 
     what = {"final": "final observation", "draft": "draft", "all": "observation"}[args.status]
     lines = describe_selection(data.observations, args.threshold, what)  # type: ignore[attr-defined]

@@ -11,19 +11,21 @@ from typing import TYPE_CHECKING
 from seeds_tui.cli.common import OK, PROBLEMS, err, progress, registry_from
 
 if TYPE_CHECKING:
-    from seeds_tui.errors import Problem
-    from seeds_tui.importer import Source, ZipReader
-    from seeds_tui.rubric import RubricRegistry
+    from seeds_tui.core.errors import Problem
+    from seeds_tui.core.rubric import RubricRegistry
+    from seeds_tui.storage.importer import Source, ZipReader
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` command."""
     parser = sub.add_parser(
-        "validate", parents=parents, help="validate observation files, folders or zips",
+        "validate",
+        parents=parents,
+        help="validate observation files, folders or zips",
         description="Validate observation files against the rubric each one names. Folders are searched recursively "
-                    "and zips are read in place, exactly as `seeds-tui import` finds files (hidden and temp files "
-                    "are skipped). One line per problem: FILE:LINE: message. Exit 0 when all are valid, 1 otherwise "
-                    "(a path that does not exist is a problem too).",
+        "and zips are read in place, exactly as `seeds-tui import` finds files (hidden and temp files "
+        "are skipped). One line per problem: FILE:LINE: message. Exit 0 when all are valid, 1 otherwise "
+        "(a path that does not exist is a problem too).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="observation files, folders or zips")
     parser.add_argument("--json", action="store_true", help="print one JSON object (counts and problems) instead of lines")
@@ -33,14 +35,17 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -> list[Problem]:
     """Every problem with one observation file or zip member (empty when it is valid)."""
-    from seeds_tui.errors import ObservationError, Problem, RubricNotFound
-    from seeds_tui.observation import OBSERVATION_MAX_BYTES, check_against_rubric, parse_observation
-    from seeds_tui.tomlio import decode_text, parse_toml, read_bytes
+    from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound
+    from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, check_against_rubric, parse_observation
+    from seeds_tui.core.tomlio import decode_text, parse_toml, read_bytes
 
     where = Path(source.label)
     try:
-        raw = zips.read(source) if source.member is not None else read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES,
-                                                                             error=ObservationError)
+        raw = (
+            zips.read(source)
+            if source.member is not None
+            else read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
+        )
         text = decode_text(raw, where, ObservationError)
         obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
     except ObservationError as exc:
@@ -58,8 +63,8 @@ def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -
 
 def run(args: argparse.Namespace) -> int:
     """Validate every file; print problems; exit 1 if any file is invalid or a path is missing."""
-    from seeds_tui.errors import Problem
-    from seeds_tui.importer import ZipReader, display, find_sources, vanished
+    from seeds_tui.core.errors import Problem
+    from seeds_tui.storage.importer import ZipReader, display, find_sources, vanished
 
     registry = registry_from(args)
     sources, listed = find_sources(args.paths)
@@ -79,15 +84,19 @@ def run(args: argparse.Namespace) -> int:
             results.append((source.label, problems))
     invalid = [(label, probs) for label, probs in results if probs]
     if args.json:
-        print(json.dumps({
-            "files": len(results),
-            "valid": len(results) - len(invalid),
-            "invalid": len(invalid),
-            "problems": [
-                {"file": str(p.path), "line": p.line, "field": p.field, "message": p.message}
-                for _, probs in invalid for p in probs
-            ],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "files": len(results),
+                    "valid": len(results) - len(invalid),
+                    "invalid": len(invalid),
+                    "problems": [
+                        {"file": str(p.path), "line": p.line, "field": p.field, "message": p.message} for _, probs in invalid for p in probs
+                    ],
+                },
+                indent=2,
+            )
+        )
     else:
         for _, probs in invalid:
             for problem in probs:

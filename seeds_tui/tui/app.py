@@ -21,11 +21,11 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from seeds_tui import config
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import CarriedAction, Feedback, Observation, RubricRef, Session, new_observation, now
-from seeds_tui.rubric import LoadedRubric, RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import CarriedAction, Feedback, Observation, RubricRef, Session, new_observation, now
+from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
+from seeds_tui.storage import settings as config
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.session import AUTOSAVE_DELAY, ObservationSession
 
 Stage = Literal["scoring", "after", "review"]

@@ -20,12 +20,23 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
-from seeds_tui.actions import OpenAction, merge_carried, same_person
-from seeds_tui.calibration import ref_key
-from seeds_tui.errors import ConflictError, ObservationError, SeedsError
-from seeds_tui.observation import Action, ActionStatus, CarriedAction, Event, Feedback, LinkedNote, Observation, Score, Session, now
-from seeds_tui.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
-from seeds_tui.store import Store
+from seeds_tui.core.actions import OpenAction, merge_carried, same_person
+from seeds_tui.core.errors import ConflictError, ObservationError, SeedsError
+from seeds_tui.core.observation import (
+    Action,
+    ActionStatus,
+    CarriedAction,
+    Event,
+    Feedback,
+    LinkedNote,
+    Observation,
+    Score,
+    Session,
+    now,
+    ref_key,
+)
+from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
+from seeds_tui.storage.store import Store
 
 if TYPE_CHECKING:
     from textual.app import App

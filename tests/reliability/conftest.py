@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))
 
 from helpers_core import write_rubric
 
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def store(tmp_path: Path) -> Store:
 @pytest.fixture
 def bundled_registry() -> RubricRegistry:
     """The bundled rubrics (for the app)."""
-    from seeds_tui.rubric import bundled_rubric_dir
+    from seeds_tui.core.rubric import bundled_rubric_dir
 
     return RubricRegistry([bundled_rubric_dir()])
 

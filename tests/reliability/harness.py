@@ -28,10 +28,10 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from helpers_core import draft, scored, small_rubric, write_rubric  # noqa: E402
 
-from seeds_tui.errors import ConflictError, SeedsError  # noqa: E402
-from seeds_tui.observation import Observation, load_observation  # noqa: E402
-from seeds_tui.rubric import load_rubric  # noqa: E402
-from seeds_tui.store import Store  # noqa: E402
+from seeds_tui.core.errors import ConflictError, SeedsError  # noqa: E402
+from seeds_tui.core.observation import Observation, load_observation  # noqa: E402
+from seeds_tui.core.rubric import load_rubric  # noqa: E402
+from seeds_tui.storage.store import Store  # noqa: E402
 
 #: Runs ``seeds-tui ARGS`` and returns (exit code, stdout, stderr) (the ``run`` fixture).
 Runner = Callable[[list[str]], tuple[int, str, str]]

@@ -16,8 +16,8 @@ import pytest
 from harness import figure, parallel_writers, two_editors
 from helpers_core import draft
 
-from seeds_tui.errors import ConflictError
-from seeds_tui.store import Store
+from seeds_tui.core.errors import ConflictError
+from seeds_tui.storage.store import Store
 
 
 def _writers(tmp_path: Path, writers: int, each: int) -> None:

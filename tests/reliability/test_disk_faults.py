@@ -18,11 +18,11 @@ import pytest
 from harness import figure, mounted_tmpfs, temp_files, tree
 from helpers_core import draft, observation_text, scored, small_rubric
 
-from seeds_tui import atomic
-from seeds_tui.errors import ConflictError, StoreError
-from seeds_tui.importer import import_files
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.errors import ConflictError, StoreError
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage import atomic
+from seeds_tui.storage.importer import import_files
+from seeds_tui.storage.store import Store
 
 FAULTS = {
     "write ENOSPC": ("write", errno.ENOSPC, "the disk is full"),
@@ -177,7 +177,7 @@ async def test_app_keeps_the_draft_in_memory_on_a_full_disk_and_saves_it_later(
     from screen_text import screen_text
     from tui_helpers import set_up, settle
 
-    from seeds_tui.observation import load_observation
+    from seeds_tui.core.observation import load_observation
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
@@ -215,7 +215,7 @@ async def test_app_refuses_to_save_a_note_it_could_not_read_back(make_app: Calla
     """A note pasted past its 20,000-character cap is not written into an unreadable draft: kept in memory, said why."""
     from tui_helpers import set_up, settle
 
-    from seeds_tui.observation import load_observation
+    from seeds_tui.core.observation import load_observation
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]

@@ -24,12 +24,12 @@ from helpers_core import SMALL_RUBRIC, draft, observation_text, scored, write_ru
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seeds_tui.cache import parse_file
-from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.importer import import_files
-from seeds_tui.observation import load_observation
-from seeds_tui.rubric import RubricRegistry, load_rubric
-from seeds_tui.tomlio import decode_text, parse_toml, parse_toml_fast
+from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.observation import load_observation
+from seeds_tui.core.rubric import RubricRegistry, load_rubric
+from seeds_tui.core.tomlio import decode_text, parse_toml, parse_toml_fast
+from seeds_tui.storage.importer import import_files
+from seeds_tui.team.cache import parse_file
 
 OBS = observation_text(scored(draft())).encode()
 RUBRIC = SMALL_RUBRIC.encode()

@@ -24,7 +24,7 @@ from harness import Runner, figure, tree
 from helpers_core import SECRET, SMALL_RUBRIC, draft, observation_text, scored
 from test_hostile_files import CASES as OBSERVATION_TABLE
 
-from seeds_tui.rubric import RUBRIC_MAX_BYTES
+from seeds_tui.core.rubric import RUBRIC_MAX_BYTES
 
 GOOD = observation_text(scored(draft()))
 

@@ -17,9 +17,9 @@ import pytest
 from harness import figure, kill_during_save, temp_files
 
 from seeds_tui.cli import main
-from seeds_tui.importer import import_files
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.importer import import_files
+from seeds_tui.storage.store import Store
 
 
 def _kills(tmp_path: Path, kills: int) -> dict[str, int]:

@@ -24,9 +24,9 @@ from harness import figure
 from helpers_core import SMALL_RUBRIC, draft, scored
 
 from seeds_tui.cli import main
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Action, CarriedAction, Event, Feedback, LinkedNote, load_observation, observation_to_toml
-from seeds_tui.rubric import load_rubric
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import Action, CarriedAction, Event, Feedback, LinkedNote, load_observation, observation_to_toml
+from seeds_tui.core.rubric import load_rubric
 
 #: Valid inside names, references and notes alike (letters and digits), and found nowhere else.
 MARK = "Qz7Leak9Xw"

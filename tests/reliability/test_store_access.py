@@ -21,8 +21,8 @@ import pytest
 from harness import Runner, figure, mounted_tmpfs, remount_read_only, tree
 from helpers_core import draft, observation_text, scored, small_rubric
 
-from seeds_tui.errors import StoreError
-from seeds_tui.store import Store
+from seeds_tui.core.errors import StoreError
+from seeds_tui.storage.store import Store
 
 
 def _fill(store: Store, rubric_dir: Path) -> None:
@@ -161,7 +161,7 @@ async def test_app_on_a_store_turned_read_only(tmp_path: Path, bundled_registry,
     from screen_text import screen_text
     from tui_helpers import FROZEN, TODAY, FakeClock, set_up, settle
 
-    from seeds_tui.observation import load_observation
+    from seeds_tui.core.observation import load_observation
     from seeds_tui.tui.app import create_app
 
     with mounted_tmpfs(tmp_path / "ro", size="4m") as root:

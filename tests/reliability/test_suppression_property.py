@@ -27,8 +27,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from summary_fixtures import add, registry
 
-from seeds_tui import aggregate as agg
-from seeds_tui.store import Store
+from seeds_tui.storage.store import Store
+from seeds_tui.team import frames, suppression
+from seeds_tui.team import tables as team_tables
 
 ITEMS = ["open.a", "open.b", "talk.c", "talk.d"]
 FIGURES = ["observations", "practitioners", "mean_percent", "median_percent", "shown", "missed", "na", "no"]
@@ -51,12 +52,12 @@ def _sets(teams: list[list[list[dict[str, object]]]], by_item: bool) -> dict[tup
                     section, item = key.split(".")
                     part = (section, item) if by_item else (section,)
                     out.setdefault((f"Team {t}", *part), set()).add(who)
-                    out.setdefault((agg.ALL_TEAMS, *part), set()).add(who)
+                    out.setdefault((suppression.ALL_TEAMS, *part), set()).add(who)
     return out
 
 
 def _check(table: pd.DataFrame, sets: dict[tuple[str, ...], set[str]], threshold: int, parts: list[str]) -> None:
-    teams = sorted({str(t) for t in table["team"]} - {agg.ALL_TEAMS})
+    teams = sorted({str(t) for t in table["team"]} - {suppression.ALL_TEAMS})
     for _, row in table.iterrows():
         CHECKED["rows"] += 1
         if row["suppressed"]:
@@ -71,9 +72,11 @@ def _check(table: pd.DataFrame, sets: dict[tuple[str, ...], set[str]], threshold
         assert int(row["practitioners"]) >= threshold
     # Secondary suppression, per section (and item): all teams minus the shown teams never isolates one team.
     shown = table.loc[~table["suppressed"].astype(bool)]
-    for _, total in shown.loc[shown["team"] == agg.ALL_TEAMS].iterrows():
+    for _, total in shown.loc[shown["team"] == suppression.ALL_TEAMS].iterrows():
         part = tuple(str(total[p]) for p in parts)
-        visible = {str(r["team"]) for _, r in shown.iterrows() if tuple(str(r[p]) for p in parts) == part and r["team"] != agg.ALL_TEAMS}
+        visible = {
+            str(r["team"]) for _, r in shown.iterrows() if tuple(str(r[p]) for p in parts) == part and r["team"] != suppression.ALL_TEAMS
+        }
         hidden = [t for t in teams if t not in visible and sets.get((t, *part))]
         if hidden:
             # All teams minus the shown teams gives the hidden teams' figure together: that group
@@ -101,9 +104,9 @@ def _property(tmp_path: Path, examples: int) -> None:
                     n += 1
         if not n:
             return
-        data = agg.summary_data(store, reg, use_cache=False)
-        _check(agg.section_table(data.items, data.rubric, threshold=threshold), _sets(teams, False), threshold, ["section"])
-        _check(agg.item_table(data.items, data.rubric, threshold=threshold), _sets(teams, True), threshold, ["section", "item"])
+        data = frames.summary_data(store, reg, use_cache=False)
+        _check(team_tables.section_table(data.items, data.rubric, threshold=threshold), _sets(teams, False), threshold, ["section"])
+        _check(team_tables.item_table(data.items, data.rubric, threshold=threshold), _sets(teams, True), threshold, ["section", "item"])
         CHECKED["datasets"] += 1
 
     prop()

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from harness import REPO, figure
 
-from seeds_tui.errors import FileProblems, ObservationError
-from seeds_tui.tomlio import load_toml
+from seeds_tui.core.errors import FileProblems, ObservationError
+from seeds_tui.core.tomlio import load_toml
 
 CORPUS = REPO.parent / "shared" / "toml-test" / "tests"
 LISTING = CORPUS / "files-toml-1.0.0"

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from tui_helpers import FROZEN, TODAY, FakeClock
 
-from seeds_tui.rubric import RubricRegistry, bundled_rubric_dir
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp, create_app
 
 

@@ -16,11 +16,11 @@ from textual import events
 from textual.pilot import Pilot
 from tui_helpers import TODAY, steady, type_text
 
-from seeds_tui.agreement import OUTCOME_MARKS
-from seeds_tui.calibration import draft_choices, load_consensus
-from seeds_tui.observation import Observation, RubricRef, Score, Session, new_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.calibration.agreement import OUTCOME_MARKS
+from seeds_tui.calibration.consensus import draft_choices, load_consensus
+from seeds_tui.core.observation import Observation, RubricRef, Score, Session, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.calibration import CalibrationScreen, ComparisonScreen
 from seeds_tui.tui.screens.consensus import ConsensusScreen, unsaved_consensus
@@ -279,7 +279,7 @@ async def test_each_problem_says_what_to_do(make_app: Callable[..., SeedsApp], s
 async def test_a_third_file_after_a_consensus_still_opens_the_recorded_consensus(
     make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
 ) -> None:
-    from seeds_tui.calibration import build_consensus, save_consensus
+    from seeds_tui.calibration.consensus import build_consensus, save_consensus
 
     sam_path, alex_path = make_pair(store, registry)
     sam, alex = store.read(sam_path), store.read(alex_path)
@@ -304,7 +304,7 @@ async def test_a_third_file_after_a_consensus_still_opens_the_recorded_consensus
 async def test_recorded_consensus_is_shown_instead_of_a_second_one(
     make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
 ) -> None:
-    from seeds_tui.calibration import build_consensus, save_consensus
+    from seeds_tui.calibration.consensus import build_consensus, save_consensus
 
     sam_path, alex_path = make_pair(store, registry)
     sam, alex = store.read(sam_path), store.read(alex_path)

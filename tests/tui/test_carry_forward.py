@@ -7,9 +7,9 @@ from datetime import date
 
 from tui_helpers import TODAY, settle, type_text
 
-from seeds_tui.observation import Action, Feedback, RubricRef, Score, Session, load_observation, new_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Action, Feedback, RubricRef, Score, Session, load_observation, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.after import AfterScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from tui_helpers import set_up, settle
 
-from seeds_tui.observation import Score, load_observation
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Score, load_observation
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from screen_text import screen_text
 from tui_helpers import finalised, settle
 
-from seeds_tui.observation import load_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import load_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.review import ReviewScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from tui_helpers import BUNDLED, set_up, type_text
 
-from seeds_tui.observation import load_observation
-from seeds_tui.store import Store
+from seeds_tui.core.observation import load_observation
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.after import AfterScreen
 from seeds_tui.tui.screens.review import ReviewScreen

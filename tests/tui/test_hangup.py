@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.observation import load_observation
+from seeds_tui.core.observation import load_observation
 
 ROOT = Path(__file__).resolve().parents[2]
 

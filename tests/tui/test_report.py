@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from tui_helpers import TODAY
 
-from seeds_tui.observation import Action, CarriedAction, Feedback, LinkedNote, RubricRef, Score, Session, new_observation
-from seeds_tui.privacy import personal_data_warnings
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import Action, CarriedAction, Feedback, LinkedNote, RubricRef, Score, Session, new_observation
+from seeds_tui.core.privacy import personal_data_warnings
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.review import ReviewScreen
 

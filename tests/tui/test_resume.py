@@ -7,8 +7,8 @@ from collections.abc import Callable
 from screen_text import screen_text
 from tui_helpers import set_up, steady, type_text
 
-from seeds_tui import config
-from seeds_tui.store import Store
+from seeds_tui.storage import settings as config
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs import ConfirmDialog
 from seeds_tui.tui.screens.home import HomeScreen

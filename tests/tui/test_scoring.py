@@ -11,9 +11,9 @@ from pathlib import Path
 from screen_text import screen_text
 from tui_helpers import set_up, settle, type_text
 
-from seeds_tui.observation import load_observation
-from seeds_tui.scoring import section_scores
-from seeds_tui.store import Store
+from seeds_tui.core.observation import load_observation
+from seeds_tui.core.scoring import section_scores
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs.marks import MarksDialog
 from seeds_tui.tui.screens.help import HelpScreen
@@ -204,7 +204,7 @@ def test_start_up_does_not_import_pandas() -> None:
 
 
 async def test_a_broken_rubric_file_is_named_and_the_rest_still_work(tmp_path: Path, store: Store) -> None:
-    from seeds_tui.rubric import RubricRegistry, bundled_rubric_dir
+    from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
     from seeds_tui.tui.app import create_app
 
     extra = tmp_path / "rubrics [i]"  # brackets in a folder name are shown, not read as markup

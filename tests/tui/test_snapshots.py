@@ -12,8 +12,8 @@ import pytest
 from screen_text import assert_snapshot
 from tui_helpers import finalised, set_up, settle, steady, type_text
 
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 
 SIZES = [(80, 24), (120, 40)]

@@ -10,10 +10,10 @@ from textual import events
 from textual.widgets import Button, Input
 from tui_helpers import FROZEN, TODAY, finalised, set_up, settle, type_text
 
-from seeds_tui.observation import RubricRef, Session, load_observation, new_observation
-from seeds_tui.report import render_html, render_markdown
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import RubricRef, Session, load_observation, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.render.sheet import render_html, render_markdown
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog
@@ -343,7 +343,7 @@ def test_feedback_sheet_has_the_tallies_and_indicators(registry: RubricRegistry)
 async def test_home_says_how_many_finals_it_hides_and_search_finds_older_ones(
     make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from seeds_tui.observation import Score
+    from seeds_tui.core.observation import Score
     from seeds_tui.tui.screens import home
 
     monkeypatch.setattr(home, "HOME_LIMIT", 3)

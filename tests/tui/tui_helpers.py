@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from textual.pilot import Pilot
 
-from seeds_tui.observation import RubricRef, Score, Session, new_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.observation import RubricRef, Score, Session, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 
 TODAY = date(2026, 11, 23)
 FROZEN = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from summary_fixtures import add, registry
 
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 
 

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
-from seeds_tui.demo import generate_demo
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.demo.generator import generate_demo
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.screens.help import HelpScreen
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 

@@ -14,8 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from seeds_tui.observation import Action, LinkedNote, Observation
-from seeds_tui.rubric import Rubric
+from seeds_tui.core.observation import Action, LinkedNote, Observation
+from seeds_tui.core.rubric import Rubric
 from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog
 from seeds_tui.tui.widgets.render import value_text
 

@@ -16,7 +16,7 @@ from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
 from seeds_tui.tui.widgets.lists import PickList
 
 if TYPE_CHECKING:
-    from seeds_tui.rubric import Rubric
+    from seeds_tui.core.rubric import Rubric
 
 
 class MarksDialog(BaseDialog[None]):

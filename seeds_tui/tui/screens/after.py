@@ -15,9 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from seeds_tui.actions import OpenAction, practitioner_open_actions
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Action, LinkedNote
+from seeds_tui.core.actions import OpenAction
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import Action, LinkedNote
+from seeds_tui.storage.carried import practitioner_open_actions
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.screens.scoring import save_state_text, warn_personal

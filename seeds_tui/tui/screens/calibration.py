@@ -28,13 +28,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from seeds_tui.agreement import OUTCOME_MARKS, Agreement, AgreementFigures, ItemAgreement, NotReadyError, check_pair, compare
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Observation, Score
-from seeds_tui.rubric import Item, LoadedRubric, Rubric
+from seeds_tui.calibration.agreement import OUTCOME_MARKS, Agreement, AgreementFigures, ItemAgreement, NotReadyError, check_pair, compare
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import Observation, Score
+from seeds_tui.core.rubric import Item, LoadedRubric, Rubric
 
 if TYPE_CHECKING:
-    from seeds_tui.calibration import CalibrationSession
+    from seeds_tui.calibration.pairing import CalibrationSession
     from seeds_tui.tui.app import SeedsApp
 
 #: The list's columns: title, key, widest it grows (longer text is cut; the line below shows it all).
@@ -330,7 +330,7 @@ class CalibrationScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="calibration-list")
     def _load(self) -> None:
-        from seeds_tui.calibration import calibration_sessions
+        from seeds_tui.calibration.pairing import calibration_sessions
 
         try:
             sessions, errors = calibration_sessions(self.app.store)
@@ -463,10 +463,7 @@ def not_ready_message(session: CalibrationSession) -> str:
     kind = session.problem_kind
     problem = sentence(session.problem or "")
     if kind == "same observer":
-        return (
-            f"{problem}. One observer's file should be set up again by the second observer "
-            "(or its session reference changed)."
-        )
+        return f"{problem}. One observer's file should be set up again by the second observer (or its session reference changed)."
     if kind == "different rubrics":
         return f"{problem}. Both observers must score with the same rubric."
     if kind == "too many":

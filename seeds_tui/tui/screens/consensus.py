@@ -9,7 +9,7 @@ observer's needs a rationale; saving refuses (and puts the cursor there) until e
 Nothing typed is lost on leaving half way, quitting, a crash or a kill: the choices and
 rationales are kept in memory while the app runs (keyed by the pair of observations) and
 autosaved, like an observation draft, to a consensus draft in ``STORE/consensus/drafts/<ID>.toml``
-(``seeds_tui.calibration.save_consensus_draft``: atomic, owner-only). The autosave runs
+(``seeds_tui.calibration.consensus.save_consensus_draft``: atomic, owner-only). The autosave runs
 ``autosave_delay`` seconds after a change (changes in between are coalesced) in a worker
 thread, so typing never waits for the disk; leaving the screen (Esc, which asks first) and
 quitting (Ctrl+Q) write what is still pending at once. The top bar says "draft saved",
@@ -42,18 +42,18 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from seeds_tui.agreement import Agreement, ItemAgreement
-from seeds_tui.calibration import consensus_draft, draft_choices, load_consensus_draft, save_consensus_draft
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Observation, Score
-from seeds_tui.rubric import CODES, Item
+from seeds_tui.calibration.agreement import Agreement, ItemAgreement
+from seeds_tui.calibration.consensus import consensus_draft, draft_choices, load_consensus_draft, save_consensus_draft
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import Observation, Score
+from seeds_tui.core.rubric import CODES, Item
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
 from seeds_tui.tui.screens.calibration import Pair, long_value, outcome_words, short_value
 from seeds_tui.tui.screens.scoring import warn_personal
 from seeds_tui.tui.widgets.lists import ItemList, StopAtEnds
 
 if TYPE_CHECKING:
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
     from seeds_tui.tui.app import SeedsApp
 
 #: The scoring keys this screen shares with the scoring screen (by binding id): move, level, NA, NO, clear, scroll.
@@ -279,8 +279,7 @@ def consensus_saved_before_quit(app: SeedsApp) -> bool:
     app.push_screen(
         ConfirmDialog(
             "Quit without saving the consensus?",
-            f"{problems[0]}\n\nThe consensus choices and rationales since the last save are only in memory. "
-            "Quit anyway and lose them?",
+            f"{problems[0]}\n\nThe consensus choices and rationales since the last save are only in memory. Quit anyway and lose them?",
             yes="Quit and lose them",
             no="Stay",
             yes_variant="error",
@@ -400,7 +399,7 @@ class ConsensusScreen(Screen[None]):
         if not self.entries:
             listing.set_options([Option(Content("The two observers scored every item alike."), id="none", disabled=True)])
         else:
-            start = next((n for n, e in enumerate(self.entries) if not self._complete(e.key)), 0)
+            start = next((n for n, e in enumerate(self.entries) if not self.complete(e.key)), 0)
             self.index = start
             listing.highlighted = start
         self._refresh()
@@ -426,7 +425,7 @@ class ConsensusScreen(Screen[None]):
             alike(agreed, self.pair.first.score(section_id, item_id)) and alike(agreed, self.pair.second.score(section_id, item_id))
         )
 
-    def _complete(self, key: str) -> bool:
+    def complete(self, key: str) -> bool:
         return key in self.draft.agreed and (not self.needs_rationale(key) or bool(self.draft.rationale.get(key, "").strip()))
 
     def _row(self, entry: ItemAgreement) -> Content:
@@ -434,7 +433,7 @@ class ConsensusScreen(Screen[None]):
         agreed = self.draft.agreed.get(key)
         if agreed is None:
             mark, style = "○", "dim"
-        elif self._complete(key):
+        elif self.complete(key):
             mark, style = "✓", "$text-success"
         else:
             mark, style = "!", "$text-warning"
@@ -472,7 +471,7 @@ class ConsensusScreen(Screen[None]):
 
     def _show_state(self) -> None:
         """How many items are agreed, and whether the draft is on disk: saved, saving… or NOT SAVED (why)."""
-        done = sum(1 for e in self.entries if self._complete(e.key))
+        done = sum(1 for e in self.entries if self.complete(e.key))
         head = Content.from_markup("[dim]$done of $all agreed · [/]", done=str(done), all=str(len(self.entries)))
         draft = self.draft
         if draft.dirty and draft.error is not None:
@@ -654,10 +653,10 @@ class ConsensusScreen(Screen[None]):
         text = event.text_area.text
         if text == self.draft.rationale.get(key, ""):
             return
-        was_complete = self._complete(key)
+        was_complete = self.complete(key)
         self.draft.rationale[key] = text
         self._changed()
-        if self._complete(key) != was_complete:  # only then does anything on screen change (not on every key typed)
+        if self.complete(key) != was_complete:  # only then does anything on screen change (not on every key typed)
             self._refresh_rows()
             event.text_area.set_class(self.needs_rationale(key) and not text.strip(), "-needed")
 
@@ -696,7 +695,7 @@ class ConsensusScreen(Screen[None]):
         if not self.draft.touched:
             self._leave()
             return
-        done = sum(1 for e in self.entries if self._complete(e.key))
+        done = sum(1 for e in self.entries if self.complete(e.key))
 
         def answered(leave: bool | None) -> None:
             if leave:
@@ -871,7 +870,7 @@ class ConsensusScreen(Screen[None]):
 
     @work(exclusive=True, group="consensus-save")
     async def _save(self) -> None:
-        from seeds_tui.calibration import build_consensus, discard_consensus_draft, save_consensus
+        from seeds_tui.calibration.consensus import build_consensus, discard_consensus_draft, save_consensus
 
         self.saving = True
         pair = self.pair

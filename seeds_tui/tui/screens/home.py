@@ -14,12 +14,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from seeds_tui import config
-from seeds_tui.actions import same_person
-from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.observation import Observation
-from seeds_tui.rubric import RubricNotFound
-from seeds_tui.scoring import overall_score, section_scores
+from seeds_tui.core.actions import same_person
+from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.observation import Observation
+from seeds_tui.core.rubric import RubricNotFound
+from seeds_tui.core.scoring import overall_score, section_scores
+from seeds_tui.storage import settings as config
 from seeds_tui.tui.screens.calibration import CalibrationCommands, open_calibration
 
 if TYPE_CHECKING:
@@ -331,7 +331,8 @@ class HomeScreen(Screen[None]):
         me = config.load_settings().get("observer")
         if isinstance(me, str) and same_person(me, obs.session.observer):
             return None
-        from seeds_tui.calibration import calibration_sessions, ref_key
+        from seeds_tui.calibration.pairing import calibration_sessions
+        from seeds_tui.core.observation import ref_key
 
         try:
             sessions, _ = calibration_sessions(self.app.store)

@@ -14,11 +14,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from seeds_tui.atomic import ensure_dir, write_atomic
-from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
-from seeds_tui.report import render_html, render_markdown
-from seeds_tui.scoring import band, indicator_value, overall_score, section_scores
+from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
+from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
+from seeds_tui.render.sheet import render_html, render_markdown
+from seeds_tui.storage.atomic import ensure_dir, write_atomic
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
 from seeds_tui.tui.screens.scoring import save_state_text
 from seeds_tui.tui.screens.setup import SessionDetailsCommands, open_session_details

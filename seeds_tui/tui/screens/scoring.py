@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from seeds_tui.privacy import warning_message
-from seeds_tui.scoring import section_scores
+from seeds_tui.core.privacy import warning_message
+from seeds_tui.core.scoring import section_scores
 from seeds_tui.tui.dialogs import TextEntryDialog, forward_early_key, open_dialog_now
 from seeds_tui.tui.screens.setup import SessionDetailsCommands
 from seeds_tui.tui.session import ObservationSession, ReadOnly, apply_edit, format_elapsed

@@ -22,11 +22,12 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from seeds_tui import config
-from seeds_tui.actions import OpenAction, earlier_observations, open_actions
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import MODES, PURPOSES, CarriedAction, Session, name_key
-from seeds_tui.rubric import LoadedRubric
+from seeds_tui.core.actions import OpenAction, open_actions
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, name_key
+from seeds_tui.core.rubric import LoadedRubric
+from seeds_tui.storage import settings as config
+from seeds_tui.storage.carried import earlier_observations
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import PickList
@@ -508,7 +509,7 @@ class SessionScreen(Screen[None]):
         time.sleep(0.25)  # a pause in typing
         if get_current_worker().is_cancelled:
             return
-        from seeds_tui.calibration import similar_refs
+        from seeds_tui.calibration.pairing import similar_refs
 
         try:
             others = [r for r in similar_refs(self.app.store, ref) if r.casefold() != ref.casefold()] if ref else []

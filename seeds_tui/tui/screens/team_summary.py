@@ -11,7 +11,7 @@ summary``; no practitioner is named.
 Keys: ``/`` or ``f`` goes to the filters, Enter applies them, Esc returns to the table;
 F6 / Shift+F6 change the view; ``t`` shows the view's other table when it has one.
 
-This module imports pandas (through ``seeds_tui.aggregate``); the app imports it only when
+This module imports pandas (through ``seeds_tui.team``); the app imports it only when
 the screen is opened.
 """
 
@@ -32,11 +32,12 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Sparkline, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
-from seeds_tui import aggregate as agg
-from seeds_tui.errors import SeedsError
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
-from seeds_tui.summary_render import DASH, display_rows
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.render.summary import DASH, display_rows
+from seeds_tui.storage.store import Store
+from seeds_tui.team import frames, suppression
+from seeds_tui.team import tables as team_tables
 
 #: Tabs: (id, label, aggregate view).
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -143,20 +144,20 @@ class TeamSuggester(Suggester):
         typed = value.rpartition(",")[2].lstrip()
         if not typed:
             return None
-        asked = [agg.team_key(t) for t in value.split(",")[:-1]]
+        asked = [frames.team_key(t) for t in value.split(",")[:-1]]
         for team in self.teams:
-            if team.casefold().startswith(typed.casefold()) and len(team) > len(typed) and agg.team_key(team) not in asked:
+            if team.casefold().startswith(typed.casefold()) and len(team) > len(typed) and frames.team_key(team) not in asked:
                 return value + team[len(typed) :]
         return None
 
 
 def did_you_mean(asked: str, teams: list[str]) -> list[str]:
     """Known teams that start with, or contain, what was typed (ignoring case)."""
-    key = agg.team_key(asked)
+    key = frames.team_key(asked)
     if not key:
         return []
-    starts = [t for t in teams if agg.team_key(t).startswith(key)]
-    return starts or [t for t in teams if key in agg.team_key(t)]
+    starts = [t for t in teams if frames.team_key(t).startswith(key)]
+    return starts or [t for t in teams if key in frames.team_key(t)]
 
 
 class TeamSummaryScreen(Screen[None]):
@@ -209,16 +210,16 @@ class TeamSummaryScreen(Screen[None]):
         Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
-    def __init__(self, store: Store, registry: RubricRegistry, *, threshold: int = agg.DEFAULT_THRESHOLD) -> None:
+    def __init__(self, store: Store, registry: RubricRegistry, *, threshold: int = suppression.DEFAULT_THRESHOLD) -> None:
         super().__init__()
         self.store = store
         self.registry = registry
-        self.threshold = agg.check_threshold(threshold)
-        self.data: agg.SummaryData | None = None
+        self.threshold = suppression.check_threshold(threshold)
+        self.data: frames.SummaryData | None = None
         self.view = "section"
-        self.tables: list[agg.SummaryTable] = []
+        self.tables: list[team_tables.SummaryTable] = []
         self.table_index = 0
-        self.shown: agg.SummaryTable | None = None
+        self.shown: team_tables.SummaryTable | None = None
         self.suggester = TeamSuggester()
         self._lines: list[str] = []
         self._applied: dict[str, Any] | None = None
@@ -411,13 +412,13 @@ class TeamSummaryScreen(Screen[None]):
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
-    def _load(self, filters: dict[str, Any], load: int) -> agg.SummaryData:
+    def _load(self, filters: dict[str, Any], load: int) -> frames.SummaryData:
         """Read the store and build the frames (in a thread)."""
-        data = agg.summary_data(self.store, self.registry, progress=self._progress, **filters)
+        data = frames.summary_data(self.store, self.registry, progress=self._progress, **filters)
         self.app.call_from_thread(self._loaded, data, load)
         return data
 
-    def _loaded(self, data: agg.SummaryData, load: int) -> None:
+    def _loaded(self, data: frames.SummaryData, load: int) -> None:
         # A thread cannot be stopped: a read overtaken by a newer one is dropped here.
         if not self.is_attached or load != self._loads:
             return
@@ -448,12 +449,12 @@ class TeamSummaryScreen(Screen[None]):
         return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
-    def _tables(self, view: str, rubric_id: str | None, build: int) -> list[agg.SummaryTable]:
+    def _tables(self, view: str, rubric_id: str | None, build: int) -> list[team_tables.SummaryTable]:
         data = self.data
         if data is None:
             return []
         part = data.only(rubric_id) if rubric_id else data
-        tables = agg.build_tables(part, view, threshold=self.threshold) if part.rubric_ids else []
+        tables = team_tables.build_tables(part, view, threshold=self.threshold) if part.rubric_ids else []
         self.app.call_from_thread(self._show, view, rubric_id, part, tables, build)
         return tables
 
@@ -473,7 +474,7 @@ class TeamSummaryScreen(Screen[None]):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show(self, view: str, rubric_id: str | None, part: agg.SummaryData, tables: list[agg.SummaryTable], build: int) -> None:
+    def _show(self, view: str, rubric_id: str | None, part: frames.SummaryData, tables: list[team_tables.SummaryTable], build: int) -> None:
         if not self.is_attached or build != self._builds:
             return
         self._show_progress(False)
@@ -487,7 +488,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append("No observations match these filters.")
         else:
             # The same rule as the command's heading: no counts or dates below the threshold.
-            head = agg.describe_selection(obs, self.threshold)
+            head = team_tables.describe_selection(obs, self.threshold)
             lines.append(" · ".join([*head, f"fewer than {self.threshold} practitioners: figures suppressed"]))
         if part.unmatched_teams:
             for asked in part.unmatched_teams:
@@ -496,7 +497,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Teams in this store: {', '.join(part.known_teams) or 'none'}")
         if part.problems:
             more = " …" if len(part.problems) > 2 else ""
-            lines.append(f"{agg.plural(len(part.problems), 'warning')}: " + "; ".join(part.problems[:2]) + more)
+            lines.append(f"{frames.plural(len(part.problems), 'warning')}: " + "; ".join(part.problems[:2]) + more)
         self._lines = lines
         self._fill_table()
         self.refresh_bindings()
@@ -530,7 +531,7 @@ class TeamSummaryScreen(Screen[None]):
         suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
         for n, cells in enumerate(rows):
             hidden = bool(suppressed.iloc[n]) if suppressed is not None else False
-            style = "dim italic" if hidden else ("bold" if cells[0] == agg.ALL_TEAMS else "")
+            style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
             table.add_row(
                 *(Text(fit(c, w), style=style, justify="right" if _numeric(c) else "left") for c, w in zip(cells, widths, strict=True)),
                 key=str(n),

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from seeds_tui.actions import OpenAction
-from seeds_tui.observation import ACTION_STATUSES, ActionStatus, CarriedAction
+from seeds_tui.core.actions import OpenAction
+from seeds_tui.core.observation import ACTION_STATUSES, ActionStatus, CarriedAction
 
 NOT_REVIEWED = "Not yet reviewed"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from seeds_tui.observation import Observation, Score
-from seeds_tui.rubric import CODES, GlobalRating, Item, Rubric, Section
-from seeds_tui.scoring import SectionScore, band
+from seeds_tui.core.observation import Observation, Score
+from seeds_tui.core.rubric import CODES, GlobalRating, Item, Rubric, Section
+from seeds_tui.core.scoring import SectionScore, band
 from seeds_tui.tui.session import format_elapsed
 
 

@@ -17,7 +17,7 @@ Two tables are kept, written atomically and owner-only:
     one row per scored item, global rating, counter tally and linked strength or development
     area: ``fid``, ``kind`` (see ``KINDS``), ``section``, ``item``, ``value``, ``code``.
 
-Files are parsed with the product's own reader (``seeds_tui.observation.read_observation``:
+Files are parsed with the product's own reader (``seeds_tui.core.observation.read_observation``:
 safe TOML reading, migrations and full model validation), so a file the cache accepts is a
 file ``seeds-tui validate`` accepts as a format; a file that fails is kept as a failure and
 reported on every run until it is fixed or removed.
@@ -40,15 +40,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seeds_tui.atomic import ensure_dir, is_temp_name, write_atomic
-from seeds_tui.errors import ObservationError, SeedsError
-from seeds_tui.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
-from seeds_tui.tomlio import decode_text, parse_toml_fast, read_bytes
+from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
+from seeds_tui.core.tomlio import decode_text, parse_toml_fast, read_bytes
+from seeds_tui.storage.atomic import ensure_dir, is_temp_name, write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from seeds_tui.store import Store
+    from seeds_tui.storage.store import Store
 
 #: Bump when what the cache holds or how files are read changes: older caches are rebuilt.
 CACHE_VERSION = 2

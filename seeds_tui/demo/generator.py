@@ -5,7 +5,7 @@ only to "the person on probation". The same seed (and the same ``today``) gives 
 files, byte for byte.
 
 >>> import tempfile
->>> from seeds_tui.store import Store
+>>> from seeds_tui.storage.store import Store
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     paths = generate_demo(Store(folder), 20, seed=7)
 ...     len(paths), paths[0].parent.name
@@ -24,10 +24,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from seeds_tui.atomic import ensure_dir, write_atomic
-from seeds_tui.observation import OBSERVATION_SCHEMA, CarriedAction, Observation, Score, encode_ulid, observation_to_toml
-from seeds_tui.rubric import Item, LoadedRubric, Rubric, bundled_rubric_dir, load_rubric_file
-from seeds_tui.store import Store
+from seeds_tui.core.observation import OBSERVATION_SCHEMA, CarriedAction, Observation, Score, encode_ulid, observation_to_toml
+from seeds_tui.core.rubric import Item, LoadedRubric, Rubric, bundled_rubric_dir, load_rubric_file
+from seeds_tui.storage.atomic import ensure_dir, write_atomic
+from seeds_tui.storage.store import Store
 
 #: Limits the command line enforces (the library accepts the same).
 MAX_OBSERVATIONS = 1_000_000
@@ -37,6 +37,7 @@ QUARTERS = 8
 #: Share of observations per bundled rubric (the rest use seed-one-to-one).
 RUBRIC_SHARES = {"jersey-interview-skills": 0.18, "mi-informed-conversation": 0.12}
 MAIN_RUBRIC = "seed-one-to-one"
+
 
 def demo_id(ms: int, rng: random.Random) -> str:
     """A ULID (like ``observation.new_id``) whose random part comes from ``rng``, for repeatable files."""
@@ -55,28 +56,139 @@ def _local_zone() -> tzinfo:
 # -- invented people and places -------------------------------------------------------------
 
 TEAM_NAMES = (
-    "North East Hub", "Cardiff Central", "Riverside", "Westgate", "Harbourside", "Valley Road",
-    "Eastfield", "Kingsway", "Moorland", "Abbey Park", "Hillcrest", "Meadowbank",
+    "North East Hub",
+    "Cardiff Central",
+    "Riverside",
+    "Westgate",
+    "Harbourside",
+    "Valley Road",
+    "Eastfield",
+    "Kingsway",
+    "Moorland",
+    "Abbey Park",
+    "Hillcrest",
+    "Meadowbank",
 )
 FIRST_NAMES = (
-    "Aisha", "Alex", "Amara", "Amy", "Andrew", "Bethan", "Ben", "Carys", "Chloe", "Chris", "Daniel",
-    "Dev", "Dylan", "Ella", "Emeka", "Emma", "Fatima", "Gareth", "Grace", "Hannah", "Harpreet", "Imran",
-    "Jade", "James", "Joanne", "Jordan", "Kate", "Kieran", "Laura", "Leon", "Lucy", "Marcus", "Maria",
-    "Megan", "Mohammed", "Naomi", "Nia", "Olu", "Owen", "Priya", "Rachel", "Rhys", "Rob", "Ruth",
-    "Sam", "Sarah", "Sean", "Siobhan", "Sophie", "Tom", "Tariq", "Vicky", "Will", "Yasmin", "Zoe",
+    "Aisha",
+    "Alex",
+    "Amara",
+    "Amy",
+    "Andrew",
+    "Bethan",
+    "Ben",
+    "Carys",
+    "Chloe",
+    "Chris",
+    "Daniel",
+    "Dev",
+    "Dylan",
+    "Ella",
+    "Emeka",
+    "Emma",
+    "Fatima",
+    "Gareth",
+    "Grace",
+    "Hannah",
+    "Harpreet",
+    "Imran",
+    "Jade",
+    "James",
+    "Joanne",
+    "Jordan",
+    "Kate",
+    "Kieran",
+    "Laura",
+    "Leon",
+    "Lucy",
+    "Marcus",
+    "Maria",
+    "Megan",
+    "Mohammed",
+    "Naomi",
+    "Nia",
+    "Olu",
+    "Owen",
+    "Priya",
+    "Rachel",
+    "Rhys",
+    "Rob",
+    "Ruth",
+    "Sam",
+    "Sarah",
+    "Sean",
+    "Siobhan",
+    "Sophie",
+    "Tom",
+    "Tariq",
+    "Vicky",
+    "Will",
+    "Yasmin",
+    "Zoe",
 )
 SURNAMES = (
-    "Adeyemi", "Ahmed", "Bailey", "Begum", "Bell", "Bennett", "Brooks", "Campbell", "Chaudhry", "Clarke",
-    "Collins", "Davies", "Doyle", "Edwards", "Evans", "Fisher", "Foster", "Graham", "Griffiths", "Hall",
-    "Hughes", "Hussain", "Jenkins", "Jones", "Kaur", "Kelly", "Khan", "Lewis", "Lloyd", "Marsh", "Mensah",
-    "Morgan", "Murphy", "Nolan", "Okafor", "Owen", "Patel", "Pearce", "Price", "Reid", "Roberts", "Shah",
-    "Singh", "Stewart", "Taylor", "Thomas", "Turner", "Walsh", "Ward", "Watkins", "Wright", "Young",
+    "Adeyemi",
+    "Ahmed",
+    "Bailey",
+    "Begum",
+    "Bell",
+    "Bennett",
+    "Brooks",
+    "Campbell",
+    "Chaudhry",
+    "Clarke",
+    "Collins",
+    "Davies",
+    "Doyle",
+    "Edwards",
+    "Evans",
+    "Fisher",
+    "Foster",
+    "Graham",
+    "Griffiths",
+    "Hall",
+    "Hughes",
+    "Hussain",
+    "Jenkins",
+    "Jones",
+    "Kaur",
+    "Kelly",
+    "Khan",
+    "Lewis",
+    "Lloyd",
+    "Marsh",
+    "Mensah",
+    "Morgan",
+    "Murphy",
+    "Nolan",
+    "Okafor",
+    "Owen",
+    "Patel",
+    "Pearce",
+    "Price",
+    "Reid",
+    "Roberts",
+    "Shah",
+    "Singh",
+    "Stewart",
+    "Taylor",
+    "Thomas",
+    "Turner",
+    "Walsh",
+    "Ward",
+    "Watkins",
+    "Wright",
+    "Young",
 )
 
 SESSION_TYPES = {
     "seed-one-to-one": (
-        ("Routine supervision", 8), ("Sentence plan review", 3), ("Induction", 2),
-        ("Licence supervision", 4), ("Risk review", 2), ("Pre-release planning", 1),
+        ("Routine supervision", 8),
+        ("Sentence plan review", 3),
+        ("Induction", 2),
+        ("Licence supervision", 4),
+        ("Risk review", 2),
+        ("Pre-release planning", 1),
     ),
     "jersey-interview-skills": (("Routine supervision", 6), ("Licence supervision", 3), ("Induction", 1)),
     "mi-informed-conversation": (("Motivational session", 5), ("Routine supervision", 3), ("Substance use review", 2)),
@@ -730,20 +842,22 @@ def _second_observation(world: _World, rng: random.Random, loaded: LoadedRubric,
     feedback.pop("practitioner_comment", None)
     feedback["actions"] = []
     data = lead.model_dump(by_alias=True)
-    data.update({
-        "id": demo_id(int(created.timestamp() * 1000), rng),
-        "revision": rng.randint(5, 40),
-        "created": created,
-        "updated": finalised,
-        "finalised": finalised,
-        "scores": scores,
-        "section_notes": {},
-        "globals": globals_,
-        "counters": {k: max(0, round(v * rng.uniform(0.85, 1.15))) for k, v in lead.counters.items()},
-        "events": _events(rng, rubric, session.started, session.elapsed, scores),
-        "feedback": feedback,
-        "consensus": None,
-    })
+    data.update(
+        {
+            "id": demo_id(int(created.timestamp() * 1000), rng),
+            "revision": rng.randint(5, 40),
+            "created": created,
+            "updated": finalised,
+            "finalised": finalised,
+            "scores": scores,
+            "section_notes": {},
+            "globals": globals_,
+            "counters": {k: max(0, round(v * rng.uniform(0.85, 1.15))) for k, v in lead.counters.items()},
+            "events": _events(rng, rubric, session.started, session.elapsed, scores),
+            "feedback": feedback,
+            "consensus": None,
+        }
+    )
     data["session"] = {**data["session"], "observer": observer}
     return Observation.model_validate(data)
 
@@ -751,8 +865,8 @@ def _second_observation(world: _World, rng: random.Random, loaded: LoadedRubric,
 def _consensus(rng: random.Random, rubric: Rubric, first: Observation, second: Observation) -> Observation:
     """The two observers' agreed record: for each item they scored differently, one of their scores
     (or the level between), with a reason."""
-    from seeds_tui.agreement import compare
-    from seeds_tui.calibration import build_consensus
+    from seeds_tui.calibration.agreement import compare
+    from seeds_tui.calibration.consensus import build_consensus
 
     scores: dict[str, Score] = {}
     rationale: dict[str, str] = {}
@@ -797,9 +911,16 @@ def _carry_forward(rng: random.Random, obs: Observation, open_actions: dict[str,
     # An action still running is not agreed again as if it were new.
     actions = [a for a in obs.feedback.actions if a.text not in ongoing] or obs.feedback.actions[:0]
     for index, action in enumerate(actions):
-        still_open.append(CarriedAction(
-            source=obs.id, index=index, text=action.text, owner=action.owner, review_date=action.review_date, agreed=obs.session.date,
-        ))
+        still_open.append(
+            CarriedAction(
+                source=obs.id,
+                index=index,
+                text=action.text,
+                owner=action.owner,
+                review_date=action.review_date,
+                agreed=obs.session.date,
+            )
+        )
     open_actions[name] = still_open[-8:]
     if not carried and len(actions) == len(obs.feedback.actions):
         return obs
@@ -862,24 +983,56 @@ def _poisson(rng: random.Random, lam: float) -> int:
 
 #: How hard each skill is (added to the latent skill; negative = rarer to see done well).
 DIFFICULTY = {
-    "beginning.welcome": 1.0, "beginning.environment": 0.8, "beginning.review": -0.1, "beginning.agenda": -0.2,
-    "role.confidentiality": -0.5, "role.negotiable": -0.3,
-    "relationship.warmth": 0.8, "relationship.clarity": 0.4, "relationship.prosocial": -0.2,
-    "rnr.risk_focus": -0.1, "rnr.responsivity": -0.4,
-    "change.motivation": -0.4, "change.cognitive": -1.0, "change.problem_solving": -0.4, "change.skill_practice": -1.1,
-    "ending.summary": -0.4, "ending.next_contact": 1.2, "ending.feedback_invited": -0.8,
-    "setup.arrangements": 0.9, "nonverbal.attentive": 0.7, "nonverbal.calm": 0.6, "verbal.clear_language": 0.4,
-    "mi.ambivalence": -0.5, "cognitive.identifies": -0.8, "cognitive.alternatives": -1.1, "problem_solving.options": -0.4,
-    "processes.engaging": 0.6, "processes.evoking": -0.5, "processes.planning": -0.4, "spirit.permission": -0.6,
+    "beginning.welcome": 1.0,
+    "beginning.environment": 0.8,
+    "beginning.review": -0.1,
+    "beginning.agenda": -0.2,
+    "role.confidentiality": -0.5,
+    "role.negotiable": -0.3,
+    "relationship.warmth": 0.8,
+    "relationship.clarity": 0.4,
+    "relationship.prosocial": -0.2,
+    "rnr.risk_focus": -0.1,
+    "rnr.responsivity": -0.4,
+    "change.motivation": -0.4,
+    "change.cognitive": -1.0,
+    "change.problem_solving": -0.4,
+    "change.skill_practice": -1.1,
+    "ending.summary": -0.4,
+    "ending.next_contact": 1.2,
+    "ending.feedback_invited": -0.8,
+    "setup.arrangements": 0.9,
+    "nonverbal.attentive": 0.7,
+    "nonverbal.calm": 0.6,
+    "verbal.clear_language": 0.4,
+    "mi.ambivalence": -0.5,
+    "cognitive.identifies": -0.8,
+    "cognitive.alternatives": -1.1,
+    "problem_solving.options": -0.4,
+    "processes.engaging": 0.6,
+    "processes.evoking": -0.5,
+    "processes.planning": -0.4,
+    "spirit.permission": -0.6,
 }
 #: Items that need an occasion (not every session calls for them): NA is common.
 OCCASIONAL = {
-    "beginning.review": 0.18, "role.confidentiality": 0.35, "role.authority": 0.3, "rnr.barriers": 0.2,
-    "change.cognitive": 0.3, "change.problem_solving": 0.25, "change.skill_practice": 0.45,
-    "setup.review": 0.15, "authority.fair_firm": 0.3, "prosocial.challenges": 0.4,
-    "problem_solving.defines": 0.25, "problem_solving.options": 0.3, "problem_solving.plan": 0.3,
-    "cognitive.identifies": 0.35, "cognitive.alternatives": 0.4,
-    "processes.planning": 0.4, "spirit.permission": 0.2,
+    "beginning.review": 0.18,
+    "role.confidentiality": 0.35,
+    "role.authority": 0.3,
+    "rnr.barriers": 0.2,
+    "change.cognitive": 0.3,
+    "change.problem_solving": 0.25,
+    "change.skill_practice": 0.45,
+    "setup.review": 0.15,
+    "authority.fair_firm": 0.3,
+    "prosocial.challenges": 0.4,
+    "problem_solving.defines": 0.25,
+    "problem_solving.options": 0.3,
+    "problem_solving.plan": 0.3,
+    "cognitive.identifies": 0.35,
+    "cognitive.alternatives": 0.4,
+    "processes.planning": 0.4,
+    "spirit.permission": 0.2,
 }
 #: Items an observer cannot judge on a phone call.
 NOT_ON_PHONE = {"nonverbal.attentive", "beginning.environment", "relationship.warmth"}
@@ -891,8 +1044,7 @@ def _build_world(seed: int, n_teams: int, today: date, rubric_dir: Path) -> _Wor
     for rid in (MAIN_RUBRIC, *RUBRIC_SHARES):
         rubrics[rid] = load_rubric_file(rubric_dir / f"{rid}.toml")
     teams = [
-        TEAM_NAMES[i] if i < len(TEAM_NAMES) else f"{TEAM_NAMES[i % len(TEAM_NAMES)]} {i // len(TEAM_NAMES) + 1}"
-        for i in range(n_teams)
+        TEAM_NAMES[i] if i < len(TEAM_NAMES) else f"{TEAM_NAMES[i % len(TEAM_NAMES)]} {i // len(TEAM_NAMES) + 1}" for i in range(n_teams)
     ]
     # The first teams get recognisable profiles, so views always show a contrast.
     fixed = [(0.55, -0.05), (-0.1, 0.5), (-0.45, -0.3), (0.25, 0.25)]
@@ -978,8 +1130,11 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int, day: date, p
     section_notes = {}
     for section in rubric.sections:
         if rng.random() < 0.3:
-            vals = [(v - rubric.scale_of(it).min_value) / max(1, rubric.scales[it.scale].max_value - rubric.scale_of(it).min_value)
-                    for sid, it, v in levels if sid == section.id]
+            vals = [
+                (v - rubric.scale_of(it).min_value) / max(1, rubric.scales[it.scale].max_value - rubric.scale_of(it).min_value)
+                for sid, it, v in levels
+                if sid == section.id
+            ]
             mean = sum(vals) / len(vals) if vals else 0.5
             tier = "good" if mean >= 0.7 else "mixed" if mean >= 0.4 else "weak"
             section_notes[section.id] = rng.choice(SECTION_NOTES[tier])

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from seeds_tui.errors import SeedsError
-from seeds_tui.observation import Observation, Score
-from seeds_tui.rubric import Rubric
-from seeds_tui.scoring import section_scores
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.observation import Observation, Score
+from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.scoring import section_scores
 
 #: Krippendorff (2004, p. 241): rely on data with alpha >= .800; draw only tentative
 #: conclusions from .667 to .800; below .667 the data are not reliable enough.
@@ -172,11 +172,15 @@ def check_pair(first: Observation, second: Observation) -> list[str]:
             warnings.append("only one of the two has a session reference; double-scored observations share one")
         elif a.session_ref.casefold() != b.session_ref.casefold():
             warnings.append("the session references differ: these may not be two observations of one session")
-    differ = [what for what, x, y in (
-        ("session date", a.date, b.date),
-        ("practitioner", a.practitioner, b.practitioner),
-        ("team", a.team, b.team),
-    ) if x != y]
+    differ = [
+        what
+        for what, x, y in (
+            ("session date", a.date, b.date),
+            ("practitioner", a.practitioner, b.practitioner),
+            ("team", a.team, b.team),
+        )
+        if x != y
+    ]
     if differ:
         verb = "differs" if len(differ) == 1 else "differ"
         warnings.append(f"the {' and '.join(differ)} {verb}: these may not be two observations of one session")
@@ -247,18 +251,20 @@ def compare(first: Observation, second: Observation, rubric: Rubric) -> Agreemen
             step = None
             if a is not None and b is not None and a.value in positions and b.value in positions:
                 step = positions.index(b.value) - positions.index(a.value)  # type: ignore[arg-type]
-            in_section.append(ItemAgreement(
-                key=f"{section.id}.{item.id}",
-                section_id=section.id,
-                item_id=item.id,
-                text=item.text,
-                first=_describe(a),
-                second=_describe(b),
-                outcome=_outcome(a, b, step),
-                difference=step,
-                first_evidence=a.evidence if a is not None else "",
-                second_evidence=b.evidence if b is not None else "",
-            ))
+            in_section.append(
+                ItemAgreement(
+                    key=f"{section.id}.{item.id}",
+                    section_id=section.id,
+                    item_id=item.id,
+                    text=item.text,
+                    first=_describe(a),
+                    second=_describe(b),
+                    outcome=_outcome(a, b, step),
+                    difference=step,
+                    first_evidence=a.evidence if a is not None else "",
+                    second_evidence=b.evidence if b is not None else "",
+                )
+            )
         items += in_section
         sections.append(SectionAgreement(section.id, section.title, mine.percent, other.percent, figures(in_section, values)))
     rows = [(s.first_percent, s.second_percent) for s in sections if s.first_percent is not None and s.second_percent is not None]
@@ -340,7 +346,7 @@ def krippendorff_alpha(units: list[list[int | None]], metric: str = "ordinal", v
         if metric == "interval":
             return float(order[c] - order[k]) ** 2
         lo, hi = min(c, k), max(c, k)
-        return (sum(marginal[lo:hi + 1]) - (marginal[lo] + marginal[hi]) / 2) ** 2
+        return (sum(marginal[lo : hi + 1]) - (marginal[lo] + marginal[hi]) / 2) ** 2
 
     observed = sum(coincidence[c][k] * delta(c, k) for c in range(size) for k in range(size) if coincidence[c][k])
     expected = sum(marginal[c] * marginal[k] * delta(c, k) for c in range(size) for k in range(size) if marginal[c] and marginal[k])

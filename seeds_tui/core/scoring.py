@@ -15,8 +15,8 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from seeds_tui.observation import Observation
-from seeds_tui.rubric import Rubric, Scale
+from seeds_tui.core.observation import Observation
+from seeds_tui.core.rubric import Rubric, Scale
 
 N = TypeVar("N")
 

@@ -7,7 +7,7 @@ An action is known everywhere by where it was first agreed (observation id, posi
 carrying it many times never makes a second copy.
 
 >>> from datetime import date, datetime, timezone
->>> from seeds_tui.observation import Action, Feedback, RubricRef, Session, new_observation
+>>> from seeds_tui.core.observation import Action, Feedback, RubricRef, Session, new_observation
 >>> session = Session(date=date(2026, 5, 1), observer="Sam", practitioner="Pat Practitioner", team="North")
 >>> first = new_observation(rubric=RubricRef(id="r", version="1", sha256="0" * 64), session=session)
 >>> first = first.model_copy(update={"status": "final", "feedback": Feedback(actions=[Action(text="Agenda first")])})
@@ -17,16 +17,11 @@ carrying it many times never makes a second copy.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 
-from seeds_tui.calibration import ref_key
-from seeds_tui.errors import ObservationError
-from seeds_tui.observation import ActionStatus, CarriedAction, Observation, name_key, read_observation
-from seeds_tui.store import Store
+from seeds_tui.core.observation import ActionStatus, CarriedAction, Observation, name_key, ref_key
 
 #: Statuses that close an action: it is not carried to later observations.
 CLOSED: frozenset[str] = frozenset({"done", "dropped"})
@@ -116,60 +111,10 @@ def merge_carried(carried: list[CarriedAction], still_open: Iterable[OpenAction]
     return [*carried, *(o.action for o in still_open if o.action.key not in have)]
 
 
-def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observation], list[ObservationError]]:
-    """The store's final observations of ``practitioner`` (files that cannot be read come back as errors).
-
-    Only files whose ``practitioner = "..."`` line names them (ignoring case and spacing) are
-    parsed in full, so a large store is scanned quickly; a file without such a line (damaged,
-    or hand-written in another TOML style) is parsed in full to be sure.
-    """
-    found: list[Observation] = []
-    problems: list[ObservationError] = []
-    for stored in store.files("final"):
-        try:
-            with open(stored.path, "rb") as fh:
-                head = fh.read(4 * 1024 * 1024)
-        except OSError:
-            continue
-        match = _PRACTITIONER_LINE.search(head.decode("utf-8", "replace"))
-        if match is not None and not same_person(_unescape(match.group(1)), practitioner):
-            continue
-        try:
-            obs, _ = read_observation(stored.path)
-        except ObservationError as exc:
-            problems.append(exc)
-            continue
-        if same_person(obs.session.practitioner, practitioner):
-            found.append(obs)
-    return found, problems
-
-
-#: The session's practitioner as seeds-tui writes it (a basic string on one line).
-_PRACTITIONER_LINE = re.compile(r'^practitioner = "((?:[^"\\\n]|\\.)*)"[ \t]*$', re.MULTILINE)
-
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    try:
-        return str(tomllib.loads(f'v = "{value}"')["v"])
-    except tomllib.TOMLDecodeError:
-        return value
-
-
-def practitioner_open_actions(store: Store, obs: Observation) -> list[OpenAction]:
-    """The open actions of ``obs``'s practitioner from the store's earlier final observations."""
-    earlier, _ = earlier_observations(store, obs.session.practitioner)
-    session = obs.session
-    return open_actions(earlier, session.practitioner, before=session.date, exclude=obs.id, session_ref=session.session_ref)
-
-
 __all__ = [
     "CLOSED",
     "OpenAction",
-    "earlier_observations",
     "merge_carried",
     "open_actions",
-    "practitioner_open_actions",
     "same_person",
 ]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from seeds_tui.errors import Problem
-from seeds_tui.tomlio import find_line, line_index
+from seeds_tui.core.errors import Problem
+from seeds_tui.core.tomlio import find_line, line_index
 
 
 class Model(BaseModel):

@@ -7,8 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from seeds_tui.atomic import ensure_dir, write_atomic
-from seeds_tui.tomlio import dump_toml
+from seeds_tui.core.tomlio import dump_toml
+from seeds_tui.storage.atomic import ensure_dir, write_atomic
 
 SETTINGS_MAX_BYTES = 64 * 1024
 

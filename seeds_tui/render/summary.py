@@ -19,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from seeds_tui.aggregate import ALL_TEAMS, SummaryTable
-from seeds_tui.errors import SeedsError
+from seeds_tui.core.errors import SeedsError
+from seeds_tui.team.suppression import ALL_TEAMS
+from seeds_tui.team.tables import SummaryTable
 
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 

@@ -23,9 +23,9 @@ import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
-from seeds_tui.errors import Problem
-from seeds_tui.observation import Event, Feedback, LinkedNote, Observation, RubricRef
-from seeds_tui.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
+from seeds_tui.core.errors import Problem
+from seeds_tui.core.observation import Event, Feedback, LinkedNote, Observation, RubricRef
+from seeds_tui.core.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
 
 __all__ = ["carry_key", "check_registry", "remap_scores", "rubric_change_problems", "upgrade"]
 
@@ -45,11 +45,11 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation
     given, the copy also names that rubric version (id, version, sha256). An observation of
     another rubric id is returned unchanged.
 
-    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> v2 = Rubric.model_validate({**v1.model_dump(by_alias=True), "version": "1.1.0",
     ...                             "renamed": {"beginning.old_welcome": "beginning.welcome"}})
-    >>> from seeds_tui.observation import Score
+    >>> from seeds_tui.core.observation import Score
     >>> obs = _example_observation(scores={"beginning": {"old_welcome": Score(value=2)}})
     >>> remap_scores(obs, v2).scores["beginning"]["welcome"].value
     2
@@ -102,7 +102,7 @@ def carry_key(key: str, versions: Iterable[Rubric], from_version: str, to_versio
     Follows every version in turn, so a chain of renames (a -> b in 1.1, b -> c in 2.0) ends
     at c. For tables that combine versions item by item.
 
-    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> data = v1.model_dump(by_alias=True)
     >>> data["sections"][0]["items"][0]["id"] = "check_in"
@@ -129,7 +129,7 @@ def upgrade(obs: Observation, registry: RubricRegistry, version: str | None = No
     ``retired`` apply in turn, so a chain of renames (a → b in 1.1, b → c in 2.0) ends at c.
     Raises ``RubricNotFound`` when the target version is unknown.
 
-    >>> from seeds_tui.rubric import RubricRegistry
+    >>> from seeds_tui.core.rubric import RubricRegistry
     >>> obs = _example_observation()
     >>> upgrade(obs, RubricRegistry.default(), "1.0.0") == obs
     True
@@ -151,7 +151,7 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
     Every ``section.item`` of ``old`` must still exist in ``new``, or be declared in
     ``new.renamed`` (old id → new id) or ``new.retired``. Messages name the ids and what to add.
 
-    >>> from seeds_tui.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
     >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> data = old.model_dump(by_alias=True)
     >>> new = Rubric.model_validate({**data, "version": "2.0.0", "sections": data["sections"][1:]})
@@ -195,7 +195,7 @@ def _example_observation(**update: object) -> Observation:
     """A small observation for the examples in this module's docstrings."""
     from datetime import UTC, date, datetime
 
-    from seeds_tui.observation import Session
+    from seeds_tui.core.observation import Session
 
     stamp = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     obs = Observation(

@@ -27,9 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from seeds_tui.atomic import TEMP_PREFIX, create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
-from seeds_tui.errors import ConflictError, ObservationError, Problem, StoreError
-from seeds_tui.observation import (
+from seeds_tui.core.errors import ConflictError, ObservationError, Problem, StoreError
+from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
     Observation,
     check_against_rubric,
@@ -38,8 +37,9 @@ from seeds_tui.observation import (
     parse_observation,
     read_observation,
 )
-from seeds_tui.rubric import Rubric
-from seeds_tui.tomlio import load_toml, parse_toml
+from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.tomlio import load_toml, parse_toml
+from seeds_tui.storage.atomic import TEMP_PREFIX, create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
 
 _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 

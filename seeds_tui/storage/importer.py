@@ -32,12 +32,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from seeds_tui.atomic import create_exclusive, ensure_dir
-from seeds_tui.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
-from seeds_tui.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, observation_to_toml, parse_observation
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
-from seeds_tui.tomlio import decode_text, parse_toml, read_bytes
+from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, observation_to_toml, parse_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.core.tomlio import decode_text, parse_toml, read_bytes
+from seeds_tui.storage.atomic import create_exclusive, ensure_dir
+from seeds_tui.storage.store import Store
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
 
@@ -106,8 +106,7 @@ class ImportResult:
         """One line: ``imported 3, skipped 1, conflicts 0, invalid 2, ignored 4``."""
         c = self.counts
         line = (
-            f"imported {c['imported']}, skipped {c['skipped']}, conflicts {c['conflict']}, "
-            f"invalid {c['invalid']}, ignored {c['ignored']}"
+            f"imported {c['imported']}, skipped {c['skipped']}, conflicts {c['conflict']}, invalid {c['invalid']}, ignored {c['ignored']}"
         )
         return line + (" (dry run: nothing was written)" if self.dry_run else "")
 
@@ -322,7 +321,9 @@ class _Importer:
             loaded = self.registry.get(obs.rubric.id, obs.rubric.version)
         except RubricNotFound:
             return ImportRow(
-                source.label, "invalid", obs.id,
+                source.label,
+                "invalid",
+                obs.id,
                 f"rubric: {obs.rubric.id} {obs.rubric.version} is not a known rubric; add its folder with --rubrics DIR and import again",
             )
         problems = check_against_rubric(obs, loaded.rubric, path=where, text=text)

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from seeds_tui.errors import StoreError
+from seeds_tui.core.errors import StoreError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -115,7 +115,7 @@ def create_exclusive(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -28,10 +28,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, Field, ValidationError, model_validator
 
-from seeds_tui.errors import ObservationError, Problem
-from seeds_tui.models import Model, problems_from_validation
-from seeds_tui.rubric import Code, Id, Rubric
-from seeds_tui.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
+from seeds_tui.core.errors import ObservationError, Problem
+from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.rubric import Code, Id, Rubric
+from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
 OBSERVATION_SCHEMA = "seeds-observation/2"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
@@ -240,6 +240,11 @@ def name_key(name: object) -> str:
     True
     """
     return " ".join(str(name).split()).casefold()
+
+
+def ref_key(ref: str) -> str:
+    """How session references are matched: ignoring case (``cal-2026-11-23-n1`` pairs with ``CAL-2026-11-23-N1``)."""
+    return ref.casefold()
 
 
 # -- ids and construction -----------------------------------------------------------------

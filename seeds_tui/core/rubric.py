@@ -22,9 +22,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from seeds_tui.errors import Problem, RubricError, RubricNotFound
-from seeds_tui.models import Model, problems_from_validation
-from seeds_tui.tomlio import find_line, line_index, load_toml
+from seeds_tui.core.errors import Problem, RubricError, RubricNotFound
+from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.tomlio import find_line, line_index, load_toml
 
 RUBRIC_SCHEMA = "seeds-rubric/1"
 RUBRIC_MAX_BYTES = 1024 * 1024
@@ -328,7 +328,7 @@ def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = Non
                     match = _FIELD_IN_MESSAGE.match(part)
                     if match:
                         loc = [int(p) if p.isdigit() else p for p in match.group(1).split(".")]
-                        split.append(Problem(path, part[match.end():], line=find_line(index, loc), field=match.group(1)))
+                        split.append(Problem(path, part[match.end() :], line=find_line(index, loc), field=match.group(1)))
                     else:
                         split.append(Problem(path, part, line=None, field=None))
             else:
@@ -363,11 +363,11 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
 
 def bundled_rubric_dir() -> Path:
     """The folder of rubrics shipped with seeds-tui (inside the wheel, or the source tree)."""
-    here = Path(__file__).resolve().parent
-    shipped = here / "_rubrics"
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_rubrics"
     if shipped.is_dir():
         return shipped
-    return here.parent / "rubrics"
+    return package.parent / "rubrics"
 
 
 def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:

@@ -8,7 +8,7 @@ appendix. It is developmental: it never ranks the practitioner or compares them 
 
 ``build_sheet`` gathers everything into plain data (one place for wording and order);
 ``render_markdown`` and ``render_html`` only lay it out. Section results come from
-``seeds_tui.scoring`` (the same rule as the app and the team summaries). All user text is
+``seeds_tui.core.scoring`` (the same rule as the app and the team summaries). All user text is
 escaped: in HTML with ``html.escape``; in Markdown, characters that would change the layout
 are backslash-escaped, so a note is shown as written.
 """
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from seeds_tui.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
-from seeds_tui.rubric import Rubric, Scale
-from seeds_tui.scoring import SectionScore, band, indicator_value, overall_score, section_scores
+from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
+from seeds_tui.core.rubric import Rubric, Scale
+from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, section_scores
 
 Format = Literal["markdown", "html"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from seeds_tui.errors import FileProblems, Problem
+from seeds_tui.core.errors import FileProblems, Problem
 
 Loc = Sequence[str | int]
 
@@ -248,7 +248,7 @@ def line_index(text: str) -> dict[tuple[str | int, ...], int]:
         if key:
             full = (*table, *_split_key(key.group(1)))
             index.setdefault(full, number)
-            rest = line[key.end():]
+            rest = line[key.end() :]
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote

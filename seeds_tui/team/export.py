@@ -3,7 +3,7 @@
 Two tables:
 
 ``items``
-    the long frame of item scores (``seeds_tui.aggregate.item_frame``): one row per scored
+    the long frame of item scores (``seeds_tui.team.frames.item_frame``): one row per scored
     item per observation. Its columns are fixed (``ITEM_COLUMNS``) whatever the rubric.
 ``observations``
     one row per observation: metadata, then ``section.<id>.percent`` (percent of maximum
@@ -13,7 +13,7 @@ Two tables:
     has no such id). Columns are sorted by id within each block, so they never shift.
 
 Scores of older rubric versions are carried onto the newest version's ids (its ``renamed``
-and ``retired`` fields; see ``seeds_tui.versions``). Files are written atomically and
+and ``retired`` fields; see ``seeds_tui.core.versions``). Files are written atomically and
 owner-only. Nothing here prints; the command line is ``seeds_tui.cli.export``.
 """
 
@@ -29,15 +29,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seeds_tui.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
-from seeds_tui.errors import ObservationError, RubricNotFound, SeedsError, StoreError
-from seeds_tui.rubric import RubricRegistry
-from seeds_tui.store import Store
+from seeds_tui.core.errors import ObservationError, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
+from seeds_tui.storage.store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from seeds_tui.observation import Observation
+    from seeds_tui.core.observation import Observation
 
 Table = Literal["items", "observations"]
 Format = Literal["csv", "jsonl", "parquet"]
@@ -90,8 +90,8 @@ def quarter_label(day: date) -> str:
 
 
 def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> Export:
-    """The long item-score frame, filtered (see ``seeds_tui.aggregate.item_frame``)."""
-    from seeds_tui.aggregate import item_frame
+    """The long item-score frame, filtered (see ``seeds_tui.team.frames.item_frame``)."""
+    from seeds_tui.team.frames import item_frame
 
     frame = item_frame(
         store, registry, include_drafts=filters.include_drafts, rubric_id=filters.rubric_id,
@@ -108,7 +108,7 @@ def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filter
 def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Observation]:
     """Observations passing the filters; a final wins over a draft of the same id."""
     chosen: dict[str, Observation] = {}
-    from seeds_tui.aggregate import team_key
+    from seeds_tui.team.frames import team_key
 
     teams = {team_key(t) for t in filters.teams}
     for path, obs in store.iter_observations(include_drafts=filters.include_drafts):
@@ -131,8 +131,8 @@ def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Obser
 
 def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> tuple[list[dict[str, object]], list[str]]:
     """Plain rows of the observations table (no pandas), and warnings about what was left out."""
-    from seeds_tui.scoring import section_scores
-    from seeds_tui.versions import upgrade
+    from seeds_tui.core.scoring import section_scores
+    from seeds_tui.core.versions import upgrade
 
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")
@@ -258,11 +258,11 @@ def read_key_file(path: Path) -> bytes:
 def pseudonymise(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """A copy with practitioner and observer names replaced by keyed labels (``P-…``, ``O-…``).
 
-    The same rule and labels as the team summaries (``seeds_tui.aggregate.pseudonym``): the
+    The same rule and labels as the team summaries (``seeds_tui.team.pseudonyms.pseudonym``): the
     same key always gives the same labels. Raises ``ExportError`` if two different names
     would share a label.
     """
-    from seeds_tui.aggregate import pseudonymise_frame
+    from seeds_tui.team.pseudonyms import pseudonymise_frame
 
     out = pseudonymise_frame(frame, key)
     for col in ("practitioner", "observer"):

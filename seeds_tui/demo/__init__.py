@@ -1,0 +1,1 @@
+"""Realistic synthetic observations for trying the product, tests and benchmarks."""
