@@ -70,5 +70,13 @@ class ConflictError(StoreError):
     """An observation changed on disk since it was read; saving would overwrite someone's work."""
 
 
+class StoreBusy(StoreError):
+    """Another save of the same observation held its lock for too long (or the wait was interrupted).
+
+    Nothing was written and nothing changed on disk: unlike ``ConflictError`` nobody else's work
+    is in the way, so the caller keeps its data and simply tries again a little later.
+    """
+
+
 class RubricNotFound(SeedsError):
     """No known rubric folder holds the rubric (id and version) that was asked for."""
