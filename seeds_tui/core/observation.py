@@ -376,7 +376,7 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
         problems.append(Problem(path, message, line=find_line(index, loc) if index else None, field=".".join(map(str, loc))))
 
     if obs.revision >= REVISION_MAX:
-        add(("revision",), f"the revision is at its limit ({REVISION_MAX:,}): this file could not be saved again; it was not made by seeds-tui")
+        add(("revision",), f"the revision is at its limit ({REVISION_MAX:,}): this file could not be saved again (not made by seeds-tui)")
     if obs.rubric.id != rubric.id or obs.rubric.version != rubric.version:
         add(("rubric",), f"scored against {obs.rubric.id} {obs.rubric.version}, checked against {rubric.id} {rubric.version}")
     sections = {s.id: s for s in rubric.sections}

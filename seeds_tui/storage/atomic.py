@@ -189,14 +189,15 @@ def _replace(tmp: Path, path: Path) -> None:
             time.sleep(0.02 * (attempt + 1))
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE, durable: bool = True, root: Path | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, or raise ``StoreError`` leaving it as it was.
 
     ``durable=False`` skips the fsyncs (still atomic against crashes of this process, not
     against power loss): for bulk writers such as the demo generator, which sync once at the end.
-    Inside a store, a link on the way to ``path`` is refused (``check_no_links``).
+    Inside a store (``root``, else found from ``path``), a link on the way to ``path`` is refused
+    (``check_no_links``).
     """
-    check_no_links(path)
+    check_no_links(path, root)
     try:
         tmp = _write_temp(path, data, mode, durable)
     except OSError as exc:
@@ -231,9 +232,9 @@ def _link_no_replace(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def create_exclusive(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
+def create_exclusive(path: Path, data: bytes, *, mode: int = FILE_MODE, root: Path | None = None) -> None:
     """Write a new file atomically; fail with ``FileExistsError`` if ``path`` already exists (never replaced)."""
-    check_no_links(path)
+    check_no_links(path, root)
     try:
         tmp = _write_temp(path, data, mode, True)
     except OSError as exc:
@@ -253,7 +254,7 @@ def create_exclusive(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
     fsync_dir(path.parent)
 
 
-def create_unique(folder: Path, stem: str, data: bytes, *, suffix: str = ".toml") -> Path:
+def create_unique(folder: Path, stem: str, data: bytes, *, suffix: str = ".toml", root: Path | None = None) -> Path:
     """Write ``data`` to a new file ``folder/STEM.toml`` (or ``STEM-2.toml``, ``STEM-3.toml``... when taken).
 
     For copies that must never be overwritten (``conflicts/``, ``history/``): every call makes a
@@ -264,16 +265,16 @@ def create_unique(folder: Path, stem: str, data: bytes, *, suffix: str = ".toml"
         if os.path.lexists(path):
             continue
         try:
-            create_exclusive(path, data)
+            create_exclusive(path, data, root=root)
         except FileExistsError:
             continue
         return path
     raise StoreError(f"too many copies named {stem} in {folder}; move some of them away")
 
 
-def remove_file(path: Path) -> None:
+def remove_file(path: Path, root: Path | None = None) -> None:
     """Delete ``path`` (a file already gone is fine) and make that durable; never through a link in a store."""
-    check_no_links(path.parent)
+    check_no_links(path.parent, root)
     try:
         os.unlink(path)
     except FileNotFoundError:

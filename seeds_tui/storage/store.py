@@ -232,7 +232,7 @@ class Store:
             if (on_disk or 0) != obs.revision:
                 raise ConflictError(_conflict_message(path, obs.revision, on_disk))
             saved = obs.model_copy(update={"revision": obs.revision + 1, "updated": now()})
-            write_atomic(path, _checked_bytes(saved, path))
+            write_atomic(path, _checked_bytes(saved, path), root=self.root)
         return saved
 
     def finalise(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
@@ -256,11 +256,11 @@ class Store:
             if on_disk is not None and on_disk != obs.revision:
                 raise ConflictError(_conflict_message(draft, obs.revision, on_disk))
             try:
-                create_exclusive(path, _checked_bytes(final, path))
+                create_exclusive(path, _checked_bytes(final, path), root=self.root)
             except FileExistsError:
                 raise ConflictError(f"{path} already exists: this observation was finalised before; open it to correct it") from None
             if on_disk is not None:
-                remove_file(draft)
+                remove_file(draft, self.root)
         return final, path
 
     def save_correction(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
@@ -291,8 +291,8 @@ class Store:
                 raise StoreError(f"could not keep the previous revision of {path}: {exc.strerror or exc}") from None
             kept = self.history_dir / f"{obs.id}.r{obs.revision}.toml"
             if _read_or_none(kept) != previous:  # the same copy already kept (a correction cut short) is not kept twice
-                create_unique(self.history_dir, kept.stem, previous)
-            write_atomic(path, _checked_bytes(corrected, path))
+                create_unique(self.history_dir, kept.stem, previous, root=self.root)
+            write_atomic(path, _checked_bytes(corrected, path), root=self.root)
         return corrected, path
 
     def keep_aside(self, obs: Observation, reason: str = "unsaved", *, replacing: Path | None = None) -> Path:
@@ -310,10 +310,10 @@ class Store:
         self.folder(self.conflict_dir)
         data = observation_to_toml(obs).encode("utf-8")
         if replacing is not None and replacing.parent == self.conflict_dir and self._kept.get(replacing) == _inode(replacing):
-            write_atomic(replacing, data)
+            write_atomic(replacing, data, root=self.root)
             self._kept[replacing] = _inode(replacing)
             return replacing
-        path = create_unique(self.conflict_dir, f"{_checked_id(obs.id)}.{reason}", data)
+        path = create_unique(self.conflict_dir, f"{_checked_id(obs.id)}.{reason}", data, root=self.root)
         self._kept[path] = _inode(path)
         return path
 
@@ -322,14 +322,13 @@ class Store:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
             raise StoreError("a report's name is letters, digits, dots and dashes (no folders)")
         path = self.folder(self.reports_dir) / name
-        write_atomic(path, data)
+        write_atomic(path, data, root=self.root)
         return path
 
     def discard_draft(self, obs_id: str) -> None:
         """Delete a draft the observer chose to throw away."""
         path = self.draft_path(obs_id)
-        check_no_links(path, self.root)
-        remove_file(path)
+        remove_file(path, self.root)
 
     def clean_temp_files(self, *, older_than: float = TEMP_MAX_AGE) -> int:
         """Remove temp files a killed or crashed save left behind; return how many were removed.
