@@ -45,8 +45,8 @@ LOCK_TIMEOUT = 5.0
 
 _BINARY = getattr(os, "O_BINARY", 0)
 _WINDOWS = os.name == "nt"
-#: Names whose presence marks a folder as a store root (the lock folder, or the lock of older versions).
-_STORE_MARKERS = (".locks", ".lock")
+#: What marks a folder as a store: its lock folder, or (older versions) a lock file beside the finals.
+_LOCK_FOLDER = ".locks"
 
 
 def is_temp_name(name: str) -> bool:
@@ -84,7 +84,7 @@ def _is_link(path: Path) -> bool:
 def store_root_of(path: Path) -> Path | None:
     """The store folder that ``path`` lies in (the nearest folder holding a store's lock), or None."""
     for folder in path.parents:
-        if any(os.path.lexists(folder / marker) for marker in _STORE_MARKERS):
+        if os.path.lexists(folder / _LOCK_FOLDER) or (os.path.lexists(folder / ".lock") and os.path.isdir(folder / "observations")):
             return folder
     return None
 
