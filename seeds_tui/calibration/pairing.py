@@ -96,8 +96,8 @@ class CalibrationSession:
         if self.consensus is None or self.consensus[1].consensus is None:
             return None
         by_id = {obs.id: (path, obs) for path, obs in self.observations}
-        named = [by_id.get(obs_id) for obs_id in self.consensus[1].consensus.of]
-        if len(named) != 2 or named[0] is None or named[1] is None:
+        named = [by_id[obs_id] for obs_id in self.consensus[1].consensus.of if obs_id in by_id]
+        if len(named) != 2:
             return None
         first, second = named
         if first[1].status != "final" or second[1].status != "final" or first[1].id == second[1].id:

@@ -118,17 +118,15 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
     A ``--rubrics`` folder that does not exist is a usage error: a typo there would otherwise
     silently hide the rubrics it was meant to add.
     """
-    import os
-
     from seeds_tui.core.rubric import RubricRegistry
 
     named = [Path(p) for p in getattr(args, "rubrics", None) or []]
     for folder in named:
         if not folder.is_dir():
             raise UsageError(f"--rubrics {folder}: no such folder")
-    for folder in os.environ.get("SEEDS_RUBRICS", "").split(os.pathsep):
-        if folder and not Path(folder).is_dir():
-            err(f"warning: SEEDS_RUBRICS names {folder}, which is not a folder")
+    for listed in os.environ.get("SEEDS_RUBRICS", "").split(os.pathsep):
+        if listed and not Path(listed).is_dir():
+            err(f"warning: SEEDS_RUBRICS names {listed}, which is not a folder")
     return RubricRegistry.default([*named, *(extra or [])])
 
 

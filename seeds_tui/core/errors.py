@@ -80,3 +80,17 @@ class StoreBusy(StoreError):
 
 class RubricNotFound(SeedsError):
     """No known rubric folder holds the rubric (id and version) that was asked for."""
+
+
+class MissingPart(SeedsError):
+    """A package seeds-tui depends on is not importable: the installation is incomplete.
+
+    pyarrow, openpyxl and the rest are core dependencies (``pip install .`` brings them), so the
+    message says to repair the installation, not to install an optional extra.
+    """
+
+    def __init__(self, feature: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs the {package} package, which a normal installation of seeds-tui includes; this installation "
+            f"is incomplete: reinstall it (python3 -m pip install --force-reinstall . in a checkout, or pip install {package})"
+        )

@@ -22,7 +22,7 @@ safe TOML reading, migrations and full model validation), so a file the cache ac
 file ``seeds-tui validate`` accepts as a format; a file that fails is kept as a failure and
 reported on every run until it is fixed or removed.
 
-The cache needs pyarrow; without it every run parses the files (still correct, just slower).
+pyarrow is a core dependency; were it missing, summaries say the installation is incomplete.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.errors import MissingPart, ObservationError, SeedsError
 from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
 from seeds_tui.core.tomlio import decode_text, parse_toml_fast, read_bytes
 from seeds_tui.storage.atomic import check_no_links, ensure_dir, is_temp_name, remove_file, write_atomic
@@ -252,8 +252,8 @@ def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> li
 
 def _arrow() -> Any:
     try:
-        import pyarrow as pa
-        import pyarrow.ipc
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.ipc  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - pyarrow is installed where the cache is wanted
         return None
     return pa
@@ -436,7 +436,7 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         parsed = [one for n, one in enumerate(parsed) if n not in gone]
     new_files, new_rows = _new_tables(todo, parsed, next_fid)
     if cached is not None:
-        import pyarrow.compute as pc
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
 
         files_t, rows_t = cached
         if len(keep_fids) != files_t.num_rows:
@@ -481,4 +481,4 @@ def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: 
 
 
 def _to_frames_plain(stats: list[_Stat], parsed: list[ParsedFile]) -> StoreRows:  # pragma: no cover - no pyarrow
-    raise SeedsError("summaries need pyarrow: pip install pyarrow")
+    raise MissingPart("Team summaries and exports", "pyarrow")
