@@ -74,6 +74,8 @@ def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> byte
     except IsADirectoryError:
         raise error(path, [Problem(path, "is a folder, not a file")]) from None
     except PermissionError:
+        if path.is_dir():  # Windows refuses to open a folder with "permission denied"
+            raise error(path, [Problem(path, "is a folder, not a file")]) from None
         raise error(path, [Problem(path, "permission denied; check the file's owner and mode")]) from None
     except OSError as exc:
         raise error(path, [Problem(path, f"could not be read ({exc.strerror or 'I/O error'})")]) from None

@@ -56,6 +56,8 @@ def is_temp_name(name: str) -> bool:
 
 def ensure_dir(path: Path) -> None:
     """Create ``path`` (and parents) owner-only if missing; explain failures."""
+    if path.is_dir():  # the common case, one stat: every save passes here
+        return
     try:
         # Each missing parent is made owner-only too (mkdir's ``parents=True`` would use the umask).
         missing = [p for p in (path, *path.parents) if not p.exists()]
@@ -221,7 +223,9 @@ def _link_no_replace(tmp: Path, path: Path) -> None:
     except FileExistsError:
         raise
     except (AttributeError, NotImplementedError, OSError) as exc:
-        if isinstance(exc, OSError) and exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS, None):
+        # Windows reports "no hard links here" with assorted codes; elsewhere only these mean it.
+        no_links = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS, None)
+        if isinstance(exc, OSError) and not _WINDOWS and exc.errno not in no_links:
             raise
     # No hard links here (FAT, some network shares, Windows without them).
     if _WINDOWS:
