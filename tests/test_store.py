@@ -51,10 +51,10 @@ def test_new_files_and_folders_are_owner_only(tmp_path: Path) -> None:
         _, final_path = store.finalise(scored(saved), small_rubric(tmp_path / "r"))
     finally:
         os.umask(old)
-    for folder in (tmp_path / "deep", tmp_path / "deep" / "er", store.root, store.draft_dir, store.final_dir):
+    for folder in (tmp_path / "deep", tmp_path / "deep" / "er", store.root, store.draft_dir, store.final_dir, store.lock_dir):
         assert mode(folder) == 0o700, folder
     assert mode(final_path) == 0o600
-    assert mode(store.root / ".lock") == 0o600
+    assert mode(store.lock_dir / f"{saved.id}.lock") == 0o600
     second = store.save_draft(draft())
     assert mode(store.draft_path(second.id)) == 0o600
 

@@ -74,9 +74,12 @@ def test_unknown_rubric_and_json_output(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["validate", "--json", str(other), str(junk), str(path)]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["files"] == 3 and report["valid"] == 1 and report["invalid"] == 2
-    messages = {Path(p["file"]).name: p["message"] for p in report["problems"]}
+    messages: dict[str, str] = {}
+    for p in report["problems"]:  # other.toml is also a copy of path's id: every message of a file counts
+        messages[Path(p["file"]).name] = messages.get(Path(p["file"]).name, "") + p["message"] + "\n"
     assert "rubric no-such-rubric 1.0.0 not found" in messages["other.toml"]
     assert "binary data" in messages["junk.toml"]
+    assert "same observation id" in messages["other.toml"] and path.name not in messages
 
 
 def test_missing_path_and_named_non_observation_are_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,6 @@ Drafts are never consensus records: the listing and ``load_consensus`` skip that
 
 from __future__ import annotations
 
-import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
@@ -35,8 +34,8 @@ from seeds_tui.core.observation import (
     read_observation,
     ref_key,
 )
-from seeds_tui.storage.atomic import create_exclusive, ensure_dir, fsync_dir, is_temp_name, write_atomic
-from seeds_tui.storage.store import Store
+from seeds_tui.storage.atomic import create_exclusive, is_temp_name, remove_file, write_atomic
+from seeds_tui.storage.store import Store, file_name_problem
 
 PURPOSE = "calibration"
 
@@ -50,6 +49,7 @@ class ConsensusError(SeedsError):
 
 
 def scan_records(folder: Path) -> list[Path]:
+    """The ``*.toml`` regular files of ``folder`` (temp and hidden files skipped), newest name first."""
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
@@ -193,7 +193,7 @@ def save_consensus(store: Store, consensus: Observation) -> Path:
     """
     if consensus.consensus is None or consensus.status != "final":
         raise StoreError("only a final consensus record (with consensus.of) goes into the consensus folder")
-    ensure_dir(store.consensus_dir)
+    store.folder(store.consensus_dir)
     ref = consensus.session.session_ref
     if ref is not None:
         for path, existing in load_consensus(store):
@@ -203,7 +203,7 @@ def save_consensus(store: Store, consensus: Observation) -> Path:
                 raise StoreError(f"{path} already records the consensus for this session; remove it first to record a new one")
     path = store.consensus_dir / f"{store.final_path(consensus.id).name}"
     try:
-        create_exclusive(path, observation_to_toml(consensus).encode("utf-8"))
+        create_exclusive(path, observation_to_toml(consensus).encode("utf-8"), root=store.root)
     except FileExistsError:
         raise StoreError(f"{path} already exists: this consensus was saved before") from None
     return path
@@ -214,9 +214,12 @@ def load_consensus(store: Store) -> list[tuple[Path, Observation | ObservationEr
     out: list[tuple[Path, Observation | ObservationError]] = []
     for path in scan_records(store.consensus_dir):
         try:
-            out.append((path, read_observation(path)[0]))
+            obs = read_observation(path)[0]
         except ObservationError as exc:
             out.append((path, exc))
+            continue
+        misnamed = file_name_problem(path, obs.id)
+        out.append((path, obs if misnamed is None else ObservationError(path, [misnamed])))
     return out
 
 
@@ -273,7 +276,7 @@ def _read_drafts(store: Store) -> list[tuple[Path, Observation]]:
             obs = read_observation(path)[0]
         except ObservationError:
             continue
-        if obs.consensus is not None and obs.status == "draft":
+        if obs.consensus is not None and obs.status == "draft" and file_name_problem(path, obs.id) is None:
             found.append((path, obs))
     found.sort(key=lambda entry: (entry[1].updated, entry[1].id), reverse=True)
     return found
@@ -306,8 +309,8 @@ def save_consensus_draft(store: Store, obs: Observation) -> Path:
         observation_from_toml(text, path)  # what is written must read back
     except ObservationError as exc:
         raise StoreError(f"could not save {path}: {exc}") from None
-    ensure_dir(folder)
-    write_atomic(path, text.encode("utf-8"))
+    store.folder(folder)
+    write_atomic(path, text.encode("utf-8"), root=store.root)
     return path
 
 
@@ -320,8 +323,6 @@ def discard_consensus_draft(store: Store, path: Path) -> None:
     if path.parent != folder:
         raise StoreError(f"{path} is not a consensus draft (those are in {folder})")
     try:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    except OSError as exc:
-        raise StoreError(f"could not remove the consensus draft {path}: {exc.strerror or exc}; remove it by hand") from None
-    fsync_dir(folder)
+        remove_file(path, store.root)
+    except StoreError as exc:
+        raise StoreError(f"{exc}; remove the consensus draft by hand") from None

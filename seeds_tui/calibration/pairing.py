@@ -15,9 +15,10 @@ from datetime import date as Date
 from pathlib import Path
 
 from seeds_tui.calibration.consensus import PURPOSE, drafts_by_pair, load_consensus, scan_records
-from seeds_tui.core.errors import ObservationError, Problem
-from seeds_tui.core.observation import Observation, observation_from_toml, ref_key
-from seeds_tui.storage.store import Store
+from seeds_tui.core.errors import ObservationError
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, Observation, observation_from_toml, ref_key
+from seeds_tui.core.tomlio import decode_text, read_bytes
+from seeds_tui.storage.store import Store, file_name_problem
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ class CalibrationSession:
         if self.consensus is None or self.consensus[1].consensus is None:
             return None
         by_id = {obs.id: (path, obs) for path, obs in self.observations}
-        named = [by_id.get(obs_id) for obs_id in self.consensus[1].consensus.of]
-        if len(named) != 2 or named[0] is None or named[1] is None:
+        named = [by_id[obs_id] for obs_id in self.consensus[1].consensus.of if obs_id in by_id]
+        if len(named) != 2:
             return None
         first, second = named
         if first[1].status != "final" or second[1].status != "final" or first[1].id == second[1].id:
@@ -180,19 +181,21 @@ def calibration_sessions(store: Store) -> tuple[list[CalibrationSession], list[O
     for folder in (store.final_dir, store.draft_dir):
         for path in scan_records(folder):
             try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                errors.append(ObservationError(path, [Problem(path, f"cannot read: {exc.strerror or exc}")]))
+                # Never blocks on a pipe in place of a file; never more than an observation's cap.
+                raw = read_bytes(path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
+            except ObservationError as exc:
+                errors.append(exc)
                 continue
             if not _might_be_calibration(raw):
                 continue
             try:
-                obs = observation_from_toml(raw.decode("utf-8"), path)
-            except UnicodeDecodeError:
-                errors.append(ObservationError(path, [Problem(path, "not UTF-8 text")]))
-                continue
+                obs = observation_from_toml(decode_text(raw, path, ObservationError), path)
             except ObservationError as exc:
                 errors.append(exc)
+                continue
+            misnamed = file_name_problem(path, obs.id)
+            if misnamed is not None:  # a copy under another name would pair with its own original
+                errors.append(ObservationError(path, [misnamed]))
                 continue
             if obs.session.purpose != PURPOSE or obs.session.session_ref is None or obs.consensus is not None:
                 continue

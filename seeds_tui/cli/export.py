@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from
 
 
 def _date(text: str) -> date:
@@ -70,10 +70,7 @@ def run(args: argparse.Namespace) -> int:
         err("seeds-tui export: --from is after --to")
         return USAGE
     store = store_from(args)
-    output = Path(args.output).expanduser() if args.output else None
-    if output is not None and output.resolve().is_relative_to(store.root.resolve()):
-        err("seeds-tui export: write the export outside the store folder (-o PATH)")
-        return USAGE
+    output = check_output(Path(args.output), stores=[store.root]).expanduser() if args.output else None
     registry = registry_from(args)
     filters = Filters(
         rubric_id=args.rubric, teams=tuple(args.team), date_from=args.date_from, date_to=args.date_to, include_drafts=args.include_drafts

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, progress, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, progress, registry_from, store_from
 
 #: Row fields, in report column order.
 REPORT_FIELDS = ("source", "id", "outcome", "message", "path")
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             err(f"seeds-tui import: {source}: no such file or folder (nothing was imported)")
         return PROBLEMS
     store = store_from(args)
+    if args.report:
+        check_output(Path(args.report), stores=[store.root], inputs=[Path(s) for s in args.sources], option="--report")
     registry = registry_from(args)
 
     def bar(items: list) -> object:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, err, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, check_output, err, registry_from
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -37,6 +37,11 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.storage.atomic import write_atomic
 
     path = Path(args.file)
+    if args.output:
+        from seeds_tui.storage.store import default_store_dir
+
+        named = getattr(args, "store", None)
+        check_output(Path(args.output), stores=[Path(named) if named else default_store_dir()], inputs=[path])
     try:
         obs, text = read_observation(path)
         loaded = registry_from(args).get(obs.rubric.id, obs.rubric.version)

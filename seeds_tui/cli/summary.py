@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from
 
 VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
@@ -89,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         err("seeds-tui summary: Excel output is binary; give -o FILE.xlsx")
         return USAGE
     store = store_from(args)
+    if args.output:
+        check_output(Path(args.output), stores=[store.root])
     registry = registry_from(args)
     bar = _Progress() if sys.stderr.isatty() else None
     try:

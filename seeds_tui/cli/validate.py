@@ -33,8 +33,14 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     parser.set_defaults(func=run)
 
 
-def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -> list[Problem]:
-    """Every problem with one observation file or zip member (empty when it is valid)."""
+def validate_source(
+    source: Source, registry: RubricRegistry, zips: ZipReader, ids: dict[str, list[tuple[bool, str]]] | None = None
+) -> list[Problem]:
+    """Every problem with one observation file or zip member (empty when it is valid).
+
+    ``ids`` collects, per observation id, which files hold it (and whether each is named by it),
+    for ``duplicate_problems`` once every file is read.
+    """
     from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound
     from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, check_against_rubric, parse_observation
     from seeds_tui.core.tomlio import decode_text, parse_toml, read_bytes
@@ -50,15 +56,56 @@ def validate_source(source: Source, registry: RubricRegistry, zips: ZipReader) -
         obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
     except ObservationError as exc:
         return exc.problems
+    named = _name_problems(source, where, obs.id, ids)
     try:
         loaded = registry.get(obs.rubric.id, obs.rubric.version)
     except RubricNotFound as exc:
-        return [Problem(where, str(exc))]
-    problems = check_against_rubric(obs, loaded.rubric, path=where, text=text)
+        return [*named, Problem(where, str(exc))]
+    problems = named + check_against_rubric(obs, loaded.rubric, path=where, text=text)
     if loaded.sha256 != obs.rubric.sha256 and not problems:
         # Same id and version but other bytes: the rubric file was edited. Worth knowing, not fatal.
         err(f"{where}: warning: rubric {obs.rubric.id} {obs.rubric.version} differs from the file it was scored with (sha256)")
     return problems
+
+
+#: Folders of a store whose files must be named ``<id>.toml``.
+_NAMED_BY_ID = ("observations", "drafts", "consensus")
+
+
+def _name_problems(source: Source, where: Path, obs_id: str, ids: dict[str, list[tuple[bool, str]]] | None) -> list[Problem]:
+    """A store file not named by its id, or a file named by another observation's id; records the id."""
+    from seeds_tui.core.errors import Problem
+    from seeds_tui.storage.store import file_name_problem, looks_like_id
+
+    problems: list[Problem] = []
+    name = Path(source.member.filename if source.member is not None else source.path).name
+    in_store = source.member is None and source.path.parent.name in _NAMED_BY_ID and (source.path.parent.parent / "observations").is_dir()
+    stem = name.removesuffix(".toml")
+    if (in_store or looks_like_id(stem)) and stem != obs_id:
+        problem = file_name_problem(Path(name), obs_id)
+        if problem is not None:
+            problems.append(Problem(where, problem.message, field=problem.field))
+    if ids is not None:
+        # A draft left beside its final (a finalise cut short) is one observation, not a copy.
+        kind = "draft" if source.member is None and source.path.parent.name == "drafts" else "other"
+        ids.setdefault(f"{kind}:{obs_id}", []).append((stem == obs_id, source.label))
+    return problems
+
+
+def duplicate_problems(ids: dict[str, list[tuple[bool, str]]]) -> list[tuple[str, Problem]]:
+    """One problem for each file whose id another file has too; the file named by the id is the original."""
+    from seeds_tui.core.errors import Problem
+
+    out: list[tuple[str, Problem]] = []
+    for holders in ids.values():
+        if len(holders) < 2:
+            continue
+        ordered = sorted(holders, key=lambda h: (not h[0], h[1]))  # the file named ID.toml first
+        first = ordered[0][1]
+        for _, label in ordered[1:]:
+            message = f"the same observation id as {first}: a copy of it (a sync tool's conflicted copy?); keep one of the two"
+            out.append((label, Problem(Path(label), message, field="id")))
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,13 +122,18 @@ def run(args: argparse.Namespace) -> int:
         for row in listed
         if row.outcome == "invalid" or (row.outcome == "ignored" and row.source in named)
     ]
+    ids: dict[str, list[tuple[bool, str]]] = {}
     with contextlib.ExitStack() as stack:
         zips = ZipReader(stack)
         for source in progress(sources, total=len(sources), label="validating", enabled=None if not args.json else False):
-            problems = validate_source(source, registry, zips)
+            problems = validate_source(source, registry, zips, ids)
             if problems and vanished(source):
                 continue  # found in a folder, gone before it was read: a store in use (a draft finalised meanwhile)
             results.append((source.label, problems))
+    by_label = {label: probs for label, probs in results}
+    for label, problem in duplicate_problems(ids):
+        if label in by_label:
+            by_label[label].append(problem)
     invalid = [(label, probs) for label, probs in results if probs]
     if args.json:
         print(

@@ -70,5 +70,27 @@ class ConflictError(StoreError):
     """An observation changed on disk since it was read; saving would overwrite someone's work."""
 
 
+class StoreBusy(StoreError):
+    """Another save of the same observation held its lock for too long (or the wait was interrupted).
+
+    Nothing was written and nothing changed on disk: unlike ``ConflictError`` nobody else's work
+    is in the way, so the caller keeps its data and simply tries again a little later.
+    """
+
+
 class RubricNotFound(SeedsError):
     """No known rubric folder holds the rubric (id and version) that was asked for."""
+
+
+class MissingPart(SeedsError):
+    """A package seeds-tui depends on is not importable: the installation is incomplete.
+
+    pyarrow, openpyxl and the rest are core dependencies (``pip install .`` brings them), so the
+    message says to repair the installation, not to install an optional extra.
+    """
+
+    def __init__(self, feature: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs the {package} package, which a normal installation of seeds-tui includes; this installation "
+            f"is incomplete: reinstall it (python3 -m pip install --force-reinstall . in a checkout, or pip install {package})"
+        )

@@ -35,6 +35,9 @@ from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_
 
 OBSERVATION_SCHEMA = "seeds-observation/2"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
+#: The highest revision a file may hold. Saving adds one, so a file already at this bound cannot
+#: be saved again: ``check_against_rubric`` (hence ``validate``) and the store both refuse it.
+REVISION_MAX = 1_000_000_000
 
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -211,7 +214,7 @@ class Observation(Model):
     id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
-    revision: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    revision: Annotated[int, Field(ge=0, le=REVISION_MAX)] = 0
     created: Stamp
     updated: Stamp
     finalised: Stamp | None = None
@@ -372,6 +375,8 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
     def add(loc: tuple[str | int, ...], message: str) -> None:
         problems.append(Problem(path, message, line=find_line(index, loc) if index else None, field=".".join(map(str, loc))))
 
+    if obs.revision >= REVISION_MAX:
+        add(("revision",), f"the revision is at its limit ({REVISION_MAX:,}): this file could not be saved again (not made by seeds-tui)")
     if obs.rubric.id != rubric.id or obs.rubric.version != rubric.version:
         add(("rubric",), f"scored against {obs.rubric.id} {obs.rubric.version}, checked against {rubric.id} {rubric.version}")
     sections = {s.id: s for s in rubric.sections}

@@ -36,23 +36,46 @@ def _parse_float(text: str) -> float:
     return value
 
 
+class NotARegularFile(OSError):
+    """The path names a pipe, device, socket or folder: nothing seeds-tui reads or writes."""
+
+
+def read_regular(path: Path, *, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a regular file, never blocking on what is not one.
+
+    The shared reader behind every file seeds-tui opens (observations, rubrics, settings, keys,
+    the revision check before a save). A named pipe in place of a file would otherwise block
+    ``open()`` until a writer appears, holding whatever the reader holds (the store's lock, the
+    app's worker). So the file is opened with ``O_NONBLOCK`` (POSIX; Windows has no such pipes
+    in a folder and no flag: 0 there) and ``fstat`` must say "regular file" before anything is
+    read. A link is followed; what it leads to must be a regular file too. Raises
+    ``NotARegularFile`` (an ``OSError``) for anything else, ``IsADirectoryError`` for a folder,
+    and the ``OSError`` of ``open``/``read`` otherwise.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        kind = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(kind):
+            raise NotARegularFile(f"{path} is not a regular file")
+        return handle.read(max_bytes + 1)
+
+
 def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> bytes:
     """Read a file's bytes, refusing one larger than ``max_bytes`` and anything but a regular file."""
     try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer (it is refused just below).
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            kind = os.fstat(handle.fileno()).st_mode
-            if stat.S_ISDIR(kind):
-                raise IsADirectoryError(path)
-            if not stat.S_ISREG(kind):
-                raise error(path, [Problem(path, "is not a regular file (a pipe, device or socket); give the path of a .toml file")])
-            data = handle.read(max_bytes + 1)
+        data = read_regular(path, max_bytes=max_bytes)
+    except NotARegularFile:
+        raise error(path, [Problem(path, "is not a regular file (a pipe, device or socket); give the path of a .toml file")]) from None
     except FileNotFoundError:
         raise error(path, [Problem(path, "file not found; check the path")]) from None
     except IsADirectoryError:
         raise error(path, [Problem(path, "is a folder, not a file")]) from None
     except PermissionError:
+        if path.is_dir():  # Windows refuses to open a folder with "permission denied"
+            raise error(path, [Problem(path, "is a folder, not a file")]) from None
         raise error(path, [Problem(path, "permission denied; check the file's owner and mode")]) from None
     except OSError as exc:
         raise error(path, [Problem(path, f"could not be read ({exc.strerror or 'I/O error'})")]) from None

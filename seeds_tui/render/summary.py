@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.errors import MissingPart, SeedsError
 from seeds_tui.team.suppression import ALL_TEAMS
 from seeds_tui.team.tables import SummaryTable
 
@@ -339,7 +339,7 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
         from openpyxl import Workbook
         from openpyxl.styles import Font
     except ImportError:
-        raise SeedsError("Excel output needs openpyxl: pip install 'seeds-tui[xlsx]'") from None
+        raise MissingPart("Excel output", "openpyxl") from None
     wb = Workbook()
     about = wb.active
     about.title = "About"

@@ -11,7 +11,8 @@ import tomllib
 
 from seeds_tui.core.actions import OpenAction, open_actions, same_person
 from seeds_tui.core.errors import ObservationError
-from seeds_tui.core.observation import Observation, read_observation
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, Observation
+from seeds_tui.core.tomlio import read_regular
 from seeds_tui.storage.store import Store
 
 
@@ -26,15 +27,16 @@ def earlier_observations(store: Store, practitioner: str) -> tuple[list[Observat
     problems: list[ObservationError] = []
     for stored in store.files("final"):
         try:
-            with open(stored.path, "rb") as fh:
-                head = fh.read(4 * 1024 * 1024)
+            # Never blocks on a pipe in place of a file; as much as the reader below would take.
+            head = read_regular(stored.path, max_bytes=OBSERVATION_MAX_BYTES)
         except OSError:
             continue
         match = _PRACTITIONER_LINE.search(head.decode("utf-8", "replace"))
         if match is not None and not same_person(_unescape(match.group(1)), practitioner):
             continue
         try:
-            obs, _ = read_observation(stored.path)
+            # Through the store: a copy under another name is an error here, never a second set of actions.
+            obs = store.read(stored.path)
         except ObservationError as exc:
             problems.append(exc)
             continue

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from seeds_tui.core.tomlio import dump_toml
+from seeds_tui.core.tomlio import dump_toml, read_regular
 from seeds_tui.storage.atomic import ensure_dir, write_atomic
 
 SETTINGS_MAX_BYTES = 64 * 1024
@@ -32,8 +32,8 @@ def load_settings() -> dict[str, Any]:
     """The saved settings; an unreadable or damaged file counts as empty (settings are conveniences)."""
     path = settings_path()
     try:
-        with path.open("rb") as handle:  # never read more than the cap, whatever the file's size
-            data = handle.read(SETTINGS_MAX_BYTES + 1)
+        # Never more than the cap, whatever the file's size; never blocks on a pipe in its place.
+        data = read_regular(path, max_bytes=SETTINGS_MAX_BYTES)
         if len(data) > SETTINGS_MAX_BYTES:
             return {}
         return tomllib.loads(data.decode("utf-8"))

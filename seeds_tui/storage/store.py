@@ -6,14 +6,24 @@ Layout (all owner-only)::
       observations/<ID>.toml     final observations (the current revision)
       history/<ID>.r<N>.toml     earlier revisions of corrected final observations
       drafts/<ID>.toml           drafts, autosaved while scoring
-      conflicts/                 files an import could not merge (both versions kept)
+      conflicts/<ID>.<why>.toml  copies kept aside (a save that met someone else's, an import
+                                 that could not merge): each a new file, never overwritten
       consensus/<ID>.toml        agreed records of double-scored sessions (not in summaries)
+      reports/<ID>.md|.html      feedback sheets written from the app
       .cache/                    derived data for fast summaries (safe to delete)
-      .lock                      advisory lock held while checking and saving
+      .locks/<ID>.lock           one lock per observation, held while checking and saving it
 
 File names are the observation's ULID: unique, sortable by creation time, and
-meaningless to anyone who sees a listing. Every save is atomic and checks the revision
-on disk first, so two people editing one observation get one save and one conflict.
+meaningless to anyone who sees a listing. A file whose name is not its id (a sync tool's
+"conflicted copy", "X (1).toml") is reported, never read as that observation, and never
+saved through. Every save is atomic and checks the revision on disk first, so two people
+editing one observation get one save and one conflict. Each observation has its own lock,
+with a timeout: a save that is stuck (a slow share) never holds up another observation, and
+a wait that runs out is ``StoreBusy`` (try again), never a conflict.
+
+No save, delete or clean-up goes through a link inside the store: a folder or file of the
+store that is a link is refused with a ``StoreError`` naming it (the store folder itself may
+be a link).
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from pathlib import Path
 from seeds_tui.core.errors import ConflictError, ObservationError, Problem, StoreError
 from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
+    REVISION_MAX,
     Observation,
     check_against_rubric,
     now,
@@ -38,8 +49,19 @@ from seeds_tui.core.observation import (
     read_observation,
 )
 from seeds_tui.core.rubric import Rubric
-from seeds_tui.core.tomlio import load_toml, parse_toml
-from seeds_tui.storage.atomic import TEMP_PREFIX, create_exclusive, ensure_dir, fsync_dir, is_temp_name, locked, write_atomic
+from seeds_tui.core.tomlio import NotARegularFile, load_toml, parse_toml, read_regular
+from seeds_tui.storage.atomic import (
+    LOCK_TIMEOUT,
+    TEMP_PREFIX,
+    check_no_links,
+    create_exclusive,
+    create_unique,
+    ensure_dir,
+    is_temp_name,
+    locked,
+    remove_file,
+    write_atomic,
+)
 
 _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 
@@ -69,15 +91,20 @@ class StoredFile:
 class Store:
     """A folder of observations. Create with ``Store(path)``; folders are made on first save."""
 
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.root = Path(root).expanduser() if root is not None else default_store_dir()
         self.final_dir = self.root / "observations"
         self.draft_dir = self.root / "drafts"
         self.history_dir = self.root / "history"
         self.conflict_dir = self.root / "conflicts"
         self.consensus_dir = self.root / "consensus"
+        self.reports_dir = self.root / "reports"
         self.cache_dir = self.root / ".cache"
-        self._lock_path = self.root / ".lock"
+        self.lock_dir = self.root / ".locks"
+        #: Seconds a save waits for another save of the same observation before ``StoreBusy``.
+        self.lock_timeout = lock_timeout
+        #: Copies this store object kept aside, with their inode: only these may be brought up to date.
+        self._kept: dict[Path, int] = {}
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -97,9 +124,25 @@ class Store:
         return self.final_path(obs.id) if obs.status == "final" else self.draft_path(obs.id)
 
     def ensure(self) -> None:
-        """Create the store's folders (owner-only) if missing."""
-        for folder in (self.root, self.final_dir, self.draft_dir):
-            ensure_dir(folder)
+        """Create the store's folders (owner-only) if missing; refuse one that is a link."""
+        for folder in (self.final_dir, self.draft_dir, self.lock_dir):
+            self.folder(folder)
+
+    def folder(self, folder: Path) -> Path:
+        """``folder`` of this store, made (owner-only) if missing, after checking it is no link.
+
+        Every folder the store, the app and the calibration flow write into comes through here:
+        a link there is refused with a ``StoreError`` naming it, so nothing is written outside.
+        """
+        ensure_dir(self.root)
+        check_no_links(folder, self.root)
+        ensure_dir(folder)
+        return folder
+
+    def _lock(self, obs_id: str) -> contextlib.AbstractContextManager[None]:
+        """The lock of one observation (saves of other observations never wait for it)."""
+        self.folder(self.lock_dir)
+        return locked(self.lock_dir / f"{_checked_id(obs_id)}.lock", timeout=self.lock_timeout, what=f"observation {obs_id}")
 
     # -- listing and reading ------------------------------------------------------------
 
@@ -116,20 +159,34 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
             names = sorted(
-                (e.name for e in entries if e.name.endswith(".toml") and not is_temp_name(e.name) and e.is_file()),
+                (e.name for e in entries if e.name.endswith(".toml") and not is_temp_name(e.name) and _is_file(e)),
                 reverse=True,
             )
             found += [StoredFile(folder / n, n.removesuffix(".toml"), kind) for n in names]
+        if status is None or status == "draft":
+            # A draft whose final file exists was left behind by a finalise cut short: the final counts.
+            finals = {f.path.name for f in found if f.status == "final"} if status is None else _final_names(self.final_dir)
+            found = [f for f in found if f.status == "final" or f.path.name not in finals]
         return found
 
     def read(self, path: Path) -> Observation:
-        """Load one observation file (raises ``ObservationError``)."""
-        return read_observation(path)[0]
+        """Load one observation file (raises ``ObservationError``).
+
+        In the store's own folders a file must be named by its id: a copy under another name
+        (a sync tool's "conflicted copy", "X (1).toml", a renamed file) is refused here, so it
+        is counted nowhere and never opened, corrected or saved as the observation it copies.
+        """
+        obs = read_observation(path)[0]
+        if path.parent in (self.final_dir, self.draft_dir):
+            problem = file_name_problem(path, obs.id)
+            if problem is not None:
+                raise ObservationError(path, [problem])
+        return obs
 
     def load(self, obs_id: str) -> Observation:
-        """The current version of an observation: its draft if one exists, else its final file."""
-        for path in (self.draft_path(obs_id), self.final_path(obs_id)):
-            if path.exists():
+        """The current version of an observation: its final file if one exists, else its draft."""
+        for path in (self.final_path(obs_id), self.draft_path(obs_id)):
+            if os.path.lexists(path):
                 return self.read(path)
         raise StoreError(f"no observation {obs_id} in {self.root}")
 
@@ -156,23 +213,26 @@ class Store:
     def save_draft(self, obs: Observation) -> Observation:
         """Save a draft atomically after checking nobody else saved it since it was read.
 
-        Returns the saved copy (revision + 1, ``updated`` now). Raises ``ConflictError`` if
-        the draft on disk has another revision, ``StoreError`` if the disk refuses.
+        Returns the saved copy (revision + 1, ``updated`` now). Raises ``ConflictError`` only
+        when the draft on disk really has another revision (or went), ``StoreBusy`` when another
+        save of this observation held its lock too long, ``StoreError`` if the disk refuses.
         """
         if obs.status != "draft":
             raise StoreError("save_draft takes a draft; use finalise() or save_correction() for final observations")
-        self.ensure()
         path = self.draft_path(obs.id)
-        with locked(self._lock_path):
+        _check_revision_room(obs, path)
+        self.ensure()
+        check_no_links(path, self.root)
+        with self._lock(obs.id):
             on_disk = _disk_revision(path)
-            if on_disk is None and obs.revision > 0 and self.final_path(obs.id).exists():
+            if on_disk is None and obs.revision > 0 and os.path.lexists(self.final_path(obs.id)):
                 raise ConflictError(
                     f"observation {obs.id} was finalised elsewhere ({self.final_path(obs.id)}); open the final file to correct it"
                 )
             if (on_disk or 0) != obs.revision:
                 raise ConflictError(_conflict_message(path, obs.revision, on_disk))
             saved = obs.model_copy(update={"revision": obs.revision + 1, "updated": now()})
-            write_atomic(path, _checked_bytes(saved, path))
+            write_atomic(path, _checked_bytes(saved, path), root=self.root)
         return saved
 
     def finalise(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
@@ -181,70 +241,94 @@ class Store:
         Raises ``ObservationError`` listing what is missing (the draft is untouched),
         ``ConflictError`` if a final file with this id already exists.
         """
+        path = self.final_path(obs.id)
+        _check_revision_room(obs, path)
         stamp = now()
         final = obs.model_copy(update={"status": "final", "finalised": stamp, "updated": stamp, "revision": obs.revision + 1})
-        problems = check_against_rubric(final, rubric, path=self.final_path(obs.id))
+        problems = check_against_rubric(final, rubric, path=path)
         if problems:
-            raise ObservationError(self.final_path(obs.id), problems)
+            raise ObservationError(path, problems)
         self.ensure()
-        path = self.final_path(obs.id)
         draft = self.draft_path(obs.id)
-        with locked(self._lock_path):
+        check_no_links(draft, self.root)
+        with self._lock(obs.id):
             on_disk = _disk_revision(draft)
             if on_disk is not None and on_disk != obs.revision:
                 raise ConflictError(_conflict_message(draft, obs.revision, on_disk))
             try:
-                create_exclusive(path, _checked_bytes(final, path))
+                create_exclusive(path, _checked_bytes(final, path), root=self.root)
             except FileExistsError:
                 raise ConflictError(f"{path} already exists: this observation was finalised before; open it to correct it") from None
-            with contextlib.suppress(FileNotFoundError):
-                draft.unlink()
-                fsync_dir(self.draft_dir)
+            if on_disk is not None:
+                remove_file(draft, self.root)
         return final, path
 
     def save_correction(self, obs: Observation, rubric: Rubric) -> tuple[Observation, Path]:
         """Save a corrected final observation as a new revision; the previous one goes to history/.
 
-        Refuses with ``ConflictError`` if the final file changed since ``obs`` was read.
+        Refuses with ``ConflictError`` if the final file changed since ``obs`` was read. The
+        copy in history/ is a new file (never written over: a second copy of one revision, after
+        a correction cut short, gets a new name).
         """
         if obs.status != "final":
             raise StoreError("save_correction takes a final observation")
+        path = self.final_path(obs.id)
+        _check_revision_room(obs, path)
         stamp = now()
         corrected = obs.model_copy(update={"revision": obs.revision + 1, "updated": stamp})
-        path = self.final_path(obs.id)
         problems = check_against_rubric(corrected, rubric, path=path)
         if problems:
             raise ObservationError(path, problems)
-        ensure_dir(self.history_dir)
-        with locked(self._lock_path):
+        self.folder(self.history_dir)
+        check_no_links(path, self.root)
+        with self._lock(obs.id):
             on_disk = _disk_revision(path)
             if on_disk != obs.revision:
                 raise ConflictError(_conflict_message(path, obs.revision, on_disk))
-            old = self.history_dir / f"{obs.id}.r{obs.revision}.toml"
             try:
-                write_atomic(old, path.read_bytes())
+                previous = read_regular(path, max_bytes=OBSERVATION_MAX_BYTES)
             except OSError as exc:
                 raise StoreError(f"could not keep the previous revision of {path}: {exc.strerror or exc}") from None
-            write_atomic(path, _checked_bytes(corrected, path))
+            kept = self.history_dir / f"{obs.id}.r{obs.revision}.toml"
+            if _read_or_none(kept) != previous:  # the same copy already kept (a correction cut short) is not kept twice
+                create_unique(self.history_dir, kept.stem, previous, root=self.root)
+            write_atomic(path, _checked_bytes(corrected, path), root=self.root)
         return corrected, path
 
-    def keep_aside(self, obs: Observation, reason: str = "unsaved") -> Path:
+    def keep_aside(self, obs: Observation, reason: str = "unsaved", *, replacing: Path | None = None) -> Path:
         """Write a copy that could not be saved in its place into ``conflicts/`` and return its path.
 
         Used when saving would overwrite someone else's work (or the draft folder refuses):
-        both versions are kept and nothing is lost. One file per observation and reason;
-        keeping aside again replaces that copy atomically.
+        both versions are kept and nothing is lost. Every call makes a new file
+        (``ID.unsaved.toml``, then ``ID.unsaved-2.toml``...), created exclusively: a copy another
+        editor kept aside is never written over. ``replacing`` (a path this same ``Store`` object
+        returned earlier) brings that one copy up to date instead, if it is still the file this
+        object wrote; otherwise a new copy is made.
         """
-        ensure_dir(self.conflict_dir)
-        path = self.conflict_dir / f"{_checked_id(obs.id)}.{reason}.toml"
-        write_atomic(path, observation_to_toml(obs).encode("utf-8"))
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", reason):
+            raise StoreError("the reason for keeping a copy aside is a short lower-case word")
+        self.folder(self.conflict_dir)
+        data = observation_to_toml(obs).encode("utf-8")
+        if replacing is not None and replacing.parent == self.conflict_dir and self._kept.get(replacing) == _inode(replacing):
+            write_atomic(replacing, data, root=self.root)
+            self._kept[replacing] = _inode(replacing)
+            return replacing
+        path = create_unique(self.conflict_dir, f"{_checked_id(obs.id)}.{reason}", data, root=self.root)
+        self._kept[path] = _inode(path)
+        return path
+
+    def write_report(self, name: str, data: bytes) -> Path:
+        """Write a feedback sheet (or another report) as ``STORE/reports/NAME`` (atomic, owner-only); return its path."""
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
+            raise StoreError("a report's name is letters, digits, dots and dashes (no folders)")
+        path = self.folder(self.reports_dir) / name
+        write_atomic(path, data, root=self.root)
         return path
 
     def discard_draft(self, obs_id: str) -> None:
         """Delete a draft the observer chose to throw away."""
-        with contextlib.suppress(FileNotFoundError):
-            self.draft_path(obs_id).unlink()
-            fsync_dir(self.draft_dir)
+        path = self.draft_path(obs_id)
+        remove_file(path, self.root)
 
     def clean_temp_files(self, *, older_than: float = TEMP_MAX_AGE) -> int:
         """Remove temp files a killed or crashed save left behind; return how many were removed.
@@ -252,19 +336,21 @@ class Store:
         Only our own temp names (``.tmp-*``) in the store's folders, and only those last
         changed more than ``older_than`` seconds ago, so a save in flight in another process
         (which finishes in well under a second) is never disturbed. Best effort: a folder that
-        cannot be listed or written is skipped silently (readers skip temp files anyway).
-        Called when the app or a command opens the store.
+        cannot be listed or written, or that is a link (it could lead outside the store), is
+        skipped silently (readers skip temp files anyway). Called when the app or a command
+        opens the store.
         """
         limit = time.time() - older_than
         removed = 0
         folders = (
-            *(self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir),
+            *(self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir, self.reports_dir),
             *(self.consensus_dir, self.consensus_dir / "drafts", self.cache_dir),
         )
         for folder in folders:
             try:
+                check_no_links(folder, self.root)
                 entries = list(os.scandir(folder))
-            except OSError:
+            except (OSError, StoreError):
                 continue
             for entry in entries:
                 if not entry.name.startswith(TEMP_PREFIX):
@@ -308,6 +394,63 @@ def _checked_bytes(obs: Observation, path: Path) -> bytes:
     return text.encode("utf-8")
 
 
+def file_name_problem(path: Path, obs_id: str) -> Problem | None:
+    """The problem with a store file not named ``<id>.toml`` by the id inside it, or None.
+
+    Such a file is a copy (a sync tool's "conflicted copy", "X (1).toml", a file renamed by hand):
+    reading it as an observation would count that observation twice, and saving it would write
+    to the file of the observation it copies.
+    """
+    if path.name == f"{obs_id}.toml":
+        return None
+    return Problem(
+        path,
+        "the file's name is not the observation's id (a copy, e.g. a sync tool's conflicted copy or a renamed file); "
+        "it is not counted or opened: keep the file named ID.toml and move this one out of the store",
+        field="id",
+    )
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _final_names(folder: Path) -> set[str]:
+    try:
+        return {e.name for e in os.scandir(folder) if e.name.endswith(".toml")}
+    except OSError:
+        return set()
+
+
+def _inode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_ino
+    except OSError:
+        return -1
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return read_regular(path, max_bytes=OBSERVATION_MAX_BYTES)
+    except OSError:
+        return None
+
+
+def _check_revision_room(obs: Observation, path: Path) -> None:
+    """Refuse to save an observation whose revision cannot grow (the same bound ``validate`` checks)."""
+    if obs.revision >= REVISION_MAX:
+        problem = Problem(path, f"the revision is at its limit ({REVISION_MAX:,}); this file cannot be saved again", field="revision")
+        raise ObservationError(path, [problem])
+
+
+def looks_like_id(name: str) -> bool:
+    """True when ``name`` has the form of an observation id (26 characters of Crockford base32)."""
+    return _ID_RE.match(name) is not None
+
+
 def _checked_id(obs_id: str) -> str:
     if not _ID_RE.match(obs_id):
         raise StoreError("not an observation id (26 characters, as made by seeds-tui)")
@@ -329,10 +472,13 @@ _HEAD_RE = re.compile(r"^\s*\[")
 def _disk_revision(path: Path) -> int | None:
     """The revision saved in ``path`` (None if the file is missing), read from its top-level keys only."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        # Never blocks: a named pipe (or a device) in place of the file is refused, not waited on.
+        head = read_regular(path, max_bytes=4095)
     except FileNotFoundError:
         return None
+    except NotARegularFile:
+        problem = Problem(path, "is not a regular file (a pipe, device or socket); remove it, then save again", field="revision")
+        raise ObservationError(path, [problem]) from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     lines = []

@@ -8,12 +8,12 @@ damaged, written by another version, the two tables out of step) means a silent 
 
 Two tables are kept, written atomically and owner-only:
 
-``files-v2.arrow``
+``files-v3.arrow``
     one row per observation file: the manifest key (path relative to the store, size,
     mtime_ns, ctime_ns, inode), whether it loaded, the error message if not, and the
     observation's metadata (id, status, rubric id and version, team, practitioner, observer,
     session date, number of agreed actions). ``fid`` links it to the rows.
-``rows-v2.arrow``
+``rows-v3.arrow``
     one row per scored item, global rating, counter tally and linked strength or development
     area: ``fid``, ``kind`` (see ``KINDS``), ``section``, ``item``, ``value``, ``code``.
 
@@ -22,7 +22,7 @@ safe TOML reading, migrations and full model validation), so a file the cache ac
 file ``seeds-tui validate`` accepts as a format; a file that fails is kept as a failure and
 reported on every run until it is fixed or removed.
 
-The cache needs pyarrow; without it every run parses the files (still correct, just slower).
+pyarrow is a core dependency; were it missing, summaries say the installation is incomplete.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import contextlib
 import io
 import os
 import secrets
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -40,10 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seeds_tui.core.errors import ObservationError, SeedsError
+from seeds_tui.core.errors import MissingPart, ObservationError, SeedsError
 from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
 from seeds_tui.core.tomlio import decode_text, parse_toml_fast, read_bytes
-from seeds_tui.storage.atomic import ensure_dir, is_temp_name, write_atomic
+from seeds_tui.storage.atomic import check_no_links, ensure_dir, is_temp_name, remove_file, write_atomic
+from seeds_tui.storage.store import file_name_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from seeds_tui.storage.store import Store
 
 #: Bump when what the cache holds or how files are read changes: older caches are rebuilt.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 FILES_NAME = f"files-v{CACHE_VERSION}.arrow"
 ROWS_NAME = f"rows-v{CACHE_VERSION}.arrow"
 
@@ -77,7 +79,7 @@ _STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team
 class StoreRows:
     """What the cache gives the aggregation layer.
 
-    ``files`` has one row per loaded observation file (columns of ``files-v2.arrow`` less the
+    ``files`` has one row per loaded observation file (columns of ``files-v3.arrow`` less the
     manifest), ``rows`` one row per scored item, rating, tally or link, and ``problems`` the
     files that could not be read, as (path, message) pairs.
     """
@@ -99,9 +101,15 @@ class _Stat:
 
 
 def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
-    """Stat every observation file (finals, and drafts unless told not to), sorted by path."""
+    """Stat every observation file (finals, and drafts unless told not to), sorted by path.
+
+    Only regular files count (a pipe or device named ``*.toml`` is skipped: reading it could
+    block). A draft whose final file exists (left by a finalise cut short) is skipped: the
+    observation counts once, as its final.
+    """
     found: list[_Stat] = []
     folders = [store.final_dir] + ([store.draft_dir] if include_drafts else [])
+    finals: set[str] = set()
     for folder in folders:
         try:
             entries = list(os.scandir(folder))
@@ -113,6 +121,8 @@ def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
             name = entry.name
             if not name.endswith(".toml") or is_temp_name(name):
                 continue
+            if folder == store.draft_dir and name in finals:
+                continue
             try:
                 # As Store.files(): a symlink to a file counts, and its target's stat is what changes.
                 if not entry.is_file():
@@ -120,6 +130,8 @@ def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
                 st = entry.stat()
             except OSError:
                 continue
+            if folder == store.final_dir:
+                finals.add(name)
             found.append(_Stat(f"{folder.name}/{name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     found.sort(key=lambda s: s.path)
     return found
@@ -143,6 +155,9 @@ def parse_file(path: str) -> ParsedFile:
         return None, [], str(exc) or f"{path}: could not be read"
     except (OSError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
         return None, [], f"{path}: could not be read ({type(exc).__name__})"
+    misnamed = file_name_problem(Path(path), obs.id)
+    if misnamed is not None:  # a copy under another name: counted once, as the file named by its id
+        return None, [], str(misnamed)
     s = obs.session
     meta = (
         obs.id,
@@ -237,8 +252,8 @@ def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> li
 
 def _arrow() -> Any:
     try:
-        import pyarrow as pa
-        import pyarrow.ipc
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.ipc  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - pyarrow is installed where the cache is wanted
         return None
     return pa
@@ -252,6 +267,8 @@ def _read_cache(cache_dir: Path) -> tuple[Any, Any] | None:
     try:
         tables = []
         for name in (FILES_NAME, ROWS_NAME):
+            if not stat.S_ISREG(os.stat(cache_dir / name).st_mode):  # a pipe there would block the open below
+                return None
             with pa.memory_map(str(cache_dir / name)) as source:
                 tables.append(pa.ipc.open_file(source).read_all())
         files, rows = tables
@@ -279,27 +296,27 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
         b"written": str(time.time_ns()).encode(),
     }  # fmt: skip
     try:
+        check_no_links(cache_dir, cache_dir.parent)
         ensure_dir(cache_dir)
         for name, table in ((ROWS_NAME, rows), (FILES_NAME, files)):
             table = table.replace_schema_metadata(meta)
             sink = io.BytesIO()
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-            write_atomic(cache_dir / name, sink.getvalue(), durable=False)
+            write_atomic(cache_dir / name, sink.getvalue(), durable=False, root=cache_dir.parent)
         for version in range(1, CACHE_VERSION):  # an older seeds-tui's cache is of no more use
             for stale in (f"files-v{version}.arrow", f"rows-v{version}.arrow"):
-                with contextlib.suppress(FileNotFoundError):
-                    (cache_dir / stale).unlink()
+                if os.path.lexists(cache_dir / stale):
+                    remove_file(cache_dir / stale, cache_dir.parent)
     except (SeedsError, OSError):
         # A read-only store still gets its summary; only the speed-up is lost.
         return
 
 
 def clear(store: Store) -> None:
-    """Delete the summary cache (it is rebuilt on the next summary)."""
+    """Delete the summary cache (it is rebuilt on the next summary); never through a link."""
     for name in (FILES_NAME, ROWS_NAME):
-        with contextlib.suppress(FileNotFoundError):
-            (store.cache_dir / name).unlink()
+        remove_file(store.cache_dir / name, store.root)
 
 
 def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) -> tuple[Any, Any]:
@@ -419,7 +436,7 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         parsed = [one for n, one in enumerate(parsed) if n not in gone]
     new_files, new_rows = _new_tables(todo, parsed, next_fid)
     if cached is not None:
-        import pyarrow.compute as pc
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
 
         files_t, rows_t = cached
         if len(keep_fids) != files_t.num_rows:
@@ -464,4 +481,4 @@ def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: 
 
 
 def _to_frames_plain(stats: list[_Stat], parsed: list[ParsedFile]) -> StoreRows:  # pragma: no cover - no pyarrow
-    raise SeedsError("summaries need pyarrow: pip install pyarrow")
+    raise MissingPart("Team summaries and exports", "pyarrow")

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seeds_tui.core.errors import ObservationError, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
 from seeds_tui.storage.store import Store
@@ -323,7 +323,7 @@ def write_parquet_dataset(frame: pd.DataFrame, folder: Path) -> list[Path]:
         import pyarrow as pa
         import pyarrow.dataset as ds
     except ImportError:  # pragma: no cover - pyarrow is a test dependency
-        raise ExportError("Parquet export needs pyarrow: pip install 'seeds-tui[parquet]'") from None
+        raise MissingPart("Parquet export", "pyarrow") from None
     folder = folder.expanduser()
     if folder.exists() and (not folder.is_dir() or not _looks_like_export(folder)):
         raise ExportError(f"{folder} exists and is not a previous export; choose a new or empty folder for the Parquet dataset")

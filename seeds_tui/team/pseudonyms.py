@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from pathlib import Path
 
 import pandas as pd
 
 from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.tomlio import read_regular
 from seeds_tui.storage.atomic import create_exclusive
 from seeds_tui.storage.store import Store
 
@@ -22,7 +24,7 @@ def pseudonym_key(store: Store) -> bytes:
     """
     path = store.root / PSEUDONYM_KEY_FILE
     try:
-        text = path.read_text("ascii").strip()
+        text = _read_key(path)
         if len(text) == 64:
             return bytes.fromhex(text)
     except (OSError, ValueError):
@@ -32,15 +34,20 @@ def pseudonym_key(store: Store) -> bytes:
         return key
     try:
         # Exclusive: two first runs at once must not end up with two keys.
-        create_exclusive(path, key.hex().encode("ascii"))
+        create_exclusive(path, key.hex().encode("ascii"), root=store.root)
     except FileExistsError:
         try:
-            return bytes.fromhex(path.read_text("ascii").strip())
+            return bytes.fromhex(_read_key(path))
         except (OSError, ValueError):
             return key
     except SeedsError:
         pass
     return key
+
+
+def _read_key(path: Path) -> str:
+    """The key file's text: a regular file only (a pipe there must not block), at most a few bytes."""
+    return read_regular(path, max_bytes=256).decode("ascii").strip()
 
 
 def pseudonym(name: str, key: bytes, prefix: str = "P") -> str:

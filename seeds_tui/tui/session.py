@@ -455,7 +455,7 @@ class ObservationSession:
     def _keep_aside_now(self) -> str:
         """Write our version into the store's conflicts/ folder; return a message saying where."""
         try:
-            self.kept_aside = self.store.keep_aside(self._snapshot(), "unsaved")
+            self.kept_aside = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
         except SeedsError as exc:
             message = f"{exc}; your version is only in memory"
         else:
@@ -535,7 +535,7 @@ class ObservationSession:
                 pass
             except SeedsError as exc:
                 try:
-                    kept = self.store.keep_aside(self._snapshot(), "unsaved")
+                    kept = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
                 except SeedsError:
                     return f"{exc}; the last changes could not be kept anywhere"
                 return f"{exc}; your version is kept in {kept}"
@@ -545,7 +545,7 @@ class ObservationSession:
                 self._saved_elapsed = saved.session.elapsed  # a second call (after the app stops) has nothing to do
                 return None
         try:
-            kept = self.store.keep_aside(self._snapshot(), "unsaved")
+            kept = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
         except SeedsError as exc:
             return f"someone else saved {self.path} and your version could not be kept aside: {exc}"
         return f"someone else saved {self.path}, so it was not written over; your version is kept in {kept}"

@@ -1,0 +1,99 @@
+"""The core and the store with Windows' Python names: no POSIX-only module or attribute is needed.
+
+``helpers_windows.run_as_windows`` hides ``fcntl``, ``termios``, ``signal.SIGHUP``, ``os.O_NOFOLLOW``,
+``os.getuid`` and the rest in a child process (libraries that pick their own platform module,
+platformdirs and filelock, keep their POSIX one: their Windows modules are theirs to test); there the core and the store go through a whole
+observation (draft saves, a conflict kept aside, finalise, a correction with its history, a
+consensus), then the command line makes, validates, summarises and exports a demo store. A bare
+``import fcntl`` or ``signal.SIGHUP`` on any of these paths fails the test with its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers_windows import cli_as_windows, run_as_windows
+
+
+def test_the_store_works_without_posix_only_names(tmp_path: Path) -> None:
+    """Save, conflict, keep aside, finalise, correct (history), consensus, summary cache: all without POSIX names."""
+    root = tmp_path / "store"
+    result = run_as_windows(
+        f"""
+        import json, os, signal, sys
+        assert not hasattr(os, "O_NOFOLLOW") and not hasattr(os, "getuid") and not hasattr(signal, "SIGHUP")
+        try:
+            import fcntl
+        except ImportError:
+            pass
+        else:
+            raise SystemExit("fcntl should be hidden")
+        from pathlib import Path
+        from helpers_core import draft, scored, small_rubric
+        from seeds_tui.core.errors import ConflictError
+        from seeds_tui.core.observation import Score, load_observation
+        from seeds_tui.storage.store import Store
+        from seeds_tui.calibration.consensus import build_consensus, save_consensus
+        from seeds_tui.team.cache import load_rows
+        rubric = small_rubric(Path({str(tmp_path / "rubrics")!r}))
+        store = Store({str(root)!r}, lock_timeout=2)
+        out = {{}}
+        first = store.save_draft(draft())
+        second = store.save_draft(first)
+        try:
+            store.save_draft(first)
+        except ConflictError:
+            out["conflict"] = str(store.keep_aside(first).name)
+        final, path = store.finalise(scored(second), rubric)
+        fixed = final.model_copy(update={{"scores": {{**final.scores, "relationship": {{"empathy": Score(value=1)}}}}}})
+        corrected, _ = store.save_correction(fixed, rubric)
+        out["history"] = sorted(p.name for p in store.history_dir.iterdir())
+        out["final revision"] = load_observation(path).revision
+        pair = []
+        for observer in ("Sam Lee", "Kim Ray"):
+            obs = scored(draft(observer=observer, purpose="calibration", session_ref="CAL-1"))
+            pair.append(store.finalise(store.save_draft(obs), rubric)[0])
+        out["consensus"] = save_consensus(store, build_consensus(pair[0], pair[1], {{}}, {{}})).parent.name
+        out["rows"] = len(load_rows(store).files)
+        out["report"] = store.write_report(final.id + ".md", b"sheet").parent.name
+        out["temp files"] = [p.name for p in Path({str(root)!r}).rglob(".tmp-*")]
+        try:
+            import fcntl
+        except ImportError:
+            out["still hidden"] = True
+        print(json.dumps(out))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["still hidden"] is True
+    assert out["conflict"].endswith(".unsaved.toml")
+    assert len(out["history"]) == 1 and out["final revision"] == 4
+    assert out["consensus"] == "consensus" and out["report"] == "reports"
+    assert out["rows"] == 3 and out["temp files"] == []
+
+
+def test_the_command_line_works_without_posix_only_names(tmp_path: Path) -> None:
+    """demo, validate, summary (table, csv, html, xlsx), export (csv, jsonl, parquet) and report, with POSIX names hidden."""
+    store = tmp_path / "demo"
+    done = cli_as_windows("demo", "--store", str(store), "--observations", "30", "--seed", "2")
+    assert done.returncode == 0, done.stderr
+    runs = [
+        ["validate", str(store)],
+        ["summary", "--store", str(store)],
+        ["summary", "--store", str(store), "--format", "csv", "-o", str(tmp_path / "s.csv")],
+        ["summary", "--store", str(store), "--format", "html", "-o", str(tmp_path / "s.html")],
+        ["summary", "--store", str(store), "--format", "xlsx", "-o", str(tmp_path / "s.xlsx")],
+        ["export", "--store", str(store), "--format", "csv", "-o", str(tmp_path / "e.csv")],
+        ["export", "--store", str(store), "--format", "jsonl", "--table", "observations", "-o", str(tmp_path / "e.jsonl")],
+        ["export", "--store", str(store), "--format", "parquet", "-o", str(tmp_path / "parquet")],
+    ]
+    for args in runs:
+        done = cli_as_windows(*args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        assert "Traceback" not in done.stderr
+    final = sorted((store / "observations").iterdir())[0]
+    done = cli_as_windows("report", str(final), "--format", "html", "-o", str(tmp_path / "sheet.html"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "s.xlsx").stat().st_size > 0 and list((tmp_path / "parquet").rglob("*.parquet"))
