@@ -66,6 +66,13 @@ class StoreError(SeedsError):
     """The store could not read or write a file (permissions, full disk, missing folder)."""
 
 
+class StoreBusy(StoreError):
+    """Another program held the store's lock for too long: nothing was written; try again shortly.
+
+    Not a conflict: nobody else's save is known to have changed the file.
+    """
+
+
 class ConflictError(StoreError):
     """An observation changed on disk since it was read; saving would overwrite someone's work."""
 
