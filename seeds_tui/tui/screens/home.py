@@ -94,7 +94,8 @@ class HomeScreen(SeedsScreen[None]):
         table = self.query_one("#home-list", DataTable)
         for title, key, _ in COLUMNS:
             table.add_column(title, key=key)
-        self.refresh_list()
+        # After the first frame: reading the store (in a thread) would otherwise hold the first frame up.
+        self.call_after_refresh(self.refresh_list)
 
     def refresh_list(self) -> None:
         """Reload the list from the store."""
