@@ -10,6 +10,7 @@ runs it in a terminal.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -98,6 +99,8 @@ class SeedsApp(App[int]):
         #: Messages about work kept elsewhere than its own file (printed on the terminal at exit).
         self.rescued: list[str] = []
         self._theme_restored = False
+        #: A hang-up signal arrived before the event loop ran: close as soon as the app is mounted.
+        self.hang_up_pending = False
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -131,6 +134,9 @@ class SeedsApp(App[int]):
         """Show the home screen; load the store and rubrics behind the first frame; restore the theme."""
         from seeds_tui.tui.screens.home import HomeScreen
 
+        if self.hang_up_pending:  # the terminal went away during start-up: nothing is open yet
+            self.exit(0)
+            return
         self.push_screen(HomeScreen())
         self.call_after_refresh(self._after_first_frame)
 
@@ -188,10 +194,8 @@ class SeedsApp(App[int]):
         from seeds_tui.core.errors import SeedsError
         from seeds_tui.storage import settings as config
 
-        try:
+        with contextlib.suppress(SeedsError):
             config.save_settings(dict(settings))
-        except SeedsError:
-            pass
 
     # -- controllers tell the screens ------------------------------------------------------------
 
@@ -572,7 +576,9 @@ class SeedsApp(App[int]):
             if session.mode == "draft":
                 yield SystemCommand("Finalise", "Validate and write the final file", self._palette_finalise)
             yield SystemCommand("Close observation", "Save and go back to the list of observations", self.close_observation)
-        yield SystemCommand("Open team summary", "Team results by section, item, composite, quarter and theme", self.action_open_team_summary)
+        yield SystemCommand(
+            "Open team summary", "Team results by section, item, composite, quarter and theme", self.action_open_team_summary
+        )
         yield SystemCommand("Keys", "Every key of this screen (F1)", self.action_help)
         # Textual's own "Keys" entry would stand beside ours (F1), which lists this app's keys.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")

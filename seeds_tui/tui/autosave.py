@@ -18,6 +18,7 @@ to write and how), and one ``Autosave`` per draft does the rest, the same way fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
@@ -95,10 +96,8 @@ def in_daemon_thread(func: Callable[[], T]) -> Awaitable[T]:
             except RuntimeError:  # the loop has closed: nobody waits any more
                 pass
             return
-        try:
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, value, None)
-        except RuntimeError:
-            pass
 
     threading.Thread(target=run, name="seeds-save", daemon=True).start()
     return future

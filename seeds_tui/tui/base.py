@@ -7,7 +7,7 @@ happened in a dialog.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import on
 from textual.message import Message
@@ -34,7 +34,7 @@ class _SendsWorkerFailures:
     @on(Worker.StateChanged)
     def _send_failure_up(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            cast("Screen[object]", self).app.post_message(WorkerFailed(event.worker))
+            cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
 
 
 class SeedsScreen(_SendsWorkerFailures, Screen[R]):

@@ -20,7 +20,7 @@ burst written at once.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.screen import Screen
@@ -54,7 +54,7 @@ def type_into(field: Widget, text: str) -> None:
         field.insert_text_at_cursor(text)
 
 
-def type_with_tabs(screen: Screen[object], field: Input, text: str) -> None:
+def type_with_tabs(screen: Screen[Any], field: Input, text: str) -> None:
     """Type ``text`` into ``field``; a Tab in it moves on to the next field at once, as the key would."""
     fields = [w for w in screen.query(Input) if w.can_focus]
     first, *after_tabs = text.split("\t")
@@ -67,7 +67,7 @@ def type_with_tabs(screen: Screen[object], field: Input, text: str) -> None:
         field.insert_text_at_cursor(part)
 
 
-def forward_early_key(screen: Screen[object], event: events.Key) -> None:
+def forward_early_key(screen: Screen[Any], event: events.Key) -> None:
     """Pass a printable key on to a text dialog that ``screen`` has just opened.
 
     The keys of a burst (``e x y z``) are all routed to the focused widget of the screen that
@@ -84,7 +84,7 @@ def forward_early_key(screen: Screen[object], event: events.Key) -> None:
     top.post_message(events.Key(event.key, event.character))
 
 
-async def open_dialog_now(screen: Screen[object], event: events.Key, actions: set[str]) -> bool:
+async def open_dialog_now(screen: Screen[Any], event: events.Key, actions: set[str]) -> bool:
     """Run at once a key's binding whose action opens a text dialog; True if it did.
 
     Bindings run when a key reaches the app, after the keys that followed it in a burst were

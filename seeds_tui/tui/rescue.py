@@ -7,7 +7,7 @@ person would need to type it again (field name -> text), or None when there is n
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
 
@@ -21,7 +21,7 @@ class HoldsUnsavedText(Protocol):
         ...
 
 
-def keep_unsaved_forms(app: App[object]) -> str | None:
+def keep_unsaved_forms(app: App[Any]) -> str | None:
     """Write the typed text of every open form that holds some into the rescue folder; the message saying where."""
     from seeds_tui.core.errors import SeedsError
     from seeds_tui.core.tomlio import dump_toml

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -101,10 +102,8 @@ def _say(text: str) -> None:
     """Print a line on the terminal (which may be gone: never fail for that)."""
     from seeds_tui.core.text import printable
 
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(printable(text), file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 def _quiet_thread_errors(args: threading.ExceptHookArgs) -> None:

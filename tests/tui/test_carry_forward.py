@@ -12,8 +12,8 @@ from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.after import AfterScreen
-from seeds_tui.tui.screens.scoring import ScoringScreen
 from seeds_tui.tui.screens.rubric import RubricScreen
+from seeds_tui.tui.screens.scoring import ScoringScreen
 from seeds_tui.tui.screens.session_form import SessionScreen
 from seeds_tui.tui.widgets.carried import CarriedList
 

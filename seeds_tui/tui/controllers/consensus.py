@@ -172,7 +172,9 @@ class ConsensusSession:
         if agreed is None:
             return False
         section_id, item_id = key.split(".")
-        return not (alike(agreed, self.pair.first.score(section_id, item_id)) and alike(agreed, self.pair.second.score(section_id, item_id)))
+        return not (
+            alike(agreed, self.pair.first.score(section_id, item_id)) and alike(agreed, self.pair.second.score(section_id, item_id))
+        )
 
     def complete(self, key: str) -> bool:
         """True when ``key`` has an agreed score and, where it needs one, a rationale."""

@@ -143,14 +143,17 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
             for item in section.items:
                 score = self.obs.score(section.id, item.id)
                 pen = " ✎" if score is not None and score.evidence else ""
-                label = markup(
-                    "$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen
-                )
+                label = markup("$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen)
                 options.append((label, f"{section.id}.{item.id}"))
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             yield NoteArea(
-                self.note.text if self.note else "", id="text", soft_wrap=True, tab_behavior="focus", max_length=Limits.ENTRY, what="This entry"
+                self.note.text if self.note else "",
+                id="text",
+                soft_wrap=True,
+                tab_behavior="focus",
+                max_length=Limits.ENTRY,
+                what="This entry",
             )
             yield Label("Linked item (optional)")
             link = Select(options, id="link", prompt="No linked item", allow_blank=True)
@@ -189,9 +192,7 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
                 (s, i) for s in self.rubric.sections for i in s.items if (sc := self.obs.score(s.id, i.id)) is not None and sc.evidence
             ]
             lines = [markup("[dim]Evidence notes so far:[/]")]
-            lines += [
-                markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes
-            ]  # type: ignore[union-attr]
+            lines += [markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes]  # type: ignore[union-attr]
             if not with_notes:
                 lines = [plain("No evidence notes were written.")]
             self.query_one("#evidence", Static).update(plain("\n").join(lines))
@@ -233,7 +234,12 @@ class ActionDialog(EntryDialog[Action | None]):
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             yield NoteArea(
-                self.action.text if self.action else "", id="text", soft_wrap=True, tab_behavior="focus", max_length=Limits.ENTRY, what="An action"
+                self.action.text if self.action else "",
+                id="text",
+                soft_wrap=True,
+                tab_behavior="focus",
+                max_length=Limits.ENTRY,
+                what="An action",
             )
             yield Label("Owner")
             yield LineInput(self.action.owner if self.action else self.default_owner, id="owner", what="The owner")

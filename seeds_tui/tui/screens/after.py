@@ -74,9 +74,7 @@ class AfterScreen(SeedsScreen[None]):
             yield Static("", id="save-state")
         with VerticalScroll(id="after-body"):
             if rubric.globals:
-                yield Static(
-                    markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading"
-                )
+                yield Static(markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading")
                 yield GlobalList(id="globals")
                 yield Static("", id="global-detail")
             yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
@@ -217,7 +215,6 @@ class AfterScreen(SeedsScreen[None]):
                 self._edit(session.mark_carried, index, session.observation.feedback.carried[index].status, text.strip())
 
         self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text, live=live), done)
-
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A final observation open read-only hides the editing keys."""

@@ -101,14 +101,14 @@ class CalibrationScreen(SeedsScreen[None]):
         if sessions:
             table.move_cursor(row=min(max(keep, 0), len(sessions) - 1))
             table.focus()
-        ready = sum(1 for s in sessions if s.ready)
+        ready_count = sum(1 for s in sessions if s.ready)
         if not sessions:
             hint = (
                 "No double-scored sessions yet. Two observers each set up an observation with purpose Calibration "
                 "and the same session reference, score independently and finalise."
             )
         else:
-            hint = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}, {ready} ready. Enter compare · Esc back · F1 keys"
+            hint = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}, {ready_count} ready. Enter compare · Esc back · F1 keys"
         if damaged:
             hint += (
                 f"\n{damaged} file{' was' if damaged == 1 else 's were'} not readable and left out (seeds-tui validate lists the problems)."
@@ -191,5 +191,3 @@ class CalibrationScreen(SeedsScreen[None]):
     def action_back(self) -> None:
         """Back to the list of observations."""
         self.app.pop_screen()
-
-

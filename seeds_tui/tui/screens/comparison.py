@@ -172,5 +172,3 @@ class ComparisonScreen(SeedsScreen[None]):
     def action_back(self) -> None:
         """Back to the list of double-scored sessions."""
         self.app.pop_screen()
-
-

@@ -99,9 +99,7 @@ class ReviewScreen(SeedsScreen[None]):
             if mode == "draft"
             else ("Final observation · read-only" if mode == "final" else "Correcting a final observation")
         )
-        self.query_one("#where", Static).update(
-            markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner)
-        )
+        self.query_one("#where", Static).update(markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner))
         self.query_one("#save-state", Static).update(save_state_text(session))
         self.query_one("#summary", Static).update(self.summary())
         self.query_one("#finalise", Button).display = mode == "draft"
@@ -176,9 +174,7 @@ class ReviewScreen(SeedsScreen[None]):
                 )
             else:
                 lines.append(
-                    markup(
-                        "[dim]Actions from earlier observations: all $n reviewed ($counts)[/]", n=str(len(carried)), counts=counts
-                    )
+                    markup("[dim]Actions from earlier observations: all $n reviewed ($counts)[/]", n=str(len(carried)), counts=counts)
                 )
         if rubric.globals:
             lines.append(markup("\n[b]Whole-session ratings[/b]"))

@@ -164,9 +164,7 @@ class ScoringScreen(SeedsScreen[None]):
         self.query_one("#save-state", Static).update(save_state_text(session))
         if self.counter_by_key:
             parts = [
-                markup(
-                    "[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0))
-                )
+                markup("[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0)))
                 for c in rubric.counters
             ]
             if session.editable:

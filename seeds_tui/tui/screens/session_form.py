@@ -76,9 +76,9 @@ class SessionScreen(SeedsScreen[None]):
         # The field that has the focus from the first frame (not Textual's default, the first field:
         # keys typed while the form appears would land in the date).
         if old is not None:
-            self.AUTO_FOCUS = "#date"
+            self.AUTO_FOCUS = "#date"  # type: ignore[misc]  # per form: Textual reads it when the screen is first shown
         else:
-            self.AUTO_FOCUS = "#practitioner" if observer else "#observer"
+            self.AUTO_FOCUS = "#practitioner" if observer else "#observer"  # type: ignore[misc]
         if old is None:
             top = f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"
         else:
@@ -86,10 +86,14 @@ class SessionScreen(SeedsScreen[None]):
         yield Static(plain(top), classes="topbar")
         with VerticalScroll(id="session-form"):
             when = (old.date if old else app.current_date).isoformat()
-            yield from field_row("Date", LineInput(when, id="date", placeholder="YYYY-MM-DD", compact=True, max_length=Limits.DATE, what="The date"))
+            yield from field_row(
+                "Date", LineInput(when, id="date", placeholder="YYYY-MM-DD", compact=True, max_length=Limits.DATE, what="The date")
+            )
             yield from field_row(
                 "Observer (you)",
-                LineInput(old.observer if old else observer, id="observer", suggester=suggest(names["observer"]), compact=True, what="A name"),
+                LineInput(
+                    old.observer if old else observer, id="observer", suggester=suggest(names["observer"]), compact=True, what="A name"
+                ),
             )
             yield from field_row(
                 "Practitioner",
@@ -475,4 +479,3 @@ class SessionScreen(SeedsScreen[None]):
                 self._show_carried()
 
         self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text), keep)
-

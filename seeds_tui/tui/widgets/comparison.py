@@ -249,7 +249,9 @@ def consensus_view(rubric: Rubric, path: Path, consensus: Observation, first: Ob
         grid.add_row("", Text("agreed", style="dim"), rich_text(long_value(rubric, item, agreed), style="bold"))
         a, b = first.score(section.id, item.id), second.score(section.id, item.id)
         grid.add_row(
-            "", Text("was", style="dim"), rich_text(f"{first.session.observer} {short_value(a)} · {second.session.observer} {short_value(b)}")
+            "",
+            Text("was", style="dim"),
+            rich_text(f"{first.session.observer} {short_value(a)} · {second.session.observer} {short_value(b)}"),
         )
         note = rationale.get(f"{section.id}.{item.id}", "")
         grid.add_row("", Text("rationale", style="dim"), rich_text(note) if note else Text("(none)", style="dim italic"))
@@ -283,5 +285,3 @@ def not_ready_message(session: CalibrationSession) -> str:
         f"{sentence(status_text(session))}. The comparison opens once both observers have finalised; "
         "until then neither sees the other's scores."
     )
-
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
@@ -29,7 +29,7 @@ def save_state_text(session: ObservationSession) -> Content:
     return Content.from_markup("[dim]saving…[/]")
 
 
-def warn_personal(screen: Screen[object], text: str) -> None:
+def warn_personal(screen: Screen[Any], text: str) -> None:
     """A gentle, non-blocking warning when a note looks like it names the person on probation."""
     message = warning_message(text)
     if message:
