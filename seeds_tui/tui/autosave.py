@@ -91,10 +91,8 @@ def in_daemon_thread(func: Callable[[], T]) -> Awaitable[T]:
         try:
             value = func()
         except BaseException as exc:  # handed to the awaiting task, which decides
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
                 loop.call_soon_threadsafe(settle, None, exc)
-            except RuntimeError:  # the loop has closed: nobody waits any more
-                pass
             return
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, value, None)

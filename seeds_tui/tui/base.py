@@ -2,7 +2,8 @@
 
 No worker of a screen may end the app: each runs with ``exit_on_error=False``, and a failure
 reaches the app's one funnel (``WorkerFailed``), which keeps the user's work and says what
-happened in a dialog.
+happened in a dialog. Keys that reach a screen itself are handled in the order typed
+(``seeds_tui.tui.keys.ScreenKeysInOrder``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from textual import on
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
+
+from seeds_tui.tui.keys import ScreenKeysInOrder
 
 if TYPE_CHECKING:
     from seeds_tui.tui.protocol import SeedsAppLike
@@ -37,7 +40,7 @@ class _SendsWorkerFailures:
             cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
 
 
-class SeedsScreen(_SendsWorkerFailures, Screen[R]):
+class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
     """A screen of the app."""
 
     @property
@@ -46,7 +49,7 @@ class SeedsScreen(_SendsWorkerFailures, Screen[R]):
         return cast("SeedsAppLike", self.app)
 
 
-class SeedsModal(_SendsWorkerFailures, ModalScreen[R]):
+class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
     """A modal dialog of the app."""
 
     @property

@@ -14,12 +14,22 @@ list's highlight message moved the cursor. The rules, used by every screen:
 * a list's cursor stops at its ends instead of wrapping (``StopAtEnds`` in widgets/lists.py),
   so ``2 j 1 j 0`` in a short section never overwrites the first item.
 
+The mechanism behind all of it is ``KeysInOrder``, mixed into every focusable widget of the
+app. Textual runs a key's binding only once the key has bubbled up to the app, and checks it
+against the screen on top *then*; keys that arrived after it are meanwhile handled by the
+widget that was focused when they arrived. So ``1 j 1 e`` ran ``e`` (which opens a dialog)
+before ``1 j 1`` reached the app, and those were checked against the dialog and dropped.
+``KeysInOrder`` runs each key's binding when the key reaches the focused widget, in the order
+typed, and hands a key that reaches a widget which is no longer focused (an earlier key of
+the burst moved the focus, or opened another screen) to the widget focused now.
+
 ``tests/tui/test_keys_pty.py`` drives these through a real pseudo-terminal with every key of a
 burst written at once.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Protocol, runtime_checkable
 
 from textual import events
@@ -118,6 +128,118 @@ async def run_binding_now(widget: Widget, event: events.Key) -> bool:
     event.prevent_default()
     await widget.app.run_action(active.binding.action, active.node)
     return True
+
+
+async def keys_in_order(widget: Widget, event: events.Key, *, types_itself: bool = False) -> None:
+    """Handle ``event`` at ``widget`` in the order typed (see ``KeysInOrder``).
+
+    ``types_itself``: the widget types this key (a text field and a printable key): leave it be.
+    """
+    app = widget.app
+    top = app.screen
+    focused = top.focused
+    if focused is widget:
+        _LEFT.discard(widget)
+    elif widget in _LEFT or widget.screen is not top:
+        # An earlier key of this burst moved the focus away (or opened a screen): the key belongs there.
+        event.stop()
+        event.prevent_default()
+        reroute(focused or top, event)
+        return
+    else:
+        return  # sent here when this widget had the focus (e.g. just before a priority Tab moved it on): its own
+    if types_itself:
+        return
+    active = top.active_bindings.get(event.key)
+    # A priority binding ran when the key reached the app, unless the key was handed on here later.
+    if active is None or not active.enabled or (active.binding.priority and event not in _REROUTED):
+        return
+    event.stop()
+    event.prevent_default()
+    await app.run_action(active.binding.action, active.node)
+    if app.screen.focused is not widget:
+        _LEFT.add(widget)  # the keys after this one in the burst go where the focus is now
+
+
+#: Widgets that a key run in order moved the focus away from (until they have the focus again).
+_LEFT: weakref.WeakSet[Widget] = weakref.WeakSet()
+
+#: Keys handed on by ``reroute``: they never passed the app's check of priority bindings.
+_REROUTED: weakref.WeakSet[events.Key] = weakref.WeakSet()
+
+
+def reroute(target: Widget, event: events.Key) -> None:
+    """Hand a key on to ``target`` (a widget or a screen), as if it had arrived there."""
+    key = events.Key(event.key, event.character)
+    _REROUTED.add(key)
+    target.post_message(key)
+
+
+class KeysInOrder:
+    """Mix into a focusable widget (before the Textual class): its keys are handled in the order typed.
+
+    A widget that types keys itself (a text field) overrides ``types_key``.
+    """
+
+    def types_key(self, event: events.Key) -> bool:
+        """True for keys this widget types itself (none, unless it is a text field)."""
+        return False
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run the key's binding now, or hand the key to the widget focused now."""
+        assert isinstance(self, Widget)
+        await keys_in_order(self, event, types_itself=self.types_key(event))
+
+
+class ScreenKeysInOrder:
+    """Mix into every screen and dialog (before the Textual class): keys that reach the screen itself, in order.
+
+    * before the screen is shown and has given the focus to its first field, keys are held and
+      handed on, in order, once it has (``n`` then ``Enter`` then names: each reaches its field);
+    * a key for a screen no longer on top goes to the screen on top now;
+    * a key that reaches the screen (nothing focused, or unhandled by the focused widget) runs its
+      binding at once.
+    """
+
+    _held_keys: list[events.Key] | None = None
+    _taking_keys = False
+
+    def on_mount(self) -> None:
+        """Start taking keys once the screen has drawn and focused its first field."""
+        assert isinstance(self, Screen)
+        self.call_after_refresh(self._take_keys)
+
+    def _take_keys(self) -> None:
+        assert isinstance(self, Screen)
+        self._taking_keys = True
+        held, self._held_keys = self._held_keys or [], None
+        for event in held:
+            reroute(self.focused or self, event)
+
+    async def on_key(self, event: events.Key) -> None:
+        """Hold, hand on, or run the key's binding now."""
+        assert isinstance(self, Screen)
+        app = self.app
+        if not self._taking_keys and app.screen is self:
+            event.stop()
+            event.prevent_default()
+            if self._held_keys is None:
+                self._held_keys = []
+            self._held_keys.append(event)
+            return
+        top = app.screen
+        if top is not self:
+            event.stop()
+            event.prevent_default()
+            reroute(top.focused or top, event)
+            return
+        # Nothing focused, or bubbled up unhandled from a focused widget that does not order its keys.
+        active = self.active_bindings.get(event.key)
+        if active is None or not active.enabled or (active.binding.priority and event not in _REROUTED):
+            return
+        event.stop()
+        event.prevent_default()
+        await app.run_action(active.binding.action, active.node)
 
 
 class EarlyKeys:

@@ -22,6 +22,7 @@ from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, TooLong, apply_edit
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
+from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
@@ -34,7 +35,7 @@ ADD = "add"
 NONE = "none"
 
 
-class FeedbackList(OptionList):
+class FeedbackList(KeysInOrder, OptionList):
     """Strengths, development areas or actions: Enter adds or edits, Delete removes."""
 
     BINDINGS = [

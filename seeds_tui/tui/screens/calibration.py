@@ -18,10 +18,10 @@ from textual.widgets import DataTable, Footer, Static
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.widgets.comparison import COLUMNS, join_names, not_ready_message, observers_of, status_text
+from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import markup, plain, rich_text
 
 if TYPE_CHECKING:
-    from rich.text import Text
 
     from seeds_tui.calibration.pairing import CalibrationSession
 
@@ -46,7 +46,7 @@ class CalibrationScreen(SeedsScreen[None]):
     def compose(self) -> ComposeResult:
         """Title, the list, a line about the highlighted session, a hint, the footer."""
         yield Static(plain("Calibration · double-scored sessions"), id="cal-title", classes="topbar")
-        table: DataTable[Text] = DataTable(id="cal-list", cursor_type="row", zebra_stripes=True)
+        table = KeyTable(id="cal-list", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cal-detail")
         yield Static(plain("Reading the store…"), id="cal-hint")

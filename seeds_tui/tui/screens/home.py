@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import CalibrationCommands
 from seeds_tui.tui.controllers.records import Row
+from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import plain, rich_text
 from seeds_tui.tui.widgets.text import Limits, LineInput
 
@@ -75,7 +75,7 @@ class HomeScreen(SeedsScreen[None]):
         """Title, the list, a hint line, the footer."""
         yield Static(plain("seeds-tui · observations"), id="home-title", classes="topbar")
         yield Static(plain("Store: reading…"), id="home-store", classes="dim")
-        table: DataTable[Text] = DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        table = KeyTable(id="home-list", cursor_type="row", zebra_stripes=True)
         yield table
         search = LineInput(
             id="home-search",

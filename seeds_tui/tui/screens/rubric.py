@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,13 +12,18 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from seeds_tui.tui.base import SeedsScreen
-from seeds_tui.tui.keys import AcceptsEarlyKeys, typed_character
 from seeds_tui.tui.widgets.forms import reflow
 from seeds_tui.tui.widgets.lists import PickList
 from seeds_tui.tui.widgets.safe import markup, plain
 
 if TYPE_CHECKING:
     from seeds_tui.core.rubric import LoadedRubric
+
+
+class RubricList(PickList):
+    """The rubrics: Enter chooses at once (in the order typed), not through a message that comes later."""
+
+    BINDINGS = [Binding("enter", "screen.choose", "Use it", show=False, id="setup.choose")]
 
 
 class RubricScreen(SeedsScreen[None]):
@@ -28,11 +33,6 @@ class RubricScreen(SeedsScreen[None]):
         Binding("escape", "back", "Back", id="setup.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        #: Enter was pressed on the list: keys that follow are for the session form.
-        self._chosen = False
-        self._pending: list[str] = []
 
     def compose(self) -> ComposeResult:
         """The list of rubrics and the description of the highlighted one."""
@@ -42,7 +42,7 @@ class RubricScreen(SeedsScreen[None]):
                 Option(markup("[b]$title[/b]  [dim]$version[/]", title=r.rubric.title, version=r.rubric.version), id=str(i))
                 for i, r in enumerate(self.rubrics)
             ]
-            yield PickList(*options, id="rubric-list")
+            yield RubricList(*options, id="rubric-list")
             with VerticalScroll(id="rubric-detail"):
                 yield Static("", id="rubric-description")
         yield Footer(compact=True)
@@ -88,32 +88,13 @@ class RubricScreen(SeedsScreen[None]):
 
     @on(OptionList.OptionSelected, "#rubric-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._chosen = False
-        typed = "".join(self._pending)
-        self._pending.clear()
-        self.seeds.open_session_form(self.rubrics[event.option_index], typed)
+        self.seeds.open_session_form(self.rubrics[event.option_index])
 
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed straight after Enter (a fast typist, a paste, tmux) belong to the session form.
-
-        They all reach this screen before the list's choice is acted on (and while the form is
-        being shown); keep them and hand them to the form, in order.
-        """
-        top = self.app.screen
-        if top is self and event.key == "enter" and isinstance(self.focused, OptionList):
-            self._chosen = True
-            return
-        typed = typed_character(event)
-        if not typed:
-            return
-        if top is self and self._chosen:
-            self._pending.append(typed)
-        elif isinstance(top, AcceptsEarlyKeys):
-            top.type_early(typed)
-        else:
-            return
-        event.stop()
-        event.prevent_default()
+    def action_choose(self) -> None:
+        """Use the highlighted rubric: the session form opens at once, so keys typed after Enter reach it."""
+        highlighted = self.query_one("#rubric-list", OptionList).highlighted
+        if highlighted is not None:
+            self.seeds.open_session_form(self.rubrics[highlighted])
 
     def action_back(self) -> None:
         """Back to the home screen."""

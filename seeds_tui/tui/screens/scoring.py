@@ -16,7 +16,6 @@ from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, ReadOnly, apply_edit, format_elapsed
 from seeds_tui.tui.dialogs import TextEntryDialog
-from seeds_tui.tui.keys import forward_early_key, open_dialog_now
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
 from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
 from seeds_tui.tui.widgets.safe import markup, plain
@@ -85,11 +84,6 @@ class ScoringScreen(SeedsScreen[None]):
         self.query_one("#items", ItemList).focus()
         self._tick()
         self.set_interval(1.0, self._tick, name="clock")
-
-    async def on_key(self, event: events.Key) -> None:
-        """Keys typed in the same instant as ``e`` belong to the note it opens."""
-        if not await open_dialog_now(self, event, {"screen.evidence", "screen.marks"}):
-            forward_early_key(self, event)
 
     # -- showing state -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 from pydantic import ValidationError
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +23,7 @@ from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.dialogs.base import TextEntryDialog
-from seeds_tui.tui.keys import EarlyKeys, type_with_tabs
+from seeds_tui.tui.keys import EarlyKeys, type_with_tabs, typed_character
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.forms import FIELD_LABELS, SESSION_REF_HINT, SESSION_TYPES, ConsentBox, field_row, known_hint, suggest
 from seeds_tui.tui.widgets.safe import markup, plain
@@ -223,6 +223,13 @@ class SessionScreen(SeedsScreen[None]):
             return
         if isinstance(self.focused, Input):
             type_with_tabs(self, self.focused, text)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the form itself (typed before its first field had the focus) is typed there."""
+        if self.focused is None and (typed := typed_character(event)):
+            event.stop()
+            event.prevent_default()
+            self.type_early(typed)
 
     def unsaved_text(self) -> dict[str, str] | None:
         """What is typed in a new observation's form (kept if the app must close before scoring starts)."""

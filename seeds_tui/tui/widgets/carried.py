@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.observation import ACTION_STATUSES, ActionStatus, CarriedAction
+from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.safe import markup, plain
 
 NOT_REVIEWED = "Not yet reviewed"
@@ -50,7 +51,7 @@ def previously(found: list[OpenAction]) -> dict[tuple[str, int], str]:
     return said
 
 
-class CarriedList(OptionList):
+class CarriedList(KeysInOrder, OptionList):
     """Actions from earlier observations: d done, g ongoing, x dropped, u not yet reviewed, c comment."""
 
     BINDINGS = [

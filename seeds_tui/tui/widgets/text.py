@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit
 
 from seeds_tui.core.text import control_characters
+from seeds_tui.tui.keys import KeysInOrder
 
 
 class Limits:
@@ -49,8 +51,15 @@ def too_long_message(limit: int, what: str = "This field") -> str:
     return f"{what} can hold at most {limit:,} characters; the rest was not added. Shorten it, or split it over several notes."
 
 
-class NoteArea(TextArea):
+class NoteArea(KeysInOrder, TextArea):
     """A multi-line text field with a limit (``max_length``): a paste past it keeps what fits."""
+
+    def types_key(self, event: events.Key) -> bool:
+        """Printable keys, Enter, and what the field's own editing keys do (arrows, Backspace…) are typed here."""
+        if event.is_printable or event.key == "enter" or (event.key == "tab" and self.tab_behavior == "indent"):
+            return True
+        active = self.screen.active_bindings.get(event.key)
+        return active is not None and active.node is self
 
     def __init__(self, text: str = "", *, max_length: int = Limits.NOTE, what: str = "This note", **kwargs: object) -> None:
         self.max_length = max_length
@@ -75,8 +84,15 @@ class NoteArea(TextArea):
         super().load_text(clean(text, lines=True)[: self.max_length])
 
 
-class LineInput(Input):
+class LineInput(KeysInOrder, Input):
     """A one-line field with a limit: a paste past it keeps what fits, and says so."""
+
+    def types_key(self, event: events.Key) -> bool:
+        """Printable keys are typed here (and the field's own editing keys run as usual)."""
+        if event.is_printable:
+            return True
+        active = self.screen.active_bindings.get(event.key)
+        return active is not None and active.node is self
 
     def __init__(self, value: str | None = None, *, max_length: int = Limits.NAME, what: str = "This field", **kwargs: object) -> None:
         self.what = what
