@@ -10,6 +10,7 @@ runs it in a terminal.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterable
@@ -101,6 +102,8 @@ class SeedsApp(App[int]):
         self._theme_restored = False
         #: A hang-up signal arrived before the event loop ran: close as soon as the app is mounted.
         self.hang_up_pending = False
+        #: The event loop the app runs on (set once mounted; the hang-up handling hands work to it).
+        self.event_loop: asyncio.AbstractEventLoop | None = None
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -134,6 +137,7 @@ class SeedsApp(App[int]):
         """Show the home screen; load the store and rubrics behind the first frame; restore the theme."""
         from seeds_tui.tui.screens.home import HomeScreen
 
+        self.event_loop = asyncio.get_running_loop()
         if self.hang_up_pending:  # the terminal went away during start-up: nothing is open yet
             self.exit(0)
             return

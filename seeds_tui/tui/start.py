@@ -21,9 +21,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -55,21 +55,28 @@ class HangUp:
         self.received = 0
         self.first: float | None = None
         self.problems: list[str] = []
+        self._handed_on = False
 
     def __call__(self, signum: int, frame: object) -> None:
         # A signal handler runs between any two steps of the main thread, perhaps inside a save,
         # so it only hands the work on. A second signal soon after (bash passes SIGHUP on to its
         # jobs too) changes nothing.
+        self.hang_up()
+
+    def hang_up(self) -> None:
+        """The terminal went away or we were asked to stop (a signal, or the terminal watch): close soon."""
         self.received += 1
         if self.first is None:
             self.first = time.monotonic()
             _start_watchdog(self)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not running yet (start-up): the app closes as soon as it is mounted
+        loop = self.app.event_loop
+        if loop is None or not loop.is_running():  # not running yet (start-up): the app closes as soon as it is mounted
             self.app.hang_up_pending = True
-            return
-        if self.received == 1:
+            loop = self.app.event_loop  # read again: the app may have been mounted meanwhile, before seeing the flag
+            if loop is None or not loop.is_running():
+                return
+        if not self._handed_on:
+            self._handed_on = True
             loop.call_soon_threadsafe(self.save_and_close)
 
     def save_and_close(self) -> None:
@@ -96,6 +103,29 @@ def _start_watchdog(hang_up: HangUp) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="seeds-close-watchdog", daemon=True).start()
+
+
+def _watch_terminal(hang_up: HangUp, fd: int) -> None:
+    """Notice the terminal going away even when no SIGHUP comes (it was not our controlling terminal,
+    or the signal was lost): a hang-up on standard input is a hang-up. POSIX ``poll``; elsewhere
+    the signals alone are watched."""
+    poll = getattr(select, "poll", None)
+    if poll is None:
+        return
+
+    def watch() -> None:
+        poller = poll()
+        poller.register(fd, 0)  # only hang-up and error conditions are reported
+        while True:
+            try:
+                events = poller.poll(250)
+            except OSError:
+                return
+            if any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events):
+                hang_up.hang_up()
+                return
+
+    threading.Thread(target=watch, name="seeds-terminal-watch", daemon=True).start()
 
 
 def _say(text: str) -> None:
@@ -137,6 +167,9 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
     signals = hang_up_signals()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = {sig: signal.signal(sig, hang_up) for sig in signals} if in_main_thread else {}
+    # Not only while stdin is a terminal: once the terminal has closed it no longer counts as one.
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        _watch_terminal(hang_up, sys.stdin.fileno())
     previous_hook = threading.excepthook
     threading.excepthook = _quiet_thread_errors
     crash: BaseException | None = None
