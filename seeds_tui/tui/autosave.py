@@ -202,7 +202,8 @@ class Autosave:
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            with contextlib.suppress(RuntimeError):  # the app has stopped and its event loop is closed
+                self._timer.stop()
             self._timer = None
 
     def stop(self) -> None:
