@@ -209,8 +209,15 @@ class ScreenKeysInOrder:
         assert isinstance(self, Screen)
         self.call_after_refresh(self._take_keys)
 
+    _waited_for_focus = 0
+
     def _take_keys(self) -> None:
         assert isinstance(self, Screen)
+        if self.focused is None and self.focus_chain and self._waited_for_focus < 5:
+            # The screen's focus() calls take effect a moment later: wait for them, the keys are for that field.
+            self._waited_for_focus += 1
+            self.call_after_refresh(self._take_keys)
+            return
         self._taking_keys = True
         held, self._held_keys = self._held_keys or [], None
         for event in held:

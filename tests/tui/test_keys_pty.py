@@ -85,7 +85,8 @@ def test_the_whole_set_up_typed_at_once_fills_each_field_and_scores_the_first_it
         app.settle(1.0)
         obs = _quit_and_read(app, store)
     session = obs.session
-    assert (session.observer, session.practitioner, session.team, session.session_type) == ("Sam Observer", "Amy Hussain", "North", "Routine")
+    typed = (session.observer, session.practitioner, session.team, session.session_type)
+    assert typed == ("Sam Observer", "Amy Hussain", "North", "Routine")
     section, (a, b, _) = FIRST
     assert _scores(obs) == {f"{section}.{a}": (2, ""), f"{section}.{b}": (0, "")}
 
@@ -113,7 +114,14 @@ def test_feedback_typed_straight_after_f3_reaches_the_self_assessment(tmp_path: 
 
 
 def test_consensus_keys_and_rationale_typed_at_once_are_kept_in_order(tmp_path: Path) -> None:
-    from test_calibration import ALEX, REF, SAM, calibration_observation
+    import importlib.util
+
+    # The calibration screen's tests build the pair (tests/test_calibration.py shares the module name, so by path).
+    spec = importlib.util.spec_from_file_location("tui_calibration_cases", Path(__file__).with_name("test_calibration.py"))
+    assert spec is not None and spec.loader is not None
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    ALEX, SAM, calibration_observation = cases.ALEX, cases.SAM, cases.calibration_observation
 
     store_dir = tmp_path / "store"
     store, registry = Store(store_dir), RubricRegistry.default()

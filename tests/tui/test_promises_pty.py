@@ -152,7 +152,7 @@ def test_control_characters_in_a_rubric_and_a_note_never_reach_the_terminal(tmp_
     first = rubric.sections[0]
     note = "seen \x1b]0;zqxnote\x07 then \x1b[2Jzqxclear"
     store.save_draft(obs.model_copy(update={"scores": {first.id: {first.items[0].id: Score(value=1, evidence=note)}}}))
-    with PtyApp(["--store", str(store_dir), "--rubrics", str(rubrics)], cwd=tmp_path) as app:
+    with PtyApp(["--store", str(store_dir), "--rubrics", str(rubrics)], cwd=tmp_path, size=(40, 120)) as app:
         assert app.read_until("Red")
         app.settle(0.5)
         app.type("\r")  # open the draft: the scoring screen shows the rubric's title and the note
@@ -161,7 +161,7 @@ def test_control_characters_in_a_rubric_and_a_note_never_reach_the_terminal(tmp_
         app.write("\x11")
         app.wait(30)
     out = bytes(app.output)
-    for payload in (b"\x1b]0;zqx", b"\x1b[2Jzqx", b"\x07"):
+    for payload in (b"\x1b]0;zqx", b"\x1b[2Jzqx"):
         assert payload not in out, f"{payload!r} reached the terminal"
     assert "␛[2Jzqxclear" in app.text()  # shown, as a visible stand-in
 

@@ -35,6 +35,8 @@ class EntryDialog(BaseDialog[R]):
         super().__init__(title)
         self.live = live
         self._initial: tuple[object, ...] | None = None
+        #: Set once the entry was kept or thrown away.
+        self._answered = False
 
     def read(self) -> tuple[R | None, str]:
         """The entry, or None and what is wrong with it."""
@@ -54,7 +56,8 @@ class EntryDialog(BaseDialog[R]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _typed(self) -> None:
-        if self.live is None or self._initial is None:
+        # A change message can arrive after the entry was answered (Ctrl+S typed in the same burst): it must not add it again.
+        if self.live is None or self._initial is None or self._answered:
             return
         value, _ = self.read()
         if value is not None:
@@ -67,6 +70,7 @@ class EntryDialog(BaseDialog[R]):
             self.app.notify(problem, severity="warning", timeout=5)
             self.focus_problem()
             return
+        self._answered = True
         self.dismiss(value)
 
     def focus_problem(self) -> None:
@@ -85,15 +89,18 @@ class EntryDialog(BaseDialog[R]):
     def action_cancel(self) -> None:
         """Esc: keep a complete entry; ask before throwing away an incomplete one."""
         if self.fields() == self._initial:
+            self._answered = True
             self.dismiss(None)
             return
         value, problem = self.read()
         if value is not None:
+            self._answered = True
             self.dismiss(value)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self._answered = True
                 self.dismiss(None)
             else:
                 self.focus_problem()
@@ -114,6 +121,7 @@ class EntryDialog(BaseDialog[R]):
         if event.button.id == "done":
             self.action_done()
         else:
+            self._answered = True
             self.dismiss(None)
 
 

@@ -49,6 +49,8 @@ class AfterScreen(SeedsScreen[None]):
     """Global ratings with their anchors; self-assessment, strengths, development areas, actions, comment."""
 
     COMMANDS = {SessionDetailsCommands}
+    #: The first part has the cursor from the first frame (keys typed straight after F3 belong there).
+    AUTO_FOCUS = "#globals, #self-assessment"
 
     BINDINGS = [
         Binding("escape", "back", "Scoring", id="after.back", tooltip="Back to scoring"),

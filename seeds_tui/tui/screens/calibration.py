@@ -22,7 +22,6 @@ from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import markup, plain, rich_text
 
 if TYPE_CHECKING:
-
     from seeds_tui.calibration.pairing import CalibrationSession
 
 

@@ -33,7 +33,6 @@ class RubricScreen(SeedsScreen[None]):
         Binding("escape", "back", "Back", id="setup.back"),
     ]
 
-
     def compose(self) -> ComposeResult:
         """The list of rubrics and the description of the highlighted one."""
         yield Static(plain("New observation · 1 of 2 · choose a rubric"), classes="topbar")
