@@ -39,7 +39,7 @@ class BaseDialog(SeedsModal[R], Generic[R]):
         self.dialog_title = title
         self._early = EarlyKeys()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Keep printable keys that reached the screen itself while the text field was not yet focused."""
         if not event.is_printable or event.character is None:
             return

@@ -392,7 +392,7 @@ class HomeScreen(SeedsScreen[None]):
         if self.search_text:
             self.refresh_list()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Esc clears the search (in the search field, or while its results are shown)."""
         if event.key == "escape" and (self.search_text or self.focused is self.query_one("#home-search", Input)):
             event.stop()

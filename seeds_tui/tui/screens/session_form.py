@@ -224,7 +224,7 @@ class SessionScreen(SeedsScreen[None]):
         if isinstance(self.focused, Input):
             type_with_tabs(self, self.focused, text)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """A key that reached the form itself (typed before its first field had the focus) is typed there."""
         if self.focused is None and (typed := typed_character(event)):
             event.stop()
