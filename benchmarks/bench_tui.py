@@ -3,6 +3,8 @@
     python3 benchmarks/bench_tui.py [--observations 50]
 
 Measures, on a store filled by the demo generator:
+  * process start to first frame in a real pseudo-terminal, the app beside a bare Textual app
+    (a header, a label and a footer) in the same run, and their ratio;
   * process start to first frame (a fresh interpreter, the real app, headless);
   * key press to updated screen while scoring (median and 95th percentile): wall time through
     Textual's test driver (which waits for the screen to settle), beside the same figure for a
@@ -45,6 +47,83 @@ app = FirstFrame(Store(sys.argv[2]), RubricRegistry.default(), offer_resume=Fals
 elapsed = app.run(headless=True, size=(80, 24))
 print(f"{elapsed:.4f} {'pandas' in sys.modules}")
 """
+
+
+BARE_APP = r"""
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Label
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("bare-first-frame")
+        yield Footer()
+
+Bare().run()
+"""
+
+
+def pty_first_frame(command: list[str], marker: bytes, env: dict[str, str], timeout: float = 30.0) -> float:
+    """Seconds from starting ``command`` in an 80x24 pseudo-terminal until ``marker`` is on its screen."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    t0 = time.perf_counter()
+    child = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True)
+    os.close(follower)
+    seen = bytearray()
+    elapsed = float("nan")
+    try:
+        deadline = t0 + timeout
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.01)
+            if ready:
+                try:
+                    seen.extend(os.read(leader, 65536))
+                except OSError:
+                    break
+                if marker in seen:
+                    elapsed = time.perf_counter() - t0
+                    break
+    finally:
+        child.send_signal(signal.SIGTERM)
+        try:
+            while child.poll() is None:
+                ready, _, _ = select.select([leader], [], [], 0.05)
+                if ready:
+                    try:
+                        os.read(leader, 65536)
+                    except OSError:
+                        break
+                if time.perf_counter() - t0 > timeout + 10:
+                    child.kill()
+            child.wait(timeout=10)
+        finally:
+            os.close(leader)
+    return elapsed
+
+
+def pty_first_frames(store: Path, runs: int = 9) -> tuple[list[float], list[float]]:
+    """The app's and a bare Textual app's first frame in a pseudo-terminal, alternating, ``runs`` each."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SEEDS_CONFIG_DIR": str(store.parent / "config-pty"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",
+        "LINES": "24",
+    }
+    app_times, bare_times = [], []
+    for _ in range(runs):
+        app_times.append(pty_first_frame([sys.executable, "-m", "seeds_tui", "--store", str(store)], b"observations", env))
+        bare_times.append(pty_first_frame([sys.executable, "-c", BARE_APP], b"bare-first-frame", env))
+    return app_times, bare_times
 
 
 def first_frame(store: Path, runs: int = 5) -> tuple[list[float], bool]:
@@ -155,6 +234,7 @@ def main() -> int:
     """Run every measurement and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--observations", type=int, default=50, help="demo observations in the store (default 50)")
+    parser.add_argument("--first-frame-only", action="store_true", help="only the pseudo-terminal first-frame comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -168,6 +248,13 @@ def main() -> int:
             capture_output=True,
         )
         print(f"store: {args.observations} demo observations; python {sys.version.split()[0]}")
+        app_frames, bare_frames = pty_first_frames(store)
+        ratio = statistics.median(app_frames) / statistics.median(bare_frames)
+        print(f"first frame in a pseudo-terminal (80x24), seeds-tui: {ms(app_frames)}")
+        print(f"first frame in a pseudo-terminal (80x24), bare app:  {ms(bare_frames)}")
+        print(f"  ratio of medians (target 1.5 or less): {ratio:.2f}")
+        if args.first_frame_only:
+            return 0
         frames, pandas = first_frame(store)
         print(f"process start to first frame (80x24): {ms(frames)}   pandas imported: {pandas}")
         for size in ((80, 24), (120, 40)):

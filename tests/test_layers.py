@@ -139,8 +139,16 @@ def test_no_import_cycles_between_files() -> None:
     assert cycles == [], "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: screens still import the app class and each other")
 def test_no_import_cycles_in_the_app() -> None:
     """Screens import no screen and not the app class, so the app's files form no cycle either."""
     cycles = _cycles({m for m in MODULES if _layer(m) == "tui"})
     assert cycles == [], "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("seeds_tui.tui.screens.") and MODULES[m].name != "__init__.py")
+)
+def test_a_screen_imports_no_other_screen_and_not_the_app(module: str) -> None:
+    """Screens share pieces through widgets, dialogs, commands and controllers, and see the app through its Protocol."""
+    wrong = sorted(t for t in GRAPH[module] if t == "seeds_tui.tui.app" or (t.startswith("seeds_tui.tui.screens.") and t != module))
+    assert wrong == [], f"{module} imports {wrong}"

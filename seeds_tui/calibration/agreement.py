@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import Rubric
-from seeds_tui.core.scoring import section_scores
+from seeds_tui.core.scoring import score_words, section_scores
 
 #: Krippendorff (2004, p. 241): rely on data with alpha >= .800; draw only tentative
 #: conclusions from .667 to .800; below .667 the data are not reliable enough.
@@ -197,12 +197,6 @@ def check_pair(first: Observation, second: Observation) -> list[str]:
 # -- comparing -------------------------------------------------------------------------------
 
 
-def _describe(score: Score | None) -> str:
-    if score is None or not score.is_set:
-        return "-"
-    return score.code if score.code else str(score.value)
-
-
 def _outcome(a: Score | None, b: Score | None, step: int | None) -> str:
     if step is not None:
         return "exact" if step == 0 else "within one" if abs(step) == 1 else "apart"
@@ -257,8 +251,8 @@ def compare(first: Observation, second: Observation, rubric: Rubric) -> Agreemen
                     section_id=section.id,
                     item_id=item.id,
                     text=item.text,
-                    first=_describe(a),
-                    second=_describe(b),
+                    first=score_words(None, a, style="short", unscored="-"),
+                    second=score_words(None, b, style="short", unscored="-"),
                     outcome=_outcome(a, b, step),
                     difference=step,
                     first_evidence=a.evidence if a is not None else "",

@@ -45,7 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    The last resort: an exception no command expected never shows a traceback (it could quote
+    a field's value). A crash report without any field values goes to the user data folder,
+    one plain paragraph says so, and the exit code is 3.
+    """
+    try:
+        return _main(argv)
+    except Exception as exc:
+        from seeds_tui.storage.crash import crash_paragraph, write_crash_report
+
+        err(crash_paragraph(write_crash_report(exc), []))
+        return CRASHED
+
+
+#: Exit code after an unexpected error (a bug): a crash report was written.
+CRASHED = 3
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -80,9 +99,7 @@ def _open_app(args: argparse.Namespace) -> int:
     for folder in getattr(args, "rubrics", None) or []:
         if not Path(folder).is_dir():
             raise UsageError(f"--rubrics {folder}: no such folder")
-    from seeds_tui.storage.store import Store
-    from seeds_tui.tui.app import run_app
+    from seeds_tui.tui.start import run_app
 
-    # Temp files of a save killed last time are removed (only old ones: never a save in flight).
-    Store(getattr(args, "store", None)).clean_temp_files()
+    # The store is opened (and old temp files of a killed save removed) behind the app's first frame.
     return run_app(store=getattr(args, "store", None), rubric_dirs=getattr(args, "rubrics", None) or [])

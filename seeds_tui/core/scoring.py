@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from seeds_tui.core.observation import Observation
+from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import Rubric, Scale
 
 N = TypeVar("N")
@@ -45,6 +45,54 @@ def percent_of_max(points: Any, possible: Any) -> Any:
         return None if possible == 0 else 100.0 * points / possible
     # pandas Series: a zero denominator becomes NaN rather than inf.
     return 100.0 * points / possible.where(possible != 0)
+
+
+#: How ``score_words`` says a score: ``short`` for tables (``2``, ``NA``), ``label`` for the app
+#: (``2 Competent``), ``long`` for comparisons (``NA (not applicable)``, ``not scored``),
+#: ``sheet`` for the practitioner's feedback sheet (``Competent (2 of 3)``, ``Not applicable``).
+ScoreStyle = Literal["short", "label", "long", "sheet"]
+
+_UNSCORED: dict[str, str] = {"short": "\u2013", "label": "\u2013", "long": "not scored", "sheet": "Not scored"}
+_CODE_WORDS: dict[str, dict[str, str]] = {
+    "short": {"NA": "NA", "NO": "NO"},
+    "label": {"NA": "NA", "NO": "NO"},
+    "long": {"NA": "NA (not applicable)", "NO": "NO (not observed)"},
+    "sheet": {"NA": "Not applicable", "NO": "Not observed"},
+}
+
+
+def score_words(scale: Scale | None, score: Score | int | None, *, style: ScoreStyle = "label", unscored: str | None = None) -> str:
+    """A score in words, the one rule every screen, sheet and comparison uses.
+
+    ``score`` is a ``Score`` (level or code), a bare level value (a global rating) or None.
+    ``scale`` gives the level's label (None, or a value off the scale: the number alone).
+    ``unscored`` replaces the style's word for "no score".
+
+    >>> from seeds_tui.core.rubric import Level
+    >>> scale = Scale(levels=[Level(value=0, label="Missed", descriptor="d"), Level(value=1, label="Shown", descriptor="d")])
+    >>> score_words(scale, Score(value=1)), score_words(scale, Score(value=1), style="short"), score_words(scale, 1, style="sheet")
+    ('1 Shown', '1', 'Shown (1 of 1)')
+    >>> score_words(scale, Score(code="NA"), style="long"), score_words(scale, None, style="sheet")
+    ('NA (not applicable)', 'Not scored')
+    """
+    if isinstance(score, Score):
+        if score.code is not None:
+            return _CODE_WORDS[style][score.code]
+        value = score.value
+    else:
+        value = score
+    if value is None:
+        return _UNSCORED[style] if unscored is None else unscored
+    if style == "short":
+        return str(value)
+    level = scale.level(value) if scale is not None else None
+    if style == "sheet":
+        assert scale is not None
+        label = level.label if level else str(value)
+        if scale.min_value in (0, 1):
+            return f"{label} ({value} of {scale.max_value})"
+        return f"{label} ({value} on a {scale.min_value} to {scale.max_value} scale)"
+    return f"{value} {level.label}" if level else str(value)
 
 
 def band(percent: float | None) -> str | None:

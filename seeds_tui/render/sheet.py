@@ -22,8 +22,8 @@ from datetime import date
 from typing import Literal
 
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
-from seeds_tui.core.rubric import Rubric, Scale
-from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, section_scores
+from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, score_words, section_scores
 
 Format = Literal["markdown", "html"]
 
@@ -218,24 +218,9 @@ class FeedbackSheet:
     rubric_line: str
 
 
-def _level_text(scale: Scale, value: int) -> str:
-    level = scale.level(value)
-    label = level.label if level else str(value)
-    if scale.min_value in (0, 1):
-        return f"{label} ({value} of {scale.max_value})"
-    return f"{label} ({value} on a {scale.min_value} to {scale.max_value} scale)"
-
-
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
     item = rubric.item(section_id, item_id)
-    score = obs.score(section_id, item_id)
-    if score is None or not score.is_set:
-        return "Not scored"
-    if score.code == "NA":
-        return NOT_APPLICABLE
-    if score.code == "NO":
-        return NOT_OBSERVED
-    return _level_text(rubric.scale_of(item), score.value)  # type: ignore[arg-type]
+    return score_words(rubric.scale_of(item), obs.score(section_id, item_id), style="sheet")
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -335,7 +320,7 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
     if any(g.id in obs.globals for g in rubric.globals):  # none rated: the part is left out, not shown empty
         for g in rubric.globals:
             value = obs.globals.get(g.id)
-            ratings.append((g.title, "not rated" if value is None else _level_text(rubric.scale_of(g), value)))
+            ratings.append((g.title, score_words(rubric.scale_of(g), value, style="sheet", unscored="not rated")))
     rationale = obs.consensus.rationale if obs.consensus is not None else {}
     appendix = [
         SectionDetail(

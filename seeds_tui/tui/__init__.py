@@ -1,4 +1,5 @@
 """The Textual app that ``seeds-tui`` opens: set up, score, give feedback, review, finalise.
 
-Import ``seeds_tui.tui.app`` for ``run_app`` and ``create_app``; nothing here imports pandas.
+``seeds_tui.tui.app.create_app`` builds the app (the CLI and the tests use it);
+``seeds_tui.tui.start.run_app`` runs it in a terminal. Nothing here imports pandas.
 """

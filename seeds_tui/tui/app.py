@@ -1,34 +1,50 @@
 """The seeds-tui app: ``create_app`` builds it (for the CLI and the tests), ``run_app`` runs it.
 
-Start-up imports no pandas: the Team summary screen is imported only when opened.
+The app owns the controllers (the open observation's session, the consensus sessions in
+progress, the records of the store) and the navigation between screens; screens import no
+other screen and not this module (they see the app through ``seeds_tui.tui.protocol``).
+Screens are imported here only when first shown, and nothing heavy (pydantic models, the
+store, the rubrics) is needed for the first frame (``seeds_tui.tui.later``). ``seeds_tui.tui.start``
+runs it in a terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import var
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from seeds_tui.core.errors import SeedsError
-from seeds_tui.core.observation import CarriedAction, Feedback, Observation, RubricRef, Session, new_observation, now
-from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
-from seeds_tui.storage import settings as config
-from seeds_tui.storage.store import Store
-from seeds_tui.tui.session import AUTOSAVE_DELAY, ObservationSession
+from seeds_tui.tui.autosave import AUTOSAVE_DELAY
+from seeds_tui.tui.base import WorkerFailed
+from seeds_tui.tui.protocol import Stage
 
-Stage = Literal["scoring", "after", "review"]
+if TYPE_CHECKING:
+    from seeds_tui.calibration.agreement import Agreement
+    from seeds_tui.calibration.pairing import CalibrationSession
+    from seeds_tui.core.observation import CarriedAction, Observation, Session
+    from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
+    from seeds_tui.storage.store import Store
+    from seeds_tui.tui.controllers.consensus import ConsensusSession, Pair
+    from seeds_tui.tui.controllers.records import Records
+    from seeds_tui.tui.controllers.session import ObservationSession
+
+
+def _now() -> datetime:
+    from seeds_tui.core.observation import now
+
+    return now()
 
 
 class SeedsApp(App[int]):
@@ -48,20 +64,27 @@ class SeedsApp(App[int]):
         Binding("f4", "stage('review')", "Review", show=False, id="app.review"),
     ]
 
+    #: Counts every change to the open observation: screens watch it to show the new state.
+    edits: var[int] = var(0)
+    #: Counts every change of a save state (saved, saving…, NOT SAVED): screens watch it for the top bar.
+    saves: var[int] = var(0)
+
     def __init__(
         self,
-        store: Store,
-        registry: RubricRegistry,
+        store: Store | Callable[[], Store],
+        registry: RubricRegistry | Callable[[], RubricRegistry],
         *,
         today: date | None = None,
         clock_source: Callable[[], float] = time.monotonic,
-        now_fn: Callable[[], datetime] = now,
+        now_fn: Callable[[], datetime] = _now,
         autosave_delay: float = AUTOSAVE_DELAY,
         offer_resume: bool = True,
     ) -> None:
         super().__init__()
-        self.store = store
-        self.registry = registry
+        from seeds_tui.tui.later import Later
+
+        self._store_later = Later(store)
+        self._rubrics_later = Later(registry)
         self.today = today
         self.clock_source = clock_source
         self.now_fn = now_fn
@@ -69,21 +92,76 @@ class SeedsApp(App[int]):
         self.offer_resume = offer_resume
         self.session: ObservationSession | None = None
         self.resume_offered = False
+        #: The consensus sessions in progress while the app runs, by pair of observation ids.
+        self.consensus: dict[tuple[str, str], ConsensusSession] = {}
+        self._records: Records | None = None
+        #: The unexpected exception that stopped the app (the last-resort handler reports it).
+        self.crash: BaseException | None = None
+        #: Messages about work kept elsewhere than its own file (printed on the terminal at exit).
+        self.rescued: list[str] = []
+        self._theme_restored = False
+        #: A hang-up signal arrived before the event loop ran: close as soon as the app is mounted.
+        self.hang_up_pending = False
+        #: The event loop the app runs on (set once mounted; the hang-up handling hands work to it).
+        self.event_loop: asyncio.AbstractEventLoop | None = None
+
+    # -- what the app holds ---------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The store (loaded in the background at start; waits for it if asked for sooner)."""
+        return self._store_later.get()
+
+    @property
+    def registry(self) -> RubricRegistry:
+        """The known rubrics (loaded in the background at start; waits for them if asked for sooner)."""
+        return self._rubrics_later.get()
+
+    @property
+    def records(self) -> Records:
+        """Reads and removals in the store, for the screens."""
+        if self._records is None:
+            from seeds_tui.tui.controllers.records import Records
+
+            self._records = Records(self.store)
+        return self._records
+
+    @property
+    def current_date(self) -> date:
+        """Today (or the date the tests froze)."""
+        return self.today or date.today()
 
     # -- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        """Restore the theme, show the home screen, report broken rubric files."""
-        theme = config.load_settings().get("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
-            self.theme = theme
+        """Show the home screen; load the store and rubrics behind the first frame; restore the theme."""
         from seeds_tui.tui.screens.home import HomeScreen
 
+        self.event_loop = asyncio.get_running_loop()
+        if self.hang_up_pending:  # the terminal went away during start-up: nothing is open yet
+            self.exit(0)
+            return
         self.push_screen(HomeScreen())
-        self.call_after_refresh(self._report_rubric_errors)
+        self.call_after_refresh(self._after_first_frame)
 
-    def _report_rubric_errors(self) -> None:
-        for error in self.registry.errors:
+    def _after_first_frame(self) -> None:
+        self._store_later.start()
+        self._rubrics_later.start()
+        self.run_worker(self._settle_start, thread=True, exit_on_error=False, group="start", name="reading the store and rubrics")
+
+    def _settle_start(self) -> None:
+        from seeds_tui.storage import settings as config
+
+        theme = config.load_settings().get("theme")
+        self._store_later.get()
+        errors = list(self._rubrics_later.get().errors)
+        self.call_from_thread(self._started, theme if isinstance(theme, str) else None, errors)
+
+    def _started(self, theme: str | None, errors: list[object]) -> None:
+        if theme is not None and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        self._theme_restored = True
+        for error in errors:
             self.notify(
                 f"{error}\nFix the file, or remove it from the rubric folder.", title="Rubric file not usable", severity="error", timeout=20
             )
@@ -97,23 +175,42 @@ class SeedsApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Show a notification. Plain text by default: messages name files and folders, which may hold brackets."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """Show a notification. Plain text by default: messages name files and folders, which may hold brackets.
+
+        Control characters (from a file name, a rubric) are shown as visible stand-ins, never sent to the terminal.
+        """
+        from seeds_tui.core.text import printable
+
+        super().notify(printable(message), title=printable(title, newlines=False), severity=severity, timeout=timeout, markup=markup)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies text: say, in plain words, how to quit (Textual's own message is markup shown raw here)."""
+        self.notify("Press Ctrl+Q to quit the app (your draft is kept).", title="Do you want to quit?")
 
     def watch_theme(self, theme: str) -> None:
         """Remember the chosen theme between runs."""
-        if self.is_mounted:
+        # Only a theme the user chose: not Textual's default at start, not the one restored from the settings.
+        if getattr(self, "_theme_restored", False):
             self.remember(theme=theme)
 
     def remember(self, **settings: object) -> None:
         """Save per-user settings; a config folder that cannot be written is not worth an error."""
+        from seeds_tui.core.errors import SeedsError
+        from seeds_tui.storage import settings as config
+
         with contextlib.suppress(SeedsError):
             config.save_settings(dict(settings))
 
-    @property
-    def current_date(self) -> date:
-        """Today (or the date the tests froze)."""
-        return self.today or date.today()
+    # -- controllers tell the screens ------------------------------------------------------------
+
+    def _observation_changed(self, state_only: bool) -> None:
+        if state_only:
+            self.saves += 1
+        else:
+            self.edits += 1
+
+    def _consensus_changed(self) -> None:
+        self.saves += 1
 
     # -- observations ------------------------------------------------------------------------
 
@@ -122,6 +219,8 @@ class SeedsApp(App[int]):
 
         ``carried``: the practitioner's open actions from earlier observations, as marked at set-up.
         """
+        from seeds_tui.core.observation import Feedback, RubricRef, new_observation
+
         ref = RubricRef(id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256)
         obs = new_observation(rubric=ref, session=session, when=self.now_fn())
         if carried:
@@ -133,6 +232,9 @@ class SeedsApp(App[int]):
 
     def open_observation(self, obs: Observation, loaded: LoadedRubric | None = None, stage: Stage | None = None) -> None:
         """Open a draft to continue scoring, or a final observation read-only (review)."""
+        from seeds_tui.core.errors import SeedsError
+        from seeds_tui.tui.controllers.session import ObservationSession
+
         if loaded is None:
             try:
                 loaded = self.registry.get(obs.rubric.id, obs.rubric.version)
@@ -140,7 +242,14 @@ class SeedsApp(App[int]):
                 self.notify(str(exc), title="Cannot open the observation", severity="error", timeout=15)
                 return
         self.session = ObservationSession(
-            self, self.store, loaded, obs, clock_source=self.clock_source, now_fn=self.now_fn, delay=self.autosave_delay
+            self,
+            self.store,
+            loaded,
+            obs,
+            clock_source=self.clock_source,
+            now_fn=self.now_fn,
+            delay=self.autosave_delay,
+            on_change=self._observation_changed,
         )
         if self.session.mode == "draft":
             self.session.save_soon()
@@ -155,22 +264,24 @@ class SeedsApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
-    def show_stage(self, stage: Stage) -> None:
-        """Show a stage of the open observation (replacing the stage on screen, if any)."""
-        if self.session is None:
-            return
+    def _stage_screens(self) -> dict[str, type[Screen[None]]]:
         from seeds_tui.tui.screens.after import AfterScreen
         from seeds_tui.tui.screens.review import ReviewScreen
         from seeds_tui.tui.screens.scoring import ScoringScreen
 
-        screens: dict[str, type[Screen]] = {"scoring": ScoringScreen, "after": AfterScreen, "review": ReviewScreen}
-        screen = screens[stage]()
-        if isinstance(self.screen, (ScoringScreen, AfterScreen, ReviewScreen)):
+        return {"scoring": ScoringScreen, "after": AfterScreen, "review": ReviewScreen}
+
+    def show_stage(self, stage: Stage) -> None:
+        """Show a stage of the open observation (replacing the stage on screen, if any)."""
+        if self.session is None:
+            return
+        screens = self._stage_screens()
+        if isinstance(self.screen, tuple(screens.values())):
             if isinstance(self.screen, screens[stage]):
                 return
-            self.switch_screen(screen)
+            self.switch_screen(screens[stage]())
         else:
-            self.push_screen(screen)
+            self.push_screen(screens[stage]())
 
     async def close_observation(self) -> bool:
         """Save what is open and go back to the home screen. False if saving failed (stays open)."""
@@ -201,7 +312,7 @@ class SeedsApp(App[int]):
         from seeds_tui.tui.screens.home import HomeScreen
 
         if isinstance(self.screen, HomeScreen):
-            self.screen.refresh_list()
+            self.screen.action_reload()
         return True
 
     def notify_not_saved(self, session: ObservationSession) -> None:
@@ -212,6 +323,116 @@ class SeedsApp(App[int]):
             severity="error",
             timeout=15,
         )
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def action_new_observation(self) -> None:
+        """Set up a new observation: choose a rubric."""
+        from seeds_tui.tui.screens.rubric import RubricScreen
+
+        if not list(self.registry):
+            self.notify(
+                f"No usable rubric found in {', '.join(str(d) for d in self.registry.dirs)}.",
+                title="No rubric",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.push_screen(RubricScreen())
+
+    def open_session_form(self, loaded: LoadedRubric, typed_early: str = "") -> None:
+        """The session details form for a new observation, with the keys typed while it was coming."""
+        from seeds_tui.tui.screens.session_form import SessionScreen
+
+        form = SessionScreen(loaded)
+        form.type_early(typed_early)
+        self.push_screen(form)
+
+    def action_edit_details(self) -> None:
+        """Open the session details of the open observation, prefilled, to change them."""
+        from seeds_tui.tui.screens.session_form import SessionScreen
+
+        session = self.session
+        if session is None:
+            self.notify("Open an observation first.", timeout=4)
+            return
+        if not session.editable:
+            self.notify("This observation is final and open read-only: choose Correct (c) on the review screen first.", timeout=6)
+            return
+        self.push_screen(SessionScreen(session.loaded, edit=session.observation.session))
+
+    def action_open_calibration(self) -> None:
+        """Open Calibration: double-scored sessions, their comparison and consensus."""
+        from seeds_tui.tui.screens.calibration import CalibrationScreen
+
+        if not isinstance(self.screen, CalibrationScreen):
+            self.push_screen(CalibrationScreen())
+
+    def open_comparison(
+        self,
+        session: CalibrationSession,
+        pair: tuple[tuple[object, Observation], tuple[object, Observation]] | None = None,
+    ) -> None:
+        """The comparison of a ready session (or of ``pair`` of its files), after saying why not when it cannot be built."""
+        from seeds_tui.calibration.agreement import NotReadyError, check_pair, compare
+        from seeds_tui.core.errors import SeedsError
+        from seeds_tui.tui.controllers.consensus import Pair
+        from seeds_tui.tui.screens.comparison import ComparisonScreen
+        from seeds_tui.tui.widgets.comparison import sentence
+
+        (first_path, first), (second_path, second) = pair or (session.observations[0], session.observations[1])
+        try:
+            loaded = self.registry.get(first.rubric.id, first.rubric.version)
+            warnings = check_pair(first, second)
+            agreement = compare(first, second, loaded.rubric)
+        except NotReadyError as exc:
+            self.notify(sentence(str(exc)), title="Not ready to compare", timeout=8)
+            return
+        except SeedsError as exc:
+            self.notify(str(exc), title="Cannot compare", severity="error", timeout=15)
+            return
+        assert isinstance(first_path, Path) and isinstance(second_path, Path)
+        self.push_screen(ComparisonScreen(Pair(session, loaded, first, second, first_path, second_path), agreement, warnings))
+
+    def consensus_for(self, pair: Pair, agreement: Agreement) -> ConsensusSession:
+        """The consensus in progress for a pair: the one of this run, else carried on from its draft on disk."""
+        from seeds_tui.tui.controllers.consensus import ConsensusSession, items_to_agree
+
+        keys = [e.key for e in items_to_agree(agreement, pair.first, pair.second)]
+        found = self.consensus.get(pair.key)
+        if found is None or found.keys != keys or found.closed:
+            found = ConsensusSession(
+                self, self.store, pair, agreement, now_fn=self.now_fn, delay=self.autosave_delay, on_change=self._consensus_changed
+            )
+            self.consensus[pair.key] = found
+        return found
+
+    def open_consensus(self, pair: Pair, agreement: Agreement, on_saved: Callable[[object, Observation], None] | None = None) -> None:
+        """Agree the consensus of a pair."""
+        from seeds_tui.tui.screens.consensus import ConsensusScreen
+
+        self.push_screen(ConsensusScreen(self.consensus_for(pair, agreement), on_saved=on_saved))
+
+    def consensus_recorded(self, pair: Pair) -> None:
+        """The consensus of ``pair`` is recorded: its session is done."""
+        self.consensus.pop(pair.key, None)
+
+    def unsaved_consensus(self) -> list[str]:
+        """Session references whose consensus in progress has changes not yet in its draft file."""
+        return sorted({c.session_ref for c in self.consensus.values() if c.dirty})
+
+    def action_open_team_summary(self) -> None:
+        """Open the Team summary screen (imported only now: it needs pandas)."""
+        try:
+            from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
+        except ImportError:
+            self.notify("The Team summary screen is not available in this build.", severity="error")
+            return
+        self.push_screen(TeamSummaryScreen(self.store, self.registry))
+
+    def open_team_summary(self) -> None:
+        """Open the Team summary screen (the home screen's s)."""
+        self.action_open_team_summary()
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -224,6 +445,8 @@ class SeedsApp(App[int]):
 
     async def action_save_now(self) -> None:
         """Save now: the draft (it is also saved automatically), or a correction."""
+        from seeds_tui.core.errors import SeedsError
+
         session = self.session
         if session is None:
             self.notify("Nothing open to save.", timeout=3)
@@ -239,7 +462,7 @@ class SeedsApp(App[int]):
         if session.mode == "final":
             self.notify("This observation is final and unchanged.", timeout=4)
             return
-        if await session.flush():
+        if await session.flush(timeout=10):
             self.notify(f"Draft saved: {session.path}", timeout=4)
         else:
             self.notify_not_saved(session)
@@ -252,31 +475,52 @@ class SeedsApp(App[int]):
         self.show_stage(stage)
 
     async def action_quit(self) -> None:
-        """Quit. The draft is saved first; if it cannot be, ask before losing it."""
-        from seeds_tui.tui.screens.consensus import consensus_saved_before_quit
+        """Quit. Every kind of unsaved work is saved first; if some cannot be, ask before losing it."""
+        from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
 
-        if not consensus_saved_before_quit(self):
-            return  # a consensus in progress could not be saved: the user was asked whether to quit anyway
+        problems = [p for c in self.consensus.values() if (p := c.save_now()) is not None]
+        if problems:
+
+            def answered_consensus(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self.exit(1, message=f"seeds-tui: the consensus in progress could not be saved: {problems[0]}")
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Quit without saving the consensus?",
+                    f"{problems[0]}\n\nThe consensus choices and rationales since the last save are only in memory. "
+                    "Quit anyway and lose them?",
+                    yes="Quit and lose them",
+                    no="Stay",
+                    yes_variant="error",
+                ),
+                answered_consensus,
+            )
+            return
         session = self.session
-        from seeds_tui.tui.dialogs import TextEntryDialog
-
         if isinstance(self.screen, TextEntryDialog) and session is not None and session.editable:
             self.screen.action_done()  # a note being written is kept, not thrown away
         if session is not None and session.mode == "draft":
             was_running = session.clock.running
             session.pause_clock()
-            if not await session.flush():
-                from seeds_tui.tui.dialogs import ConfirmDialog
+            if not await session.flush(timeout=5):
 
                 def answered(quit_anyway: bool | None) -> None:
                     if quit_anyway:
-                        self.exit(1, message=f"seeds-tui: the draft could not be saved: {session.error}")
+                        problem = session.save_on_exit()
+                        self.exit(1, message=f"seeds-tui: the draft could not be saved: {problem or session.error}")
                     elif was_running:
                         session.start_clock()  # staying: the session goes on, and so does its clock
 
                 if session.kept_aside is not None:
                     # Someone else saved the draft: ours is kept aside, and kept up to date on quitting.
                     question = f"{session.error}\n\nQuit now? Your latest changes go to that file, not to the draft."
+                    yes = "Quit"
+                elif session.busy or session.autosave.writing:
+                    question = (
+                        "The store is busy (another program is saving into it), so your latest changes are not written yet.\n\n"
+                        "Quit anyway? They are kept in a file of their own, and the terminal says where."
+                    )
                     yes = "Quit"
                 else:
                     question = f"{session.error}\n\nThe changes since the last save are only in memory. Quit anyway and lose them?"
@@ -290,7 +534,6 @@ class SeedsApp(App[int]):
             self.exit(0, message=f"seeds-tui: your draft is saved ({session.path}); resume it from the home screen next time.")
             return
         if session is not None and session.mode == "correction" and session.has_unsaved:
-            from seeds_tui.tui.dialogs import ConfirmDialog
 
             def answered_correction(quit_anyway: bool | None) -> None:
                 if quit_anyway:
@@ -307,29 +550,28 @@ class SeedsApp(App[int]):
                 answered_correction,
             )
             return
+        unsaved_form = self._unsaved_form_text()
+        if unsaved_form:
+            self.rescued.append(unsaved_form)
         self.exit(0)
 
-    def open_team_summary(self) -> None:
-        """Open the Team summary screen (imported only now: it needs pandas)."""
-        try:
-            from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
-        except ImportError:
-            self.notify("The Team summary screen is not available in this build.", severity="error")
-            return
-        self.push_screen(TeamSummaryScreen(self.store, self.registry))
+    def _unsaved_form_text(self) -> str | None:
+        """Keep what is typed in an open set-up form (it has no file of its own yet); the message saying where."""
+        from seeds_tui.tui.rescue import keep_unsaved_forms
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return keep_unsaved_forms(self)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: context commands first, then Textual's own."""
-        from seeds_tui.tui.screens.scoring import ScoringScreen
-
         session = self.session
         if session is not None:
-            if isinstance(screen, ScoringScreen):
+            jump = getattr(screen, "go_to_section", None)
+            if callable(jump):
                 for index, section in enumerate(session.rubric.sections):
                     yield SystemCommand(
                         f"Jump to section: {section.title}",
                         f"Section {index + 1} of {len(session.rubric.sections)}",
-                        _bind(screen.go_to_section, index),
+                        _bind(jump, index),
                     )
             yield SystemCommand("Save now", "Save the open observation now (it is also saved automatically)", self.action_save_now)
             yield SystemCommand("Scoring", "Score the sections (F2)", _bind(self.show_stage, "scoring"))
@@ -338,20 +580,72 @@ class SeedsApp(App[int]):
             if session.mode == "draft":
                 yield SystemCommand("Finalise", "Validate and write the final file", self._palette_finalise)
             yield SystemCommand("Close observation", "Save and go back to the list of observations", self.close_observation)
-        yield SystemCommand("Open team summary", "Team results by section, item, composite, quarter and theme", self.open_team_summary)
+        yield SystemCommand(
+            "Open team summary", "Team results by section, item, composite, quarter and theme", self.action_open_team_summary
+        )
         yield SystemCommand("Keys", "Every key of this screen (F1)", self.action_help)
         # Textual's own "Keys" entry would stand beside ours (F1), which lists this app's keys.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
 
     def _palette_finalise(self) -> None:
         self.show_stage("review")
-        self.call_after_refresh(self._finalise_on_review)
+        self.call_after_refresh(self.run_action, "screen.finalise")
 
-    def _finalise_on_review(self) -> None:
-        from seeds_tui.tui.screens.review import ReviewScreen
+    # -- the one funnel for unexpected errors -------------------------------------------------------
 
-        if isinstance(self.screen, ReviewScreen):
-            self.screen.action_finalise()
+    @on(Worker.StateChanged)
+    def _app_worker_state(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._worker_failed(event.worker)
+
+    @on(WorkerFailed)
+    def _screen_worker_failed(self, event: WorkerFailed) -> None:
+        self._worker_failed(event.worker)
+
+    def _worker_failed(self, worker: Worker[object]) -> None:
+        """A worker raised: keep the user's work, write a report without any of their text, and say so in a dialog."""
+        from seeds_tui.storage.crash import write_crash_report
+        from seeds_tui.tui.dialogs import MessageDialog
+
+        error = worker.error
+        report = write_crash_report(error) if isinstance(error, BaseException) else None
+        kept = self.save_everything_now()
+        what = worker.name or "a background task"
+        text = (
+            f"Something went wrong while {what} (a bug, not something you did). Your work is kept"
+            + (": " + " ".join(kept) if kept else " in memory and in the store as usual.")
+            + (f"\n\nA report without any of your text is in {report}." if report is not None else "")
+        )
+        self.push_screen(MessageDialog("Something went wrong", text))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last resort for an exception nobody caught: never Textual's traceback (it shows locals, i.e. what was typed).
+
+        The app closes; ``run_app`` saves what can be saved, writes a crash report without any
+        field values and prints one plain paragraph. Tests still see the exception (``run_test``
+        re-raises it).
+        """
+        self.crash = error
+        self._return_code = 3
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
+    def save_everything_now(self) -> list[str]:
+        """Write every kind of unsaved work now (synchronously); messages about what went elsewhere or was lost."""
+        from seeds_tui.tui.rescue import keep_unsaved_forms
+
+        problems: list[str] = []
+        if self.session is not None:
+            problem = self.session.save_on_exit()
+            if problem:
+                problems.append(problem)
+        problems.extend(p for c in self.consensus.values() if (p := c.save_now()) is not None)
+        form = keep_unsaved_forms(self)
+        if form:
+            problems.append(form)
+        return problems
 
 
 def _bind(func: Callable[..., object], *args: object) -> Callable[[], object]:
@@ -362,18 +656,20 @@ def _bind(func: Callable[..., object], *args: object) -> Callable[[], object]:
 
 
 def create_app(
-    store: Store,
-    registry: RubricRegistry,
+    store: Store | Callable[[], Store],
+    registry: RubricRegistry | Callable[[], RubricRegistry],
     *,
     today: date | None = None,
     clock_source: Callable[[], float] = time.monotonic,
-    now_fn: Callable[[], datetime] = now,
+    now_fn: Callable[[], datetime] = _now,
     autosave_delay: float = AUTOSAVE_DELAY,
     offer_resume: bool = True,
 ) -> SeedsApp:
     """Build the app for a store and the known rubrics (used by ``run_app`` and by the tests).
 
-    ``today``, ``clock_source`` and ``now_fn`` freeze the date and clocks for tests and snapshots.
+    ``store`` and ``registry`` may be given as functions that build them: they are then built
+    in the background after the first frame. ``today``, ``clock_source`` and ``now_fn`` freeze
+    the date and clocks for tests and snapshots.
     """
     return SeedsApp(
         store,
@@ -384,70 +680,3 @@ def create_app(
         autosave_delay=autosave_delay,
         offer_resume=offer_resume,
     )
-
-
-def run_app(store: str | None, rubric_dirs: list[str]) -> int:
-    """Open the app on a store folder (None: the default store) with extra rubric folders.
-
-    SIGHUP (the terminal went away: an SSH connection dropped, the window closed) and SIGTERM
-    (the system asks us to stop) save the open draft and any consensus in progress at once, then
-    close the app as Ctrl+Q does.
-    """
-    registry = RubricRegistry.default([Path(d) for d in rubric_dirs])
-    app = create_app(Store(store), registry)
-    problems: list[str] = []
-
-    def save_and_close() -> None:
-        # Runs on the event loop, between two tasks: never inside a save that holds a lock.
-        try:
-            problems.extend(save_everything_now(app))
-        except Exception as exc:  # a bug must not stop the close; the final save below tries again
-            problems.append(f"saving on hang-up failed ({type(exc).__name__})")
-        app.exit(1 if problems else 0)
-
-    def hang_up(signum: int, frame: object) -> None:
-        # Only hand the work to the event loop: a signal handler runs between any two steps of the
-        # main thread, perhaps inside a save, so it must not save itself. A second signal (bash
-        # passes SIGHUP on to its jobs too) changes nothing.
-        for sig in HANG_UP_SIGNALS:
-            signal.signal(sig, signal.SIG_IGN)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # the app is not running yet: nothing is open, just do not start
-            app.exit(0)
-            return
-        loop.call_soon_threadsafe(save_and_close)
-
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = {sig: signal.signal(sig, hang_up) for sig in HANG_UP_SIGNALS} if in_main_thread else {}
-    try:
-        result = app.run()
-    finally:
-        for sig in previous:
-            signal.signal(sig, signal.SIG_IGN)  # the last save below must not be cut short
-    try:
-        # The terminal closed or the app stopped without Ctrl+Q: save what the autosave had not.
-        problems.extend(save_everything_now(app))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    for problem in dict.fromkeys(problems):
-        print(f"seeds-tui: {problem}", file=sys.stderr)
-    return 1 if problems else int(result or 0)
-
-
-#: The signals that close the app after saving.
-HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
-
-
-def save_everything_now(app: SeedsApp) -> list[str]:
-    """Write the open draft and any consensus in progress now (synchronously); what could not be saved."""
-    from seeds_tui.tui.screens.consensus import save_consensus_drafts_now
-
-    problems: list[str] = []
-    if app.session is not None:
-        problem = app.session.save_on_exit()
-        if problem:
-            problems.append(problem)
-    problems.extend(save_consensus_drafts_now(app))
-    return problems

@@ -212,10 +212,12 @@ async def test_app_keeps_the_draft_in_memory_on_a_full_disk_and_saves_it_later(
 
 
 async def test_app_refuses_to_save_a_note_it_could_not_read_back(make_app: Callable[..., object], store: Store) -> None:
-    """A note pasted past its 20,000-character cap is not written into an unreadable draft: kept in memory, said why."""
+    """A note past its 20,000-character cap is never written into an unreadable draft: the edit is refused with a
+    plain message (the text fields keep to the cap themselves), and the draft stays saved."""
     from tui_helpers import set_up, settle
 
     from seeds_tui.core.observation import load_observation
+    from seeds_tui.tui.controllers.session import TooLong
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
@@ -226,11 +228,11 @@ async def test_app_refuses_to_save_a_note_it_could_not_read_back(make_app: Calla
         session = app.session  # type: ignore[attr-defined]
         path = store.draft_path(session.observation.id)
         section = session.section.id
-        session.set_section_note(section, "n" * 20_001)
-        await session.flush()
+        with pytest.raises(TooLong, match="at most 20,000 characters"):
+            session.set_section_note(section, "n" * 20_001)
+        assert await session.flush()
         await pilot.pause()
-        assert session.state == "unsaved"
-        assert "at most 20000 characters" in (session.error or "")
+        assert session.state == "saved"
         assert load_observation(path).section_notes == {}, "the file on disk is the last good version and still opens"
         session.set_section_note(section, "n" * 20_000)
         assert await session.flush()

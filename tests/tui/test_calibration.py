@@ -22,8 +22,9 @@ from seeds_tui.core.observation import Observation, RubricRef, Score, Session, n
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
-from seeds_tui.tui.screens.calibration import CalibrationScreen, ComparisonScreen
-from seeds_tui.tui.screens.consensus import ConsensusScreen, unsaved_consensus
+from seeds_tui.tui.screens.calibration import CalibrationScreen
+from seeds_tui.tui.screens.comparison import ComparisonScreen
+from seeds_tui.tui.screens.consensus import ConsensusScreen
 
 REF = "CAL-2026-11-23-N1"
 
@@ -345,15 +346,15 @@ async def test_leaving_the_consensus_half_way_keeps_the_choices(
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ComparisonScreen)
-        assert unsaved_consensus(app) == []  # leaving wrote the draft file at once
+        assert app.unsaved_consensus() == []  # leaving wrote the draft file at once
         [(_, on_disk)] = [(p, store.read(p)) for p in (store.consensus_dir / "drafts").glob("*.toml")]
         assert draft_choices(on_disk) == ({"beginning.agenda": Score(value=3)}, {"beginning.agenda": "Half way"})
         await pilot.press("a")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConsensusScreen)
-        assert screen.draft.agreed["beginning.agenda"] == Score(value=3)
-        assert screen.draft.rationale["beginning.agenda"] == "Half way"
+        assert screen.consensus.agreed["beginning.agenda"] == Score(value=3)
+        assert screen.consensus.rationale["beginning.agenda"] == "Half way"
         assert not list(store.consensus_dir.glob("*.toml"))
 
 
@@ -395,12 +396,12 @@ async def test_keys_typed_in_one_burst_land_where_they_belong(
             await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConsensusScreen)
-        assert {k: s.value for k, s in screen.draft.agreed.items()} == {
+        assert {k: s.value for k, s in screen.consensus.agreed.items()} == {
             "beginning.agenda": 2,
             "role.confidentiality": 1,
             "role.authority": 2,
         }
-        assert screen.draft.rationale == {"beginning.agenda": "Once, late", "role.confidentiality": "No limits given"}
+        assert screen.consensus.rationale == {"beginning.agenda": "Once, late", "role.confidentiality": "No limits given"}
         assert screen.focused is not None and screen.focused.id == "cons-items"
 
 
@@ -437,7 +438,7 @@ async def autosaved(pilot: Pilot) -> ConsensusScreen:
     screen = pilot.app.screen
     assert isinstance(screen, ConsensusScreen)
     deadline = time.monotonic() + 10
-    while screen.autosaving or (screen.draft.dirty and screen.draft.error is None):
+    while screen.consensus.autosave.active or (screen.consensus.dirty and screen.consensus.autosave.error is None):
         assert time.monotonic() < deadline, "the consensus autosave never finished"
         await asyncio.sleep(0.01)
     await pilot.pause()
@@ -471,7 +472,7 @@ async def test_a_consensus_in_progress_survives_the_app_closing_unsaved_and_resu
         await type_text(pilot, "Still talking")
         await pilot.press("escape", "j", "o")
         screen = await autosaved(pilot)
-        assert "draft saved" in screen_text(app) and screen.draft.error is None
+        assert "draft saved" in screen_text(app) and screen.consensus.autosave.error is None
         # On disk before the app closes: what a kill at this moment would leave.
         [path] = list(drafts.glob("*.toml"))
         assert draft_choices(store.read(path)) == (
@@ -487,8 +488,8 @@ async def test_a_consensus_in_progress_survives_the_app_closing_unsaved_and_resu
         await open_calibration(pilot)
         assert "consensus in progress" in screen_text(app)
         screen = await open_consensus(pilot)
-        assert screen.draft.agreed == {"beginning.agenda": Score(value=2), "role.authority": Score(code="NO")}
-        assert screen.draft.rationale == {
+        assert screen.consensus.agreed == {"beginning.agenda": Score(value=2), "role.authority": Score(code="NO")}
+        assert screen.consensus.rationale == {
             "beginning.agenda": "Brief",
             "role.confidentiality": "Still talking",
             "role.authority": "Not seen",
@@ -530,12 +531,12 @@ async def test_a_blocked_drafts_folder_says_not_saved_and_keeps_everything(
         await pilot.press("3", "e")
         await type_text(pilot, "Kept")
         screen = await autosaved(pilot)
-        assert screen.draft.error is not None and "drafts" in screen.draft.error
+        assert screen.consensus.autosave.error is not None and "drafts" in screen.consensus.autosave.error
         assert "NOT SAVED" in screen_text(app)
         [told] = [n for n in app._notifications if n.title == "Consensus draft not saved"]  # told once, not per key
         assert "drafts" in told.message and "kept in memory" in told.message
         assert "Traceback" not in told.message
-        assert unsaved_consensus(app) == [REF]
+        assert app.unsaved_consensus() == [REF]
 
         await pilot.press("ctrl+q")  # quitting asks first: the changes are only in memory
         await pilot.pause()
@@ -548,7 +549,7 @@ async def test_a_blocked_drafts_folder_says_not_saved_and_keeps_everything(
         blocker.unlink()  # the folder can be written again: the next change saves everything
         await pilot.press("escape", "j", "2")
         screen = await autosaved(pilot)
-        assert screen.draft.error is None and "draft saved" in screen_text(app)
+        assert screen.consensus.autosave.error is None and "draft saved" in screen_text(app)
         [path] = list(blocker.glob("*.toml"))
         assert draft_choices(store.read(path)) == (
             {"beginning.agenda": Score(value=3), "role.confidentiality": Score(value=2)},

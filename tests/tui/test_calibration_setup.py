@@ -67,7 +67,7 @@ async def test_set_up_warns_when_the_reference_differs_from_another_sessions_onl
 ) -> None:
     from textual.widgets import Input, Static
 
-    from seeds_tui.tui.screens.setup import SessionScreen
+    from seeds_tui.tui.screens.session_form import SessionScreen
 
     calibration_draft(store, registry, "Alex Observer")  # reference CAL-1
     app = make_app()

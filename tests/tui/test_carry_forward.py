@@ -12,8 +12,9 @@ from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.screens.after import AfterScreen
+from seeds_tui.tui.screens.rubric import RubricScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
-from seeds_tui.tui.screens.setup import RubricScreen, SessionScreen
+from seeds_tui.tui.screens.session_form import SessionScreen
 from seeds_tui.tui.widgets.carried import CarriedList
 
 
@@ -165,8 +166,6 @@ async def test_changing_the_practitioner_drops_the_other_persons_carried_actions
 ) -> None:
     from textual.widgets import Input
 
-    from seeds_tui.tui.screens.setup import open_session_details
-
     earlier_final(store, registry, "Pat Smith", date(2026, 9, 1), ["Smith's own action"])
     earlier_final(store, registry, "Robin Smyth", date(2026, 9, 1), ["Smyth's own action"])
     app = make_app()
@@ -177,7 +176,7 @@ async def test_changing_the_practitioner_drops_the_other_persons_carried_actions
         await pilot.pause()
         assert app.session is not None
         assert [c.text for c in app.session.observation.feedback.carried] == ["Smith's own action"]
-        open_session_details(app)
+        app.action_edit_details()
         await pilot.pause()
         form = app.screen
         assert isinstance(form, SessionScreen)

@@ -61,10 +61,8 @@ async def test_our_own_save_landing_as_the_app_closes_is_not_a_clash(make_app: C
         await settle(pilot)
         session = app.session
         assert session is not None
-        # The autosave worker wrote this snapshot, but the app closed before it heard back.
-        snapshot = session._snapshot()
-        session._inflight = snapshot
-        store.save_draft(snapshot)
+        # The autosave's write (its thread's part) landed, but the app closed before the event loop heard back.
+        session.autosave.draft.write(session._snapshot())
         await pilot.press("j", "1")
         await pilot.pause()
         assert session.save_on_exit() is None

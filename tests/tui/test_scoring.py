@@ -18,7 +18,7 @@ from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs.marks import MarksDialog
 from seeds_tui.tui.screens.help import HelpScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
-from seeds_tui.tui.screens.setup import SessionScreen
+from seeds_tui.tui.screens.session_form import SessionScreen
 
 
 async def test_na_no_and_lowest_level_are_kept_apart(make_app: Callable[..., SeedsApp], store: Store) -> None:

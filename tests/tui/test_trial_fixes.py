@@ -21,7 +21,7 @@ from seeds_tui.tui.screens.after import AfterScreen
 from seeds_tui.tui.screens.home import HomeScreen
 from seeds_tui.tui.screens.review import ReviewScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
-from seeds_tui.tui.screens.setup import SessionScreen
+from seeds_tui.tui.screens.session_form import SessionScreen
 
 
 async def _draft_on_home(pilot, app: SeedsApp) -> str:  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ from textual import events
 from textual.widgets import Input
 
 from seeds_tui.tui.app import SeedsApp
-from seeds_tui.tui.screens.setup import RubricScreen, SessionScreen
+from seeds_tui.tui.screens.rubric import RubricScreen
+from seeds_tui.tui.screens.session_form import SessionScreen
 
 NAMED = {"\t": "tab", "\r": "enter", " ": "space"}
 

@@ -39,8 +39,9 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 async def set_up(pilot: Pilot, rubric_id: str, *, practitioner: str = "Pat P", team: str = "North", observer: str = "Sam") -> None:
     """From the home screen: n, choose the rubric, fill in the session details, start scoring."""
+    from seeds_tui.tui.screens.rubric import RubricScreen
     from seeds_tui.tui.screens.scoring import ScoringScreen
-    from seeds_tui.tui.screens.setup import RubricScreen, SessionScreen
+    from seeds_tui.tui.screens.session_form import SessionScreen
 
     app = pilot.app
     await pilot.press("n")

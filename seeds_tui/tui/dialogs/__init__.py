@@ -1,5 +1,5 @@
 """Modal dialogs: one base, a confirmation, a message, text entry and the feedback entry forms."""
 
-from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog, MessageDialog, TextEntryDialog, forward_early_key, open_dialog_now
+from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog, MessageDialog, TextEntryDialog
 
-__all__ = ["BaseDialog", "ConfirmDialog", "MessageDialog", "TextEntryDialog", "forward_early_key", "open_dialog_now"]
+__all__ = ["BaseDialog", "ConfirmDialog", "MessageDialog", "TextEntryDialog"]

@@ -9,16 +9,19 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TextArea
+
+from seeds_tui.core.text import printable
+from seeds_tui.tui.base import SeedsModal
+from seeds_tui.tui.keys import EarlyKeys, forward_early_key, type_into
+from seeds_tui.tui.widgets.safe import plain
+from seeds_tui.tui.widgets.text import Limits, NoteArea
 
 R = TypeVar("R")
 
 
-class BaseDialog(ModalScreen[R], Generic[R]):
+class BaseDialog(SeedsModal[R], Generic[R]):
     """A centred box with a title; Escape closes it with ``cancel_value``.
 
     Keys typed in the same instant as the key that opened the dialog (a fast typist, a paste,
@@ -34,9 +37,9 @@ class BaseDialog(ModalScreen[R], Generic[R]):
     def __init__(self, title: str) -> None:
         super().__init__()
         self.dialog_title = title
-        self._early_keys: list[str] = []
+        self._early = EarlyKeys()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Keep printable keys that reached the screen itself while the text field was not yet focused."""
         if not event.is_printable or event.character is None:
             return
@@ -50,9 +53,9 @@ class BaseDialog(ModalScreen[R], Generic[R]):
         # A key bubbling up from a focused field was already handled by it (fields stop printable keys);
         # one arriving here while the field (or nothing) has the focus was sent to the screen itself.
         if field is None or focused is None:
-            self._early_keys.append(event.character)
+            self._early.keep(event.character)
         elif focused is field:
-            self._type_into(field, event.character)
+            type_into(field, event.character)
         else:
             return
         event.stop()
@@ -67,21 +70,20 @@ class BaseDialog(ModalScreen[R], Generic[R]):
             return None
         return field if isinstance(field, (TextArea, Input)) else None
 
+    def type_early(self, text: str) -> None:
+        """Keys typed for this dialog's text field before it had the focus (see ``seeds_tui.tui.keys``)."""
+        field = self._field_or_none()
+        if field is None or self.focused is not field:
+            self._early.keep(text)
+        else:
+            type_into(field, text)
+
     def type_early_keys(self) -> None:
         """Type the keys that arrived before the field had the focus (call after focusing it)."""
         field = self._field_or_none()
-        if field is None or not self._early_keys:
-            return
-        text = "".join(self._early_keys)
-        self._early_keys.clear()
-        self._type_into(field, text)
-
-    @staticmethod
-    def _type_into(field: Widget, text: str) -> None:
-        if isinstance(field, TextArea):
-            field.insert(text)
-        elif isinstance(field, Input):
-            field.insert_text_at_cursor(text)
+        text = self._early.take()
+        if field is not None and text:
+            type_into(field, text)
 
     def cancel_value(self) -> R | None:
         """What Escape returns."""
@@ -93,42 +95,7 @@ class BaseDialog(ModalScreen[R], Generic[R]):
 
     def title_widget(self) -> Static:
         """The dialog's title line (plain text, never markup)."""
-        return Static(Content(self.dialog_title), classes="dialog-title")
-
-
-def forward_early_key(screen: Screen, event: events.Key) -> None:
-    """Pass a printable key on to a text dialog that ``screen`` has just opened.
-
-    The keys of a burst (``e x y z``) are all routed to the focused widget of the screen that
-    was on top when they arrived; once ``e`` has opened a dialog, the rest would otherwise be
-    checked against the dialog's bindings and dropped. Call from ``on_key`` of such screens.
-    """
-    top = screen.app.screen
-    if top is screen or not isinstance(top, BaseDialog) or not event.is_printable or event.character is None:
-        return
-    if top.TEXT_FIELD is None:
-        return
-    event.stop()
-    event.prevent_default()
-    top.post_message(events.Key(event.key, event.character))
-
-
-async def open_dialog_now(screen: Screen, event: events.Key, actions: set[str]) -> bool:
-    """Run at once a key's binding whose action opens a text dialog; True if it did.
-
-    Bindings run when a key reaches the app, after the keys that followed it in a burst were
-    already routed to the old screen; opening the dialog while the key passes the screen lets
-    ``forward_early_key`` hand those keys to the dialog.
-    """
-    if screen.app.screen is not screen:
-        return False
-    active = screen.active_bindings.get(event.key)
-    if active is None or not active.enabled or active.binding.priority or active.binding.action not in actions:
-        return False
-    event.stop()
-    event.prevent_default()
-    await screen.app.run_action(active.binding.action, active.node)
-    return True
+        return Static(plain(printable(self.dialog_title, newlines=False)), classes="dialog-title")
 
 
 class ConfirmDialog(BaseDialog[bool]):
@@ -167,7 +134,7 @@ class ConfirmDialog(BaseDialog[bool]):
         with Vertical(classes="dialog"):
             yield self.title_widget()
             with VerticalScroll(classes="dialog-body"):
-                yield Static(Content(self.message), classes="dialog-message")
+                yield Static(plain(printable(self.message)), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant=self.yes_variant, id="yes")  # type: ignore[arg-type]
                 yield Button(self.no, id="no")
@@ -197,7 +164,7 @@ class MessageDialog(BaseDialog[None]):
         with Vertical(classes="dialog"):
             yield self.title_widget()
             with VerticalScroll(classes="dialog-body"):
-                yield Static(Content(self.message), classes="dialog-message")
+                yield Static(plain(printable(self.message)), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="primary", id="ok")
 
@@ -233,9 +200,11 @@ class TextEntryDialog(BaseDialog[str | None]):
         context: str = "",
         keep: Callable[[str], None] | None = None,
         live: Callable[[str], None] | None = None,
+        max_length: int = Limits.NOTE,
     ) -> None:
         super().__init__(title)
-        self.text = text
+        self.text = text[:max_length]
+        self.max_length = max_length
         self.hint = hint
         self.context = context
         #: Called at once with the text on Done (also when the app quits with the dialog open).
@@ -249,10 +218,10 @@ class TextEntryDialog(BaseDialog[str | None]):
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             if self.context:
-                yield Static(Content(self.context), classes="dialog-context")
-            area = TextArea(self.text, id="entry", soft_wrap=True, tab_behavior="focus")
+                yield Static(plain(printable(self.context)), classes="dialog-context")
+            area = NoteArea(self.text, id="entry", soft_wrap=True, tab_behavior="focus", max_length=self.max_length)
             yield area
-            yield Static(Content(self.hint or "Esc or Ctrl+S: done (keeps the text) · Tab: buttons"), classes="dialog-hint")
+            yield Static(plain(self.hint or "Esc or Ctrl+S: done (keeps the text) · Tab: buttons"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
@@ -268,6 +237,13 @@ class TextEntryDialog(BaseDialog[str | None]):
         """Hand the text over as it is typed."""
         if self.live is not None and not self._answered:
             self.live(event.text_area.text)
+
+    def unsaved_text(self) -> dict[str, str] | None:
+        """What is typed, if it has no other home (no ``live`` hand-over): kept if the app must close."""
+        if self._answered or self.live is not None or self.keep is not None:
+            return None
+        area = self.query_one("#entry", TextArea)
+        return {self.dialog_title: area.text} if area.text != self.text else None
 
     def action_done(self) -> None:
         """Close, keeping the text."""

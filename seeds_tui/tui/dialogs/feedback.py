@@ -18,6 +18,8 @@ from seeds_tui.core.observation import Action, LinkedNote, Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog
 from seeds_tui.tui.widgets.render import value_text
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.text import Limits, LineInput, NoteArea
 
 R = TypeVar("R")
 
@@ -33,6 +35,8 @@ class EntryDialog(BaseDialog[R]):
         super().__init__(title)
         self.live = live
         self._initial: tuple[object, ...] | None = None
+        #: Set once the entry was kept or thrown away.
+        self._answered = False
 
     def read(self) -> tuple[R | None, str]:
         """The entry, or None and what is wrong with it."""
@@ -52,7 +56,8 @@ class EntryDialog(BaseDialog[R]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _typed(self) -> None:
-        if self.live is None or self._initial is None:
+        # A change message can arrive after the entry was answered (Ctrl+S typed in the same burst): it must not add it again.
+        if self.live is None or self._initial is None or self._answered:
             return
         value, _ = self.read()
         if value is not None:
@@ -65,24 +70,37 @@ class EntryDialog(BaseDialog[R]):
             self.app.notify(problem, severity="warning", timeout=5)
             self.focus_problem()
             return
+        self._answered = True
         self.dismiss(value)
 
     def focus_problem(self) -> None:
         """Put the cursor where the problem is."""
         self.query_one("#text", TextArea).focus()
 
+    def unsaved_text(self) -> dict[str, str] | None:
+        """An entry typed but not complete (so not yet in the draft): kept if the app must close."""
+        if self._initial is None or self.fields() == self._initial:
+            return None
+        value, _ = self.read()
+        if value is not None and self.live is not None:
+            return None  # complete: the draft holds it already
+        return {self.dialog_title: str(self.query_one("#text", TextArea).text)}
+
     def action_cancel(self) -> None:
         """Esc: keep a complete entry; ask before throwing away an incomplete one."""
         if self.fields() == self._initial:
+            self._answered = True
             self.dismiss(None)
             return
         value, problem = self.read()
         if value is not None:
+            self._answered = True
             self.dismiss(value)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self._answered = True
                 self.dismiss(None)
             else:
                 self.focus_problem()
@@ -103,6 +121,7 @@ class EntryDialog(BaseDialog[R]):
         if event.button.id == "done":
             self.action_done()
         else:
+            self._answered = True
             self.dismiss(None)
 
 
@@ -132,13 +151,18 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
             for item in section.items:
                 score = self.obs.score(section.id, item.id)
                 pen = " ✎" if score is not None and score.evidence else ""
-                label = Content.from_markup(
-                    "$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen
-                )
+                label = markup("$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen)
                 options.append((label, f"{section.id}.{item.id}"))
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            yield TextArea(self.note.text if self.note else "", id="text", soft_wrap=True, tab_behavior="focus")
+            yield NoteArea(
+                self.note.text if self.note else "",
+                id="text",
+                soft_wrap=True,
+                tab_behavior="focus",
+                max_length=Limits.ENTRY,
+                what="This entry",
+            )
             yield Label("Linked item (optional)")
             link = Select(options, id="link", prompt="No linked item", allow_blank=True)
             if self.note is not None and self.note.item is not None:
@@ -146,7 +170,7 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
             yield link
             with VerticalScroll(id="linked-evidence"):
                 yield Static("", id="evidence")
-            yield Static(Content("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
+            yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
@@ -175,19 +199,17 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
             with_notes = [
                 (s, i) for s in self.rubric.sections for i in s.items if (sc := self.obs.score(s.id, i.id)) is not None and sc.evidence
             ]
-            lines = [Content.from_markup("[dim]Evidence notes so far:[/]")]
-            lines += [
-                Content.from_markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes
-            ]  # type: ignore[union-attr]
+            lines = [markup("[dim]Evidence notes so far:[/]")]
+            lines += [markup("[b]$item[/]: $note", item=i.text, note=self.obs.score(s.id, i.id).evidence) for s, i in with_notes]  # type: ignore[union-attr]
             if not with_notes:
-                lines = [Content("No evidence notes were written.")]
-            self.query_one("#evidence", Static).update(Content("\n").join(lines))
+                lines = [plain("No evidence notes were written.")]
+            self.query_one("#evidence", Static).update(plain("\n").join(lines))
             return
         section_id, item_id = value.split(".")
         item = self.rubric.item(section_id, item_id)
         score = self.obs.score(section_id, item_id)
         self.query_one("#evidence", Static).update(
-            Content.from_markup(
+            markup(
                 "[b]$item[/] · $value\n$evidence",
                 item=item.text,
                 value=value_text(self.rubric, item, score),
@@ -219,13 +241,20 @@ class ActionDialog(EntryDialog[Action | None]):
         """Text, owner, review date, buttons."""
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            yield TextArea(self.action.text if self.action else "", id="text", soft_wrap=True, tab_behavior="focus")
+            yield NoteArea(
+                self.action.text if self.action else "",
+                id="text",
+                soft_wrap=True,
+                tab_behavior="focus",
+                max_length=Limits.ENTRY,
+                what="An action",
+            )
             yield Label("Owner")
-            yield Input(self.action.owner if self.action else self.default_owner, id="owner")
+            yield LineInput(self.action.owner if self.action else self.default_owner, id="owner", what="The owner")
             yield Label("Review date (YYYY-MM-DD, optional)")
             review = self.action.review_date.isoformat() if self.action and self.action.review_date else ""
-            yield Input(review, id="review", placeholder="YYYY-MM-DD")
-            yield Static(Content("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
+            yield LineInput(review, id="review", placeholder="YYYY-MM-DD", max_length=Limits.DATE, what="The review date")
+            yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")

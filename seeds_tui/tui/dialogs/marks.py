@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -11,9 +12,10 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from seeds_tui.tui.controllers.session import ObservationSession, ReadOnly, TooLong, format_elapsed
 from seeds_tui.tui.dialogs.base import BaseDialog, TextEntryDialog
-from seeds_tui.tui.session import ObservationSession, ReadOnly, format_elapsed
 from seeds_tui.tui.widgets.lists import PickList
+from seeds_tui.tui.widgets.safe import markup, plain
 
 if TYPE_CHECKING:
     from seeds_tui.core.rubric import Rubric
@@ -40,9 +42,9 @@ class MarksDialog(BaseDialog[None]):
         item = self.session.rubric.item(section_id, item_id)
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            yield Static(Content(f"Enter attaches the highlighted mark to: {item.text}"), classes="dialog-context")
+            yield Static(plain(f"Enter attaches the highlighted mark to: {item.text}"), classes="dialog-context")
             yield PickList(id="list")
-            yield Static(Content("Enter attach · e edit text · d detach · Delete remove · Esc close"), classes="dialog-hint")
+            yield Static(plain("Enter attach · e edit text · d detach · Delete remove · Esc close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         """Fill the list, unattached marks first."""
@@ -62,7 +64,7 @@ class MarksDialog(BaseDialog[None]):
                 )
             )
         if not order:
-            listing.add_option(Option(Content("No marks yet. Press m while scoring to drop one."), id="none", disabled=True))
+            listing.add_option(Option(plain("No marks yet. Press m while scoring to drop one."), id="none", disabled=True))
         elif keep is not None:
             listing.highlighted = min(keep, len(order) - 1)
         else:
@@ -75,10 +77,10 @@ class MarksDialog(BaseDialog[None]):
             return None
         return int(option.id)
 
-    def _edit(self, func, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    def _edit(self, func: Callable[..., object], *args: object, **kwargs: object) -> bool:
         try:
             func(*args, **kwargs)
-        except ReadOnly as exc:
+        except (ReadOnly, TooLong) as exc:
             self.app.notify(str(exc), severity="warning")
             return False
         return True
@@ -120,7 +122,7 @@ class MarksDialog(BaseDialog[None]):
         def live(text: str) -> None:
             # Into the draft while typing (the autosave keeps it if the app dies with the dialog open).
             if self.session.editable and self.session.observation.events[index].text != text:
-                self.session.update_mark(index, text=text)
+                self._edit(self.session.update_mark, index, text=text)
 
         self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live), done)
 
@@ -134,7 +136,7 @@ def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None) -> Cont
             where = "→ " + rubric.item(section_id, item_id).text
         except KeyError:
             where = f"→ {item}"
-    return Content.from_markup(
+    return markup(
         "[b]$at[/]  $text  [dim]$where[/]",
         at=format_elapsed(elapsed),
         text=text or "(no text)",

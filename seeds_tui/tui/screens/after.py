@@ -4,39 +4,38 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Action, LinkedNote
-from seeds_tui.storage.carried import practitioner_open_actions
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.commands import SessionDetailsCommands
+from seeds_tui.tui.controllers.session import ObservationSession, TooLong, apply_edit
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
-from seeds_tui.tui.screens.scoring import save_state_text, warn_personal
-from seeds_tui.tui.screens.setup import SessionDetailsCommands
-from seeds_tui.tui.session import ObservationSession, TooLong, apply_edit
+from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
-
-if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.state import save_state_text, warn_personal
+from seeds_tui.tui.widgets.text import Limits, NoteArea
 
 Part = Literal["strengths", "development_areas"]
 ADD = "add"
 NONE = "none"
 
 
-class FeedbackList(OptionList):
+class FeedbackList(KeysInOrder, OptionList):
     """Strengths, development areas or actions: Enter adds or edits, Delete removes."""
 
     BINDINGS = [
@@ -46,12 +45,12 @@ class FeedbackList(OptionList):
     ]
 
 
-class AfterScreen(Screen[None]):
+class AfterScreen(SeedsScreen[None]):
     """Global ratings with their anchors; self-assessment, strengths, development areas, actions, comment."""
 
-    app: SeedsApp
-
     COMMANDS = {SessionDetailsCommands}
+    #: The first part has the cursor from the first frame (keys typed straight after F3 belong there).
+    AUTO_FOCUS = "#globals, #self-assessment"
 
     BINDINGS = [
         Binding("escape", "back", "Scoring", id="after.back", tooltip="Back to scoring"),
@@ -60,10 +59,9 @@ class AfterScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        session = self.app.session
+        session = self.seeds.session
         assert session is not None
         self.session: ObservationSession = session
-        self.ready = False
         #: How each carried action stood when last reviewed ("ongoing at 2026-09-01").
         self._previously: dict[tuple[str, int], str] = {}
 
@@ -73,32 +71,46 @@ class AfterScreen(Screen[None]):
         feedback = self.session.observation.feedback
         with Horizontal(classes="topbar"):
             yield Static(
-                Content.from_markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner),
+                markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner),
                 id="where",
             )
             yield Static("", id="save-state")
         with VerticalScroll(id="after-body"):
             if rubric.globals:
-                yield Static(
-                    Content.from_markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading"
-                )
+                yield Static(markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading")
                 yield GlobalList(id="globals")
                 yield Static("", id="global-detail")
-            yield Static(Content.from_markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
-            yield TextArea(feedback.self_assessment, id="self-assessment", soft_wrap=True, tab_behavior="focus", classes="feedback-text")
-            yield Static(Content.from_markup("[b]3. Strengths[/b] [dim](Enter adds or edits; link each to an item)[/]"), classes="heading")
+            yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
+            yield NoteArea(
+                feedback.self_assessment,
+                id="self-assessment",
+                soft_wrap=True,
+                tab_behavior="focus",
+                classes="feedback-text",
+                max_length=Limits.NOTE,
+                what="The self-assessment",
+            )
+            yield Static(markup("[b]3. Strengths[/b] [dim](Enter adds or edits; link each to an item)[/]"), classes="heading")
             yield FeedbackList(id="strengths", classes="feedback-list")
-            yield Static(Content.from_markup("[b]4. Development areas[/b]"), classes="heading")
+            yield Static(markup("[b]4. Development areas[/b]"), classes="heading")
             yield FeedbackList(id="development_areas", classes="feedback-list")
             yield Static(
-                Content.from_markup("[b]5. Actions from earlier observations[/b] [dim](d done · g ongoing · x dropped · c comment)[/]"),
+                markup("[b]5. Actions from earlier observations[/b] [dim](d done · g ongoing · x dropped · c comment)[/]"),
                 classes="heading",
             )
             yield CarriedList(editable=self.session.editable, id="carried")
-            yield Static(Content.from_markup("[b]6. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
+            yield Static(markup("[b]6. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
             yield FeedbackList(id="actions", classes="feedback-list")
-            yield Static(Content.from_markup("[b]7. The practitioner's comment[/b]"), classes="heading")
-            yield TextArea(feedback.practitioner_comment, id="comment", soft_wrap=True, tab_behavior="focus", classes="feedback-text")
+            yield Static(markup("[b]7. The practitioner's comment[/b]"), classes="heading")
+            yield NoteArea(
+                feedback.practitioner_comment,
+                id="comment",
+                soft_wrap=True,
+                tab_behavior="focus",
+                classes="feedback-text",
+                max_length=Limits.NOTE,
+                what="The comment",
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Review and finalise (F4)", variant="primary", id="to-review")
                 yield Button("Back to scoring (Esc)", id="to-scoring")
@@ -106,21 +118,16 @@ class AfterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Fill the lists; focus the first part."""
-        self.ready = True
-        self.session.subscribe(self._changed)
+        self.watch(self.app, "edits", lambda _: self._changed(), init=False)
+        self.watch(self.app, "saves", lambda _: self._changed(state_only=True), init=False)
         self._changed()
         if self.session.mode == "draft":  # a correction of a final keeps the record it had
             self._find_open()
         first = self.query("#globals")
         (first.first() if first else self.query_one("#self-assessment")).focus()
 
-    def on_unmount(self) -> None:
-        """Stop listening."""
-        self.ready = False
-        self.session.unsubscribe(self._changed)
-
     def _changed(self, state_only: bool = False) -> None:
-        if not self.ready:
+        if not self.is_attached or self.seeds.session is not self.session:
             return
         session = self.session
         if state_only:
@@ -135,7 +142,7 @@ class AfterScreen(Screen[None]):
         if rubric.globals:
             ratings = self.query_one("#globals", GlobalList)
             prompts = [
-                Content.from_markup(
+                markup(
                     "[b $accent]$value[/] $title",
                     value=value_text(rubric, g, obs.globals.get(g.id)).ljust(14)[:14],
                     title=g.title,
@@ -158,7 +165,7 @@ class AfterScreen(Screen[None]):
         self._fill(
             "actions",
             [
-                Content.from_markup(
+                markup(
                     "$text [dim]· $owner · review $review[/]",
                     text=a.text,
                     owner=a.owner or "no owner",
@@ -172,17 +179,17 @@ class AfterScreen(Screen[None]):
         carried.editable = session.editable
         carried.show(feedback.carried, self._previously)
 
-    @work(thread=True, exclusive=True, group="after-open-actions", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="after-open-actions", exit_on_error=False, name="looking up open actions")
     def _find_open(self) -> None:
         """Bring in the practitioner's actions still open from earlier observations (not yet in this one)."""
         try:
-            found = practitioner_open_actions(self.session.store, self.session.observation)
+            found = self.seeds.records.open_actions_for(self.session.observation)
         except SeedsError:
             return
         self.app.call_from_thread(self._add_open, found)
 
     def _add_open(self, found: list[OpenAction]) -> None:
-        if not self.ready or not self.session.editable:
+        if not self.is_attached or not self.session.editable:
             return
         self._previously = previously(found)
         have = {c.key for c in self.session.observation.feedback.carried}
@@ -218,22 +225,22 @@ class AfterScreen(Screen[None]):
 
     def _linked_row(self, note: LinkedNote) -> Content:
         if note.item is None:
-            return Content(note.text)
+            return plain(note.text)
         section_id, item_id = note.item.split(".")
         try:
             label = self.session.rubric.item(section_id, item_id).text
         except KeyError:
             label = note.item
-        return Content.from_markup("$text [dim]→ $item[/]", text=note.text, item=label)
+        return markup("$text [dim]→ $item[/]", text=note.text, item=label)
 
     def _fill(self, list_id: str, rows: list[Content], add_label: str) -> None:
         listing = self.query_one(f"#{list_id}", FeedbackList)
         keep = listing.highlighted
         options = [Option(r, id=str(i)) for i, r in enumerate(rows)]
         if self.session.editable:
-            options.append(Option(Content(add_label), id=ADD))
+            options.append(Option(plain(add_label), id=ADD))
         elif not options:
-            options.append(Option(Content("none"), id=NONE, disabled=True))
+            options.append(Option(plain("none"), id=NONE, disabled=True))
         listing.set_options(options)
         listing.highlighted = min(keep if keep is not None else 0, listing.option_count - 1)
 
@@ -243,13 +250,13 @@ class AfterScreen(Screen[None]):
         index = ratings.highlighted or 0
         rating = rubric.globals[index]
         chosen = self.session.observation.globals.get(rating.id)
-        parts = [Content.from_markup("[b]$title[/b]\n", title=rating.title)]
+        parts = [markup("[b]$title[/b]\n", title=rating.title)]
         if rating.guidance:
-            parts.append(Content.from_markup("[i]$g[/i]\n", g=rating.guidance))
+            parts.append(markup("[i]$g[/i]\n", g=rating.guidance))
         for level in rubric.scale_of(rating).levels:
             style = "reverse b" if chosen == level.value else "b"
-            parts.append(Content.from_markup(f"[{style}] $v $label [/] $d\n", v=str(level.value), label=level.label, d=level.descriptor))
-        self.query_one("#global-detail", Static).update(Content("").join(parts))
+            parts.append(markup(f"[{style}] $v $label [/] $d\n", v=str(level.value), label=level.label, d=level.descriptor))
+        self.query_one("#global-detail", Static).update(plain("").join(parts))
 
     @on(OptionList.OptionHighlighted, "#globals")
     def _global_highlighted(self) -> None:
@@ -308,10 +315,10 @@ class AfterScreen(Screen[None]):
                 if action is None or not session.editable:
                     return
                 if slot[0] is None:
-                    session.add_action(action)
-                    slot[0] = len(session.observation.feedback.actions) - 1
+                    if self._edit(session.add_action, action):
+                        slot[0] = len(session.observation.feedback.actions) - 1
                 else:
-                    session.replace_action(slot[0], action)
+                    self._edit(session.replace_action, slot[0], action)
 
             def action_done(action: Action | None) -> None:
                 if action is None:  # cancelled: back to how it was
@@ -345,10 +352,10 @@ class AfterScreen(Screen[None]):
             if new is None or not session.editable:
                 return
             if slot[0] is None:
-                session.add_linked(part, new.text, new.item)
-                slot[0] = len(getattr(session.observation.feedback, part)) - 1
+                if self._edit(session.add_linked, part, new.text, new.item):
+                    slot[0] = len(getattr(session.observation.feedback, part)) - 1
             else:
-                session.replace_linked(part, slot[0], new)
+                self._edit(session.replace_linked, part, slot[0], new)
 
         def note_done(new: LinkedNote | None) -> None:
             if new is None:
@@ -382,18 +389,18 @@ class AfterScreen(Screen[None]):
 
     @on(Button.Pressed, "#to-review")
     def _to_review(self) -> None:
-        self.app.show_stage("review")
+        self.seeds.show_stage("review")
 
     @on(Button.Pressed, "#to-scoring")
     def _to_scoring(self) -> None:
-        self.app.show_stage("scoring")
+        self.seeds.show_stage("scoring")
 
     def action_back(self) -> None:
         """Leave a text for the next part, or go back to scoring."""
         if isinstance(self.focused, TextArea):
             self.focus_next()
             return
-        self.app.show_stage("scoring")
+        self.seeds.show_stage("scoring")
 
 
 def _same_carried(session: ObservationSession, index: int, key: tuple[str, int]) -> bool:

@@ -1,292 +1,42 @@
 """Record the consensus of a double-scored session: walk the items the two observers scored
 differently, choose the agreed level for each and write why.
 
-The level keys are the scoring screen's own (digits for levels, ``a`` NA, ``o`` NO, Backspace
-clears): the list takes those bindings from ``ItemList`` rather than defining its own. Items
-both observers scored alike are taken as agreed. Every agreed score that differs from either
-observer's needs a rationale; saving refuses (and puts the cursor there) until each has one.
-
-Nothing typed is lost on leaving half way, quitting, a crash or a kill: the choices and
-rationales are kept in memory while the app runs (keyed by the pair of observations) and
-autosaved, like an observation draft, to a consensus draft in ``STORE/consensus/drafts/<ID>.toml``
-(``seeds_tui.calibration.consensus.save_consensus_draft``: atomic, owner-only). The autosave runs
-``autosave_delay`` seconds after a change (changes in between are coalesced) in a worker
-thread, so typing never waits for the disk; leaving the screen (Esc, which asks first) and
-quitting (Ctrl+Q) write what is still pending at once. The top bar says "draft saved",
-"saving…" or "NOT SAVED" with the reason; a failed write keeps everything in memory, says why
-once, and is tried again with the next change. Pressing ``a`` again on the comparison, even after
-the app was restarted, carries on where the observers stopped. The final save (Ctrl+S) writes
-the consensus record, and only then removes the draft; if it fails, the draft stays.
+Items both observers scored alike are taken as agreed. Every agreed score that differs from
+either observer's needs a rationale; saving refuses (and puts the cursor there) until each
+has one. The choices live in the app's ``ConsensusSession`` for the pair (a controller), which
+the app's one autosave engine writes to a consensus draft: nothing typed is lost on leaving
+half way, quitting, a hang-up or a crash, and pressing ``a`` again on the comparison, even
+after the app was restarted, carries on where the observers stopped. The top bar says "draft
+saved", "saving…" or "NOT SAVED" with the reason. Ctrl+S writes the consensus record, and only
+then is the draft removed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker
 
-from seeds_tui.calibration.agreement import Agreement, ItemAgreement
-from seeds_tui.calibration.consensus import consensus_draft, draft_choices, load_consensus_draft, save_consensus_draft
+from seeds_tui.calibration.agreement import ItemAgreement
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import CODES, Item
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.controllers.consensus import ConsensusSession, choice
+from seeds_tui.tui.controllers.session import TooLong
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
-from seeds_tui.tui.screens.calibration import Pair, long_value, outcome_words, short_value
-from seeds_tui.tui.screens.scoring import warn_personal
-from seeds_tui.tui.widgets.lists import ItemList, StopAtEnds
-
-if TYPE_CHECKING:
-    from seeds_tui.storage.store import Store
-    from seeds_tui.tui.app import SeedsApp
-
-#: The scoring keys this screen shares with the scoring screen (by binding id): move, level, NA, NO, clear, scroll.
-SHARED_KEYS = frozenset(
-    {"score.down", "score.up", "score.na", "score.no", "score.clear", "score.detail_down", "score.detail_up"}
-    | {f"score.level{d}" for d in range(10)}
-)
-
-
-class AgreedList(StopAtEnds):
-    """The items to agree: the scoring keys choose the agreed level; e or Enter writes the rationale.
-
-    Keys run here, in the order typed, rather than when they reach the app: in a burst such as
-    ``j 2 e because…`` (a fast typist, a paste, ``tmux send-keys``) every key is routed to the
-    list before ``e`` has moved the focus, so the keys after it are typed into the rationale.
-    """
-
-    BINDINGS = [
-        *[b for b in ItemList.BINDINGS if isinstance(b, Binding) and b.id in SHARED_KEYS],
-        Binding(
-            "e,enter",
-            "screen.rationale",
-            "Rationale",
-            key_display="e",
-            id="consensus.rationale",
-            tooltip="Write why the observers agreed on this score",
-        ),
-    ]
-
-    async def on_key(self, event: events.Key) -> None:
-        """Run this list's keys at once; keys that arrive after the focus moved to the rationale go there."""
-        screen = self.screen
-        if self.app.screen is not screen:  # a dialog is open: the key is its business
-            return
-        focused = screen.focused
-        if isinstance(focused, RationaleArea):
-            if focused.type_key(event):
-                event.stop()
-                event.prevent_default()
-            return
-        if focused is not self:
-            return
-        active = screen.active_bindings.get(event.key)
-        if active is None or not active.enabled or active.node is not self or active.binding.priority:
-            return
-        event.stop()
-        event.prevent_default()
-        await self.app.run_action(active.binding.action, active.node)
-
-
-class RationaleArea(TextArea):
-    """The rationale of the highlighted item. Esc goes back to the list at once, so ``Esc j 2`` moves and chooses."""
-
-    def type_key(self, event: events.Key) -> bool:
-        """A key typed for this field that was routed to the list before the focus moved here.
-
-        True if it was used; other keys (Ctrl+S, F1…) go on to the screen and app as usual.
-        """
-        if event.key == "escape":
-            self.screen.set_focus(self.screen.query_one(AgreedList))
-        elif event.key == "enter":
-            self.insert("\n")
-        elif event.key == "backspace":
-            self.action_delete_left()
-        elif event.is_printable and event.character:
-            self.insert(event.character)
-        else:
-            return False
-        return True
-
-    async def on_key(self, event: events.Key) -> None:
-        """Esc: back to the list now; a key that arrives after the focus went back belongs to the list."""
-        screen = self.screen
-        if self.app.screen is not screen:
-            return
-        if screen.focused is not self:
-            listing = screen.query_one(AgreedList)
-            if screen.focused is listing:
-                event.stop()
-                event.prevent_default()
-                await listing.on_key(events.Key(event.key, event.character))
-            return
-        if event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            screen.set_focus(screen.query_one(AgreedList))
-
-
-def alike(a: Score | None, b: Score | None) -> bool:
-    """True when two scores have the same level or code (or neither has one)."""
-    return _choice(a) == _choice(b)
-
-
-def _choice(score: Score | None) -> tuple[int | None, str | None]:
-    if score is None:
-        return (None, None)
-    return (score.value, score.code)
-
-
-@dataclass
-class ConsensusDraft:
-    """The observers' choices so far: agreed scores and rationales by ``section.item``, and their draft file.
-
-    ``changes`` counts the edits, ``written`` how many of them are on disk. ``write`` may run in a
-    worker thread while the app thread writes too (leaving, quitting): a lock keeps them in order,
-    and an older snapshot is never written over a newer one.
-    """
-
-    keys: list[str]
-    session_ref: str = ""
-    agreed: dict[str, Score] = field(default_factory=dict)
-    rationale: dict[str, str] = field(default_factory=dict)
-    #: The two observations being agreed (None until a screen shows them).
-    pair: Pair | None = None
-    #: The draft file's observation id, creation time and path (None until first written or loaded).
-    obs_id: str | None = None
-    created: datetime | None = None
-    path: Path | None = None
-    changes: int = 0
-    written: int = 0
-    #: Why the last autosave failed (None once one succeeds).
-    error: str | None = None
-    #: Set once the consensus is recorded: the draft is never written again.
-    closed: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    @property
-    def touched(self) -> bool:
-        """True once anything was chosen or written."""
-        return bool(self.agreed) or any(text.strip() for text in self.rationale.values())
-
-    @property
-    def dirty(self) -> bool:
-        """True when the draft file lacks some change (or none was written and something was chosen)."""
-        return not self.closed and self.changes > self.written
-
-    def changed(self) -> None:
-        """Count an edit (the autosave writes it)."""
-        self.changes += 1
-
-    def snapshot(self, when: datetime) -> tuple[int, Observation]:
-        """The draft observation of what is chosen and written now, and the edit count it holds.
-
-        Raises ``SeedsError`` if it cannot be built (a rationale too long, say).
-        """
-        assert self.pair is not None
-        keys = set(self.keys)
-        obs = consensus_draft(
-            self.pair.first,
-            self.pair.second,
-            {k: v for k, v in self.agreed.items() if k in keys},
-            {k: v for k, v in self.rationale.items() if k in keys},
-            obs_id=self.obs_id,
-            created=self.created,
-            when=when,
-        )
-        self.obs_id, self.created = obs.id, obs.created
-        return self.changes, obs
-
-    def write(self, store: Store, seq: int, obs: Observation) -> None:
-        """Write the snapshot of edit ``seq`` (from any thread) unless a newer one is already on disk."""
-        with self._lock:
-            if self.closed or seq <= self.written:
-                return
-            self.path = save_consensus_draft(store, obs)
-            self.written = seq
-
-    def save_now(self, store: Store, when: datetime) -> str | None:
-        """Write any change not on disk yet, at once (leaving the screen, quitting); the problem, or None."""
-        if not self.dirty or self.pair is None:
-            return None
-        try:
-            seq, obs = self.snapshot(when)
-            self.write(store, seq, obs)
-        except SeedsError as exc:
-            self.error = str(exc)
-            return self.error
-        self.error = None
-        return None
-
-    def close(self) -> Path | None:
-        """The consensus is recorded: stop writing the draft (waits for a write in flight); its path."""
-        with self._lock:
-            self.closed = True
-            return self.path
-
-
-#: Consensus choices not yet recorded, per app and pair of observations (the live state while the app runs).
-_IN_PROGRESS: weakref.WeakKeyDictionary[App, dict[tuple[str, str], ConsensusDraft]] = weakref.WeakKeyDictionary()
-
-
-def unsaved_consensus(app: App) -> list[str]:
-    """Session references whose consensus in progress has changes not yet in its draft file.
-
-    Empty once the autosave (or leaving the screen) has written everything.
-    """
-    return sorted({draft.session_ref for draft in _IN_PROGRESS.get(app, {}).values() if draft.dirty})
-
-
-def save_consensus_drafts_now(app: App) -> list[str]:
-    """Write every consensus in progress now (synchronously, e.g. when the terminal goes away); the problems."""
-    now_fn = getattr(app, "now_fn", None)
-    store = getattr(app, "store", None)
-    if now_fn is None or store is None:
-        return []
-    return [problem for draft in _IN_PROGRESS.get(app, {}).values() if (problem := draft.save_now(store, now_fn())) is not None]
-
-
-def consensus_saved_before_quit(app: SeedsApp) -> bool:
-    """For the app's quit action: write every consensus in progress now; True when all are on disk.
-
-    If one cannot be written, asks whether to quit anyway (and lose the changes since the last
-    save), and returns False: the dialog's answer quits or stays.
-    """
-    problems = save_consensus_drafts_now(app)
-    if not problems:
-        return True
-
-    def answered(quit_anyway: bool | None) -> None:
-        if quit_anyway:
-            app.exit(1, message=f"seeds-tui: the consensus in progress could not be saved: {problems[0]}")
-
-    app.push_screen(
-        ConfirmDialog(
-            "Quit without saving the consensus?",
-            f"{problems[0]}\n\nThe consensus choices and rationales since the last save are only in memory. Quit anyway and lose them?",
-            yes="Quit and lose them",
-            no="Stay",
-            yes_variant="error",
-        ),
-        answered,
-    )
-    return False
+from seeds_tui.tui.widgets.comparison import long_value, outcome_words, short_value
+from seeds_tui.tui.widgets.consensus import AgreedList, RationaleArea
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.state import warn_personal
 
 
 def _short_reason(message: str) -> str:
@@ -297,79 +47,29 @@ def _short_reason(message: str) -> str:
         return "folder not writable"
     if "cannot create folder" in message:
         return "cannot create the drafts folder"
-    if "characters long" in message:
+    if "characters long" in message or "too long" in message:
         return "a rationale is too long"
     return "see the message"
 
 
-def items_to_agree(agreement: Agreement, first: Observation, second: Observation) -> list[ItemAgreement]:
-    """The items the two observers scored differently: those to discuss first (largest gaps first),
-    then any other difference (one scored and one not) in rubric order."""
-    ordered = list(agreement.for_discussion)
-    seen = {i.key for i in ordered}
-    for entry in agreement.items:
-        if entry.key in seen:
-            continue
-        if not alike(first.score(entry.section_id, entry.item_id), second.score(entry.section_id, entry.item_id)):
-            ordered.append(entry)
-    return ordered
-
-
-class ConsensusScreen(Screen[None]):
+class ConsensusScreen(SeedsScreen[None]):
     """Walk the items that differ: choose the agreed level, write the rationale; Ctrl+S saves."""
-
-    app: SeedsApp
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save consensus", id="consensus.save", tooltip="Check, then write the consensus to the store"),
         Binding("escape", "back", "Back", id="consensus.back", tooltip="Leave the rationale; from the list, back to the comparison"),
     ]
 
-    def __init__(
-        self,
-        pair: Pair,
-        agreement: Agreement,
-        *,
-        on_saved: Callable[[Path, Observation], None] | None = None,
-    ) -> None:
+    def __init__(self, consensus: ConsensusSession, *, on_saved: Callable[[Path, Observation], None] | None = None) -> None:
         super().__init__()
-        self.pair = pair
-        self.agreement = agreement
+        self.consensus = consensus
+        self.pair = consensus.pair
+        self.agreement = consensus.agreement
+        self.entries = consensus.entries
         self.on_saved = on_saved
-        self.entries = items_to_agree(agreement, pair.first, pair.second)
-        drafts = _IN_PROGRESS.setdefault(self.app, {})
-        keys = [e.key for e in self.entries]
-        draft = drafts.get(pair.key)
-        if draft is None or draft.keys != keys or draft.closed:
-            draft = self._from_disk(keys) or ConsensusDraft(keys, pair.session.session_ref)
-            drafts[pair.key] = draft
-        draft.pair = pair
-        self.draft = draft
         self.index = 0
         self._rationale_key: str | None = None
         self.saving = False
-        self._timer: Timer | None = None
-        self._worker: Worker[None] | None = None
-        #: The last autosave problem told to the user (each is told once).
-        self._error_shown: str | None = None
-
-    def _from_disk(self, keys: list[str]) -> ConsensusDraft | None:
-        """The pair's consensus draft autosaved earlier (this run or an earlier one), if any."""
-        found = load_consensus_draft(self.app.store, self.pair.first.id, self.pair.second.id)
-        if found is None:
-            return None
-        path, obs = found
-        scores, rationale = draft_choices(obs)
-        wanted = set(keys)
-        return ConsensusDraft(
-            keys,
-            self.pair.session.session_ref,
-            agreed={k: Score(value=s.value, code=s.code) for k, s in scores.items() if k in wanted and s.is_set},
-            rationale={k: text for k, text in rationale.items() if k in wanted},
-            obs_id=obs.id,
-            created=obs.created,
-            path=path,
-        )
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -377,7 +77,7 @@ class ConsensusScreen(Screen[None]):
         """Top bar, the items to agree, the highlighted item in full, its rationale."""
         with Horizontal(classes="topbar"):
             yield Static(
-                Content.from_markup("[b]Agree consensus[/b] [dim]· $ref[/]", ref=self.pair.session.session_ref),
+                markup("[b]Agree consensus[/b] [dim]· $ref[/]", ref=self.pair.session.session_ref),
                 id="where",
             )
             yield Static("", id="save-state")
@@ -397,13 +97,14 @@ class ConsensusScreen(Screen[None]):
         listing = self.query_one("#cons-items", AgreedList)
         listing.set_options([Option(self._row(e), id=e.key) for e in self.entries])
         if not self.entries:
-            listing.set_options([Option(Content("The two observers scored every item alike."), id="none", disabled=True)])
+            listing.set_options([Option(plain("The two observers scored every item alike."), id="none", disabled=True)])
         else:
             start = next((n for n, e in enumerate(self.entries) if not self.complete(e.key)), 0)
             self.index = start
             listing.highlighted = start
         self._refresh()
         listing.focus()
+        self.on_mount_watch()
 
     # -- state --------------------------------------------------------------------------------
 
@@ -417,20 +118,15 @@ class ConsensusScreen(Screen[None]):
 
     def needs_rationale(self, key: str) -> bool:
         """True when the agreed score for ``key`` differs from either observer's."""
-        agreed = self.draft.agreed.get(key)
-        if agreed is None:
-            return False
-        section_id, item_id = key.split(".")
-        return not (
-            alike(agreed, self.pair.first.score(section_id, item_id)) and alike(agreed, self.pair.second.score(section_id, item_id))
-        )
+        return self.consensus.needs_rationale(key)
 
     def complete(self, key: str) -> bool:
-        return key in self.draft.agreed and (not self.needs_rationale(key) or bool(self.draft.rationale.get(key, "").strip()))
+        """True when ``key`` is agreed and, where needed, has a rationale."""
+        return self.consensus.complete(key)
 
     def _row(self, entry: ItemAgreement) -> Content:
         key = entry.key
-        agreed = self.draft.agreed.get(key)
+        agreed = self.consensus.agreed.get(key)
         if agreed is None:
             mark, style = "○", "dim"
         elif self.complete(key):
@@ -442,7 +138,7 @@ class ConsensusScreen(Screen[None]):
             f"{first.session.observer} {short_value(first.score(entry.section_id, entry.item_id))} · "
             f"{second.session.observer} {short_value(second.score(entry.section_id, entry.item_id))}"
         )
-        return Content.from_markup(
+        return markup(
             f"[{style}]$mark[/] [b]$agreed[/] [dim]$was[/]  $text",
             mark=mark,
             agreed=short_value(agreed).ljust(3) if agreed is not None else "–  ",
@@ -462,7 +158,7 @@ class ConsensusScreen(Screen[None]):
         self._show_state()
         alike_count = len(self.agreement.items) - len(self.entries)
         self.query_one("#cons-head", Static).update(
-            Content.from_markup(
+            markup(
                 "[b]$n items to agree[/b] [dim]($same scored alike are taken as agreed) · e writes why[/]",
                 n=str(len(self.entries)),
                 same=str(alike_count),
@@ -472,16 +168,19 @@ class ConsensusScreen(Screen[None]):
     def _show_state(self) -> None:
         """How many items are agreed, and whether the draft is on disk: saved, saving… or NOT SAVED (why)."""
         done = sum(1 for e in self.entries if self.complete(e.key))
-        head = Content.from_markup("[dim]$done of $all agreed · [/]", done=str(done), all=str(len(self.entries)))
-        draft = self.draft
-        if draft.dirty and draft.error is not None:
-            state = Content.from_markup("[b reverse $text-error] NOT SAVED [/] [$text-error]$why[/]", why=_short_reason(draft.error))
+        head = markup("[dim]$done of $all agreed · [/]", done=str(done), all=str(len(self.entries)))
+        draft = self.consensus
+        error = draft.autosave.error
+        if draft.dirty and error is not None:
+            state = markup("[b reverse $text-error] NOT SAVED [/] [$text-error]$why[/]", why=_short_reason(error))
+        elif draft.dirty and draft.autosave.busy:
+            state = markup("[$text-warning]waiting for the store…[/]")
         elif draft.dirty:
-            state = Content.from_markup("[dim]saving…[/]")
+            state = markup("[dim]saving…[/]")
         elif draft.path is not None:
-            state = Content.from_markup("[$text-success]draft saved[/]")
+            state = markup("[$text-success]draft saved[/]")
         else:
-            state = Content.from_markup("[dim]nothing to save yet[/]")
+            state = markup("[dim]nothing to save yet[/]")
         self.query_one("#save-state", Static).update(head + state)
 
     def _show_item(self) -> None:
@@ -493,9 +192,9 @@ class ConsensusScreen(Screen[None]):
             return
         rubric, first, second = self.pair.rubric, self.pair.first, self.pair.second
         item = self._item(entry)
-        agreed = self.draft.agreed.get(entry.key)
+        agreed = self.consensus.agreed.get(entry.key)
         parts = [
-            Content.from_markup(
+            markup(
                 "[b]$text[/b]  [dim]$section · $outcome[/]\n",
                 text=entry.text,
                 section=rubric.section(entry.section_id).title,
@@ -504,17 +203,17 @@ class ConsensusScreen(Screen[None]):
         ]
         for obs, note in ((first, entry.first_evidence), (second, entry.second_evidence)):
             parts.append(
-                Content.from_markup(
+                markup(
                     "[b]$who[/b]: $value\n  $note\n",
                     who=obs.session.observer,
                     value=long_value(rubric, item, obs.score(entry.section_id, entry.item_id)),
                     note=note or "(no evidence note)",
                 )
             )
-        parts.append(Content.from_markup("[b]Agreed[/b]: $value\n", value=long_value(rubric, item, agreed) if agreed else "not chosen yet"))
+        parts.append(markup("[b]Agreed[/b]: $value\n", value=long_value(rubric, item, agreed) if agreed else "not chosen yet"))
         chose = {
-            "a": _choice(first.score(entry.section_id, entry.item_id)),
-            "b": _choice(second.score(entry.section_id, entry.item_id)),
+            "a": choice(first.score(entry.section_id, entry.item_id)),
+            "b": choice(second.score(entry.section_id, entry.item_id)),
         }
         for level in rubric.scale_of(item).levels:
             parts.append(
@@ -529,36 +228,36 @@ class ConsensusScreen(Screen[None]):
             )
         for code, meaning in CODES.items():
             parts.append(self._option_line("a" if code == "NA" else "o", code, meaning, (None, code), agreed, chose))
-        self.query_one("#cons-item", Static).update(Content("").join(parts))
+        self.query_one("#cons-item", Static).update(plain("").join(parts))
         if self._rationale_key != entry.key:
             if self.keep_rationale():  # what was typed for the item shown so far, before the field shows another
                 self._refresh_rows()
             self._rationale_key = entry.key
-            wanted = self.draft.rationale.get(entry.key, "")
+            wanted = self.consensus.rationale.get(entry.key, "")
             if area.text != wanted:
                 area.load_text(wanted)
             self.query_one("#cons-detail", VerticalScroll).scroll_home(animate=False, immediate=True)
         area.disabled = False
         needed = self.needs_rationale(entry.key)
         self._title_rationale()
-        area.set_class(needed and not self.draft.rationale.get(entry.key, "").strip(), "-needed")
+        area.set_class(needed and not self.consensus.rationale.get(entry.key, "").strip(), "-needed")
 
     def _option_line(
         self,
         key: str,
         label: str,
         meaning: str,
-        choice: tuple[int | None, str | None],
+        option: tuple[int | None, str | None],
         agreed: Score | None,
         chose: dict[str, tuple[int | None, str | None]],
     ) -> Content:
-        chosen = agreed is not None and _choice(agreed) == choice
+        chosen = agreed is not None and choice(agreed) == option
         who = [
             name
             for tag, name in (("a", self.pair.first.session.observer), ("b", self.pair.second.session.observer))
-            if chose[tag] == choice
+            if chose[tag] == option
         ]
-        return Content.from_markup(
+        return markup(
             f"[{'reverse b' if chosen else 'b'}] $key $label [/][b $text-accent]$who[/] [dim]$meaning[/]\n",
             key=key,
             label=label,
@@ -586,12 +285,7 @@ class ConsensusScreen(Screen[None]):
         entry = self.current
         if entry is None:
             return
-        if score is None:
-            if self.draft.agreed.pop(entry.key, None) is not None:
-                self._changed()
-        elif self.draft.agreed.get(entry.key) != score:
-            self.draft.agreed[entry.key] = score
-            self._changed()
+        self.consensus.choose(entry.key, score)
         self._refresh()
 
     def action_level(self, value: int) -> None:
@@ -631,34 +325,35 @@ class ConsensusScreen(Screen[None]):
         self.query_one("#cons-detail", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def keep_rationale(self) -> bool:
-        """Take the rationale field's text into the draft now (its change messages may still be on their way).
+        """Take the rationale field's text into the consensus now (its change messages may still be on their way).
 
-        True if the draft changed.
+        True if it changed.
         """
         key = self._rationale_key
         if key is None:
             return False
-        text = self.query_one("#cons-rationale", RationaleArea).text
-        if text == self.draft.rationale.get(key, ""):
+        return self._write_rationale(key, self.query_one("#cons-rationale", RationaleArea).text)
+
+    def _write_rationale(self, key: str, text: str) -> bool:
+        try:
+            return self.consensus.write_rationale(key, text)
+        except TooLong as exc:  # the field keeps to the limit itself; a text loaded from a file may not
+            self.app.notify(str(exc), severity="warning", timeout=6)
             return False
-        self.draft.rationale[key] = text
-        self._changed()
-        return True
 
     @on(TextArea.Changed, "#cons-rationale")
     def _rationale_changed(self, event: TextArea.Changed) -> None:
         key = self._rationale_key
         if key is None or event.text_area.disabled:
             return
-        text = event.text_area.text
-        if text == self.draft.rationale.get(key, ""):
-            return
         was_complete = self.complete(key)
-        self.draft.rationale[key] = text
-        self._changed()
+        if not self._write_rationale(key, event.text_area.text):
+            return
+        if self.is_mounted:
+            self._show_state()
         if self.complete(key) != was_complete:  # only then does anything on screen change (not on every key typed)
             self._refresh_rows()
-            event.text_area.set_class(self.needs_rationale(key) and not text.strip(), "-needed")
+            event.text_area.set_class(self.needs_rationale(key) and not event.text_area.text.strip(), "-needed")
 
     def _title_rationale(self) -> None:
         """The rationale box's title says what to do now: type (it has the cursor) or press e / Tab to get there."""
@@ -692,7 +387,7 @@ class ConsensusScreen(Screen[None]):
         if self.focused is not None and self.focused.id == "cons-rationale":
             self.set_focus(self.query_one("#cons-items", AgreedList))  # at once: "Esc j 2" moves and chooses
             return
-        if not self.draft.touched:
+        if not self.consensus.touched:
             self._leave()
             return
         done = sum(1 for e in self.entries if self.complete(e.key))
@@ -705,7 +400,7 @@ class ConsensusScreen(Screen[None]):
             ConfirmDialog(
                 "Leave the consensus for now?",
                 f"{done} of {len(self.entries)} items are agreed, but the consensus is not recorded yet (Ctrl+S records it).\n\n"
-                f"Your choices and rationales are kept in a draft in {self.app.store.consensus_dir / 'drafts'}: "
+                f"Your choices and rationales are kept in a draft in {self.consensus.drafts_dir}: "
                 "press a on the comparison to carry on, now or after quitting.",
                 yes="Leave for now",
                 no="Stay",
@@ -715,8 +410,7 @@ class ConsensusScreen(Screen[None]):
 
     def _leave(self) -> None:
         """Back to the comparison, with every change written to the draft first (or said why not)."""
-        self._stop_timer()
-        problem = self.draft.save_now(self.app.store, self.app.now_fn())
+        problem = self.consensus.save_now()
         if problem is not None:
             self.app.notify(
                 f"{problem}\nYour consensus choices are kept in memory while seeds-tui stays open: press a to carry on.",
@@ -726,75 +420,13 @@ class ConsensusScreen(Screen[None]):
             )
         self.app.pop_screen()
 
-    # -- autosave ------------------------------------------------------------------------------
-
-    def _changed(self) -> None:
-        """An edit: count it and schedule the autosave."""
-        self.draft.changed()
-        self._schedule()
-        if self.is_mounted:
-            self._show_state()
-
-    def _schedule(self) -> None:
-        if self.saving or self.draft.closed:
-            return
-        if self._timer is None and (self._worker is None or self._worker.is_finished):
-            self._timer = self.set_timer(self.app.autosave_delay, self._start_save, name="consensus-autosave")
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def _start_save(self) -> None:
-        self._timer = None
-        if not self.draft.dirty or (self._worker is not None and not self._worker.is_finished):
-            return
-        try:
-            seq, obs = self.draft.snapshot(self.app.now_fn())  # cheap, and on this thread: the draft is not shared
-        except SeedsError as exc:
-            self._failed(str(exc))
-            self._show_state()
-            return
-        self._worker = self.run_worker(self._write(seq, obs), group="consensus-autosave", exit_on_error=False)
-        self._show_state()
-
-    async def _write(self, seq: int, obs: Observation) -> None:
-        try:
-            await asyncio.to_thread(self.draft.write, self.app.store, seq, obs)
-        except SeedsError as exc:
-            self._failed(str(exc))
-        except Exception as exc:  # a bug must not lose the consensus: keep it in memory and say so
-            self._failed(f"could not save the consensus draft in {self.app.store.consensus_dir / 'drafts'} ({type(exc).__name__})")
-        else:
-            self.draft.error = None
-            self._error_shown = None
-            if self.draft.dirty:
-                self._timer = self.set_timer(self.app.autosave_delay, self._start_save, name="consensus-autosave")
-        finally:
-            if self.is_mounted:
-                self._show_state()
-
-    def _failed(self, message: str) -> None:
-        self.draft.error = message
-        if self._error_shown != message:
-            self._error_shown = message
-            self.app.notify(
-                f"{message}\nYour consensus choices are kept in memory; they are saved again with your next change.",
-                title="Consensus draft not saved",
-                severity="error",
-                timeout=15,
-            )
-
-    @property
-    def autosaving(self) -> bool:
-        """True while an autosave is due or being written."""
-        return self._timer is not None or (self._worker is not None and not self._worker.is_finished)
+    def on_mount_watch(self) -> None:
+        """The top bar follows the autosave (saved, saving…, NOT SAVED)."""
+        self.watch(self.app, "saves", lambda _: self._show_state(), init=False)
 
     def on_unmount(self) -> None:
         """Leaving the screen (or the app closing): write what the autosave has not yet."""
-        self._stop_timer()
-        self.draft.save_now(self.app.store, self.app.now_fn())
+        self.consensus.save_now()
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -807,8 +439,8 @@ class ConsensusScreen(Screen[None]):
 
     def problems(self) -> tuple[list[str], list[str]]:
         """Items with no agreed score yet, and items whose agreed score needs a rationale that is missing."""
-        undecided = [e.key for e in self.entries if e.key not in self.draft.agreed]
-        missing = [e.key for e in self.entries if self.needs_rationale(e.key) and not self.draft.rationale.get(e.key, "").strip()]
+        undecided = [e.key for e in self.entries if e.key not in self.consensus.agreed]
+        missing = [e.key for e in self.entries if self.needs_rationale(e.key) and not self.consensus.rationale.get(e.key, "").strip()]
         return undecided, missing
 
     def _names(self, keys: list[str]) -> str:
@@ -861,24 +493,18 @@ class ConsensusScreen(Screen[None]):
                     if self.entries
                     else "The two observers scored every item alike: their scores"
                 )
-                + f" are written once to {self.app.store.consensus_dir}. The two observers' own files stay exactly as they are.",
+                + f" are written once to {self.seeds.records.consensus_dir}. The two observers' own files stay exactly as they are.",
                 yes="Save",
                 no="Not yet",
             ),
             answered,
         )
 
-    @work(exclusive=True, group="consensus-save")
+    @work(exclusive=True, group="consensus-save", exit_on_error=False, name="recording the consensus")
     async def _save(self) -> None:
-        from seeds_tui.calibration.consensus import build_consensus, discard_consensus_draft, save_consensus
-
         self.saving = True
-        pair = self.pair
-        scores = {key: self.draft.agreed[key] for key in self.draft.keys}
-        rationale = {key: text.strip() for key, text in self.draft.rationale.items() if key in scores and text.strip()}
         try:
-            consensus = build_consensus(pair.first, pair.second, scores, rationale, when=self.app.now_fn(), obs_id=self.draft.obs_id)
-            path = await asyncio.to_thread(save_consensus, self.app.store, consensus)
+            path, consensus, warning = await self.consensus.record()
         except SeedsError as exc:
             self.saving = False
             self.app.push_screen(
@@ -887,17 +513,11 @@ class ConsensusScreen(Screen[None]):
                 )
             )
             return
-        # Recorded: only now is the draft no longer needed (a write in flight finishes first).
-        self._stop_timer()
-        draft_path = await asyncio.to_thread(self.draft.close)
-        _IN_PROGRESS.get(self.app, {}).pop(pair.key, None)
+        self.seeds.consensus_recorded(self.pair)
         self.app.clear_notifications()
         self.app.notify(f"Consensus saved: {path}", title="Consensus recorded", timeout=12)
-        if draft_path is not None:
-            try:
-                await asyncio.to_thread(discard_consensus_draft, self.app.store, draft_path)
-            except SeedsError as exc:
-                self.app.notify(f"{exc}. The consensus itself is recorded.", title="Draft left behind", severity="warning", timeout=12)
+        if warning is not None:
+            self.app.notify(warning, title="Draft left behind", severity="warning", timeout=12)
         self.app.pop_screen()
         if self.on_saved is not None:
             self.on_saved(path, consensus)

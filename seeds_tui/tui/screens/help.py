@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.base import SeedsModal
+from seeds_tui.tui.widgets.safe import markup, plain
 
 #: The keys of each screen, in the words the README uses.
 KEYS: dict[str, list[tuple[str, str]]] = {
@@ -103,10 +101,8 @@ EVERYWHERE: list[tuple[str, str]] = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SeedsModal[None]):
     """The full key list of the screen underneath."""
-
-    app: SeedsApp
 
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close", id="help.close")]
 
@@ -119,7 +115,7 @@ class HelpScreen(ModalScreen[None]):
         name = type(self.under).__name__
         # A screen may carry its own list (HELP_KEYS), e.g. one loaded only when it is opened.
         keys = list(getattr(self.under, "HELP_KEYS", None) or KEYS.get(name, []))
-        session = self.app.session
+        session = self.seeds.session
         if name == "ScoringScreen" and session is not None and session.rubric.counters:
             keys += [(c.key, f"tally: {c.title}") for c in session.rubric.counters]
         if not keys:
@@ -131,10 +127,10 @@ class HelpScreen(ModalScreen[None]):
                 seen.add(b.action)
                 keys.append((self.app.get_key_display(b), b.tooltip or b.description))
         with Vertical(classes="dialog dialog-wide"):
-            yield Static(Content("Keys"), classes="dialog-title")
+            yield Static(plain("Keys"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(_table("On this screen", keys) + Content("\n\n") + _table("Everywhere", EVERYWHERE))
-            yield Static(Content("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
+                yield Static(_table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE))
+            yield Static(plain("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
 
     def action_close(self) -> None:
         """Close."""
@@ -143,6 +139,6 @@ class HelpScreen(ModalScreen[None]):
 
 def _table(title: str, rows: list[tuple[str, str]]) -> Content:
     width = max((len(k) for k, _ in rows), default=4) + 2
-    lines = [Content.from_markup("[b]$t[/b]", t=title)]
-    lines += [Content.from_markup("[b $accent]$k[/] $d", k=k.ljust(width), d=d) for k, d in rows]
-    return Content("\n").join(lines)
+    lines = [markup("[b]$t[/b]", t=title)]
+    lines += [markup("[b $accent]$k[/] $d", k=k.ljust(width), d=d) for k, d in rows]
+    return plain("\n").join(lines)

@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from seeds_tui.core.actions import same_person
-from seeds_tui.core.errors import ObservationError, SeedsError
-from seeds_tui.core.observation import Observation
-from seeds_tui.core.rubric import RubricNotFound
-from seeds_tui.core.scoring import overall_score, section_scores
+from seeds_tui.core.errors import RubricNotFound, SeedsError
 from seeds_tui.storage import settings as config
-from seeds_tui.tui.screens.calibration import CalibrationCommands, open_calibration
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.commands import CalibrationCommands
+from seeds_tui.tui.controllers.records import Row
+from seeds_tui.tui.widgets.lists import KeyTable
+from seeds_tui.tui.widgets.safe import plain, rich_text
+from seeds_tui.tui.widgets.text import Limits, LineInput
 
 if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
+    from seeds_tui.core.observation import Observation
+
+if TYPE_CHECKING:
+    pass
 
 #: The home list shows at most this many observations (newest first, drafts always).
 HOME_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the home list."""
-
-    path: Path
-    observation: Observation | None
-    problem: str | None = None
 
 
 #: The list's columns: title, key, widest it grows (longer text is cut).
@@ -50,10 +41,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(SeedsScreen[None]):
     """The list of observations with the keys to start or continue one."""
-
-    app: SeedsApp
 
     COMMANDS = {CalibrationCommands}
 
@@ -84,11 +73,17 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, the list, a hint line, the footer."""
-        yield Static(Content("seeds-tui · observations"), id="home-title", classes="topbar")
-        yield Static(Content(f"Store: {self.app.store.root}"), id="home-store", classes="dim")
-        table: DataTable[Text] = DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        yield Static(plain("seeds-tui · observations"), id="home-title", classes="topbar")
+        yield Static(plain("Store: reading…"), id="home-store", classes="dim")
+        table = KeyTable(id="home-list", cursor_type="row", zebra_stripes=True)
         yield table
-        search = Input(id="home-search", placeholder="search practitioner, team or date (Enter finds, Esc clears)", compact=True)
+        search = LineInput(
+            id="home-search",
+            placeholder="search practitioner, team or date (Enter finds, Esc clears)",
+            compact=True,
+            max_length=Limits.SEARCH,
+            what="A search",
+        )
         search.display = False
         yield search
         yield Static("", id="home-hint")
@@ -99,7 +94,8 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#home-list", DataTable)
         for title, key, _ in COLUMNS:
             table.add_column(title, key=key)
-        self.refresh_list()
+        # After the first frame: reading the store (in a thread) would otherwise hold the first frame up.
+        self.call_after_refresh(self.refresh_list)
 
     def refresh_list(self) -> None:
         """Reload the list from the store."""
@@ -109,11 +105,13 @@ class HomeScreen(Screen[None]):
         """Reload the list from the store."""
         self.refresh_list()
 
-    @work(thread=True, exclusive=True, group="home-list")
+    @work(thread=True, exclusive=True, group="home-list", exit_on_error=False, name="reading the list of observations")
     def _load(self) -> list[Row]:
         rows: list[Row] = []
+        records = self.seeds.records  # waits for the store, built behind the first frame
+        self.app.call_from_thread(self._show_store, str(records.root))
         try:
-            files = self.app.store.files()
+            files = records.files()
         except SeedsError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return rows
@@ -126,17 +124,16 @@ class HomeScreen(Screen[None]):
         return rows
 
     def _row(self, path: Path) -> Row:
-        try:
-            return Row(path, self.app.store.read(path))
-        except ObservationError as exc:
-            first = exc.problems[0].message if exc.problems else "damaged"
-            return Row(path, None, first)
+        return self.seeds.records.row(path)
 
-    @work(thread=True, exclusive=True, group="home-list")
+    def _show_store(self, root: str) -> None:
+        self.query_one("#home-store", Static).update(plain(f"Store: {root}"))
+
+    @work(thread=True, exclusive=True, group="home-list", exit_on_error=False, name="searching the store")
     def _search(self, text: str) -> None:
         """Every file in the store (newest first) whose practitioner, team or date contains ``text``."""
         try:
-            files = self.app.store.files()
+            files = self.seeds.records.files()
         except SeedsError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
@@ -155,7 +152,7 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show_rows, rows, sum(1 for f in files if f.status == "final"), text)
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#home-hint", Static).update(Content(message))
+        self.query_one("#home-hint", Static).update(plain(message))
         self.app.notify(message, title="Store not readable", severity="error", timeout=15)
 
     def _show_rows(self, rows: list[Row], final_count: int | None = None, search: str = "") -> None:
@@ -164,7 +161,7 @@ class HomeScreen(Screen[None]):
         if final_count is not None:
             self.final_count = final_count
         table = self.query_one("#home-list", DataTable)
-        titles = {r.rubric.id: r.rubric.title for r in self.app.registry}
+        titles = {r.rubric.id: r.rubric.title for r in self.seeds.registry}
         all_cells: list[list[str]] = []
         for row in rows:
             obs = row.observation
@@ -189,7 +186,7 @@ class HomeScreen(Screen[None]):
             table.add_column(title, key=key, width=min(width, widest))
         for index, cells in enumerate(all_cells):
             # rich Text: names and notes are shown as typed, never read as markup.
-            table.add_row(*(Text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
+            table.add_row(*(rich_text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
         drafts = sum(1 for r in rows if r.observation is not None and r.observation.status == "draft")
         finals_shown = sum(1 for r in rows if r.observation is None or r.observation.status == "final")
         if search:
@@ -205,14 +202,16 @@ class HomeScreen(Screen[None]):
         else:
             counts = f"{len(rows)} observation{'' if len(rows) == 1 else 's'}, {drafts} draft{'' if drafts == 1 else 's'}"
             hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
-        self.query_one("#home-hint", Static).update(Content(hint))
+        self.query_one("#home-hint", Static).update(plain(hint))
         if rows:
             table.focus()
         self._offer_resume()
 
     def _progress(self, obs: Observation) -> str:
+        from seeds_tui.core.scoring import overall_score, section_scores
+
         try:
-            rubric = self.app.registry.get(obs.rubric.id, obs.rubric.version).rubric
+            rubric = self.seeds.registry.get(obs.rubric.id, obs.rubric.version).rubric
         except RubricNotFound:
             return "rubric not found"
         total = len(rubric.item_keys)
@@ -225,7 +224,7 @@ class HomeScreen(Screen[None]):
     # -- resume after a crash ---------------------------------------------------------------
 
     def _offer_resume(self) -> None:
-        app = self.app
+        app = self.seeds
         if not app.offer_resume or app.resume_offered or app.session is not None:
             return
         app.resume_offered = True
@@ -251,7 +250,7 @@ class HomeScreen(Screen[None]):
             if resume:
                 app.open_observation(obs)
 
-        app.push_screen(ConfirmDialog("Resume the interrupted observation?", message, yes="Resume", no="Not now"), answered)
+        self.app.push_screen(ConfirmDialog("Resume the interrupted observation?", message, yes="Resume", no="Not now"), answered)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -262,19 +261,9 @@ class HomeScreen(Screen[None]):
             return None
         return self.rows[table.cursor_row]
 
-    def action_new(self) -> None:
-        """Set up a new observation."""
-        from seeds_tui.tui.screens.setup import RubricScreen
-
-        if not list(self.app.registry):
-            self.app.notify(
-                f"No usable rubric found in {', '.join(str(d) for d in self.app.registry.dirs)}.",
-                title="No rubric",
-                severity="error",
-                timeout=15,
-            )
-            return
-        self.app.push_screen(RubricScreen())
+    async def action_new(self) -> None:
+        """Set up a new observation (the app opens the rubric list)."""
+        await self.app.run_action("app.new_observation")
 
     def action_open(self) -> None:
         """Open the selected observation (drafts to continue scoring, finals read-only)."""
@@ -290,7 +279,7 @@ class HomeScreen(Screen[None]):
             )
             return
         try:
-            obs = self.app.store.read(row.path)  # the newest version on disk
+            obs = self.seeds.records.read(row.path)  # the newest version on disk
         except SeedsError as exc:
             self.app.notify(str(exc), title="Cannot open", severity="error", timeout=15)
             return
@@ -300,13 +289,13 @@ class HomeScreen(Screen[None]):
         """Open ``obs``; first ask if it is another observer's unfinished calibration file."""
         other = self._someone_elses_unfinished_calibration(obs)
         if other is None:
-            self.app.open_observation(obs)
+            self.seeds.open_observation(obs)
             return
         from seeds_tui.tui.dialogs import ConfirmDialog
 
         def answered(open_it: bool | None) -> None:
             if open_it:
-                self.app.open_observation(obs)
+                self.seeds.open_observation(obs)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -328,17 +317,12 @@ class HomeScreen(Screen[None]):
         ref = obs.session.session_ref
         if obs.session.purpose != "calibration" or not ref:
             return None
+        from seeds_tui.core.actions import same_person
+
         me = config.load_settings().get("observer")
         if isinstance(me, str) and same_person(me, obs.session.observer):
             return None
-        from seeds_tui.calibration.pairing import calibration_sessions
-        from seeds_tui.core.observation import ref_key
-
-        try:
-            sessions, _ = calibration_sessions(self.app.store)
-        except SeedsError:
-            sessions = []
-        session = next((c for c in sessions if ref_key(c.session_ref) == ref_key(ref)), None)
+        session = self.seeds.records.calibration_session(ref)
         ready = session is not None and session.ready and any(o.id == obs.id for _, o in session.observations)
         return None if ready else obs.session.observer
 
@@ -364,10 +348,15 @@ class HomeScreen(Screen[None]):
         from seeds_tui.tui.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.store.discard_draft(obs.id)
-                self.app.notify("Draft discarded.", timeout=4)
-                self.refresh_list()
+            if not yes:
+                return
+            try:
+                self.seeds.records.discard_draft(obs.id)
+            except SeedsError as exc:
+                self.app.notify(str(exc), title="Draft not discarded", severity="error", timeout=15)
+                return
+            self.app.notify("Draft discarded.", timeout=4)
+            self.refresh_list()
 
         self.app.push_screen(
             ConfirmDialog(
@@ -392,7 +381,7 @@ class HomeScreen(Screen[None]):
         if not text:
             self._clear_search()
             return
-        self.query_one("#home-hint", Static).update(Content(f"Searching every file for “{text}”…"))
+        self.query_one("#home-hint", Static).update(plain(f"Searching every file for “{text}”…"))
         self._search(text)
 
     def _clear_search(self) -> None:
@@ -403,16 +392,16 @@ class HomeScreen(Screen[None]):
         if self.search_text:
             self.refresh_list()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Esc clears the search (in the search field, or while its results are shown)."""
         if event.key == "escape" and (self.search_text or self.focused is self.query_one("#home-search", Input)):
             event.stop()
             self._clear_search()
 
-    def action_summary(self) -> None:
+    async def action_summary(self) -> None:
         """Open the Team summary."""
-        self.app.open_team_summary()
+        await self.app.run_action("app.open_team_summary")
 
-    def action_calibration(self) -> None:
+    async def action_calibration(self) -> None:
         """Open Calibration: double-scored sessions, their comparison and consensus."""
-        open_calibration(self.app)
+        await self.app.run_action("app.open_calibration")

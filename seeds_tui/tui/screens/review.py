@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
 from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
-from seeds_tui.render.sheet import render_html, render_markdown
-from seeds_tui.storage.atomic import ensure_dir, write_atomic
+from seeds_tui.tui.autosave import in_daemon_thread
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.commands import SessionDetailsCommands
+from seeds_tui.tui.controllers.session import ObservationSession, format_elapsed
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
-from seeds_tui.tui.screens.scoring import save_state_text
-from seeds_tui.tui.screens.setup import SessionDetailsCommands, open_session_details
-from seeds_tui.tui.session import ObservationSession, format_elapsed
 from seeds_tui.tui.widgets.render import value_text
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.state import save_state_text
 
-if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
 
-
-class ReviewScreen(Screen[None]):
+class ReviewScreen(SeedsScreen[None]):
     """Section results (the same rule as team summaries), NA/NO counts, loose marks, missing items."""
-
-    app: SeedsApp
 
     COMMANDS = {SessionDetailsCommands}
     BINDINGS = [
@@ -53,10 +46,9 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        session = self.app.session
+        session = self.seeds.session
         assert session is not None
         self.session: ObservationSession = session
-        self.ready = False
         self.final_path: Path | None = session.path if session.mode != "draft" else None
 
     def compose(self) -> ComposeResult:
@@ -74,15 +66,10 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Show the summary; listen for changes."""
-        self.ready = True
-        self.session.subscribe(self._changed)
+        self.watch(self.app, "edits", lambda _: self._changed(), init=False)
+        self.watch(self.app, "saves", lambda _: self._changed(state_only=True), init=False)
         self._changed()
         self.query_one("#review-body").focus()
-
-    def on_unmount(self) -> None:
-        """Stop listening."""
-        self.ready = False
-        self.session.unsubscribe(self._changed)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what fits: finalise for drafts, correct for finals."""
@@ -95,12 +82,12 @@ class ReviewScreen(Screen[None]):
             return mode != "final"
         return True
 
-    def action_details(self) -> None:
+    async def action_details(self) -> None:
         """Change the session details (date, names, mode, purpose, consent, case reference)."""
-        open_session_details(self.app)
+        await self.app.run_action("app.edit_details")
 
     def _changed(self, state_only: bool = False) -> None:
-        if not self.ready:
+        if not self.is_attached or self.seeds.session is not self.session:
             return
         session = self.session
         if state_only:
@@ -112,9 +99,7 @@ class ReviewScreen(Screen[None]):
             if mode == "draft"
             else ("Final observation · read-only" if mode == "final" else "Correcting a final observation")
         )
-        self.query_one("#where", Static).update(
-            Content.from_markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner)
-        )
+        self.query_one("#where", Static).update(markup("[b]$t[/b] [dim]· $who[/]", t=title, who=session.observation.session.practitioner))
         self.query_one("#save-state", Static).update(save_state_text(session))
         self.query_one("#summary", Static).update(self.summary())
         self.query_one("#finalise", Button).display = mode == "draft"
@@ -133,7 +118,7 @@ class ReviewScreen(Screen[None]):
         if s.case_reference:
             extra += f" · case ref {s.case_reference}"
         lines.append(
-            Content.from_markup(
+            markup(
                 "[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c",
                 r=rubric.title,
                 v=rubric.version,
@@ -143,33 +128,33 @@ class ReviewScreen(Screen[None]):
             )
         )
         if self.final_path is not None and session.mode != "draft":
-            lines.append(Content.from_markup("[$text-success]Final file:[/] $p", p=str(self.final_path)))
+            lines.append(markup("[$text-success]Final file:[/] $p", p=str(self.final_path)))
         results = section_scores(obs, rubric)
         total = overall_score(results)
         width = max(20, min(40, max(len(r.title) for r in results)))
-        lines.append(Content.from_markup("\n[b]$h[/]", h=f"{'Section':<{width}} {'scored':>7} {'NA':>3} {'NO':>3} {'% max':>6}  band"))
+        lines.append(markup("\n[b]$h[/]", h=f"{'Section':<{width}} {'scored':>7} {'NA':>3} {'NO':>3} {'% max':>6}  band"))
         for r in [*results, total]:
             pct = "–" if r.percent is None else f"{r.percent:.0f}%"
             row = f"{r.title[:width]:<{width}} {f'{r.scored}/{r.total}':>7} {r.na:>3} {r.no:>3} {pct:>6}  {band(r.percent) or '–'}"
-            lines.append(Content.from_markup("[b]$row[/]" if r is total else "$row", row=row))
+            lines.append(markup("[b]$row[/]" if r is total else "$row", row=row))
         missing = missing_required(obs, rubric)
         if missing:
-            lines.append(Content.from_markup("\n[b $text-warning]Required items without a score ($n):[/]", n=str(len(missing))))
+            lines.append(markup("\n[b $text-warning]Required items without a score ($n):[/]", n=str(len(missing))))
             for key in missing:
                 section_id, item_id = key.split(".")
-                lines.append(Content.from_markup("  $s › $i", s=rubric.section(section_id).title, i=rubric.item(section_id, item_id).text))
+                lines.append(markup("  $s › $i", s=rubric.section(section_id).title, i=rubric.item(section_id, item_id).text))
         else:
-            lines.append(Content.from_markup("\n[$text-success]Every required item has a level, NA or NO.[/]"))
+            lines.append(markup("\n[$text-success]Every required item has a level, NA or NO.[/]"))
         loose = session.unattached_marks()
         if loose:
             lines.append(
-                Content.from_markup(
+                markup(
                     "[$text-warning]Marks not yet attached to an item: $n[/] [dim](x on the scoring screen lists them)[/]",
                     n=str(len(loose)),
                 )
             )
         else:
-            lines.append(Content.from_markup("[dim]Marks not yet attached: 0[/]"))
+            lines.append(markup("[dim]Marks not yet attached: 0[/]"))
         carried = obs.feedback.carried
         if carried:
             unreviewed = sum(c.status is None for c in carried)
@@ -180,7 +165,7 @@ class ReviewScreen(Screen[None]):
             )
             if unreviewed:
                 lines.append(
-                    Content.from_markup(
+                    markup(
                         "[$text-warning]Actions from earlier observations not yet reviewed: $n of $total[/] "
                         "[dim](F3: mark them done, ongoing or dropped)[/]",
                         n=str(unreviewed),
@@ -189,25 +174,23 @@ class ReviewScreen(Screen[None]):
                 )
             else:
                 lines.append(
-                    Content.from_markup(
-                        "[dim]Actions from earlier observations: all $n reviewed ($counts)[/]", n=str(len(carried)), counts=counts
-                    )
+                    markup("[dim]Actions from earlier observations: all $n reviewed ($counts)[/]", n=str(len(carried)), counts=counts)
                 )
         if rubric.globals:
-            lines.append(Content.from_markup("\n[b]Whole-session ratings[/b]"))
+            lines.append(markup("\n[b]Whole-session ratings[/b]"))
             for g in rubric.globals:
-                lines.append(Content.from_markup("  $t: $v", t=g.title, v=value_text(rubric, g, obs.globals.get(g.id))))
+                lines.append(markup("  $t: $v", t=g.title, v=value_text(rubric, g, obs.globals.get(g.id))))
         if rubric.counters:
-            lines.append(Content.from_markup("\n[b]Tallies[/b]"))
-            lines.append(Content("  " + " · ".join(f"{c.title} {obs.counters.get(c.id, 0)}" for c in rubric.counters)))
+            lines.append(markup("\n[b]Tallies[/b]"))
+            lines.append(plain("  " + " · ".join(f"{c.title} {obs.counters.get(c.id, 0)}" for c in rubric.counters)))
         if rubric.indicators:
             for ind in rubric.indicators:
                 v = indicator_value(rubric, ind.id, obs.counters, obs.globals)
                 shown = "–" if v is None else (f"{v:.0f}%" if ind.percent else f"{v:.2f}")
-                lines.append(Content.from_markup("  $t: $v", t=ind.title, v=shown))
+                lines.append(markup("  $t: $v", t=ind.title, v=shown))
         fb = obs.feedback
         lines.append(
-            Content.from_markup(
+            markup(
                 "\n[b]Feedback[/b]\n  self-assessment: $sa · strengths: $st · development areas: $da · actions: $ac · comment: $co",
                 sa="written" if fb.self_assessment else "none",
                 st=str(len(fb.strengths)),
@@ -216,7 +199,7 @@ class ReviewScreen(Screen[None]):
                 co="written" if fb.practitioner_comment else "none",
             )
         )
-        return Content("\n").join(lines)
+        return plain("\n").join(lines)
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -248,7 +231,7 @@ class ReviewScreen(Screen[None]):
                     section_index = [s.id for s in rubric.sections].index(section_id)
                     session.section_index = section_index
                     session.item_index = [i.id for i in rubric.sections[section_index].items].index(item_id)
-                    self.app.show_stage("scoring")
+                    self.seeds.show_stage("scoring")
 
             self.app.push_screen(
                 ConfirmDialog(
@@ -275,7 +258,7 @@ class ReviewScreen(Screen[None]):
             answered,
         )
 
-    @work(exclusive=True, group="finalise")
+    @work(exclusive=True, group="finalise", exit_on_error=False, name="finalising")
     async def _finalise(self) -> None:
         session = self.session
         try:
@@ -287,32 +270,21 @@ class ReviewScreen(Screen[None]):
             self.app.push_screen(MessageDialog("Not finalised", f"{exc}\n\nThe draft is kept."))
             return
         self.final_path = path
-        self.app.remember(open_draft="")
+        self.seeds.remember(open_draft="")
         self._changed()
         self.app.notify(f"Final file written: {path}", title="Finalised", timeout=12)
 
-    @work(exclusive=True, group="export")
+    @work(exclusive=True, group="export", exit_on_error=False, name="writing the feedback sheet")
     async def action_export(self) -> None:
         """Write the feedback sheet to STORE/reports/<id>.md and <id>.html (owner-only, atomic) and say where."""
         session = self.session
-        folder = session.store.root / "reports"
         obs, rubric = session.observation, session.rubric
-        sheets = {
-            folder / f"{obs.id}.md": render_markdown(obs, rubric),
-            folder / f"{obs.id}.html": render_html(obs, rubric),
-        }
-
-        def write() -> None:
-            ensure_dir(folder)
-            for path, text in sheets.items():
-                write_atomic(path, text.encode("utf-8"))
-
         try:
-            await asyncio.to_thread(write)
+            paths = await in_daemon_thread(lambda: self.seeds.records.write_sheet(obs, rubric))
         except SeedsError as exc:
             self.app.notify(str(exc), title="Feedback sheet not written", severity="error", timeout=15)
             return
-        where = "\n".join(str(path) for path in sheets)
+        where = "\n".join(str(path) for path in paths)
         title = "Feedback sheet written" if obs.status == "final" else "Feedback sheet written (marked draft)"
         self.app.notify(f"Markdown and HTML, to print or send:\n{where}", title=title, timeout=15, markup=False)
 
@@ -327,6 +299,6 @@ class ReviewScreen(Screen[None]):
     async def action_back(self) -> None:
         """Back to the feedback (drafts and corrections) or home (read-only finals)."""
         if self.session.mode == "final":
-            await self.app.close_observation()
+            await self.seeds.close_observation()
         else:
-            self.app.show_stage("after")
+            self.seeds.show_stage("after")

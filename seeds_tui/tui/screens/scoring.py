@@ -2,52 +2,32 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from seeds_tui.core.privacy import warning_message
 from seeds_tui.core.scoring import section_scores
-from seeds_tui.tui.dialogs import TextEntryDialog, forward_early_key, open_dialog_now
-from seeds_tui.tui.screens.setup import SessionDetailsCommands
-from seeds_tui.tui.session import ObservationSession, ReadOnly, apply_edit, format_elapsed
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.commands import SessionDetailsCommands
+from seeds_tui.tui.controllers.session import ObservationSession, ReadOnly, apply_edit, format_elapsed
+from seeds_tui.tui.dialogs import TextEntryDialog
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
 from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
-
-if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
-
-
-def save_state_text(session: ObservationSession) -> Content:
-    """``saved``, ``saving…`` or a loud ``NOT SAVED``."""
-    if session.mode == "final":
-        return Content.from_markup("[dim]final · read-only[/]")
-    if session.mode == "correction":
-        return Content.from_markup("[$text-warning]correction: Ctrl+S saves[/]" if session.has_unsaved else "[dim]correction saved[/]")
-    if session.state == "unsaved":
-        return Content.from_markup("[b reverse $text-error] NOT SAVED [/]")
-    if session.state == "saved":
-        return Content.from_markup("[$text-success]saved[/]")
-    return Content.from_markup("[dim]saving…[/]")
-
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.state import save_state_text, warn_personal
+from seeds_tui.tui.widgets.text import Limits, NoteArea
 
 #: Actions of the scoring keys that change the observation (hidden while it is read-only).
 EDITING_ACTIONS = frozenset({"level", "code", "clear", "evidence", "mark", "marks", "clock", "undo_counter"})
 
 
-class ScoringScreen(Screen[None]):
+class ScoringScreen(SeedsScreen[None]):
     """Sections with progress, the current section's items, the current item's levels and evidence."""
-
-    app: SeedsApp
 
     COMMANDS = {SessionDetailsCommands}
 
@@ -58,10 +38,9 @@ class ScoringScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        session = self.app.session
+        session = self.seeds.session
         assert session is not None
         self.session: ObservationSession = session
-        self.ready = False
         self.counter_by_key = {c.key: c for c in session.rubric.counters}
         self._shown_section = -1
         self._item_prompts: list[str] = []
@@ -84,7 +63,7 @@ class ScoringScreen(Screen[None]):
                 yield ItemList(counter_keys=frozenset(self.counter_by_key), id="items")
                 with VerticalScroll(id="item-detail"):
                     yield Static("", id="detail")
-                notes = TextArea(id="section-notes", soft_wrap=True, tab_behavior="focus")
+                notes = NoteArea(id="section-notes", soft_wrap=True, tab_behavior="focus", max_length=Limits.NOTE, what="Section notes")
                 notes.border_title = "Section notes (Tab to write, Esc back)"
                 yield notes
         if self.counter_by_key:
@@ -93,28 +72,18 @@ class ScoringScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Show the current section and start listening to the session."""
-        self.ready = True
-        self.session.subscribe(self._changed)
+        self.watch(self.app, "edits", lambda _: self._changed(), init=False)
+        self.watch(self.app, "saves", lambda _: self._changed(state_only=True), init=False)
         # Tab goes straight from the items to the notes; the detail scrolls with Shift+↑/↓.
         self.query_one("#item-detail", VerticalScroll).can_focus = False
-        if self.session not in _PLACED:  # first time this observation is shown: where scoring stopped last time
-            _PLACED.add(self.session)
+        if not self.session.placed:  # first time this observation is shown: where scoring stopped last time
+            self.session.placed = True
             if self.session.mode == "draft" and (self.session.section_index, self.session.item_index) == (0, 0):
                 self.session.section_index, self.session.item_index = last_scored(self.session)
         self._show_section(self.session.section_index, self.session.item_index)
         self.query_one("#items", ItemList).focus()
         self._tick()
         self.set_interval(1.0, self._tick, name="clock")
-
-    def on_unmount(self) -> None:
-        """Stop listening."""
-        self.ready = False
-        self.session.unsubscribe(self._changed)
-
-    async def on_key(self, event: events.Key) -> None:
-        """Keys typed in the same instant as ``e`` belong to the note it opens."""
-        if not await open_dialog_now(self, event, {"screen.evidence", "screen.marks"}):
-            forward_early_key(self, event)
 
     # -- showing state -------------------------------------------------------------------------
 
@@ -169,7 +138,7 @@ class ScoringScreen(Screen[None]):
                 self._item_prompts[i] = prompt.plain
         missing = len(current.missing_required)
         self.query_one("#section-head", Static).update(
-            Content.from_markup(
+            markup(
                 "[b]$n $title[/b]  [dim]$progress[/][$text-warning]$missing[/]\n[i dim]$guidance[/]",
                 n=f"§{session.section_index + 1}/{len(rubric.sections)}",
                 title=section.title,
@@ -180,7 +149,7 @@ class ScoringScreen(Screen[None]):
         )
         self._show_detail()
         self.query_one("#where", Static).update(
-            Content.from_markup(
+            markup(
                 "[b]$who[/b] [dim]· $rubric[/]",
                 who=obs.session.practitioner,
                 rubric=rubric.title,
@@ -189,14 +158,12 @@ class ScoringScreen(Screen[None]):
         self.query_one("#save-state", Static).update(save_state_text(session))
         if self.counter_by_key:
             parts = [
-                Content.from_markup(
-                    "[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0))
-                )
+                markup("[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0)))
                 for c in rubric.counters
             ]
             if session.editable:
-                parts.append(Content.from_markup("  [dim]u undo[/]"))
-            self.query_one("#counters", Static).update(Content("  ").join(parts))
+                parts.append(markup("  [dim]u undo[/]"))
+            self.query_one("#counters", Static).update(plain("  ").join(parts))
         self._show_editable()
 
     def _show_detail(self) -> None:
@@ -226,10 +193,10 @@ class ScoringScreen(Screen[None]):
     def _tick(self) -> None:
         clock = self.session.clock
         state = "running" if clock.running else "paused (t)" if self.session.editable else ""
-        self.query_one("#clock", Static).update(Content(f"clock {format_elapsed(clock.elapsed())} {state}"))
+        self.query_one("#clock", Static).update(plain(f"clock {format_elapsed(clock.elapsed())} {state}"))
 
     def _changed(self, state_only: bool = False) -> None:
-        if not self.ready:
+        if not self.is_attached or self.seeds.session is not self.session:
             return
         if state_only:
             self.query_one("#save-state", Static).update(save_state_text(self.session))
@@ -298,7 +265,7 @@ class ScoringScreen(Screen[None]):
         def live(text: str) -> None:
             # Into the draft while typing: the autosave keeps the note if the app dies with the dialog open.
             if session.editable:
-                session.set_evidence(section.id, item.id, text)
+                self._edit(session.set_evidence, section.id, item.id, text)
 
         self.app.push_screen(TextEntryDialog("Evidence", score.evidence if score else "", context=context, keep=keep, live=live))
 
@@ -324,7 +291,7 @@ class ScoringScreen(Screen[None]):
         """Next or previous section; after the last section come the session ratings and feedback."""
         target = self.session.section_index + delta
         if target >= len(self.session.rubric.sections):
-            self.app.show_stage("after")
+            self.seeds.show_stage("after")
             return
         if target < 0:
             self.app.bell()
@@ -385,11 +352,7 @@ class ScoringScreen(Screen[None]):
         if self.focused is not None and self.focused.id == "section-notes":
             self.query_one("#items", ItemList).focus()
             return
-        await self.app.close_observation()
-
-
-#: Sessions whose scoring screen has been shown (a resumed draft opens where scoring stopped, once).
-_PLACED: weakref.WeakSet[ObservationSession] = weakref.WeakSet()
+        await self.seeds.close_observation()
 
 
 def last_scored(session: ObservationSession) -> tuple[int, int]:
@@ -403,13 +366,6 @@ def last_scored(session: ObservationSession) -> tuple[int, int]:
             if best is None or score.elapsed >= best[0]:
                 best = (score.elapsed, s_index, i_index)
     return (best[1], best[2]) if best is not None else (0, 0)
-
-
-def warn_personal(screen: Screen, text: str) -> None:
-    """A gentle, non-blocking warning when a note looks like it names the person on probation."""
-    message = warning_message(text)
-    if message:
-        screen.app.notify(message.capitalize(), title="Personal data?", severity="warning", timeout=10)
 
 
 def _short(title: str, width: int = 14) -> str:

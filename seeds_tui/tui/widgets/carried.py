@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.observation import ACTION_STATUSES, ActionStatus, CarriedAction
+from seeds_tui.tui.keys import KeysInOrder
+from seeds_tui.tui.widgets.safe import markup, plain
 
 NOT_REVIEWED = "Not yet reviewed"
 
@@ -33,9 +35,9 @@ def describe_carried(action: CarriedAction, previously: str | None = None) -> Co
         details.append(previously)
     badge = _BADGE[action.status].ljust(11)
     style = "b" if action.status is None else "b $accent"
-    row = Content.from_markup(f"[{style}]$badge[/] $text [dim]· $details[/]", badge=badge, text=action.text, details=" · ".join(details))
+    row = markup(f"[{style}]$badge[/] $text [dim]· $details[/]", badge=badge, text=action.text, details=" · ".join(details))
     if action.comment:
-        row = row + Content.from_markup("\n            [i]$comment[/]", comment=action.comment)
+        row = row + markup("\n            [i]$comment[/]", comment=action.comment)
     return row
 
 
@@ -49,7 +51,7 @@ def previously(found: list[OpenAction]) -> dict[tuple[str, int], str]:
     return said
 
 
-class CarriedList(OptionList):
+class CarriedList(KeysInOrder, OptionList):
     """Actions from earlier observations: d done, g ongoing, x dropped, u not yet reviewed, c comment."""
 
     BINDINGS = [
@@ -99,7 +101,7 @@ class CarriedList(OptionList):
         # Nothing to mark: Tab passes it by.
         self.can_focus = bool(options)
         if not options:
-            options = [Option(Content("none open"), id="none", disabled=True)]
+            options = [Option(plain("none open"), id="none", disabled=True)]
         self.set_options(options)
         if self._count:
             self.highlighted = min(keep if keep is not None else 0, self._count - 1)

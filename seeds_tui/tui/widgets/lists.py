@@ -10,7 +10,9 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
+
+from seeds_tui.tui.keys import KeysInOrder
 
 _DIGITS = [
     Binding(
@@ -26,7 +28,7 @@ _DIGITS = [
 ]
 
 
-class StopAtEnds(OptionList):
+class StopAtEnds(KeysInOrder, OptionList):
     """An option list whose cursor stops (with a bell) at the first and last option instead of wrapping.
 
     Wrapping turns a burst such as ``2 j 1 j 0 j 2`` in a short section into an overwrite of item 1.
@@ -81,12 +83,14 @@ class ItemList(StopAtEnds):
         super().__init__(id=id)
         self.counter_keys = counter_keys
 
-    def on_key(self, event: events.Key) -> None:
-        """Counter keys come from the rubric, so they cannot be class-level bindings."""
-        if event.key in self.counter_keys and self.screen is self.app.screen:  # not once a dialog has opened
+    async def on_key(self, event: events.Key) -> None:
+        """Counter keys come from the rubric, so they cannot be class-level bindings; every other key in the order typed."""
+        if event.key in self.counter_keys and self.screen is self.app.screen and self.screen.focused is self:
             event.stop()
             event.prevent_default()
             self.post_message(self.CounterKey(event.key))
+            return
+        await super().on_key(event)
 
 
 class GlobalList(StopAtEnds):
@@ -115,10 +119,14 @@ class SectionList(OptionList, can_focus=False):
     """The sections with per-section progress (display only: n/p and the palette move between them)."""
 
 
-class PickList(OptionList):
+class PickList(KeysInOrder, OptionList):
     """An option list that also moves with j/k."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
+
+
+class KeyTable(KeysInOrder, DataTable[object]):
+    """A table of rows to pick from (home, calibration): its keys in the order typed."""

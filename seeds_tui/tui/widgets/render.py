@@ -6,24 +6,14 @@ from textual.content import Content
 
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import CODES, GlobalRating, Item, Rubric, Section
-from seeds_tui.core.scoring import SectionScore, band
-from seeds_tui.tui.session import format_elapsed
+from seeds_tui.core.scoring import SectionScore, band, score_words
+from seeds_tui.tui.controllers.session import format_elapsed
+from seeds_tui.tui.widgets.safe import markup, plain
 
 
 def value_text(rubric: Rubric, item: Item | GlobalRating, score: Score | int | None) -> str:
-    """``2 Competent``, ``NA``, ``NO`` or a dash."""
-    if score is None:
-        return "–"
-    if isinstance(score, int):
-        value: int | None = score
-    else:
-        if score.code is not None:
-            return score.code
-        value = score.value
-    if value is None:
-        return "–"
-    level = rubric.scale_of(item).level(value)
-    return f"{value} {level.label}" if level else str(value)
+    """``2 Competent``, ``NA``, ``NO`` or a dash (``core.scoring.score_words``, as every screen and sheet says it)."""
+    return score_words(rubric.scale_of(item), score, style="label")
 
 
 def label_width(rubric: Rubric) -> int:
@@ -48,7 +38,7 @@ def item_row(rubric: Rubric, item: Item, score: Score | None, width: int = 14) -
     else:
         value_style = "dim"
     pen = " ✎" if score is not None and score.evidence else ""
-    return Content.from_markup(
+    return markup(
         f"[{mark_style}]$mark[/] [{value_style}]$value[/] $text[dim]$pen[/]",
         mark=mark,
         value=value.ljust(width)[:width],
@@ -64,20 +54,20 @@ def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item, 
     """
     score = obs.score(section.id, item.id)
     parts: list[Content] = [
-        Content.from_markup(
+        markup(
             "[b]$text[/b] [dim]$required[/]\n",
             text=item.text,
             required="(required)" if item.required else "(optional)",
         )
     ]
     if item.guidance:
-        parts.append(Content.from_markup("[i]$g[/i]\n", g=item.guidance))
+        parts.append(markup("[i]$g[/i]\n", g=item.guidance))
     scale = rubric.scale_of(item)
     for level in scale.levels:
         chosen = score is not None and score.code is None and score.value == level.value
         style = "reverse b" if chosen else "b"
         parts.append(
-            Content.from_markup(
+            markup(
                 f"[{style}] $value $label [/] $descriptor\n",
                 value=str(level.value),
                 label=level.label,
@@ -88,16 +78,16 @@ def item_detail(rubric: Rubric, obs: Observation, section: Section, item: Item, 
         chosen = score is not None and score.code == code
         key = "a" if code == "NA" else "o"
         style = "reverse b" if chosen else "b"
-        parts.append(Content.from_markup(f"[{style}] $key $code [/] [dim]$meaning[/]\n", key=key, code=code, meaning=meaning))
+        parts.append(markup(f"[{style}] $key $code [/] [dim]$meaning[/]\n", key=key, code=code, meaning=meaning))
     evidence = score.evidence if score is not None else ""
     when = f" (at {format_elapsed(score.elapsed)})" if score is not None and score.elapsed is not None and score.is_set else ""
     hint = " · e to write" if editable else ""
-    parts.append(Content.from_markup("\n[b]Evidence[/b][dim]$when$hint[/]\n$evidence\n", when=when, hint=hint, evidence=evidence or "—"))
+    parts.append(markup("\n[b]Evidence[/b][dim]$when$hint[/]\n$evidence\n", when=when, hint=hint, evidence=evidence or "—"))
     key = f"{section.id}.{item.id}"
     marks = [e for e in obs.events if e.item == key]
     for event in marks:
-        parts.append(Content.from_markup("[dim]mark $at[/] $text\n", at=format_elapsed(event.elapsed), text=event.text or ""))
-    return Content("").join(parts)
+        parts.append(markup("[dim]mark $at[/] $text\n", at=format_elapsed(event.elapsed), text=event.text or ""))
+    return plain("").join(parts)
 
 
 def section_row(result: SectionScore, section: Section, number: int) -> Content:
@@ -105,7 +95,7 @@ def section_row(result: SectionScore, section: Section, number: int) -> Content:
     missing = len(result.missing_required)
     done = result.scored == result.total
     state = "[$text-success]✓[/]" if done else ("[$text-warning]![/]" if missing else "[dim]·[/]")
-    return Content.from_markup(
+    return markup(
         f"{state} $number $title\n   [dim]$progress[/][$text-warning]$missing[/]",
         number=f"{number}.",
         title=section.title,

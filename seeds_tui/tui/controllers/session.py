@@ -1,19 +1,19 @@
 """The session controller: one observation being scored, edited as pure model updates, autosaved.
 
 Screens and widgets never write files. They call the controller's edit methods; each edit
-replaces the in-memory ``Observation`` with an updated copy and schedules an autosave. Saves
-run off the event loop (a worker awaiting a thread), are debounced (at most one every
-``AUTOSAVE_DELAY`` seconds, always within a second of a change) and coalesce: the newest
-state is what gets written. When the store refuses (not writable, disk full, changed on
-disk), the observation stays in memory, the state becomes ``"unsaved"``, an error names the
-folder, and the next change (or Ctrl+S) tries again.
+replaces the in-memory ``Observation`` with an updated copy and tells the app's one autosave
+engine (``seeds_tui.tui.autosave``), which writes drafts off the event loop, debounced and
+coalesced. When the store refuses (not writable, disk full, changed on disk), the observation
+stays in memory, the state becomes ``"unsaved"``, an error names the folder, and the next
+change (or Ctrl+S) tries again. A correction of a final observation is kept in memory until
+Ctrl+S saves it as a new revision; if the app must close first, it is kept aside.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -33,21 +33,18 @@ from seeds_tui.core.observation import (
     Score,
     Session,
     now,
+    observation_to_toml,
     ref_key,
 )
 from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
+from seeds_tui.storage import crash
 from seeds_tui.storage.store import Store
+from seeds_tui.tui.autosave import AUTOSAVE_DELAY, Autosave, SaveState, in_daemon_thread
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.timer import Timer
-    from textual.worker import Worker
-
-#: Seconds between a change and its autosave (changes in between are coalesced).
-AUTOSAVE_DELAY = 0.4
 
 Mode = Literal["draft", "final", "correction"]
-SaveState = Literal["saved", "pending", "saving", "unsaved"]
 
 
 class SessionClock:
@@ -92,7 +89,20 @@ class ReadOnly(SeedsError):
 
 
 class TooLong(SeedsError):
-    """An edit would make a text longer than the file format allows."""
+    """An edit would make a text longer than the file format allows (or otherwise not fit it)."""
+
+
+@contextlib.contextmanager
+def _fits_the_format() -> Iterator[None]:
+    """Turn a model's refusal into a plain ``TooLong`` (never the text itself, never a traceback)."""
+    try:
+        yield
+    except ValidationError as exc:
+        errors = exc.errors(include_input=False, include_url=False)
+        limit = next((e.get("ctx", {}).get("max_length") for e in errors if e["type"] == "string_too_long"), None)
+        if limit is not None:
+            raise TooLong(f"the text is too long (at most {limit:,} characters): shorten it") from None
+        raise TooLong("this change does not fit the file format, so it was not made") from None
 
 
 def apply_edit(app: App, func: Callable[..., object], *args: object) -> bool:
@@ -103,6 +113,45 @@ def apply_edit(app: App, func: Callable[..., object], *args: object) -> bool:
         app.notify(str(exc), severity="warning", timeout=5)
         return False
     return True
+
+
+class _ObservationDraft:
+    """The observation as the autosave engine writes it: a draft in the store's drafts folder."""
+
+    what = "draft"
+
+    def __init__(self, session: ObservationSession) -> None:
+        self.session = session
+
+    def snapshot(self) -> Observation:
+        return self.session._snapshot()
+
+    def write(self, snapshot: object) -> Observation:
+        assert isinstance(snapshot, Observation)
+        saved = self.session.store.save_draft(snapshot)
+        # Recorded here, under the engine's lock: the last-chance save always knows our own last write.
+        self.session._disk_revision = saved.revision
+        return saved
+
+    def written(self, snapshot: object, result: object) -> None:
+        assert isinstance(snapshot, Observation) and isinstance(result, Observation)
+        session = self.session
+        session._saved_elapsed = snapshot.session.elapsed
+        session._obs = session._obs.model_copy(update={"revision": result.revision, "updated": result.updated})
+
+    def conflict(self, exc: ConflictError) -> str:
+        session = self.session
+        try:
+            session.kept_aside = session.store.keep_aside(session._snapshot(), "unsaved", replacing=session.kept_aside)
+        except SeedsError:
+            return self.rescue("someone else saved this draft and the store's conflicts folder refused a copy")
+        return (
+            f"Someone else saved this draft since you opened it, so it was not written over. Your version is kept in "
+            f"{session.kept_aside}. Close this observation (Esc) and open it again to continue from the saved one."
+        )
+
+    def rescue(self, reason: str) -> str:
+        return self.session._keep_elsewhere(reason, "unsaved")
 
 
 class ObservationSession:
@@ -118,33 +167,29 @@ class ObservationSession:
         clock_source: Callable[[], float] = time.monotonic,
         now_fn: Callable[[], datetime] = now,
         delay: float = AUTOSAVE_DELAY,
+        on_change: Callable[[bool], None] | None = None,
     ) -> None:
         self.app = app
         self.store = store
         self.loaded = loaded
         self._obs = observation
         self._now = now_fn
-        self.delay = delay
         self.mode: Mode = "final" if observation.status == "final" else "draft"
         self.clock = SessionClock(observation.session.elapsed, source=clock_source)
-        self.state: SaveState = "saved" if observation.revision > 0 else "pending"
-        self.error: str | None = None
         self.section_index = 0
         self.item_index = 0
         self.counter_taps: list[str] = []
-        self._dirty = observation.revision == 0 and self.mode == "draft"
+        #: Where this observation opened last time the scoring screen showed it (set once).
+        self.placed = False
         self._saved_elapsed = observation.session.elapsed
-        self._timer: Timer | None = None
-        self._worker: Worker | None = None
-        self._listeners: list[Callable[[bool], None]] = []
-        self._error_shown: str | None = None
-        #: The snapshot an autosave worker is writing (to recognise our own save on disk).
-        self._inflight: Observation | None = None
+        #: The revision our last write left on disk (what the next save checks against).
+        self._disk_revision = observation.revision
         #: Where our version was kept after someone else saved this draft (no more autosaves then).
         self.kept_aside: Path | None = None
-        self._idle = asyncio.Event()
-        if not self._dirty:
-            self._idle.set()
+        self._on_change = on_change
+        self.autosave = Autosave(app, _ObservationDraft(self), delay=delay, on_state=self._state_changed, enabled=self.mode == "draft")
+        if observation.revision == 0 and self.mode == "draft":
+            self.autosave.mark_unsaved()
 
     # -- what is being worked on -------------------------------------------------------
 
@@ -169,6 +214,21 @@ class ObservationSession:
         return self.store.path_of(self._obs)
 
     @property
+    def state(self) -> SaveState:
+        """``saved``, ``pending``, ``saving`` or ``unsaved`` (the autosave's state)."""
+        return self.autosave.state
+
+    @property
+    def error(self) -> str | None:
+        """Why the last save failed (None once one succeeds)."""
+        return self.autosave.error
+
+    @property
+    def busy(self) -> bool:
+        """True while another program holds the store's lock (the autosave tries again shortly)."""
+        return self.autosave.busy
+
+    @property
     def section(self) -> Section:
         """The section the scoring screen shows."""
         return self.rubric.sections[self.section_index]
@@ -182,18 +242,12 @@ class ObservationSession:
         """The ``section.item`` key."""
         return f"{section.id}.{item.id}"
 
-    def subscribe(self, callback: Callable[[bool], None]) -> None:
-        """Call ``callback(state_only)`` whenever the observation (False) or only the save state (True) changes."""
-        self._listeners.append(callback)
-
-    def unsubscribe(self, callback: Callable[[bool], None]) -> None:
-        """Stop calling ``callback``."""
-        if callback in self._listeners:
-            self._listeners.remove(callback)
-
     def _tell(self, state_only: bool = False) -> None:
-        for callback in list(self._listeners):
-            callback(state_only)
+        if self._on_change is not None:
+            self._on_change(state_only)
+
+    def _state_changed(self) -> None:
+        self._tell(state_only=True)
 
     # -- edits: scores -------------------------------------------------------------------
 
@@ -203,13 +257,7 @@ class ObservationSession:
         if not self.editable:
             raise ReadOnly("this observation is final and open read-only; choose 'Correct' on the review screen to change it")
         self._obs = obs
-        self._dirty = True
-        self._idle.clear()
-        if self.mode == "draft":
-            self.state = "pending"
-            self._schedule()
-        else:
-            self.state = "unsaved"
+        self.autosave.changed()
         self._tell(state_only=quiet)
 
     def _with_score(self, section_id: str, item_id: str, score: Score | None) -> None:
@@ -241,16 +289,17 @@ class ObservationSession:
         self._with_score(section_id, item_id, Score(evidence=old.evidence) if old.evidence else None)
 
     def set_evidence(self, section_id: str, item_id: str, text: str) -> None:
-        """Replace an item's evidence note (empty text removes it)."""
+        """Replace an item's evidence note (empty text removes it). Raises ``TooLong`` past the format's limit."""
         old = self._obs.score(section_id, item_id) or Score()
         if old.evidence == text:
             return
         elapsed = old.elapsed if old.elapsed is not None else self.clock.elapsed()
-        new = Score(value=old.value, code=old.code, evidence=text, elapsed=elapsed)
+        with _fits_the_format():
+            new = Score(value=old.value, code=old.code, evidence=text, elapsed=elapsed)
         self._with_score(section_id, item_id, new if (new.is_set or new.evidence) else None)
 
     def set_section_note(self, section_id: str, text: str) -> None:
-        """Replace a section's notes."""
+        """Replace a section's notes. Raises ``TooLong`` past the format's limit."""
         if self._obs.section_notes.get(section_id, "") == text:
             return
         notes = dict(self._obs.section_notes)
@@ -258,13 +307,16 @@ class ObservationSession:
             notes[section_id] = text
         else:
             notes.pop(section_id, None)
-        self._apply(self._obs.model_copy(update={"section_notes": notes}), quiet=True)
+        with _fits_the_format():
+            obs = Observation.model_validate({**self._obs.model_dump(by_alias=True), "section_notes": notes})
+        self._apply(obs.model_copy(update={"revision": self._obs.revision}), quiet=True)
 
     # -- marks and counters --------------------------------------------------------------
 
     def add_mark(self, text: str = "") -> Event:
         """Drop a time-stamped mark now; it can be attached to an item later."""
-        event = Event(at=self._now(), elapsed=self.clock.elapsed(), kind="mark", text=text)
+        with _fits_the_format():
+            event = Event(at=self._now(), elapsed=self.clock.elapsed(), kind="mark", text=text)
         self._apply(self._obs.model_copy(update={"events": [*self._obs.events, event]}))
         return event
 
@@ -279,7 +331,8 @@ class ObservationSession:
             update["item"] = item
         if detach:
             update["item"] = None
-        events[index] = Event.model_validate({**old.model_dump(), **update})
+        with _fits_the_format():
+            events[index] = Event.model_validate({**old.model_dump(), **update})
         self._apply(self._obs.model_copy(update={"events": events}))
 
     def delete_mark(self, index: int) -> None:
@@ -295,7 +348,7 @@ class ObservationSession:
     def tap_counter(self, counter_id: str) -> int:
         """Add one to a tally; returns the new count."""
         counters = dict(self._obs.counters)
-        counters[counter_id] = counters.get(counter_id, 0) + 1
+        counters[counter_id] = min(counters.get(counter_id, 0) + 1, 100_000)
         self.counter_taps.append(counter_id)
         self._apply(self._obs.model_copy(update={"counters": counters}))
         return counters[counter_id]
@@ -371,8 +424,12 @@ class ObservationSession:
         self._apply(self._obs.model_copy(update={"globals": ratings}))
 
     def set_feedback(self, **update: object) -> None:
-        """Replace parts of the feedback (self_assessment, strengths, development_areas, actions, practitioner_comment)."""
-        feedback = Feedback.model_validate({**self._obs.feedback.model_dump(), **_dumped(update)})
+        """Replace parts of the feedback (self_assessment, strengths, development_areas, actions, practitioner_comment).
+
+        Raises ``TooLong`` past the format's limits.
+        """
+        with _fits_the_format():
+            feedback = Feedback.model_validate({**self._obs.feedback.model_dump(), **_dumped(update)})
         if feedback == self._obs.feedback:
             return
         quiet = set(update) <= {"self_assessment", "practitioner_comment"}
@@ -380,8 +437,9 @@ class ObservationSession:
 
     def add_linked(self, part: Literal["strengths", "development_areas"], text: str, item: str | None) -> None:
         """Add a strength or development area, optionally linked to a ``section.item``."""
-        notes = [*getattr(self._obs.feedback, part), LinkedNote(text=text, item=item)]
-        self.set_feedback(**{part: notes})
+        with _fits_the_format():
+            note = LinkedNote(text=text, item=item)
+        self.set_feedback(**{part: [*getattr(self._obs.feedback, part), note]})
 
     def replace_linked(self, part: Literal["strengths", "development_areas"], index: int, note: LinkedNote | None) -> None:
         """Edit (or, with None, remove) a strength or development area."""
@@ -424,178 +482,84 @@ class ObservationSession:
     # -- saving ---------------------------------------------------------------------------
 
     def _snapshot(self) -> Observation:
+        """What to write now: the observation with the clock's time and our own last revision on disk."""
         elapsed = self.clock.elapsed()
-        if elapsed == self._obs.session.elapsed:
-            return self._obs
-        return self._obs.model_copy(update={"session": self._obs.session.model_copy(update={"elapsed": elapsed})})
+        update: dict[str, object] = {}
+        if elapsed != self._obs.session.elapsed:
+            update["session"] = self._obs.session.model_copy(update={"elapsed": elapsed})
+        if self.mode == "draft" and self._obs.revision != self._disk_revision:
+            update["revision"] = self._disk_revision
+        return self._obs.model_copy(update=update) if update else self._obs
+
+    def _clock_moved(self) -> bool:
+        return self.mode == "draft" and self.clock.elapsed() != self._saved_elapsed
 
     def save_soon(self) -> None:
         """Schedule an autosave if anything is unsaved (e.g. a brand-new draft)."""
-        if self.mode == "draft" and self._dirty:
-            self._schedule()
-
-    def _schedule(self) -> None:
-        if self._timer is None and (self._worker is None or self._worker.is_finished):
-            self._timer = self.app.set_timer(self.delay, self._start_save, name="autosave")
-
-    def _start_save(self) -> None:
-        self._timer = None
-        if self.mode != "draft" or (self._worker is not None and not self._worker.is_finished):
-            return
-        if self.kept_aside is not None:
-            # Someone else saved this draft: never write over it; keep our copy up to date aside.
-            self._keep_aside_now()
-            return
-        snapshot = self._snapshot()
-        self._dirty = False
-        self.state = "saving"
-        self._inflight = snapshot
-        self._worker = self.app.run_worker(self._save(snapshot), group="autosave", exit_on_error=False)
-
-    def _keep_aside_now(self) -> str:
-        """Write our version into the store's conflicts/ folder; return a message saying where."""
-        try:
-            self.kept_aside = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
-        except SeedsError as exc:
-            message = f"{exc}; your version is only in memory"
-        else:
-            message = (
-                f"Someone else saved this draft since you opened it, so it was not written over. Your version is kept in "
-                f"{self.kept_aside}. Close this observation (Esc) and open it again to continue from the saved one."
-            )
-        self._dirty = True
-        self.error = message
-        self.state = "unsaved"
-        self._idle.set()
-        self._tell(state_only=True)
-        return message
-
-    async def _save(self, snapshot: Observation) -> None:
-        try:
-            saved = await asyncio.to_thread(self.store.save_draft, snapshot)
-        except ConflictError:
-            self._inflight = None
-            message = self._keep_aside_now()
-            if self._error_shown != message:
-                self._error_shown = message
-                self.app.notify(message, title="Draft changed elsewhere", severity="error", timeout=20)
-        except SeedsError as exc:
-            self._inflight = None
-            self._failed(str(exc))
-        except Exception as exc:  # a bug must not lose the observation: keep it and say so
-            self._failed(f"could not save the draft in {self.store.draft_dir} ({type(exc).__name__})")
-        else:
-            self._inflight = None
-            self._saved_elapsed = snapshot.session.elapsed
-            self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
-            self.error = None
-            self._error_shown = None
-            self.state = "pending" if self._dirty else "saved"
-        finally:
-            if self.state != "unsaved" and self._dirty and self.kept_aside is None:
-                self._timer = self.app.set_timer(self.delay, self._start_save, name="autosave")
-            else:
-                self._idle.set()
-            self._tell(state_only=True)
-
-    def _failed(self, message: str) -> None:
-        self._dirty = True
-        self.error = message
-        self.state = "unsaved"
-        if self._error_shown != message:
-            self._error_shown = message
-            self.app.notify(
-                f"{message}\nYour work is kept in memory; it is saved again with your next change or Ctrl+S.",
-                title="Draft not saved",
-                severity="error",
-                timeout=15,
-            )
+        if self.mode == "draft" and self.autosave.dirty:
+            self.autosave.changed()
 
     async def wait_autosaved(self) -> None:
         """Wait (without forcing a save) until the autosave has written every change, or failed."""
-        await self._idle.wait()
+        await self.autosave.wait_idle()
+
+    async def flush(self, timeout: float | None = None) -> bool:
+        """Save any pending change now and wait for it; True when everything is on disk.
+
+        ``timeout``: stop waiting for a save stuck in the store after so many seconds (False).
+        """
+        if self.mode != "draft":
+            return not self.autosave.dirty
+        if self._clock_moved() and not self.autosave.dirty:
+            self.autosave.mark_unsaved()
+        return await self.autosave.flush(timeout)
 
     def save_on_exit(self) -> str | None:
-        """Last-chance synchronous save when the app closes; returns a message for the user or None.
+        """Last-chance synchronous save when the app closes; a message for the user, or None when nothing was at risk.
 
-        Never writes over someone else's save: if the draft on disk is not ours (our last save,
-        or the one an autosave worker was writing as the app closed), our version goes to the
-        store's conflicts/ folder instead and the message says where.
+        A draft goes to its own file (never over someone else's save: then to the store's
+        conflicts folder). A correction not yet saved is never made a revision behind the
+        user's back: it is kept aside, and the message says where. The message is None only
+        when everything is where the user expects it.
         """
-        if self.mode != "draft" or not (self._dirty or self.clock.elapsed() != self._saved_elapsed):
-            return None
-        self.clock.pause()
-        if self.kept_aside is None:
-            try:
-                if self._own_save_landed():
-                    on_disk = self.store.read(self.store.draft_path(self._obs.id))
-                    self._obs = self._obs.model_copy(update={"revision": on_disk.revision})
-                saved = self.store.save_draft(self._snapshot())
-            except ConflictError:
-                pass
-            except SeedsError as exc:
-                try:
-                    kept = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
-                except SeedsError:
-                    return f"{exc}; the last changes could not be kept anywhere"
-                return f"{exc}; your version is kept in {kept}"
-            else:
-                self._obs = self._obs.model_copy(update={"revision": saved.revision, "updated": saved.updated})
-                self._dirty = False
-                self._saved_elapsed = saved.session.elapsed  # a second call (after the app stops) has nothing to do
+        if self.mode == "correction":
+            if not self.autosave.dirty:
                 return None
-        try:
-            kept = self.store.keep_aside(self._snapshot(), "unsaved", replacing=self.kept_aside)
-        except SeedsError as exc:
-            return f"someone else saved {self.path} and your version could not be kept aside: {exc}"
-        return f"someone else saved {self.path}, so it was not written over; your version is kept in {kept}"
-
-    def _own_save_landed(self) -> bool:
-        """True when the draft on disk is the snapshot our autosave worker was writing."""
-        inflight = self._inflight
-        if inflight is None:
-            return False
-        try:
-            on_disk = self.store.read(self.store.draft_path(self._obs.id))
-        except SeedsError:
-            return False
-        same = {"revision": 0, "updated": inflight.updated}
-        return on_disk.revision == inflight.revision + 1 and on_disk.model_copy(update=same) == inflight.model_copy(update=same)
-
-    async def flush(self) -> bool:
-        """Save any pending change now and wait for it; True when everything is on disk."""
+            self.clock.pause()
+            return self._keep_elsewhere("your correction was not saved as a new revision yet", "correction")
         if self.mode != "draft":
-            return not self._dirty
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        for _ in range(3):
-            if self._worker is not None and not self._worker.is_finished:
-                await self._worker.wait()
-                continue
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
-            if self._dirty or self.clock.elapsed() != self._saved_elapsed:
-                self._start_save()
-                if self._worker is not None:
-                    await self._worker.wait()
-                if self.state == "unsaved":
-                    return False
-                continue
-            break
-        return self.state != "unsaved" and not self._dirty
+            return None
+        if self._clock_moved() and not self.autosave.dirty:
+            self.autosave.mark_unsaved()
+        self.clock.pause()
+        return self.autosave.save_now()
+
+    @property
+    def rescued(self) -> bool:
+        """True when our work had to be kept somewhere other than its own file."""
+        return self.kept_aside is not None
+
+    def _keep_elsewhere(self, reason: str, kind: str) -> str:
+        """Keep our version in the store's conflicts folder, or else in the user's rescue folder; the message saying where."""
+        snapshot = self._snapshot()
+        try:
+            self.kept_aside = self.store.keep_aside(snapshot, kind, replacing=self.kept_aside)
+        except SeedsError:
+            try:
+                self.kept_aside = crash.write_rescue(f"{snapshot.id}.{kind}", observation_to_toml(snapshot).encode("utf-8"))
+            except SeedsError as exc:
+                return f"{reason}, and it could not be kept anywhere ({exc}); it is lost"
+        return f"{reason}; your version is kept in {self.kept_aside}"
 
     async def save_correction(self) -> Path:
         """Save the corrected final observation as a new revision (raises ``SeedsError``)."""
         if self.mode != "correction":
             raise ReadOnly("nothing to correct: open a finalised observation and choose 'Correct'")
-        saved, path = await asyncio.to_thread(self.store.save_correction, self._snapshot(), self.rubric)
+        snapshot = self._snapshot()
+        saved, path = await in_daemon_thread(lambda: self.store.save_correction(snapshot, self.rubric))
         self._obs = saved
-        self._dirty = False
-        self.state = "saved"
-        self.error = None
         self.mode = "final"
+        self.autosave.mark_saved()
         self._tell()
         return path
 
@@ -611,17 +575,19 @@ class ObservationSession:
             self.pause_clock()
         if not await self.flush():
             raise SeedsError(self.error or f"the draft could not be saved in {self.store.draft_dir}")
-        final, path = await asyncio.to_thread(self.store.finalise, self._obs, self.rubric)
+        obs = self._obs
+        final, path = await in_daemon_thread(lambda: self.store.finalise(obs, self.rubric))
         self._obs = final
         self.mode = "final"
-        self.state = "saved"
+        self.autosave.stop()
+        self.autosave.mark_saved()
         self._tell()
         return path
 
     @property
     def has_unsaved(self) -> bool:
         """True when something in memory is not on disk."""
-        return self._dirty or self.state in ("pending", "saving", "unsaved")
+        return self.autosave.has_unsaved
 
 
 def _dumped(update: dict[str, object]) -> dict[str, object]:
@@ -634,4 +600,14 @@ def _dumped(update: dict[str, object]) -> dict[str, object]:
     return out
 
 
-__all__ = ["AUTOSAVE_DELAY", "ObservationError", "ObservationSession", "ReadOnly", "SessionClock", "apply_edit", "format_elapsed"]
+__all__ = [
+    "AUTOSAVE_DELAY",
+    "ConflictError",
+    "ObservationError",
+    "ObservationSession",
+    "ReadOnly",
+    "SessionClock",
+    "TooLong",
+    "apply_edit",
+    "format_elapsed",
+]

@@ -1,168 +1,43 @@
-"""Set-up: choose a rubric, then the session details. No field for the person on probation's name."""
+"""Set-up, step 2: the session details. No field for the person on probation's name."""
 
 from __future__ import annotations
 
 import contextlib
 import time
 from datetime import date
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
-from textual.style import Style
-from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 from textual.worker import get_current_worker
 
-from seeds_tui.core.actions import OpenAction, open_actions
+from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.errors import SeedsError
-from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, name_key
+from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, name_key, ref_key
 from seeds_tui.core.rubric import LoadedRubric
 from seeds_tui.storage import settings as config
-from seeds_tui.storage.carried import earlier_observations
+from seeds_tui.tui.base import SeedsScreen
+from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.dialogs.base import TextEntryDialog
+from seeds_tui.tui.keys import EarlyKeys, type_with_tabs, typed_character
 from seeds_tui.tui.widgets.carried import CarriedList, previously
-from seeds_tui.tui.widgets.lists import PickList
+from seeds_tui.tui.widgets.forms import FIELD_LABELS, SESSION_REF_HINT, SESSION_TYPES, ConsentBox, field_row, known_hint, suggest
+from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.text import Limits, LineInput
 
-if TYPE_CHECKING:
-    from seeds_tui.tui.app import SeedsApp
-
-SESSION_TYPES = ["Induction", "Routine supervision", "Risk review", "Sentence plan review", "Three-way meeting", "Other"]
-
-FIELD_LABELS = {
-    "date": "Date",
-    "observer": "Observer",
-    "practitioner": "Practitioner",
-    "team": "Team",
-    "session_type": "Session type",
-    "mode": "Mode",
-    "purpose": "Purpose",
-    "consent_recorded": "Consent recorded",
-    "case_reference": "Case reference",
-    "session_ref": "Session reference",
-}
-
-SESSION_REF_HINT = "calibration only: the same for both observers"
+__all__ = ["SessionDetailsCommands", "SessionScreen"]
 
 
-class RubricScreen(Screen[None]):
-    """Choose the rubric to score against; its title, version and description are shown."""
-
-    app: SeedsApp
-
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="setup.back"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        #: Enter was pressed on the list: keys that follow are for the session form.
-        self._chosen = False
-        self._pending: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        """The list of rubrics and the description of the highlighted one."""
-        yield Static(Content("New observation · 1 of 2 · choose a rubric"), classes="topbar")
-        with Horizontal(id="rubric-body"):
-            options = [
-                Option(Content.from_markup("[b]$title[/b]  [dim]$version[/]", title=r.rubric.title, version=r.rubric.version), id=str(i))
-                for i, r in enumerate(self.rubrics)
-            ]
-            yield PickList(*options, id="rubric-list")
-            with VerticalScroll(id="rubric-detail"):
-                yield Static("", id="rubric-description")
-        yield Footer(compact=True)
-
-    @property
-    def rubrics(self) -> list[LoadedRubric]:
-        """Every rubric version the app knows, newest version of each first."""
-        latest = self.app.registry.latest()
-        others = [r for r in self.app.registry if r not in latest]
-        return [*latest, *sorted(others, key=lambda r: (r.rubric.title, r.rubric.version))]
-
-    def on_mount(self) -> None:
-        """Highlight the first rubric."""
-        listing = self.query_one("#rubric-list", OptionList)
-        listing.focus()
-        listing.highlighted = 0
-        self._describe(0)
-
-    @on(OptionList.OptionHighlighted, "#rubric-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._describe(event.option_index)
-
-    def _describe(self, index: int) -> None:
-        loaded = self.rubrics[index]
-        r = loaded.rubric
-        items = len(r.item_keys)
-        extra = []
-        if r.globals:
-            extra.append(f"{len(r.globals)} global ratings")
-        if r.counters:
-            extra.append(f"{len(r.counters)} tallies ({', '.join(f'{c.key} {c.title}' for c in r.counters)})")
-        text = Content.from_markup(
-            "[b]$title[/b]\nversion $version · $sections sections · $items items$extra\n\n$description\n\n[dim]$path[/]",
-            title=r.title,
-            version=r.version,
-            sections=str(len(r.sections)),
-            items=str(items),
-            extra=(" · " + " · ".join(extra)) if extra else "",
-            description=_reflow(r.description),
-            path=str(loaded.path),
-        )
-        self.query_one("#rubric-description", Static).update(text)
-
-    @on(OptionList.OptionSelected, "#rubric-list")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        form = SessionScreen(self.rubrics[event.option_index])
-        self._chosen = False
-        form.type_early("".join(self._pending))
-        self._pending.clear()
-        self.app.push_screen(form)
-
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed straight after Enter (a fast typist, a paste, tmux) belong to the session form.
-
-        They all reach this screen before the list's choice is acted on (and while the form is
-        being shown); keep them and hand them to the form, in order.
-        """
-        top = self.app.screen
-        if top is self and event.key == "enter" and isinstance(self.focused, OptionList):
-            self._chosen = True
-            return
-        typed = "\t" if event.key == "tab" else event.character if event.is_printable else None
-        if not typed:
-            return
-        if top is self and self._chosen:
-            self._pending.append(typed)
-        elif isinstance(top, SessionScreen):
-            top.type_early(typed)
-        else:
-            return
-        event.stop()
-        event.prevent_default()
-
-    def action_back(self) -> None:
-        """Back to the home screen."""
-        self.app.pop_screen()
-
-
-class SessionScreen(Screen[None]):
+class SessionScreen(SeedsScreen[None]):
     """The session details. Names are picked from the store's names (Right arrow completes) or typed new.
 
     With ``edit`` (the details of the observation being worked on) the form is prefilled and
     Ctrl+S changes them in the draft; the rubric cannot be changed.
     """
-
-    app: SeedsApp
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start scoring", id="setup.start", tooltip="Check the details and start the session clock"),
@@ -185,18 +60,15 @@ class SessionScreen(Screen[None]):
         #: What the open actions shown were looked up for: (name key, date, session reference).
         self._looked_up: tuple[str, date, str] | None = None
         #: Keys typed before the form was ready (see ``type_early``).
-        self._early: list[str] = []
+        self._early = EarlyKeys()
         #: The form has its fields and focus: keys typed early go straight into the focused field.
         self._ready = False
         self._known: dict[str, list[str]] = {}
 
     def compose(self) -> ComposeResult:
         """The form."""
-        app = self.app
-        try:
-            names = app.store.known_names()
-        except SeedsError:
-            names = {"practitioner": [], "team": [], "observer": []}
+        app = self.seeds
+        names = self.seeds.records.known_names()
         self._known = names
         observer = config.load_settings().get("observer")
         observer = observer if isinstance(observer, str) else ""
@@ -204,61 +76,68 @@ class SessionScreen(Screen[None]):
         # The field that has the focus from the first frame (not Textual's default, the first field:
         # keys typed while the form appears would land in the date).
         if old is not None:
-            self.AUTO_FOCUS = "#date"
+            self.AUTO_FOCUS = "#date"  # type: ignore[misc]  # per form: Textual reads it when the screen is first shown
         else:
-            self.AUTO_FOCUS = "#practitioner" if observer else "#observer"
+            self.AUTO_FOCUS = "#practitioner" if observer else "#observer"  # type: ignore[misc]
         if old is None:
             top = f"New observation · 2 of 2 · session details · {self.loaded.rubric.title}"
         else:
             top = f"Edit session details · {self.loaded.rubric.title} (the rubric cannot be changed)"
-        yield Static(Content(top), classes="topbar")
+        yield Static(plain(top), classes="topbar")
         with VerticalScroll(id="session-form"):
             when = (old.date if old else app.current_date).isoformat()
-            yield from _field("Date", Input(when, id="date", placeholder="YYYY-MM-DD", compact=True))
-            yield from _field(
-                "Observer (you)",
-                Input(old.observer if old else observer, id="observer", suggester=_suggest(names["observer"]), compact=True),
+            yield from field_row(
+                "Date", LineInput(when, id="date", placeholder="YYYY-MM-DD", compact=True, max_length=Limits.DATE, what="The date")
             )
-            yield from _field(
+            yield from field_row(
+                "Observer (you)",
+                LineInput(
+                    old.observer if old else observer, id="observer", suggester=suggest(names["observer"]), compact=True, what="A name"
+                ),
+            )
+            yield from field_row(
                 "Practitioner",
-                Input(
+                LineInput(
                     old.practitioner if old else "",
+                    what="A name",
                     id="practitioner",
-                    placeholder=_known_hint(names["practitioner"]),
-                    suggester=_suggest(names["practitioner"]),
+                    placeholder=known_hint(names["practitioner"]),
+                    suggester=suggest(names["practitioner"]),
                     compact=True,
                 ),
             )
             count = Static("", id="carried-count", classes="dim")
             count.display = False  # shown when the practitioner has open actions (listed at the end of the form)
             yield count
-            yield from _field(
+            yield from field_row(
                 "Team",
-                Input(
+                LineInput(
                     old.team if old else "",
+                    what="A team name",
                     id="team",
-                    placeholder=_known_hint(names["team"]),
-                    suggester=_suggest(names["team"]),
+                    placeholder=known_hint(names["team"]),
+                    suggester=suggest(names["team"]),
                     compact=True,
                 ),
             )
-            yield from _field(
+            yield from field_row(
                 "Session type",
-                Input(
+                LineInput(
                     old.session_type if old else "",
+                    what="The session type",
                     id="session_type",
                     placeholder="e.g. " + ", ".join(SESSION_TYPES[:3]),
-                    suggester=_suggest(SESSION_TYPES),
+                    suggester=suggest(SESSION_TYPES),
                     compact=True,
                 ),
             )
-            yield from _field(
+            yield from field_row(
                 "Mode",
                 Select(
                     [(v, k) for k, v in MODES.items()], id="mode", allow_blank=False, value=old.mode if old else "in_person", compact=True
                 ),
             )
-            yield from _field(
+            yield from field_row(
                 "Purpose",
                 Select(
                     [(v, k) for k, v in PURPOSES.items()],
@@ -268,10 +147,12 @@ class SessionScreen(Screen[None]):
                     compact=True,
                 ),
             )
-            yield from _field(
+            yield from field_row(
                 "Session ref.",
-                Input(
+                LineInput(
                     (old.session_ref or "") if old else "",
+                    max_length=Limits.SESSION_REFERENCE,
+                    what="A session reference",
                     id="session_ref",
                     placeholder=SESSION_REF_HINT,
                     compact=True,
@@ -280,26 +161,33 @@ class SessionScreen(Screen[None]):
             ref_hint = Static("", id="session-ref-hint", classes="dim")
             ref_hint.display = False
             yield ref_hint
-            yield from _field(
+            yield from field_row(
                 "Consent",
                 ConsentBox(
                     "consent of the person on probation recorded", old.consent_recorded if old else False, id="consent", compact=True
                 ),
             )
-            yield from _field(
+            yield from field_row(
                 "Case reference",
-                Input((old.case_reference or "") if old else "", id="case_reference", placeholder="optional, e.g. A7-042", compact=True),
+                LineInput(
+                    (old.case_reference or "") if old else "",
+                    id="case_reference",
+                    placeholder="optional, e.g. A7-042",
+                    compact=True,
+                    max_length=Limits.CASE_REFERENCE,
+                    what="A case reference",
+                ),
             )
             yield Static(
-                Content(
+                plain(
                     "The case reference is a local pseudonym: never a name, date of birth or case number. "
                     "There is no field for the person on probation's name."
                 ),
                 classes="dim",
             )
             if old is None:
-                yield Static(Content.from_markup("[b]Open actions from earlier observations[/b]"), classes="heading", id="carried-heading")
-                yield Static(Content("Type the practitioner's name to see them."), id="carried-hint", classes="dim")
+                yield Static(markup("[b]Open actions from earlier observations[/b]"), classes="heading", id="carried-heading")
+                yield Static(plain("Type the practitioner's name to see them."), id="carried-hint", classes="dim")
                 yield CarriedList(id="carried")
             yield Static("", id="session-errors")
             with Horizontal(classes="form-buttons"):
@@ -324,33 +212,35 @@ class SessionScreen(Screen[None]):
         first = self.query_one(self.AUTO_FOCUS or "#practitioner", Input)
         self.set_focus(first)
         self._ready = True
-        self._type_into(first, "".join(self._early))
-        self._early.clear()
+        type_with_tabs(self, first, self._early.take())
 
     def type_early(self, text: str) -> None:
         """Type keys that reached the previous screen while this form was being shown (Tab moves on)."""
         if not text:
             return
         if not self._ready:
-            self._early.append(text)
+            self._early.keep(text)
             return
         if isinstance(self.focused, Input):
-            self._type_into(self.focused, text)
+            type_with_tabs(self, self.focused, text)
 
-    def _type_into(self, field: Input, text: str) -> None:
-        # A Tab in the text moves on to the next field, as the key would.
-        fields = [w for w in self.query(Input) if w.can_focus]
-        first, *after_tabs = text.split("\t")
-        field.insert_text_at_cursor(first)
-        for part in after_tabs:
-            at = fields.index(field) if field in fields else -1
-            if 0 <= at < len(fields) - 1:
-                field = fields[at + 1]
-                self.set_focus(field)  # at once, so the next keys go there too
-            field.insert_text_at_cursor(part)
+    async def on_key(self, event: events.Key) -> None:
+        """A key that reached the form itself (typed before its first field had the focus) is typed there."""
+        if self.focused is None and (typed := typed_character(event)):
+            event.stop()
+            event.prevent_default()
+            self.type_early(typed)
+
+    def unsaved_text(self) -> dict[str, str] | None:
+        """What is typed in a new observation's form (kept if the app must close before scoring starts)."""
+        if self.edit is not None or not self._ready:
+            return None
+        typed = {FIELD_LABELS.get(w.id or "", w.id or ""): w.value for w in self.query(Input) if w.id and w.value.strip()}
+        typed.pop("Date", None)
+        return typed or None
 
     @on(Input.Submitted)
-    def _next_field(self) -> None:
+    def _nextfield_row(self) -> None:
         self.focus_next()
 
     @on(Button.Pressed, "#start")
@@ -372,7 +262,7 @@ class SessionScreen(Screen[None]):
             when = date.fromisoformat(text("date"))
         except ValueError:
             problems["date"] = "Date: use the form YYYY-MM-DD, e.g. 2026-11-23"
-            when = self.app.current_date
+            when = self.seeds.current_date
         case_ref = text("case_reference") or None
         session_ref = text("session_ref") or None
         data = {
@@ -425,7 +315,7 @@ class SessionScreen(Screen[None]):
         return session
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        self.query_one("#session-errors", Static).update(Content("\n".join(problems.values())))
+        self.query_one("#session-errors", Static).update(plain("\n".join(problems.values())))
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
@@ -450,9 +340,9 @@ class SessionScreen(Screen[None]):
                 self.query_one(f"#{field}").focus()
             return
         if self.edit is None:
-            self.app.start_observation(self.loaded, session, self.carried_for(session))
+            self.seeds.start_observation(self.loaded, session, self.carried_for(session))
             return
-        open_session = self.app.session
+        open_session = self.seeds.session
         if open_session is None:
             self.app.pop_screen()
             return
@@ -484,11 +374,7 @@ class SessionScreen(Screen[None]):
 
     def _open_for(self, name: str, when: date, ref: str) -> list[OpenAction]:
         """The practitioner's open actions from the store (the other observer's file of ``ref`` left out)."""
-        try:
-            earlier, _ = earlier_observations(self.app.store, name)
-        except SeedsError:
-            earlier = []
-        return open_actions(earlier, name, before=when, session_ref=ref or None)
+        return self.seeds.records.open_actions(name, when, ref)
 
     def _as_marked(self, found: list[OpenAction]) -> list[CarriedAction]:
         """``found`` as carried actions, keeping what was already marked here."""
@@ -497,24 +383,19 @@ class SessionScreen(Screen[None]):
 
     @staticmethod
     def _lookup_key(name: str, when: date, ref: str) -> tuple[str, date, str]:
-        return (name_key(name), when, ref.strip().casefold())
+        return (name_key(name), when, ref_key(ref))
 
     @on(Input.Changed, "#session_ref")
     def _session_ref_changed(self, event: Input.Changed) -> None:
         self._check_ref(event.value.strip())
         self._practitioner_changed()  # the other observer's file of this session is not "earlier"
 
-    @work(thread=True, exclusive=True, group="setup-session-ref", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="setup-session-ref", exit_on_error=False, name="looking up session references")
     def _check_ref(self, ref: str) -> None:
         time.sleep(0.25)  # a pause in typing
         if get_current_worker().is_cancelled:
             return
-        from seeds_tui.calibration.pairing import similar_refs
-
-        try:
-            others = [r for r in similar_refs(self.app.store, ref) if r.casefold() != ref.casefold()] if ref else []
-        except SeedsError:
-            others = []
+        others = self.seeds.records.similar_refs(ref)
         hint = ""
         if others:
             hint = (
@@ -527,7 +408,7 @@ class SessionScreen(Screen[None]):
     def _show_ref_hint(self, hint: str) -> None:
         if self.is_mounted:
             shown = self.query_one("#session-ref-hint", Static)
-            shown.update(Content(hint))
+            shown.update(plain(hint))
             shown.display = bool(hint)
 
     @on(Input.Changed, "#practitioner")
@@ -539,14 +420,14 @@ class SessionScreen(Screen[None]):
         try:
             when = date.fromisoformat(self.query_one("#date", Input).value.strip())
         except ValueError:
-            when = self.app.current_date
+            when = self.seeds.current_date
         ref = self.query_one("#session_ref", Input).value.strip()
         if not name.strip():
             self._show_open(None, when, ref, [])
             return
         self._find_open(name, when, ref)
 
-    @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False, name="looking up open actions")
     def _find_open(self, name: str, when: date, ref: str) -> None:
         # Wait for a pause in typing: each key restarts this (exclusive) worker.
         time.sleep(0.25)
@@ -564,19 +445,19 @@ class SessionScreen(Screen[None]):
         self._looked_up = self._lookup_key(name, when, ref) if name else None
         hint = self.query_one("#carried-hint", Static)
         if not name:
-            hint.update(Content("Type the practitioner's name to see them."))
+            hint.update(plain("Type the practitioner's name to see them."))
         elif found:
             hint.update(
-                Content(
+                plain(
                     f"{len(found)} open. Tab to the list, then d done · g ongoing · x dropped · c comment "
                     "(or mark them in the feedback step)."
                 )
             )
         else:
-            hint.update(Content("None open for this practitioner."))
+            hint.update(plain("None open for this practitioner."))
         count = self.query_one("#carried-count", Static)
         actions = f"{len(found)} open action{'' if len(found) == 1 else 's'}"
-        count.update(Content(f"  {actions} from earlier observations: see the end of the form"))
+        count.update(plain(f"  {actions} from earlier observations: see the end of the form"))
         count.display = bool(name and found)
         self._show_carried()
 
@@ -605,71 +486,3 @@ class SessionScreen(Screen[None]):
                 self._show_carried()
 
         self.app.push_screen(TextEntryDialog("Comment on the action", action.comment, context=action.text), keep)
-
-
-class SessionDetailsCommands(Provider):
-    """The command palette entry "Edit session details" (screens of an open observation list it in COMMANDS)."""
-
-    async def discover(self) -> Hits:
-        """Shown before anything is typed."""
-        yield DiscoveryHit(EDIT_DETAILS, self._open, help=EDIT_DETAILS_HELP)
-
-    async def search(self, query: str) -> Hits:
-        """Matched against what is typed."""
-        matcher = self.matcher(query)
-        score = matcher.match(EDIT_DETAILS)
-        if score > 0:
-            yield Hit(score, matcher.highlight(EDIT_DETAILS), self._open, help=EDIT_DETAILS_HELP)
-
-    def _open(self) -> None:
-        open_session_details(self.app)  # type: ignore[arg-type]
-
-
-EDIT_DETAILS = "Edit session details"
-EDIT_DETAILS_HELP = "Date, names, mode, purpose, consent, case reference of the open observation"
-
-
-def open_session_details(app: SeedsApp) -> None:
-    """Open the session details of the open observation, prefilled, to change them."""
-    session = app.session
-    if session is None:
-        app.notify("Open an observation first.", timeout=4)
-        return
-    if not session.editable:
-        app.notify("This observation is final and open read-only: choose Correct (c) on the review screen first.", timeout=6)
-        return
-    app.push_screen(SessionScreen(session.loaded, edit=session.observation.session))
-
-
-class ConsentBox(Checkbox):
-    """A checkbox whose box is visibly empty when not ticked (Textual draws an X either way, only dimmer)."""
-
-    @property
-    def _button(self) -> Content:
-        button_style = self.get_visual_style("toggle--button")
-        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
-        inner = self.BUTTON_INNER if self.value else " "
-        return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
-
-
-def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:
-    with Horizontal(classes="form-field"):
-        yield Label(Content(label))
-        yield widget
-
-
-def _suggest(names: list[str]) -> SuggestFromList | None:
-    return SuggestFromList(names, case_sensitive=False) if names else None
-
-
-def _known_hint(names: list[str]) -> str:
-    if not names:
-        return "type a name"
-    shown = ", ".join(names[:3])
-    return f"type, or pick: {shown}{'…' if len(names) > 3 else ''} (→ completes)"
-
-
-def _reflow(text: str) -> str:
-    """Join the hard-wrapped lines of a TOML paragraph; keep blank lines between paragraphs."""
-    paragraphs = [" ".join(line.strip() for line in para.splitlines()) for para in text.strip().split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)

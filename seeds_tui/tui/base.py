@@ -1,0 +1,58 @@
+"""The base of every screen and dialog of the app: the app typed through its Protocol, and worker failures sent up.
+
+No worker of a screen may end the app: each runs with ``exit_on_error=False``, and a failure
+reaches the app's one funnel (``WorkerFailed``), which keeps the user's work and says what
+happened in a dialog. Keys that reach a screen itself are handled in the order typed
+(``seeds_tui.tui.keys.ScreenKeysInOrder``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual import on
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from seeds_tui.tui.keys import ScreenKeysInOrder
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.protocol import SeedsAppLike
+
+R = TypeVar("R")
+
+
+class WorkerFailed(Message):
+    """A worker raised an unexpected exception (posted to the app, whose funnel handles it)."""
+
+    def __init__(self, worker: Worker[object]) -> None:
+        super().__init__()
+        self.worker = worker
+
+
+class _SendsWorkerFailures:
+    """Worker state messages do not bubble: hand failures to the app."""
+
+    @on(Worker.StateChanged)
+    def _send_failure_up(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
+
+
+class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
+    """A screen of the app."""
+
+    @property
+    def seeds(self) -> SeedsAppLike:
+        """The app, as screens may use it."""
+        return cast("SeedsAppLike", self.app)
+
+
+class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
+    """A modal dialog of the app."""
+
+    @property
+    def seeds(self) -> SeedsAppLike:
+        """The app, as dialogs may use it."""
+        return cast("SeedsAppLike", self.app)

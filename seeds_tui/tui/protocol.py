@@ -1,0 +1,93 @@
+"""What screens may ask of the app: a small Protocol, so that no screen imports the app class.
+
+Screens are typed with ``app: SeedsAppLike`` (see ``seeds_tui.tui.base.SeedsScreen``). The app
+(``seeds_tui.tui.app.SeedsApp``) implements it; screens navigate through these methods and the
+app's actions, and reach the store only through the controllers named here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from seeds_tui.calibration.agreement import Agreement
+    from seeds_tui.calibration.pairing import CalibrationSession
+    from seeds_tui.core.observation import CarriedAction, Observation, Session
+    from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
+    from seeds_tui.tui.controllers.consensus import ConsensusSession, Pair
+    from seeds_tui.tui.controllers.records import Records
+    from seeds_tui.tui.controllers.session import ObservationSession
+
+#: The stages of an open observation, each a screen.
+Stage = Literal["scoring", "after", "review"]
+
+
+class SeedsAppLike(Protocol):
+    """The app as its screens see it."""
+
+    #: The observation open now (None on the home screen and the calibration screens).
+    session: ObservationSession | None
+    #: Reads and removals in the store (the only way screens reach it).
+    records: Records
+    #: The known rubrics.
+    registry: RubricRegistry
+    #: Now (frozen in tests).
+    now_fn: Callable[[], datetime]
+    #: Offer to resume an interrupted draft on start (once).
+    offer_resume: bool
+    resume_offered: bool
+
+    @property
+    def current_date(self) -> date:
+        """Today (or the date the tests froze)."""
+        ...
+
+    def remember(self, **settings: object) -> None:
+        """Save per-user settings (best effort)."""
+        ...
+
+    # -- observations ---------------------------------------------------------------------
+
+    def start_observation(self, loaded: LoadedRubric, session: Session, carried: list[CarriedAction] | None = None) -> None:
+        """Create a draft and open the scoring screen."""
+        ...
+
+    def open_observation(self, obs: Observation, loaded: LoadedRubric | None = None, stage: Stage | None = None) -> None:
+        """Open a draft to continue, or a final read-only."""
+        ...
+
+    def show_stage(self, stage: Stage) -> None:
+        """Show a stage of the open observation."""
+        ...
+
+    async def close_observation(self) -> bool:
+        """Save what is open and go home; False if it stays open."""
+        ...
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def open_session_form(self, loaded: LoadedRubric, typed_early: str = "") -> None:
+        """The session details form for a new observation, with the keys typed while it was coming."""
+        ...
+
+    def open_comparison(
+        self,
+        session: CalibrationSession,
+        pair: tuple[tuple[object, Observation], tuple[object, Observation]] | None = None,
+    ) -> None:
+        """The comparison of a double-scored session (after saying why not, when it cannot be built)."""
+        ...
+
+    def consensus_for(self, pair: Pair, agreement: Agreement) -> ConsensusSession:
+        """The consensus in progress for a pair (carried on from its draft, if any)."""
+        ...
+
+    def open_consensus(self, pair: Pair, agreement: Agreement, on_saved: Callable[[object, Observation], None] | None = None) -> None:
+        """Agree the consensus of a pair."""
+        ...
+
+    def consensus_recorded(self, pair: Pair) -> None:
+        """The consensus of ``pair`` is recorded: forget its session."""
+        ...

@@ -1,0 +1,66 @@
+"""Pieces of the set-up form: its field labels, the consent box, name suggestions, rubric text reflowed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.style import Style
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Select
+
+from seeds_tui.tui.widgets.safe import plain
+
+SESSION_TYPES = ["Induction", "Routine supervision", "Risk review", "Sentence plan review", "Three-way meeting", "Other"]
+
+FIELD_LABELS = {
+    "date": "Date",
+    "observer": "Observer",
+    "practitioner": "Practitioner",
+    "team": "Team",
+    "session_type": "Session type",
+    "mode": "Mode",
+    "purpose": "Purpose",
+    "consent_recorded": "Consent recorded",
+    "case_reference": "Case reference",
+    "session_ref": "Session reference",
+}
+
+SESSION_REF_HINT = "calibration only: the same for both observers"
+
+
+class ConsentBox(Checkbox):
+    """A checkbox whose box is visibly empty when not ticked (Textual draws an X either way, only dimmer)."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
+        inner = self.BUTTON_INNER if self.value else " "
+        return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
+
+
+def field_row(label: str, widget: Input | Select[str] | Checkbox) -> ComposeResult:
+    """A label and its field on one line."""
+    with Horizontal(classes="form-field"):
+        yield Label(plain(label))
+        yield widget
+
+
+def suggest(names: list[str]) -> SuggestFromList | None:
+    """Suggest the names already in the store (Right arrow completes), if any."""
+    return SuggestFromList(names, case_sensitive=False) if names else None
+
+
+def known_hint(names: list[str]) -> str:
+    """The placeholder of a name field: the first names known, or "type a name"."""
+    if not names:
+        return "type a name"
+    shown = ", ".join(names[:3])
+    return f"type, or pick: {shown}{'…' if len(names) > 3 else ''} (→ completes)"
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a TOML paragraph; keep blank lines between paragraphs."""
+    paragraphs = [" ".join(line.strip() for line in para.splitlines()) for para in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)

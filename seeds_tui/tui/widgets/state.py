@@ -1,0 +1,36 @@
+"""What every screen of an open observation shows the same way: the save state, a privacy warning."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.content import Content
+
+from seeds_tui.core.privacy import warning_message
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from seeds_tui.tui.controllers.session import ObservationSession
+
+
+def save_state_text(session: ObservationSession) -> Content:
+    """``saved``, ``saving…``, ``waiting for the store…`` or a loud ``NOT SAVED``."""
+    if session.mode == "final":
+        return Content.from_markup("[dim]final · read-only[/]")
+    if session.mode == "correction":
+        return Content.from_markup("[$text-warning]correction: Ctrl+S saves[/]" if session.has_unsaved else "[dim]correction saved[/]")
+    if session.state == "unsaved":
+        return Content.from_markup("[b reverse $text-error] NOT SAVED [/]")
+    if session.state == "saved":
+        return Content.from_markup("[$text-success]saved[/]")
+    if session.busy:
+        return Content.from_markup("[$text-warning]waiting for the store…[/]")
+    return Content.from_markup("[dim]saving…[/]")
+
+
+def warn_personal(screen: Screen[Any], text: str) -> None:
+    """A gentle, non-blocking warning when a note looks like it names the person on probation."""
+    message = warning_message(text)
+    if message:
+        screen.app.notify(message.capitalize(), title="Personal data?", severity="warning", timeout=10)

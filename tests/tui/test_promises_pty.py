@@ -1,0 +1,259 @@
+"""The app's promises (issue 11), each tried as a user (or an attacker) would: the real app in a pseudo-terminal.
+
+* every kind of unsaved work survives SIGTERM / SIGHUP, written where the terminal says, with a
+  non-zero exit status when it had to be kept somewhere other than its own file;
+* a long paste never crashes the app and never shows the text in a traceback;
+* control characters from a rubric or an observation never reach the terminal;
+* a crash shows one plain paragraph (no traceback, no field values) and leaves a report;
+* the terminal closing during start-up never leaves the app hanging;
+* another program holding the store's lock is "busy", never "someone else saved".
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from pty_app import PtyApp, paste
+from tui_helpers import FROZEN, finalised
+
+from seeds_tui.core.observation import RubricRef, Score, Session, load_observation, new_observation
+from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
+from seeds_tui.storage.store import Store
+
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX"), pytest.mark.xdist_group("pty")]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data folder (rescued work, crash reports) for this test."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SEEDS_DATA_DIR", str(folder))
+    return folder
+
+
+def _start_scoring(app: PtyApp) -> None:
+    assert app.read_until("New observation"), "the home screen did not appear"
+    app.type("n")
+    assert app.read_until("choose a rubric")
+    app.type("\r")
+    assert app.read_until("session details")
+    app.type("Sam Observer\tPat P\tNorth\x13")
+    assert app.read_until("clock"), "the scoring screen did not appear"
+    app.settle(0.3)
+
+
+# -- hang-up: every kind of unsaved work ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_correction_in_progress_is_kept_aside_on_a_hang_up_and_the_exit_says_so(tmp_path: Path, data_dir: Path, sig: int) -> None:
+    store_dir = tmp_path / "store"
+    store, registry = Store(store_dir), RubricRegistry([bundled_rubric_dir()])
+    obs_id = finalised(store, registry)
+    final_before = store.final_path(obs_id).read_bytes()
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        assert app.read_until("final")
+        app.settle(0.5)
+        app.type("\r")
+        assert app.read_until("read-only")
+        app.type("c")
+        assert app.read_until("Correcting")
+        app.type("\x1bOQ")  # F2: scoring
+        assert app.read_until("clock")
+        app.settle(0.3)
+        app.type("e")
+        assert app.read_until("Evidence")
+        app.type("corrected zqx")
+        app.settle(0.3)
+        app.write("\x1b")
+        app.settle(1.0)  # "wait": no autosave writes a correction
+        app.signal(sig)
+        status = app.wait(30)
+    assert status == 1, app.text()[-2000:]
+    assert store.final_path(obs_id).read_bytes() == final_before, "a correction was written without Ctrl+S"
+    kept = list((store_dir / "conflicts").glob(f"{obs_id}*.toml"))
+    assert len(kept) == 1
+    assert any(s.evidence == "corrected zqx" for items in load_observation(kept[0]).scores.values() for s in items.values())
+    assert str(kept[0]) in app.text().replace("\r\n", "").replace("\n", "")
+
+
+def test_the_set_up_form_is_kept_on_a_hang_up(tmp_path: Path, data_dir: Path) -> None:
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        assert app.read_until("New observation")
+        app.type("n")
+        assert app.read_until("choose a rubric")
+        app.type("\r")
+        assert app.read_until("session details")
+        app.type("Sam Observer\tPat Zedhangup")
+        assert app.read_until("Zedhangup")
+        app.signal(signal.SIGHUP)
+        status = app.wait(30)
+    assert status == 1
+    [kept] = list((data_dir / "rescued").glob("*.toml"))
+    assert "Pat Zedhangup" in kept.read_text(encoding="utf-8") and "Sam Observer" in kept.read_text(encoding="utf-8")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert "rescued" in app.text()
+
+
+# -- long pastes -----------------------------------------------------------------------------------
+
+
+def test_a_paste_past_the_limit_keeps_what_fits_and_says_so_without_a_traceback(tmp_path: Path, data_dir: Path) -> None:
+    store_dir = tmp_path / "store"
+    secret = "private words zqx "
+    text = (secret * 1300)[:22_000]
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.type("e")
+        assert app.read_until("Evidence")
+        app.settle(0.3)
+        app.write(paste(text))
+        assert app.read_until("Too long"), "no word about the limit"
+        app.settle(0.5)
+        app.write("x")  # typing past the limit: refused with the same message, nothing breaks
+        app.settle(0.5)
+        app.write("\x1b")
+        app.settle(0.5)
+        app.write("\x11")
+        status = app.wait(30)
+    assert status == 0, app.text()[-2000:]
+    [draft] = list((store_dir / "drafts").glob("*.toml"))
+    notes = [s.evidence for items in load_observation(draft).scores.values() for s in items.values() if s.evidence]
+    assert notes == [text[:20_000]]
+    assert "Traceback" not in app.text()
+
+
+# -- control characters from files -----------------------------------------------------------------
+
+
+def test_control_characters_in_a_rubric_and_a_note_never_reach_the_terminal(tmp_path: Path, data_dir: Path) -> None:
+    rubrics = tmp_path / "rubrics"
+    rubrics.mkdir()
+    source = (bundled_rubric_dir() / "jersey-interview-skills.toml").read_text(encoding="utf-8")
+    hostile = source.replace('id = "jersey-interview-skills"', 'id = "hostile-rubric"', 1)
+    title_line = next(line for line in hostile.splitlines() if line.startswith("title = "))
+    hostile = hostile.replace(title_line, 'title = "Hostile \\u001b]0;zqxwindow\\u0007 \\u001b[2Jzqxwipe"', 1)
+    (rubrics / "hostile.toml").write_text(hostile, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    store = Store(store_dir)
+    registry = RubricRegistry([bundled_rubric_dir(), rubrics])
+    loaded = registry.get("hostile-rubric")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=FROZEN.date(), observer="Sam", practitioner="Pat Red", team="North"),
+    )
+    first = rubric.sections[0]
+    note = "seen \x1b]0;zqxnote\x07 then \x1b[2Jzqxclear"
+    store.save_draft(obs.model_copy(update={"scores": {first.id: {first.items[0].id: Score(value=1, evidence=note)}}}))
+    with PtyApp(["--store", str(store_dir), "--rubrics", str(rubrics)], cwd=tmp_path, size=(40, 120)) as app:
+        assert app.read_until("Red")
+        app.settle(0.5)
+        app.type("\r")  # open the draft: the scoring screen shows the rubric's title and the note
+        assert app.read_until("zqxclear"), app.text()[-1500:]
+        app.settle(0.5)
+        app.write("\x11")
+        app.wait(30)
+    out = bytes(app.output)
+    for payload in (b"\x1b]0;zqx", b"\x1b[2Jzqx"):
+        assert payload not in out, f"{payload!r} reached the terminal"
+    assert "␛[2Jzqxclear" in app.text()  # shown, as a visible stand-in
+
+
+# -- the last resort -------------------------------------------------------------------------------
+
+CRASHING = textwrap.dedent(
+    """
+    import sys
+    from seeds_tui.tui.screens import home
+
+    def broken(self):
+        secret = "zqxsecret typed by the user"
+        raise RuntimeError(f"a bug holding {secret}")
+
+    home.HomeScreen.action_new = broken
+    from seeds_tui.cli import main
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+def test_a_crash_shows_one_plain_paragraph_and_leaves_a_report_without_any_field_value(tmp_path: Path, data_dir: Path) -> None:
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path, script=CRASHING) as app:
+        assert app.read_until("New observation")
+        app.settle(0.3)
+        app.type("n")
+        status = app.wait(30)
+    text = app.text()
+    assert status == 3, text[-2000:]
+    assert "stopped because of an unexpected problem" in text
+    assert "Traceback" not in text and "zqxsecret" not in text and "secret =" not in text
+    [report] = list((data_dir / "crash-reports").glob("*.txt"))
+    body = report.read_text(encoding="utf-8")
+    assert "RuntimeError" in body and "zqxsecret" not in body
+    assert str(report) in text.replace("\r\n", "").replace("\n", "")
+
+
+# -- the terminal closing during start-up -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5])
+def test_the_terminal_closing_during_start_up_never_leaves_the_app_hanging(tmp_path: Path, data_dir: Path, delay: float) -> None:
+    app = PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            app.pump(0.01)
+        app.close_terminal()
+        status = app.wait(20)
+        assert status is not None, f"the app still runs 20 s after its terminal closed {delay} s into start-up"
+    finally:
+        app.kill()
+
+
+# -- another program holds the store's lock ------------------------------------------------------------
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import fcntl, os, sys, time
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(tmp_path: Path, data_dir: Path) -> None:
+    store_dir = tmp_path / "store"
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.settle(1.0)  # the new draft is on disk
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store_dir / ".lock"), "60"], stdout=subprocess.PIPE)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+            app.write("2")
+            app.settle(1.5)  # the autosave now waits for the lock
+            started = time.monotonic()
+            app.signal(signal.SIGTERM)
+            status = app.wait(30)
+            took = time.monotonic() - started
+        finally:
+            holder.kill()
+            holder.wait()
+    text = app.text()
+    assert status is not None and took < 15, "a save stuck on the lock blocked the close"
+    assert "Someone else saved" not in text and "someone else saved" not in text
+    reports = list((data_dir / "crash-reports").glob("*.txt")) if (data_dir / "crash-reports").exists() else []
+    assert status == 1, [r.read_text() for r in reports] or text[-2000:]
+    kept = [p for p in (store_dir / "conflicts").glob("*.toml")] if (store_dir / "conflicts").exists() else []
+    kept += list((data_dir / "rescued").glob("*.toml")) if (data_dir / "rescued").exists() else []
+    assert len(kept) == 1
+    assert any(s.value == 2 for items in load_observation(kept[0]).scores.values() for s in items.values())
+    assert "busy" in text
