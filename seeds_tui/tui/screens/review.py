@@ -18,6 +18,7 @@ from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
 from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.render.sheet import render_html, render_markdown
+from seeds_tui.render.sheet_pdf import render_pdf
 from seeds_tui.storage.atomic import ensure_dir, write_atomic
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
 from seeds_tui.tui.screens.scoring import save_state_text
@@ -42,7 +43,7 @@ class ReviewScreen(Screen[None]):
             "export",
             "Write feedback sheet",
             id="review.export",
-            tooltip="Write the practitioner's feedback sheet (Markdown and HTML) into the store's reports folder",
+            tooltip="Write the practitioner's feedback sheet (Markdown, HTML and PDF) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
         Binding("d", "details", "Details", id="review.details", tooltip="Edit session details: date, names, consent… (not the rubric)"),
@@ -293,7 +294,7 @@ class ReviewScreen(Screen[None]):
 
     @work(exclusive=True, group="export")
     async def action_export(self) -> None:
-        """Write the feedback sheet to STORE/reports/<id>.md and <id>.html (owner-only, atomic) and say where."""
+        """Write the feedback sheet to STORE/reports/<id>.md, .html and .pdf (owner-only, atomic) and say where."""
         session = self.session
         folder = session.store.root / "reports"
         obs, rubric = session.observation, session.rubric
@@ -306,15 +307,16 @@ class ReviewScreen(Screen[None]):
             ensure_dir(folder)
             for path, text in sheets.items():
                 write_atomic(path, text.encode("utf-8"))
+            write_atomic(folder / f"{obs.id}.pdf", render_pdf(obs, rubric))  # the slow one, off the event loop too
 
         try:
             await asyncio.to_thread(write)
         except SeedsError as exc:
             self.app.notify(str(exc), title="Feedback sheet not written", severity="error", timeout=15)
             return
-        where = "\n".join(str(path) for path in sheets)
+        where = "\n".join(str(path) for path in [*sheets, folder / f"{obs.id}.pdf"])
         title = "Feedback sheet written" if obs.status == "final" else "Feedback sheet written (marked draft)"
-        self.app.notify(f"Markdown and HTML, to print or send:\n{where}", title=title, timeout=15, markup=False)
+        self.app.notify(f"Markdown, HTML and PDF, to print or send:\n{where}", title=title, timeout=15, markup=False)
 
     def action_correct(self) -> None:
         """Start a correction of the final observation."""
