@@ -26,6 +26,7 @@ from seeds_tui.core.observation import CarriedAction, Feedback, Observation, Rub
 from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
 from seeds_tui.storage import settings as config
 from seeds_tui.storage.store import Store
+from seeds_tui.tui.publishing import start_publishing
 from seeds_tui.tui.session import AUTOSAVE_DELAY, ObservationSession
 
 Stage = Literal["scoring", "after", "review"]
@@ -81,6 +82,7 @@ class SeedsApp(App[int]):
 
         self.push_screen(HomeScreen())
         self.call_after_refresh(self._report_rubric_errors)
+        self.call_after_refresh(start_publishing, self)  # finals to the team's shared store, when one is set
 
     def _report_rubric_errors(self) -> None:
         for error in self.registry.errors:

@@ -21,6 +21,7 @@ from seeds_tui.render.sheet import render_html, render_markdown
 from seeds_tui.render.sheet_pdf import render_pdf
 from seeds_tui.storage.atomic import ensure_dir, write_atomic
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
+from seeds_tui.tui.publishing import publish_soon
 from seeds_tui.tui.screens.scoring import save_state_text
 from seeds_tui.tui.screens.setup import SessionDetailsCommands, open_session_details
 from seeds_tui.tui.session import ObservationSession, format_elapsed
@@ -291,6 +292,7 @@ class ReviewScreen(Screen[None]):
         self.app.remember(open_draft="")
         self._changed()
         self.app.notify(f"Final file written: {path}", title="Finalised", timeout=12)
+        publish_soon(self.app)  # to the team's shared store, when one is set
 
     @work(exclusive=True, group="export")
     async def action_export(self) -> None:
