@@ -30,6 +30,19 @@ def shared_for(store: Store, tmp_path: Path) -> Path:
     return share
 
 
+def notifications(app: SeedsApp) -> list[str]:
+    """Every notification the app shows from now on, as "title: message"."""
+    told: list[str] = []
+    notify = app.notify
+
+    def listen(message: str, **options: object) -> None:
+        told.append(f"{options.get('title', '')}: {message}")
+        notify(message, **options)  # type: ignore[arg-type]
+
+    app.notify = listen  # type: ignore[method-assign]
+    return told
+
+
 async def published(app: SeedsApp) -> Publishing:
     """The app's publisher once its current run has finished."""
     publishing = app.publishing  # type: ignore[attr-defined]
@@ -51,14 +64,7 @@ async def test_the_app_publishes_waiting_finals_at_start_and_a_new_final_at_once
     )
     draft = store.save_draft(draft.model_copy(update={"scores": {s.id: {i.id: Score(value=1) for i in s.items} for s in rubric.sections}}))
     app = make_app(offer_resume=False)
-    told: list[str] = []
-    notify = app.notify
-
-    def listen(message: str, **options: object) -> None:
-        told.append(f"{options.get('title', '')}: {message}")
-        notify(message, **options)  # type: ignore[arg-type]
-
-    app.notify = listen  # type: ignore[method-assign]
+    told = notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await published(app)
@@ -92,14 +98,7 @@ async def test_a_share_that_cannot_be_reached_is_told_once_and_the_final_kept(
     share.rename(tmp_path / "away")
     before = store.final_path(obs_id).read_bytes()
     app = make_app()
-    told: list[str] = []
-    notify = app.notify
-
-    def listen(message: str, **options: object) -> None:
-        told.append(f"{options.get('title', '')}: {message}")
-        notify(message, **options)  # type: ignore[arg-type]
-
-    app.notify = listen  # type: ignore[method-assign]
+    told = notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         publishing = await published(app)
