@@ -319,7 +319,9 @@ def test_report_command_explains_files_it_cannot_use(tmp_path: Path, capsys: pyt
     assert str(bad) in err and "Traceback" not in err
     assert main(["report", str(tmp_path / "missing.toml")]) == 1
     assert "missing.toml" in capsys.readouterr().err
-    assert main(["report", str(bad), "--format", "pdf"]) == 2
+    assert main(["report", str(bad), "--format", "docx"]) == 2  # an unknown format is a usage error
+    assert main(["report", str(bad), "--format", "pdf", "-o", str(tmp_path / "s.pdf")]) == 1  # PDF is known now (test_report_pdf.py)
+    assert str(bad) in capsys.readouterr().err and not (tmp_path / "s.pdf").exists()
 
 
 def test_report_command_makes_a_draft_sheet_from_the_drafts_folder(

@@ -19,7 +19,7 @@ from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, er
 from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
-COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report")
+COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report", "publish", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +90,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    from seeds_tui.cli.serve import served_in_browser
+
+    # textual-serve runs the app with pipes for a browser tab; everyone else needs a terminal.
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not served_in_browser():
         err(
             "seeds-tui: the app needs a terminal (standard input and output are not one); "
             "for scripts use a command, e.g. seeds-tui validate or seeds-tui summary (see seeds-tui --help)"

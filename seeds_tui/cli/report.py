@@ -1,12 +1,17 @@
-"""``seeds-tui report FILE [--format markdown|html] [-o OUT]``: the practitioner's feedback sheet."""
+"""``seeds-tui report FILE [--format markdown|html|pdf] [-o OUT]``: the practitioner's feedback sheet."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, check_output, err, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, err, registry_from
+
+if TYPE_CHECKING:
+    from seeds_tui.core.observation import Observation
+    from seeds_tui.core.rubric import Rubric
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -14,15 +19,16 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     parser = subparsers.add_parser(
         "report",
         parents=parents,
-        help="the practitioner's feedback sheet for one observation (Markdown or HTML)",
+        help="the practitioner's feedback sheet for one observation (Markdown, HTML or PDF)",
         description="Write the practitioner's feedback sheet for one observation file (draft or final): session "
         "details (never the case reference), a score, bar and band per section, what went well and what to "
         "develop with the evidence behind them, agreed actions with owners and review dates, actions from "
         "earlier observations and how they stand, the practitioner's self-assessment and comments, and an "
-        "item-by-item appendix. HTML is one self-contained page that prints on A4. See docs/feedback-sheet.md.",
+        "item-by-item appendix. HTML is one self-contained page that prints on A4; PDF is laid out for A4 "
+        "(give -o FILE: it is not text). See docs/feedback-sheet.md.",
     )
     parser.add_argument("file", metavar="FILE", help="an observation file (.toml)")
-    parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
+    parser.add_argument("--format", choices=("markdown", "html", "pdf"), default="markdown", help="output format (default: markdown)")
     parser.add_argument(
         "-o", "--output", metavar="OUT", help="write to this file (owner-only, replaced atomically) instead of standard output"
     )
@@ -37,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.storage.atomic import write_atomic
 
     path = Path(args.file)
+    if args.format == "pdf" and not args.output and sys.stdout.isatty():
+        raise UsageError("--format pdf writes a binary file: give -o FILE (or redirect standard output to a file)")
     if args.output:
         from seeds_tui.storage.store import default_store_dir
 
@@ -52,13 +60,30 @@ def run(args: argparse.Namespace) -> int:
             for problem in serious:
                 err(str(problem))
             return PROBLEMS
-        sheet = render_report(obs, loaded.rubric, args.format)
+        data = _pdf(obs, loaded.rubric) if args.format == "pdf" else render_report(obs, loaded.rubric, args.format).encode("utf-8")
         if args.output:
-            write_atomic(Path(args.output), sheet.encode("utf-8"))
+            write_atomic(Path(args.output), data)
             err(f"wrote {args.output}")
         else:
-            sys.stdout.write(sheet)
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
     except SeedsError as exc:
         err(f"seeds-tui report: {exc}")
         return PROBLEMS
     return OK
+
+
+def _pdf(obs: Observation, rubric: Rubric) -> bytes:
+    """The sheet as PDF; a warning (no values quoted) when the PDF's font lacks some of its characters."""
+    from seeds_tui.render.sheet import build_sheet
+    from seeds_tui.render.sheet_pdf import characters_missing, render_pdf_sheet
+
+    sheet = build_sheet(obs, rubric)
+    missing = characters_missing(sheet)
+    if missing:
+        err(
+            f"warning: {missing} character(s) of this sheet are not in the PDF's font (it covers Latin, Greek and "
+            "Cyrillic letters; not other scripts, emoji or control characters); they print as �. "
+            "The HTML sheet (--format html) shows them."
+        )
+    return render_pdf_sheet(sheet)

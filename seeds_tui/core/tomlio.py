@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 
 from seeds_tui.core.errors import FileProblems, Problem
+from seeds_tui.core.seal import seal_problem
 
 Loc = Sequence[str | int]
 
@@ -88,7 +89,14 @@ def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> byte
 
 
 def decode_text(data: bytes, path: Path | None, error: type[FileProblems]) -> str:
-    """Decode UTF-8 text, rejecting BOMs, NUL bytes and invalid sequences with a clear message."""
+    """Decode UTF-8 text, rejecting BOMs, NUL bytes and invalid sequences with a clear message.
+
+    A published file whose seal does not hold (it arrived only in part, or changed since) is
+    refused here, so that every reader leaves it out alike (``seeds_tui.core.seal``).
+    """
+    sealed = seal_problem(data)
+    if sealed is not None:
+        raise error(path, [Problem(path, sealed, line=1)])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise error(path, [Problem(path, "file is UTF-16 encoded; save it as UTF-8 (without a byte-order mark)", line=1)])
     if data.startswith(b"\xef\xbb\xbf"):

@@ -86,7 +86,11 @@ def _is_link(path: Path) -> bool:
 def store_root_of(path: Path) -> Path | None:
     """The store folder that ``path`` lies in (the nearest folder holding a store's lock), or None."""
     for folder in path.parents:
-        if os.path.lexists(folder / _LOCK_FOLDER) or (os.path.lexists(folder / ".lock") and os.path.isdir(folder / "observations")):
+        if (
+            os.path.lexists(folder / _LOCK_FOLDER)
+            or os.path.lexists(folder / ".seeds-shared-store")  # a team's shared store (storage/store.py SHARED_MARK)
+            or (os.path.lexists(folder / ".lock") and os.path.isdir(folder / "observations"))
+        ):
             return folder
     return None
 

@@ -12,6 +12,11 @@ Layout (all owner-only)::
       reports/<ID>.md|.html      feedback sheets written from the app
       .cache/                    derived data for fast summaries (safe to delete)
       .locks/<ID>.lock           one lock per observation, held while checking and saving it
+      .publish/                  what was published to the team's shared store, and where it is
+
+A team's shared store (``seeds_tui.storage.publish``) has the same layout, holds finals only
+(and earlier revisions in ``history/``), and is marked by ``.seeds-shared-store``: drafts,
+corrections and copies kept aside are refused there (they stay on the observer's computer).
 
 File names are the observation's ULID: unique, sortable by creation time, and
 meaningless to anyone who sees a listing. A file whose name is not its id (a sync tool's
@@ -105,6 +110,7 @@ class Store:
         self.lock_timeout = lock_timeout
         #: Copies this store object kept aside, with their inode: only these may be brought up to date.
         self._kept: dict[Path, int] = {}
+        self._shared: bool | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -128,12 +134,28 @@ class Store:
         for folder in (self.final_dir, self.draft_dir, self.lock_dir):
             self.folder(folder)
 
+    @property
+    def is_shared(self) -> bool:
+        """True for a team's shared store (``seeds-tui publish``): finals arrive there only by publishing."""
+        if self._shared is None:
+            self._shared = is_shared_store(self.root)
+        return self._shared
+
+    def _refuse_if_shared(self) -> None:
+        if self.is_shared:
+            raise StoreError(
+                f"{self.root} is a team's shared store: drafts, corrections and copies stay on your own computer. "
+                "Score in your own store (seeds-tui --store DIR) and publish the final (seeds-tui publish)"
+            )
+
     def folder(self, folder: Path) -> Path:
         """``folder`` of this store, made (owner-only) if missing, after checking it is no link.
 
         Every folder the store, the app and the calibration flow write into comes through here:
         a link there is refused with a ``StoreError`` naming it, so nothing is written outside.
         """
+        if folder in (self.draft_dir, self.conflict_dir, self.consensus_dir / "drafts"):
+            self._refuse_if_shared()  # drafts and consensus drafts never leave the laptop
         ensure_dir(self.root)
         check_no_links(folder, self.root)
         ensure_dir(folder)
@@ -272,6 +294,7 @@ class Store:
         """
         if obs.status != "final":
             raise StoreError("save_correction takes a final observation")
+        self._refuse_if_shared()
         path = self.final_path(obs.id)
         _check_revision_room(obs, path)
         stamp = now()
@@ -392,6 +415,15 @@ def _checked_bytes(obs: Observation, path: Path) -> bytes:
         problems = [Problem(path, f"not saved, the observation would not load back: {p.message}", field=p.field) for p in exc.problems]
         raise ObservationError(path, problems) from None
     return text.encode("utf-8")
+
+
+#: The file that marks a folder as a team's shared store (made by ``seeds-tui publish --to DIR``).
+SHARED_MARK = ".seeds-shared-store"
+
+
+def is_shared_store(root: Path) -> bool:
+    """True when ``root`` is a team's shared store (it holds the shared-store mark)."""
+    return os.path.lexists(root / SHARED_MARK)
 
 
 def file_name_problem(path: Path, obs_id: str) -> Problem | None:

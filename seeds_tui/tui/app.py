@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY
 from seeds_tui.tui.base import WorkerFailed
 from seeds_tui.tui.protocol import Stage
+from seeds_tui.tui.publishing import start_publishing
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement
@@ -165,6 +166,7 @@ class SeedsApp(App[int]):
             self.notify(
                 f"{error}\nFix the file, or remove it from the rubric folder.", title="Rubric file not usable", severity="error", timeout=20
             )
+        start_publishing(self)  # finals to the team's shared store, when one is set (the store is open now)
 
     def notify(
         self,

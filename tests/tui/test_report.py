@@ -80,7 +80,8 @@ async def test_w_on_the_review_screen_writes_the_sheet_as_markdown_and_html(
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "████████" in md.read_text(encoding="utf-8")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert sorted(p.name for p in folder.iterdir()) == sorted([md.name, page.name])  # no temp files left behind
+    # The PDF too (tests/tui/test_sheet_pdf_key.py); no temp files left behind.
+    assert sorted(p.name for p in folder.iterdir()) == sorted([md.name, page.name, f"{obs_id}.pdf"])
     [(title, message)] = [t for t in told if t[0].startswith("Feedback sheet")]
     assert title == "Feedback sheet written"
     assert str(md) in message and str(page) in message

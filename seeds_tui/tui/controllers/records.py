@@ -136,14 +136,16 @@ class Records:
     # -- feedback sheets -------------------------------------------------------------------------
 
     def write_sheet(self, obs: Observation, rubric: Rubric) -> list[Path]:
-        """Write the feedback sheet as Markdown and HTML into the store's reports folder (atomic, owner-only).
+        """Write the feedback sheet as Markdown, HTML and PDF into the store's reports folder (atomic, owner-only).
 
         Returns the paths written; raises ``SeedsError``.
         """
         from seeds_tui.render.sheet import render_html, render_markdown
+        from seeds_tui.render.sheet_pdf import render_pdf
 
         # Through the store: it refuses a reports folder that is a link leaving the store.
         return [
             self.store.write_report(f"{obs.id}.md", render_markdown(obs, rubric).encode("utf-8")),
             self.store.write_report(f"{obs.id}.html", render_html(obs, rubric).encode("utf-8")),
+            self.store.write_report(f"{obs.id}.pdf", render_pdf(obs, rubric)),  # the slow one: callers run this off the event loop
         ]

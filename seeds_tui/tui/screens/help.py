@@ -60,7 +60,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
     ],
     "ReviewScreen": [
         ("f", "finalise: check, write the final file, remove the draft"),
-        ("w", "write the feedback sheet (Markdown and HTML) into STORE/reports/"),
+        ("w", "write the feedback sheet (Markdown, HTML and PDF) into STORE/reports/"),
         ("c", "correct a final observation (saved as a new revision with Ctrl+S)"),
         ("Esc", "back"),
     ],

@@ -19,6 +19,7 @@ from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, format_elapsed
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
+from seeds_tui.tui.publishing import publish_soon
 from seeds_tui.tui.widgets.render import value_text
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import save_state_text
@@ -35,7 +36,7 @@ class ReviewScreen(SeedsScreen[None]):
             "export",
             "Write feedback sheet",
             id="review.export",
-            tooltip="Write the practitioner's feedback sheet (Markdown and HTML) into the store's reports folder",
+            tooltip="Write the practitioner's feedback sheet (Markdown, HTML and PDF) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
         Binding("d", "details", "Details", id="review.details", tooltip="Edit session details: date, names, consent… (not the rubric)"),
@@ -273,10 +274,11 @@ class ReviewScreen(SeedsScreen[None]):
         self.seeds.remember(open_draft="")
         self._changed()
         self.app.notify(f"Final file written: {path}", title="Finalised", timeout=12)
+        publish_soon(self.app)  # to the team's shared store, when one is set
 
     @work(exclusive=True, group="export", exit_on_error=False, name="writing the feedback sheet")
     async def action_export(self) -> None:
-        """Write the feedback sheet to STORE/reports/<id>.md and <id>.html (owner-only, atomic) and say where."""
+        """Write the feedback sheet to STORE/reports/<id>.md, .html and .pdf (owner-only, atomic) and say where."""
         session = self.session
         obs, rubric = session.observation, session.rubric
         try:
@@ -286,7 +288,7 @@ class ReviewScreen(SeedsScreen[None]):
             return
         where = "\n".join(str(path) for path in paths)
         title = "Feedback sheet written" if obs.status == "final" else "Feedback sheet written (marked draft)"
-        self.app.notify(f"Markdown and HTML, to print or send:\n{where}", title=title, timeout=15, markup=False)
+        self.app.notify(f"Markdown, HTML and PDF, to print or send:\n{where}", title=title, timeout=15, markup=False)
 
     def action_correct(self) -> None:
         """Start a correction of the final observation."""
