@@ -97,11 +97,11 @@ def open_actions(
             if carried.status is not None or carried.key not in latest:
                 latest[carried.key] = (carried.status, obs.session.date, carried.comment)
     found = []
-    for key, action in agreed.items():
+    for key, carried_action in agreed.items():
         status, when, comment = latest.get(key, (None, None, ""))
         if status in CLOSED:
             continue
-        found.append(OpenAction(action, status, when, comment))
+        found.append(OpenAction(carried_action, status, when, comment))
     return sorted(found, key=lambda a: (a.action.agreed or Date.min, a.action.source, a.action.index))
 
 

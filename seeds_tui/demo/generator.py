@@ -910,14 +910,14 @@ def _carry_forward(rng: random.Random, obs: Observation, open_actions: dict[str,
     ongoing = {a.text for a in still_open}
     # An action still running is not agreed again as if it were new.
     actions = [a for a in obs.feedback.actions if a.text not in ongoing] or obs.feedback.actions[:0]
-    for index, action in enumerate(actions):
+    for index, agreed in enumerate(actions):
         still_open.append(
             CarriedAction(
                 source=obs.id,
                 index=index,
-                text=action.text,
-                owner=action.owner,
-                review_date=action.review_date,
+                text=agreed.text,
+                owner=agreed.owner,
+                review_date=agreed.review_date,
                 agreed=obs.session.date,
             )
         )
@@ -1312,7 +1312,7 @@ def _feedback(
         good, weak = best[0][0], worst[0][0]
         template = rng.choice(SELF_ASSESSMENTS) if good != weak else SELF_ASSESSMENTS[-1]
         feedback["self_assessment"] = template.format(best=titles[good], worst=titles[weak])
-    actions = []
+    actions: list[dict[str, Any]] = []
     for sid, _, _ in worst:
         text = ACTIONS_BY_SECTION.get(sid, GENERAL_ACTIONS[0])
         if all(a["text"] != text for a in actions):
