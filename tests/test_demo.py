@@ -357,3 +357,23 @@ def test_later_observations_review_the_open_actions_of_earlier_ones(loaded: list
             assert all(status == "ongoing" for status in statuses[:-1]), name
     carrying = sum(bool(obs.feedback.carried) for _, obs, _ in loaded)
     assert carrying > len(loaded) // 3 and reviewed > len(loaded) // 2
+
+
+def test_the_phrase_file_covers_every_item_it_writes_evidence_for() -> None:
+    """The demo's words live in demo/phrases.toml: each evidence key names a shipped item and gives three texts
+    (skilful, partly shown, missed), so editing the file can neither drop an item's notes nor add a stray one."""
+    import tomllib
+    from importlib import resources
+
+    phrases = tomllib.loads(resources.files("seeds_tui.demo").joinpath("phrases.toml").read_text(encoding="utf-8"))
+    items = {
+        f"{section.id}.{item.id}"
+        for path in bundled_rubric_dir().glob("*.toml")
+        for section in load_rubric_file(path).rubric.sections
+        for item in section.items
+    }
+    assert phrases["evidence"], "no evidence texts"
+    for key, texts in phrases["evidence"].items():
+        assert key in items, f"{key} is not an item of a shipped rubric"
+        assert len(texts) == 3 and all(t.strip() for t in texts), key
+    assert len(set(phrases["team_names"])) == len(phrases["team_names"])
