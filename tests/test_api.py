@@ -200,3 +200,27 @@ def test_sql_example_in_the_docs_runs_in_duckdb(nightly: dict) -> None:
     frame = duckdb.sql(sql.replace("/srv/seeds/exports", str(base / "exports"))).df()
     assert len(frame) and set(frame.columns) == {"team", "section", "quarter", "observations", "percent_of_max"}
     assert frame["percent_of_max"].between(0, 100).all()
+
+
+def test_every_api_function_taking_paths_takes_one_path_as_well_as_a_list(tmp_path: Path) -> None:
+    from datetime import date
+
+    from helpers_core import write_rubric
+
+    inbox = seeds_tui.open_store(tmp_path / "inbox")
+    seeds_tui.generate_demo(inbox, 4, seed=1, today=date(2026, 11, 23))
+    # A plain string is one folder, never its characters (nor, with a leading "/", every one of them).
+    result = seeds_tui.import_files(str(inbox.final_dir), tmp_path / "store")
+    assert result.counts["imported"] == 4 and result.counts["invalid"] == 0
+    assert seeds_tui.import_files(inbox.final_dir, tmp_path / "store").counts["skipped"] == 4
+    write_rubric(tmp_path / "own-rubrics")
+    for one in (str(tmp_path / "own-rubrics"), tmp_path / "own-rubrics"):
+        assert seeds_tui.rubrics(one).get("small").rubric.id == "small"
+    assert seeds_tui.rubrics([tmp_path / "own-rubrics"]).get("small")
+    # A single team name is one team, in every function that filters by team.
+    team = seeds_tui.item_frame(tmp_path / "store")["team"].iloc[0]
+    for frame in (seeds_tui.item_frame(tmp_path / "store", teams=team), seeds_tui.observation_frame(tmp_path / "store", teams=team)):
+        assert len(frame) and set(frame["team"]) == {team}
+    assert set(seeds_tui.summary_data(tmp_path / "store", teams=team).observations["team"]) == {team}
+    written = seeds_tui.write_export(tmp_path / "store", None, teams=team)
+    assert isinstance(written, bytes) and written.count(b"\n") == len(seeds_tui.item_frame(tmp_path / "store", teams=[team])) + 1

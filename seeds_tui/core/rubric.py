@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from seeds_tui.core.errors import Problem, RubricError, RubricNotFound
-from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.models import Model, PathOrPaths, as_paths, problems_from_validation
 from seeds_tui.core.tomlio import find_line, line_index, load_toml
 
 RUBRIC_SCHEMA = "seeds-rubric/1"
@@ -370,12 +370,12 @@ def bundled_rubric_dir() -> Path:
     return package.parent / "rubrics"
 
 
-def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
-    """Where rubrics are looked for: bundled, then ``SEEDS_RUBRICS`` (os.pathsep-separated), then ``extra``."""
+def rubric_dirs(extra: PathOrPaths = ()) -> list[Path]:
+    """Where rubrics are looked for: bundled, then ``SEEDS_RUBRICS`` (os.pathsep-separated), then ``extra`` (one folder or several)."""
     dirs = [bundled_rubric_dir()]
     env = os.environ.get("SEEDS_RUBRICS", "")
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    dirs += [Path(p) for p in extra]
+    dirs += as_paths(extra)
     unique: list[Path] = []
     for d in dirs:
         if d not in unique:
@@ -386,8 +386,8 @@ def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
 class RubricRegistry:
     """Every rubric found in a list of folders, by id and version. Broken files are kept as errors."""
 
-    def __init__(self, dirs: Iterable[Path]) -> None:
-        self.dirs = list(dirs)
+    def __init__(self, dirs: PathOrPaths) -> None:
+        self.dirs = as_paths(dirs)
         self.rubrics: list[LoadedRubric] = []
         self.errors: list[RubricError] = []
         for folder in self.dirs:
@@ -400,7 +400,7 @@ class RubricRegistry:
                     self.errors.append(exc)
 
     @classmethod
-    def default(cls, extra: Iterable[str | os.PathLike[str]] = ()) -> RubricRegistry:
+    def default(cls, extra: PathOrPaths = ()) -> RubricRegistry:
         """The registry over ``rubric_dirs(extra)``."""
         return cls(rubric_dirs(extra))
 

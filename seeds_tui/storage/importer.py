@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.models import PathOrPaths, as_paths
 from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
     Observation,
@@ -153,13 +154,12 @@ def display(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").translate(_CONTROL)
 
 
-def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source], list[ImportRow]]:
-    """The files to read below ``paths`` (files, folders searched recursively, zips), and rows
-    for what was ignored or could not be listed."""
+def find_sources(paths: PathOrPaths) -> tuple[list[Source], list[ImportRow]]:
+    """The files to read below ``paths`` (one path or several: files, folders searched recursively,
+    zips), and rows for what was ignored or could not be listed."""
     sources: list[Source] = []
     rows: list[ImportRow] = []
-    for raw in paths:
-        path = Path(raw)
+    for path in as_paths(paths):
         if path.is_dir():
             for found in _walk(path):
                 _add_file(found, display(str(found)), sources, rows, found=True)
@@ -473,14 +473,14 @@ class _Importer:
 
 
 def import_files(
-    sources: Iterable[str | os.PathLike[str]],
+    sources: PathOrPaths,
     store: Store | str | os.PathLike[str],
     registry: RubricRegistry | None = None,
     *,
     dry_run: bool = False,
     progress: Callable[[list[Source]], Iterable[Source]] | None = None,
 ) -> ImportResult:
-    """Validate and import observation files (files, folders, zips) into ``store``.
+    """Validate and import observation files (files, folders, zips; one path or a list) into ``store``.
 
     Never overwrites: see the module docstring for the outcomes. ``registry`` defaults to
     the bundled rubrics plus ``SEEDS_RUBRICS``. With ``dry_run`` nothing is written.
