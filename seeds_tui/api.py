@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -429,8 +429,8 @@ def write_export(
     store: Store | PathLike | None,
     output: PathLike | None,
     *,
-    format: str = "csv",
-    table: str = "items",
+    format: Literal["csv", "jsonl", "parquet"] = "csv",
+    table: Literal["items", "observations"] = "items",
     rubric: str | None = None,
     teams: str | Sequence[str] = (),
     date_from: date | str | None = None,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from seeds_tui.core.rubric import RubricRegistry
@@ -131,8 +133,97 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
 
 
 def err(message: str) -> None:
-    """Print a message on stderr."""
+    """Print a message on stderr (and keep it for the JSON object of a ``--json`` run)."""
     print(message, file=sys.stderr)
+    if _json.active:
+        _json.messages.append(message)
+
+
+# -- --json: one JSON object on stdout, on every path -------------------------------------------
+
+
+class _JsonRun:
+    """The state of one command run for its ``--json`` promise."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.written = False
+        self.messages: list[str] = []
+        self.stdout: Any = None
+
+
+class _Watched:
+    """Standard output, noting whether the command wrote anything on it."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        if text:
+            _json.written = True
+        return int(self._inner.write(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+_json = _JsonRun()
+
+
+def wants_json(args: argparse.Namespace | None, argv: Sequence[str] = ()) -> bool:
+    """True when the command was asked for JSON on stdout: ``--json``, or ``--format json`` without ``-o``.
+
+    Before the arguments are parsed (``args`` None, a usage error), the raw ``argv`` decides.
+    """
+    if args is None:
+        words = list(argv)
+        return "--json" in words or any(a == "--format" and b == "json" for a, b in itertools.pairwise(words)) or ("--format=json" in words)
+    if getattr(args, "json", False):
+        return True
+    return getattr(args, "format", None) == "json" and not getattr(args, "output", None)
+
+
+def start_json(active: bool) -> None:
+    """Begin a run: with ``active``, every message on stderr is also kept for the JSON object,
+    and standard output is watched (a command that wrote its object needs no other)."""
+    _restore_stdout()
+    _json.active, _json.written, _json.messages = active, False, []
+    if active:
+        _json.stdout = sys.stdout
+        sys.stdout = _Watched(sys.stdout)  # type: ignore[assignment]
+
+
+def _restore_stdout() -> None:
+    if _json.stdout is not None:
+        if isinstance(sys.stdout, _Watched):
+            sys.stdout = _json.stdout
+        _json.stdout = None
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """Write the run's one JSON object on stdout (every ``--json`` output goes through here)."""
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    _json.written = True
+
+
+def finish_json(code: int) -> None:
+    """End a ``--json`` run: if the command stopped before writing its object (a usage error, a
+    missing store, a failure), write one saying so, so that stdout always holds one JSON object.
+
+    ``{"ok": false, "exit_code": 2, "error": "...", "messages": [...]}``: ``error`` is the last
+    message printed on stderr, ``messages`` all of them (never a value from an observation file).
+    """
+    try:
+        if not _json.active or _json.written or code == 0:
+            return
+        messages = [m for m in _json.messages if m.strip()]
+        last = messages[-1] if messages else "the command failed; see the messages on stderr"
+        print_json({"ok": False, "exit_code": code, "error": last, "messages": messages})
+    finally:
+        _restore_stdout()
+        _json.active = False
 
 
 def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:

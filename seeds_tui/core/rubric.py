@@ -26,7 +26,7 @@ from seeds_tui.core.errors import Problem, RubricError, RubricNotFound
 from seeds_tui.core.models import Model, PathOrPaths, as_paths, problems_from_validation
 from seeds_tui.core.tomlio import find_line, line_index, load_toml
 
-RUBRIC_SCHEMA = "seeds-rubric/1"
+RUBRIC_SCHEMA: Literal["seeds-rubric/1"] = "seeds-rubric/1"
 RUBRIC_MAX_BYTES = 1024 * 1024
 
 #: The non-scoring codes, available on every scored item. Both leave the denominator.
