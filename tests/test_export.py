@@ -21,7 +21,7 @@ from seeds_tui.core.observation import Score
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
-from seeds_tui.team.export import OBSERVATION_COLUMNS, Filters, observation_table
+from seeds_tui.team.export import CODE_LABELS, OBSERVATION_COLUMNS, Filters, observation_table
 from seeds_tui.team.frames import ITEM_COLUMNS, item_frame
 from seeds_tui.team.tables import observation_scores
 
@@ -43,11 +43,15 @@ def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as a reader sees it: categories as text, rows in a fixed order."""
+    """The frame as a reader sees it: categories as text, NA/NO codes as words, empty text missing, rows in a fixed order."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == "category":
             out[col] = out[col].astype("str").where(out[col].notna(), None).astype("str")
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].where(out[col] != "", None).astype("str")
+    if "code" in out.columns:
+        out["code"] = out["code"].map(lambda v: CODE_LABELS.get(v, v) if isinstance(v, str) else v).astype("str")
     keys = [c for c in ("observation_id", "section", "item") if c in out.columns]
     return out.sort_values(keys).reset_index(drop=True)
 
@@ -92,7 +96,7 @@ def test_csv_to_stdout_and_jsonl_round_trip(demo_store: Store, capsys: pytest.Ca
     assert len(rows) == len(frame)
     assert list(rows[0]) == list(ITEM_COLUMNS)
     assert sum(r["points"] or 0 for r in rows) == int(frame["points"].sum())
-    assert {r["code"] for r in rows} <= {None, "NA", "NO"}
+    assert {r["code"] for r in rows} <= {None, "not_applicable", "not_observed"}
     assert all(len(r["session_date"]) == 10 for r in rows)
 
 
@@ -112,6 +116,7 @@ def test_parquet_dataset_is_partitioned_and_reads_back_in_pandas_and_duckdb(
     back = back[list(ITEM_COLUMNS)]
     for col in ("rubric_id", "quarter"):
         back[col] = back[col].astype("str")
+    back["session_date"] = pd.to_datetime(back["session_date"]).astype(frame["session_date"].dtype)
     pd.testing.assert_frame_equal(plain(back), frame, check_dtype=False)
     # DuckDB reads it directly: same row count and sums, also per rubric and quarter.
     glob = f"{folder}/**/*.parquet"
@@ -190,6 +195,8 @@ def test_filters_as_in_summary(demo_store: Store, capsys: pytest.CaptureFixture[
     assert {json.loads(line)["team"] for line in out.splitlines()} == {"Westgate", "Riverside"}
     # Nothing matching exits 1, with the same message as the summary, and writes nothing.
     code, out, err = export(capsys, *args, "--team", "Nobody")
+    assert code == 1 and out == "" and "no team called 'Nobody'" in err and "known teams: " in err
+    code, out, err = export(capsys, *args, "--team", "Westgate", "--from", "2031-01-01")
     assert code == 1 and out == "" and "no final observations" in err and "match the rubric, teams and dates" in err
     code, _, err = export(capsys, *args, "--from", "2026-06-01", "--to", "2026-01-01")
     assert code == 2

@@ -132,6 +132,74 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
     return RubricRegistry.default([*named, *(extra or [])])
 
 
+#: The first columns of every ``summary --format csv``, whatever the view and the rubrics.
+SUMMARY_CSV_LEAD = ("rubric_id", "view", "table")
+#: The last columns: whether a row's figures are hidden, and why.
+SUMMARY_CSV_TAIL = ("suppressed", "note")
+
+
+def summary_csv(tables: Sequence[Any]) -> str:
+    """``seeds-tui summary --format csv``: one stable column set for any number of tables and rubrics.
+
+    Columns: ``rubric_id``, ``view``, ``table`` (the table's title), then the view's own columns in
+    the order the tables give them, then one ``level_<value>`` column per level any scale has, in
+    order of value, then ``suppressed`` and ``note``. A column a row has no figure for is empty.
+    ``tables`` are ``SummaryTable`` objects (``title``, ``view``, ``rubric_id``, ``frame``).
+    """
+    import csv
+    import io
+    import math
+    import re
+
+    level = re.compile(r"level_(-?\d+)$")
+    middle: list[str] = []
+    levels: set[str] = set()
+    for table in tables:
+        for col in table.frame.columns:
+            if level.match(str(col)):
+                levels.add(str(col))
+            elif col not in middle and col not in SUMMARY_CSV_LEAD and col not in SUMMARY_CSV_TAIL:
+                middle.append(str(col))
+    ordered_levels = sorted(levels, key=lambda c: int(level.match(c).group(1)))  # type: ignore[union-attr]
+    columns = [*SUMMARY_CSV_LEAD, *middle, *ordered_levels, *SUMMARY_CSV_TAIL]
+
+    def cell(value: Any) -> Any:
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()
+        if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+            return ""
+        if isinstance(value, float):
+            return round(value, 2)
+        try:
+            import pandas as pd
+
+            if value is pd.NA or value is pd.NaT:
+                return ""
+        except ImportError:  # pragma: no cover - pandas is a core dependency
+            pass
+        return value
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for table in tables:
+        lead = {"rubric_id": table.rubric_id, "view": table.view, "table": table.title}
+        for rec in table.frame.to_dict("records"):
+            writer.writerow([cell(lead[c]) if c in lead else cell(rec.get(c)) for c in columns])
+    return buf.getvalue() if tables else ""
+
+
+def unknown_teams_message(unmatched: Sequence[str], known: Sequence[str], root: Path) -> str:
+    """What every command filtering by ``--team`` says about names that match no team (the same words everywhere).
+
+    >>> unknown_teams_message(["Nowhere"], ["North", "Westgate"], Path("/srv/store"))
+    "no team called 'Nowhere' in /srv/store; known teams: North, Westgate"
+    """
+    word = "team" if len(unmatched) == 1 else "teams"
+    asked = ", ".join(repr(t) for t in unmatched)
+    return f"no {word} called {asked} in {root}; known teams: {', '.join(known) or 'none'}"
+
+
 def err(message: str) -> None:
     """Print a message on stderr (and keep it for the JSON object of a ``--json`` run)."""
     print(message, file=sys.stderr)
