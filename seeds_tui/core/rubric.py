@@ -333,7 +333,31 @@ def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = Non
                         split.append(Problem(path, part, line=None, field=None))
             else:
                 split.append(problem)
-        raise RubricError(path, split) from None
+        raise RubricError(path, _swallowed_keys(data, split, index)) from None
+
+
+def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Problem]:
+    """Say where a "missing" top-level key went: TOML puts every key written after a table's
+    header (``[renamed]``) into that table, so a table pasted above ``title`` takes ``title``.
+
+    The message points at the table that took the key, with the line of its header.
+    """
+    out: list[Problem] = []
+    for problem in problems:
+        field = problem.field or ""
+        taken_by = [name for name, value in data.items() if isinstance(value, dict) and field and field in value and "." not in field]
+        if problem.message == "required key is missing" and taken_by:
+            table = taken_by[0]
+            line = find_line(index, [table]) if index else None
+            where = f" (line {line})" if line else ""
+            message = (
+                f"required key is missing: it is inside the [{table}] table{where}, which takes every key written after its "
+                f"header; move the [{table}] table below the top-level keys (to the end of the file)"
+            )
+            out.append(Problem(problem.path, message, line=line, field=field))
+        else:
+            out.append(problem)
+    return out
 
 
 @dataclass(frozen=True)

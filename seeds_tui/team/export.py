@@ -13,7 +13,8 @@ Two tables:
     has no such id). Columns are sorted by id within each block, so they never shift.
 
 Scores of older rubric versions are carried onto the newest version's ids (its ``renamed``
-and ``retired`` fields; see ``seeds_tui.core.versions``). Files are written atomically and
+and ``retired`` fields; see ``seeds_tui.core.versions``); ``computed_version`` says which version
+each row's figures were computed against, beside ``rubric_version`` (the version scored with). Files are written atomically and
 owner-only. Nothing here prints; the command line is ``seeds_tui.cli.export``.
 """
 
@@ -46,8 +47,15 @@ FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 
 #: Metadata columns of the observations table, in order; score columns follow.
 OBSERVATION_COLUMNS = (
-    "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer",
+    "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
     "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
+)  # fmt: skip
+#: Columns of the items table, in order: the item frame's (``seeds_tui.team.frames.ITEM_COLUMNS``)
+#: with ``computed_version`` after ``rubric_version``.
+ITEM_EXPORT_COLUMNS = (
+    "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
+    "session_date", "quarter", "section", "section_group", "item", "value", "code", "scale_min", "scale_max", "points",
+    "possible", "percent",
 )  # fmt: skip
 #: The Parquet dataset's partition columns (hive style: ``rubric_id=.../quarter=.../part-0.parquet``).
 PARTITIONS = ("rubric_id", "quarter")
@@ -107,7 +115,27 @@ def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filter
     # The cache's row order depends on which files it parsed when: sort, so that the same store
     # always gives the same file (a nightly job can diff its exports). By text, not category order.
     frame = frame.sort_values(["observation_id", "section", "item"], key=lambda column: column.astype(str), kind="stable")
+    frame = _with_computed_version(frame, registry)
+    twice = frame.duplicated(["observation_id", "section", "item"])
+    if twice.any():  # never two rows for one item of one observation, whatever the rubric versions say
+        problems.append(
+            f"{int(twice.sum())} item score(s) landed twice on one item (check the rubrics with seeds-tui rubric check); the first kept"
+        )
+        frame = frame.loc[~twice]
     return Export(frame.reset_index(drop=True), "items", problems, list(data.known_teams), list(data.unmatched_teams))
+
+
+def _with_computed_version(frame: pd.DataFrame, registry: RubricRegistry) -> pd.DataFrame:
+    """``frame`` with ``computed_version`` after ``rubric_version``: the rubric version whose item ids
+    (and, in the observations table, sections) every figure of the row was computed against."""
+    newest: dict[str, str] = {}
+    for rid in {str(r) for r in frame["rubric_id"].unique()} if len(frame) else set():
+        with contextlib.suppress(RubricNotFound):
+            newest[rid] = registry.get(rid).rubric.version
+    out = frame.copy()
+    values = out["rubric_id"].astype(str).map(newest) if len(out) else out["rubric_id"].astype(str)
+    out.insert(list(out.columns).index("rubric_version") + 1, "computed_version", values.astype("category") if len(out) else values)
+    return out
 
 
 def _selected(store: Store, filters: Filters, problems: list[str], known: set[str] | None = None) -> list[Observation]:
@@ -165,6 +193,7 @@ def observation_rows(
             "status": obs.status,
             "rubric_id": obs.rubric.id,
             "rubric_version": obs.rubric.version,
+            "computed_version": rubric.version,
             "team": session.team,
             "practitioner": session.practitioner,
             "observer": session.observer,
