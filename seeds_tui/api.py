@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,12 +25,21 @@ if TYPE_CHECKING:
     from seeds_tui.team.tables import SummaryTable
 
 PathLike = str | os.PathLike[str]
+#: One path or several: a single ``str`` or ``Path`` is one path (never iterated character by character).
+PathOrPaths = PathLike | Iterable[PathLike]
 
 
 def _store(store: Store | PathLike | None) -> Store:
     from seeds_tui.storage.store import Store
 
     return store if isinstance(store, Store) else Store(store)
+
+
+def _teams(teams: str | Sequence[str] | None) -> tuple[str, ...]:
+    """One team name or several (a single name is one team, never its letters)."""
+    if teams is None:
+        return ()
+    return (teams,) if isinstance(teams, str) else tuple(teams)
 
 
 def _date(value: date | str | None) -> date | None:
@@ -40,7 +49,7 @@ def _date(value: date | str | None) -> date | None:
 # -- rubrics ------------------------------------------------------------------------------------
 
 
-def rubrics(rubric_dirs: Iterable[PathLike] = ()) -> RubricRegistry:
+def rubrics(rubric_dirs: PathOrPaths = ()) -> RubricRegistry:
     """Every known rubric: bundled, in ``$SEEDS_RUBRICS`` and in ``rubric_dirs``.
 
     Broken rubric files are kept in ``.errors`` rather than raised.
@@ -69,7 +78,7 @@ def load_rubric(path: PathLike) -> Rubric:
     return _load(path)
 
 
-def get_rubric(rubric_id: str, version: str | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> Rubric:
+def get_rubric(rubric_id: str, version: str | None = None, *, rubric_dirs: PathOrPaths = ()) -> Rubric:
     """A known rubric by id (the newest version unless ``version`` is given); ``RubricNotFound`` if none.
 
     >>> import seeds_tui
@@ -103,7 +112,7 @@ def load_observation(path: PathLike) -> Observation:
     return _load(path)
 
 
-def check_observation(path: PathLike, *, rubric_dirs: Iterable[PathLike] = (), registry: RubricRegistry | None = None) -> list[Problem]:
+def check_observation(path: PathLike, *, rubric_dirs: PathOrPaths = (), registry: RubricRegistry | None = None) -> list[Problem]:
     """Every problem with one observation file, checked against the rubric it names (empty when valid).
 
     Never raises for a bad file: a format error, an unknown rubric and a score off its scale
@@ -205,7 +214,7 @@ def save_draft(obs: Observation, store: Store | PathLike | None = None) -> Obser
     return _store(store).save_draft(obs)
 
 
-def finalise(obs: Observation, store: Store | PathLike | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> tuple[Observation, Path]:
+def finalise(obs: Observation, store: Store | PathLike | None = None, *, rubric_dirs: PathOrPaths = ()) -> tuple[Observation, Path]:
     """Check a draft against its rubric and write it as a final observation (once); remove the draft.
 
     Raises ``ObservationError`` listing what is missing (the draft is kept), ``ConflictError``
@@ -228,7 +237,7 @@ def finalise(obs: Observation, store: Store | PathLike | None = None, *, rubric_
     return _store(store).finalise(obs, loaded.rubric)
 
 
-def section_scores(obs: Observation, rubric: Rubric | None = None, *, rubric_dirs: Iterable[PathLike] = ()) -> list[SectionScore]:
+def section_scores(obs: Observation, rubric: Rubric | None = None, *, rubric_dirs: PathOrPaths = ()) -> list[SectionScore]:
     """One observation's result per section, in rubric order: points, possible, percent of maximum,
     NA/NO counts and required items left unscored; the same rule as every table and the app.
 
@@ -256,12 +265,12 @@ def item_frame(
     store: Store | PathLike | None = None,
     *,
     rubric: str | None = None,
-    teams: Sequence[str] | None = None,
+    teams: str | Sequence[str] | None = None,
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     include_drafts: bool = False,
     pseudonymise: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> pd.DataFrame:
     """The long table of item scores: one row per scored item per observation.
 
@@ -284,7 +293,7 @@ def item_frame(
 
     s = _store(store)
     frame = _frame(
-        s, rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=teams,
+        s, rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=_teams(teams),
         date_from=_date(date_from), date_to=_date(date_to), pseudonymise=pseudonymise,
     )  # fmt: skip
     return frame
@@ -294,11 +303,11 @@ def observation_frame(
     store: Store | PathLike | None = None,
     *,
     rubric: str | None = None,
-    teams: Sequence[str] | None = None,
+    teams: str | Sequence[str] | None = None,
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     include_drafts: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> pd.DataFrame:
     """One row per observation: metadata, ``section.<id>.percent``, ``global.<id>``, ``counter.<id>``.
 
@@ -316,7 +325,7 @@ def observation_frame(
     from seeds_tui.team.export import Filters, observation_table
 
     filters = Filters(
-        rubric_id=rubric, teams=tuple(teams or ()), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
+        rubric_id=rubric, teams=_teams(teams), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
     )
     built = observation_table(_store(store), rubrics(rubric_dirs), filters)
     built.frame.attrs["problems"] = built.problems
@@ -327,11 +336,11 @@ def summary_data(
     store: Store | PathLike | None = None,
     *,
     rubric: str | None = None,
-    teams: Sequence[str] | None = None,
+    teams: str | Sequence[str] | None = None,
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     include_drafts: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> SummaryData:
     """The frames behind every team summary (``items``, ``observations``, ``ratings``, ``links``, ``problems``).
 
@@ -346,7 +355,7 @@ def summary_data(
     from seeds_tui.team.frames import summary_data as _data
 
     return _data(
-        _store(store), rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=teams,
+        _store(store), rubrics(rubric_dirs), include_drafts=include_drafts, rubric_id=rubric, teams=_teams(teams),
         date_from=_date(date_from), date_to=_date(date_to),
     )  # fmt: skip
 
@@ -356,12 +365,12 @@ def summary_tables(
     view: str = "section",
     *,
     rubric: str | None = None,
-    teams: Sequence[str] | None = None,
+    teams: str | Sequence[str] | None = None,
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     include_drafts: bool = False,
     threshold: int = 5,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> list[SummaryTable]:
     """The team summary tables of one view (section, item, composite, quarter, themes, ratings, practitioner).
 
@@ -388,13 +397,15 @@ def summary_tables(
 
 
 def import_files(
-    sources: Iterable[PathLike],
+    sources: PathOrPaths,
     store: Store | PathLike | None = None,
     *,
     dry_run: bool = False,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> ImportResult:
     """Validate observation files (files, folders, zips) and copy the valid ones into ``store``.
+
+    ``sources`` is one path or a list of them; ``rubric_dirs`` likewise (everywhere in this API).
 
     Idempotent and never overwriting: the same content is skipped, a different version of
     an observation already in the store is a conflict kept aside in ``STORE/conflicts/``.
@@ -406,7 +417,7 @@ def import_files(
     >>> store = seeds_tui.open_store(tempfile.mkdtemp())
     >>> seeds_tui.import_files([inbox.final_dir], store).counts
     {'imported': 4, 'skipped': 0, 'conflict': 0, 'invalid': 0, 'ignored': 0}
-    >>> seeds_tui.import_files([inbox.final_dir], store).counts["skipped"]
+    >>> seeds_tui.import_files(str(inbox.final_dir), store).counts["skipped"]
     4
     """
     from seeds_tui.storage.importer import import_files as _import
@@ -418,15 +429,15 @@ def write_export(
     store: Store | PathLike | None,
     output: PathLike | None,
     *,
-    format: str = "csv",
-    table: str = "items",
+    format: Literal["csv", "jsonl", "parquet"] = "csv",
+    table: Literal["items", "observations"] = "items",
     rubric: str | None = None,
-    teams: Sequence[str] = (),
+    teams: str | Sequence[str] = (),
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     include_drafts: bool = False,
     pseudonym_key: bytes | None = None,
-    rubric_dirs: Iterable[PathLike] = (),
+    rubric_dirs: PathOrPaths = (),
 ) -> bytes | list[Path]:
     """Write a table (``items`` or ``observations``) as csv, jsonl or a Parquet dataset folder.
 
@@ -444,7 +455,7 @@ def write_export(
     from seeds_tui.team.export import Filters, export_store
 
     filters = Filters(
-        rubric_id=rubric, teams=tuple(teams), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
+        rubric_id=rubric, teams=_teams(teams), date_from=_date(date_from), date_to=_date(date_to), include_drafts=include_drafts
     )
     _, written = export_store(
         _store(store),

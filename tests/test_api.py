@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -122,8 +123,10 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert demo.returncode == 0, demo.stderr
     (base / "demo" / "observations").rename(base / "inbox")
 
-    def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["bash", str(job)], env=env, capture_output=True, text=True, timeout=300, check=False, cwd=base)
+    def run(**override: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", str(job)], env={**env, **override}, capture_output=True, text=True, timeout=300, check=False, cwd=base
+        )
 
     return {"base": base, "run": run, "env": env}  # type: ignore[dict-item]
 
@@ -200,3 +203,102 @@ def test_sql_example_in_the_docs_runs_in_duckdb(nightly: dict) -> None:
     frame = duckdb.sql(sql.replace("/srv/seeds/exports", str(base / "exports"))).df()
     assert len(frame) and set(frame.columns) == {"team", "section", "quarter", "observations", "percent_of_max"}
     assert frame["percent_of_max"].between(0, 100).all()
+
+
+def test_every_api_function_taking_paths_takes_one_path_as_well_as_a_list(tmp_path: Path) -> None:
+    from datetime import date
+
+    from helpers_core import write_rubric
+
+    inbox = seeds_tui.open_store(tmp_path / "inbox")
+    seeds_tui.generate_demo(inbox, 4, seed=1, today=date(2026, 11, 23))
+    # A plain string is one folder, never its characters (nor, with a leading "/", every one of them).
+    result = seeds_tui.import_files(str(inbox.final_dir), tmp_path / "store")
+    assert result.counts["imported"] == 4 and result.counts["invalid"] == 0
+    assert seeds_tui.import_files(inbox.final_dir, tmp_path / "store").counts["skipped"] == 4
+    write_rubric(tmp_path / "own-rubrics")
+    for one in (str(tmp_path / "own-rubrics"), tmp_path / "own-rubrics"):
+        assert seeds_tui.rubrics(one).get("small").rubric.id == "small"
+    assert seeds_tui.rubrics([tmp_path / "own-rubrics"]).get("small")
+    # A single team name is one team, in every function that filters by team.
+    team = seeds_tui.item_frame(tmp_path / "store")["team"].iloc[0]
+    for frame in (seeds_tui.item_frame(tmp_path / "store", teams=team), seeds_tui.observation_frame(tmp_path / "store", teams=team)):
+        assert len(frame) and set(frame["team"]) == {team}
+    assert set(seeds_tui.summary_data(tmp_path / "store", teams=team).observations["team"]) == {team}
+    written = seeds_tui.write_export(tmp_path / "store", None, teams=team)
+    assert isinstance(written, bytes) and written.count(b"\n") == len(seeds_tui.item_frame(tmp_path / "store", teams=[team])) + 1
+
+
+def ends_with_its_own_message(run: subprocess.CompletedProcess[str]) -> None:
+    """The job's last word, on stdout and on stderr, is its own ``seeds nightly:`` line; no traceback."""
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
+    last_out = run.stdout.strip().splitlines()[-1]
+    assert last_out.startswith("seeds nightly: imported "), run.stdout
+    if run.stderr.strip():
+        assert run.stderr.strip().splitlines()[-1].startswith("seeds nightly: "), run.stderr
+
+
+def test_nightly_job_against_a_missing_inbox_says_so_and_still_exports(nightly: dict) -> None:
+    base: Path = nightly["base"]
+    if not (base / "exports" / "items").exists():
+        assert nightly["run"]().returncode == 0
+    result = nightly["run"](INBOX=str(base / "no-inbox-tonight"))
+    assert result.returncode == 1
+    assert "seeds nightly: the inbox" in result.stderr and "does not exist" in result.stderr
+    assert "seeds nightly: imported 0, skipped 0, conflict 0, invalid 1, ignored 0" in result.stdout
+    ends_with_its_own_message(result)
+    assert (base / "exports" / "observations.csv").read_text().count("\n") > 1
+
+
+def test_nightly_job_on_a_first_night_with_no_inbox_and_no_store(nightly: dict, tmp_path: Path) -> None:
+    result = nightly["run"](INBOX=str(tmp_path / "none"), STORE=str(tmp_path / "store"), OUT=str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "nothing was exported" in result.stderr
+    ends_with_its_own_message(result)
+
+
+def test_nightly_job_against_a_broken_file(nightly: dict, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "broken.toml").write_text('schema = "seeds-observation/2"\nid = = 1\n')
+    result = nightly["run"](INBOX=str(inbox), STORE=str(tmp_path / "store"), OUT=str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "invalid 1" in result.stdout
+    ends_with_its_own_message(result)
+    rows = (tmp_path / "out" / "reports").glob("import-*.csv")
+    assert "invalid" in next(rows).read_text()
+
+
+def whole_store(base: Path) -> Path:
+    """A whole demo store, with consensus records, as one observer's laptop holds it."""
+    source = base / "whole-store"
+    if not source.exists():
+        from seeds_tui.demo.generator import generate_demo
+        from seeds_tui.storage.store import Store
+
+        generate_demo(Store(source), 80, seed=4, today=date(2026, 11, 23))
+    assert any((source / "consensus").glob("*.toml"))
+    return source
+
+
+def test_nightly_job_against_a_whole_store_and_a_zip_of_one(nightly: dict, tmp_path: Path) -> None:
+    import zipfile
+
+    source = whole_store(tmp_path)
+    result = nightly["run"](INBOX=str(source), STORE=str(tmp_path / "store"), OUT=str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    ends_with_its_own_message(result)
+    consensus = sorted(p.name for p in (source / "consensus").glob("*.toml"))
+    assert sorted(p.name for p in (tmp_path / "store" / "consensus").glob("*.toml")) == consensus
+    csv_rows = (tmp_path / "out" / "observations.csv").read_text().count("\n")
+    assert csv_rows == 1 + len(list((source / "observations").glob("*.toml")))
+    archive = tmp_path / "zipped" / "laptop.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(source.rglob("*.toml")):
+            zf.write(path, "laptop/" + path.relative_to(source).as_posix())
+    result = nightly["run"](INBOX=str(archive.parent), STORE=str(tmp_path / "store2"), OUT=str(tmp_path / "out2"))
+    assert result.returncode == 0, result.stderr
+    ends_with_its_own_message(result)
+    assert sorted(p.name for p in (tmp_path / "store2" / "consensus").glob("*.toml")) == consensus
+    assert (tmp_path / "out2" / "observations.csv").read_text().count("\n") == csv_rows

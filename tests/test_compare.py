@@ -295,9 +295,12 @@ def test_two_files_with_a_value_off_the_scale_are_refused_with_file_and_line(tmp
     assert captured.out == ""  # no figure built on a level that does not exist (it printed 200% before)
     line = Path(fb).read_text().splitlines().index(next(ln for ln in Path(fb).read_text().splitlines() if ln.startswith("value = 9"))) + 1
     assert f"{fb}:{line}: scores.setup.arrangements.value: value is not a level of scale" in captured.err
-    for fmt in (["--json"], ["--format", "csv"]):
-        assert main(["compare", *fmt, fb, fa]) == 1
-        assert capsys.readouterr().out == ""
+    assert main(["compare", "--format", "csv", fb, fa]) == 1
+    assert capsys.readouterr().out == ""
+    # --json keeps its promise of one JSON object: the error, no figure.
+    assert main(["compare", "--json", fb, fa]) == 1
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["ok"] is False and refused["exit_code"] == 1 and "agreement" not in refused
 
 
 def test_store_leaves_out_a_session_with_a_bad_file_and_reports_unreadable_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

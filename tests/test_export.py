@@ -21,8 +21,8 @@ from seeds_tui.core.observation import Score
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
-from seeds_tui.team.export import OBSERVATION_COLUMNS, Filters, observation_table
-from seeds_tui.team.frames import ITEM_COLUMNS, item_frame
+from seeds_tui.team.export import CODE_LABELS, ITEM_EXPORT_COLUMNS, OBSERVATION_COLUMNS, Filters, observation_table
+from seeds_tui.team.frames import item_frame
 from seeds_tui.team.tables import observation_scores
 
 TODAY = date(2026, 11, 23)
@@ -42,12 +42,24 @@ def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
     return code, out.out, out.err
 
 
+def with_computed_version(frame: pd.DataFrame, registry: RubricRegistry) -> pd.DataFrame:
+    """The item frame as the export has it: the newest known version of each row's rubric after ``rubric_version``."""
+    out = frame.copy()
+    newest = out["rubric_id"].astype(str).map(lambda rid: registry.get(rid).rubric.version)
+    out.insert(list(out.columns).index("rubric_version") + 1, "computed_version", newest)
+    return out
+
+
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as a reader sees it: categories as text, rows in a fixed order."""
+    """The frame as a reader sees it: categories as text, NA/NO codes as words, empty text missing, rows in a fixed order."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == "category":
             out[col] = out[col].astype("str").where(out[col].notna(), None).astype("str")
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].where(out[col] != "", None).astype("str")
+    if "code" in out.columns:
+        out["code"] = out["code"].map(lambda v: CODE_LABELS.get(v, v) if isinstance(v, str) else v).astype("str")
     keys = [c for c in ("observation_id", "section", "item") if c in out.columns]
     return out.sort_values(keys).reset_index(drop=True)
 
@@ -73,10 +85,10 @@ def test_csv_reads_back_equal_to_the_item_frame(demo_store: Store, tmp_path: Pat
     out_file = tmp_path / "items.csv"
     code, _, err = export(capsys, "--store", str(demo_store.root), "--format", "csv", "-o", str(out_file))
     assert code == 0, err
-    frame = plain(item_frame(demo_store, RubricRegistry.default()))
+    frame = plain(with_computed_version(item_frame(demo_store, RubricRegistry.default()), RubricRegistry.default()))
     assert f"exported {len(frame)} row(s)" in err
     back = plain(read_csv(out_file, frame))
-    assert list(back.columns) == list(ITEM_COLUMNS)
+    assert list(back.columns) == list(ITEM_EXPORT_COLUMNS)
     pd.testing.assert_frame_equal(back, frame, check_dtype=False, check_exact=False, rtol=1e-12)
     assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
 
@@ -84,15 +96,19 @@ def test_csv_reads_back_equal_to_the_item_frame(demo_store: Store, tmp_path: Pat
 def test_csv_to_stdout_and_jsonl_round_trip(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = export(capsys, "--store", str(demo_store.root), "--format", "csv", "--rubric", "jersey-interview-skills")
     assert code == 0
-    frame = plain(item_frame(demo_store, RubricRegistry.default(), rubric_id="jersey-interview-skills"))
+    frame = plain(
+        with_computed_version(
+            item_frame(demo_store, RubricRegistry.default(), rubric_id="jersey-interview-skills"), RubricRegistry.default()
+        )
+    )
     pd.testing.assert_frame_equal(plain(read_csv(out, frame)), frame, check_dtype=False)
     code, out, _ = export(capsys, "--store", str(demo_store.root), "--format", "jsonl", "--rubric", "jersey-interview-skills")
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == len(frame)
-    assert list(rows[0]) == list(ITEM_COLUMNS)
+    assert list(rows[0]) == list(ITEM_EXPORT_COLUMNS)
     assert sum(r["points"] or 0 for r in rows) == int(frame["points"].sum())
-    assert {r["code"] for r in rows} <= {None, "NA", "NO"}
+    assert {r["code"] for r in rows} <= {None, "not_applicable", "not_observed"}
     assert all(len(r["session_date"]) == 10 for r in rows)
 
 
@@ -102,16 +118,17 @@ def test_parquet_dataset_is_partitioned_and_reads_back_in_pandas_and_duckdb(
     folder = tmp_path / "warehouse" / "items"
     code, _, err = export(capsys, "--store", str(demo_store.root), "--format", "parquet", "-o", str(folder))
     assert code == 0, err
-    frame = plain(item_frame(demo_store, RubricRegistry.default()))
+    frame = plain(with_computed_version(item_frame(demo_store, RubricRegistry.default()), RubricRegistry.default()))
     files = sorted(folder.rglob("*.parquet"))
     assert files and all(f.parent.name.startswith("quarter=") and f.parent.parent.name.startswith("rubric_id=") for f in files)
     assert {f.parent.parent.name for f in files} == {f"rubric_id={r}" for r in frame["rubric_id"].unique()}
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     # pandas (pyarrow) reads the folder back to the same rows.
     back = pd.read_parquet(folder)
-    back = back[list(ITEM_COLUMNS)]
+    back = back[list(ITEM_EXPORT_COLUMNS)]
     for col in ("rubric_id", "quarter"):
         back[col] = back[col].astype("str")
+    back["session_date"] = pd.to_datetime(back["session_date"]).astype(frame["session_date"].dtype)
     pd.testing.assert_frame_equal(plain(back), frame, check_dtype=False)
     # DuckDB reads it directly: same row count and sums, also per rubric and quarter.
     glob = f"{folder}/**/*.parquet"
@@ -190,6 +207,8 @@ def test_filters_as_in_summary(demo_store: Store, capsys: pytest.CaptureFixture[
     assert {json.loads(line)["team"] for line in out.splitlines()} == {"Westgate", "Riverside"}
     # Nothing matching exits 1, with the same message as the summary, and writes nothing.
     code, out, err = export(capsys, *args, "--team", "Nobody")
+    assert code == 1 and out == "" and "no team called 'Nobody'" in err and "known teams: " in err
+    code, out, err = export(capsys, *args, "--team", "Westgate", "--from", "2031-01-01")
     assert code == 1 and out == "" and "no final observations" in err and "match the rubric, teams and dates" in err
     code, _, err = export(capsys, *args, "--from", "2026-06-01", "--to", "2026-01-01")
     assert code == 2
@@ -274,7 +293,7 @@ def test_columns_never_shift_when_a_rubric_version_renames_and_adds_items(tmp_pa
     code, out, _ = export(capsys, *args)
     assert code == 0
     items = [json.loads(line) for line in out.splitlines()]
-    assert all(list(r) == list(ITEM_COLUMNS) for r in items)
+    assert all(list(r) == list(ITEM_EXPORT_COLUMNS) for r in items)
     assert {(r["rubric_version"], r["section"], r["item"]) for r in items if r["section"] == "structure"} == {
         ("1.2.0", "structure", "plan"), ("1.3.0", "structure", "plan"),
     }  # fmt: skip

@@ -174,12 +174,14 @@ def test_conflict_keeps_both_versions_and_never_overwrites(rubrics: Path, tmp_pa
     assert len(list((store.root / "conflicts").iterdir())) == 1
 
 
-def test_incoming_final_of_an_observation_still_drafted_in_the_store_is_a_conflict(
+def test_incoming_final_of_a_draft_edited_further_in_the_store_is_a_conflict(
     rubrics: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ours = scored()
     store = Store(tmp_path / "store")
-    store.save_draft(ours)
+    saved = store.save_draft(ours)
+    for _ in range(4):  # the draft was worked on here after the incoming final was made
+        saved = store.save_draft(saved)
     incoming = tmp_path / "final.toml"
     incoming.write_text(observation_to_toml(final(ours)))
     code, out, _ = run_import(capsys, str(incoming), "--store", str(store.root), "--rubrics", str(rubrics))

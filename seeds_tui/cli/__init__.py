@@ -4,6 +4,10 @@ Exit codes: 0 success, 1 the input had problems (each reported), 2 usage error.
 Each command lives in its own module with ``register(subparsers, parents)``, which sets
 ``func`` to a callable taking the parsed arguments and returning the exit code.
 Command modules import nothing heavy at import time: ``seeds-tui --help`` stays fast.
+
+Every command's ``--json`` (and ``--format json`` on stdout) prints one JSON object on every
+path: a command writes its object with ``print_json``; when it stops before that (a usage
+error, a missing store, any error) ``main`` writes ``{"ok": false, "exit_code": N, "error": ...}``.
 """
 
 from __future__ import annotations
@@ -13,19 +17,29 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from seeds_tui import __version__
-from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err
+from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err, finish_json, start_json, wants_json
 from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
 COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report", "publish", "serve")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors also kept for a ``--json`` run's error object."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        err(f"{self.prog}: error: {message}")
+        raise SystemExit(USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (used by ``main`` and by the documentation tests)."""
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="seeds-tui",
         description="Observed practice in probation: score a session, give feedback, summarise a team.",
         epilog="With no command, opens the app. Exit codes: 0 success, 1 input had problems, 2 usage error.",
@@ -51,13 +65,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     a field's value). A crash report without any field values goes to the user data folder,
     one plain paragraph says so, and the exit code is 3.
     """
+    words = list(sys.argv[1:] if argv is None else argv)
+    start_json(wants_json(None, words))
     try:
-        return _main(argv)
+        code = _main(words)
     except Exception as exc:
         from seeds_tui.storage.crash import crash_paragraph, write_crash_report
 
         err(crash_paragraph(write_crash_report(exc), []))
-        return CRASHED
+        code = CRASHED
+    finish_json(code)
+    return code
 
 
 #: Exit code after an unexpected error (a bug): a crash report was written.
@@ -70,6 +88,7 @@ def _main(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
+    start_json(wants_json(args))
     try:
         if args.command is None:
             return _open_app(args)

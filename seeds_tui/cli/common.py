@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from seeds_tui.core.rubric import RubricRegistry
@@ -130,9 +132,166 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
     return RubricRegistry.default([*named, *(extra or [])])
 
 
+#: The first columns of every ``summary --format csv``, whatever the view and the rubrics.
+SUMMARY_CSV_LEAD = ("rubric_id", "view", "table")
+#: The last columns: whether a row's figures are hidden, and why.
+SUMMARY_CSV_TAIL = ("suppressed", "note")
+
+
+def summary_csv(tables: Sequence[Any]) -> str:
+    """``seeds-tui summary --format csv``: one stable column set for any number of tables and rubrics.
+
+    Columns: ``rubric_id``, ``view``, ``table`` (the table's title), then the view's own columns in
+    the order the tables give them, then one ``level_<value>`` column per level any scale has, in
+    order of value, then ``suppressed`` and ``note``. A column a row has no figure for is empty.
+    ``tables`` are ``SummaryTable`` objects (``title``, ``view``, ``rubric_id``, ``frame``).
+    """
+    import csv
+    import io
+    import math
+    import re
+
+    level = re.compile(r"level_(-?\d+)$")
+    middle: list[str] = []
+    levels: set[str] = set()
+    for table in tables:
+        for col in table.frame.columns:
+            if level.match(str(col)):
+                levels.add(str(col))
+            elif col not in middle and col not in SUMMARY_CSV_LEAD and col not in SUMMARY_CSV_TAIL:
+                middle.append(str(col))
+    ordered_levels = sorted(levels, key=lambda c: int(level.match(c).group(1)))  # type: ignore[union-attr]
+    columns = [*SUMMARY_CSV_LEAD, *middle, *ordered_levels, *SUMMARY_CSV_TAIL]
+
+    def cell(value: Any) -> Any:
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()
+        if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+            return ""
+        if isinstance(value, float):
+            return round(value, 2)
+        try:
+            import pandas as pd
+
+            if value is pd.NA or value is pd.NaT:
+                return ""
+        except ImportError:  # pragma: no cover - pandas is a core dependency
+            pass
+        return value
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for table in tables:
+        lead = {"rubric_id": table.rubric_id, "view": table.view, "table": table.title}
+        for rec in table.frame.to_dict("records"):
+            writer.writerow([cell(lead[c]) if c in lead else cell(rec.get(c)) for c in columns])
+    return buf.getvalue() if tables else ""
+
+
+def unknown_teams_message(unmatched: Sequence[str], known: Sequence[str], root: Path) -> str:
+    """What every command filtering by ``--team`` says about names that match no team (the same words everywhere).
+
+    >>> unknown_teams_message(["Nowhere"], ["North", "Westgate"], Path("/srv/store"))
+    "no team called 'Nowhere' in /srv/store; known teams: North, Westgate"
+    """
+    word = "team" if len(unmatched) == 1 else "teams"
+    asked = ", ".join(repr(t) for t in unmatched)
+    return f"no {word} called {asked} in {root}; known teams: {', '.join(known) or 'none'}"
+
+
 def err(message: str) -> None:
-    """Print a message on stderr."""
+    """Print a message on stderr (and keep it for the JSON object of a ``--json`` run)."""
     print(message, file=sys.stderr)
+    if _json.active:
+        _json.messages.append(message)
+
+
+# -- --json: one JSON object on stdout, on every path -------------------------------------------
+
+
+class _JsonRun:
+    """The state of one command run for its ``--json`` promise."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.written = False
+        self.messages: list[str] = []
+        self.stdout: Any = None
+
+
+class _Watched:
+    """Standard output, noting whether the command wrote anything on it."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        if text:
+            _json.written = True
+        return int(self._inner.write(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+_json = _JsonRun()
+
+
+def wants_json(args: argparse.Namespace | None, argv: Sequence[str] = ()) -> bool:
+    """True when the command was asked for JSON on stdout: ``--json``, or ``--format json`` without ``-o``.
+
+    Before the arguments are parsed (``args`` None, a usage error), the raw ``argv`` decides.
+    """
+    if args is None:
+        words = list(argv)
+        return "--json" in words or any(a == "--format" and b == "json" for a, b in itertools.pairwise(words)) or ("--format=json" in words)
+    if getattr(args, "json", False):
+        return True
+    return getattr(args, "format", None) == "json" and not getattr(args, "output", None)
+
+
+def start_json(active: bool) -> None:
+    """Begin a run: with ``active``, every message on stderr is also kept for the JSON object,
+    and standard output is watched (a command that wrote its object needs no other)."""
+    _restore_stdout()
+    _json.active, _json.written, _json.messages = active, False, []
+    if active:
+        _json.stdout = sys.stdout
+        sys.stdout = _Watched(sys.stdout)  # type: ignore[assignment]
+
+
+def _restore_stdout() -> None:
+    if _json.stdout is not None:
+        if isinstance(sys.stdout, _Watched):
+            sys.stdout = _json.stdout
+        _json.stdout = None
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """Write the run's one JSON object on stdout (every ``--json`` output goes through here)."""
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    _json.written = True
+
+
+def finish_json(code: int) -> None:
+    """End a ``--json`` run: if the command stopped before writing its object (a usage error, a
+    missing store, a failure), write one saying so, so that stdout always holds one JSON object.
+
+    ``{"ok": false, "exit_code": 2, "error": "...", "messages": [...]}``: ``error`` is the last
+    message printed on stderr, ``messages`` all of them (never a value from an observation file).
+    """
+    try:
+        if not _json.active or _json.written or code == 0:
+            return
+        messages = [m for m in _json.messages if m.strip()]
+        last = messages[-1] if messages else "the command failed; see the messages on stderr"
+        print_json({"ok": False, "exit_code": code, "error": last, "messages": messages})
+    finally:
+        _restore_stdout()
+        _json.active = False
 
 
 def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:

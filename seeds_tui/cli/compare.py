@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from collections import defaultdict
 from dataclasses import asdict
@@ -20,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seeds_tui.cli.common import OK, PROBLEMS, UsageError, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, UsageError, err, print_json, registry_from, store_from
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement, AgreementFigures, ItemAgreement
@@ -121,7 +120,7 @@ def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path
     rubric = loaded.rubric
     result = compare(first, second, rubric)
     if fmt == "json":
-        print(json.dumps(_agreement_data(result, first_path, second_path, warnings, rubric.version), indent=2))
+        print_json(_agreement_data(result, first_path, second_path, warnings, rubric.version))
     elif fmt == "csv":
         _write_items_csv(result)
     else:
@@ -274,7 +273,7 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
     for item in result.items:
         text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
         print(f"  {item.mark} {item.key.ljust(key_width)}  {item.first:>3} {item.second:>3}  {text}")
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for item in result.items:
         counts[item.outcome] += 1
     if overall.excluded:
@@ -388,7 +387,7 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
     status = PROBLEMS if errors or bad_files else OK
     if not compared and not waiting:
         if fmt == "json":
-            print(json.dumps({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []}, indent=2))
+            print_json({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []})
         elif fmt == "csv":
             _write_store_csv(_store_report([], [], args.by, icc_absolute_agreement, icc_one_way, icc_band))
         else:
@@ -401,7 +400,7 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
     report = _store_report(compared, waiting, args.by, icc_absolute_agreement, icc_one_way, icc_band)
     report["store"] = str(store.root)
     if fmt == "json":
-        print(json.dumps(report, indent=2))
+        print_json(report)
     elif fmt == "csv":
         _write_store_csv(report)
     else:

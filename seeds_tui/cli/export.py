@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from, unknown_teams_message
 
 
 def _date(text: str) -> date:
@@ -84,6 +84,11 @@ def run(args: argparse.Namespace) -> int:
 
             key = pseudonym_key(store)
         export.frame = pseudonymise(export.frame, key)
+    if export.unmatched_teams:
+        # As in ``seeds-tui summary``: the same words, and when no name matched, nothing else to say (exit 1).
+        err(f"seeds-tui export: {unknown_teams_message(export.unmatched_teams, export.known_teams, store.root)}")
+        if len(export.unmatched_teams) == len(set(args.team)) and not len(export.frame):
+            return PROBLEMS
     for problem in export.problems:
         err(f"warning: {problem}")
     if not len(export.frame):

@@ -6,10 +6,14 @@ import argparse
 import csv
 import io
 import json
-import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, progress, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, print_json, progress, registry_from, store_from
+
+if TYPE_CHECKING:
+    from seeds_tui.storage.importer import ImportResult, Source
 
 #: Row fields, in report column order.
 REPORT_FIELDS = ("source", "id", "outcome", "message", "path")
@@ -65,27 +69,33 @@ def run(args: argparse.Namespace) -> int:
         if not Path(args.report).parent.is_dir():
             err(f"seeds-tui import: the folder for --report ({Path(args.report).parent}) does not exist")
             return USAGE
-    missing = [s for s in args.sources if not Path(s).exists()]
-    if missing:
-        for source in missing:
-            err(f"seeds-tui import: {source}: no such file or folder (nothing was imported)")
-        return PROBLEMS
     store = store_from(args)
     if args.report:
         check_output(Path(args.report), stores=[store.root], inputs=[Path(s) for s in args.sources], option="--report")
-    registry = registry_from(args)
+    missing = [s for s in args.sources if not Path(s).exists()]
+    if missing:
+        from seeds_tui.storage.importer import ImportResult, ImportRow, display
 
-    def bar(items: list) -> object:
-        return progress(items, total=len(items), label="importing", enabled=False if args.json else None)
+        for source in missing:
+            err(f"seeds-tui import: {display(source)}: no such file or folder (nothing was imported)")
+        rows = [ImportRow(display(s), "invalid", message="no such file or folder (nothing was imported)") for s in missing]
+        result = ImportResult(rows=rows, dry_run=args.dry_run)
+    else:
+        registry = registry_from(args)
 
-    result = import_files(args.sources, store, registry, dry_run=args.dry_run, progress=bar)
-    data = result.to_dict()
+        def bar(items: list[Source]) -> Iterable[Source]:
+            return progress(items, total=len(items), label="importing", enabled=False if args.json else None)
+
+        result = import_files(args.sources, store, registry, dry_run=args.dry_run, progress=bar)
     if report_format:
-        write_atomic(Path(args.report), report_text(data["rows"], report_format).encode("utf-8"))
+        write_atomic(Path(args.report), report_text(result.to_dict()["rows"], report_format).encode("utf-8"))
+    return _print_result(args, result, store.root)
+
+
+def _print_result(args: argparse.Namespace, result: ImportResult, root: Path) -> int:
+    """Print the outcome (one JSON object with ``--json``); the exit code."""
     if args.json:
-        data["store"] = str(store.root)
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json({**result.to_dict(), "store": str(root)})
     else:
         for row in result.rows:
             if args.verbose or row.outcome in ("invalid", "conflict"):

@@ -44,8 +44,8 @@ def run_list(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
-    for problem in registry.errors:
-        err(f"skipped a broken rubric file:\n{problem}")
+    for broken in registry.errors:
+        err(f"skipped a broken rubric file:\n{broken}")
     for group in registry.conflicting_copies():
         first, *others = group
         err(

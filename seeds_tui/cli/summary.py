@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from, summary_csv, unknown_teams_message
 
 VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
@@ -102,10 +102,7 @@ def run(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     if data.unmatched_teams:
-        known = ", ".join(data.known_teams) or "none"
-        asked = ", ".join(repr(t) for t in data.unmatched_teams)
-        word = "team" if len(data.unmatched_teams) == 1 else "teams"
-        err(f"seeds-tui summary: no {word} called {asked} in {store.root}; known teams: {known}")
+        err(f"seeds-tui summary: {unknown_teams_message(data.unmatched_teams, data.known_teams, store.root)}")
         if not data.rubric_ids:
             return PROBLEMS
     if not data.rubric_ids:
@@ -134,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "table" and not args.output and sys.stdout.isatty():
             # Fit the terminal; a file or a pipe gets every column.
             output: str | bytes = render.render_table(doc, width=shutil.get_terminal_size().columns)
+        elif args.format == "csv":
+            output = summary_csv(doc.tables)  # one stable column set (cli/common.py)
         else:
             output = render.render(doc, args.format)
     except SeedsError as exc:

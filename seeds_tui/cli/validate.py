@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, err, progress, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, err, print_json, progress, registry_from
 
 if TYPE_CHECKING:
     from seeds_tui.core.errors import Problem
@@ -136,18 +135,15 @@ def run(args: argparse.Namespace) -> int:
             by_label[label].append(problem)
     invalid = [(label, probs) for label, probs in results if probs]
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "files": len(results),
-                    "valid": len(results) - len(invalid),
-                    "invalid": len(invalid),
-                    "problems": [
-                        {"file": str(p.path), "line": p.line, "field": p.field, "message": p.message} for _, probs in invalid for p in probs
-                    ],
-                },
-                indent=2,
-            )
+        print_json(
+            {
+                "files": len(results),
+                "valid": len(results) - len(invalid),
+                "invalid": len(invalid),
+                "problems": [
+                    {"file": str(p.path), "line": p.line, "field": p.field, "message": p.message} for _, probs in invalid for p in probs
+                ],
+            }
         )
     else:
         for _, probs in invalid:

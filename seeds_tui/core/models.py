@@ -1,14 +1,32 @@
-"""Shared pydantic plumbing: strict base model and error formatting that never echoes values."""
+"""Shared plumbing: strict base model, error formatting that never echoes values, path arguments."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from seeds_tui.core.errors import Problem
 from seeds_tui.core.tomlio import find_line, line_index
+
+#: One path, or several: what every function taking paths accepts.
+PathOrPaths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def as_paths(value: PathOrPaths) -> list[Path]:
+    """``value`` as a list of paths: a single path (``str`` or ``PathLike``) is one path, never its characters.
+
+    >>> as_paths("inbox"), as_paths(["a", Path("b")])
+    ([PosixPath('inbox')], [PosixPath('a'), PosixPath('b')])
+    """
+    if isinstance(value, (str, os.PathLike)):
+        return [Path(value)]
+    if isinstance(value, bytes):
+        raise TypeError("give paths as str or pathlib.Path, not bytes")
+    return [Path(p) for p in value]
 
 
 class Model(BaseModel):

@@ -33,7 +33,7 @@ from seeds_tui.core.models import Model, problems_from_validation
 from seeds_tui.core.rubric import Code, Id, Rubric
 from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
-OBSERVATION_SCHEMA = "seeds-observation/2"
+OBSERVATION_SCHEMA: Literal["seeds-observation/2"] = "seeds-observation/2"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 #: The highest revision a file may hold. Saving adds one, so a file already at this bound cannot
 #: be saved again: ``check_against_rubric`` (hence ``validate``) and the store both refuse it.

@@ -23,10 +23,10 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from seeds_tui.core.errors import Problem, RubricError, RubricNotFound
-from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.models import Model, PathOrPaths, as_paths, problems_from_validation
 from seeds_tui.core.tomlio import find_line, line_index, load_toml
 
-RUBRIC_SCHEMA = "seeds-rubric/1"
+RUBRIC_SCHEMA: Literal["seeds-rubric/1"] = "seeds-rubric/1"
 RUBRIC_MAX_BYTES = 1024 * 1024
 
 #: The non-scoring codes, available on every scored item. Both leave the denominator.
@@ -333,7 +333,31 @@ def parse_rubric(data: dict, *, path: Path | None = None, text: str | None = Non
                         split.append(Problem(path, part, line=None, field=None))
             else:
                 split.append(problem)
-        raise RubricError(path, split) from None
+        raise RubricError(path, _swallowed_keys(data, split, index)) from None
+
+
+def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Problem]:
+    """Say where a "missing" top-level key went: TOML puts every key written after a table's
+    header (``[renamed]``) into that table, so a table pasted above ``title`` takes ``title``.
+
+    The message points at the table that took the key, with the line of its header.
+    """
+    out: list[Problem] = []
+    for problem in problems:
+        field = problem.field or ""
+        taken_by = [name for name, value in data.items() if isinstance(value, dict) and field and field in value and "." not in field]
+        if problem.message == "required key is missing" and taken_by:
+            table = taken_by[0]
+            line = find_line(index, [table]) if index else None
+            where = f" (line {line})" if line else ""
+            message = (
+                f"required key is missing: it is inside the [{table}] table{where}, which takes every key written after its "
+                f"header; move the [{table}] table below the top-level keys (to the end of the file)"
+            )
+            out.append(Problem(problem.path, message, line=line, field=field))
+        else:
+            out.append(problem)
+    return out
 
 
 @dataclass(frozen=True)
@@ -370,12 +394,12 @@ def bundled_rubric_dir() -> Path:
     return package.parent / "rubrics"
 
 
-def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
-    """Where rubrics are looked for: bundled, then ``SEEDS_RUBRICS`` (os.pathsep-separated), then ``extra``."""
+def rubric_dirs(extra: PathOrPaths = ()) -> list[Path]:
+    """Where rubrics are looked for: bundled, then ``SEEDS_RUBRICS`` (os.pathsep-separated), then ``extra`` (one folder or several)."""
     dirs = [bundled_rubric_dir()]
     env = os.environ.get("SEEDS_RUBRICS", "")
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    dirs += [Path(p) for p in extra]
+    dirs += as_paths(extra)
     unique: list[Path] = []
     for d in dirs:
         if d not in unique:
@@ -386,8 +410,8 @@ def rubric_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
 class RubricRegistry:
     """Every rubric found in a list of folders, by id and version. Broken files are kept as errors."""
 
-    def __init__(self, dirs: Iterable[Path]) -> None:
-        self.dirs = list(dirs)
+    def __init__(self, dirs: PathOrPaths) -> None:
+        self.dirs = as_paths(dirs)
         self.rubrics: list[LoadedRubric] = []
         self.errors: list[RubricError] = []
         for folder in self.dirs:
@@ -400,7 +424,7 @@ class RubricRegistry:
                     self.errors.append(exc)
 
     @classmethod
-    def default(cls, extra: Iterable[str | os.PathLike[str]] = ()) -> RubricRegistry:
+    def default(cls, extra: PathOrPaths = ()) -> RubricRegistry:
         """The registry over ``rubric_dirs(extra)``."""
         return cls(rubric_dirs(extra))
 

@@ -27,7 +27,7 @@ from seeds_tui.core.errors import Problem
 from seeds_tui.core.observation import Event, Feedback, LinkedNote, Observation, RubricRef
 from seeds_tui.core.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
 
-__all__ = ["carry_key", "check_registry", "remap_scores", "rubric_change_problems", "upgrade"]
+__all__ = ["carry_key", "check_registry", "remap_scores", "rubric_change_problems", "step_map", "upgrade"]
 
 
 def _mapped(key: str, rubric: Rubric) -> str | None:
@@ -37,13 +37,45 @@ def _mapped(key: str, rubric: Rubric) -> str | None:
     return rubric.renamed.get(key, key)
 
 
-def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation:
+def step_map(previous: Rubric, rubric: Rubric) -> dict[str, str | None]:
+    """Where each item of ``previous`` goes in the next version ``rubric``: one item of
+    ``previous`` per item of ``rubric`` at most, so no table ever holds two rows for one item.
+
+    When two items of ``previous`` would land on one id (a rename onto an item that exists,
+    which ``rubric check`` refuses), the item that already had that id keeps it and the renamed
+    one is dropped, as if retired: its scores are never counted twice.
+
+    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
+    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> data = v1.model_dump(by_alias=True)
+    >>> data["sections"][0]["items"] = data["sections"][0]["items"][1:]  # beginning.welcome removed
+    >>> bad = Rubric.model_validate({**data, "version": "1.1.0", "renamed": {"beginning.welcome": "beginning.review"}})
+    >>> moves = step_map(v1, bad)
+    >>> moves["beginning.welcome"], moves["beginning.review"]
+    (None, 'beginning.review')
+    """
+    moves = {key: _mapped(key, rubric) for key in previous.item_keys}
+    holders: dict[str, list[str]] = {}
+    for key, new in moves.items():
+        if new is not None:
+            holders.setdefault(new, []).append(key)
+    for new, keys in holders.items():
+        if len(keys) > 1:
+            keep = new if new in keys else keys[0]
+            for key in keys:
+                if key != keep:
+                    moves[key] = None
+    return moves
+
+
+def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric, previous: Rubric | None = None) -> Observation:
     """A copy of ``obs`` with scores of renamed items under their new ids and retired items dropped.
 
     Uses the ``renamed`` and ``retired`` fields of ``rubric`` (the newer version); links from
-    events and feedback notes to items follow the same mapping. When a ``LoadedRubric`` is
-    given, the copy also names that rubric version (id, version, sha256). An observation of
-    another rubric id is returned unchanged.
+    events and feedback notes to items follow the same mapping. With ``previous`` (the version
+    ``obs`` was scored against) items follow ``step_map``: two items never become one. When a
+    ``LoadedRubric`` is given, the copy also names that rubric version (id, version, sha256). An
+    observation of another rubric id is returned unchanged.
 
     >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
@@ -59,10 +91,15 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation
         return obs
     if not target.renamed and not target.retired and not isinstance(rubric, LoadedRubric):
         return obs
+    moves = step_map(previous, target) if previous is not None else {}
+
+    def mapped(key: str) -> str | None:
+        return moves[key] if key in moves else _mapped(key, target)
+
     scores: dict[str, dict[str, object]] = {}
     for section_id, items in obs.scores.items():
         for item_id, score in items.items():
-            new = _mapped(f"{section_id}.{item_id}", target)
+            new = mapped(f"{section_id}.{item_id}")
             if new is None:
                 continue
             new_section, new_item = new.split(".", 1)
@@ -71,7 +108,7 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric) -> Observation
                 scores.setdefault(new_section, {})[new_item] = score
 
     def link(key: str | None) -> str | None:
-        return None if key is None else _mapped(key, target)
+        return None if key is None else mapped(key)
 
     events = [e if e.item is None else Event.model_validate({**e.model_dump(), "item": link(e.item)}) for e in obs.events]
     feedback = obs.feedback
@@ -114,11 +151,14 @@ def carry_key(key: str, versions: Iterable[Rubric], from_version: str, to_versio
     start = _version_key(from_version)
     end = _version_key(to_version) if to_version is not None else (_version_key(ordered[-1].version) if ordered else start)
     current: str | None = key
+    previous: Rubric | None = next((r for r in ordered if _version_key(r.version) == start), None)
     for rubric in ordered:
         if current is None:
             break
         if start < _version_key(rubric.version) <= end:
-            current = _mapped(current, rubric)
+            moves = step_map(previous, rubric) if previous is not None else {}
+            current = moves[current] if current in moves else _mapped(current, rubric)
+            previous = rubric
     return current
 
 
@@ -138,10 +178,14 @@ def upgrade(obs: Observation, registry: RubricRegistry, version: str | None = No
     start = _version_key(obs.rubric.version)
     end = _version_key(target.rubric.version)
     current = obs
+    previous: Rubric | None = None
     for loaded in registry.versions(obs.rubric.id):
         key = _version_key(loaded.rubric.version)
+        if key == start:
+            previous = loaded.rubric
         if start < key <= end:
-            current = remap_scores(current, loaded)
+            current = remap_scores(current, loaded, previous)
+            previous = loaded.rubric
     return current
 
 
@@ -161,13 +205,21 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
     if old.id != new.id:
         return [f"rubric ids differ ({old.id} and {new.id}); versions of one rubric share an id"]
     keys = set(new.item_keys)
+    old_keys = set(old.item_keys)
     problems = []
     for key in old.item_keys:
         if key in keys or key in new.retired:
             continue
         if key in new.renamed:
-            if new.renamed[key] not in keys:
-                problems.append(f"item {key!r} of {old.version} is renamed to {new.renamed[key]!r}, which is not an item of {new.version}")
+            target = new.renamed[key]
+            if target not in keys:
+                problems.append(f"item {key!r} of {old.version} is renamed to {target!r}, which is not an item of {new.version}")
+            elif target in old_keys and _mapped(target, new) == target:
+                problems.append(
+                    f"item {key!r} of {old.version} is renamed to {target!r}, which is already an item of {old.version}: "
+                    f"two items would become one and old observations would count twice; retire one of them instead "
+                    f'(retired = ["{key}"]) or rename onto a new id'
+                )
             continue
         problems.append(
             f"item {key!r} of {old.version} is missing from {new.version}: declare it under [renamed] "

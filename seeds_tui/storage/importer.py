@@ -15,6 +15,12 @@ Files are compared by their canonical form (what seeds-tui would write for the p
 observation), so an observation re-saved by another editor with other spacing is still "the
 same". Observations of an earlier file schema are stored in the current schema.
 
+Each file lands where the store that wrote it keeps it: finals in ``observations/``, drafts in
+``drafts/``, consensus records in ``consensus/`` and consensus drafts in ``consensus/drafts/``,
+so importing a whole store (or a zip of one) reproduces it. A final with the same id and a
+higher revision than a stored draft is that draft finalised: it replaces the draft. A draft
+older than the final already stored is skipped.
+
 >>> import tempfile
 >>> result = import_files([tempfile.mkdtemp()], Store(tempfile.mkdtemp()))
 >>> result.counts
@@ -33,10 +39,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
-from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, Observation, check_against_rubric, observation_to_toml, parse_observation
+from seeds_tui.core.models import PathOrPaths, as_paths
+from seeds_tui.core.observation import (
+    OBSERVATION_MAX_BYTES,
+    Observation,
+    check_against_rubric,
+    observation_to_toml,
+    parse_observation,
+    read_observation,
+    ref_key,
+)
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.tomlio import decode_text, parse_toml, read_bytes
-from seeds_tui.storage.atomic import create_exclusive, ensure_dir
+from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file
 from seeds_tui.storage.store import Store
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
@@ -87,7 +102,7 @@ class ImportResult:
     @property
     def counts(self) -> dict[str, int]:
         """How many files had each outcome (every outcome present, zeros included)."""
-        counts = dict.fromkeys(OUTCOMES, 0)
+        counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
         for row in self.rows:
             counts[row.outcome] += 1
         return counts
@@ -139,13 +154,12 @@ def display(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").translate(_CONTROL)
 
 
-def find_sources(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Source], list[ImportRow]]:
-    """The files to read below ``paths`` (files, folders searched recursively, zips), and rows
-    for what was ignored or could not be listed."""
+def find_sources(paths: PathOrPaths) -> tuple[list[Source], list[ImportRow]]:
+    """The files to read below ``paths`` (one path or several: files, folders searched recursively,
+    zips), and rows for what was ignored or could not be listed."""
     sources: list[Source] = []
     rows: list[ImportRow] = []
-    for raw in paths:
-        path = Path(raw)
+    for path in as_paths(paths):
         if path.is_dir():
             for found in _walk(path):
                 _add_file(found, display(str(found)), sources, rows, found=True)
@@ -298,8 +312,11 @@ class _Importer:
         self.registry = registry
         self.dry_run = dry_run
         self.zips = zips
-        #: What a dry run would have written, so a second copy in the same run is judged correctly.
+        #: What a dry run would have written (and removed), so a second copy in the same run is judged correctly.
         self.planned: dict[Path, bytes] = {}
+        self.removed: set[Path] = set()
+        #: Consensus records in the store by session reference (read on first need).
+        self.consensus_refs: dict[str, Path] | None = None
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.store.root).as_posix()
@@ -332,32 +349,111 @@ class _Importer:
         return obs, raw
 
     def existing(self, path: Path, expected: bytes | None = None) -> bytes | None:
+        if path in self.removed:
+            return None
         if path in self.planned:
             return self.planned[path]
         return _store_canonical(path, expected)
 
+    def places(self, obs: Observation) -> tuple[Path, Path]:
+        """Where ``obs`` belongs in the store, and where the other status of the same id lives.
+
+        Observations go to ``observations/`` (final) or ``drafts/``; consensus records (those
+        with ``consensus.of``) to ``consensus/`` (final) or ``consensus/drafts/``, exactly as the
+        store that wrote them keeps them, so that a whole store imported reproduces it.
+        """
+        name = self.store.final_path(obs.id).name  # checks the id
+        if obs.consensus is not None:
+            final, draft = self.store.consensus_dir / name, self.store.consensus_dir / "drafts" / name
+        else:
+            final, draft = self.store.final_dir / name, self.store.draft_dir / name
+        return (final, draft) if obs.status == "final" else (draft, final)
+
+    def revision_of(self, path: Path) -> int | None:
+        """The revision of the observation stored (or planned) at ``path``; None if unreadable."""
+        data = self.existing(path)
+        if data is None:
+            return None
+        try:
+            text = decode_text(data, path, ObservationError)
+            return parse_observation(parse_toml(text, path, ObservationError), path=path, text=text).revision
+        except ObservationError:
+            return None
+
+    def consensus_clash(self, obs: Observation, target: Path) -> Path | None:
+        """Another consensus record of the same session already in the store (one per session)."""
+        ref = obs.session.session_ref
+        if obs.consensus is None or obs.status != "final" or ref is None:
+            return None
+        if self.consensus_refs is None:
+            self.consensus_refs = {}
+            for path in sorted(self.store.consensus_dir.glob("*.toml")):
+                try:
+                    other = read_observation(path)[0]
+                except (ObservationError, OSError):
+                    continue
+                if other.session.session_ref is not None:
+                    self.consensus_refs.setdefault(ref_key(other.session.session_ref), path)
+        found = self.consensus_refs.get(ref_key(ref))
+        return found if found is not None and found != target else None
+
     def place(self, source: Source, obs: Observation, raw: bytes) -> ImportRow:
         canonical = _canonical(obs)
-        target = self.store.path_of(obs)
-        other = self.store.draft_path(obs.id) if obs.status == "final" else self.store.final_path(obs.id)
+        target, other = self.places(obs)
         for _ in range(3):
             current = self.existing(target, canonical)
             if current is not None:
                 if current == canonical:
                     return ImportRow(source.label, "skipped", obs.id, "already in the store with the same content", self.rel(target))
                 return self.conflict(source, obs, raw, canonical, f"the store holds different content under this id ({self.rel(target)})")
+            clash = self.consensus_clash(obs, target)
+            if clash is not None:
+                why = f"the store already records the consensus of this session ({self.rel(clash)})"
+                return self.conflict(source, obs, raw, canonical, why)
+            replaces: Path | None = None
             if self.existing(other) is not None:
-                kind = "a draft" if obs.status == "final" else "a final version"
-                return self.conflict(source, obs, raw, canonical, f"the store holds {kind} of this observation ({self.rel(other)})")
+                stored = self.revision_of(other)
+                if obs.status == "final" and stored is not None and stored < obs.revision:
+                    replaces = other  # the expected next step: the draft was finalised
+                elif obs.status == "draft" and stored is not None and stored >= obs.revision:
+                    message = "the store holds the final version of this observation, finalised from this draft or a later one"
+                    return ImportRow(source.label, "skipped", obs.id, message, self.rel(other))
+                else:
+                    kind = "a draft" if obs.status == "final" else "a final version"
+                    return self.conflict(source, obs, raw, canonical, f"the store holds {kind} of this observation ({self.rel(other)})")
+            done = f"replaces the draft {self.rel(replaces)}" if replaces is not None else ""
             if self.dry_run:
                 self.planned[target] = canonical
-                return ImportRow(source.label, "imported", obs.id, "would be imported", self.rel(target))
+                if replaces is not None:
+                    self.removed.add(replaces)
+                message = f"would be imported; {done.replace('replaces', 'would replace')}" if done else "would be imported"
+                return ImportRow(source.label, "imported", obs.id, message, self.rel(target))
             try:
-                create_exclusive(target, canonical)
+                self.write(obs, target, canonical, replaces)
             except FileExistsError:
                 continue  # another import wrote this id a moment ago: compare with what it wrote
-            return ImportRow(source.label, "imported", obs.id, "", self.rel(target))
+            if (
+                obs.consensus is not None
+                and obs.status == "final"
+                and obs.session.session_ref is not None
+                and self.consensus_refs is not None
+            ):
+                self.consensus_refs.setdefault(ref_key(obs.session.session_ref), target)
+            return ImportRow(source.label, "imported", obs.id, done, self.rel(target))
         raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
+
+    def write(self, obs: Observation, target: Path, canonical: bytes, replaces: Path | None) -> None:
+        """Create ``target`` (never over an existing file); remove the draft it replaces, under the observation's lock."""
+        self.store.folder(target.parent)
+        if replaces is None:
+            create_exclusive(target, canonical, root=self.store.root)
+            return
+        expected = self.existing(replaces)
+        with self.store._lock(obs.id):
+            if _store_canonical(replaces) != expected:
+                raise FileExistsError(replaces)  # the draft changed meanwhile (an autosave): judge again
+            create_exclusive(target, canonical, root=self.store.root)
+            remove_file(replaces, self.store.root)
 
     def conflict(self, source: Source, obs: Observation, raw: bytes, canonical: bytes, why: str) -> ImportRow:
         aside = self.store.conflict_dir / f"{obs.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
@@ -377,14 +473,14 @@ class _Importer:
 
 
 def import_files(
-    sources: Iterable[str | os.PathLike[str]],
+    sources: PathOrPaths,
     store: Store | str | os.PathLike[str],
     registry: RubricRegistry | None = None,
     *,
     dry_run: bool = False,
     progress: Callable[[list[Source]], Iterable[Source]] | None = None,
 ) -> ImportResult:
-    """Validate and import observation files (files, folders, zips) into ``store``.
+    """Validate and import observation files (files, folders, zips; one path or a list) into ``store``.
 
     Never overwrites: see the module docstring for the outcomes. ``registry`` defaults to
     the bundled rubrics plus ``SEEDS_RUBRICS``. With ``dry_run`` nothing is written.

@@ -13,7 +13,8 @@ Two tables:
     has no such id). Columns are sorted by id within each block, so they never shift.
 
 Scores of older rubric versions are carried onto the newest version's ids (its ``renamed``
-and ``retired`` fields; see ``seeds_tui.core.versions``). Files are written atomically and
+and ``retired`` fields; see ``seeds_tui.core.versions``); ``computed_version`` says which version
+each row's figures were computed against, beside ``rubric_version`` (the version scored with). Files are written atomically and
 owner-only. Nothing here prints; the command line is ``seeds_tui.cli.export``.
 """
 
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
@@ -46,8 +47,15 @@ FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 
 #: Metadata columns of the observations table, in order; score columns follow.
 OBSERVATION_COLUMNS = (
-    "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer",
+    "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
     "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
+)  # fmt: skip
+#: Columns of the items table, in order: the item frame's (``seeds_tui.team.frames.ITEM_COLUMNS``)
+#: with ``computed_version`` after ``rubric_version``.
+ITEM_EXPORT_COLUMNS = (
+    "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
+    "session_date", "quarter", "section", "section_group", "item", "value", "code", "scale_min", "scale_max", "points",
+    "possible", "percent",
 )  # fmt: skip
 #: The Parquet dataset's partition columns (hive style: ``rubric_id=.../quarter=.../part-0.parquet``).
 PARTITIONS = ("rubric_id", "quarter")
@@ -75,6 +83,10 @@ class Export:
     frame: pd.DataFrame
     table: Table
     problems: list[str] = field(default_factory=list)
+    #: Every team in the store (for the message about a ``--team`` name that matches none).
+    known_teams: list[str] = field(default_factory=list)
+    #: The ``--team`` names asked for that match no team in the store.
+    unmatched_teams: list[str] = field(default_factory=list)
 
 
 # -- building the tables ---------------------------------------------------------------------
@@ -91,22 +103,43 @@ def quarter_label(day: date) -> str:
 
 def item_table(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> Export:
     """The long item-score frame, filtered (see ``seeds_tui.team.frames.item_frame``)."""
-    from seeds_tui.team.frames import item_frame
+    from seeds_tui.team.frames import summary_data
 
-    frame = item_frame(
+    data = summary_data(
         store, registry, include_drafts=filters.include_drafts, rubric_id=filters.rubric_id,
-        teams=list(filters.teams) or None, date_from=filters.date_from, date_to=filters.date_to,
+        teams=list(filters.teams) or None, date_from=filters.date_from, date_to=filters.date_to, each_session_once=False,
     )  # fmt: skip
-    problems = list(frame.attrs.get("problems", []))
+    frame = data.items.copy()
+    problems = list(data.problems)
     frame.attrs = {}
     # The cache's row order depends on which files it parsed when: sort, so that the same store
     # always gives the same file (a nightly job can diff its exports). By text, not category order.
     frame = frame.sort_values(["observation_id", "section", "item"], key=lambda column: column.astype(str), kind="stable")
-    return Export(frame.reset_index(drop=True), "items", problems)
+    frame = _with_computed_version(frame, registry)
+    twice = frame.duplicated(["observation_id", "section", "item"])
+    if twice.any():  # never two rows for one item of one observation, whatever the rubric versions say
+        problems.append(
+            f"{int(twice.sum())} item score(s) landed twice on one item (check the rubrics with seeds-tui rubric check); the first kept"
+        )
+        frame = frame.loc[~twice]
+    return Export(frame.reset_index(drop=True), "items", problems, list(data.known_teams), list(data.unmatched_teams))
 
 
-def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Observation]:
-    """Observations passing the filters; a final wins over a draft of the same id."""
+def _with_computed_version(frame: pd.DataFrame, registry: RubricRegistry) -> pd.DataFrame:
+    """``frame`` with ``computed_version`` after ``rubric_version``: the rubric version whose item ids
+    (and, in the observations table, sections) every figure of the row was computed against."""
+    newest: dict[str, str] = {}
+    for rid in {str(r) for r in frame["rubric_id"].unique()} if len(frame) else set():
+        with contextlib.suppress(RubricNotFound):
+            newest[rid] = registry.get(rid).rubric.version
+    out = frame.copy()
+    values = out["rubric_id"].astype(str).map(newest) if len(out) else out["rubric_id"].astype(str)
+    out.insert(list(out.columns).index("rubric_version") + 1, "computed_version", values.astype("category") if len(out) else values)
+    return out
+
+
+def _selected(store: Store, filters: Filters, problems: list[str], known: set[str] | None = None) -> list[Observation]:
+    """Observations passing the filters; a final wins over a draft of the same id. ``known`` collects every team name."""
     chosen: dict[str, Observation] = {}
     from seeds_tui.team.frames import team_key
 
@@ -115,6 +148,8 @@ def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Obser
         if isinstance(obs, ObservationError):
             problems.append(f"{path}: could not be read and was left out; run 'seeds-tui validate {path}' for details")
             continue
+        if known is not None:
+            known.add(obs.session.team)
         if filters.rubric_id is not None and obs.rubric.id != filters.rubric_id:
             continue
         if teams and team_key(obs.session.team) not in teams:
@@ -129,8 +164,13 @@ def _selected(store: Store, filters: Filters, problems: list[str]) -> list[Obser
     return [chosen[k] for k in sorted(chosen)]
 
 
-def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> tuple[list[dict[str, object]], list[str]]:
-    """Plain rows of the observations table (no pandas), and warnings about what was left out."""
+def observation_rows(
+    store: Store, registry: RubricRegistry, filters: Filters = Filters(), known_teams: set[str] | None = None
+) -> tuple[list[dict[str, object]], list[str]]:
+    """Plain rows of the observations table (no pandas), and warnings about what was left out.
+
+    ``known_teams`` (when given) collects the name of every team in the store.
+    """
     from seeds_tui.core.scoring import section_scores
     from seeds_tui.core.versions import upgrade
 
@@ -139,7 +179,7 @@ def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = 
     problems: list[str] = []
     rows: list[dict[str, object]] = []
     unknown: dict[str, int] = {}
-    for obs in _selected(store, filters, problems):
+    for obs in _selected(store, filters, problems, known_teams):
         try:
             newest = registry.get(obs.rubric.id)
         except RubricNotFound:
@@ -153,6 +193,7 @@ def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = 
             "status": obs.status,
             "rubric_id": obs.rubric.id,
             "rubric_version": obs.rubric.version,
+            "computed_version": rubric.version,
             "team": session.team,
             "practitioner": session.practitioner,
             "observer": session.observer,
@@ -161,7 +202,7 @@ def observation_rows(store: Store, registry: RubricRegistry, filters: Filters = 
             "mode": session.mode,
             "purpose": session.purpose,
             "session_type": session.session_type,
-            "session_ref": session.session_ref or "",
+            "session_ref": session.session_ref,
         }
         for result in section_scores(current, rubric):
             row[f"section.{result.section_id}.percent"] = result.percent
@@ -206,13 +247,22 @@ def observation_table(store: Store, registry: RubricRegistry, filters: Filters =
     """One row per observation (see the module docstring for its columns)."""
     import pandas as pd
 
-    rows, problems = observation_rows(store, registry, filters)
+    from seeds_tui.team.frames import team_key
+
+    seen: set[str] = set()
+    rows, problems = observation_rows(store, registry, filters, seen)
+    by_key: dict[str, str] = {}
+    for name in sorted(seen, key=str.casefold):
+        by_key.setdefault(team_key(name), name)
+    known = sorted(by_key.values(), key=str.casefold)
+    unmatched = [t for t in filters.teams if team_key(t) not in by_key]
     columns = observation_columns(rows, registry)
     data: dict[str, object] = {}
     for name in columns:
         values = [row.get(name) for row in rows]
         if name == "session_date":
-            data[name] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
+            days = [v for v in values if isinstance(v, date)]  # every observation has its session date
+            data[name] = pd.Series(pd.to_datetime(days), dtype="datetime64[us]")
         elif name.endswith(".percent"):
             data[name] = pd.Series(values, dtype="float64")
         elif name.startswith(("global.", "counter.")):
@@ -220,7 +270,7 @@ def observation_table(store: Store, registry: RubricRegistry, filters: Filters =
         else:
             data[name] = pd.Series(values, dtype="str")
     frame = pd.DataFrame(data, columns=columns)
-    return Export(frame, "observations", problems)
+    return Export(frame, "observations", problems, known, unmatched)
 
 
 def build(store: Store, registry: RubricRegistry, table: Table = "items", filters: Filters = Filters()) -> Export:
@@ -279,28 +329,71 @@ def pseudonymise(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
 # -- writing ------------------------------------------------------------------------------------
 
 
+#: How NA and NO are written in every export: words that no reader's defaults take for a missing
+#: value (pandas, R, Excel and DuckDB all read the text ``NA`` as missing).
+CODE_LABELS = {"NA": "not_applicable", "NO": "not_observed"}
+#: Columns holding a calendar date (written as a date: ``YYYY-MM-DD`` text, Parquet ``date32``).
+DATE_COLUMNS = ("session_date",)
+
+
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categories as plain text columns, so every file format and partition has one schema."""
+    """The one form every format writes: plain text columns (no categories), NA/NO codes as
+    words (``CODE_LABELS``), and one meaning for missing: empty text is missing (null), like
+    every other missing value. Same rows, same columns, same order in CSV, JSON Lines and Parquet.
+    """
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == "category":
-            out[col] = out[col].astype("str").where(out[col].notna(), None)
+        series = out[col]
+        if isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+            if pd.api.types.is_datetime64_any_dtype(series.dtype):
+                continue
+            text = series.astype(object).where(series.notna(), None)
+            text = text.map(lambda v: None if v is None or (isinstance(v, str) and v == "") else str(v))
+            if col == "code":
+                text = text.map(lambda v: None if v is None else CODE_LABELS.get(v, v))
+            out[col] = pd.Series(text, index=out.index, dtype=object)
     return out
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV with a header row; dates as ``YYYY-MM-DD``; missing values empty."""
+    """CSV with a header row; dates as ``YYYY-MM-DD``; missing values empty; codes as words."""
     return _plain(frame).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode("utf-8")
 
 
 def to_jsonl(frame: pd.DataFrame) -> bytes:
-    """JSON Lines: one object per row; dates as ``YYYY-MM-DD``; missing values null."""
+    """JSON Lines: one object per row; dates as ``YYYY-MM-DD``; missing values null; codes as words."""
     out = _plain(frame)
-    if "session_date" in out.columns:
-        out["session_date"] = out["session_date"].dt.strftime("%Y-%m-%d")
+    for col in DATE_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
     if not len(out):
         return b""
     return out.to_json(orient="records", lines=True, force_ascii=False, double_precision=15).encode("utf-8")
+
+
+def to_arrow(frame: pd.DataFrame) -> Any:
+    """The table as Arrow, as the Parquet files hold it: dates as ``date32``, text as strings,
+    the partition columns dictionary-encoded (the type hive readers give them), in the table's order."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(_plain(frame), preserve_index=False)
+    for col in DATE_COLUMNS:
+        if col in table.column_names:
+            pos = table.column_names.index(col)
+            table = table.set_column(pos, col, table[col].cast(pa.timestamp("us")).cast(pa.date32()))
+    for col in PARTITIONS:
+        if col in table.column_names:
+            pos = table.column_names.index(col)
+            table = table.set_column(
+                pos, col, table[col].cast(pa.string()).dictionary_encode().cast(pa.dictionary(pa.int32(), pa.string()))
+            )
+    for pos, name in enumerate(table.column_names):
+        if pa.types.is_null(table.schema.field(name).type):  # a column with no value at all: keep its kind
+            kind = pa.string() if frame[name].dtype == object or name in ("code",) else pa.float64()
+            table = table.set_column(pos, name, table[name].cast(kind))
+    return table
 
 
 def _looks_like_export(folder: Path) -> bool:
@@ -320,29 +413,31 @@ def write_parquet_dataset(frame: pd.DataFrame, folder: Path) -> list[Path]:
     replaced only when it is empty or a previous export; anything else is refused.
     """
     try:
-        import pyarrow as pa
-        import pyarrow.dataset as ds
-    except ImportError:  # pragma: no cover - pyarrow is a test dependency
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - pyarrow is a core dependency
         raise MissingPart("Parquet export", "pyarrow") from None
     folder = folder.expanduser()
     if folder.exists() and (not folder.is_dir() or not _looks_like_export(folder)):
         raise ExportError(f"{folder} exists and is not a previous export; choose a new or empty folder for the Parquet dataset")
     parent = folder.parent
     ensure_dir(parent)
-    plain = _plain(frame).sort_values([*PARTITIONS], kind="stable").reset_index(drop=True)
     for name in PARTITIONS:
-        if name not in plain.columns:
+        if name not in frame.columns:
             raise ExportError(f"the table has no {name} column to partition by")
-    table = pa.Table.from_pandas(plain, preserve_index=False)
+    table = to_arrow(frame.sort_values([*PARTITIONS], kind="stable").reset_index(drop=True))
     tmp = parent / f".tmp-{folder.name}.{secrets.token_hex(4)}"
     old = parent / f".old-{folder.name}.{secrets.token_hex(4)}"
     tmp.mkdir(mode=DIR_MODE)
     try:
-        partitioning = ds.partitioning(pa.schema([table.schema.field(n) for n in PARTITIONS]), flavor="hive")
-        ds.write_dataset(
-            table, tmp, format="parquet", partitioning=partitioning, basename_template="part-{i}.parquet",
-            existing_data_behavior="overwrite_or_ignore", max_rows_per_group=1_000_000,
-        )  # fmt: skip
+        # One file per (rubric_id, quarter), hive style; unlike pyarrow's dataset writer, the
+        # partition columns stay in the files, so every reader sees one column order.
+        keys = sorted({(str(r), str(q)) for r, q in zip(table["rubric_id"].to_pylist(), table["quarter"].to_pylist(), strict=True)})
+        for rubric_id, quarter in keys:
+            mask = pc.and_(pc.equal(table["rubric_id"].cast("string"), rubric_id), pc.equal(table["quarter"].cast("string"), quarter))
+            part = tmp / f"rubric_id={rubric_id}" / f"quarter={quarter}"
+            part.mkdir(parents=True, mode=DIR_MODE)
+            pq.write_table(table.filter(mask), part / "part-0.parquet", row_group_size=1_000_000)
         written = sorted(tmp.rglob("*.parquet"))
         for path in sorted(tmp.rglob("*")):
             os.chmod(path, DIR_MODE if path.is_dir() else FILE_MODE)
