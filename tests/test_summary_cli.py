@@ -249,7 +249,8 @@ def test_heading_keeps_counts_and_dates_below_the_threshold(setup, capsys) -> No
     assert details[:2] == json.loads(whole)["details"][:2]
     assert "teams asked for: East; All teams is every team" in details
     east = json.loads(out)["tables"][0]["rows"]
-    assert [r["team"] for r in east] == ["East", "All teams"] and east[0]["suppressed"] and east[0]["observations"] is None
+    assert [r["team"] for r in east] == ["East", "All teams", "All teams"]
+    assert east[0]["suppressed"] and east[0]["observations"] is None and east[1]["observations"] == 7
     # Below the threshold nothing is counted or dated.
     one = Store(setup[1].root.parent / "one")
     add(one, team="East", practitioner="Dee Lonely", scores={"open.a": 2})

@@ -167,13 +167,14 @@ def run(args: argparse.Namespace) -> int:
         return PROBLEMS
     key = pseudonyms.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
     try:
-        event = _event_date(args.event, store)
+        event, event_teams = _event(args.event, store)
     except SeedsError as exc:
         err(f"seeds-tui summary: {exc}")
         return USAGE
     tables = team_tables.build_tables(
-        data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key
-    )
+        data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
+        event_teams=event_teams,
+    )  # fmt: skip
     doc = render.SummaryDocument(
         heading="Team summary",
         details=_details(args, data, store.root),
@@ -209,12 +210,12 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
-def _event_date(text: str | None, store: object) -> date | None:
-    """The date of ``--event``: a date as typed, or the date of a registered training event."""
+def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
+    """The date of ``--event`` and the teams that attended: a date as typed (every team), or a registered training event."""
     if text is None:
-        return None
+        return None, []
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(text), []
     except ValueError:
         pass
     from seeds_tui.core.errors import SeedsError
@@ -223,7 +224,7 @@ def _event_date(text: str | None, store: object) -> date | None:
     found = find_event(store, text)  # type: ignore[arg-type]
     if found is None:
         raise SeedsError(f"--event {text!r} is neither a date (YYYY-MM-DD) nor a training event id; see 'seeds-tui event list'")
-    return found.date
+    return found.date, list(found.teams)
 
 
 def _status_words(status: str) -> str:

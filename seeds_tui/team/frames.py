@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -145,6 +145,39 @@ def several_rubrics_message(ids: Sequence[str]) -> str:
     return f"these observations use {len(ids)} rubrics ({', '.join(ids)}); choose one with --rubric ID"
 
 
+def quarter_start(day: date) -> date:
+    """The first day of ``day``'s quarter."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(day: date) -> date:
+    """The last day of ``day``'s quarter."""
+    first = quarter_start(day)
+    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def quarter_label(day: date) -> str:
+    """``2026Q2`` for a day in April to June 2026."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def check_period(date_from: date | None, date_to: date | None) -> None:
+    """``SummaryError`` unless the period is whole quarters (``--from`` a quarter's first day,
+    ``--to`` a quarter's last day): a period cut inside a quarter would let two summaries be
+    compared to single out a few sessions."""
+    if date_from is not None and date_from != quarter_start(date_from):
+        raise SummaryError(
+            f"--from {date_from.isoformat()} is inside {quarter_label(date_from)}: team figures cover whole quarters, so that "
+            f"comparing two summaries cannot reveal a hidden figure; use --from {quarter_start(date_from).isoformat()}"
+        )
+    if date_to is not None and date_to != quarter_end(date_to):
+        raise SummaryError(
+            f"--to {date_to.isoformat()} is inside {quarter_label(date_to)}: team figures cover whole quarters, so that "
+            f"comparing two summaries cannot reveal a hidden figure; use --to {quarter_end(date_to).isoformat()}"
+        )
+
+
 def quarter_of(dates: pd.Series) -> pd.Series:
     """Quarter labels such as ``2026Q4`` for a Series of dates."""
     d = pd.to_datetime(dates)
@@ -180,8 +213,6 @@ def summary_data(
     be whole quarters (``suppression.check_period``), else ``SummaryError``.
     """
     if whole_quarters:
-        from seeds_tui.team.suppression import check_period  # suppression imports this module
-
         check_period(date_from, date_to)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")

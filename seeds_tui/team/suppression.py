@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from seeds_tui.team.frames import SummaryError
+from seeds_tui.team.frames import check_period as check_period  # the period rules live with the filters
+from seeds_tui.team.frames import quarter_end as quarter_end
+from seeds_tui.team.frames import quarter_label as quarter_label
+from seeds_tui.team.frames import quarter_start as quarter_start
 
 #: Default and lowest allowed privacy threshold (practitioners behind a figure).
 DEFAULT_THRESHOLD = 5
@@ -43,39 +46,6 @@ SUPPRESSED_SECONDARY = "suppressed: would reveal a hidden figure"
 
 #: Note of a shown figure that pools only some of its quarters (the others are hidden).
 LEAVES_OUT = "leaves out {quarters}: hidden for privacy"
-
-
-def quarter_start(day: date) -> date:
-    """The first day of ``day``'s quarter."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_end(day: date) -> date:
-    """The last day of ``day``'s quarter."""
-    first = quarter_start(day)
-    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
-def quarter_label(day: date) -> str:
-    """``2026Q2`` for a day in April to June 2026."""
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def check_period(date_from: date | None, date_to: date | None) -> None:
-    """``SummaryError`` unless the period is whole quarters (``--from`` a quarter's first day,
-    ``--to`` a quarter's last day): a period cut inside a quarter would let two summaries be
-    compared to single out a few sessions."""
-    if date_from is not None and date_from != quarter_start(date_from):
-        raise SummaryError(
-            f"--from {date_from.isoformat()} is inside {quarter_label(date_from)}: team figures cover whole quarters, so that "
-            f"comparing two summaries cannot reveal a hidden figure; use --from {quarter_start(date_from).isoformat()}"
-        )
-    if date_to is not None and date_to != quarter_end(date_to):
-        raise SummaryError(
-            f"--to {date_to.isoformat()} is inside {quarter_label(date_to)}: team figures cover whole quarters, so that "
-            f"comparing two summaries cannot reveal a hidden figure; use --to {quarter_end(date_to).isoformat()}"
-        )
 
 
 def check_threshold(threshold: int) -> int:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from seeds_tui.core import scoring
 from seeds_tui.core.rubric import Rubric
+from seeds_tui.team import frames
 from seeds_tui.team.frames import SummaryData, SummaryError, plural, several_rubrics_message
 from seeds_tui.team.pseudonyms import pseudonym
 from seeds_tui.team.suppression import (
@@ -790,6 +791,7 @@ def build_tables(
     names: bool = False,
     key: bytes | None = None,
     describe: Callable[[SummaryData], str] | None = None,
+    event_teams: Sequence[str] = (),
 ) -> list[SummaryTable]:
     """The tables of one view, one set per rubric id (rubric ids are never mixed).
 
@@ -863,6 +865,9 @@ def build_tables(
                 frame = before_after_table(
                     service.items, rubric, before_after, threshold=threshold, window=window, by=by, scope=items_scope
                 )
+                if event_teams:  # the teams that attended, and All teams
+                    wanted = {frames.team_key(t) for t in event_teams}
+                    frame = frame.loc[[t == ALL_TEAMS or frames.team_key(t) in wanted for t in frame["team"]]].reset_index(drop=True)
                 mine.append(SummaryTable(title, "before_after", frame, rid))
         for table in mine:
             if table.view != "practitioner":
