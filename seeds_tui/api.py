@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from seeds_tui.core.errors import ObservationError, Problem
+    from seeds_tui.core.events import TrainingEvent
     from seeds_tui.core.observation import Observation
     from seeds_tui.core.rubric import Rubric, RubricRegistry
     from seeds_tui.core.scoring import SectionScore
@@ -371,6 +372,8 @@ def summary_tables(
     include_drafts: bool = False,
     threshold: int = 5,
     rubric_dirs: PathOrPaths = (),
+    event: date | str | None = None,
+    window: int = 3,
 ) -> list[SummaryTable]:
     """The team summary tables of one view (section, item, composite, quarter, themes, ratings, practitioner).
 
@@ -390,7 +393,47 @@ def summary_tables(
     data = summary_data(
         store, rubric=rubric, teams=teams, date_from=date_from, date_to=date_to, include_drafts=include_drafts, rubric_dirs=rubric_dirs
     )
-    return build_tables(data, view, threshold=threshold)
+    when = None
+    if isinstance(event, str):
+        from seeds_tui.team.events import find_event
+
+        found = find_event(_store(store), event)
+        when = found.date if found is not None else _date(event)
+    else:
+        when = event
+    return build_tables(data, view, threshold=threshold, before_after=when, window=window)
+
+
+def training_events(store: Store | PathLike | None = None) -> list[TrainingEvent]:
+    """The store's register of training events (``STORE/events/*.toml``), by date; files that
+    are not valid are left out (``seeds-tui event list`` reports them).
+
+    >>> import seeds_tui.api as api, tempfile
+    >>> from datetime import date
+    >>> store = api.open_store(tempfile.mkdtemp())
+    >>> _ = api.add_training_event(store, date(2026, 4, 15), "Follow-up: reflections", teams=["Riverside"])
+    >>> [(e.id, e.teams) for e in api.training_events(store)]
+    [('2026-04-15-follow-up-reflections', ['Riverside'])]
+    """
+    from seeds_tui.team.events import list_events
+
+    return list_events(_store(store))[0]
+
+
+def add_training_event(
+    store: Store | PathLike | None, when: date, title: str, *, teams: Sequence[str] = (), covers: Sequence[str] = ()
+) -> TrainingEvent:
+    """Register a training event (atomic, never replacing one); ``SeedsError`` if not valid or the id is taken."""
+    from seeds_tui.team.events import add_event
+
+    return add_event(_store(store), when, title, teams=teams, covers=covers)
+
+
+def remove_training_event(store: Store | PathLike | None, event_id: str) -> None:
+    """Remove a registered training event; ``SeedsError`` if there is none with this id."""
+    from seeds_tui.team.events import remove_event
+
+    remove_event(_store(store), event_id)
 
 
 # -- import and export --------------------------------------------------------------------------

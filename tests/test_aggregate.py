@@ -223,7 +223,7 @@ def test_suppression_hides_the_total_when_nothing_else_can_protect(tmp_path: Pat
     assert row(table, team=suppression.ALL_TEAMS, section="talk")["suppressed"]
 
 
-def test_quarters_are_protected_against_the_period_total(tmp_path: Path) -> None:
+def test_a_period_figure_leaves_out_its_hidden_quarters_so_it_cannot_reveal_them(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     reg = registry(tmp_path)
     for who in ("A", "B", "C", "D"):
@@ -231,9 +231,14 @@ def test_quarters_are_protected_against_the_period_total(tmp_path: Path) -> None
     add(store, team="North", practitioner="E", scores={"open.a": 0}, when=date(2026, 5, 5))
     data = frames.summary_data(store, reg)
     trend = team_tables.trend_table(data.items, data.rubric, threshold=3)
-    north = trend.loc[trend["team"] == "North"]
-    # Q2 rests on one practitioner; Q1 must go too, or the period figure would reveal Q2.
-    assert north["suppressed"].all()
+    # Q2 rests on one practitioner: hidden. Q1 rests on four: shown.
+    assert row(trend, team="North", section="open", quarter="2026Q2")["suppressed"]
+    q1 = row(trend, team="North", section="open", quarter="2026Q1")
+    assert not q1["suppressed"] and q1["mean_percent"] == 100.0 and q1["observations"] == 4
+    # The whole period pools only the shown quarter: the period minus Q1 gives nothing.
+    section = row(team_tables.section_table(data.items, data.rubric, threshold=3), team="North", section="open")
+    assert (section["observations"], section["practitioners"], section["mean_percent"]) == (4, 4, 100.0)
+    assert section["note"] == "leaves out 2026Q2: hidden for privacy"
 
 
 def test_threshold_is_never_below_three(north) -> None:
@@ -363,7 +368,8 @@ def test_observations_without_scores_give_empty_tables_not_errors(tmp_path: Path
         add(store, team="North", practitioner=who, scores={})
     data = frames.summary_data(store, registry(tmp_path))
     assert len(data.observations) == 3 and len(data.items) == 0
-    tables = team_tables.build_tables(data, view, threshold=3, before_after=date(2026, 1, 1), key=b"k")
+    event = date(2026, 1, 1) if view in team_tables.BEFORE_AFTER_VIEWS else None
+    tables = team_tables.build_tables(data, view, threshold=3, before_after=event, key=b"k")
     assert tables
     for table in tables:
         assert "suppressed" in table.frame.columns or view == "practitioner"

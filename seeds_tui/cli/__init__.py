@@ -24,7 +24,7 @@ from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, er
 from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
-COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "export", "import_", "compare", "report", "publish", "serve")
+COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "event", "export", "import_", "compare", "report", "publish", "serve")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -36,6 +36,31 @@ def _threshold(text: str) -> int:
     return value
 
 
+def _window(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a whole number of months") from None
+    if value not in (3, 6, 9, 12):
+        raise argparse.ArgumentTypeError("windows are whole quarters: 3, 6, 9 or 12 months") from None
+    return value
+
+
+#: Views a training event's before/after table goes with.
+EVENT_VIEWS = ("section", "item", "composite", "quarter")
+
+
+def unused_options(args: argparse.Namespace) -> str | None:
+    """The message for an option this run would not use (exit 2), or None."""
+    if args.event is not None and args.by not in EVENT_VIEWS:
+        return f"--event compares sections, items or composites; it does nothing with --by {args.by} (use --by {', '.join(EVENT_VIEWS)})"
+    if args.window is not None and args.event is None:
+        return "--window sets the months before and after a training event; give --event too"
+    if args.names and args.by != "practitioner":
+        return f"--names shows names in the per-practitioner view; it does nothing with --by {args.by} (use --by practitioner)"
+    return None
+
+
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``summary`` command."""
     p = subparsers.add_parser(
@@ -68,7 +93,15 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         metavar="N",
         help="hide figures resting on fewer than N practitioners (default 5, at least 3)",
     )
-    p.add_argument("--event", metavar="DATE", type=_date, help="a training event: with --by quarter, adds a before/after table")
+    p.add_argument(
+        "--event", metavar="DATE",
+        help="a training event (a date, YYYY-MM-DD, or an event id from 'seeds-tui event list'): with --by section, item, "
+        "composite or quarter, adds a table comparing equal windows before and after it",
+    )  # fmt: skip
+    p.add_argument(
+        "--window", metavar="MONTHS", type=_window, default=None,
+        help="with --event: months on each side, whole quarters (3, 6, 9 or 12; default 3)",
+    )  # fmt: skip
     p.add_argument("--names", action="store_true", help="with --by practitioner: show names instead of pseudonymous labels")
     p.add_argument("--strict", action="store_true", help="exit 1 if any observation file could not be read")
     p.add_argument("--no-cache", action="store_true", help="read every file again and leave the cache alone")
@@ -84,6 +117,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         err("seeds-tui summary: --from is after --to")
+        return USAGE
+    unused = unused_options(args)
+    if unused:
+        err(f"seeds-tui summary: {unused}")
+        return USAGE
+    from seeds_tui.team.suppression import check_period
+
+    try:
+        check_period(args.date_from, args.date_to)
+    except SeedsError as exc:
+        err(f"seeds-tui summary: {exc}")
         return USAGE
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         err("seeds-tui summary: Excel output is binary; give -o FILE.xlsx")
@@ -119,7 +163,15 @@ def run(args: argparse.Namespace) -> int:
                 err(f"warning: {warning}")
         return PROBLEMS
     key = pseudonyms.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
-    tables = team_tables.build_tables(data, args.by, threshold=args.threshold, before_after=args.event, names=args.names, key=key)
+    try:
+        event, event_teams = _event(args.event, store)
+    except SeedsError as exc:
+        err(f"seeds-tui summary: {exc}")
+        return USAGE
+    tables = team_tables.build_tables(
+        data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
+        event_teams=event_teams,
+    )  # fmt: skip
     doc = render.SummaryDocument(
         heading="Team summary",
         details=_details(args, data, store.root),
@@ -157,15 +209,32 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
+def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
+    """The date of ``--event`` and the teams that attended: a date as typed (every team), or a registered training event."""
+    if text is None:
+        return None, []
+    try:
+        return date.fromisoformat(text), []
+    except ValueError:
+        pass
+    from seeds_tui.core.errors import SeedsError
+    from seeds_tui.team.events import find_event
+
+    found = find_event(store, text)  # type: ignore[arg-type]
+    if found is None:
+        raise SeedsError(f"--event {text!r} is neither a date (YYYY-MM-DD) nor a training event id; see 'seeds-tui event list'")
+    return found.date, list(found.teams)
+
+
 def _status_words(status: str) -> str:
     return {"final": "final observations", "draft": "drafts", "all": "observations"}[status]
 
 
 def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
-    from seeds_tui.team.tables import describe_selection
+    from seeds_tui.team.tables import describe_data
 
     what = {"final": "final observation", "draft": "draft", "all": "observation"}[args.status]
-    lines = describe_selection(data.observations, args.threshold, what)  # type: ignore[attr-defined]
+    lines = describe_data(data, args.threshold, what)  # type: ignore[arg-type]
     if args.date_from or args.date_to:
         lines.append(f"dates asked for: {args.date_from or '...'} to {args.date_to or '...'}")
     lines.append(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,33 @@ class SummaryData:
     known_teams: list[str] = field(default_factory=list)
     #: Team names asked for that match no team in the store.
     unmatched_teams: list[str] = field(default_factory=list)
+    #: Whether teams were asked for (then tables list only those teams, and All teams).
+    teams_asked: bool = False
+    #: Builders of what privacy is computed on (``seeds_tui.team.suppression``): ``scopes`` the
+    #: same rubric and status with no team or date filter (final and drafts apart for status
+    #: ``all``), ``service`` every team for the dates asked. Unset: this data itself.
+    _scopes: Callable[[], list[SummaryData]] | None = field(default=None, repr=False)
+    _service: Callable[[], SummaryData] | None = field(default=None, repr=False)
+
+    @property
+    def scopes(self) -> list[SummaryData]:
+        """The data each protected grid is computed on (see ``seeds_tui.team.suppression``)."""
+        if self._scopes is None:
+            return [self]
+        if "scopes" not in self._cached:
+            self._cached["scopes"] = self._scopes()
+        return self._cached["scopes"]  # type: ignore[return-value]
+
+    @property
+    def service(self) -> SummaryData:
+        """Every team's data for the dates asked: what All teams and the team rows are computed from."""
+        if self._service is None:
+            return self
+        if "service" not in self._cached:
+            self._cached["service"] = self._service()
+        return self._cached["service"]  # type: ignore[return-value]
+
+    _cached: dict[str, object] = field(default_factory=dict, repr=False)
 
     def _frame(self, name: str) -> pd.DataFrame:
         if name not in self._made:
@@ -103,9 +130,12 @@ class SummaryData:
 
         make = {name: (lambda name=name: pick(self._frame(name))) for name in self._make}
         rubrics = {rubric_id: self.rubrics[rubric_id]} if rubric_id in self.rubrics else {}
+        scopes = None if self._scopes is None else (lambda: [s.only(rubric_id) for s in self.scopes])
+        service = None if self._service is None else (lambda: self.service.only(rubric_id))
         return SummaryData(
             pick(self.items), pick(self.observations), list(self.problems), rubrics, make,
-            known_teams=list(self.known_teams), unmatched_teams=list(self.unmatched_teams),
+            known_teams=list(self.known_teams), unmatched_teams=list(self.unmatched_teams), teams_asked=self.teams_asked,
+            _scopes=scopes, _service=service,
         )  # fmt: skip
 
 
@@ -113,6 +143,39 @@ def several_rubrics_message(ids: Sequence[str]) -> str:
     if not ids:
         return "no observations match: check the store, the rubric, the teams and the dates asked for"
     return f"these observations use {len(ids)} rubrics ({', '.join(ids)}); choose one with --rubric ID"
+
+
+def quarter_start(day: date) -> date:
+    """The first day of ``day``'s quarter."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(day: date) -> date:
+    """The last day of ``day``'s quarter."""
+    first = quarter_start(day)
+    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def quarter_label(day: date) -> str:
+    """``2026Q2`` for a day in April to June 2026."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def check_period(date_from: date | None, date_to: date | None) -> None:
+    """``SummaryError`` unless the period is whole quarters (``--from`` a quarter's first day,
+    ``--to`` a quarter's last day): a period cut inside a quarter would let two summaries be
+    compared to single out a few sessions."""
+    if date_from is not None and date_from != quarter_start(date_from):
+        raise SummaryError(
+            f"--from {date_from.isoformat()} is inside {quarter_label(date_from)}: team figures cover whole quarters, so that "
+            f"comparing two summaries cannot reveal a hidden figure; use --from {quarter_start(date_from).isoformat()}"
+        )
+    if date_to is not None and date_to != quarter_end(date_to):
+        raise SummaryError(
+            f"--to {date_to.isoformat()} is inside {quarter_label(date_to)}: team figures cover whole quarters, so that "
+            f"comparing two summaries cannot reveal a hidden figure; use --to {quarter_end(date_to).isoformat()}"
+        )
 
 
 def quarter_of(dates: pd.Series) -> pd.Series:
@@ -135,6 +198,7 @@ def summary_data(
     use_cache: bool = True,
     rows: StoreRows | None = None,
     each_session_once: bool = True,
+    whole_quarters: bool = True,
 ) -> SummaryData:
     """Read ``store`` (via the cache) and build the frames behind every table.
 
@@ -145,8 +209,11 @@ def summary_data(
     ``status`` is ``"final"`` (default), ``"draft"`` or ``"all"``; ``include_drafts=True``
     is the same as ``status="all"``. ``teams`` and the dates (inclusive) filter observations.
     Rubrics are looked up in ``registry``; observations of a rubric it does not know are left
-    out with a warning in ``problems``.
+    out with a warning in ``problems``. With ``whole_quarters`` (team summaries) the dates must
+    be whole quarters (``suppression.check_period``), else ``SummaryError``.
     """
+    if whole_quarters:
+        check_period(date_from, date_to)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")
     status = "all" if include_drafts and status in (None, "final") else (status or "final")
@@ -213,7 +280,25 @@ def summary_data(
     observations = obs.drop(columns=["fid", "path"]).loc[:, [
         "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "quarter", "actions",
     ]]  # fmt: skip
-    return SummaryData(items, observations, problems, rubrics, make, known_teams=known_teams, unmatched_teams=unmatched)
+    data = SummaryData(
+        items, observations, problems, rubrics, make, known_teams=known_teams, unmatched_teams=unmatched, teams_asked=bool(teams)
+    )
+    if whole_quarters:
+
+        def again(status: str, dates: bool) -> SummaryData:
+            return summary_data(
+                store, registry, status=status, rubric_id=rubric_id, rows=loaded, each_session_once=each_session_once,
+                date_from=date_from if dates else None, date_to=date_to if dates else None,
+            )  # fmt: skip
+
+        filtered = bool(teams) or date_from is not None or date_to is not None
+        if status == "all":
+            data._scopes = lambda: [again("final", False), again("draft", False)]
+        elif filtered:
+            data._scopes = lambda: [again(status, False)]
+        if teams:
+            data._service = lambda: again(status, True)
+    return data
 
 
 def _one_per_session(obs: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +353,7 @@ def item_frame(
     """
     data = summary_data(
         store, registry, include_drafts=include_drafts, rubric_id=rubric_id, teams=teams,
-        date_from=date_from, date_to=date_to, progress=progress, each_session_once=False,
+        date_from=date_from, date_to=date_to, progress=progress, each_session_once=False, whole_quarters=False,
     )  # fmt: skip
     frame = data.items
     if pseudonymise:

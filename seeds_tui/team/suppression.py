@@ -1,18 +1,31 @@
-"""Privacy in team tables: primary and secondary suppression.
+"""Privacy in team tables: one protected grid, and every figure answered from it.
 
-A figure resting on fewer practitioners than the threshold (default 5, never below 3) is
-suppressed, and so is whatever would let it be worked out from a total (secondary
-suppression). A team whose rows are all hidden shows one placeholder row.
+The design (docs/summaries.md, "Privacy"): for each rubric, status and view, primary and
+secondary suppression are computed **once** over a grid of cells team x quarter x part (section,
+item, composite, measure), plus the All teams cell of each quarter and part, over every
+observation of the store whatever was asked (``protect``). Every figure any request shows is
+then computed only from the sessions of cells that grid shows (``usable``): a period is a run
+of whole quarters, so a team's figure over a period pools its shown quarters and says which
+hidden quarter it leaves out, and All teams is always the whole service. What comparing any
+number of requests can work out is therefore a shown cell, or the sum of the cells hidden
+together in one family of the grid, which rests on at least the threshold of practitioners.
+
+A team whose rows are all hidden shows one placeholder row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from seeds_tui.team.frames import SummaryError
+from seeds_tui.team.frames import check_period as check_period  # the period rules live with the filters
+from seeds_tui.team.frames import quarter_end as quarter_end
+from seeds_tui.team.frames import quarter_label as quarter_label
+from seeds_tui.team.frames import quarter_start as quarter_start
 
 #: Default and lowest allowed privacy threshold (practitioners behind a figure).
 DEFAULT_THRESHOLD = 5
@@ -29,6 +42,10 @@ SUPPRESSED_PRIMARY = "suppressed: fewer than {k} practitioners"
 
 
 SUPPRESSED_SECONDARY = "suppressed: would reveal a hidden figure"
+
+
+#: Note of a shown figure that pools only some of its quarters (the others are hidden).
+LEAVES_OUT = "leaves out {quarters}: hidden for privacy"
 
 
 def check_threshold(threshold: int) -> int:
@@ -92,7 +109,11 @@ def suppress(
                     break
                 left = [i for i in idx if not hidden[i]]
                 if not left:
-                    if total is not None and not hidden[total]:
+                    # Every part is hidden: the total minus nothing is the total itself, a
+                    # figure of its own practitioners. It goes only when the hidden parts
+                    # number one (then the total is that part) or a total published elsewhere
+                    # (label None) could be compared with it.
+                    if total is not None and not hidden[total] and len(gone) < 2:
                         hidden[total] = True
                         reason[total] = SUPPRESSED_SECONDARY
                         changed = True
@@ -198,3 +219,107 @@ def with_hidden_teams(frame: pd.DataFrame, observations: pd.DataFrame, threshold
     both = both.reset_index(drop=True)
     order = pd.DataFrame({"t0": (both["team"] == ALL_TEAMS).astype(int), "t1": both["team"].astype(str).str.casefold()})
     return both.loc[order.sort_values(["t0", "t1"], kind="stable").index].reset_index(drop=True)
+
+
+# -- the protected grid ---------------------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    """The cells a protected grid hides: ``team`` cells keyed (team, *keys) and All teams cells keyed
+    (*keys), where ``keys`` are the part columns and ``quarter``."""
+
+    keys: list[str]
+    team_hidden: set[tuple[str, ...]]
+    all_hidden: set[tuple[str, ...]]
+
+    def join(self, other: Grid) -> Grid:
+        """Hidden in either grid (the grids of final observations and of drafts, for ``--status all``)."""
+        return Grid(self.keys, self.team_hidden | other.team_hidden, self.all_hidden | other.all_hidden)
+
+
+def protect(cells: pd.DataFrame, sets: Sequence[frozenset[str]], threshold: int, families: Sequence[tuple[str, str | None]]) -> Grid:
+    """Primary and secondary suppression of the grid ``cells`` (columns team, the parts, quarter).
+
+    ``families`` as for ``suppress``; the team family (parts adding up to All teams) is always
+    one of them, within each quarter and part.
+    """
+    keys = [c for c in cells.columns if c != "team"]
+    if not len(cells):
+        return Grid(keys, set(), set())
+    out = suppress(cells.loc[:, ["team", *keys]], list(sets), threshold, families, [])
+    hidden = out.loc[out["suppressed"].to_numpy(dtype=bool)]
+    is_all = (hidden["team"] == ALL_TEAMS).to_numpy()
+    team_rows = hidden.loc[~is_all, ["team", *keys]].astype(str)
+    all_rows = hidden.loc[is_all, keys].astype(str)
+    return Grid(
+        keys,
+        set(team_rows.itertuples(index=False, name=None)),
+        set(all_rows.itertuples(index=False, name=None)),
+    )
+
+
+def usable(frame: pd.DataFrame, grid: Grid | None) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of ``frame`` (per observation, with team, the grid's keys and quarter) may count:
+    towards their team's figures, and towards All teams'. A row in a hidden cell counts in neither."""
+    n = len(frame)
+    if grid is None or not n:
+        return np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    team_ok = np.ones(n, dtype=bool)
+    all_ok = np.ones(n, dtype=bool)
+    if grid.team_hidden:
+        cols = ["team", *grid.keys]
+        index = pd.MultiIndex.from_arrays([frame[c].astype(str).to_numpy() for c in cols])
+        team_ok = ~index.isin(list(grid.team_hidden))
+    if grid.all_hidden:
+        if len(grid.keys) == 1:
+            all_ok = ~frame[grid.keys[0]].astype(str).isin([k[0] for k in grid.all_hidden]).to_numpy()
+        else:
+            index = pd.MultiIndex.from_arrays([frame[c].astype(str).to_numpy() for c in grid.keys])
+            all_ok = ~index.isin(list(grid.all_hidden))
+    return np.asarray(team_ok, dtype=bool), np.asarray(all_ok, dtype=bool)
+
+
+def left_out(frame: pd.DataFrame, team_ok: np.ndarray, all_ok: np.ndarray, keys: Sequence[str]) -> dict[tuple[str, ...], str]:
+    """Per row of a table keyed (team, *keys): the note saying which quarters its figures leave out."""
+    out: dict[tuple[str, ...], str] = {}
+    for ok, team in ((team_ok, None), (all_ok, ALL_TEAMS)):
+        if ok.all():
+            continue
+        dropped = frame.loc[~ok]
+        by = list(keys) if team is None else list(keys)[1:]
+        groups = dropped.groupby(by, observed=True, sort=False)["quarter"].unique() if by else None
+        items = groups.items() if groups is not None else [((), dropped["quarter"].unique())]
+        for key, quarters in items:
+            key = key if isinstance(key, tuple) else (key,)
+            full = tuple(map(str, key)) if team is None else (ALL_TEAMS, *map(str, key))
+            out[full] = LEAVES_OUT.format(quarters=", ".join(sorted(map(str, quarters))))
+    return out
+
+
+def finish(
+    table: pd.DataFrame, figures: Sequence[str], threshold: int, notes: dict[tuple[str, ...], str], keys: Sequence[str]
+) -> pd.DataFrame:
+    """Figures of rows that rest on no shown cell (``practitioners`` 0) hidden; notes of the others.
+
+    A hidden row's note says ``fewer than`` when its sessions, counted whole, rest on fewer than
+    the threshold (column ``_all_pracs``), else that it would reveal a hidden figure.
+    """
+    out = table.copy()
+    hidden = (out["practitioners"].fillna(0).to_numpy() < threshold) if len(out) else np.zeros(0, dtype=bool)
+    whole = out["_all_pracs"].fillna(0).to_numpy() if "_all_pracs" in out.columns else np.zeros(len(out))
+    for col in figures:
+        if col in out.columns:
+            kind = out[col].dtype.kind
+            if kind in "iub" or str(out[col].dtype) == "Int64":
+                out[col] = out[col].astype("Int64")
+            elif kind == "f" or str(out[col].dtype) == "Float64":
+                out[col] = out[col].astype("Float64")
+            out.loc[hidden, col] = pd.NA
+    out["suppressed"] = hidden
+    rows = out.loc[:, list(keys)].astype(str).itertuples(index=False, name=None)
+    out["note"] = [
+        (SUPPRESSED_PRIMARY.format(k=threshold) if w < threshold else SUPPRESSED_SECONDARY) if h else notes.get(k, "")
+        for h, w, k in zip(hidden, whole, rows, strict=True)
+    ]
+    return out.drop(columns=[c for c in ("_all_pracs",) if c in out.columns])

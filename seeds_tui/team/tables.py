@@ -32,15 +32,23 @@ import pandas as pd
 
 from seeds_tui.core import scoring
 from seeds_tui.core.rubric import Rubric
+from seeds_tui.team import frames
 from seeds_tui.team.frames import SummaryData, SummaryError, plural, several_rubrics_message
 from seeds_tui.team.pseudonyms import pseudonym
 from seeds_tui.team.suppression import (
     ALL_TEAMS,
     DEFAULT_THRESHOLD,
+    SUPPRESSED_PRIMARY,
+    SUPPRESSED_SECONDARY,
+    Grid,
     check_threshold,
     collapse,
     complete,
-    suppress,
+    finish,
+    left_out,
+    protect,
+    quarter_start,
+    usable,
     with_hidden_teams,
 )
 
@@ -61,17 +69,6 @@ def scale_levels(rubric: Rubric) -> list[int]:
     return sorted(values)
 
 
-def _sets(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per group: observations, the set of practitioners."""
-    g = frame.groupby(keys, observed=True, sort=False)
-    out = g.agg(observations=("observation_id", "nunique")).reset_index()
-    pracs = g["practitioner"].unique()
-    out["_pracs"] = [
-        frozenset(map(str, v)) for v in pracs.reindex(pd.MultiIndex.from_frame(out[keys]) if len(keys) > 1 else out[keys[0]]).to_numpy()
-    ]
-    return out
-
-
 def _with_all_teams(frame: pd.DataFrame) -> pd.DataFrame:
     both = frame.copy()
     both["team"] = ALL_TEAMS
@@ -80,7 +77,51 @@ def _with_all_teams(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, both], ignore_index=True)
 
 
-# -- tables -------------------------------------------------------------------------------------
+# -- the protected grid (see seeds_tui.team.suppression) -----------------------------------------
+
+
+def _cells(frame: pd.DataFrame, parts: Sequence[str]) -> tuple[pd.DataFrame, list[frozenset[str]]]:
+    """The grid's cells of ``frame``: per team (and All teams), ``parts`` and quarter, the set of practitioners.
+
+    Every team has every cell (each part and quarter anyone has): an empty cell is hidden like
+    one resting on too few, so which cells a team has data in never changes the pattern.
+    """
+    keys = [*parts, "quarter"]
+    team_sets = _practitioner_sets(frame, ["team", *keys])
+    all_sets = _practitioner_sets(frame, keys)
+    teams = sorted({k[0] for k in team_sets})
+    if isinstance(frame["team"].dtype, pd.CategoricalDtype):  # every team observed, rated or not
+        teams = sorted({*teams, *map(str, frame["team"].cat.categories)})
+    rows: list[tuple[str, ...]] = []
+    sets: list[frozenset[str]] = []
+    empty: frozenset[str] = frozenset()
+    for combo, pr in all_sets.items():
+        for team in teams:
+            rows.append((team, *combo))
+            sets.append(team_sets.get((team, *combo), empty))
+        rows.append((ALL_TEAMS, *combo))
+        sets.append(pr)
+    return pd.DataFrame(rows, columns=["team", *keys], dtype=object), sets
+
+
+def _grid(
+    frames_: Sequence[pd.DataFrame], parts: Sequence[str], threshold: int, families: Sequence[tuple[str, str | None]] = ()
+) -> Grid | None:
+    """The protected grid of the scope(s): hidden in any of them (final and drafts for ``--status all``)."""
+    grid: Grid | None = None
+    for frame in frames_:
+        cells, sets = _cells(frame, parts)
+        g = protect(cells, sets, threshold, [("team", ALL_TEAMS), *families])
+        grid = g if grid is None else grid.join(g)
+    return grid
+
+
+def _scoped(
+    items: pd.DataFrame, scope: Sequence[pd.DataFrame] | None, make: Callable[[pd.DataFrame], pd.DataFrame]
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """``make`` of the items asked for, and of each scope (the same frame when the scope is the items)."""
+    mine = make(items)
+    return mine, [mine if s is items else make(s) for s in (scope if scope is not None else [items])]
 
 
 def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
@@ -107,32 +148,59 @@ def _practitioner_sets(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, 
     return {tuple(map(str, k if isinstance(k, tuple) else (k,))): frozenset(map(str, v)) for k, v in pracs.items()}
 
 
-def _summarise(per_obs: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
+def _summarise(
+    per_obs: pd.DataFrame,
+    parts: list[str],
+    team_ok: np.ndarray | None = None,
+    all_ok: np.ndarray | None = None,
+    value: str = "percent",
+    names: tuple[str, str] = ("mean_percent", "median_percent"),
+) -> pd.DataFrame:
     """Per team and ``parts`` plus an all-teams row per ``parts``: observations, mean and median
-    of per-observation percents, and (column ``_pracs``) the set of practitioners."""
+    of ``value`` and (column ``_pracs``) the set of practitioners, over the rows that may count
+    (``team_ok`` / ``all_ok``, from ``suppression.usable``); ``_all_pracs`` counts the
+    practitioners of every row, counted or not (for the notes of hidden rows only)."""
     out = []
-    for keys, team in ((["team", *parts], None), (parts, ALL_TEAMS)):
+    for keys, team, ok in ((["team", *parts], None, team_ok), (parts, ALL_TEAMS, all_ok)):
+        frame = per_obs if ok is None or ok.all() else per_obs.loc[ok]
         if keys:
-            g = per_obs.groupby(keys, observed=True, sort=False)["percent"]
-            stats = g.agg(observations="size", mean_percent="mean", median_percent="median").reset_index()
+            g = frame.groupby(keys, observed=True, sort=False)[value]
+            stats = g.agg(observations="size", **{names[0]: "mean", names[1]: "median"}).reset_index()
+            whole = per_obs.groupby(keys, observed=True, sort=False)["practitioner"].nunique().rename("_all_pracs").reset_index()
+            for k in keys:
+                stats[k] = stats[k].astype(str)
+                whole[k] = whole[k].astype(str)
+            sets = _practitioner_sets(frame, keys)
+            stats["_pracs"] = [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)]
+            stats = whole.merge(stats, on=keys, how="left")
         else:
-            p = per_obs["percent"]
-            stats = pd.DataFrame({"observations": [len(p)], "mean_percent": [p.mean()], "median_percent": [p.median()]})
+            p = frame[value]
+            stats = pd.DataFrame({"observations": [len(p)], names[0]: [p.mean()], names[1]: [p.median()]})
+            stats["_all_pracs"] = per_obs["practitioner"].nunique()
+            stats["_pracs"] = [frozenset(map(str, frame["practitioner"].unique()))]
         if team is not None:
             stats.insert(0, "team", team)
-        for k in ["team", *parts]:
-            stats[k] = stats[k].astype(str)
-        sets = _practitioner_sets(per_obs, keys)
-        stats["_pracs"] = [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)] if keys else [sets[()]]
         out.append(stats)
     table = pd.concat(out, ignore_index=True)
+    table["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in table["_pracs"]]
+    table["observations"] = table["observations"].fillna(0).astype("int64")
     table["practitioners"] = [len(s) for s in table["_pracs"]]
     return table
 
 
-def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = ()) -> pd.DataFrame:
+def _shares(
+    items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), team_ok: np.ndarray | None = None, all_ok: np.ndarray | None = None
+) -> pd.DataFrame:
     """Per team and ``parts`` (plus all teams): percent of scored items shown / missed / NA / NO,
-    and level_<v>: percent of items given a level that got level v."""
+    and level_<v>: percent of items given a level that got level v (over the rows that may count)."""
+    team = _shares_of(items if team_ok is None else items.loc[team_ok], parts, scale)
+    total = _shares_of(items if all_ok is None else items.loc[all_ok], parts, scale)
+    team = team.loc[team["team"] != ALL_TEAMS]
+    total = total.loc[total["team"] == ALL_TEAMS]
+    return pd.concat([team, total], ignore_index=True)
+
+
+def _shares_of(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = ()) -> pd.DataFrame:
     value = items["value"].to_numpy(dtype=float, na_value=np.nan)
     code = items["code"].cat.codes.to_numpy() if isinstance(items["code"].dtype, pd.CategoricalDtype) else np.full(len(items), -1)
     # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
@@ -171,13 +239,23 @@ def _one_rubric(items: pd.DataFrame) -> None:
         raise SummaryError(several_rubrics_message(sorted(map(str, items["rubric_id"].unique()))))
 
 
-def score_table(items: pd.DataFrame, rubric: Rubric, *, by: str = "section", threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def score_table(
+    items: pd.DataFrame,
+    rubric: Rubric,
+    *,
+    by: str = "section",
+    threshold: int = DEFAULT_THRESHOLD,
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Team x section (``by="section"``) or team x item (``by="item"``), with an all-teams row.
 
     Columns: team, section (and item), title, observations, practitioners, mean_percent and
     median_percent (of per-observation percents), band (of the mean), shown / missed / na / no
     (percent of scored items: a level above the lowest, the lowest level, NA, NO), level_<v>
     (percent of items given a level that got level v), suppressed, note.
+
+    Privacy: the protected grid (team x quarter x section or item) is computed on ``scope``
+    (item frames; default ``items`` itself) and only its shown cells count.
     """
     check_threshold(threshold)
     _one_rubric(items)
@@ -185,18 +263,22 @@ def score_table(items: pd.DataFrame, rubric: Rubric, *, by: str = "section", thr
         raise SummaryError("by must be section or item")
     parts = ["section"] + (["item"] if by == "item" else [])
     keys = ["team", *parts]
-    table = _summarise(observation_scores(items, by=parts), parts)
+    per_obs, scoped = _scoped(items, scope, lambda f: observation_scores(f, by=parts))
+    grid = _grid(scoped, parts, threshold, [("item", None)] if by == "item" else [])
+    team_ok, all_ok = usable(per_obs, grid)
+    table = _summarise(per_obs, parts, team_ok, all_ok)
+    notes = left_out(per_obs, team_ok, all_ok, keys)
     if by == "item":
-        grid = pd.DataFrame([(s.id, i.id) for s in rubric.sections for i in s.items], columns=["section", "item"])
+        grid_parts = pd.DataFrame([(s.id, i.id) for s in rubric.sections for i in s.items], columns=["section", "item"])
     else:
-        grid = pd.DataFrame({"section": [s.id for s in rubric.sections]})
-    table = complete(table, grid)
+        grid_parts = pd.DataFrame({"section": [s.id for s in rubric.sections]})
+    table = complete(table, grid_parts)
     levels = scale_levels(rubric)
-    table = (
-        table.merge(_shares(items, parts, levels), on=keys, how="left")
-        if len(items)
-        else table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
-    )
+    if len(items):
+        item_team_ok, item_all_ok = usable(items, grid)
+        table = table.merge(_shares(items, parts, levels, item_team_ok, item_all_ok), on=keys, how="left")
+    else:
+        table = table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
     table["band"] = [scoring.band(p) for p in table["mean_percent"]]
     titles = {s.id: s.title for s in rubric.sections}
     if by == "item":
@@ -205,22 +287,9 @@ def score_table(items: pd.DataFrame, rubric: Rubric, *, by: str = "section", thr
         table["title"] = [titles.get(s, s) for s in table["section"]]
     table = _order(table, rubric, keys)
     level_cols = [c for c in table.columns if c.startswith("level_")]
-    cols = [
-        *keys,
-        "title",
-        "observations",
-        "practitioners",
-        "mean_percent",
-        "median_percent",
-        "band",
-        "shown",
-        "missed",
-        "na",
-        "no",
-        *level_cols,
-    ]
-    families: list[tuple[str, str | None]] = [("team", ALL_TEAMS)] + ([("item", None)] if by == "item" else [])
-    out = suppress(table[cols], list(table["_pracs"]), threshold, families, [*_PERCENT_FIGURES, *level_cols])
+    cols = [*keys, "title", "observations", "practitioners", "mean_percent", "median_percent", "band",
+            "shown", "missed", "na", "no", *level_cols, "_all_pracs"]  # fmt: skip
+    out = finish(table[cols], [*_PERCENT_FIGURES, *level_cols], threshold, notes, keys)
     out.loc[out["suppressed"], "band"] = None
     return collapse(out, threshold)
 
@@ -278,7 +347,9 @@ def _group_scores(items: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFram
     return pd.concat([grouped, overall.loc[:, list(grouped.columns)]], ignore_index=True)
 
 
-def composite_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def composite_table(
+    items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, scope: Sequence[pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Team x section group (e.g. relationship vs structuring) plus ``all sections``.
 
     Per observation, the group's percent of maximum pools the group's items given a level;
@@ -288,82 +359,230 @@ def composite_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEF
     check_threshold(threshold)
     _one_rubric(items)
     keys = ["team", "group"]
-    table = _summarise(_group_scores(items), ["group"])
+    per_obs, scoped = _scoped(items, scope, _group_scores)
+    grid = _grid(scoped, ["group"], threshold, [("group", None)])
+    team_ok, all_ok = usable(per_obs, grid)
+    table = _summarise(per_obs, ["group"], team_ok, all_ok)
+    notes = left_out(per_obs, team_ok, all_ok, keys)
     table = complete(table, pd.DataFrame({"group": [*rubric.groups, ALL_SECTIONS]}))
     table["band"] = [scoring.band(p) for p in table["mean_percent"]]
     table = _order(table, rubric, keys)
-    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "band"]
-    out = suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("group", None)], cols[2:6])
+    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "band", "_all_pracs"]
+    out = finish(table[cols], cols[2:6], threshold, notes, keys)
     out.loc[out["suppressed"], "band"] = None
     return collapse(out, threshold)
 
 
-def trend_table(items: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, by: str = "section") -> pd.DataFrame:
+def _part_scores(by: str) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str, list[tuple[str, str | None]]]:
+    """Per-observation scores, part column and grid families of a view (section, item or group)."""
+    if by == "group":
+        return _group_scores, "group", [("group", None)]
+    if by == "item":
+        return (lambda f: observation_scores(f, by=["section", "item"])), "item", [("item", None)]
+    if by == "section":
+        return (lambda f: observation_scores(f, by=["section"])), "section", []
+    raise SummaryError("by must be section, item or group")
+
+
+def _part_grid(rubric: Rubric, by: str) -> pd.DataFrame:
+    if by == "group":
+        return pd.DataFrame({"group": [*rubric.groups, ALL_SECTIONS]})
+    if by == "item":
+        return pd.DataFrame([(s.id, i.id) for s in rubric.sections for i in s.items], columns=["section", "item"])
+    return pd.DataFrame({"section": [s.id for s in rubric.sections]})
+
+
+def trend_table(
+    items: pd.DataFrame,
+    rubric: Rubric,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    by: str = "section",
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Team x section x quarter: observations, practitioners, mean and median percent.
 
-    ``by="group"`` gives section groups (plus all sections) instead of sections.
+    The cells of the protected grid themselves. ``by="group"`` gives section groups (plus all
+    sections) instead of sections.
     """
     check_threshold(threshold)
     _one_rubric(items)
-    if by == "group":
-        per_obs, part = _group_scores(items), "group"
-    else:
-        per_obs, part = observation_scores(items, by=["section"]), "section"
-    keys = ["team", part, "quarter"]
+    make, part, families = _part_scores(by)
+    parts = ["section", "item"] if by == "item" else [part]
+    per_obs, scoped = _scoped(items, scope, make)
+    grid = _grid(scoped, parts, threshold, families)
+    team_ok, all_ok = usable(per_obs, grid)
+    keys = ["team", *parts, "quarter"]
     # Every quarter of the selection for every team: a quarter with no data looks like one with too little.
-    parts = [*rubric.groups, ALL_SECTIONS] if by == "group" else [s.id for s in rubric.sections]
     quarters = sorted(set(map(str, per_obs["quarter"].dropna())))
-    grid = pd.DataFrame([(p, q) for p in parts for q in quarters], columns=[part, "quarter"])
-    table = _order(complete(_summarise(per_obs, [part, "quarter"]), grid), rubric, keys)
-    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent"]
-    out = suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("quarter", None)], cols[3:])
+    base = _part_grid(rubric, by)
+    grid_parts = base.merge(pd.DataFrame({"quarter": quarters}), how="cross")
+    table = _order(complete(_summarise(per_obs, [*parts, "quarter"], team_ok, all_ok), grid_parts), rubric, keys)
+    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "_all_pracs"]
+    out = finish(table[cols], cols[len(keys) : -1], threshold, {}, keys)
     return collapse(out, threshold)
 
 
-def before_after_table(items: pd.DataFrame, rubric: Rubric, when: date, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Team x section before and after ``when`` (a training event; the day itself counts as after).
+def event_windows(when: date, months: int = 3) -> tuple[list[str], list[str]]:
+    """The quarters before and after a training event on ``when``, ``months`` (a multiple of 3) each side.
 
-    Columns: team, section, period (``before``/``after``), observations, practitioners,
-    mean_percent, median_percent, change (after minus before, on the ``after`` row).
+    Windows are whole quarters, so that they are made of the protected grid's cells. An event
+    on the first day of a quarter starts the after window; otherwise the event's own quarter,
+    which holds sessions from both sides of it, is left out.
+    """
+    if months < 3 or months % 3:
+        raise SummaryError("the window is a whole number of quarters: 3, 6, 9 or 12 months")
+    n = months // 3
+    first = quarter_start(when)
+    index = first.year * 4 + (first.month - 1) // 3
+
+    def label(i: int) -> str:
+        return f"{i // 4}Q{i % 4 + 1}"
+
+    start = index if when == first else index + 1
+    return [label(i) for i in range(index - n, index)], [label(i) for i in range(start, start + n)]
+
+
+def before_after_table(
+    items: pd.DataFrame,
+    rubric: Rubric,
+    when: date,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    window: int = 3,
+    by: str = "section",
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Team x section (or item, or composite) in equal windows before and after a training event.
+
+    ``event_windows`` gives the windows (``window`` months each side, whole quarters). Columns:
+    team, the part, period (``before``/``after``), observations, practitioners, in_both (the
+    practitioners observed in both windows, on both rows), mean_percent, median_percent, then on
+    the ``after`` row change (after minus before), interval (half the width of a 95 % interval
+    for the change, normal approximation over observations) and caution (plain words when the
+    numbers are small or the practitioners differ), suppressed, note.
+
+    Both windows' figures are of everyone observed in them, from the protected grid's shown
+    cells: narrowing them to the practitioners observed in both windows would let two
+    comparisons be told apart to single out a few practitioners. ``in_both`` and the caution say
+    how far the two sides are the same people.
     """
     check_threshold(threshold)
     _one_rubric(items)
-    per_obs = observation_scores(items, by=["section"])
-    per_obs["period"] = np.where(per_obs["session_date"] < pd.Timestamp(when), "before", "after")
-    keys = ["team", "section", "period"]
-    grid = pd.DataFrame([(s.id, p) for s in rubric.sections for p in ("before", "after")], columns=["section", "period"])
-    table = _order(complete(_summarise(per_obs, ["section", "period"]), grid), rubric, keys)
-    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent"]
-    out = suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS), ("period", None)], cols[3:])
+    make, part, families = _part_scores(by)
+    parts = ["section", "item"] if by == "item" else [part]
+    keys = ["team", *parts, "period"]
+    before_q, after_q = event_windows(when, window)
+    per_obs, scoped = _scoped(items, scope, make)
+    grid = _grid(scoped, parts, threshold, families)
+    quarter = per_obs["quarter"].astype(str)
+    period = np.where(quarter.isin(before_q), "before", np.where(quarter.isin(after_q), "after", ""))
+    per_obs = per_obs.assign(period=period).loc[period != ""].reset_index(drop=True)
+    team_ok, all_ok = usable(per_obs, grid)
+    table = _summarise(per_obs, [*parts, "period"], team_ok, all_ok)
+    notes = left_out(per_obs, team_ok, all_ok, keys)
+    grid_parts = _part_grid(rubric, by).merge(pd.DataFrame({"period": ["before", "after"]}), how="cross")
+    table = _order(complete(table, grid_parts), rubric, keys)
+    cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "_all_pracs"]
+    out = finish(table[cols], cols[len(keys) : -1], threshold, notes, keys)
     out = collapse(out, threshold)
-    means = out.set_index(["team", "section", "period"])["mean_percent"]
-    change = []
-    for team, section, period in zip(out["team"], out["section"], out["period"], strict=True):
-        before = means.get((team, section, "before"), pd.NA)
-        after = means.get((team, section, "after"), pd.NA)
-        change.append(after - before if period == "after" and pd.notna(before) and pd.notna(after) else pd.NA)
-    out.insert(out.columns.get_loc("median_percent") + 1, "change", pd.array(change, dtype="Float64"))
+    # Change, interval and caution, from the shown rows only.
+    sets = {tuple(map(str, k)): p for k, p in zip(table[keys].itertuples(index=False, name=None), table["_pracs"], strict=True)}
+    spread = _spread(per_obs, parts, team_ok, all_ok)
+    rec = out.set_index(keys) if len(out) else None
+    in_both, change, interval, caution = [], [], [], []
+    for row in out[keys].astype(str).itertuples(index=False, name=None):
+        other = (*row[:-1], "before" if row[-1] == "after" else "after")
+        shown = rec is not None and other in rec.index and not bool(rec.loc[other, "suppressed"]) and row[1] != ""
+        mine_hidden = rec is None or row[1] == "" or bool(rec.loc[row, "suppressed"])
+        if mine_hidden or not shown:
+            in_both.append(pd.NA)
+            change.append(pd.NA)
+            interval.append(pd.NA)
+            caution.append("")
+            continue
+        a, b = sets.get(row, frozenset()), sets.get(other, frozenset())
+        both = len(a & b)
+        in_both.append(both)
+        if row[-1] != "after":
+            change.append(pd.NA)
+            interval.append(pd.NA)
+            caution.append("")
+            continue
+        after, before = rec.loc[row], rec.loc[other]
+        diff = (
+            float(after["mean_percent"]) - float(before["mean_percent"])
+            if pd.notna(after["mean_percent"]) and pd.notna(before["mean_percent"])
+            else None
+        )
+        change.append(diff if diff is not None else pd.NA)
+        sa, sb = spread.get(row), spread.get(other)
+        half = 1.96 * float(np.sqrt(sa + sb)) if sa is not None and sb is not None and diff is not None else None
+        interval.append(half if half is not None and half == half else pd.NA)
+        caution.append(_caution(half, len(a | b), both, int(after["observations"]), int(before["observations"])))
+    at = out.columns.get_loc("median_percent") + 1
+    out.insert(out.columns.get_loc("practitioners") + 1, "in_both", pd.array(in_both, dtype="Int64"))
+    at = out.columns.get_loc("median_percent") + 1
+    out.insert(at, "change", pd.array(change, dtype="Float64"))
+    out.insert(at + 1, "interval", pd.array(interval, dtype="Float64"))
+    out.insert(at + 2, "caution", caution)
+    out.attrs["windows"] = (before_q, after_q)
     return out
 
 
-def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, teams: Sequence[str] = ()) -> pd.DataFrame:
+def _spread(per_obs: pd.DataFrame, parts: list[str], team_ok: np.ndarray, all_ok: np.ndarray) -> dict[tuple[str, ...], float]:
+    """Per (team, *parts, period): the variance of the mean (sample variance / n) of the rows that count."""
+    out: dict[tuple[str, ...], float] = {}
+    for ok, team in ((team_ok, None), (all_ok, ALL_TEAMS)):
+        frame = per_obs.loc[ok]
+        by = (["team"] if team is None else []) + [*parts, "period"]
+        g = frame.groupby(by, observed=True, sort=False)["percent"]
+        var = (g.var(ddof=1) / g.count()).fillna(np.inf)
+        for key, v in var.items():
+            key = tuple(map(str, key if isinstance(key, tuple) else (key,)))
+            out[key if team is None else (ALL_TEAMS, *key)] = float(v)
+    return out
+
+
+def _caution(half: float | None, everyone: int, both: int, n_after: int, n_before: int) -> str:
+    """Plain words about how far a before/after change can be trusted."""
+    words = []
+    if half is None or half != half or half == float("inf"):
+        words.append("too few observations to say how uncertain the change is")
+    elif n_after < 10 or n_before < 10:
+        words.append(f"few observations: the change could be {half:.0f} points either way")
+    if both < everyone:
+        words.append(f"{everyone - both} of {everyone} practitioners were observed on one side only")
+    return "; ".join(words)
+
+
+def ratings_table(
+    ratings: pd.DataFrame,
+    rubric: Rubric,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    teams: Sequence[str] = (),
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Team x global rating or indicator: observations, practitioners, mean, median, suppressed, note.
 
     ``teams`` (those of the observations) get rows even if none of their observations has a rating.
+    The protected grid is team x measure x quarter over ``scope`` (ratings frames).
     """
     check_threshold(threshold)
     _one_rubric(ratings)
     cols = ["team", "measure", "kind", "title", "observations", "practitioners", "mean", "median"]
     if not len(ratings):
         return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
-    frame = _with_all_teams(ratings)
-    keys = ["team", "measure", "kind"]
-    base = _sets(frame, keys)
-    stats = frame.groupby(keys, observed=True, sort=False)["value"].agg(mean="mean", median="median").reset_index()
-    table = base.merge(stats, on=keys, how="left")
+    parts = ["measure", "kind"]
+    keys = ["team", *parts]
+    frame, scoped = _scoped(ratings, scope, lambda f: f)
+    grid = _grid([f for f in scoped if len(f)], parts, threshold)
+    team_ok, all_ok = usable(frame, grid)
+    table = _summarise(frame, parts, team_ok, all_ok, value="value", names=("mean", "median"))
+    notes = left_out(frame, team_ok, all_ok, keys)
     measures = [(g.id, "global") for g in rubric.globals] + [(i.id, "indicator") for i in rubric.indicators]
     table = complete(table, pd.DataFrame(measures, columns=["measure", "kind"]), teams)
-    table["practitioners"] = [len(s) for s in table["_pracs"]]
     titles = {g.id: g.title for g in rubric.globals} | {i.id: i.title for i in rubric.indicators}
     order = {name: n for n, name in enumerate([*(g.id for g in rubric.globals), *(i.id for i in rubric.indicators)])}
     table["title"] = [titles.get(m, m) for m in table["measure"]]
@@ -371,71 +590,115 @@ def ratings_table(ratings: pd.DataFrame, rubric: Rubric, *, threshold: int = DEF
     table["_t"] = (table["team"] == ALL_TEAMS).astype(int)
     table["_tn"] = table["team"].str.casefold()
     table = table.sort_values(["_t", "_tn", "_m"]).reset_index(drop=True)
-    return collapse(suppress(table[cols], list(table["_pracs"]), threshold, [("team", ALL_TEAMS)], cols[4:]), threshold)
+    return collapse(finish(table[[*cols, "_all_pracs"]], cols[4:], threshold, notes, keys), threshold)
+
+
+def _observation_grid(scope: Sequence[pd.DataFrame], threshold: int) -> Grid | None:
+    """The team x quarter grid of observations (themes, actions, coverage and the heading)."""
+    return _grid([f for f in scope if len(f)], [], threshold)
 
 
 def themes_table(
-    links: pd.DataFrame, observations: pd.DataFrame, rubric: Rubric, *, threshold: int = DEFAULT_THRESHOLD, top: int | None = 10
+    links: pd.DataFrame,
+    observations: pd.DataFrame,
+    rubric: Rubric,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    top: int | None = 10,
+    scope: Sequence[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Development themes: per team, the items most often linked as development areas and strengths.
 
-    A count rests on the team's observed practitioners (the team's observations in the period).
-    Columns: team, section, item, title, development_areas, strengths, practitioners, suppressed,
-    note; the ``top`` items per team by development areas (all with ``top=None``).
+    Counts are of practitioners, each counted once however often observed: development_areas
+    (practitioners for whom the item was a development area), strengths (for whom it was a
+    strength), practitioners (for whom it was either). They rest on the team's observed
+    practitioners in the shown quarters of the protected team x quarter grid (``scope``:
+    observation frames). Columns: team, section, item, title, development_areas, strengths,
+    practitioners, suppressed, note; the ``top`` items per team by development areas (all with
+    ``top=None``).
     """
     check_threshold(threshold)
     _one_rubric(observations)
     cols = ["team", "section", "item", "title", "development_areas", "strengths", "practitioners"]
     if not len(links):
         return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
-    frame = _with_all_teams(links)
-    obs_all = _with_all_teams(observations.assign(practitioner=observations["practitioner"].astype(str)))
-    team_pracs = {t: frozenset(map(str, g["practitioner"])) for t, g in obs_all.groupby("team", observed=True)}
-    counts = frame.groupby(["team", "section", "item", "kind"], observed=True).size().unstack("kind", fill_value=0)
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    obs_team_ok, obs_all_ok = usable(observations, grid)
+    link_team_ok, link_all_ok = usable(links, grid)
+    observed: dict[str, frozenset[str]] = {}
+    for ok, team in ((obs_team_ok, None), (obs_all_ok, ALL_TEAMS)):
+        frame = observations.loc[ok]
+        if team is None:
+            for t, g in frame.groupby("team", observed=True):
+                observed[str(t)] = frozenset(map(str, g["practitioner"]))
+        else:
+            observed[ALL_TEAMS] = frozenset(map(str, frame["practitioner"]))
+    parts = []
+    for ok, team in ((link_team_ok, None), (link_all_ok, ALL_TEAMS)):
+        frame = links.loc[ok].assign(practitioner=lambda f: f["practitioner"].astype(str))
+        frame["team"] = frame["team"].astype(str) if team is None else ALL_TEAMS
+        parts.append(frame)
+    frame = pd.concat(parts, ignore_index=True)
+    keys = ["team", "section", "item"]
+    counts = frame.groupby([*keys, "kind"], observed=True)["practitioner"].nunique().unstack("kind", fill_value=0)
     counts = counts.reindex(columns=["development", "strength"], fill_value=0).reset_index()
     counts = counts.rename(columns={"development": "development_areas", "strength": "strengths"})
     counts.columns.name = None
+    had = frame.groupby(keys, observed=True)["practitioner"].nunique().rename("practitioners").reset_index()
+    counts = counts.merge(had, on=keys, how="left")
+    for k in keys:
+        counts[k] = counts[k].astype(str)
     counts["title"] = [_item_text(rubric, s, i) for s, i in zip(counts["section"], counts["item"], strict=True)]
-    counts["practitioners"] = [len(team_pracs.get(t, frozenset())) for t in counts["team"]]
     counts["_t"] = (counts["team"] == ALL_TEAMS).astype(int)
     counts["_tn"] = counts["team"].str.casefold()
     counts = counts.sort_values(["_t", "_tn", "development_areas", "strengths"], ascending=[True, True, False, False], kind="stable")
     if top is not None:
         counts = counts.groupby("team", sort=False).head(top)
     counts = counts.reset_index(drop=True)
-    # Suppression is decided per team, not per item: which items a team's hidden rows would be
-    # for (and so which other teams' rows protect them) must not show.
-    names = sorted(team_pracs, key=lambda t: (t == ALL_TEAMS, t.casefold()))
-    teams_level = suppress(pd.DataFrame({"team": names}), [team_pracs[t] for t in names], threshold, [("team", ALL_TEAMS)], [])
-    verdict = dict(zip(teams_level["team"], zip(teams_level["suppressed"], teams_level["note"], strict=True), strict=True))
+    # A team is shown whole or hidden whole: which items a hidden team's rows would be for must not show.
+    names = sorted({*observed, *map(str, observations["team"].unique()), ALL_TEAMS}, key=lambda t: (t == ALL_TEAMS, t.casefold()))
+    whole = observations.groupby(observations["team"].astype(str))["practitioner"].nunique().to_dict()
+    whole[ALL_TEAMS] = observations["practitioner"].nunique()
     out = counts[cols].copy()
     for col in ("development_areas", "strengths", "practitioners"):
         out[col] = out[col].astype("Int64")
-    hidden = np.array([verdict[t][0] for t in out["team"]], dtype=bool)
+    hidden_team = {t: len(observed.get(t, frozenset())) < threshold for t in names}
+    hidden = np.array([hidden_team.get(t, True) for t in out["team"]], dtype=bool)
     out.loc[hidden, ["development_areas", "strengths", "practitioners"]] = pd.NA
     out["suppressed"] = hidden
-    out["note"] = [verdict[t][1] for t in out["team"]]
+    notes = left_out(observations, obs_team_ok, obs_all_ok, ["team"])
+    out["note"] = [
+        (SUPPRESSED_PRIMARY.format(k=threshold) if whole.get(t, 0) < threshold else SUPPRESSED_SECONDARY) if h else notes.get((t,), "")
+        for t, h in zip(out["team"], hidden, strict=True)
+    ]
     return collapse(out, threshold)
 
 
-def actions_table(observations: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def actions_table(
+    observations: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, scope: Sequence[pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Per team: observations, practitioners, observations with agreed actions, actions agreed."""
     check_threshold(threshold)
     cols = ["team", "observations", "practitioners", "with_actions", "actions"]
     if not len(observations):
         return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
-    frame = _with_all_teams(observations)
-    g = frame.groupby("team", observed=True, sort=False)
-    table = g.agg(observations=("observation_id", "nunique"), actions=("actions", "sum")).reset_index()
-    table["with_actions"] = g["actions"].apply(lambda s: int((s > 0).sum())).to_numpy()
-    sets = [frozenset(map(str, v)) for v in g["practitioner"].unique().reindex(table["team"]).to_numpy()]
-    table["practitioners"] = [len(s) for s in sets]
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    team_ok, all_ok = usable(observations, grid)
+    frame = observations.assign(_with=(observations["actions"] > 0).astype(int), _one=1)
+    table = _summarise(frame.assign(value=frame["actions"]), [], team_ok, all_ok, value="value", names=("_m", "_d"))
+    sums = []
+    for ok, team in ((team_ok, None), (all_ok, ALL_TEAMS)):
+        part = frame.loc[ok]
+        if team is None:
+            sums.append(part.groupby(part["team"].astype(str))[["actions", "_with"]].sum().reset_index())
+        else:
+            sums.append(pd.DataFrame({"team": [ALL_TEAMS], "actions": [part["actions"].sum()], "_with": [part["_with"].sum()]}))
+    table = table.merge(pd.concat(sums, ignore_index=True).rename(columns={"_with": "with_actions"}), on="team", how="left")
+    notes = left_out(observations, team_ok, all_ok, ["team"])
     table["_t"] = (table["team"] == ALL_TEAMS).astype(int)
     table["_tn"] = table["team"].str.casefold()
-    order = table.sort_values(["_t", "_tn"]).index
-    table = table.loc[order].reset_index(drop=True)
-    sets = [sets[i] for i in order]
-    return collapse(suppress(table[cols], sets, threshold, [("team", ALL_TEAMS)], cols[1:]), threshold)
+    table = table.sort_values(["_t", "_tn"]).reset_index(drop=True)
+    return collapse(finish(table[[*cols, "_all_pracs"]], cols[1:], threshold, notes, ["team"]), threshold)
 
 
 def practitioner_table(items: pd.DataFrame, rubric: Rubric, *, names: bool = False, key: bytes | None = None) -> pd.DataFrame:
@@ -481,28 +744,41 @@ class SummaryTable:
     empty: str = "no rows"
 
 
-def describe_selection(observations: pd.DataFrame, threshold: int, what: str = "observation") -> list[str]:
+def describe_selection(
+    observations: pd.DataFrame, threshold: int, what: str = "observation", scope: Sequence[pd.DataFrame] | None = None
+) -> list[str]:
     """Heading lines about the observations summarised, following the privacy threshold.
 
-    When they rest on fewer than ``threshold`` practitioners nothing is counted or dated. Otherwise
-    the lines give the numbers of observations, practitioners and teams, the months of the first
-    and last sessions, and the names of the teams with at least ``threshold`` practitioners (the
-    others are only counted).
+    ``observations`` are every team's for the dates asked (``SummaryData.service``): the
+    heading describes what All teams rests on, whatever teams were asked for, so comparing two
+    headings reveals nothing. Only sessions in quarters whose All teams cell the protected grid
+    (of ``scope``, default ``observations``) shows are counted. When those rest on fewer than
+    ``threshold`` practitioners nothing is counted or dated; otherwise the lines give the
+    numbers of observations, practitioners and teams, and the first and last quarters.
     """
-    pracs = observations["practitioner"].astype(str)
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    _, all_ok = usable(observations, grid)
+    shown = observations.loc[all_ok]
+    pracs = shown["practitioner"].astype(str)
     if pracs.nunique() < threshold:
         return [f"the {what}s asked for rest on fewer than {threshold} practitioners: counts, dates and teams are not shown"]
-    per_team = pracs.groupby(observations["team"].astype(str)).nunique()
-    named = sorted((t for t, n in per_team.items() if n >= threshold), key=str.casefold)
-    others = len(per_team) - len(named)
-    shown = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8 else "")
-    if others:
-        shown += ("; " if named else "") + f"{plural(others, 'team')} with fewer than {threshold} practitioners, not named"
-    first, last = observations["session_date"].min(), observations["session_date"].max()
-    return [
-        f"{plural(len(observations), what)}, {plural(pracs.nunique(), 'practitioner')}, {plural(len(per_team), 'team')} ({shown})",
-        f"sessions from {first:%B %Y} to {last:%B %Y}",
-    ]
+    teams = observations["team"].astype(str).nunique()
+    line = f"all teams: {plural(len(shown), what)}, {plural(pracs.nunique(), 'practitioner')}, {plural(teams, 'team')}"
+    if len(shown) < len(observations):
+        line += " (quarters hidden for privacy not counted)"
+    quarters = sorted(map(str, shown["quarter"].astype(str).unique()))
+    return [line, f"sessions from {quarters[0]} to {quarters[-1]}" if quarters[0] != quarters[-1] else f"sessions in {quarters[0]}"]
+
+
+def describe_data(data: SummaryData, threshold: int, what: str = "observation") -> list[str]:
+    """``describe_selection`` of a summary's data, as every surface should call it: the service's
+    observations for the dates asked, protected by the grid of ``data.scopes``; plus the teams
+    asked for, if any."""
+    lines = describe_selection(data.service.observations, threshold, what, scope=[s.observations for s in data.scopes])
+    if data.teams_asked:
+        asked = sorted({str(t) for t in data.observations["team"].unique()}, key=str.casefold)
+        lines.append(f"teams asked for: {', '.join(asked) or 'none with observations'}; All teams is every team")
+    return lines
 
 
 def build_tables(
@@ -511,19 +787,31 @@ def build_tables(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     before_after: date | None = None,
+    window: int = 3,
     names: bool = False,
     key: bytes | None = None,
     describe: Callable[[SummaryData], str] | None = None,
+    event_teams: Sequence[str] = (),
 ) -> list[SummaryTable]:
-    """The tables of one view, one set per rubric id (rubric ids are never mixed)."""
+    """The tables of one view, one set per rubric id (rubric ids are never mixed).
+
+    Every team figure is answered from the protected grid of ``data.scopes`` (see
+    ``seeds_tui.team.suppression``): All teams is every team of the store for the dates asked,
+    and teams asked for are rows of that service-wide table.
+    """
     check_threshold(threshold)
     if view not in VIEWS:
         raise SummaryError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
+    if before_after is not None and view not in BEFORE_AFTER_VIEWS:
+        raise SummaryError(f"a training event compares sections, items or composites: use it with --by {', '.join(BEFORE_AFTER_VIEWS)}")
     out: list[SummaryTable] = []
     for rid in data.rubric_ids:
         part = data.only(rid)
         rubric = part.rubric
         head = f"{rubric.title} ({rid})"
+        service = part.service
+        scopes = part.scopes
+        mine: list[SummaryTable] = []
         if view == "ratings" and not (rubric.globals or rubric.indicators):
             empty = "this rubric has no global ratings or indicators"
         elif view == "ratings":
@@ -532,47 +820,82 @@ def build_tables(
             empty = "no strengths or development areas were linked to items in these observations"
         else:
             empty = "no rows"
+        items_scope = [s.items for s in scopes]
         if view in ("section", "item"):
-            out.append(
-                SummaryTable(f"{head}: by team and {view}", view, score_table(part.items, rubric, by=view, threshold=threshold), rid)
-            )
+            frame = score_table(service.items, rubric, by=view, threshold=threshold, scope=items_scope)
+            mine.append(SummaryTable(f"{head}: by team and {view}", view, frame, rid))
         elif view == "composite":
-            out.append(SummaryTable(f"{head}: composites by team", view, composite_table(part.items, rubric, threshold=threshold), rid))
+            frame = composite_table(service.items, rubric, threshold=threshold, scope=items_scope)
+            mine.append(SummaryTable(f"{head}: composites by team", view, frame, rid))
         elif view == "quarter":
-            out.append(SummaryTable(f"{head}: trend by quarter", view, trend_table(part.items, rubric, threshold=threshold), rid))
-            if before_after is not None:
-                title = f"{head}: before and after {before_after.isoformat()}"
-                out.append(
-                    SummaryTable(title, "before_after", before_after_table(part.items, rubric, before_after, threshold=threshold), rid)
-                )
+            frame = trend_table(service.items, rubric, threshold=threshold, scope=items_scope)
+            mine.append(SummaryTable(f"{head}: trend by quarter", view, frame, rid))
         elif view == "themes":
-            out.append(
-                SummaryTable(
-                    f"{head}: most frequent development areas",
-                    view,
-                    themes_table(part.links, part.observations, rubric, threshold=threshold),
-                    rid,
-                    empty,
-                )
-            )
-            out.append(SummaryTable(f"{head}: agreed actions", "actions", actions_table(part.observations, threshold=threshold), rid))
+            obs_scope = [s.observations for s in scopes]
+            frame = themes_table(service.links, service.observations, rubric, threshold=threshold, scope=obs_scope)
+            mine.append(SummaryTable(f"{head}: most frequent development areas", view, frame, rid, empty))
+            frame = actions_table(service.observations, threshold=threshold, scope=obs_scope)
+            mine.append(SummaryTable(f"{head}: agreed actions", "actions", frame, rid))
         elif view == "ratings":
-            out.append(
-                SummaryTable(
-                    f"{head}: global ratings and indicators",
-                    view,
-                    ratings_table(part.ratings, rubric, threshold=threshold, teams=_teams(part)),
-                    rid,
-                    empty,
-                )
-            )
+            rated = [_observed_teams(s.ratings, s.observations) for s in scopes]
+            frame = ratings_table(service.ratings, rubric, threshold=threshold, teams=_teams(service), scope=rated)
+            mine.append(SummaryTable(f"{head}: global ratings and indicators", view, frame, rid, empty))
         elif view == "practitioner":
             title = f"{head}: by practitioner ({'names' if names else 'pseudonymous labels'})"
-            out.append(SummaryTable(title, view, practitioner_table(part.items, rubric, names=names, key=key), rid))
-        for table in out:
-            if table.rubric_id == rid and table.view != "practitioner":
+            mine.append(SummaryTable(title, view, practitioner_table(part.items, rubric, names=names, key=key), rid))
+        if before_after is not None:
+            by = {"section": "section", "item": "item", "composite": "group", "quarter": "section"}[view]
+            before_q, after_q = event_windows(before_after, window)
+            span = f"{before_q[0]}" + (f" to {before_q[-1]}" if len(before_q) > 1 else "")
+            span_after = f"{after_q[0]}" + (f" to {after_q[-1]}" if len(after_q) > 1 else "")
+            title = f"{head}: before ({span}) and after ({span_after}) the training event of {before_after.isoformat()}"
+            later = (
+                service.observations["session_date"] >= pd.Timestamp(before_after)
+                if len(service.observations)
+                else pd.Series([], dtype=bool)
+            )
+            in_after = service.observations["quarter"].astype(str).isin(after_q) if len(service.observations) else later
+            if not bool(later.any()):
+                frame = pd.DataFrame({c: [] for c in ("team", "period", "suppressed", "note")})
+                mine.append(SummaryTable(title, "before_after", frame, rid, f"no observations after {before_after.isoformat()}"))
+            elif not bool(in_after.any()):
+                frame = pd.DataFrame({c: [] for c in ("team", "period", "suppressed", "note")})
+                mine.append(SummaryTable(title, "before_after", frame, rid, f"no observations in the after window ({span_after})"))
+            else:
+                frame = before_after_table(
+                    service.items, rubric, before_after, threshold=threshold, window=window, by=by, scope=items_scope
+                )
+                if event_teams:  # the teams that attended, and All teams
+                    wanted = {frames.team_key(t) for t in event_teams}
+                    frame = frame.loc[[t == ALL_TEAMS or frames.team_key(t) in wanted for t in frame["team"]]].reset_index(drop=True)
+                mine.append(SummaryTable(title, "before_after", frame, rid))
+        for table in mine:
+            if table.view != "practitioner":
+                if part.teams_asked:
+                    table.frame = _only_teams(table.frame, part.observations)
                 table.frame = with_hidden_teams(table.frame, part.observations, threshold)
+        out.extend(mine)
     return out
+
+
+#: The views a training event's before/after comparison goes with.
+BEFORE_AFTER_VIEWS = ("section", "item", "composite", "quarter")
+
+
+def _only_teams(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the teams asked for (those of ``observations``) and of All teams."""
+    if "team" not in frame.columns or not len(frame):
+        return frame
+    keep = {str(t) for t in observations["team"].unique()} | {ALL_TEAMS}
+    return frame.loc[frame["team"].astype(str).isin(keep)].reset_index(drop=True)
+
+
+def _observed_teams(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its team column a categorical of every team observed (for the grid's cells)."""
+    if "team" not in frame.columns:
+        return frame
+    teams = sorted({*map(str, observations["team"].unique()), *map(str, frame["team"].unique())})
+    return frame.assign(team=pd.Categorical(frame["team"].astype(str), categories=teams))
 
 
 def _teams(data: SummaryData) -> list[str]:
