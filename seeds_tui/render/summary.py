@@ -32,7 +32,7 @@ LABELS: dict[str, str] = {
     "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "shown": "Shown %", "missed": "Missed %",
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
-    "levels": "Levels %", "note": "Note",
+    "levels": "Levels %", "note": "Note", "suppressed": "Suppressed",
 }  # fmt: skip
 PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change"}
 DECIMAL_COLUMNS = {"mean", "median"}
@@ -333,11 +333,47 @@ def render_json(doc: SummaryDocument) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+#: Excel number formats: shares and means are stored as fractions (0.5 shows as 50.0%) so that
+#: a spreadsheet computes with them as percentages; a change is in percentage points.
+XL_PERCENT = "0.0%"
+XL_POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
+XL_DECIMAL = "0.00"
+XL_COUNT = "0"
+#: Columns that label a row: kept in view (frozen) while the figures scroll.
+LABEL_KEYS = ("team", "section", "item", "group", "quarter", "period", "measure")
+_XL_MAX_WIDTH = {"title": 48, "note": 40}
+
+
+def _xl_heading(column: str) -> str:
+    return f"Level {column.removeprefix('level_')} %" if column.startswith("level_") else LABELS.get(column, column)
+
+
+def _xl_kind(column: str) -> str:
+    if column in PERCENT_COLUMNS - {"change"} or column.startswith("level_"):
+        return "percent"
+    if column == "change":
+        return "points"
+    if column in DECIMAL_COLUMNS:
+        return "decimal"
+    if column in ("observations", "practitioners", "development_areas", "strengths", "with_actions", "actions"):
+        return "count"
+    return "text"
+
+
 def render_xlsx(doc: SummaryDocument) -> bytes:
-    """An Excel workbook: a sheet per table plus an ``About`` sheet (needs openpyxl)."""
+    """An Excel workbook: an ``About`` sheet (filters, warnings, a list of the sheets with each
+    table's full title) and a sheet per table.
+
+    Each table sheet: the table's title in A1, headings in row 2 (bold, frozen with the label
+    columns Team, Section...), an autofilter over the table, columns as wide as their contents,
+    percentages as Excel percentages (``0.0%``), a data bar on Mean %, a colour scale on the
+    level shares and suppressed rows in grey italics.
+    """
     try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl.formatting.rule import ColorScaleRule, DataBarRule  # type: ignore[import-untyped]
+        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     except ImportError:
         raise MissingPart("Excel output", "openpyxl") from None
     wb = Workbook()
@@ -345,28 +381,97 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
     about.title = "About"
     for line in [doc.heading, *doc.details, "", *(f"warning: {w}" for w in doc.warnings)]:
         about.append([_xl_text(line)])
-    about["A1"].font = Font(bold=True)
+    about["A1"].font = Font(bold=True, size=14)
     used: set[str] = {"About"}
     per_rubric: dict[str, int] = {}
     for table in doc.tables:
         per_rubric[table.rubric_id] = per_rubric.get(table.rubric_id, 0) + 1
+    names = []
     for table in doc.tables:
-        # Named by rubric id (31 characters at most, unique); a second table of one rubric adds its view.
-        alone = per_rubric[table.rubric_id] == 1
-        base = table.rubric_id if alone else f"{table.rubric_id[: 30 - len(table.view)]} {table.view}"
-        name = _sheet_name(base, used)
+        # Named by rubric id, plus the view when a rubric has two tables; unique, at most 31 characters.
+        suffix = "" if per_rubric[table.rubric_id] == 1 else f" {table.view.replace('_', ' ')}"
+        names.append(_sheet_name(table.rubric_id, suffix, used))
+    if doc.tables:
+        about.append([])
+        about.append(["Sheet", "Table"])
+        for c in about[about.max_row]:
+            c.font = Font(bold=True)
+        for name, table in zip(names, doc.tables, strict=True):
+            about.append([name, _xl_text(table.title)])
+    about.column_dimensions["A"].width = max(12, min(60, max((len(n) for n in names), default=0) + 2))
+    about.column_dimensions["B"].width = 80
+    grey = Font(italic=True, color="FF7F8C8D")
+    bold = Font(bold=True)
+    for name, table in zip(names, doc.tables, strict=True):
         ws = wb.create_sheet(name)
         ws.append([_xl_text(table.title)])
-        ws["A1"].font = Font(bold=True)
-        headings = [LABELS.get(c, c) if not c.startswith("level_") else f"Level {c.removeprefix('level_')} %" for c in table.frame.columns]
-        ws.append(headings)
+        ws["A1"].font = Font(bold=True, size=13)
+        columns = list(table.frame.columns)
+        ws.append([_xl_heading(c) for c in columns])
         for c in ws[2]:
-            c.font = Font(bold=True)
+            c.font = bold
+            c.alignment = Alignment(wrap_text=True, vertical="bottom")
+        kinds = [_xl_kind(c) for c in columns]
+        widths = [len(_xl_heading(c)) for c in columns]
         for rec in table.frame.to_dict("records"):
-            ws.append([_xl_value(_plain(v)) for v in rec.values()])
+            values = []
+            for n, (column, kind) in enumerate(zip(columns, kinds, strict=True)):
+                value = _plain(rec.get(column))
+                if kind == "percent" and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = round(float(rec[column]) / 100, 5)
+                    shown = 6
+                elif isinstance(value, str):
+                    value = _xl_value(value)
+                    shown = len(value)
+                else:
+                    shown = len("" if value is None else str(value))
+                widths[n] = max(widths[n], shown)
+                values.append(value)
+            ws.append(values)
+        last = ws.max_row
         if not len(table.frame):
-            ws.append([table.empty])
-        ws.freeze_panes = "A3"
+            ws.append([_xl_text(table.empty)])
+            ws["A3"].font = grey
+        fmt = {"percent": XL_PERCENT, "points": XL_POINTS, "decimal": XL_DECIMAL, "count": XL_COUNT}
+        hidden_rows = [n + 3 for n, s in enumerate(table.frame.get("suppressed", pd.Series(dtype=bool))) if bool(s)]
+        total_rows = [n + 3 for n, t in enumerate(table.frame.get("team", pd.Series(dtype=str))) if t == ALL_TEAMS]
+        for n, (column, kind) in enumerate(zip(columns, kinds, strict=True), 1):
+            letter = get_column_letter(n)
+            cap = _XL_MAX_WIDTH.get(column, 30)
+            ws.column_dimensions[letter].width = min(cap, widths[n - 1]) + 2
+            if kind in fmt and len(table.frame):
+                for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
+                    c.number_format = fmt[kind]
+            if column in ("title", "note") and len(table.frame):
+                for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
+                    c.alignment = Alignment(wrap_text=widths[n - 1] > cap, vertical="top")
+        for r in total_rows:
+            for c in ws[r]:
+                c.font = bold
+        for r in hidden_rows:
+            for c in ws[r]:
+                c.font = grey
+        if len(table.frame):
+            end = get_column_letter(len(columns))
+            ws.auto_filter.ref = f"A2:{end}{last}"
+            if "mean_percent" in columns:
+                col = get_column_letter(columns.index("mean_percent") + 1)
+                ws.conditional_formatting.add(
+                    f"{col}3:{col}{last}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="FF2C7FB8")
+                )
+            levels = level_columns(table.frame)
+            if levels:
+                first, final = (get_column_letter(columns.index(c) + 1) for c in (levels[0], levels[-1]))
+                ws.conditional_formatting.add(
+                    f"{first}3:{final}{last}",
+                    ColorScaleRule(
+                        start_type="num", start_value=0, start_color="FFFFFFFF", end_type="num", end_value=1, end_color="FF2C7FB8"
+                    ),
+                )
+        frozen = 0
+        while frozen < len(columns) and columns[frozen] in LABEL_KEYS:
+            frozen += 1
+        ws.freeze_panes = f"{get_column_letter(frozen + 1)}3"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -381,14 +486,38 @@ def _xl_value(value: Any) -> Any:
     return _xl_text(value) if isinstance(value, str) else value
 
 
-def _sheet_name(base: str, used: set[str]) -> str:
-    name = "".join(ch for ch in base if ch not in "[]:*?/\\")[:31] or "Sheet"
-    candidate, n = name, 2
-    while candidate in used:
-        candidate = f"{name[:28]} {n}"
+#: Excel's limit on a sheet name's length, and the characters it refuses in one.
+SHEET_NAME_MAX = 31
+_SHEET_BANNED = "[]:*?/\\"
+
+
+def _sheet_name(base: str, suffix: str, used: set[str]) -> str:
+    """A sheet name of at most 31 characters, unique in ``used`` (ignoring case, as Excel does).
+
+    The suffix (the view) is always kept whole; a long base is shortened in the middle with
+    ``~`` so that its start and end (where rubric ids differ: ``-v1``/``-v2``) both stay, and
+    when two names still meet, a number in brackets tells them apart. The About sheet lists
+    every sheet's full title.
+    """
+    clean = "".join(ch for ch in base if ch not in _SHEET_BANNED).strip("'") or "Sheet"
+    suffix = "".join(ch for ch in suffix if ch not in _SHEET_BANNED)
+
+    def shorten(text: str, room: int) -> str:
+        if len(text) <= room:
+            return text
+        head = (room - 1 + 1) // 2
+        tail = room - 1 - head
+        return text[:head] + "~" + (text[-tail:] if tail > 0 else "")
+
+    taken = {u.casefold() for u in used}
+    name = shorten(clean, SHEET_NAME_MAX - len(suffix)) + suffix
+    n = 2
+    while name.casefold() in taken:
+        mark = f" ({n})"
+        name = shorten(clean, SHEET_NAME_MAX - len(suffix) - len(mark)) + suffix + mark
         n += 1
-    used.add(candidate)
-    return candidate
+    used.add(name)
+    return name
 
 
 # -- HTML --------------------------------------------------------------------------------------
