@@ -315,5 +315,5 @@ def test_html_trend_lines_break_at_hidden_quarters(tmp_path: Path, capsys) -> No
     args = ["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "--threshold", "3"]
     code, out, _ = run([*args, "--by", "quarter", "--format", "html"], capsys)
     assert code == 0
-    row = next(r for r in out.split("<tr>") if r.startswith("<td>North</td><td>open</td>"))
-    assert row.count("<polyline") == 2 and row.count("<circle") == 4  # 2025Q1-Q2, then 2026Q1-Q2
+    chart = next(f for f in out.split("<figure>") if 'aria-label="open"' in f)
+    assert chart.count("<polyline") == 2 and chart.count("<circle") == 4  # 2025Q1-Q2, then 2026Q1-Q2
