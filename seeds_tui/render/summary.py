@@ -106,6 +106,11 @@ def display_rows(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[s
     return headings, rows
 
 
+def display_table(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[str], list[list[str]]]:
+    """Column keys (frame columns, plus ``levels`` for the folded level shares), headings and text cells."""
+    return _display(table, with_bars=with_bars)
+
+
 def _display(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[str], list[list[str]]]:
     """Column keys, headings and text cells (see ``display_rows``)."""
     frame = table.frame
@@ -148,12 +153,21 @@ def _fit(text: str, width: int) -> str:
 
 #: Marks standing for the suppression notes when the table is narrowed to fit a terminal.
 NOTE_MARKS = {"suppressed: would reveal a hidden figure": "†"}
+#: Shares of scored items that are read together (missed against not applicable against not
+#: observed): a narrow table keeps all four or none, never Missed % without NA % and NO %.
+SHARES = ("shown", "missed", "na", "no")
 #: What a narrow terminal gives up first: each step applies on top of the ones before.
 _NARROWING = (
-    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "na"),
-    ("drop", "no"), ("drop", "levels"), ("drop", "missed"), ("drop", "median"), ("drop", "kind"), ("short", None),
-    ("drop", "section"), ("drop", "practitioners"),
+    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "levels"),
+    ("drop", "shares"), ("drop", "median"), ("drop", "kind"), ("short", None), ("drop", "section"), ("drop", "practitioners"),
 )  # fmt: skip
+
+
+def column_group(key: str) -> tuple[str, ...]:
+    """The columns that go with ``key`` when a table is narrowed (the shares stand or fall together)."""
+    return SHARES if key in (*SHARES, "shares") else (key,)
+
+
 #: Shorter headings for a narrow terminal.
 SHORT_LABELS = {"development_areas": "Dev.", "strengths": "Str.", "with_actions": "With act.", "observations": "Obs"}
 
@@ -182,7 +196,7 @@ def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[l
         elif step == "bars":
             bars = False
         elif step == "drop":
-            dropped.add(str(arg))
+            dropped.update(column_group(str(arg)))
         keys, headings, rows = _display(table, with_bars=bars)
         if short:
             headings = [SHORT_LABELS.get(k, h) for k, h in zip(keys, headings, strict=True)]
