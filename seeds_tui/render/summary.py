@@ -12,14 +12,17 @@ import html
 import io
 import json
 import math
+import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from seeds_tui.core.errors import MissingPart, SeedsError
+from seeds_tui.render import charts
 from seeds_tui.team.suppression import ALL_TEAMS
 from seeds_tui.team.tables import SummaryTable
 
@@ -32,7 +35,7 @@ LABELS: dict[str, str] = {
     "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "shown": "Shown %", "missed": "Missed %",
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
-    "levels": "Levels %", "note": "Note",
+    "levels": "Levels %", "note": "Note", "suppressed": "Suppressed",
 }  # fmt: skip
 PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change"}
 DECIMAL_COLUMNS = {"mean", "median"}
@@ -49,6 +52,8 @@ class SummaryDocument:
     tables: list[SummaryTable]
     warnings: list[str] = field(default_factory=list)
     threshold: int = 5
+    #: Training events marked on trend charts (the HTML page).
+    events: list[charts.Event] = field(default_factory=list)
 
 
 def level_columns(frame: pd.DataFrame) -> list[str]:
@@ -101,6 +106,11 @@ def display_rows(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[s
     return headings, rows
 
 
+def display_table(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[str], list[list[str]]]:
+    """Column keys (frame columns, plus ``levels`` for the folded level shares), headings and text cells."""
+    return _display(table, with_bars=with_bars)
+
+
 def _display(table: SummaryTable, *, with_bars: bool = True) -> tuple[list[str], list[str], list[list[str]]]:
     """Column keys, headings and text cells (see ``display_rows``)."""
     frame = table.frame
@@ -143,12 +153,21 @@ def _fit(text: str, width: int) -> str:
 
 #: Marks standing for the suppression notes when the table is narrowed to fit a terminal.
 NOTE_MARKS = {"suppressed: would reveal a hidden figure": "†"}
+#: Shares of scored items that are read together (missed against not applicable against not
+#: observed): a narrow table keeps all four or none, never Missed % without NA % and NO %.
+SHARES = ("shown", "missed", "na", "no")
 #: What a narrow terminal gives up first: each step applies on top of the ones before.
 _NARROWING = (
-    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "na"),
-    ("drop", "no"), ("drop", "levels"), ("drop", "missed"), ("drop", "median"), ("drop", "kind"), ("short", None),
-    ("drop", "section"), ("drop", "practitioners"),
+    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "levels"),
+    ("drop", "shares"), ("drop", "median"), ("drop", "kind"), ("short", None), ("drop", "section"), ("drop", "practitioners"),
 )  # fmt: skip
+
+
+def column_group(key: str) -> tuple[str, ...]:
+    """The columns that go with ``key`` when a table is narrowed (the shares stand or fall together)."""
+    return SHARES if key in (*SHARES, "shares") else (key,)
+
+
 #: Shorter headings for a narrow terminal.
 SHORT_LABELS = {"development_areas": "Dev.", "strengths": "Str.", "with_actions": "With act.", "observations": "Obs"}
 
@@ -177,7 +196,7 @@ def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[l
         elif step == "bars":
             bars = False
         elif step == "drop":
-            dropped.add(str(arg))
+            dropped.update(column_group(str(arg)))
         keys, headings, rows = _display(table, with_bars=bars)
         if short:
             headings = [SHORT_LABELS.get(k, h) for k, h in zip(keys, headings, strict=True)]
@@ -333,11 +352,47 @@ def render_json(doc: SummaryDocument) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+#: Excel number formats: shares and means are stored as fractions (0.5 shows as 50.0%) so that
+#: a spreadsheet computes with them as percentages; a change is in percentage points.
+XL_PERCENT = "0.0%"
+XL_POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
+XL_DECIMAL = "0.00"
+XL_COUNT = "0"
+#: Columns that label a row: kept in view (frozen) while the figures scroll.
+LABEL_KEYS = ("team", "section", "item", "group", "quarter", "period", "measure")
+_XL_MAX_WIDTH = {"title": 48, "note": 40}
+
+
+def _xl_heading(column: str) -> str:
+    return f"Level {column.removeprefix('level_')} %" if column.startswith("level_") else LABELS.get(column, column)
+
+
+def _xl_kind(column: str) -> str:
+    if column in PERCENT_COLUMNS - {"change"} or column.startswith("level_"):
+        return "percent"
+    if column == "change":
+        return "points"
+    if column in DECIMAL_COLUMNS:
+        return "decimal"
+    if column in ("observations", "practitioners", "development_areas", "strengths", "with_actions", "actions"):
+        return "count"
+    return "text"
+
+
 def render_xlsx(doc: SummaryDocument) -> bytes:
-    """An Excel workbook: a sheet per table plus an ``About`` sheet (needs openpyxl)."""
+    """An Excel workbook: an ``About`` sheet (filters, warnings, a list of the sheets with each
+    table's full title) and a sheet per table.
+
+    Each table sheet: the table's title in A1, headings in row 2 (bold, frozen with the label
+    columns Team, Section...), an autofilter over the table, columns as wide as their contents,
+    percentages as Excel percentages (``0.0%``), a data bar on Mean %, a colour scale on the
+    level shares and suppressed rows in grey italics.
+    """
     try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl.formatting.rule import ColorScaleRule, DataBarRule  # type: ignore[import-untyped]
+        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     except ImportError:
         raise MissingPart("Excel output", "openpyxl") from None
     wb = Workbook()
@@ -345,28 +400,97 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
     about.title = "About"
     for line in [doc.heading, *doc.details, "", *(f"warning: {w}" for w in doc.warnings)]:
         about.append([_xl_text(line)])
-    about["A1"].font = Font(bold=True)
+    about["A1"].font = Font(bold=True, size=14)
     used: set[str] = {"About"}
     per_rubric: dict[str, int] = {}
     for table in doc.tables:
         per_rubric[table.rubric_id] = per_rubric.get(table.rubric_id, 0) + 1
+    names = []
     for table in doc.tables:
-        # Named by rubric id (31 characters at most, unique); a second table of one rubric adds its view.
-        alone = per_rubric[table.rubric_id] == 1
-        base = table.rubric_id if alone else f"{table.rubric_id[: 30 - len(table.view)]} {table.view}"
-        name = _sheet_name(base, used)
+        # Named by rubric id, plus the view when a rubric has two tables; unique, at most 31 characters.
+        suffix = "" if per_rubric[table.rubric_id] == 1 else f" {table.view.replace('_', ' ')}"
+        names.append(_sheet_name(table.rubric_id, suffix, used))
+    if doc.tables:
+        about.append([])
+        about.append(["Sheet", "Table"])
+        for c in about[about.max_row]:
+            c.font = Font(bold=True)
+        for name, table in zip(names, doc.tables, strict=True):
+            about.append([name, _xl_text(table.title)])
+    about.column_dimensions["A"].width = max(12, min(60, max((len(n) for n in names), default=0) + 2))
+    about.column_dimensions["B"].width = 80
+    grey = Font(italic=True, color="FF7F8C8D")
+    bold = Font(bold=True)
+    for name, table in zip(names, doc.tables, strict=True):
         ws = wb.create_sheet(name)
         ws.append([_xl_text(table.title)])
-        ws["A1"].font = Font(bold=True)
-        headings = [LABELS.get(c, c) if not c.startswith("level_") else f"Level {c.removeprefix('level_')} %" for c in table.frame.columns]
-        ws.append(headings)
+        ws["A1"].font = Font(bold=True, size=13)
+        columns = list(table.frame.columns)
+        ws.append([_xl_heading(c) for c in columns])
         for c in ws[2]:
-            c.font = Font(bold=True)
+            c.font = bold
+            c.alignment = Alignment(wrap_text=True, vertical="bottom")
+        kinds = [_xl_kind(c) for c in columns]
+        widths = [len(_xl_heading(c)) for c in columns]
         for rec in table.frame.to_dict("records"):
-            ws.append([_xl_value(_plain(v)) for v in rec.values()])
+            values = []
+            for n, (column, kind) in enumerate(zip(columns, kinds, strict=True)):
+                value = _plain(rec.get(column))
+                if kind == "percent" and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = round(float(rec[column]) / 100, 5)
+                    shown = 6
+                elif isinstance(value, str):
+                    value = _xl_value(value)
+                    shown = len(value)
+                else:
+                    shown = len("" if value is None else str(value))
+                widths[n] = max(widths[n], shown)
+                values.append(value)
+            ws.append(values)
+        last = ws.max_row
         if not len(table.frame):
-            ws.append([table.empty])
-        ws.freeze_panes = "A3"
+            ws.append([_xl_text(table.empty)])
+            ws["A3"].font = grey
+        fmt = {"percent": XL_PERCENT, "points": XL_POINTS, "decimal": XL_DECIMAL, "count": XL_COUNT}
+        hidden_rows = [n + 3 for n, s in enumerate(table.frame.get("suppressed", pd.Series(dtype=bool))) if bool(s)]
+        total_rows = [n + 3 for n, t in enumerate(table.frame.get("team", pd.Series(dtype=str))) if t == ALL_TEAMS]
+        for n, (column, kind) in enumerate(zip(columns, kinds, strict=True), 1):
+            letter = get_column_letter(n)
+            cap = _XL_MAX_WIDTH.get(column, 30)
+            ws.column_dimensions[letter].width = min(cap, widths[n - 1]) + 2
+            if kind in fmt and len(table.frame):
+                for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
+                    c.number_format = fmt[kind]
+            if column in ("title", "note") and len(table.frame):
+                for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
+                    c.alignment = Alignment(wrap_text=widths[n - 1] > cap, vertical="top")
+        for r in total_rows:
+            for c in ws[r]:
+                c.font = bold
+        for r in hidden_rows:
+            for c in ws[r]:
+                c.font = grey
+        if len(table.frame):
+            end = get_column_letter(len(columns))
+            ws.auto_filter.ref = f"A2:{end}{last}"
+            if "mean_percent" in columns:
+                col = get_column_letter(columns.index("mean_percent") + 1)
+                ws.conditional_formatting.add(
+                    f"{col}3:{col}{last}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="FF2C7FB8")
+                )
+            levels = level_columns(table.frame)
+            if levels:
+                first, final = (get_column_letter(columns.index(c) + 1) for c in (levels[0], levels[-1]))
+                ws.conditional_formatting.add(
+                    f"{first}3:{final}{last}",
+                    ColorScaleRule(
+                        start_type="num", start_value=0, start_color="FFFFFFFF", end_type="num", end_value=1, end_color="FF2C7FB8"
+                    ),
+                )
+        frozen = 0
+        while frozen < len(columns) and columns[frozen] in LABEL_KEYS:
+            frozen += 1
+        ws.freeze_panes = f"{get_column_letter(frozen + 1)}3"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -381,37 +505,85 @@ def _xl_value(value: Any) -> Any:
     return _xl_text(value) if isinstance(value, str) else value
 
 
-def _sheet_name(base: str, used: set[str]) -> str:
-    name = "".join(ch for ch in base if ch not in "[]:*?/\\")[:31] or "Sheet"
-    candidate, n = name, 2
-    while candidate in used:
-        candidate = f"{name[:28]} {n}"
+#: Excel's limit on a sheet name's length, and the characters it refuses in one.
+SHEET_NAME_MAX = 31
+_SHEET_BANNED = "[]:*?/\\"
+
+
+def _sheet_name(base: str, suffix: str, used: set[str]) -> str:
+    """A sheet name of at most 31 characters, unique in ``used`` (ignoring case, as Excel does).
+
+    The suffix (the view) is always kept whole; a long base is shortened in the middle with
+    ``~`` so that its start and end (where rubric ids differ: ``-v1``/``-v2``) both stay, and
+    when two names still meet, a number in brackets tells them apart. The About sheet lists
+    every sheet's full title.
+    """
+    clean = "".join(ch for ch in base if ch not in _SHEET_BANNED).strip("'") or "Sheet"
+    suffix = "".join(ch for ch in suffix if ch not in _SHEET_BANNED)
+
+    def shorten(text: str, room: int) -> str:
+        if len(text) <= room:
+            return text
+        head = (room - 1 + 1) // 2
+        tail = room - 1 - head
+        return text[:head] + "~" + (text[-tail:] if tail > 0 else "")
+
+    taken = {u.casefold() for u in used}
+    name = shorten(clean, SHEET_NAME_MAX - len(suffix)) + suffix
+    n = 2
+    while name.casefold() in taken:
+        mark = f" ({n})"
+        name = shorten(clean, SHEET_NAME_MAX - len(suffix) - len(mark)) + suffix + mark
         n += 1
-    used.add(candidate)
-    return candidate
+    used.add(name)
+    return name
 
 
 # -- HTML --------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2733;background:#fff}
-h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid #d5dde6;padding-bottom:.2rem}
-.details{color:#4a5866;margin:0 0 1rem;padding-left:1.2rem}
-table{border-collapse:collapse;font-size:.9rem;margin-bottom:1rem;max-width:100%}
-table.wide{font-size:.75rem}table.wide th,table.wide td{padding:.2rem .3rem}
-th,td{padding:.25rem .55rem;border-bottom:1px solid #e3e8ee;text-align:left;vertical-align:middle}
-th{background:#f2f5f8;font-weight:600}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.2rem 2rem;color:#1d2733;background:#fff}
+h1{font-size:1.5rem;margin:0 0 .2rem}
+section.question{margin:0 0 1.2rem;padding-top:.4rem;border-top:3px solid #d5dde6;break-inside:avoid}
+h2{font-size:1.2rem;margin:.2rem 0}.sub{color:#4a5866;margin:0 0 .5rem;font-size:.85rem}
+.details{color:#4a5866;margin:0 0 .6rem;padding-left:1.2rem;font-size:.85rem}
+.multiples{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;align-items:flex-start}
+figure{margin:0}figcaption{font-weight:600;font-size:.9rem;margin:0 0 .1rem}
+figcaption .muted,.muted{color:#8a96a3;font-weight:400;font-style:italic}
+table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0 .6rem;max-width:100%}
+table.wide{font-size:.75rem}table.wide th,table.wide td{padding:.15rem .3rem}
+th,td{padding:.2rem .5rem;border-bottom:1px solid #e3e8ee;text-align:left;vertical-align:middle}
+th{background:#f2f5f8;font-weight:600;position:sticky;top:0}td{white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.title,td.note{white-space:normal;overflow-wrap:break-word;min-width:9rem}
 tr.total td{font-weight:600;background:#f8fafc}tr.suppressed td{color:#8a96a3;font-style:italic}
-.note{color:#8a5a00;font-size:.8rem}.band-very-high{color:#1b6e3a}.band-high{color:#3a7d1b}
-.band-moderate{color:#8a6d00}.band-low{color:#a33a2b}
-.legend{font-size:.8rem;color:#4a5866}
-.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .25rem 0 .8rem;vertical-align:-.1rem}
-.warnings{background:#fff6e0;border:1px solid #e8c66a;padding:.5rem 1rem}
-@media print{body{margin:0}}
+details{margin:.2rem 0}details>summary{cursor:pointer;color:#2c5d8a;font-size:.9rem}
+.band-very-high{color:#1b6e3a}.band-high{color:#3a7d1b}.band-moderate{color:#8a6d00}.band-low{color:#a33a2b}
+.legend{font-size:.8rem;color:#4a5866;margin:.1rem 0 .3rem}
+.legend span.key{margin-right:1rem;white-space:nowrap}
+.legend i{display:inline-block;width:1.4rem;height:0;margin:0 .3rem .2rem 0;vertical-align:middle}
+.legend i.box{height:.8rem;border:none;width:.8rem}
+.warnings{background:#fff6e0;border:1px solid #e8c66a;padding:.4rem 1rem;font-size:.85rem}
+@media print{body{margin:0}section.question{break-before:page}}
 """
-_LEVEL_COLOURS = ["#c0392b", "#e67e22", "#f1c40f", "#7dbb42", "#27ae60", "#1e8449", "#145a32", "#0b3d20", "#062814", "#021008"]
 _SHARE_COLOURS = {"shown": "#27ae60", "missed": "#c0392b", "na": "#95a5a6", "no": "#34495e"}
+
+#: The question each view answers: the heading of its part of the page.
+QUESTIONS = {
+    "section": "How does each team score, section by section, against all teams?",
+    "item": "Which items does each team score high or low on?",
+    "composite": "Relationship and structuring: each team against all teams",
+    "quarter": "How have the scores changed, quarter by quarter?",
+    "before_after": "Before and after the training event",
+    "themes": "Which development areas come up most often?",
+    "actions": "How often were actions agreed?",
+    "ratings": "Global ratings and indicators",
+    "practitioner": "By practitioner (for supervision, not for a group)",
+}
+#: Tables longer than this are folded under their chart (a click opens them).
+FOLD_ROWS = 12
+#: Items per team in the themes chart (the table below lists them all).
+THEMES_CHARTED = 5
 
 
 def _e(text: Any) -> str:
@@ -425,55 +597,40 @@ def _bar(percent: Any, width: int = 120) -> str:
     w = round(width * p / 100)
     return (
         f'<svg width="{width}" height="12" role="img" aria-label="{p:.0f} percent">'
-        f'<rect width="{width}" height="12" fill="#e3e8ee"/><rect width="{w}" height="12" fill="#2c7fb8"/></svg>'
+        f'<rect width="{width}" height="12" fill="#e3e8ee"/><rect width="{w}" height="12" fill="{charts.TEAM_BAR}"/></svg>'
     )
 
 
-def _stacked(shares: list[tuple[str, Any]], colours: Sequence[str], width: int = 140) -> str:
-    parts, x = [], 0.0
-    total = sum(float(v) for _, v in shares if not _missing(v)) or 1.0
-    for (label, v), colour in zip(shares, colours, strict=False):
-        if _missing(v) or float(v) <= 0:
-            continue
-        w = width * float(v) / total
-        parts.append(f'<rect x="{x:.1f}" width="{w:.1f}" height="12" fill="{colour}"><title>{_e(label)}: {float(v):.0f}%</title></rect>')
-        x += w
-    return f'<svg width="{width}" height="12" role="img" aria-label="distribution">{"".join(parts)}</svg>'
+def _value(rec: Mapping[Any, Any], column: str) -> float | None:
+    v = rec.get(column)
+    if rec.get("suppressed") or _missing(v) or v is None:
+        return None
+    return float(v)
 
 
-def _sparkline(values: list[float | None], width: int = 240, height: int = 40) -> str:
-    points = [(i, v) for i, v in enumerate(values) if v is not None and not _missing(v)]
-    if not points:
-        return ""
-    n = max(1, len(values) - 1)
-    # One polyline per run of consecutive quarters shown: a missing quarter is a real gap.
-    runs: list[list[tuple[int, Any]]] = []
-    for i, v in points:
-        if runs and runs[-1][-1][0] == i - 1:
-            runs[-1].append((i, v))
-        else:
-            runs.append([(i, v)])
-    lines = "".join(
-        '<polyline points="'
-        + " ".join(f"{2 + (width - 4) * i / n:.1f},{height - 2 - (height - 4) * float(v) / 100:.1f}" for i, v in run)
-        + '" fill="none" stroke="#2c7fb8" stroke-width="1.5"/>'
-        for run in runs
-        if len(run) > 1
-    )
-    dots = "".join(
-        f'<circle cx="{2 + (width - 4) * i / n:.1f}" cy="{height - 2 - (height - 4) * float(v) / 100:.1f}" r="2" fill="#2c7fb8"/>'
-        for i, v in points
-    )
-    return (
-        f'<svg width="{width}" height="{height}" role="img" aria-label="trend">'
-        f'<rect width="{width}" height="{height}" fill="#f6f8fa"/>'
-        f'<line x1="0" x2="{width}" y1="{height / 2}" y2="{height / 2}" stroke="#d5dde6" stroke-dasharray="3,3"/>'
-        f"{lines}{dots}</svg>"
-    )
+def events_of(doc: SummaryDocument) -> list[charts.Event]:
+    """The training events to mark: the document's own, else the dates of its before/after tables."""
+    if doc.events:
+        return list(doc.events)
+    found: list[charts.Event] = []
+    for table in doc.tables:
+        if table.view == "before_after":
+            m = re.search(r"before and after (\d{4}-\d{2}-\d{2})", table.title)
+            if m:
+                when = date.fromisoformat(m.group(1))
+                if all(e.when != when for e in found):
+                    found.append(charts.Event(when))
+    return found
 
 
 def render_html(doc: SummaryDocument) -> str:
-    """A self-contained page (inline CSS and SVG, no script) to open or project."""
+    """A self-contained page (inline CSS and SVG, no script) to open or project.
+
+    One part per question, each headed by the question it answers with its chart first and the
+    full table beside it (folded when long): team against all teams per section, a trend chart
+    per section with the training events marked, before against after, development themes.
+    """
+    events = events_of(doc)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -487,20 +644,164 @@ def render_html(doc: SummaryDocument) -> str:
             '<div class="warnings"><strong>Warnings</strong><ul>' + "".join(f"<li>{_e(w)}</li>" for w in doc.warnings) + "</ul></div>"
         )
     for table in doc.tables:
-        out.append(f"<h2>{_e(table.title)}</h2>")
+        question = QUESTIONS.get(table.view, table.title)
+        if table.view == "before_after" and events:
+            question = f"Before and after the training event of {events[0].when.isoformat()}"
+        out.append(f'<section class="question view-{_e(table.view)}"><h2>{_e(question)}</h2><p class="sub">{_e(table.title)}</p>')
         if not len(table.frame):
-            out.append(f'<p class="legend">{_e(table.empty)}</p>')
+            out.append(f'<p class="legend">{_e(table.empty)}</p></section>')
             continue
-        if table.view == "quarter":
-            out.append(_trend_chart(table))
-        out.append(_html_table(table))
+        chart = _chart(table, events)
+        out.append(chart)
+        rows = len(table.frame)
+        fold = bool(chart) and rows > FOLD_ROWS
+        out.append(f"<details{'' if fold else ' open'}><summary>The figures: {plural_rows(rows)}</summary>{_html_table(table)}</details>")
+        out.append("</section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def plural_rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _teams(frame: pd.DataFrame) -> list[str]:
+    return [t for t in dict.fromkeys(map(str, frame["team"])) if t != ALL_TEAMS]
+
+
+def _drawn(frame: pd.DataFrame) -> list[str]:
+    """The teams a chart draws: each team, and All teams unless it is the one team asked for."""
+    teams = _teams(frame)
+    return teams if len(teams) == 1 else [*teams, ALL_TEAMS]
+
+
+def _chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
+    frame = table.frame
+    if "team" not in frame.columns:
+        return ""
+    if table.view in ("section", "composite"):
+        return _compare_chart(table)
+    if table.view == "quarter":
+        return _trend_chart(table, events)
+    if table.view == "before_after":
+        return _before_after_chart(table)
+    if table.view == "themes":
+        return _themes_chart(table)
+    return ""
+
+
+def _compare_chart(table: SummaryTable) -> str:
+    """Per team: a bar per section (or composite), the all-teams mean marked on each."""
+    frame = table.frame
+    part = "group" if table.view == "composite" else "section"
+    records = frame.to_dict("records")
+    total = {str(r[part]): _value(r, "mean_percent") for r in records if r["team"] == ALL_TEAMS}
+    figures = []
+    for team in _teams(frame) or [ALL_TEAMS]:
+        mine = [r for r in records if r["team"] == team]
+        if all(not str(r.get(part) or "") for r in mine):
+            figures.append(
+                f'<figure><figcaption>{_e(team)} <span class="muted">{_e(mine[0]["note"] if mine else "")}</span></figcaption></figure>'
+            )
+            continue
+        rows = [
+            (
+                str(r.get("title") or r[part]),
+                _value(r, "mean_percent"),
+                total.get(str(r[part])) if team != ALL_TEAMS and len(_teams(frame)) > 1 else None,
+            )
+            for r in mine
+        ]
+        figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{charts.compare_bars(rows, team=team)}</figure>")
+    key = charts.legend([("team mean % of maximum", charts.TEAM_BAR), ("all teams", charts.ALL_TEAMS_COLOUR)])
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>"
+
+
+def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
+    """A small line chart per section (or composite): each team and all teams across the quarters."""
+    frame = table.frame
+    part = "group" if "group" in frame.columns else "section"
+    quarters = sorted(set(map(str, frame["quarter"])) - {""})
+    if not quarters:
+        return ""
+    teams = _teams(frame)
+    colour = {t: charts.TEAM_COLOURS[n % len(charts.TEAM_COLOURS)] for n, t in enumerate(teams)}
+    colour[ALL_TEAMS] = charts.ALL_TEAMS_COLOUR
+    titles = dict(zip(map(str, frame[part]), map(str, frame["title"] if "title" in frame.columns else frame[part]), strict=True))
+    values: dict[tuple[str, str], dict[str, float | None]] = {}
+    for r in frame.to_dict("records"):
+        if str(r.get(part) or ""):
+            values.setdefault((str(r[part]), str(r["team"])), {})[str(r["quarter"])] = _value(r, "mean_percent")
+    figures = []
+    hidden = [t for t in teams if not any(k[1] == t for k in values)]
+    for p in dict.fromkeys(str(x) for x in frame[part] if str(x)):
+        lines = [
+            charts.Line(t, [values.get((p, t), {}).get(q) for q in quarters], colour[t], bold=t == ALL_TEAMS, dashed=t == ALL_TEAMS)
+            for t in _drawn(frame)
+            if (p, t) in values and any(v is not None for v in values[(p, t)].values())
+        ]
+        figures.append(
+            f"<figure>{charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180)}</figure>"
+        )
+    entries = [(t, colour[t]) for t in _drawn(frame) if t not in hidden]
+    key = charts.legend(entries, dashed=[ALL_TEAMS])
+    if events:
+        key = key.replace(
+            "</p>",
+            "".join(
+                f'<span class="key"><i style="border-top:2px dashed {charts.EVENT_COLOUR}"></i>'
+                f"training event {_e(e.when.isoformat())}</span>"
+                for e in events
+            )
+            + "</p>",
+        )
+    missing = f"; not shown: {_e(', '.join(hidden))} (too few practitioners)" if hidden else ""
+    note = f'<p class="legend">Mean % of maximum by quarter; the axis spans the figures shown; gaps: no data or suppressed{missing}.</p>'
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" + note
+
+
+def _before_after_chart(table: SummaryTable) -> str:
+    frame = table.frame
+    records = frame.to_dict("records")
+    figures = []
+    for team in _drawn(frame):
+        mine = [r for r in records if r["team"] == team and str(r.get("section") or "")]
+        if not mine:
+            continue
+        by: dict[str, dict[str, float | None]] = {}
+        for r in mine:
+            by.setdefault(str(r["section"]), {})[str(r["period"])] = _value(r, "mean_percent")
+        rows = [(s, v.get("before"), v.get("after")) for s, v in by.items()]
+        figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{charts.dumbbell(rows, title=team)}</figure>")
+    key = '<p class="legend">Mean % of maximum: ○ before, ● after (green: a rise, red: a fall); the axis spans the figures shown.</p>'
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" if figures else ""
+
+
+def _themes_chart(table: SummaryTable) -> str:
+    frame = table.frame
+    records = frame.to_dict("records")
+    figures = []
+    for team in _drawn(frame):
+        mine = [r for r in records if r["team"] == team]
+        if not mine:
+            continue
+        if all(r.get("suppressed") for r in mine):
+            figures.append(f'<figure><figcaption>{_e(team)} <span class="muted">{_e(mine[0]["note"])}</span></figcaption></figure>')
+            continue
+        rows = [
+            (str(r.get("title") or r.get("item")), int(r["development_areas"]), int(r["strengths"]))
+            for r in mine
+            if not r.get("suppressed")
+        ][:THEMES_CHARTED]
+        figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{charts.count_bars(rows, title=team, width=390)}</figure>")
+    key = charts.legend([("times named a development area", charts.DEVELOPMENT_COLOUR), ("as a strength", charts.STRENGTH_COLOUR)])
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>"
 
 
 def _html_table(table: SummaryTable) -> str:
     frame = table.frame
     levels = level_columns(frame)
+    colours = charts.level_colours(len(levels))
     columns = [c for c in frame.columns if c not in {"suppressed", *levels} and not (table.view == "item" and c == "section")]
     head = [LABELS.get(c, c) for c in columns]
     if "mean_percent" in columns:
@@ -518,11 +819,8 @@ def _html_table(table: SummaryTable) -> str:
             text = cell(c, rec.get(c), sup)
             if c == "note":
                 if levels:
-                    cells.append(
-                        "<td>"
-                        + ("" if sup else _stacked([(f"level {lv[6:]}", rec[lv]) for lv in levels], _LEVEL_COLOURS, 80 if wide else 140))
-                        + "</td>"
-                    )
+                    shares = [(f"level {lv[6:]}", None if _missing(rec[lv]) else float(rec[lv])) for lv in levels]
+                    cells.append("<td>" + ("" if sup else charts.stacked_bar(shares, colours, width=80 if wide else 140)) + "</td>")
                 cells.append(f'<td class="note">{_e(text)}</td>')
                 continue
             if c == "band" and text and not sup:
@@ -537,9 +835,10 @@ def _html_table(table: SummaryTable) -> str:
     legend = ""
     if levels:
         legend = (
-            '<p class="legend">Levels:'
+            '<p class="legend">Levels (lowest red, top green on every rubric):'
             + "".join(
-                f'<span style="background:{_LEVEL_COLOURS[i % len(_LEVEL_COLOURS)]}"></span>{_e(lv[6:])}' for i, lv in enumerate(levels)
+                f'<span class="key"><i class="box" style="background:{colour}"></i>{_e(lv[6:])}</span>'
+                for lv, colour in zip(levels, colours, strict=True)
             )
             + "</p>"
         )
@@ -547,34 +846,6 @@ def _html_table(table: SummaryTable) -> str:
         f'<table class="{"wide" if wide else ""}"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
         + "".join(rows) + "</tbody></table>" + legend
     )  # fmt: skip
-
-
-def _trend_chart(table: SummaryTable) -> str:
-    """A small table of sparklines: one line per team and section across quarters."""
-    frame = table.frame
-    if not len(frame):
-        return ""
-    part = "group" if "group" in frame.columns else "section"
-    quarters = sorted(set(map(str, frame["quarter"])) - {""})
-    if not quarters:
-        return ""
-    rows = []
-    for (team, sec), grp in frame.groupby(["team", part], sort=False):
-        if not str(sec):
-            rows.append(f'<tr><td>{_e(team)}</td><td></td><td></td><td class="note">{_e(grp["note"].iloc[0])}</td></tr>')
-            continue
-        by_q = {str(q): (None if s else m) for q, m, s in zip(grp["quarter"], grp["mean_percent"], grp["suppressed"], strict=True)}
-        values = [None if _missing(by_q.get(q)) else float(by_q[q]) for q in quarters]
-        shown = [v for v in values if v is not None]
-        change = f"{shown[0]:.1f} → {shown[-1]:.1f} ({shown[-1] - shown[0]:+.1f})" if len(shown) >= 2 else ""
-        rows.append(f'<tr><td>{_e(team)}</td><td>{_e(sec)}</td><td>{_sparkline(values)}</td><td class="num">{_e(change)}</td></tr>')
-    caption = f"Mean % of maximum by quarter, {_e(quarters[0])} to {_e(quarters[-1])}; dashed line 50 %; gaps: no data or suppressed"
-    return (
-        f'<table><caption class="legend">{caption}</caption>'
-        f"<thead><tr><th>Team</th><th>{_e(LABELS[part])}</th><th>Trend</th><th>First → last shown</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
 
 
 def render(doc: SummaryDocument, fmt: str) -> str | bytes:
