@@ -235,7 +235,10 @@ def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
         _start_scoring(app)
         app.settle(1.0)  # the new draft is on disk
-        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store_dir / ".lock"), "60"], stdout=subprocess.PIPE)
+        [draft] = list((store_dir / "drafts").glob("*.toml"))
+        # The observation's own lock (the store locks each observation on its own: STORE/.locks/<ID>.lock).
+        lock = store_dir / ".locks" / f"{draft.stem}.lock"
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock), "60"], stdout=subprocess.PIPE)
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
             app.write("2")
