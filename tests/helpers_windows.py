@@ -44,9 +44,10 @@ POSIX_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 #: Libraries that choose their own platform module by ``sys.platform`` at import (on Windows they load
-#: their Windows module, which cannot run here: platformdirs' Windows folders, filelock's msvcrt lock):
+#: their Windows module, which cannot run here: platformdirs' Windows folders, filelock's msvcrt lock,
+#: Textual's terminal driver, which every ``App()`` picks even when a test runs it headless):
 #: imported before the names are hidden, so they keep their POSIX module and our code is what is checked.
-CHOOSE_THEIR_OWN = ("platformdirs", "filelock")
+CHOOSE_THEIR_OWN = ("platformdirs", "filelock", "textual.drivers.linux_driver")
 
 #: Source run first in the child: imports ``CHOOSE_THEIR_OWN`` whole (every submodule), hides the
 #: modules and attributes, then gives those libraries a full copy of ``os`` and ``signal`` (their
@@ -79,7 +80,7 @@ for _module, _names in {POSIX_ATTRIBUTES!r}.items():
         if hasattr(_mod, _attr):
             delattr(_mod, _attr)
 for _name, _loaded in list(sys.modules.items()):
-    if _name.split(".")[0] in {CHOOSE_THEIR_OWN!r}:
+    if any(_name == _own or _name.startswith(_own + ".") for _own in {CHOOSE_THEIR_OWN!r}):
         for _alias, _value in list(vars(_loaded).items()):
             for _plain in ("os", "signal"):
                 if _value is sys.modules[_plain]:

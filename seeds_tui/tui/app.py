@@ -634,6 +634,20 @@ class SeedsApp(App[int]):
             self._exception_event.set()
         self._close_messages_no_wait()
 
+    def saved_where(self) -> list[str]:
+        """Where work that is safe in its own file is (said on the terminal after a hang-up, so the user finds it)."""
+        places: list[str] = []
+        session = self.session
+        if session is not None and session.mode == "draft" and session.kept_aside is None and not session.autosave.dirty:
+            places.append(f"your draft is saved ({session.path}); resume it from the home screen next time")
+        for consensus in self.consensus.values():
+            if consensus.touched and not consensus.dirty and not consensus.closed and consensus.path is not None:
+                places.append(
+                    f"the consensus in progress for {consensus.session_ref} is saved ({consensus.path}); "
+                    "compare the session again from Calibration to go on"
+                )
+        return places
+
     def save_everything_now(self) -> list[str]:
         """Write every kind of unsaved work now (synchronously); messages about what went elsewhere or was lost."""
         from seeds_tui.tui.rescue import keep_unsaved_forms

@@ -10,7 +10,8 @@ per run of the app, not every minute.
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from textual.notifications import SeverityLevel
 
@@ -23,13 +24,14 @@ RETRY_SECONDS = 60.0
 
 
 class _App(Protocol):
-    store: Store
+    @property
+    def store(self) -> Store: ...
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True
     ) -> None: ...
-    def call_from_thread(self, callback: object, *args: object) -> object: ...
-    def set_interval(self, interval: float, callback: object) -> object: ...
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+    def set_interval(self, interval: float, callback: Callable[[], Any]) -> object: ...
 
 
 class Publishing:

@@ -198,6 +198,9 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
             return CRASHED
         for problem in dict.fromkeys(problems):
             _say(f"seeds-tui: {problem}")
+        if hang_up.received:  # no Ctrl+Q said where things are: say where the work that is safe in its own file is
+            for place in app.saved_where():
+                _say(f"seeds-tui: {place}")
         return 1 if problems else int(result or 0)
     finally:
         threading.excepthook = previous_hook

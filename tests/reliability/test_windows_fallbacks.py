@@ -97,3 +97,84 @@ def test_the_command_line_works_without_posix_only_names(tmp_path: Path) -> None
     done = cli_as_windows("report", str(final), "--format", "html", "-o", str(tmp_path / "sheet.html"))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "s.xlsx").stat().st_size > 0 and list((tmp_path / "parquet").rglob("*.parquet"))
+
+
+def test_the_app_goes_through_a_whole_observation_without_posix_only_names(tmp_path: Path) -> None:
+    """The real app (App.run_test, keys through Pilot): set-up, scoring with a note, feedback, finalise, the sheet written."""
+    root = tmp_path / "store"
+    result = run_as_windows(
+        f"""
+        import asyncio, json, os, signal, sys
+        from pathlib import Path
+        assert not hasattr(signal, "SIGHUP") and not hasattr(os, "O_NOFOLLOW")
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "tui")!r})
+        from tui_helpers import FROZEN, TODAY, FakeClock, set_up, type_text
+        from seeds_tui.core.observation import load_observation
+        from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
+        from seeds_tui.storage.store import Store
+        from seeds_tui.tui.app import create_app
+        from seeds_tui.tui.screens.after import AfterScreen
+        from seeds_tui.tui.screens.review import ReviewScreen
+        from seeds_tui.tui.start import hang_up_signals
+
+        async def main():
+            store = Store({str(root)!r})
+            app = create_app(store, RubricRegistry([bundled_rubric_dir()]), today=TODAY, clock_source=FakeClock(),
+                             now_fn=lambda: FROZEN, autosave_delay=0.05)
+            out = {{"signals": [s.name for s in hang_up_signals()]}}
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                await set_up(pilot, "jersey-interview-skills")
+                rubric = app.session.rubric
+                for s_index, section in enumerate(rubric.sections):
+                    for i_index, item in enumerate(section.items):
+                        await pilot.press(str(rubric.scale_of(item).values[-1]))
+                        if s_index == 0 and i_index == 0:
+                            await pilot.press("e")
+                            await type_text(pilot, "agenda agreed zqx")
+                            await pilot.press("escape")
+                        await pilot.press("down")
+                    await pilot.press("n")
+                    await pilot.pause()
+                out["after"] = isinstance(app.screen, AfterScreen)
+                await type_text(pilot, "went well")
+                await pilot.press("f4")
+                await pilot.pause()
+                out["review"] = isinstance(app.screen, ReviewScreen)
+                await pilot.press("f")
+                await pilot.pause()
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("w")
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            finals = sorted(store.final_dir.glob("*.toml"))
+            out["finals"] = len(finals)
+            final = load_observation(finals[0])
+            out["notes"] = [s.evidence for items in final.scores.values() for s in items.values() if s.evidence]
+            out["scored"] = sum(1 for items in final.scores.values() for s in items.values() if s.value is not None)
+            out["items"] = sum(len(section.items) for section in rubric.sections)
+            out["self"] = final.feedback.self_assessment
+            out["drafts"] = sorted(p.name for p in store.draft_dir.glob("*.toml"))
+            out["reports"] = sorted(p.suffix for p in store.reports_dir.iterdir()) if store.reports_dir.exists() else []
+            print(json.dumps(out))
+
+        asyncio.run(main())
+        try:
+            import fcntl
+        except ImportError:
+            pass
+        else:
+            raise SystemExit("fcntl should still be hidden")
+        """,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["signals"] == ["SIGTERM"], "on Windows only SIGTERM (and SIGBREAK, where it exists) close the app after saving"
+    assert out["after"] and out["review"]
+    assert out["finals"] == 1 and out["drafts"] == []
+    assert out["scored"] == out["items"] and out["notes"] == ["agenda agreed zqx"] and out["self"] == "went well"
+    assert out["reports"] == [".html", ".md", ".pdf"]

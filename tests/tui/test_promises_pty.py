@@ -235,7 +235,10 @@ def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
         _start_scoring(app)
         app.settle(1.0)  # the new draft is on disk
-        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store_dir / ".lock"), "60"], stdout=subprocess.PIPE)
+        [draft] = list((store_dir / "drafts").glob("*.toml"))
+        # The observation's own lock (the store locks each observation on its own: STORE/.locks/<ID>.lock).
+        lock = store_dir / ".locks" / f"{draft.stem}.lock"
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock), "60"], stdout=subprocess.PIPE)
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
             app.write("2")
@@ -257,3 +260,118 @@ def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(
     assert len(kept) == 1
     assert any(s.value == 2 for items in load_observation(kept[0]).scores.values() for s in items.values())
     assert "busy" in text
+
+
+def test_ctrl_q_on_a_stuck_save_asks_within_seconds_and_quitting_keeps_the_work(tmp_path: Path, data_dir: Path) -> None:
+    store_dir = tmp_path / "store"
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.settle(1.0)
+        [draft] = list((store_dir / "drafts").glob("*.toml"))
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(store_dir / ".locks" / f"{draft.stem}.lock"), "60"], stdout=subprocess.PIPE
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+            app.write("2")
+            app.settle(0.5)
+            mark = len(app.output)
+            started = time.monotonic()
+            app.write("\x11")  # Ctrl+Q while the save waits for the lock
+            assert app.read_until("busy", since=mark, timeout=15), app.text()[-1500:]
+            asked = time.monotonic() - started
+            app.settle(0.3)
+            app.write("y")  # quit anyway
+            status = app.wait(20)
+            closed = time.monotonic() - started
+        finally:
+            holder.kill()
+            holder.wait()
+    assert asked < 8, f"Ctrl+Q waited {asked:.1f} s on a stuck save before saying so"
+    assert status == 1 and closed < 15, (status, closed)
+    kept = list((store_dir / "conflicts").glob("*.toml")) + list((data_dir / "rescued").glob("*.toml"))
+    assert len(kept) == 1 and any(s.value == 2 for items in load_observation(kept[0]).scores.values() for s in items.values())
+    assert str(kept[0]) in app.text().replace("\r\n", "").replace("\n", "")
+
+
+# -- every other kind of unsaved work on a hang-up -----------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_after_session_text_typed_just_before_a_hang_up_is_in_the_draft_and_the_terminal_says_where(
+    tmp_path: Path, data_dir: Path, sig: int
+) -> None:
+    store_dir = tmp_path / "store"
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.write("\x1bOR")  # F3: the Jersey rubric has no global ratings, the self-assessment has the cursor
+        assert app.read_until("self-assessment")
+        app.settle(0.5)
+        app.write("They said it went well zqxhang")
+        assert app.read_until("zqxhang")
+        app.signal(sig)  # before the autosave's delay has passed
+        status = app.wait(30)
+    assert status == 0, app.text()[-2000:]
+    [draft] = list((store_dir / "drafts").glob("*.toml"))
+    assert load_observation(draft).feedback.self_assessment == "They said it went well zqxhang"
+    assert str(draft) in app.text().replace("\r\n", "").replace("\n", ""), "the terminal did not say where the draft is"
+
+
+def _calibration_pair(store: Store, registry: RubricRegistry) -> tuple[str, str]:
+    import importlib.util
+
+    # The calibration screen's tests build the pair (tests/test_calibration.py shares the module name, so by path).
+    spec = importlib.util.spec_from_file_location("tui_calibration_cases", Path(__file__).with_name("test_calibration.py"))
+    assert spec is not None and spec.loader is not None
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    (_, first) = cases.calibration_observation(store, registry, "Sam", cases.SAM, {})
+    (_, second) = cases.calibration_observation(store, registry, "Alex", cases.ALEX, {})
+    return first.id, second.id
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_consensus_rationale_typed_just_before_a_hang_up_is_in_its_draft(tmp_path: Path, data_dir: Path, sig: int) -> None:
+    from seeds_tui.calibration.consensus import draft_choices, load_consensus_draft
+
+    store_dir = tmp_path / "store"
+    store = Store(store_dir)
+    first, second = _calibration_pair(store, RubricRegistry.default())
+    with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
+        assert app.read_until("observations")
+        app.settle(0.5)
+        app.write("c")
+        assert app.read_until("ready to compare")
+        app.write("\r")
+        assert app.read_until("Comparison")
+        app.settle(0.3)
+        app.write("a2eBoth saw half of it zqxhang")  # agree item 1 at 2, write why
+        assert app.read_until("zqxhang")
+        app.signal(sig)
+        status = app.wait(30)
+    assert status == 0, app.text()[-2000:]
+    found = load_consensus_draft(store, first, second)
+    assert found is not None, "the consensus in progress was not saved"
+    scores, rationale = draft_choices(found[1])
+    assert scores["beginning.agenda"].value == 2 and rationale == {"beginning.agenda": "Both saw half of it zqxhang"}
+    assert str(found[0]) in app.text().replace("\r\n", "").replace("\n", ""), "the terminal did not say where it is"
+
+
+# -- Ctrl+C ------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_says_how_to_quit_in_plain_words(tmp_path: Path, data_dir: Path) -> None:
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        assert app.read_until("New observation")
+        app.settle(0.3)
+        app.write("\x03")
+        assert app.read_until("Ctrl+Q to quit"), "Ctrl+C said nothing on the home screen"
+        _start_scoring(app)
+        mark = len(app.output)
+        app.write("\x03")
+        assert app.read_until("Ctrl+Q to quit", since=mark), "Ctrl+C said nothing on the scoring screen"
+        app.settle(0.3)
+        app.write("\x11")
+        assert app.wait(30) == 0
+    text = app.text()
+    assert "[b]" not in text and "[/b]" not in text and "Traceback" not in text

@@ -1,12 +1,17 @@
 """Text snapshots of the main screens at 80x24 and 120x40 (SEEDS_UPDATE_SNAPSHOTS=1 to re-record).
 
 Recorded with textual 8.2.8 (pinned in pyproject). Dates and clocks are frozen through the app
-factory, and the store's temp folder is replaced by the word STORE.
+factory, and the store's folder is replaced by the word STORE. The store lives in a folder whose
+path has the same length on every machine and under every runner (pytest-xdist's temp folders are
+longer than a plain run's), so that a path never moves the text around it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from screen_text import assert_snapshot
@@ -17,6 +22,16 @@ from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 
 SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """A store at a path of fixed length (``/tmp/seeds-XXXXXXXX/store``), whatever runs the test."""
+    folder = Path(tempfile.mkdtemp(prefix="seeds-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    try:
+        yield Store(folder / "store")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

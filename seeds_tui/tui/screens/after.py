@@ -124,7 +124,9 @@ class AfterScreen(SeedsScreen[None]):
         if self.session.mode == "draft":  # a correction of a final keeps the record it had
             self._find_open()
         first = self.query("#globals")
-        (first.first() if first else self.query_one("#self-assessment")).focus()
+        (first.first() if first else self.query_one("#self-assessment")).focus(scroll_visible=False)
+        # The screen opens at its top (section 1's heading in view), wherever focusing before the first layout scrolled to.
+        self.call_after_refresh(self.query_one("#after-body", VerticalScroll).scroll_home, animate=False)
 
     def _changed(self, state_only: bool = False) -> None:
         if not self.is_attached or self.seeds.session is not self.session:
