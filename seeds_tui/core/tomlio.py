@@ -13,7 +13,7 @@ import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import tomli_w
 
@@ -53,15 +53,29 @@ def read_regular(path: Path, *, max_bytes: int) -> bytes:
     ``NotARegularFile`` (an ``OSError``) for anything else, ``IsADirectoryError`` for a folder,
     and the ``OSError`` of ``open``/``read`` otherwise.
     """
+    with open_regular(path) as handle:
+        return handle.read(max_bytes + 1)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading in binary, never blocking on what is not a regular file.
+
+    For readers that need a file object rather than bytes (a zip archive is read by seeking in
+    it): the same checks as ``read_regular``, which is built on it. The caller closes the file.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as handle:
+    handle = os.fdopen(fd, "rb")
+    try:
         kind = os.fstat(handle.fileno()).st_mode
         if stat.S_ISDIR(kind):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(kind):
             raise NotARegularFile(f"{path} is not a regular file")
-        return handle.read(max_bytes + 1)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def read_bytes(path: Path, *, max_bytes: int, error: type[FileProblems]) -> bytes:

@@ -50,7 +50,7 @@ from seeds_tui.core.observation import (
     ref_key,
 )
 from seeds_tui.core.rubric import RubricRegistry
-from seeds_tui.core.tomlio import decode_text, parse_toml, read_bytes
+from seeds_tui.core.tomlio import NotARegularFile, decode_text, open_regular, parse_toml, read_bytes, read_regular
 from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file
 from seeds_tui.storage.store import Store
 
@@ -194,8 +194,12 @@ def _add_file(path: Path, label: str, sources: list[Source], rows: list[ImportRo
 
 def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow]) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        # Opened without blocking: a pipe named x.zip would otherwise hang the import for good.
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
             infos = archive.infolist()
+    except NotARegularFile:
+        rows.append(ImportRow(label, "invalid", message="not a regular file (a pipe, device or socket); give the path of a .zip file"))
+        return
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         rows.append(ImportRow(label, "invalid", message="not a readable zip archive"))
         return
@@ -253,7 +257,7 @@ class ZipReader:
         try:
             archive = self._open.get(source.path)
             if archive is None:
-                archive = self._stack.enter_context(zipfile.ZipFile(source.path))
+                archive = self._stack.enter_context(zipfile.ZipFile(self._stack.enter_context(open_regular(source.path))))
                 self._open[source.path] = archive
             with archive.open(source.member) as handle:
                 # The header's size may lie: never read more than the cap, whatever it says.
@@ -291,8 +295,7 @@ def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
     Files the store wrote are already canonical: when the bytes equal ``expected`` no parsing is needed.
     """
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(OBSERVATION_MAX_BYTES + 1)
+        raw = read_regular(path, max_bytes=OBSERVATION_MAX_BYTES)
     except FileNotFoundError:
         return None
     except OSError as exc:

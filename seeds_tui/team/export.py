@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.core.tomlio import NotARegularFile, read_regular
 from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
 from seeds_tui.storage.store import Store
 
@@ -288,12 +289,15 @@ def build(store: Store, registry: RubricRegistry, table: Table = "items", filter
 def read_key_file(path: Path) -> bytes:
     """The pseudonym key in ``path`` (64 hex characters), created owner-only if the file is missing."""
     try:
-        text = path.read_text("ascii").strip()
+        # Never blocks: a pipe named as the key file is refused, not waited on.
+        text = read_regular(path, max_bytes=256).decode("ascii").strip()
     except FileNotFoundError:
         ensure_dir(path.parent)
         key = secrets.token_bytes(32)
         write_atomic(path, key.hex().encode("ascii"))
         return key
+    except NotARegularFile:
+        raise ExportError(f"{path}: not a regular file (a pipe, device or socket); point --key-file at the key file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"{path}: cannot read the pseudonym key ({getattr(exc, 'strerror', None) or 'not text'})") from None
     try:
