@@ -169,6 +169,7 @@ def to_json_data(data: Any) -> Any:
     """TOML data as the JSON a schema checks: dates ``YYYY-MM-DD``, date-times RFC 3339.
 
     >>> from datetime import UTC, date, datetime
+    >>> from seeds_tui.cli.schema import to_json_data
     >>> to_json_data({"d": date(2026, 11, 23), "t": [datetime(2026, 11, 23, 9, 30, tzinfo=UTC)]})
     {'d': '2026-11-23', 't': ['2026-11-23T09:30:00+00:00']}
     """

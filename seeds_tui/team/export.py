@@ -95,6 +95,8 @@ class Export:
 def quarter_label(day: date) -> str:
     """``2026Q4`` for a date (the same labels as the team summaries).
 
+    >>> from datetime import date
+    >>> from seeds_tui.team.export import quarter_label
     >>> quarter_label(date(2026, 11, 23))
     '2026Q4'
     """
