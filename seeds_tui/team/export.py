@@ -75,6 +75,11 @@ class Filters:
     date_to: date | None = None
     include_drafts: bool = False
 
+    def __post_init__(self) -> None:
+        # One team name is one team, never its letters (``Filters(teams="North")``).
+        if isinstance(self.teams, str):
+            object.__setattr__(self, "teams", (self.teams,))
+
 
 @dataclass
 class Export:
