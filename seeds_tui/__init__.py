@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.2.0"
 
 if TYPE_CHECKING:
+    from seeds_tui.api import store_agreement
+    from seeds_tui.calibration.across import StoreAgreement
     from seeds_tui.core.errors import (
         ConflictError,
         FileProblems,
@@ -95,6 +97,8 @@ _LAZY: dict[str, str] = {
     "summary_tables": "seeds_tui.api",
     "import_files": "seeds_tui.api",
     "write_export": "seeds_tui.api",
+    "store_agreement": "seeds_tui.api",
+    "StoreAgreement": "seeds_tui.calibration.across",
 }
 
 __all__ = [
@@ -118,6 +122,7 @@ __all__ = [
     "SeedsError",
     "Session",
     "Store",
+    "StoreAgreement",
     "StoreError",
     "SummaryData",
     "SummaryTable",
@@ -138,6 +143,7 @@ __all__ = [
     "rubrics",
     "save_draft",
     "section_scores",
+    "store_agreement",
     "summary_data",
     "summary_tables",
     "upgrade",

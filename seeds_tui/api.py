@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
+    from seeds_tui.calibration.across import StoreAgreement
     from seeds_tui.core.errors import ObservationError, Problem
     from seeds_tui.core.events import TrainingEvent
     from seeds_tui.core.observation import Observation
@@ -510,3 +511,29 @@ def write_export(
         pseudonym_key=pseudonym_key,  # type: ignore[arg-type]
     )
     return written
+
+
+# -- calibration ----------------------------------------------------------------------------------
+
+
+def store_agreement(store: Store | PathLike | None = None, *, by: str | None = None, rubric_dirs: PathOrPaths = ()) -> StoreAgreement:
+    """Agreement across every double-scored session of a store: what ``seeds-tui compare --store`` shows.
+
+    ``by`` is ``"quarter"`` or ``"year"`` for a table per period. The result's ``report`` holds
+    the tables as plain data (``overall``, ``icc``, ``periods``, ``pairs``, ``items``,
+    ``not_ready``), exactly the object ``compare --store --json`` prints; ``errors`` and
+    ``problems`` say which files were left out and why.
+
+    >>> import seeds_tui, tempfile
+    >>> from datetime import date
+    >>> store = seeds_tui.open_store(tempfile.mkdtemp())
+    >>> _ = seeds_tui.generate_demo(store, 60, seed=4, today=date(2026, 11, 23))
+    >>> result = seeds_tui.store_agreement(store)
+    >>> result.report["sessions"] > 0, result.errors
+    (True, [])
+    """
+    from seeds_tui.calibration.across import store_agreement as _agreement
+
+    if by not in (None, "quarter", "year"):
+        raise ValueError('by is None, "quarter" or "year"')
+    return _agreement(_store(store), rubrics(rubric_dirs), by=by)

@@ -302,3 +302,32 @@ def test_nightly_job_against_a_whole_store_and_a_zip_of_one(nightly: dict, tmp_p
     ends_with_its_own_message(result)
     assert sorted(p.name for p in (tmp_path / "store2" / "consensus").glob("*.toml")) == consensus
     assert (tmp_path / "out2" / "observations.csv").read_text().count("\n") == csv_rows
+
+
+#: Modules whose every example must run pasted on its own, besides the public API's.
+PASTE_MODULES = (
+    "seeds_tui.core.versions", "seeds_tui.core.models", "seeds_tui.storage.importer",
+    "seeds_tui.team.export", "seeds_tui.cli.common", "seeds_tui.cli.schema", "seeds_tui.api",
+)  # fmt: skip
+
+
+def test_docstring_examples_run_when_pasted_into_a_fresh_interpreter() -> None:
+    """Each example imports what it uses: it runs with nothing defined beforehand, as a user pastes it."""
+    import importlib
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    objects = [(name, getattr(seeds_tui, name)) for name in seeds_tui.__all__]
+    objects += [(name, importlib.import_module(name)) for name in PASTE_MODULES]
+    failed, tried = [], 0
+    for name, obj in objects:
+        if not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismodule(obj)):
+            continue
+        for test in finder.find(obj, name, globs={}):
+            if not test.examples:
+                continue
+            tried += 1
+            result = runner.run(test, out=lambda _: None, clear_globs=True)
+            if result.failed:
+                failed.append(test.name)
+    assert tried > 20 and not failed, sorted(set(failed))

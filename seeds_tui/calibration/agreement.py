@@ -126,6 +126,8 @@ class Agreement:
     #: ICC(A,1) on section percent scores (sections as targets, the two observers as raters).
     icc: float | None
     icc_band: str | None
+    #: How many section scores (sections both observers scored) the ICC rests on.
+    icc_sections: int = 0
 
     @property
     def for_discussion(self) -> list[ItemAgreement]:
@@ -272,6 +274,7 @@ def compare(first: Observation, second: Observation, rubric: Rubric) -> Agreemen
         overall=figures(items, values),
         icc=icc,
         icc_band=icc_band(icc),
+        icc_sections=len(rows),
     )
 
 
@@ -385,7 +388,7 @@ def icc_absolute_agreement(rows: Sequence[Sequence[float]]) -> float | None:
     denominator = msr + (k - 1) * mse + k * (msc - mse) / n
     if denominator <= 1e-12:
         return None
-    return (msr - mse) / denominator
+    return _exact((msr - mse) / denominator, msr, mse)
 
 
 def icc_one_way(rows: Sequence[Sequence[float]]) -> float | None:
@@ -408,4 +411,17 @@ def icc_one_way(rows: Sequence[Sequence[float]]) -> float | None:
     denominator = msb + (k - 1) * msw
     if denominator <= 1e-12:
         return None
-    return (msb - msw) / denominator
+    return _exact((msb - msw) / denominator, msb, msw)
+
+
+def _exact(icc: float, between: float, within: float) -> float:
+    """The ICC without floating-point dust: an exact 0 when the two mean squares are equal but for
+    rounding (it printed as 2.66e-15), and no digits beyond the twelfth.
+
+    >>> from seeds_tui.calibration.agreement import icc_absolute_agreement
+    >>> icc_absolute_agreement([(0.0, 0.0), (0.0, 100 / 3)])  # 2.05e-16 before
+    0.0
+    """
+    if abs(between - within) <= 1e-9 * max(abs(between), abs(within), 1.0):
+        return 0.0
+    return round(icc, 12) + 0.0

@@ -192,6 +192,8 @@ def summary_csv(tables: Sequence[Any]) -> str:
 def unknown_teams_message(unmatched: Sequence[str], known: Sequence[str], root: Path) -> str:
     """What every command filtering by ``--team`` says about names that match no team (the same words everywhere).
 
+    >>> from pathlib import Path
+    >>> from seeds_tui.cli.common import unknown_teams_message
     >>> unknown_teams_message(["Nowhere"], ["North", "Westgate"], Path("/srv/store"))
     "no team called 'Nowhere' in /srv/store; known teams: North, Westgate"
     """

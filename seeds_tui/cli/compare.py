@@ -15,7 +15,6 @@ import io
 import sys
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +22,6 @@ from seeds_tui.cli.common import OK, PROBLEMS, UsageError, err, print_json, regi
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement, AgreementFigures, ItemAgreement
-    from seeds_tui.calibration.pairing import CalibrationSession
-    from seeds_tui.core.errors import Problem
-    from seeds_tui.core.observation import Observation
-    from seeds_tui.core.rubric import RubricRegistry
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -58,7 +53,6 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 
 #: Below this many items, a section's alpha is shown with a warning mark.
-FEW_ITEMS = 10
 
 
 def _pct(value: float | None) -> str:
@@ -94,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path, fmt: str) -> int:
+    from seeds_tui.calibration.across import file_problems
     from seeds_tui.calibration.agreement import check_pair, compare
     from seeds_tui.core.observation import read_observation
 
@@ -108,7 +103,7 @@ def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path
     registry = registry_from(args)
     bad = False
     for path, obs, text in ((first_path, first, first_text), (second_path, second, second_text)):
-        for problem in _file_problems(path, obs, text, registry):
+        for problem in file_problems(path, obs, text, registry):
             err(str(problem))
             bad = True
     if bad:
@@ -128,52 +123,44 @@ def _compare_files(args: argparse.Namespace, first_path: Path, second_path: Path
     return OK
 
 
-def _file_problems(path: Path, obs: Observation, text: str | None, registry: RubricRegistry) -> list[Problem]:
-    """What ``seeds-tui validate`` would reject in an observation file (a value off the scale, an unknown item…).
-
-    ``text`` is the file's text, for line numbers. A draft may still miss required items; that
-    alone is not a problem here. Raises ``RubricNotFound`` when the file's rubric is not known.
-    """
-    from seeds_tui.core.observation import check_against_rubric
-
-    loaded = registry.get(obs.rubric.id, obs.rubric.version)
-    problems = check_against_rubric(obs, loaded.rubric, path=path, text=text)
-    if obs.status != "final":
-        problems = [p for p in problems if "required item has no score" not in p.message]
-    return problems
-
-
-def _figures_data(figures: AgreementFigures) -> dict[str, Any]:
-    data = asdict(figures)
-    data["alpha_metric"] = "ordinal"
-    data["alpha_meaning"] = figures.alpha_meaning
-    return data
+def _score_data(text: str) -> int | str | None:
+    """An item's score as JSON: the level as a number, ``"NA"``/``"NO"``, or null when unscored."""
+    if text == "-":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def _agreement_data(result: Agreement, first: Path, second: Path, warnings: list[str], version: str) -> dict[str, Any]:
+    from seeds_tui.calibration.across import FEW_ITEMS, FEW_SECTIONS, figures_data
+
     return {
         "rubric": result.rubric_id,
         "rubric_version": version,
         "first": {"file": str(first), "observer": result.first_observer},
         "second": {"file": str(second), "observer": result.second_observer},
         "warnings": warnings,
-        "overall": _figures_data(result.overall),
+        "overall": figures_data(result.overall),
         "icc": result.icc,
         "icc_form": "ICC(A,1) on section percent scores",
         "icc_band": result.icc_band,
+        "icc_targets": result.icc_sections,
+        "icc_few_data": result.icc is not None and result.icc_sections < FEW_SECTIONS,
         "sections": [
             {
                 "id": s.id,
                 "title": s.title,
                 "first_percent": s.first_percent,
                 "second_percent": s.second_percent,
-                **_figures_data(s.figures),
+                **figures_data(s.figures),
                 "few_data": s.figures.compared < FEW_ITEMS,
             }
             for s in result.sections
         ],
         "for_discussion": [i.key for i in result.for_discussion],
-        "items": [asdict(i) for i in result.items],
+        "items": [{**asdict(i), "first": _score_data(i.first), "second": _score_data(i.second)} for i in result.items],
     }
 
 
@@ -220,6 +207,8 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
 
 
 def _print_agreement(result: Agreement, title: str, version: str, first: Path, second: Path) -> None:
+    from seeds_tui.calibration.across import FEW_ITEMS, FEW_SECTIONS
+
     overall = result.overall
     print(f"Two observers of one session: {title} ({result.rubric_id} {version}). For discussion, not a verdict.")
     print(f"  first:  {result.first_observer}  ({first})")
@@ -230,7 +219,10 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
     for line in _figures_line(overall):
         print(line)
     if result.icc is not None:
-        print(f"  Section scores (ICC)   {result.icc:6.2f}  ICC(A,1) on the two observers' section percentages: {result.icc_band}")
+        mark = "*" if result.icc_sections < FEW_SECTIONS else " "
+        print(f"  Section scores (ICC)   {result.icc:6.2f}{mark} ICC(A,1) on the two observers' section percentages: {result.icc_band}")
+        if mark == "*":
+            print(_notes()["icc"])
     else:
         print("  Section scores: ICC not defined (fewer than two sections scored by both, or no variation)")
     print()
@@ -302,42 +294,31 @@ def _print_discussion_item(item: ItemAgreement) -> None:
 
 
 # -- across a store --------------------------------------------------------------------------------
-
-#: Below this many times both observers gave an item a level, a per-item row is marked as resting on few data.
-FEW_ITEM_N = 5
-
-#: The footnotes for rows marked ``*`` (text output); JSON and CSV carry a ``few_data`` flag instead.
-FEW_ROWS_NOTE = (
-    f"* rests on one session or on fewer than {FEW_ITEMS} items: one item or one session moves it a lot; read the percentages first."
-)
-FEW_ITEM_NOTE = f"* n below {FEW_ITEM_N}: one session changes these percentages a lot; read with care."
-
-#: The reason a session whose file fails ``seeds-tui validate`` is left out of the figures.
-FILE_PROBLEM = "a file has problems: run seeds-tui validate {file}"
+# The engine is seeds_tui.calibration.across (also ``seeds_tui.store_agreement``); here it is printed.
 
 
-def _period(day: date, by: str | None) -> str:
-    if by == "year":
-        return str(day.year)
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+def _notes() -> dict[str, str]:
+    """The footnotes for rows marked ``*`` (text output); JSON and CSV carry ``few_data`` flags instead."""
+    from seeds_tui.calibration.across import FEW_ITEM_N, FEW_ITEMS, FEW_SECTIONS
 
-
-def _pair_name(a: str, b: str) -> str:
-    first, second = sorted((a, b), key=str.casefold)
-    return f"{first} & {second}"
+    return {
+        "rows": f"* rests on one session or on fewer than {FEW_ITEMS} items: one item or one session moves it a lot; "
+        "read the percentages first.",
+        "item": f"* n below {FEW_ITEM_N}: one session changes these percentages a lot; read with care.",
+        "icc": f"* ICC on fewer than {FEW_SECTIONS} section scores: one section moves it a lot; read the percentages first.",
+    }
 
 
 def _compare_store(args: argparse.Namespace, fmt: str) -> int:
-    from seeds_tui.calibration.agreement import compare, icc_absolute_agreement, icc_band, icc_one_way
-    from seeds_tui.calibration.pairing import calibration_sessions
-    from seeds_tui.core.errors import RubricNotFound, SeedsError
-    from seeds_tui.core.observation import read_observation
+    from seeds_tui.calibration.across import store_agreement
 
     store = store_from(args)
     if not store.root.is_dir():
         err(f"seeds-tui compare: no store at {store.root}; give the store folder with --store DIR")
         return PROBLEMS
-    sessions, errors = calibration_sessions(store)
+    registry = registry_from(args)
+    result = store_agreement(store, registry, by=args.by)
+    errors = result.errors
     for error in errors:
         for line in str(error).splitlines():
             err(line)
@@ -346,59 +327,27 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
             f"seeds-tui compare: {len(errors)} file{' was' if len(errors) == 1 else 's were'} not readable and left out "
             "(seeds-tui validate FILE lists the problems)"
         )
-    registry = registry_from(args)
-    compared: list[tuple[CalibrationSession, Agreement, dict[str, list[int]]]] = []
-    waiting: list[tuple[CalibrationSession, str]] = []
-    bad_files = 0
-    for session in sessions:
-        pair = session.pair
-        if pair is None:
-            if session.observations:
-                waiting.append((session, _why_not_ready(session)))
-            continue
-        first, second = pair
-        try:
-            rubric = registry.get(first.rubric.id, first.rubric.version).rubric
-            bad: list[Path] = []
-            for path, obs in session.observations:
-                try:
-                    text: str | None = read_observation(path)[1]
-                except SeedsError:
-                    text = None
-                problems = _file_problems(path, obs, text, registry)
-                for problem in problems:
-                    err(str(problem))
-                if problems:
-                    bad.append(path)
-        except RubricNotFound:
-            waiting.append((session, f"rubric {first.rubric.id} {first.rubric.version} not found (add it with --rubrics DIR)"))
-            continue
-        if bad:
-            bad_files += len(bad)
-            waiting.append((session, FILE_PROBLEM.format(file=" ".join(str(b) for b in bad))))
-            continue
-        levels = {f"{s.id}.{i.id}": [lv.value for lv in rubric.scale_of(i).levels] for s in rubric.sections for i in s.items}
-        compared.append((session, compare(first, second, rubric), levels))
+    for problem in result.problems:
+        err(str(problem))
+    bad_files = result.bad_files
     if bad_files:
         err(
             f"seeds-tui compare: {bad_files} file{' has' if bad_files == 1 else 's have'} problems; "
             "their sessions are left out of the figures and listed as not ready"
         )
     status = PROBLEMS if errors or bad_files else OK
-    if not compared and not waiting:
+    report = result.report
+    if not report["sessions"] and not report["not_ready"]:
         if fmt == "json":
             print_json({"store": str(store.root), "sessions": 0, "periods": [], "pairs": [], "items": [], "not_ready": []})
         elif fmt == "csv":
-            _write_store_csv(_store_report([], [], args.by, icc_absolute_agreement, icc_one_way, icc_band))
+            _write_store_csv(report)
         else:
             print(
                 f"No double-scored sessions yet in {store.root}. Two observers who score one session each choose "
                 "purpose Calibration and the same session reference; once both finalise, they appear here."
             )
         return status
-
-    report = _store_report(compared, waiting, args.by, icc_absolute_agreement, icc_one_way, icc_band)
-    report["store"] = str(store.root)
     if fmt == "json":
         print_json(report)
     elif fmt == "csv":
@@ -406,167 +355,6 @@ def _compare_store(args: argparse.Namespace, fmt: str) -> int:
     else:
         _print_store(report)
     return status
-
-
-def _why_not_ready(session: CalibrationSession) -> str:
-    if session.problem:
-        return session.problem
-    names = session.waiting_for
-    return f"waiting for {len(names)} of {len(session.observations)} to finalise ({', '.join(names)})"
-
-
-def _pooled(items: list[ItemAgreement], levels: dict[str, list[int]]) -> dict[str, Any]:
-    """Percentages and alpha over items pooled from several sessions (each item one unit)."""
-    from seeds_tui.calibration.agreement import alpha_band, krippendorff_alpha
-
-    both = [i for i in items if i.difference is not None]
-    n = len(both)
-    values = sorted({v for i in both for v in levels.get(i.key, [])}) or None
-    alpha = krippendorff_alpha([[int(i.first), int(i.second)] for i in both], "ordinal", values) if n else None
-    return {
-        "compared": n,
-        "excluded": len(items) - n,
-        "exact_percent": 100.0 * sum(i.difference == 0 for i in both) / n if n else None,
-        "within_one_percent": 100.0 * sum(abs(i.difference or 0) <= 1 for i in both) / n if n else None,
-        "alpha": alpha,
-        "alpha_band": alpha_band(alpha),
-    }
-
-
-def _store_report(compared: list, waiting: list, by: str | None, icc_a1: Any, icc_1: Any, band: Any) -> dict[str, Any]:
-    """Every table of ``compare --store`` as plain data (the text, JSON and CSV outputs all use it).
-
-    ``few_data`` marks a row resting on little: a period or pair with one session or fewer than
-    ``FEW_ITEMS`` items compared, an item compared fewer than ``FEW_ITEM_N`` times.
-    """
-    import pandas as pd
-
-    levels: dict[str, list[int]] = {}
-    rows = []
-    all_items: list[ItemAgreement] = []
-    pair_items: dict[str, list[ItemAgreement]] = defaultdict(list)
-    pair_sessions: dict[str, int] = defaultdict(int)
-    period_items: dict[str, list[ItemAgreement]] = defaultdict(list)
-    period_sessions: dict[str, int] = defaultdict(int)
-    period_sections: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    pair_sections: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    section_rows: list[tuple[float, float]] = []
-    consensus = 0
-    for session, result, item_levels in compared:
-        for key, values in item_levels.items():
-            levels[key] = sorted(set(levels.get(key, [])) | set(values))
-        pair = _pair_name(result.first_observer, result.second_observer)
-        pair_sessions[pair] += 1
-        consensus += session.consensus is not None
-        flip = pair.split(" & ")[0] != result.first_observer
-        period = _period(session.date, by)
-        period_sessions[period] += 1
-        for s in result.sections:
-            if s.first_percent is not None and s.second_percent is not None:
-                section_rows.append((s.first_percent, s.second_percent))
-                period_sections[period].append((s.first_percent, s.second_percent))
-                a, b = (s.second_percent, s.first_percent) if flip else (s.first_percent, s.second_percent)
-                pair_sections[pair].append((a, b))
-        for item in result.items:
-            period_items[period].append(item)
-            all_items.append(item)
-            pair_items[pair].append(item)
-            rows.append(
-                {
-                    "rubric": result.rubric_id,
-                    "item": item.key,
-                    "text": item.text,
-                    "period": period,
-                    "compared": item.difference is not None,
-                    "exact": item.difference == 0,
-                    "within_one": item.difference is not None and abs(item.difference) <= 1,
-                }
-            )
-    item_table = []
-    if rows:
-        frame = pd.DataFrame(rows)
-        keys = ["rubric", "item", "period"] if by else ["rubric", "item"]
-        scored = frame.loc[frame["compared"]]
-        if not scored.empty:
-            grouped = scored.groupby(keys, sort=True).agg(n=("exact", "size"), exact=("exact", "mean"), within_one=("within_one", "mean"))
-            texts = frame.drop_duplicates(["rubric", "item"]).set_index(["rubric", "item"])["text"]
-            for index, row in grouped.iterrows():
-                key = dict(zip(keys, index if isinstance(index, tuple) else (index,), strict=True))
-                n = int(row["n"])
-                item_table.append(
-                    {
-                        "rubric": key["rubric"],
-                        "item": key["item"],
-                        "text": str(texts.loc[(key["rubric"], key["item"])]),
-                        "period": key.get("period"),
-                        "compared": n,
-                        "exact_percent": 100.0 * float(row["exact"]),
-                        "within_one_percent": 100.0 * float(row["within_one"]),
-                        "few_data": n < FEW_ITEM_N,
-                    }
-                )
-
-    def few(sessions: int, pooled: dict[str, Any]) -> bool:
-        return sessions < 2 or pooled["compared"] < FEW_ITEMS
-
-    periods = []
-    if by:
-        for period in sorted(period_items):
-            pooled = _pooled(period_items[period], levels)
-            icc = icc_1(period_sections[period])
-            periods.append(
-                {
-                    "period": period,
-                    "sessions": period_sessions[period],
-                    **pooled,
-                    "icc": icc,
-                    "icc_band": band(icc),
-                    "icc_targets": len(period_sections[period]),
-                    "few_data": few(period_sessions[period], pooled),
-                }
-            )
-    pairs = []
-    for pair in sorted(pair_items, key=str.casefold):
-        pooled = _pooled(pair_items[pair], levels)
-        icc = icc_a1(pair_sections[pair])
-        pairs.append(
-            {
-                "pair": pair,
-                "sessions": pair_sessions[pair],
-                **pooled,
-                "icc": icc,
-                "icc_band": band(icc),
-                "few_data": few(pair_sessions[pair], pooled),
-            }
-        )
-    icc = icc_1(section_rows)
-    dates = [session.date for session, _, _ in compared]
-    overall = _pooled(all_items, levels)
-    return {
-        "sessions": len(compared),
-        "first_date": min(dates).isoformat() if dates else None,
-        "last_date": max(dates).isoformat() if dates else None,
-        "with_consensus": consensus,
-        "overall": {**overall, "few_data": few(len(compared), overall)},
-        "icc": icc,
-        "icc_band": band(icc),
-        "icc_form": "ICC(1,1), one-way random effects, single rater, on section percent scores; targets are each section of each session",
-        "icc_targets": len(section_rows),
-        "by": by,
-        "periods": periods,
-        "pairs": pairs,
-        "items": item_table,
-        "not_ready": [
-            {
-                "session_ref": s.session_ref,
-                "date": s.date.isoformat(),
-                "observations": len(s.observations),
-                "waiting_for": len(s.waiting_for),
-                "why": why,
-            }
-            for s, why in waiting
-        ],
-    }
 
 
 #: The columns of ``compare --store --format csv`` (documented in docs/calibration.md).
@@ -681,12 +469,16 @@ def _print_store(report: dict[str, Any]) -> None:
             mark = "*" if o["few_data"] else " "
             print(f"  Krippendorff's alpha   {o['alpha']:6.3f}{mark} (ordinal): {ALPHA_BAND_MEANING[o['alpha_band']]}")
         if report["icc"] is not None:
+            mark = "*" if report["icc_few_data"] else " "
             print(
-                f"  Section scores (ICC)   {report['icc']:6.2f}  ICC(1,1) over {report['icc_targets']} section scores: {report['icc_band']}"
+                f"  Section scores (ICC)   {report['icc']:6.2f}{mark} ICC(1,1) over {report['icc_targets']} section scores: "
+                f"{report['icc_band']}"
             )
             print("                                (one-way ICC, because the observers differ from session to session)")
         if o["few_data"]:
-            print(FEW_ROWS_NOTE)
+            print(_notes()["rows"])
+        elif report["icc_few_data"]:
+            print(_notes()["icc"])
         print()
         _print_tables(report)
     if report["not_ready"]:
@@ -703,7 +495,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     def figures(p: dict[str, Any]) -> str:
         return (
             f"{p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  {_pct(p['within_one_percent']):>10}  "
-            f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'])}"
+            f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'] or p['icc_few_data'])}"
         ).rstrip()
 
     if report["periods"]:
@@ -713,7 +505,7 @@ def _print_tables(report: dict[str, Any]) -> None:
             print(f"{p['period']:<7}  {figures(p)}")
         print("ICC here is ICC(1,1) on the period's section scores (the observers differ from session to session).")
         if any(p["few_data"] for p in report["periods"]):
-            print(FEW_ROWS_NOTE)
+            print(_notes()["rows"])
         print()
     print("BY OBSERVER PAIR  (ICC(A,1) on the pair's section scores: the same two observers each time)")
     width = max([len(p["pair"]) for p in report["pairs"]] + [4])
@@ -721,7 +513,9 @@ def _print_tables(report: dict[str, Any]) -> None:
     for p in report["pairs"]:
         print(f"{p['pair'].ljust(width)}  {figures(p)}")
     if any(p["few_data"] for p in report["pairs"]):
-        print(FEW_ROWS_NOTE)
+        print(_notes()["rows"])
+    if any(p["icc_few_data"] and not p["few_data"] for p in report["pairs"]):
+        print(_notes()["icc"])
     print()
     by = report["by"]
     title = f"BY ITEM AND {by.upper()}" if by else "BY ITEM  (add --by quarter to see change over time)"
@@ -737,4 +531,4 @@ def _print_tables(report: dict[str, Any]) -> None:
         n = f"{i['compared']:>4}{'*' if i['few_data'] else ' '}"
         print(f"{shown.ljust(width)}  {period}{n}  {_pct(i['exact_percent']):>5}  {_pct(i['within_one_percent']):>10}")
     if any(i["few_data"] for i in report["items"]):
-        print(FEW_ITEM_NOTE)
+        print(_notes()["item"])

@@ -19,6 +19,8 @@ PathOrPaths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 def as_paths(value: PathOrPaths) -> list[Path]:
     """``value`` as a list of paths: a single path (``str`` or ``PathLike``) is one path, never its characters.
 
+    >>> from pathlib import Path
+    >>> from seeds_tui.core.models import as_paths
     >>> as_paths("inbox"), as_paths(["a", Path("b")])
     ([PosixPath('inbox')], [PosixPath('a'), PosixPath('b')])
     """

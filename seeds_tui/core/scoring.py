@@ -5,6 +5,10 @@
 * NA (not applicable) and NO (not observed) leave both numerator and denominator.
 * Percent of maximum = 100 * sum of points / sum of possible points, over the items
   that were given a level. With no such item it is undefined (None / NaN).
+* A value that is not a level of the item's scale (a hand-edited 7 on a 0-2 item) earns no
+  points and counts in no denominator: ``score_points`` gives it None, as the team tables leave
+  it out. ``seeds-tui validate`` (and import) refuse such a file; everything that reads it
+  anyway counts it nowhere, never as 350%.
 
 ``percent_of_max`` works on plain numbers and, unchanged, on pandas Series, so team tables use the very same rule as the scoring screen.
 """
@@ -37,6 +41,24 @@ def item_points(value: Any, scale_min: Any) -> Any:
 def possible_points(scale: Scale) -> int:
     """The most points one item on this scale can earn."""
     return scale.max_value - scale.min_value
+
+
+def score_points(score: Score | None, scale: Scale) -> tuple[int, int] | None:
+    """``(points, possible)`` for one item's score: the one rule for a score's points.
+
+    None when the score earns nothing and counts in no denominator: unscored, NA, NO, or a value
+    that is not a level of ``scale`` (off the scale: refused by ``validate``, counted nowhere).
+
+    >>> from seeds_tui.core.observation import Score
+    >>> from seeds_tui.core.rubric import Level, Scale
+    >>> from seeds_tui.core.scoring import score_points
+    >>> scale = Scale(levels=[Level(value=v, label=str(v)) for v in (0, 1, 2)])
+    >>> score_points(Score(value=2), scale), score_points(Score(value=7), scale), score_points(Score(code="NA"), scale)
+    ((2, 2), None, None)
+    """
+    if score is None or score.value is None or scale.level(score.value) is None:
+        return None
+    return item_points(score.value, scale.min_value), possible_points(scale)
 
 
 def percent_of_max(points: Any, possible: Any) -> Any:
@@ -119,6 +141,8 @@ class SectionScore:
     points: int = 0
     possible: int = 0
     missing_required: list[str] = field(default_factory=list)
+    #: Items whose value is not a level of their scale (a hand-edited file): no points, in no denominator.
+    off_scale: int = 0
 
     @property
     def scored(self) -> int:
@@ -148,9 +172,13 @@ def section_scores(obs: Observation, rubric: Rubric) -> list[SectionScore]:
             elif score.code == "NO":
                 result.no += 1
             elif score.value is not None:
+                earned = score_points(score, scale)
+                if earned is None:
+                    result.off_scale += 1
+                    continue
                 result.levels += 1
-                result.points += item_points(score.value, scale.min_value)
-                result.possible += possible_points(scale)
+                result.points += earned[0]
+                result.possible += earned[1]
         results.append(result)
     return results
 
@@ -165,6 +193,7 @@ def overall_score(scores: list[SectionScore]) -> SectionScore:
         total.no += s.no
         total.points += s.points
         total.possible += s.possible
+        total.off_scale += s.off_scale
         total.missing_required += [f"{s.section_id}.{i}" for i in s.missing_required]
     return total
 

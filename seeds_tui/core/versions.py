@@ -45,7 +45,8 @@ def step_map(previous: Rubric, rubric: Rubric) -> dict[str, str | None]:
     which ``rubric check`` refuses), the item that already had that id keeps it and the renamed
     one is dropped, as if retired: its scores are never counted twice.
 
-    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.versions import step_map
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> data = v1.model_dump(by_alias=True)
     >>> data["sections"][0]["items"] = data["sections"][0]["items"][1:]  # beginning.welcome removed
@@ -77,12 +78,15 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric, previous: Rubr
     ``LoadedRubric`` is given, the copy also names that rubric version (id, version, sha256). An
     observation of another rubric id is returned unchanged.
 
-    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
-    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> from datetime import date
+    >>> from seeds_tui import Observation, Rubric, RubricRef, Score, Session, get_rubric, remap_scores
+    >>> from seeds_tui.core.observation import new_observation
+    >>> v1 = get_rubric("seed-one-to-one", "1.0.0")
     >>> v2 = Rubric.model_validate({**v1.model_dump(by_alias=True), "version": "1.1.0",
     ...                             "renamed": {"beginning.old_welcome": "beginning.welcome"}})
-    >>> from seeds_tui.core.observation import Score
-    >>> obs = _example_observation(scores={"beginning": {"old_welcome": Score(value=2)}})
+    >>> session = Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North")
+    >>> obs = new_observation(rubric=RubricRef(id=v1.id, version=v1.version, sha256="0" * 64), session=session)
+    >>> obs = obs.model_copy(update={"scores": {"beginning": {"old_welcome": Score(value=2)}}})
     >>> remap_scores(obs, v2).scores["beginning"]["welcome"].value
     2
     """
@@ -139,7 +143,8 @@ def carry_key(key: str, versions: Iterable[Rubric], from_version: str, to_versio
     Follows every version in turn, so a chain of renames (a -> b in 1.1, b -> c in 2.0) ends
     at c. For tables that combine versions item by item.
 
-    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.versions import carry_key
     >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> data = v1.model_dump(by_alias=True)
     >>> data["sections"][0]["items"][0]["id"] = "check_in"
@@ -169,9 +174,13 @@ def upgrade(obs: Observation, registry: RubricRegistry, version: str | None = No
     ``retired`` apply in turn, so a chain of renames (a → b in 1.1, b → c in 2.0) ends at c.
     Raises ``RubricNotFound`` when the target version is unknown.
 
-    >>> from seeds_tui.core.rubric import RubricRegistry
-    >>> obs = _example_observation()
-    >>> upgrade(obs, RubricRegistry.default(), "1.0.0") == obs
+    >>> from datetime import date
+    >>> from seeds_tui import RubricRef, Session, rubrics, upgrade
+    >>> from seeds_tui.core.observation import new_observation
+    >>> session = Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North")
+    >>> ref = RubricRef(id="seed-one-to-one", version="1.0.0", sha256="0" * 64)
+    >>> obs = new_observation(rubric=ref, session=session)
+    >>> upgrade(obs, rubrics(), "1.0.0") == obs
     True
     """
     target = registry.get(obs.rubric.id, version)
@@ -195,7 +204,8 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
     Every ``section.item`` of ``old`` must still exist in ``new``, or be declared in
     ``new.renamed`` (old id → new id) or ``new.retired``. Messages name the ids and what to add.
 
-    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
+    >>> from seeds_tui.core.versions import rubric_change_problems
     >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
     >>> data = old.model_dump(by_alias=True)
     >>> new = Rubric.model_validate({**data, "version": "2.0.0", "sections": data["sections"][1:]})
@@ -241,20 +251,3 @@ def check_registry(registry: RubricRegistry | Iterable[LoadedRubric]) -> list[Pr
             for message in rubric_change_problems(older.rubric, newer.rubric):
                 problems.append(Problem(Path(newer.path), message, field="renamed"))
     return problems
-
-
-def _example_observation(**update: object) -> Observation:
-    """A small observation for the examples in this module's docstrings."""
-    from datetime import UTC, date, datetime
-
-    from seeds_tui.core.observation import Session
-
-    stamp = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    obs = Observation(
-        id="01JD" + "0" * 22,
-        created=stamp,
-        updated=stamp,
-        rubric=RubricRef(id="seed-one-to-one", version="1.0.0", sha256="0" * 64),
-        session=Session(date=date(2026, 11, 23), observer="Sam Observer", practitioner="Pat Practitioner", team="North"),
-    )
-    return obs.model_copy(update=update)

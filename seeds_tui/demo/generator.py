@@ -138,6 +138,8 @@ def generate_demo(store: Store, observations: int, *, seed: int = 1, teams: int 
     ``seed`` and ``today`` always give byte-identical files.
 
     >>> import tempfile
+    >>> from datetime import date
+    >>> from seeds_tui import Store, generate_demo
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     store = Store(folder)
     ...     paths = generate_demo(store, 3, seed=1, today=date(2026, 11, 23))

@@ -22,6 +22,7 @@ higher revision than a stored draft is that draft finalised: it replaces the dra
 older than the final already stored is skipped.
 
 >>> import tempfile
+>>> from seeds_tui.storage.importer import Store, import_files
 >>> result = import_files([tempfile.mkdtemp()], Store(tempfile.mkdtemp()))
 >>> result.counts
 {'imported': 0, 'skipped': 0, 'conflict': 0, 'invalid': 0, 'ignored': 0}
@@ -74,6 +75,7 @@ _TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swo", ".swx", ".bak", ".part", ".crdown
 def is_temp_file(name: str) -> bool:
     """True for hidden files, editor backups and partial downloads, which an import skips silently.
 
+    >>> from seeds_tui.storage.importer import is_temp_file
     >>> [is_temp_file(n) for n in ("obs.toml", ".obs.toml.swp", "obs.toml~", "obs.tmp", "#obs.toml#")]
     [False, True, True, True, True]
     """
@@ -148,6 +150,7 @@ def display(name: str) -> str:
     r"""A file name safe to print, log and write to a report: undecodable bytes and control
     characters (which could drive a terminal) become replacement characters.
 
+    >>> from seeds_tui.storage.importer import display
     >>> display("bad\x1b[2Jname\udcff.toml")
     'bad?[2Jname\ufffd.toml'
     """

@@ -76,6 +76,11 @@ class Filters:
     date_to: date | None = None
     include_drafts: bool = False
 
+    def __post_init__(self) -> None:
+        # One team name is one team, never its letters (``Filters(teams="North")``).
+        if isinstance(self.teams, str):
+            object.__setattr__(self, "teams", (self.teams,))
+
 
 @dataclass
 class Export:
@@ -96,6 +101,8 @@ class Export:
 def quarter_label(day: date) -> str:
     """``2026Q4`` for a date (the same labels as the team summaries).
 
+    >>> from datetime import date
+    >>> from seeds_tui.team.export import quarter_label
     >>> quarter_label(date(2026, 11, 23))
     '2026Q4'
     """
