@@ -15,6 +15,7 @@ files into a store (``tests/summary_fixtures.add``) and read back through the pr
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,7 @@ from summary_fixtures import add, registry
 from seeds_tui.storage.store import Store
 from seeds_tui.team import frames, suppression
 from seeds_tui.team import tables as team_tables
+from seeds_tui.team.cache import load_rows
 
 ITEMS = ["open.a", "open.b", "talk.c", "talk.d"]
 FIGURES = ["observations", "practitioners", "mean_percent", "median_percent", "shown", "missed", "na", "no"]
@@ -130,3 +132,145 @@ def test_suppression_holds_over_many_datasets(tmp_path: Path) -> None:
         "figures on enough practitioners were derivable)",
         **CHECKED,
     )
+
+
+# -- the attacker: differencing any two or three requests -------------------------------------
+
+QUARTERS = [(date(2025, 10, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 3, 31)),
+            (date(2026, 4, 1), date(2026, 6, 30)), (date(2026, 7, 1), date(2026, 9, 30))]  # fmt: skip
+LABELS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+
+#: One practitioner: 1-3 sessions, each in one of four quarters, scoring "open" (at least one level), final or draft.
+session = st.tuples(
+    st.integers(0, 3), st.sampled_from([0, 1, 2]), st.sampled_from([0, 1, 2, "NA"]), st.sampled_from(["final"] * 4 + ["draft"])
+)
+service = st.lists(st.lists(st.lists(session, min_size=1, max_size=3), min_size=1, max_size=6), min_size=2, max_size=4)
+
+ATTACKS = {"datasets": 0, "figures": 0, "pairs": 0, "triples": 0}
+
+
+def _requests(n_teams: int) -> list[dict[str, object]]:
+    """The requests a facilitator can make, as far as they can be told apart: every run of whole
+    quarters of final observations (or none), a few of drafts and of both, team sets, the trend
+    view, and training events on and inside a quarter with windows of one and two quarters."""
+    out: list[dict[str, object]] = []
+
+    def ask(view: str, status: str = "final", a: int | None = None, b: int | None = None, teams: object = None, **more: object) -> None:
+        out.append({"view": view, "status": status, "from": a, "to": b, "teams": teams, **more})
+
+    ask("section")
+    for a in range(4):
+        for b in range(a, 4):
+            ask("section", "final", a, b)
+    for status in ("all", "draft"):
+        for a, b in ((None, None), (1, 2), (2, None)):
+            ask("section", status, a, b)
+    for status in ("final", "all"):
+        ask("quarter", status)
+    for when, window in ((date(2026, 2, 15), 3), (date(2026, 4, 1), 3), (date(2026, 4, 1), 6)):
+        ask("event", "final", event=when, window=window)
+    ask("event", "all", event=date(2026, 4, 1), window=3)
+    ask("section", "final", teams=["Team 0"])
+    ask("section", "final", 1, 2, teams=[f"Team {u}" for u in range(1, n_teams)])
+    return out
+
+
+def _left_out(note: str) -> set[str]:
+    if note.startswith("leaves out "):
+        return set(note.removeprefix("leaves out ").split(":")[0].split(", "))
+    return set()
+
+
+def _attack(tmp_path: Path, examples: int) -> None:
+    reg = registry(tmp_path)
+    counter = iter(range(10**6))
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(teams=service, threshold=st.integers(3, 4))
+    def prop(teams: list[list[list[tuple[int, int, object, str]]]], threshold: int) -> None:
+        store = Store(tmp_path / f"attack-{next(counter)}")
+        truth: dict[str, tuple[str, str, str, str, float]] = {}  # id -> team, practitioner, quarter, status, percent
+        for t, people in enumerate(teams):
+            for p, sessions in enumerate(people):
+                for n, (q, a, b, status) in enumerate(sessions):
+                    when = QUARTERS[q][0].replace(day=2 + 9 * (n % 3))
+                    who = f"T{t}-P{p}"
+                    oid = add(store, team=f"Team {t}", practitioner=who, scores={"open.a": a, "open.b": b}, when=when, status=status)  # type: ignore[arg-type]
+                    levels = [v for v in (a, b) if v != "NA"]
+                    truth[oid] = (f"Team {t}", who, LABELS[q], status, 100.0 * sum(levels) / (2 * len(levels)))
+        rows = load_rows(store, use_cache=False)
+        figures: list[tuple[frozenset[str], float, str]] = []
+        for req in _requests(len(teams)):
+            status = str(req["status"])
+            a, b = req["from"], req["to"]
+            data = frames.summary_data(
+                store, reg, rows=rows, status=status, teams=req["teams"],  # type: ignore[arg-type]
+                date_from=QUARTERS[a][0] if a is not None else None, date_to=QUARTERS[b][1] if b is not None else None,
+            )  # fmt: skip
+            if not data.rubric_ids:
+                continue
+            wanted = {"final": {"final"}, "draft": {"draft"}, "all": {"final", "draft"}}[status]
+            if req["view"] == "event":
+                [table] = [t for t in team_tables.build_tables(data, "section", threshold=threshold, before_after=req["event"],
+                                                               window=req["window"]) if t.view == "before_after"]  # type: ignore[arg-type]  # fmt: skip
+                before, after = team_tables.event_windows(req["event"], req["window"])  # type: ignore[arg-type]
+            else:
+                [table] = team_tables.build_tables(data, req["view"], threshold=threshold)  # type: ignore[arg-type]
+            in_range = set(LABELS[(a or 0) : (b if b is not None else 3) + 1])
+            for rec in table.frame.to_dict("records"):
+                if rec["suppressed"] or rec.get("section") != "open" or pd.isna(rec.get("mean_percent")):
+                    continue
+                quarters = {str(rec["quarter"])} if req["view"] == "quarter" else set(in_range)
+                if req["view"] == "event":
+                    quarters = set(before if rec["period"] == "before" else after)
+                quarters -= _left_out(str(rec.get("note") or ""))
+                ids = frozenset(
+                    i for i, (team, _, q, st_, _) in truth.items()
+                    if q in quarters and st_ in wanted and (rec["team"] == suppression.ALL_TEAMS or team == rec["team"])
+                )  # fmt: skip
+                # A draft and a final of one id cannot happen here: every file has its own id.
+                assert len(ids) == rec["observations"], f"{req} {rec['team']}: the figure is not the sessions it says"
+                mean = sum(truth[i][4] for i in ids) / len(ids)
+                assert abs(mean - float(rec["mean_percent"])) < 1e-6
+                assert len({truth[i][1] for i in ids}) >= threshold, f"{req}: a shown figure rests on too few"
+                figures.append((ids, mean, f"{req} {rec['team']}"))
+        # Distinct figures only; the attacker knows each one's sessions (from the request and its note).
+        distinct = {ids: (m, label) for ids, m, label in figures}
+        sets = list(distinct)
+        ATTACKS["figures"] += len(sets)
+
+        def few(ids: frozenset[str]) -> bool:
+            return 0 < len({truth[i][1] for i in ids}) < threshold
+
+        for big in sets:
+            inside = [s for s in sets if s < big]
+            for small in inside:
+                ATTACKS["pairs"] += 1
+                rest = big - small
+                assert not few(rest), f"{distinct[big][1]} minus {distinct[small][1]} gives a figure on too few practitioners"
+                for other in inside:
+                    if other is not small and not (other & small):
+                        ATTACKS["triples"] += 1
+                        assert not few(rest - other), (
+                            f"{distinct[big][1]} minus {distinct[small][1]} and {distinct[other][1]}: a figure on too few practitioners"
+                        )
+        ATTACKS["datasets"] += 1
+
+    prop()
+
+
+def test_no_two_or_three_requests_can_be_differenced_to_a_hidden_figure(tmp_path: Path) -> None:
+    """Default run: 3 random services, 25 requests each (every period, status, team sets, trend, events)."""
+    _attack(tmp_path, 3)
+    assert ATTACKS["pairs"] > 0
+
+
+@pytest.mark.slow
+def test_differencing_attack_over_many_services(tmp_path: Path) -> None:
+    """Slow run: 60 random services."""
+    for key in ATTACKS:
+        ATTACKS[key] = 0
+    _attack(tmp_path, 60)
+    figure("differencing", f"{ATTACKS['datasets']} random services, {ATTACKS['figures']} distinct shown figures, "
+           f"{ATTACKS['pairs']} nested pairs and {ATTACKS['triples']} triples differenced: 0 figures on too few practitioners",
+           **ATTACKS)  # fmt: skip
