@@ -106,7 +106,8 @@ def layout(keys: Sequence[str], headings: Sequence[str], rows: Sequence[Sequence
     def total(widths: dict[int, int]) -> int:
         return sum(widths.values()) + 2 * PADDING * len(widths)
 
-    kept = set(keys)
+    # A Note column with nothing in it (no row suppressed) takes no room.
+    kept = {k for n, k in enumerate(keys) if not (k == "note" and all(not r[n] for r in rows))}
     short = total(widths_for(kept, False, False)) > available
     dropped: list[list[str]] = []
     if total(widths_for(kept, short, True)) > available:
