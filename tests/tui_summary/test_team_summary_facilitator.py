@@ -60,8 +60,8 @@ def small(tmp_path: Path) -> SummaryApp:
     reg = registry(tmp_path)
     store = Store(tmp_path / "store")
     for n, who in enumerate(("A", "B", "C")):
-        add(store, team="North", practitioner=f"Pat North {who}", scores={"open.a": n, "open.b": 2, "talk.c": 1}, when=date(2026, 2 + 3 * n, 5),
-            globals_={"overall": 2 + n})  # fmt: skip
+        scores = {"open.a": n, "open.b": 2, "talk.c": 1}
+        add(store, team="North", practitioner=f"Pat North {who}", scores=scores, when=date(2026, 2 + 3 * n, 5), globals_={"overall": 2 + n})
     for who in ("A", "B", "C", "D"):
         add(store, team="South", practitioner=f"Pat South {who}", scores={"open.a": 2, "open.b": 2, "talk.c": 0}, when=date(2026, 8, 5),
             globals_={"overall": 5})  # fmt: skip
