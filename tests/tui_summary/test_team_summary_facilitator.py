@@ -262,3 +262,24 @@ def test_filters_in_memory_give_the_tables_the_command_gives(tmp_path: Path) -> 
             assert [t.title for t in a] == [t.title for t in b]
             for x, y in zip(a, b, strict=True):
                 assert x.frame.astype(str).to_dict("records") == y.frame.astype(str).to_dict("records"), (teams, view)
+
+
+async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(small: SummaryApp) -> None:
+    async with small.run_test(size=(120, 40)) as pilot:
+        await settle(small, pilot)
+        assert len(screen_of(small).data.observations) == 13
+        await pilot.press("escape")
+        await pilot.pause()
+        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        await settle(small, pilot)
+        again = screen_of(small)
+        # Nothing changed: the screen did not read the store again.
+        assert again._loads == 0 and len(again.data.observations) == 13
+        await pilot.press("escape")
+        await pilot.pause()
+        add(small.store, team="West", practitioner="Pat West 9", scores={"open.a": 2}, when=date(2026, 7, 1))
+        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        await settle(small, pilot)
+        third = screen_of(small)
+        assert third._loads == 1 and len(third.data.observations) == 14
+        assert any(r[0] == "West" for r in cells(third.query_one("#ts-table", DataTable)))

@@ -95,6 +95,49 @@ FIELD_HINTS = {
 }
 
 
+class _Reads:
+    """What the screens of this process have read and built, shared by every Team summary screen.
+
+    ``last[(store folder, status)]`` is (the files' stats when read, the frames read): a screen
+    opened again shows them at once and checks the store behind them (``cache.scan``), reading it
+    again only if a file changed. ``tables[(data, view, rubric, threshold, event)]`` holds tables
+    built, with the data they were built from (kept alive, so that its id is never reused); the
+    tables of the frames in ``last`` and of the few filters used last are kept.
+    """
+
+    KEEP = 3
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: dict[tuple[str, str], tuple[list[Any], frames.SummaryData]] = {}
+        self.tables: dict[tuple[Any, ...], tuple[frames.SummaryData, list[team_tables.SummaryTable]]] = {}
+        self.building: dict[tuple[Any, ...], threading.Event] = {}
+
+    def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
+        """Keep what was read of a store (the two stores or statuses read last)."""
+        with self.lock:
+            self.last.pop(key, None)
+            self.last[key] = (stats, full)
+            while len(self.last) > 2:
+                del self.last[next(iter(self.last))]
+
+    def get(self, key: tuple[Any, ...]) -> list[team_tables.SummaryTable] | None:
+        with self.lock:
+            hit = self.tables.get(key)
+        return None if hit is None else hit[1]
+
+    def put(self, key: tuple[Any, ...], data: frames.SummaryData, tables: list[team_tables.SummaryTable]) -> None:
+        with self.lock:
+            self.tables[key] = (data, tables)
+            kept = {id(full) for _, full in self.last.values()}
+            recent = list(dict.fromkeys(k[0] for k in reversed(self.tables) if k[0] not in kept))[: self.KEEP]
+            for old in [k for k in self.tables if k[0] not in kept and k[0] not in recent]:
+                del self.tables[old]
+
+
+READS = _Reads()
+
+
 def _parse_date(text: str, what: str) -> date | None:
     text = text.strip()
     if not text:
@@ -157,6 +200,7 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
 
     observations = keep(full.observations)
     rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
+
     def maker(name: str) -> Callable[[], pd.DataFrame]:
         return lambda: keep(full._frame(name))
 
@@ -275,10 +319,6 @@ class TeamSummaryScreen(Screen[None]):
         self._loads = 0
         self._builds = 0
         self._keys: list[str] = []
-        # Tables already built for the current data: (view, rubric, threshold, event) -> tables.
-        self._memo: dict[tuple[Any, ...], list[team_tables.SummaryTable]] = {}
-        self._memo_lock = threading.Lock()
-        self._building: dict[tuple[Any, ...], threading.Event] = {}
         self._generation = 0
 
     # -- layout -------------------------------------------------------------------------
@@ -336,9 +376,17 @@ class TeamSummaryScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Start the first reading of the store."""
+        """Show what was last read of this store at once (checking the store behind it), or read it."""
         self.query_one("#ts-table", DataTable).focus()
-        self.action_refresh()
+        filters = self._filters()
+        last = READS.last.get((str(self.store.root), filters["status"]))
+        if last is None:
+            self.action_refresh()
+            return
+        self._applied = filters
+        self.full, self._status = last[1], filters["status"]
+        self._narrow(filters)
+        self._check(last[0], filters["status"], self._loads)
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -588,11 +636,23 @@ class TeamSummaryScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    def _check(self, stats: list[Any], status: str, load: int) -> None:
+        """Read the store again if any observation file changed since ``stats`` were taken (in a thread)."""
+        if not self.store.root.is_dir() or cache.scan(self.store) != stats:
+            self.app.call_from_thread(self._stale, status, load)
+
+    def _stale(self, status: str, load: int) -> None:
+        if self.is_attached and load == self._loads and status == self._status:
+            self.action_refresh()
+
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
+        stats = cache.scan(self.store) if self.store.root.is_dir() else []
         rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
         full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
+        READS.remember((str(self.store.root), filters["status"]), stats, full)
         data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
@@ -645,9 +705,7 @@ class TeamSummaryScreen(Screen[None]):
             return
         self._builds += 1
         rubric_id = self._rubric_id()
-        key = self._memo_key(data, self.view, rubric_id, self.threshold, self.event)
-        with self._memo_lock:
-            hit = self._memo.get(key)
+        hit = READS.get(self._memo_key(data, self.view, rubric_id, self.threshold, self.event))
         if hit is not None:
             self._show(self.view, rubric_id, data, hit, self._builds)
             return
@@ -672,12 +730,12 @@ class TeamSummaryScreen(Screen[None]):
         """The view's tables for ``data``, built once (whichever thread asks first builds them)."""
         key = self._memo_key(data, view, rubric_id, threshold, event)
         while True:
-            with self._memo_lock:
-                if key in self._memo:
-                    return self._memo[key]
-                building = self._building.get(key)
+            with READS.lock:
+                if key in READS.tables:
+                    return READS.tables[key][1]
+                building = READS.building.get(key)
                 if building is None:
-                    self._building[key] = threading.Event()
+                    READS.building[key] = threading.Event()
                     break
             building.wait()
         try:
@@ -687,15 +745,11 @@ class TeamSummaryScreen(Screen[None]):
                 if part.rubric_ids
                 else []
             )
-            with self._memo_lock:
-                # Tables of data no longer shown are let go.
-                for old in [k for k in self._memo if k[0] != key[0]]:
-                    del self._memo[old]
-                self._memo[key] = tables
+            READS.put(key, data, tables)
             return tables
         finally:
-            with self._memo_lock:
-                self._building.pop(key).set()
+            with READS.lock:
+                READS.building.pop(key).set()
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
     def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
@@ -719,12 +773,12 @@ class TeamSummaryScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Errors from the workers become notifications, never a crash."""
-        if event.worker.group not in ("team-summary", "team-summary-tables", "team-summary-warm"):
+        if event.worker.group not in ("team-summary", "team-summary-tables", "team-summary-warm", "team-summary-check"):
             return
         if event.state == WorkerState.ERROR:
             self._show_progress(False)
-            if event.worker.group == "team-summary-warm":
-                return  # the view is built again, and any error said, when it is asked for
+            if event.worker.group in ("team-summary-warm", "team-summary-check"):
+                return  # the view is built (or the store read) again, and any error said, when it is asked for
             error = event.worker.error
             message = (
                 str(error) if isinstance(error, SeedsError) else f"The summary could not be built ({type(error).__name__}); see the log."
