@@ -237,7 +237,7 @@ async def test_focus_is_visible_and_keys_lead_to_filters_and_back(demo_store: Pa
         assert screen.data is not None and min(screen.data.observations["session_date"].astype(str)) >= "2026-01-01"
         # Tab from the table goes round the filters and back, skipping the tabs.
         focused = []
-        for _ in range(7):
+        for _ in range(9):  # Teams, From, To, Rubric, Status, Event, Threshold, Apply, and the table
             await pilot.press("tab")
             focused.append(screen.focused.id if screen.focused else None)
         assert "ts-views" not in focused and focused[-1] == "ts-table"

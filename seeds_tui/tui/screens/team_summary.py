@@ -1,15 +1,24 @@
 """Team summary: a facilitator's view of a team's results across many observations.
 
-Filters (teams, period, rubric, status) at the top, in two short rows that fit 80 columns;
-tabs switch the table between sections, items, composites, the trend by quarter, ratings
-and development themes. The highlighted row is drawn below the table: its level
-distribution as bars, or its trend across quarters as a sparkline. Reading the store and
-building tables runs in a thread worker with a progress bar, so the screen never freezes.
-Figures resting on too few practitioners are suppressed exactly as in ``seeds-tui
-summary``; no practitioner is named.
+Filters (teams, period, rubric, status, a training event, the privacy threshold) at the top,
+in three short rows that fit 80 columns; tabs switch the table between sections, items,
+composites, the trend by quarter, ratings and development themes. The highlighted row is drawn
+below the table: its level distribution as bars, its trend across quarters as a sparkline, or
+a rating's mean for every team. Figures resting on too few practitioners are suppressed
+exactly as in ``seeds-tui summary``; no practitioner is named.
+
+The table fits the screen: label columns (Team, Section...) stay frozen at the left, Title
+gives up width first and columns are left out by meaning (``tui.widgets.team_table``).
 
 Keys: ``/`` or ``f`` goes to the filters, Enter applies them, Esc returns to the table;
-F6 / Shift+F6 change the view; ``t`` shows the view's other table when it has one.
+F6 / Shift+F6 change the view; ``t`` shows the view's other table when it has one; ``s``
+sorts by the next column and ``S`` reverses; ``e`` exports the view as CSV, Excel or HTML into
+the store's ``reports/`` folder.
+
+The store is read once in a thread worker with a progress bar (F5 reads it again); filters,
+views, the threshold and the event are answered from the frames in memory, and the other views
+of the current filters are built in the background once the first is shown, so that switching
+views only draws a table.
 
 This module imports pandas (through ``seeds_tui.team``); the app imports it only when
 the screen is opened.
@@ -17,10 +26,13 @@ the screen is opened.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
-from rich.cells import cell_len
+import pandas as pd
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,10 +46,14 @@ from textual.worker import Worker, WorkerState
 
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.rubric import RubricRegistry
-from seeds_tui.render.summary import DASH, display_rows
+from seeds_tui.render import charts
+from seeds_tui.render import summary as render
+from seeds_tui.render.summary import DASH, display_table
 from seeds_tui.storage.store import Store
-from seeds_tui.team import frames, suppression
+from seeds_tui.team import cache, frames, suppression
 from seeds_tui.team import tables as team_tables
+from seeds_tui.tui.widgets.team_export import ExportDialog
+from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
 
 #: Tabs: (id, label, aggregate view).
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -49,9 +65,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("themes", "Themes", "themes"),
 )
 BAR_WIDTH = 30
-#: Columns of free text in the middle of a table, which give up width so the figures after
-#: them stay on screen: (widest, narrowest) in cells. Note, always last, keeps its width.
-TEXT_COLUMNS = {"Title": (40, 14)}
+#: Views whose tables the background builds after the first is shown, in this order.
+WARM_ORDER = ("section", "item", "composite", "quarter", "ratings", "themes")
 
 #: The keys of this screen, for F1 (the help screen reads the screen's HELP_KEYS).
 SCREEN_KEYS: list[tuple[str, str]] = [
@@ -60,7 +75,9 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("→", "in Teams: accept the suggested team name (commas between teams)"),
     ("Esc", "in a filter: apply any change and go back to the table; in the table: back to the list"),
     ("F6 / Shift+F6", "next / previous view: sections, items, composites, trend, ratings, themes"),
-    ("t", "show the view's other table, when it has one (Themes: agreed actions)"),
+    ("t", "show the view's other table, when it has one (Themes: agreed actions; Trend with an event: before and after)"),
+    ("s / S", "sort by the next column / reverse the order (a click on a heading sorts by it)"),
+    ("e", "export this view (CSV, Excel or HTML) into the store's reports folder"),
     ("↑ ↓ PgUp PgDn", "move in the table; the chart below draws the highlighted row"),
     ("← →", "scroll the table sideways when it is wider than the screen"),
     ("F5", "read the store again (new or changed observations)"),
@@ -72,8 +89,53 @@ FIELD_HINTS = {
     "ts-to": "To: the last session date, YYYY-MM-DD (empty: no limit) · Enter applies · Esc: back to the table",
     "ts-rubric": "Rubric: Enter opens the list · Esc: back to the table",
     "ts-status": "Status: final observations, drafts, or both · Enter opens the list · Esc: back to the table",
+    "ts-event": "Event: a training day, YYYY-MM-DD: marked on the trend; Trend then offers before and after (t) · Enter applies",
+    "ts-threshold": "Threshold: hide figures resting on fewer practitioners than this (at least 3) · Enter applies",
     "ts-apply": "Apply the filters · Esc: back to the table",
 }
+
+
+class _Reads:
+    """What the screens of this process have read and built, shared by every Team summary screen.
+
+    ``last[(store folder, status)]`` is (the files' stats when read, the frames read): a screen
+    opened again shows them at once and checks the store behind them (``cache.scan``), reading it
+    again only if a file changed. ``tables[(data, view, rubric, threshold, event)]`` holds tables
+    built, with the data they were built from (kept alive, so that its id is never reused); the
+    tables of the frames in ``last`` and of the few filters used last are kept.
+    """
+
+    KEEP = 3
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: dict[tuple[str, str], tuple[list[Any], frames.SummaryData]] = {}
+        self.tables: dict[tuple[Any, ...], tuple[frames.SummaryData, list[team_tables.SummaryTable]]] = {}
+        self.building: dict[tuple[Any, ...], threading.Event] = {}
+
+    def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
+        """Keep what was read of a store (the two stores or statuses read last)."""
+        with self.lock:
+            self.last.pop(key, None)
+            self.last[key] = (stats, full)
+            while len(self.last) > 2:
+                del self.last[next(iter(self.last))]
+
+    def get(self, key: tuple[Any, ...]) -> list[team_tables.SummaryTable] | None:
+        with self.lock:
+            hit = self.tables.get(key)
+        return None if hit is None else hit[1]
+
+    def put(self, key: tuple[Any, ...], data: frames.SummaryData, tables: list[team_tables.SummaryTable]) -> None:
+        with self.lock:
+            self.tables[key] = (data, tables)
+            kept = {id(full) for _, full in self.last.values()}
+            recent = list(dict.fromkeys(k[0] for k in reversed(self.tables) if k[0] not in kept))[: self.KEEP]
+            for old in [k for k in self.tables if k[0] not in kept and k[0] not in recent]:
+                del self.tables[old]
+
+
+READS = _Reads()
 
 
 def _parse_date(text: str, what: str) -> date | None:
@@ -100,36 +162,53 @@ def level_bars(labels: list[str], shares: list[float], width: int = BAR_WIDTH) -
     return out
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, ending in … when cut."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > width - 1:
-            break
-        out += char
-    return out + "…"
+def parse_threshold(text: str) -> int:
+    """The privacy threshold typed, or ``SeedsError`` saying what it takes (never below 3)."""
+    text = text.strip()
+    if not text.isdigit() or int(text) < suppression.MIN_THRESHOLD:
+        raise SeedsError(f"Threshold: a whole number of practitioners, at least {suppression.MIN_THRESHOLD}")
+    return int(text)
 
 
-def column_widths(headings: list[str], rows: list[list[str]], available: int) -> list[int]:
-    """A width for each column: as wide as its widest cell, except Title, which is capped and
-    narrowed (down to a minimum) until the table fits ``available`` cells."""
-    natural = [max([cell_len(h), *(cell_len(r[n]) for r in rows)]) for n, h in enumerate(headings)]
-    widths = list(natural)
-    flexible = [n for n, h in enumerate(headings) if h in TEXT_COLUMNS]
-    if not flexible:
-        return widths
-    for n in flexible:
-        widths[n] = min(natural[n], TEXT_COLUMNS[headings[n]][0])
-    over = sum(widths) + 2 * len(headings) - available
-    for n in flexible:
-        if over <= 0:
-            break
-        give = min(over, widths[n] - min(natural[n], TEXT_COLUMNS[headings[n]][1]))
-        widths[n] -= max(0, give)
-        over -= max(0, give)
-    return widths
+def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: date | None, date_to: date | None) -> frames.SummaryData:
+    """``full`` narrowed to teams (matched as ``--team`` matches them) and dates (inclusive), in memory.
+
+    The same observations as ``frames.summary_data`` with those filters, without reading the store again.
+    """
+    if not teams and date_from is None and date_to is None:
+        return full
+    wanted = {frames.team_key(t) for t in teams or ()}
+    present = {frames.team_key(t) for t in full.known_teams}
+    unmatched = [t for t in teams or () if frames.team_key(t) not in present]
+    keys: dict[str, bool] = {}
+
+    def keep(df: pd.DataFrame) -> pd.DataFrame:
+        if not len(df):
+            return df
+        mask = pd.Series(True, index=df.index)
+        if wanted:
+            names = df["team"].astype(str)
+            for name in names.unique():
+                if name not in keys:
+                    keys[name] = frames.team_key(name) in wanted
+            mask &= names.map(keys).astype(bool)
+        if date_from is not None:
+            mask &= df["session_date"] >= pd.Timestamp(date_from)
+        if date_to is not None:
+            mask &= df["session_date"] <= pd.Timestamp(date_to)
+        return df.loc[mask.to_numpy()].reset_index(drop=True)
+
+    observations = keep(full.observations)
+    rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
+
+    def maker(name: str) -> Callable[[], pd.DataFrame]:
+        return lambda: keep(full._frame(name))
+
+    make = {name: maker(name) for name in full._make}
+    return frames.SummaryData(
+        keep(full.items), observations, list(full.problems), {r: v for r, v in full.rubrics.items() if r in rids}, make,
+        known_teams=list(full.known_teams), unmatched_teams=unmatched,
+    )  # fmt: skip
 
 
 class TeamSuggester(Suggester):
@@ -176,10 +255,12 @@ class TeamSummaryScreen(Screen[None]):
     TeamSummaryScreen .ts-wide { width: 1fr; }
     TeamSummaryScreen .ts-field Input { width: 1fr; background: $boost; }
     TeamSummaryScreen .ts-date Input { width: 11; }
+    TeamSummaryScreen #ts-field-threshold Input { width: 4; }
     TeamSummaryScreen .ts-field Input:focus { background: $accent 30%; }
     TeamSummaryScreen .ts-field Select { width: 1fr; }
     TeamSummaryScreen #ts-field-status Select { width: 18; }
     TeamSummaryScreen .ts-field Select:focus > SelectCurrent { background: $accent 30%; }
+    TeamSummaryScreen #ts-keys { width: 1fr; height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     TeamSummaryScreen #ts-apply { min-width: 9; width: 9; height: 1; }
     TeamSummaryScreen #ts-hint { height: auto; max-height: 3; padding: 0 1; color: $text-muted; display: none; }
     TeamSummaryScreen #ts-hint.shown { display: block; }
@@ -207,6 +288,11 @@ class TeamSummaryScreen(Screen[None]):
             "shift+f6", "previous_view", "Previous view", show=False, id="summary.previous_view", tooltip="Switch to the previous table"
         ),
         Binding("t", "other_table", "Other table", id="summary.other_table", tooltip="Show the view's other table"),
+        Binding("s", "sort", "Sort", id="summary.sort", tooltip="Sort by the next column"),
+        Binding("S", "reverse", "Reverse", show=False, id="summary.reverse", tooltip="Reverse the order of the rows"),
+        Binding(
+            "e", "export", "Export", id="summary.export", tooltip="Write this view as CSV, Excel or HTML into the store's reports folder"
+        ),
         Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
@@ -215,16 +301,25 @@ class TeamSummaryScreen(Screen[None]):
         self.store = store
         self.registry = registry
         self.threshold = suppression.check_threshold(threshold)
+        #: Every observation of the status asked for, as read from the store (before the other filters).
+        self.full: frames.SummaryData | None = None
+        #: The observations the current filters keep.
         self.data: frames.SummaryData | None = None
+        self.event: date | None = None
         self.view = "section"
         self.tables: list[team_tables.SummaryTable] = []
         self.table_index = 0
         self.shown: team_tables.SummaryTable | None = None
+        self.sort_key: str | None = None
+        self.sort_descending = True
         self.suggester = TeamSuggester()
         self._lines: list[str] = []
         self._applied: dict[str, Any] | None = None
+        self._status: str | None = None
         self._loads = 0
         self._builds = 0
+        self._keys: list[str] = []
+        self._generation = 0
 
     # -- layout -------------------------------------------------------------------------
 
@@ -256,6 +351,14 @@ class TeamSummaryScreen(Screen[None]):
                         id="ts-status",
                         compact=True,
                     )
+            with Horizontal(classes="ts-row"):
+                with Horizontal(classes="ts-field ts-date", id="ts-field-event"):
+                    yield Label("Event")
+                    yield Input(placeholder="YYYY-MM-DD", id="ts-event", compact=True)
+                with Horizontal(classes="ts-field", id="ts-field-threshold"):
+                    yield Label("Threshold")
+                    yield Input(str(self.threshold), id="ts-threshold", compact=True, restrict=r"[0-9]*", max_length=3)
+                yield Static(Text("s sort · e export"), id="ts-keys")
                 yield Button("Apply", id="ts-apply", variant="primary", compact=True)
         yield Static("", id="ts-hint")
         tabs = Tabs(*(Tab(label, id=f"view-{vid}") for vid, label, _ in VIEWS), id="ts-views")
@@ -273,9 +376,17 @@ class TeamSummaryScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Start the first aggregation."""
+        """Show what was last read of this store at once (checking the store behind it), or read it."""
         self.query_one("#ts-table", DataTable).focus()
-        self.action_refresh()
+        filters = self._filters()
+        last = READS.last.get((str(self.store.root), filters["status"]))
+        if last is None:
+            self.action_refresh()
+            return
+        self._applied = filters
+        self.full, self._status = last[1], filters["status"]
+        self._narrow(filters)
+        self._check(last[0], filters["status"], self._loads)
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -287,19 +398,35 @@ class TeamSummaryScreen(Screen[None]):
         if date_from and date_to and date_from > date_to:
             raise SeedsError("From is after To")
         status = self.query_one("#ts-status", Select).value
-        return {"teams": teams, "date_from": date_from, "date_to": date_to, "status": status if isinstance(status, str) else "final"}
+        return {
+            "teams": teams,
+            "date_from": date_from,
+            "date_to": date_to,
+            "status": status if isinstance(status, str) else "final",
+            "event": _parse_date(self.query_one("#ts-event", Input).value, "Event"),
+            "threshold": parse_threshold(self.query_one("#ts-threshold", Input).value),
+        }
 
     def action_refresh(self) -> None:
-        """Read the store (through the cache) with the current filters and rebuild the table."""
+        """Read the store (through the cache) and rebuild the table with the current filters."""
+        self._apply(reload=True)
+
+    def _apply(self, *, reload: bool = False) -> None:
+        """Answer the filters: from the frames in memory, or by reading the store when the status changed."""
         try:
             filters = self._filters()
         except SeedsError as exc:
             self.notify(str(exc), severity="error", title="Filters")
             return
         self._applied = filters
-        self._loads += 1
-        self._show_progress(True)
-        self._load(filters, self._loads)
+        self.threshold = filters["threshold"]
+        self.event = filters["event"]
+        if reload or self.full is None or filters["status"] != self._status:
+            self._loads += 1
+            self._show_progress(True)
+            self._load(filters, self._loads)
+        else:
+            self._narrow(filters)
 
     def action_filters(self) -> None:
         """Put the focus on the first filter (Teams)."""
@@ -335,17 +462,17 @@ class TeamSummaryScreen(Screen[None]):
         hint.set_class(True, "shown")
 
     @on(Button.Pressed, "#ts-apply")
-    def _apply(self) -> None:
-        self.action_refresh()
+    def _apply_pressed(self) -> None:
+        self._apply()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.action_refresh()
+        self._apply()
 
     @on(Select.Changed, "#ts-status")
     def _status_changed(self) -> None:
-        if self.data is not None:
-            self.action_refresh()
+        if self.full is not None:
+            self._apply()
 
     @on(Select.Changed, "#ts-rubric")
     def _rubric_changed(self) -> None:
@@ -380,10 +507,47 @@ class TeamSummaryScreen(Screen[None]):
             self.table_index = (self.table_index + 1) % len(self.tables)
             self._fill_table()
 
+    def action_sort(self) -> None:
+        """Sort by the next column of the table (after the last: the table's own order)."""
+        if not self._keys:
+            return
+        if self.sort_key not in self._keys:
+            self.sort_key = self._keys[0]
+        else:
+            n = self._keys.index(self.sort_key) + 1
+            self.sort_key = self._keys[n] if n < len(self._keys) else None
+        self.sort_descending = self._numeric_key(self.sort_key)
+        self._fill_table(keep_row=True)
+
+    def action_reverse(self) -> None:
+        """Reverse the order of the rows (by the sort column, or the table's own order)."""
+        if self.sort_key is None and self._keys:
+            self.sort_key = self._keys[0]
+            self.sort_descending = False
+        self.sort_descending = not self.sort_descending
+        self._fill_table(keep_row=True)
+
+    @on(DataTable.HeaderSelected, "#ts-table")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == self.sort_key:
+            self.sort_descending = not self.sort_descending
+        else:
+            self.sort_key, self.sort_descending = key, self._numeric_key(key)
+        self._fill_table(keep_row=True)
+
+    def _numeric_key(self, key: str | None) -> bool:
+        frame = self.shown.frame if self.shown is not None else None
+        if key is None or frame is None:
+            return False
+        return key == "levels" or (key in frame.columns and frame[key].dtype.kind in "iuf")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``t`` is offered only when the view has a second table."""
+        """``t`` is offered only when the view has a second table; ``e`` and ``s`` when there is a table."""
         if action == "other_table":
             return len(self.tables) > 1
+        if action in ("export", "sort", "reverse"):
+            return self.shown is not None
         return True
 
     def action_close(self) -> None:
@@ -393,11 +557,72 @@ class TeamSummaryScreen(Screen[None]):
             try:
                 changed = self._filters() != self._applied
             except SeedsError:
-                changed = True  # let action_refresh say what is wrong
+                changed = True  # let _apply say what is wrong
             if changed:
-                self.action_refresh()
+                self._apply()
             return
         self.app.pop_screen()
+
+    # -- export -------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Ask for a format, then write the view as it is shown (filters, rubric, order) into STORE/reports/."""
+        if self.shown is None:
+            return
+        where = f"Into {self.store.reports_dir} (the filters, rubric, threshold and order shown; every column)"
+        self.app.push_screen(ExportDialog(where), self._export)
+
+    def _export(self, fmt: str | None) -> None:
+        if fmt is None or self.shown is None or self.data is None:
+            return
+        shown = self.shown
+        tables = []
+        for table in self.tables:
+            if table is shown:
+                keys, _, rows = display_table(table)
+                order = sort_order(table.frame, rows, keys, self.sort_key, self.sort_descending)
+                table = team_tables.SummaryTable(
+                    table.title, table.view, table.frame.iloc[order].reset_index(drop=True), table.rubric_id, table.empty
+                )
+            tables.append(table)
+        # The table shown first, the view's other tables after it.
+        tables.sort(key=lambda t: t.title != shown.title)
+        doc = render.SummaryDocument(
+            heading="Team summary",
+            details=self._details(),
+            tables=tables,
+            warnings=list(self.data.problems),
+            threshold=self.threshold,
+            events=[charts.Event(self.event)] if self.event else [],
+        )
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        rubric = re.sub(r"[^A-Za-z0-9.-]+", "-", shown.rubric_id).strip("-.") or "rubric"
+        name = f"team-summary-{rubric}-{shown.view.replace('_', '-')}-{stamp}.{fmt}"
+        try:
+            output = render.render(doc, fmt)
+            path = self.store.write_report(name, output if isinstance(output, bytes) else output.encode("utf-8"))
+        except (SeedsError, OSError) as exc:
+            message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.store.reports_dir} ({type(exc).__name__})"
+            self.notify(message, severity="error", title="Export")
+            return
+        self.notify(f"Wrote {path.name} in {path.parent}", title="Export")
+
+    def _details(self) -> list[str]:
+        filters = self._applied or {}
+        lines = (
+            team_tables.describe_selection(self.data.observations, self.threshold)
+            if self.data is not None and len(self.data.observations)
+            else []
+        )
+        if filters.get("date_from") or filters.get("date_to"):
+            lines.append(f"dates asked for: {filters.get('date_from') or '...'} to {filters.get('date_to') or '...'}")
+        if self.event:
+            lines.append(f"training event: {self.event.isoformat()}")
+        lines.append(
+            "percent of maximum: levels only, NA and NO left out; "
+            f"figures resting on fewer than {self.threshold} practitioners are suppressed"
+        )
+        return lines
 
     # -- work ---------------------------------------------------------------------------------
 
@@ -411,34 +636,82 @@ class TeamSummaryScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
-    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
-    def _load(self, filters: dict[str, Any], load: int) -> frames.SummaryData:
-        """Read the store and build the frames (in a thread)."""
-        data = frames.summary_data(self.store, self.registry, progress=self._progress, **filters)
-        self.app.call_from_thread(self._loaded, data, load)
-        return data
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    def _check(self, stats: list[Any], status: str, load: int) -> None:
+        """Read the store again if any observation file changed since ``stats`` were taken (in a thread)."""
+        if not self.store.root.is_dir() or cache.scan(self.store) != stats:
+            self.app.call_from_thread(self._stale, status, load)
 
-    def _loaded(self, data: frames.SummaryData, load: int) -> None:
+    def _stale(self, status: str, load: int) -> None:
+        if self.is_attached and load == self._loads and status == self._status:
+            self.action_refresh()
+
+    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
+    def _load(self, filters: dict[str, Any], load: int) -> None:
+        """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
+        stats = cache.scan(self.store) if self.store.root.is_dir() else []
+        rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
+        full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
+        READS.remember((str(self.store.root), filters["status"]), stats, full)
+        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        rubric_id = self._pick_rubric(data)
+        tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
+        self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, load)
+
+    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
+    def _narrow(self, filters: dict[str, Any]) -> None:
+        """Narrow the frames read to the filters and build the view's tables (in a thread)."""
+        full = self.full
+        if full is None:
+            return
+        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        rubric_id = self._pick_rubric(data)
+        tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
+        self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, self._loads)
+
+    def _pick_rubric(self, data: frames.SummaryData) -> str | None:
+        """The rubric chosen if these observations use it, else the one they use most."""
+        value = self.query_one("#ts-rubric", Select).value
+        if isinstance(value, str) and value in data.rubric_ids:
+            return value
+        if not data.rubric_ids:
+            return value if isinstance(value, str) else None
+        return str(data.observations["rubric_id"].astype(str).value_counts().index[0])
+
+    def _loaded(
+        self, full: frames.SummaryData, status: str, data: frames.SummaryData, rubric_id: str | None, tables: list[Any], load: int
+    ) -> None:
         # A thread cannot be stopped: a read overtaken by a newer one is dropped here.
         if not self.is_attached or load != self._loads:
             return
-        self.data = data
-        if data.known_teams:
-            self.suggester.teams = list(data.known_teams)
+        self.full, self._status = full, status
+        if data is not self.data:
+            self.data = data
+            self._generation += 1
+        if full.known_teams:
+            self.suggester.teams = list(full.known_teams)
         rubric = self.query_one("#ts-rubric", Select)
-        if data.rubric_ids and (rubric.value not in data.rubric_ids):
-            # The rubric with the most observations first; others one Select away.
-            counts = data.observations["rubric_id"].astype(str).value_counts()
+        if rubric_id is not None and rubric.value != rubric_id and rubric_id in data.rubric_ids:
             with rubric.prevent(Select.Changed):
-                rubric.value = str(counts.index[0])
-        self._build()
+                rubric.value = rubric_id
+        self._builds += 1
+        self._show(self.view, rubric_id, data, tables, self._builds)
+        self._warm()
 
     def _build(self) -> None:
-        """Build the tables of the current view (in a thread) from the data already read."""
+        """Show the current view: drawn at once when its tables are built, else built in a thread."""
+        data = self.data
+        if data is None:
+            return
+        self._builds += 1
+        rubric_id = self._rubric_id()
+        hit = READS.get(self._memo_key(data, self.view, rubric_id, self.threshold, self.event))
+        if hit is not None:
+            self._show(self.view, rubric_id, data, hit, self._builds)
+            return
         self._show_progress(True)
         self.query_one("#ts-progress", ProgressBar).update(total=None)
-        self._builds += 1
-        self._tables(self.view, self._rubric_id(), self._builds)
+        self._tables(self.view, rubric_id, self._builds)
 
     def _rubric_id(self) -> str | None:
         value = self.query_one("#ts-rubric", Select).value
@@ -448,22 +721,64 @@ class TeamSummaryScreen(Screen[None]):
             return None
         return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
+    def _memo_key(self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None) -> tuple[Any, ...]:
+        return (id(data), view, rubric_id, threshold, event if view == "quarter" else None)
+
+    def _tables_for(
+        self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
+    ) -> list[team_tables.SummaryTable]:
+        """The view's tables for ``data``, built once (whichever thread asks first builds them)."""
+        key = self._memo_key(data, view, rubric_id, threshold, event)
+        while True:
+            with READS.lock:
+                if key in READS.tables:
+                    return READS.tables[key][1]
+                building = READS.building.get(key)
+                if building is None:
+                    READS.building[key] = threading.Event()
+                    break
+            building.wait()
+        try:
+            part = data.only(rubric_id) if rubric_id else data
+            tables = (
+                team_tables.build_tables(part, view, threshold=threshold, before_after=event if view == "quarter" else None)
+                if part.rubric_ids
+                else []
+            )
+            READS.put(key, data, tables)
+            return tables
+        finally:
+            with READS.lock:
+                READS.building.pop(key).set()
+
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
-    def _tables(self, view: str, rubric_id: str | None, build: int) -> list[team_tables.SummaryTable]:
+    def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
         data = self.data
         if data is None:
-            return []
-        part = data.only(rubric_id) if rubric_id else data
-        tables = team_tables.build_tables(part, view, threshold=self.threshold) if part.rubric_ids else []
-        self.app.call_from_thread(self._show, view, rubric_id, part, tables, build)
-        return tables
+            return
+        tables = self._tables_for(data, view, rubric_id, self.threshold, self.event)
+        self.app.call_from_thread(self._show, view, rubric_id, data, tables, build)
+
+    def _warm(self) -> None:
+        """Build the other views of the current filters in the background (a view switch then only draws)."""
+        if self.data is not None:
+            self._warm_views(self.data, self._rubric_id(), self.threshold, self.event, self._generation)
+
+    @work(thread=True, exclusive=True, group="team-summary-warm", exit_on_error=False)
+    def _warm_views(self, data: frames.SummaryData, rubric_id: str | None, threshold: int, event: date | None, generation: int) -> None:
+        for view in WARM_ORDER:
+            if generation != self._generation or not self.is_attached:
+                return
+            self._tables_for(data, view, rubric_id, threshold, event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Errors from the workers become notifications, never a crash."""
-        if event.worker.group not in ("team-summary", "team-summary-tables"):
+        if event.worker.group not in ("team-summary", "team-summary-tables", "team-summary-warm", "team-summary-check"):
             return
         if event.state == WorkerState.ERROR:
             self._show_progress(False)
+            if event.worker.group in ("team-summary-warm", "team-summary-check"):
+                return  # the view is built (or the store read) again, and any error said, when it is asked for
             error = event.worker.error
             message = (
                 str(error) if isinstance(error, SeedsError) else f"The summary could not be built ({type(error).__name__}); see the log."
@@ -480,9 +795,14 @@ class TeamSummaryScreen(Screen[None]):
         self._show_progress(False)
         if view != self.view:
             return
-        self.tables = tables
-        self.table_index = 0
-        obs = part.observations
+        if self.tables is not tables:
+            self.tables = tables
+            self.table_index = 0
+        obs = (
+            part.observations.loc[part.observations["rubric_id"] == rubric_id]
+            if rubric_id and len(part.observations)
+            else part.observations
+        )
         lines = []
         if rubric_id is None or not len(obs):
             lines.append("No observations match these filters.")
@@ -503,15 +823,21 @@ class TeamSummaryScreen(Screen[None]):
         self.refresh_bindings()
 
     def _fill_table(self, keep_row: bool = False) -> None:
-        """(Re)draw the shown table: columns cleared and added again, sized to the screen."""
+        """(Re)draw the shown table: the columns that fit, frozen labels, rows in the order asked for."""
         table = self.query_one("#ts-table", DataTable)
-        row = table.cursor_row if keep_row else 0
+        highlighted = None
+        if keep_row and table.row_count:
+            try:
+                highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            except Exception:  # an empty or redrawn table has no row under the cursor
+                highlighted = None
         table.clear(columns=True)
         self.shown = self.tables[self.table_index] if self.tables else None
         title = self.query_one("#ts-title", Static)
         info = self.query_one("#ts-info", Static)
         lines = list(self._lines)
         if self.shown is None:
+            self._keys = []
             title.update(Text(f"Team summary · {self.store.root}"))
             info.update(Text("\n".join(lines)))
             self._detail(None)
@@ -522,24 +848,43 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Also: {', '.join(others)} (press t to show it)")
         if not len(self.shown.frame):
             lines.append(f"{self.shown.title.rpartition(': ')[2].capitalize()}: {self.shown.empty}.")
+        keys, headings, rows = display_table(self.shown)
+        self._keys = list(keys)
+        if self.sort_key is not None and self.sort_key not in keys:
+            self.sort_key = None
+        if self.sort_key is not None:
+            n = keys.index(self.sort_key)
+            headings = [*headings[:n], f"{headings[n]} {'▼' if self.sort_descending else '▲'}", *headings[n + 1 :]]
+            order_words = "highest first" if self.sort_descending else "lowest first"
+            if not self._numeric_key(self.sort_key):
+                order_words = "Z to A" if self.sort_descending else "A to Z"
+            lines.append(f"Sorted by {headings[n][:-2]} ({order_words}); s: next column · S: reverse")
         info.update(Text("\n".join(lines)))
-        headings, rows = display_rows(self.shown)
-        available = (table.size.width or self.size.width or self.app.size.width) - 3  # the focus edge and the scrollbar
-        widths = column_widths(headings, rows, available)
-        for n, (heading, width) in enumerate(zip(headings, widths, strict=True)):
-            table.add_column(Text(fit(heading, width)), key=f"c{n}", width=width)
+        width = table.size.width or max(20, self.app.size.width - 4)
+        plan = layout(keys, headings, rows, width - 2)  # the vertical scrollbar
+        order = sort_order(self.shown.frame, rows, keys, self.sort_key, self.sort_descending)
+        table.fixed_columns = plan.frozen
+        if "note" in plan.dropped and self.shown.frame.get("suppressed", pd.Series(dtype=bool)).any():
+            lines.append("—: suppressed (too few practitioners, or protecting such a row); the panel below says which")
+            info.update(Text("\n".join(lines)))
+        for n, w in zip(plan.columns, plan.widths, strict=True):
+            table.add_column(Text(fit(headings[n], w)), key=keys[n], width=w)
         suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
-        for n, cells in enumerate(rows):
-            hidden = bool(suppressed.iloc[n]) if suppressed is not None else False
+        for i in order:
+            cells = rows[i]
+            hidden = bool(suppressed.iloc[i]) if suppressed is not None else False
             style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
-            table.add_row(
-                *(Text(fit(c, w), style=style, justify="right" if _numeric(c) else "left") for c, w in zip(cells, widths, strict=True)),
-                key=str(n),
-            )
+            drawn = []
+            for n, w in zip(plan.columns, plan.widths, strict=True):
+                text = short_note(cells[n]) if plan.short_notes and keys[n] == "note" else cells[n]
+                drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
+            table.add_row(*drawn, key=str(i))
+        row = 0
+        if highlighted is not None and str(highlighted) in {str(i) for i in order}:
+            row = [str(i) for i in order].index(str(highlighted))
         if rows:
-            row = min(row, len(rows) - 1)
             table.move_cursor(row=row)
-        self._detail(row if rows else None)
+        self._detail(order[row] if rows else None)
 
     def on_resize(self, event: events.Resize) -> None:
         """Size the columns to the new width."""
@@ -552,7 +897,7 @@ class TeamSummaryScreen(Screen[None]):
             self._detail(int(event.row_key.value))
 
     def _detail(self, index: int | None) -> None:
-        """Draw the highlighted row: level bars, shares, or its trend across quarters."""
+        """Draw the highlighted row: level bars, its trend across quarters, or a rating for every team."""
         text = self.query_one("#ts-detail-text", Static)
         spark = self.query_one("#ts-spark", Sparkline)
         spark.set_class(True, "hidden")
@@ -560,24 +905,33 @@ class TeamSummaryScreen(Screen[None]):
         if table is None or index is None or index >= len(table.frame):
             text.update("")
             return
-        rec = table.frame.iloc[index].to_dict()
+        frame = table.frame
+        rec: dict[str, Any] = {str(k): v for k, v in frame.iloc[index].to_dict().items()}
         name = " · ".join(
-            str(rec[k]) for k in ("team", "section", "item", "group", "measure", "quarter") if k in rec and rec[k] is not None
+            str(rec[k])
+            for k in ("team", "section", "item", "group", "measure", "quarter")
+            if k in rec and rec[k] is not None and str(rec[k])
         )
         if rec.get("suppressed"):
             text.update(Text(f"{name}: {rec.get('note')}. Nothing more is shown for this row.", style="italic"))
             return
         if table.view == "quarter":
-            part = "group" if "group" in table.frame.columns else "section"
-            same = table.frame.loc[(table.frame["team"] == rec["team"]) & (table.frame[part] == rec[part])]
+            part = "group" if "group" in frame.columns else "section"
+            same = frame.loc[(frame["team"] == rec["team"]) & (frame[part] == rec[part])]
             values = [float(v) for v, s in zip(same["mean_percent"], same["suppressed"], strict=True) if not s and v is not None and v == v]
             quarters = [str(q) for q, s in zip(same["quarter"], same["suppressed"], strict=True) if not s]
-            text.update(Text(f"{rec['team']} · {rec[part]}: mean % of maximum by quarter ({', '.join(quarters) or 'no quarter shown'})"))
+            words = f"{rec['team']} · {rec[part]}: mean % of maximum by quarter ({', '.join(quarters) or 'no quarter shown'})"
+            if self.event is not None:
+                words += f"\ntraining event {self.event.isoformat()}: press t for before and after"
+            text.update(Text(words))
             if len(values) >= 2:
                 spark.data = values
                 spark.set_class(False, "hidden")
             return
-        levels = [c for c in table.frame.columns if c.startswith("level_")]
+        if table.view == "ratings":
+            text.update(self._rating_chart(frame, rec))
+            return
+        levels = [c for c in frame.columns if c.startswith("level_")]
         if levels:
             rubric = self.data.rubrics.get(table.rubric_id) if self.data else None
             labels = [_level_label(rubric, rec, c) for c in levels]
@@ -588,6 +942,9 @@ class TeamSummaryScreen(Screen[None]):
                 f"shown {rec['shown']:.0f}% · missed {rec['missed']:.0f}% · NA {rec['na']:.0f}% · NO {rec['no']:.0f}% of scored items",
                 style="dim",
             )
+            total = _all_teams_value(frame, rec)
+            if total is not None and rec.get("team") != suppression.ALL_TEAMS:
+                out.append(f" · mean {float(rec['mean_percent']):.1f}% against {total:.1f}% for all teams", style="dim")
             text.update(out)
             return
         if "development_areas" in rec:
@@ -598,9 +955,38 @@ class TeamSummaryScreen(Screen[None]):
         if "mean_percent" in rec and rec["mean_percent"] is not None:
             out = Text(f"{name}: mean % of maximum\n", style="bold")
             out.append_text(level_bars(["mean"], [float(rec["mean_percent"])]))
+            total = _all_teams_value(frame, rec)
+            if total is not None and rec.get("team") != suppression.ALL_TEAMS:
+                out.append_text(level_bars([suppression.ALL_TEAMS], [total]))
             text.update(out)
             return
         text.update(Text(name))
+
+    def _rating_chart(self, frame: pd.DataFrame, rec: dict[str, Any]) -> Text:
+        """The highlighted rating's (or indicator's) mean for every team shown, as bars on its scale."""
+        measure = rec["measure"]
+        rubric = self.data.rubrics.get(self.shown.rubric_id) if self.data and self.shown else None
+        low, high, what = 0.0, None, "indicator"
+        if rubric is not None and rec.get("kind") == "global":
+            rating = next((g for g in rubric.globals if g.id == measure), None)
+            if rating is not None:
+                values = rubric.scale_of(rating).values
+                low, high, what = float(min(values)), float(max(values)), f"global rating, scale {min(values)}-{max(values)}"
+        same = frame.loc[(frame["measure"] == measure) & ~frame["suppressed"].astype(bool)]
+        teams = [(str(t), float(m)) for t, m in zip(same["team"], same["mean"], strict=True) if m is not None and m == m]
+        top = high if high is not None else max([m for _, m in teams] or [1.0]) or 1.0
+        out = Text(f"{rec.get('title') or measure} ({what}): mean by team\n", style="bold")
+        pad = max((len(t) for t, _ in teams), default=0)
+        for team, mean in teams:
+            share = 100 * (mean - low) / ((top - low) or 1)
+            line = level_bars([team.ljust(pad)], [max(0.0, min(100.0, share))])
+            plain = line.plain.rstrip("\n")
+            head = plain[: plain.rfind(" ")]
+            out.append(head, style="bold" if team == rec.get("team") else "")
+            out.append(f" {mean:5.2f}\n")
+        if len(teams) < len(frame.loc[frame["measure"] == measure]):
+            out.append("teams with too few practitioners are not drawn", style="dim")
+        return out
 
 
 def _numeric(text: str) -> bool:
@@ -625,3 +1011,16 @@ def _level_label(rubric: Any, rec: dict[str, Any], column: str) -> str:
         except (KeyError, IndexError):
             pass
     return f"level {value}"
+
+
+def _all_teams_value(frame: pd.DataFrame, rec: dict[str, Any]) -> float | None:
+    """The All teams row's mean % for the same section (item, composite) as ``rec``, if shown."""
+    keys = [k for k in ("section", "item", "group") if k in frame.columns]
+    mask = frame["team"] == suppression.ALL_TEAMS
+    for k in keys:
+        mask &= frame[k] == rec.get(k)
+    rows = frame.loc[mask]
+    if not len(rows) or bool(rows["suppressed"].iloc[0]):
+        return None
+    value = rows["mean_percent"].iloc[0]
+    return None if value is None or value != value else float(value)
