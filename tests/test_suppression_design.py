@@ -203,3 +203,16 @@ def test_themes_count_practitioners_once_however_often_observed(tmp_path: Path, 
     }
     # open.a: 3 practitioners (6 links); open.b a strength of all 4; talk.c one practitioner's.
     assert north == {("open", "a"): (3, 0, 3), ("talk", "c"): (1, 0, 1), ("open", "b"): (0, 4, 4)}
+
+
+def test_team_bands_follow_the_mean_not_its_rounding(tmp_path: Path, capsys) -> None:
+    """Issue 15: a team mean of 64.6 showed as 'very high' though the bands say 65 %+."""
+    registry(tmp_path)
+    store = Store(tmp_path / "s")
+    # 64.6 exactly: 0.646 = x * 0.75 + (1 - x) * 0.5 -> x = 0.584; 73 of 125 at 75 % and 52 at 50 %: (5475 + 2600) / 125 = 64.6
+    scores = [{"open.a": 2, "open.b": 1}] * 73 + [{"open.a": 1, "open.b": 1}] * 52
+    for n, sc in enumerate(scores):
+        add(store, team="North", practitioner=f"N{n % 10}", scores=sc, when=date(2026, 2, 1 + n % 28))
+    doc = _run(_args(tmp_path, store, 3), capsys)
+    north = next(r for r in doc["tables"][0]["rows"] if r["team"] == "North" and r["section"] == "open")
+    assert north["mean_percent"] == 64.6 and north["band"] == "high"
