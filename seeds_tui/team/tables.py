@@ -144,8 +144,10 @@ def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) ->
 def _practitioner_sets(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], frozenset[str]]:
     if not keys:
         return {(): frozenset(map(str, frame["practitioner"].unique()))}
-    pracs = frame.groupby(keys, observed=True, sort=False)["practitioner"].unique()
-    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): frozenset(map(str, v)) for k, v in pracs.items()}
+    # Distinct (keys, practitioner) first: few rows, however many observations.
+    sub = frame.loc[:, [*keys, "practitioner"]].drop_duplicates()
+    pracs = sub.groupby(keys, observed=True, sort=False)["practitioner"].agg(lambda v: frozenset(map(str, v)))
+    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): v for k, v in pracs.items()}
 
 
 def _summarise(
@@ -188,37 +190,35 @@ def _summarise(
     return table
 
 
-def _shares(
-    items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), team_ok: np.ndarray | None = None, all_ok: np.ndarray | None = None
-) -> pd.DataFrame:
+def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), grid: Grid | None = None) -> pd.DataFrame:
     """Per team and ``parts`` (plus all teams): percent of scored items shown / missed / NA / NO,
-    and level_<v>: percent of items given a level that got level v (over the rows that may count)."""
-    team = _shares_of(items if team_ok is None else items.loc[team_ok], parts, scale)
-    total = _shares_of(items if all_ok is None else items.loc[all_ok], parts, scale)
-    team = team.loc[team["team"] != ALL_TEAMS]
-    total = total.loc[total["team"] == ALL_TEAMS]
-    return pd.concat([team, total], ignore_index=True)
+    and level_<v>: percent of items given a level that got level v, over the grid's shown cells.
 
-
-def _shares_of(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = ()) -> pd.DataFrame:
+    Counted once per cell (team, parts, quarter), then summed over the cells that may count.
+    """
     value = items["value"].to_numpy(dtype=float, na_value=np.nan)
     code = items["code"].cat.codes.to_numpy() if isinstance(items["code"].dtype, pd.CategoricalDtype) else np.full(len(items), -1)
     # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
     kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
-    frame = items.loc[:, ["team", *parts]].assign(_kind=kind, _v=value)
-    counts = frame.groupby(["team", *parts, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
+    cell = ["team", *parts, "quarter"]
+    frame = items.loc[:, cell].assign(_kind=kind, _v=value)
+    counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
     counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
     counts.columns = ["shown", "missed", "na", "no"]
-    levels = frame.loc[~np.isnan(value)].groupby(["team", *parts, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
+    levels = frame.loc[~np.isnan(value)].groupby([*cell, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
     # Every level of the rubric's scales, plus any an older version's scale used.
     levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
     levels.columns = [f"level_{int(v)}" for v in levels.columns]
-    both = counts.join(levels, how="left").fillna(0)
-    total = both.groupby(level=parts, observed=True, sort=False).sum() if parts else both.sum().to_frame().T
-    total = total.reset_index() if parts else total
+    cells = counts.join(levels, how="left").fillna(0).reset_index()
+    team_ok, all_ok = usable(cells, grid)
+    figures = [c for c in cells.columns if c not in cell]
+    team = cells.loc[team_ok].groupby(["team", *parts], observed=True, sort=False)[figures].sum().reset_index()
+    if parts:
+        total = cells.loc[all_ok].groupby(parts, observed=True, sort=False)[figures].sum().reset_index()
+    else:
+        total = cells.loc[all_ok, figures].sum().to_frame().T
     total.insert(0, "team", ALL_TEAMS)
-    both = both.reset_index()
-    both = pd.concat([both, total], ignore_index=True)
+    both = pd.concat([team, total], ignore_index=True)
     for k in ["team", *parts]:
         both[k] = both[k].astype(str)
     n = both[["shown", "missed", "na", "no"]].sum(axis=1)
@@ -275,8 +275,7 @@ def score_table(
     table = complete(table, grid_parts)
     levels = scale_levels(rubric)
     if len(items):
-        item_team_ok, item_all_ok = usable(items, grid)
-        table = table.merge(_shares(items, parts, levels, item_team_ok, item_all_ok), on=keys, how="left")
+        table = table.merge(_shares(items, parts, levels, grid), on=keys, how="left")
     else:
         table = table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
     table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
