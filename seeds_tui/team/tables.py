@@ -144,10 +144,17 @@ def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) ->
 def _practitioner_sets(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], frozenset[str]]:
     if not keys:
         return {(): frozenset(map(str, frame["practitioner"].unique()))}
-    # Distinct (keys, practitioner) first: few rows, however many observations.
+    # Distinct (keys, practitioner) first: few rows, however many observations; then one split.
     sub = frame.loc[:, [*keys, "practitioner"]].drop_duplicates()
-    pracs = sub.groupby(keys, observed=True, sort=False)["practitioner"].agg(lambda v: frozenset(map(str, v)))
-    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): v for k, v in pracs.items()}
+    if not len(sub):
+        return {}
+    g = sub.groupby(keys, observed=True, sort=True)
+    codes = g.ngroup().to_numpy()
+    names = sub["practitioner"].astype(str).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    chunks = np.split(names[order], np.flatnonzero(np.diff(codes[order])) + 1)
+    index = g.size().index
+    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): frozenset(v) for k, v in zip(index, chunks, strict=True)}
 
 
 def _summarise(
