@@ -160,7 +160,7 @@ def complete(table: pd.DataFrame, parts: pd.DataFrame, teams: Sequence[str] = ()
     out = grid.merge(table, on=keys, how="left")
     if "observations" in out.columns:
         out["observations"] = out["observations"].fillna(0).astype("int64")
-    out["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in out["_pracs"]]
+    out["_pracs"] = pd.Series([p if isinstance(p, frozenset) else frozenset() for p in out["_pracs"]], index=out.index, dtype=object)
     if "practitioners" in out.columns:
         out["practitioners"] = [len(p) for p in out["_pracs"]]
     return out
@@ -212,7 +212,7 @@ def with_hidden_teams(frame: pd.DataFrame, observations: pd.DataFrame, threshold
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             extra[col] = ""
-    extra["team"] = missing
+    extra["team"] = pd.Series(missing, index=extra.index, dtype=object)
     extra["suppressed"] = True
     extra["note"] = SUPPRESSED_PRIMARY.format(k=threshold)
     both = pd.concat([frame, extra.astype({c: frame[c].dtype for c in frame.columns if c not in _TEXT_COLUMNS}, errors="ignore")])

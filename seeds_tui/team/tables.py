@@ -174,24 +174,27 @@ def _summarise(
         frame = per_obs if ok is None or ok.all() else per_obs.loc[ok]
         if keys:
             g = frame.groupby(keys, observed=True, sort=False)[value]
-            stats = g.agg(observations="size", **{names[0]: "mean", names[1]: "median"}).reset_index()
+            stats = g.agg(["size", "mean", "median"]).reset_index()
+            stats = stats.rename(columns={"size": "observations", "mean": names[0], "median": names[1]})
             whole = per_obs.groupby(keys, observed=True, sort=False)["practitioner"].nunique().rename("_all_pracs").reset_index()
             for k in keys:
                 stats[k] = stats[k].astype(str)
                 whole[k] = whole[k].astype(str)
             sets = _practitioner_sets(frame, keys)
-            stats["_pracs"] = [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)]
+            stats["_pracs"] = pd.Series(
+                [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)], index=stats.index, dtype=object
+            )
             stats = whole.merge(stats, on=keys, how="left")
         else:
             p = frame[value]
             stats = pd.DataFrame({"observations": [len(p)], names[0]: [p.mean()], names[1]: [p.median()]})
             stats["_all_pracs"] = per_obs["practitioner"].nunique()
-            stats["_pracs"] = [frozenset(map(str, frame["practitioner"].unique()))]
+            stats["_pracs"] = pd.Series([frozenset(map(str, frame["practitioner"].unique()))], index=stats.index, dtype=object)
         if team is not None:
             stats.insert(0, "team", team)
         out.append(stats)
     table = pd.concat(out, ignore_index=True)
-    table["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in table["_pracs"]]
+    table["_pracs"] = pd.Series([p if isinstance(p, frozenset) else frozenset() for p in table["_pracs"]], index=table.index, dtype=object)
     table["observations"] = table["observations"].fillna(0).astype("int64")
     table["practitioners"] = [len(s) for s in table["_pracs"]]
     return table
@@ -495,43 +498,42 @@ def before_after_table(
     # Change, interval and caution, from the shown rows only.
     sets = {tuple(map(str, k)): p for k, p in zip(table[keys].itertuples(index=False, name=None), table["_pracs"], strict=True)}
     spread = _spread(per_obs, parts, team_ok, all_ok)
-    rec = out.set_index(keys) if len(out) else None
-    in_both, change, interval, caution = [], [], [], []
+    rec = out.set_index(keys)
+    in_both: list[int | None] = []
+    change: list[float | None] = []
+    interval: list[float | None] = []
+    caution: list[str] = []
     for row in out[keys].astype(str).itertuples(index=False, name=None):
         other = (*row[:-1], "before" if row[-1] == "after" else "after")
-        shown = rec is not None and other in rec.index and not bool(rec.loc[other, "suppressed"]) and row[1] != ""
-        mine_hidden = rec is None or row[1] == "" or bool(rec.loc[row, "suppressed"])
-        if mine_hidden or not shown:
-            in_both.append(pd.NA)
-            change.append(pd.NA)
-            interval.append(pd.NA)
+        placeholder = row[1] == ""
+        if placeholder or bool(rec.loc[row, "suppressed"]) or other not in rec.index or bool(rec.loc[other, "suppressed"]):
+            in_both.append(None)
+            change.append(None)
+            interval.append(None)
             caution.append("")
             continue
         a, b = sets.get(row, frozenset()), sets.get(other, frozenset())
         both = len(a & b)
         in_both.append(both)
-        if row[-1] != "after":
-            change.append(pd.NA)
-            interval.append(pd.NA)
-            caution.append("")
-            continue
         after, before = rec.loc[row], rec.loc[other]
-        diff = (
-            float(after["mean_percent"]) - float(before["mean_percent"])
-            if pd.notna(after["mean_percent"]) and pd.notna(before["mean_percent"])
-            else None
-        )
-        change.append(diff if diff is not None else pd.NA)
+        diff = None
+        if row[-1] == "after" and pd.notna(after["mean_percent"]) and pd.notna(before["mean_percent"]):
+            diff = float(after["mean_percent"]) - float(before["mean_percent"])
+        change.append(diff)
         sa, sb = spread.get(row), spread.get(other)
         half = 1.96 * float(np.sqrt(sa + sb)) if sa is not None and sb is not None and diff is not None else None
-        interval.append(half if half is not None and half == half else pd.NA)
-        caution.append(_caution(half, len(a | b), both, int(after["observations"]), int(before["observations"])))
-    at = out.columns.get_loc("median_percent") + 1
-    out.insert(out.columns.get_loc("practitioners") + 1, "in_both", pd.array(in_both, dtype="Int64"))
-    at = out.columns.get_loc("median_percent") + 1
-    out.insert(at, "change", pd.array(change, dtype="Float64"))
-    out.insert(at + 1, "interval", pd.array(interval, dtype="Float64"))
-    out.insert(at + 2, "caution", caution)
+        interval.append(half if half is not None and half == half else None)
+        caution.append(
+            _caution(half, len(a | b), both, int(after["observations"]), int(before["observations"])) if diff is not None else ""
+        )
+    out["in_both"] = pd.array(in_both, dtype="Int64")
+    out["change"] = pd.array(change, dtype="Float64")
+    out["interval"] = pd.array(interval, dtype="Float64")
+    out["caution"] = caution
+    order = [c for c in out.columns if c not in ("in_both", "change", "interval", "caution", "suppressed", "note")]
+    at = order.index("practitioners") + 1
+    order = [*order[:at], "in_both", *order[at:], "change", "interval", "caution", "suppressed", "note"]
+    out = out[order]
     out.attrs["windows"] = (before_q, after_q)
     return out
 
