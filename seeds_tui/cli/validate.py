@@ -52,6 +52,14 @@ def validate_source(
             else read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
         )
         text = decode_text(raw, where, ObservationError)
+        if text.lstrip().startswith('schema = "seeds-event/'):  # a training event of the register
+            from seeds_tui.core.events import EventError, parse_event
+
+            try:
+                parse_event(raw, where)
+            except EventError as exc:
+                return exc.problems
+            return []
         obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
     except ObservationError as exc:
         return exc.problems

@@ -44,7 +44,7 @@ class EventError(FileProblems):
 class TrainingEvent(Model):
     """One training day: when, what, who attended, what it covered."""
 
-    schema_: Literal["seeds-event/1"] = Field(EVENT_SCHEMA, alias="schema")
+    schema_: Literal["seeds-event/1"] = Field("seeds-event/1", alias="schema")
     id: Annotated[str, Field(pattern=EVENT_ID)]
     date: date
     title: _Text

@@ -117,13 +117,18 @@ def score_words(scale: Scale | None, score: Score | int | None, *, style: ScoreS
     return f"{value} {level.label}" if level else str(value)
 
 
-def band(percent: float | None) -> str | None:
-    """The percent-of-maximum band name (very high 65%+, high 55-64, moderate 46-54, low 45 or less)."""
+def band(percent: float | None, *, whole: bool = True) -> str | None:
+    """The percent-of-maximum band name (very high 65%+, high 55-64, moderate 46-54, low 45 or less).
+
+    ``whole=True`` (one observation, shown as a whole percent): the band of the percent as shown,
+    so 64.6, shown "65%", is very high. ``whole=False`` (a team mean, shown to a decimal): the band
+    of the value itself, so 64.6 is high and only 65.0 and over very high.
+    """
     if percent is None or percent != percent:
         return None
+    value = round(percent) if whole else percent
     for lower, name in BANDS:
-        # Bands are whole-percent ranges; 64.6 rounds into "very high" as a reader would expect.
-        if round(percent) >= lower:
+        if value >= lower:
             return name
     return "low"
 

@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -128,7 +129,7 @@ class SummaryData:
         def pick(df: pd.DataFrame) -> pd.DataFrame:
             return df.loc[df["rubric_id"] == rubric_id].reset_index(drop=True) if len(df) else df
 
-        make = {name: (lambda name=name: pick(self._frame(name))) for name in self._make}
+        make: dict[str, Callable[[], pd.DataFrame]] = {name: functools.partial(lambda n: pick(self._frame(n)), name) for name in self._make}
         rubrics = {rubric_id: self.rubrics[rubric_id]} if rubric_id in self.rubrics else {}
         scopes = None if self._scopes is None else (lambda: [s.only(rubric_id) for s in self.scopes])
         service = None if self._service is None else (lambda: self.service.only(rubric_id))
@@ -472,15 +473,15 @@ def _items(
             "observer": meta["observer"],
             "session_date": meta["session_date"],
             "quarter": meta["quarter"],
-            "section": pd.Categorical.from_codes(u_sec[codes], categories=list(sections)),
-            "section_group": pd.Categorical.from_codes(u_group[codes], categories=list(groups)),
-            "item": pd.Categorical.from_codes(u_item[codes], categories=list(items)),
+            "section": pd.Categorical.from_codes(u_sec[codes], categories=list(sections)),  # type: ignore[call-overload]
+            "section_group": pd.Categorical.from_codes(u_group[codes], categories=list(groups)),  # type: ignore[call-overload]
+            "item": pd.Categorical.from_codes(u_item[codes], categories=list(items)),  # type: ignore[call-overload]
             "value": pd.array(np.where(has_value, value, np.nan), dtype="Float64").astype("Int64"),
             "code": pd.Categorical(code, categories=["NA", "NO"]),
             "scale_min": scale_min,
             "scale_max": scale_max,
-            "points": pd.array(points, dtype="Float64").astype("Int64"),
-            "possible": pd.array(possible, dtype="Float64").astype("Int64"),
+            "points": pd.array(points, dtype="Float64").astype("Int64"),  # type: ignore[call-overload]
+            "possible": pd.array(possible, dtype="Float64").astype("Int64"),  # type: ignore[call-overload]
             "percent": scoring.percent_of_max(points, possible).to_numpy(dtype=float),
         }
     )

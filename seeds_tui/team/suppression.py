@@ -160,7 +160,7 @@ def complete(table: pd.DataFrame, parts: pd.DataFrame, teams: Sequence[str] = ()
     out = grid.merge(table, on=keys, how="left")
     if "observations" in out.columns:
         out["observations"] = out["observations"].fillna(0).astype("int64")
-    out["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in out["_pracs"]]
+    out["_pracs"] = pd.Series([p if isinstance(p, frozenset) else frozenset() for p in out["_pracs"]], index=out.index, dtype=object)
     if "practitioners" in out.columns:
         out["practitioners"] = [len(p) for p in out["_pracs"]]
     return out
@@ -212,7 +212,7 @@ def with_hidden_teams(frame: pd.DataFrame, observations: pd.DataFrame, threshold
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             extra[col] = ""
-    extra["team"] = missing
+    extra["team"] = pd.Series(missing, index=extra.index, dtype=object)
     extra["suppressed"] = True
     extra["note"] = SUPPRESSED_PRIMARY.format(k=threshold)
     both = pd.concat([frame, extra.astype({c: frame[c].dtype for c in frame.columns if c not in _TEXT_COLUMNS}, errors="ignore")])
@@ -265,19 +265,23 @@ def usable(frame: pd.DataFrame, grid: Grid | None) -> tuple[np.ndarray, np.ndarr
     n = len(frame)
     if grid is None or not n:
         return np.ones(n, dtype=bool), np.ones(n, dtype=bool)
-    team_ok = np.ones(n, dtype=bool)
-    all_ok = np.ones(n, dtype=bool)
-    if grid.team_hidden:
-        cols = ["team", *grid.keys]
-        index = pd.MultiIndex.from_arrays([frame[c].astype(str).to_numpy() for c in cols])
-        team_ok = ~index.isin(list(grid.team_hidden))
-    if grid.all_hidden:
-        if len(grid.keys) == 1:
-            all_ok = ~frame[grid.keys[0]].astype(str).isin([k[0] for k in grid.all_hidden]).to_numpy()
-        else:
-            index = pd.MultiIndex.from_arrays([frame[c].astype(str).to_numpy() for c in grid.keys])
-            all_ok = ~index.isin(list(grid.all_hidden))
-    return np.asarray(team_ok, dtype=bool), np.asarray(all_ok, dtype=bool)
+    team_ok = _outside(frame, ["team", *grid.keys], grid.team_hidden)
+    all_ok = _outside(frame, list(grid.keys), grid.all_hidden)
+    return team_ok, all_ok
+
+
+def _outside(frame: pd.DataFrame, cols: list[str], hidden: set[tuple[str, ...]]) -> np.ndarray:
+    """Rows of ``frame`` whose ``cols`` are not one of the ``hidden`` keys (by group: fast on many rows)."""
+    if not hidden:
+        return np.ones(len(frame), dtype=bool)
+    g = frame.groupby(cols, observed=True, sort=True)
+    codes = g.ngroup().to_numpy()
+    keys = g.size().index
+    flags = np.array([tuple(map(str, k if isinstance(k, tuple) else (k,))) in hidden for k in keys], dtype=bool)
+    out = np.ones(len(frame), dtype=bool)
+    valid = codes >= 0
+    out[valid] = ~flags[codes[valid]]
+    return out
 
 
 def left_out(frame: pd.DataFrame, team_ok: np.ndarray, all_ok: np.ndarray, keys: Sequence[str]) -> dict[tuple[str, ...], str]:

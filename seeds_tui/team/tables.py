@@ -144,8 +144,17 @@ def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) ->
 def _practitioner_sets(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], frozenset[str]]:
     if not keys:
         return {(): frozenset(map(str, frame["practitioner"].unique()))}
-    pracs = frame.groupby(keys, observed=True, sort=False)["practitioner"].unique()
-    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): frozenset(map(str, v)) for k, v in pracs.items()}
+    # Distinct (keys, practitioner) first: few rows, however many observations; then one split.
+    sub = frame.loc[:, [*keys, "practitioner"]].drop_duplicates()
+    if not len(sub):
+        return {}
+    g = sub.groupby(keys, observed=True, sort=True)
+    codes = g.ngroup().to_numpy()
+    names = sub["practitioner"].astype(str).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    chunks = np.split(names[order], np.flatnonzero(np.diff(codes[order])) + 1)
+    index = g.size().index
+    return {tuple(map(str, k if isinstance(k, tuple) else (k,))): frozenset(v) for k, v in zip(index, chunks, strict=True)}
 
 
 def _summarise(
@@ -165,60 +174,61 @@ def _summarise(
         frame = per_obs if ok is None or ok.all() else per_obs.loc[ok]
         if keys:
             g = frame.groupby(keys, observed=True, sort=False)[value]
-            stats = g.agg(observations="size", **{names[0]: "mean", names[1]: "median"}).reset_index()
+            stats = g.agg(["size", "mean", "median"]).reset_index()
+            stats = stats.rename(columns={"size": "observations", "mean": names[0], "median": names[1]})
             whole = per_obs.groupby(keys, observed=True, sort=False)["practitioner"].nunique().rename("_all_pracs").reset_index()
             for k in keys:
                 stats[k] = stats[k].astype(str)
                 whole[k] = whole[k].astype(str)
             sets = _practitioner_sets(frame, keys)
-            stats["_pracs"] = [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)]
+            stats["_pracs"] = pd.Series(
+                [sets[tuple(r)] for r in stats[keys].itertuples(index=False, name=None)], index=stats.index, dtype=object
+            )
             stats = whole.merge(stats, on=keys, how="left")
         else:
             p = frame[value]
             stats = pd.DataFrame({"observations": [len(p)], names[0]: [p.mean()], names[1]: [p.median()]})
             stats["_all_pracs"] = per_obs["practitioner"].nunique()
-            stats["_pracs"] = [frozenset(map(str, frame["practitioner"].unique()))]
+            stats["_pracs"] = pd.Series([frozenset(map(str, frame["practitioner"].unique()))], index=stats.index, dtype=object)
         if team is not None:
             stats.insert(0, "team", team)
         out.append(stats)
     table = pd.concat(out, ignore_index=True)
-    table["_pracs"] = [p if isinstance(p, frozenset) else frozenset() for p in table["_pracs"]]
+    table["_pracs"] = pd.Series([p if isinstance(p, frozenset) else frozenset() for p in table["_pracs"]], index=table.index, dtype=object)
     table["observations"] = table["observations"].fillna(0).astype("int64")
     table["practitioners"] = [len(s) for s in table["_pracs"]]
     return table
 
 
-def _shares(
-    items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), team_ok: np.ndarray | None = None, all_ok: np.ndarray | None = None
-) -> pd.DataFrame:
+def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), grid: Grid | None = None) -> pd.DataFrame:
     """Per team and ``parts`` (plus all teams): percent of scored items shown / missed / NA / NO,
-    and level_<v>: percent of items given a level that got level v (over the rows that may count)."""
-    team = _shares_of(items if team_ok is None else items.loc[team_ok], parts, scale)
-    total = _shares_of(items if all_ok is None else items.loc[all_ok], parts, scale)
-    team = team.loc[team["team"] != ALL_TEAMS]
-    total = total.loc[total["team"] == ALL_TEAMS]
-    return pd.concat([team, total], ignore_index=True)
+    and level_<v>: percent of items given a level that got level v, over the grid's shown cells.
 
-
-def _shares_of(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = ()) -> pd.DataFrame:
+    Counted once per cell (team, parts, quarter), then summed over the cells that may count.
+    """
     value = items["value"].to_numpy(dtype=float, na_value=np.nan)
     code = items["code"].cat.codes.to_numpy() if isinstance(items["code"].dtype, pd.CategoricalDtype) else np.full(len(items), -1)
     # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
     kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
-    frame = items.loc[:, ["team", *parts]].assign(_kind=kind, _v=value)
-    counts = frame.groupby(["team", *parts, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
+    cell = ["team", *parts, "quarter"]
+    frame = items.loc[:, cell].assign(_kind=kind, _v=value)
+    counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
     counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
     counts.columns = ["shown", "missed", "na", "no"]
-    levels = frame.loc[~np.isnan(value)].groupby(["team", *parts, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
+    levels = frame.loc[~np.isnan(value)].groupby([*cell, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
     # Every level of the rubric's scales, plus any an older version's scale used.
     levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
     levels.columns = [f"level_{int(v)}" for v in levels.columns]
-    both = counts.join(levels, how="left").fillna(0)
-    total = both.groupby(level=parts, observed=True, sort=False).sum() if parts else both.sum().to_frame().T
-    total = total.reset_index() if parts else total
+    cells = counts.join(levels, how="left").fillna(0).reset_index()
+    team_ok, all_ok = usable(cells, grid)
+    figures = [c for c in cells.columns if c not in cell]
+    team = cells.loc[team_ok].groupby(["team", *parts], observed=True, sort=False)[figures].sum().reset_index()
+    if parts:
+        total = cells.loc[all_ok].groupby(parts, observed=True, sort=False)[figures].sum().reset_index()
+    else:
+        total = cells.loc[all_ok, figures].sum().to_frame().T
     total.insert(0, "team", ALL_TEAMS)
-    both = both.reset_index()
-    both = pd.concat([both, total], ignore_index=True)
+    both = pd.concat([team, total], ignore_index=True)
     for k in ["team", *parts]:
         both[k] = both[k].astype(str)
     n = both[["shown", "missed", "na", "no"]].sum(axis=1)
@@ -275,11 +285,10 @@ def score_table(
     table = complete(table, grid_parts)
     levels = scale_levels(rubric)
     if len(items):
-        item_team_ok, item_all_ok = usable(items, grid)
-        table = table.merge(_shares(items, parts, levels, item_team_ok, item_all_ok), on=keys, how="left")
+        table = table.merge(_shares(items, parts, levels, grid), on=keys, how="left")
     else:
         table = table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
-    table["band"] = [scoring.band(p) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
     titles = {s.id: s.title for s in rubric.sections}
     if by == "item":
         table["title"] = [_item_text(rubric, s, i) for s, i in zip(table["section"], table["item"], strict=True)]
@@ -365,7 +374,7 @@ def composite_table(
     table = _summarise(per_obs, ["group"], team_ok, all_ok)
     notes = left_out(per_obs, team_ok, all_ok, keys)
     table = complete(table, pd.DataFrame({"group": [*rubric.groups, ALL_SECTIONS]}))
-    table["band"] = [scoring.band(p) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
     table = _order(table, rubric, keys)
     cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "band", "_all_pracs"]
     out = finish(table[cols], cols[2:6], threshold, notes, keys)
@@ -489,43 +498,42 @@ def before_after_table(
     # Change, interval and caution, from the shown rows only.
     sets = {tuple(map(str, k)): p for k, p in zip(table[keys].itertuples(index=False, name=None), table["_pracs"], strict=True)}
     spread = _spread(per_obs, parts, team_ok, all_ok)
-    rec = out.set_index(keys) if len(out) else None
-    in_both, change, interval, caution = [], [], [], []
+    rec = out.set_index(keys)
+    in_both: list[int | None] = []
+    change: list[float | None] = []
+    interval: list[float | None] = []
+    caution: list[str] = []
     for row in out[keys].astype(str).itertuples(index=False, name=None):
         other = (*row[:-1], "before" if row[-1] == "after" else "after")
-        shown = rec is not None and other in rec.index and not bool(rec.loc[other, "suppressed"]) and row[1] != ""
-        mine_hidden = rec is None or row[1] == "" or bool(rec.loc[row, "suppressed"])
-        if mine_hidden or not shown:
-            in_both.append(pd.NA)
-            change.append(pd.NA)
-            interval.append(pd.NA)
+        placeholder = row[1] == ""
+        if placeholder or bool(rec.loc[row, "suppressed"]) or other not in rec.index or bool(rec.loc[other, "suppressed"]):
+            in_both.append(None)
+            change.append(None)
+            interval.append(None)
             caution.append("")
             continue
         a, b = sets.get(row, frozenset()), sets.get(other, frozenset())
         both = len(a & b)
         in_both.append(both)
-        if row[-1] != "after":
-            change.append(pd.NA)
-            interval.append(pd.NA)
-            caution.append("")
-            continue
         after, before = rec.loc[row], rec.loc[other]
-        diff = (
-            float(after["mean_percent"]) - float(before["mean_percent"])
-            if pd.notna(after["mean_percent"]) and pd.notna(before["mean_percent"])
-            else None
-        )
-        change.append(diff if diff is not None else pd.NA)
+        diff = None
+        if row[-1] == "after" and pd.notna(after["mean_percent"]) and pd.notna(before["mean_percent"]):
+            diff = float(after["mean_percent"]) - float(before["mean_percent"])
+        change.append(diff)
         sa, sb = spread.get(row), spread.get(other)
         half = 1.96 * float(np.sqrt(sa + sb)) if sa is not None and sb is not None and diff is not None else None
-        interval.append(half if half is not None and half == half else pd.NA)
-        caution.append(_caution(half, len(a | b), both, int(after["observations"]), int(before["observations"])))
-    at = out.columns.get_loc("median_percent") + 1
-    out.insert(out.columns.get_loc("practitioners") + 1, "in_both", pd.array(in_both, dtype="Int64"))
-    at = out.columns.get_loc("median_percent") + 1
-    out.insert(at, "change", pd.array(change, dtype="Float64"))
-    out.insert(at + 1, "interval", pd.array(interval, dtype="Float64"))
-    out.insert(at + 2, "caution", caution)
+        interval.append(half if half is not None and half == half else None)
+        caution.append(
+            _caution(half, len(a | b), both, int(after["observations"]), int(before["observations"])) if diff is not None else ""
+        )
+    out["in_both"] = pd.array(in_both, dtype="Int64")
+    out["change"] = pd.array(change, dtype="Float64")
+    out["interval"] = pd.array(interval, dtype="Float64")
+    out["caution"] = caution
+    order = [c for c in out.columns if c not in ("in_both", "change", "interval", "caution", "suppressed", "note")]
+    at = order.index("practitioners") + 1
+    order = [*order[:at], "in_both", *order[at:], "change", "interval", "caution", "suppressed", "note"]
+    out = out[order]
     out.attrs["windows"] = (before_q, after_q)
     return out
 
@@ -718,7 +726,7 @@ def practitioner_table(items: pd.DataFrame, rubric: Rubric, *, names: bool = Fal
         observations=("observation_id", "nunique"), mean_percent=("percent", "mean"), median_percent=("percent", "median")
     ).reset_index()
     table["section"] = table["section"].astype(str)
-    table["band"] = [scoring.band(p) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
     if not names:
         table["practitioner"] = [pseudonym(p, key or b"") for p in table["practitioner"]]
     sec_order = {s.id: n for n, s in enumerate(rubric.sections)}

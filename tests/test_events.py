@@ -1,0 +1,72 @@
+"""The register of training events: seeds-tui event add/list/remove, validate, the API."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from seeds_tui import api
+from seeds_tui.cli import main
+
+
+def test_add_list_remove_and_a_taken_id(tmp_path: Path, capsys) -> None:
+    store = str(tmp_path / "store")
+    assert (
+        main(
+            [
+                "event",
+                "add",
+                "--store",
+                store,
+                "--date",
+                "2026-04-15",
+                "--title",
+                "Follow-up: reflections",
+                "--team",
+                "Riverside",
+                "--covers",
+                "talk",
+                "open.a",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "registered 2026-04-15-follow-up-reflections (2026-04-15: Follow-up: reflections)\n"
+    text = (tmp_path / "store" / "events" / "2026-04-15-follow-up-reflections.toml").read_text()
+    assert 'schema = "seeds-event/1"' in text and "date = 2026-04-15" in text
+    assert main(["event", "add", "--store", store, "--date", "2026-04-15", "--title", "Follow-up: reflections"]) == 1
+    assert "already registered; give another --id" in capsys.readouterr().err
+    assert main(["event", "list", "--store", store, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "id": "2026-04-15-follow-up-reflections",
+            "date": "2026-04-15",
+            "title": "Follow-up: reflections",
+            "teams": ["Riverside"],
+            "covers": ["talk", "open.a"],
+        }
+    ]
+    assert [e.id for e in api.training_events(store)] == ["2026-04-15-follow-up-reflections"]
+    assert main(["event", "remove", "--store", store, "2026-04-15-follow-up-reflections"]) == 0
+    assert main(["event", "list", "--store", store]) == 0
+    assert "no training events registered" in capsys.readouterr().out
+    assert main(["event", "remove", "--store", store, "nope"]) == 1
+    assert main(["event", "add", "--store", store, "--date", "15/04/2026", "--title", "x"]) == 2
+
+
+def test_a_bad_event_file_is_named_never_quoted(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "store" / "events"
+    folder.mkdir(parents=True)
+    (folder / "bad.toml").write_text(
+        'schema = "seeds-event/1"\nid = "bad"\ndate = "2026-01-01"\ntitle = "Jane Secret"\nnotes = "Jane Secret"\n'
+    )
+    api.add_training_event(tmp_path / "store", date(2026, 1, 5), "Good one")
+    assert main(["event", "list", "--store", str(tmp_path / "store")]) == 1
+    out = capsys.readouterr()
+    assert "2026-01-05-good-one" in out.out
+    assert "bad.toml:3: date:" in out.err and "bad.toml:5: notes: unknown key" in out.err and "Jane" not in out.err
+    assert main(["validate", str(folder / "bad.toml")]) == 1
+    err = capsys.readouterr()
+    assert "bad.toml:3: date" in err.out + err.err and "Jane" not in err.out + err.err
+    assert main(["validate", str(folder / "2026-01-05-good-one.toml")]) == 0
