@@ -320,6 +320,8 @@ class TeamSummaryScreen(Screen[None]):
         self._builds = 0
         self._keys: list[str] = []
         self._generation = 0
+        #: The stats of what was shown at opening, to compare with the store once the table is drawn.
+        self._recheck: tuple[list[Any], str] | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -385,8 +387,9 @@ class TeamSummaryScreen(Screen[None]):
             return
         self._applied = filters
         self.full, self._status = last[1], filters["status"]
+        # The store is checked once the table is drawn: the check must not slow the first frame.
+        self._recheck = (last[0], filters["status"])
         self._narrow(filters)
-        self._check(last[0], filters["status"], self._loads)
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -471,7 +474,8 @@ class TeamSummaryScreen(Screen[None]):
 
     @on(Select.Changed, "#ts-status")
     def _status_changed(self) -> None:
-        if self.full is not None:
+        status = self.query_one("#ts-status", Select).value
+        if self.full is not None and status != self._status:
             self._apply()
 
     @on(Select.Changed, "#ts-rubric")
@@ -642,6 +646,15 @@ class TeamSummaryScreen(Screen[None]):
         if not self.store.root.is_dir() or cache.scan(self.store) != stats:
             self.app.call_from_thread(self._stale, status, load)
 
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    def _remember(self, full: frames.SummaryData, status: str) -> None:
+        """Keep what was read, with the files' stats, for the next opening (in a thread, after the table is drawn).
+
+        The stats are taken just after reading: a file changed in between is seen at the next F5 or change.
+        """
+        if self.store.root.is_dir():
+            READS.remember((str(self.store.root), status), cache.scan(self.store), full)
+
     def _stale(self, status: str, load: int) -> None:
         if self.is_attached and load == self._loads and status == self._status:
             self.action_refresh()
@@ -649,10 +662,8 @@ class TeamSummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
-        stats = cache.scan(self.store) if self.store.root.is_dir() else []
         rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
         full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
-        READS.remember((str(self.store.root), filters["status"]), stats, full)
         data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
@@ -696,6 +707,12 @@ class TeamSummaryScreen(Screen[None]):
                 rubric.value = rubric_id
         self._builds += 1
         self._show(self.view, rubric_id, data, tables, self._builds)
+        if self._recheck is not None:
+            stats, status = self._recheck
+            self._recheck = None
+            self._check(stats, status, self._loads)
+        elif (str(self.store.root), status) not in READS.last or READS.last[(str(self.store.root), status)][1] is not full:
+            self._remember(full, status)
         self._warm()
 
     def _build(self) -> None:
