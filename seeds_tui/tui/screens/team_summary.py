@@ -32,6 +32,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.text import Text
 from textual import events, on, work
@@ -180,23 +181,26 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
     wanted = {frames.team_key(t) for t in teams or ()}
     present = {frames.team_key(t) for t in full.known_teams}
     unmatched = [t for t in teams or () if frames.team_key(t) not in present]
-    keys: dict[str, bool] = {}
 
     def keep(df: pd.DataFrame) -> pd.DataFrame:
         if not len(df):
             return df
-        mask = pd.Series(True, index=df.index)
+        mask = np.ones(len(df), dtype=bool)
         if wanted:
-            names = df["team"].astype(str)
-            for name in names.unique():
-                if name not in keys:
-                    keys[name] = frames.team_key(name) in wanted
-            mask &= names.map(keys).astype(bool)
+            col = df["team"]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                # By category code: a few names to match, not a string per row.
+                lookup = np.array([frames.team_key(str(c)) in wanted for c in col.cat.categories] + [False], dtype=bool)
+                mask &= lookup[col.cat.codes.to_numpy()]
+            else:
+                names = {n: frames.team_key(n) in wanted for n in map(str, col.unique())}
+                mask &= col.astype(str).map(names).to_numpy(dtype=bool)
+        dates = df["session_date"].to_numpy()
         if date_from is not None:
-            mask &= df["session_date"] >= pd.Timestamp(date_from)
+            mask &= dates >= np.datetime64(date_from)
         if date_to is not None:
-            mask &= df["session_date"] <= pd.Timestamp(date_to)
-        return df.loc[mask.to_numpy()].reset_index(drop=True)
+            mask &= dates <= np.datetime64(date_to)
+        return df.iloc[np.flatnonzero(mask)].reset_index(drop=True)
 
     observations = keep(full.observations)
     rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
