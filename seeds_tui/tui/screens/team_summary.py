@@ -26,10 +26,9 @@ the screen is opened.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -53,7 +52,7 @@ from seeds_tui.render.summary import DASH, display_table
 from seeds_tui.storage.store import Store
 from seeds_tui.team import cache, frames, suppression
 from seeds_tui.team import tables as team_tables
-from seeds_tui.tui.widgets.team_export import ExportDialog
+from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
 from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
 
 #: Tabs: (id, label, aggregate view).
@@ -603,17 +602,18 @@ class TeamSummaryScreen(Screen[None]):
             threshold=self.threshold,
             events=[charts.Event(self.event)] if self.event else [],
         )
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        rubric = re.sub(r"[^A-Za-z0-9.-]+", "-", shown.rubric_id).strip("-.") or "rubric"
-        name = f"team-summary-{rubric}-{shown.view.replace('_', '-')}-{stamp}.{fmt}"
+        self._write_export(doc, shown.rubric_id, shown.view, fmt)
+
+    @work(thread=True, group="team-summary-export", exit_on_error=False)
+    def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
+        """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
-            output = render.render(doc, fmt)
-            path = self.store.write_report(name, output if isinstance(output, bytes) else output.encode("utf-8"))
+            path = write_view(self.store, doc, rubric_id, view, fmt)
         except (SeedsError, OSError) as exc:
             message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.store.reports_dir} ({type(exc).__name__})"
-            self.notify(message, severity="error", title="Export")
+            self.app.call_from_thread(self.notify, message, severity="error", title="Export")
             return
-        self.notify(f"Wrote {path.name} in {path.parent}", title="Export")
+        self.app.call_from_thread(self.notify, f"Wrote {path.name} in {path.parent}", title="Export")
 
     def _details(self) -> list[str]:
         filters = self._applied or {}
