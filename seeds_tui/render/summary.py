@@ -185,7 +185,8 @@ def _width(headings: list[str], rows: list[list[str]]) -> int:
 
 def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[list[str]], list[str]]:
     """Headings, rows and footnotes of a table, giving up less essential columns until it fits ``width``."""
-    bars, title_width, marks, short, dropped = True, 44, False, False, set()
+    bars, title_width, marks, short = True, 44, False, False
+    dropped: set[str] = set()
     for step, arg in (("start", None), *_NARROWING):
         if step == "short":
             short = True

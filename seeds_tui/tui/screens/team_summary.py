@@ -26,12 +26,12 @@ the screen is opened.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.text import Text
 from textual import events, on, work
@@ -52,7 +52,7 @@ from seeds_tui.render.summary import DASH, display_table
 from seeds_tui.storage.store import Store
 from seeds_tui.team import cache, frames, suppression
 from seeds_tui.team import tables as team_tables
-from seeds_tui.tui.widgets.team_export import ExportDialog
+from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
 from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
 
 #: Tabs: (id, label, aggregate view).
@@ -180,23 +180,26 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
     wanted = {frames.team_key(t) for t in teams or ()}
     present = {frames.team_key(t) for t in full.known_teams}
     unmatched = [t for t in teams or () if frames.team_key(t) not in present]
-    keys: dict[str, bool] = {}
 
     def keep(df: pd.DataFrame) -> pd.DataFrame:
         if not len(df):
             return df
-        mask = pd.Series(True, index=df.index)
+        mask = np.ones(len(df), dtype=bool)
         if wanted:
-            names = df["team"].astype(str)
-            for name in names.unique():
-                if name not in keys:
-                    keys[name] = frames.team_key(name) in wanted
-            mask &= names.map(keys).astype(bool)
+            col = df["team"]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                # By category code: a few names to match, not a string per row.
+                lookup = np.array([frames.team_key(str(c)) in wanted for c in col.cat.categories] + [False], dtype=bool)
+                mask &= lookup[col.cat.codes.to_numpy()]
+            else:
+                names = {n: frames.team_key(n) in wanted for n in map(str, col.unique())}
+                mask &= col.astype(str).map(names).to_numpy(dtype=bool)
+        dates = df["session_date"].to_numpy()
         if date_from is not None:
-            mask &= df["session_date"] >= pd.Timestamp(date_from)
+            mask &= dates >= np.datetime64(date_from)
         if date_to is not None:
-            mask &= df["session_date"] <= pd.Timestamp(date_to)
-        return df.loc[mask.to_numpy()].reset_index(drop=True)
+            mask &= dates <= np.datetime64(date_to)
+        return df.iloc[np.flatnonzero(mask)].reset_index(drop=True)
 
     observations = keep(full.observations)
     rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
@@ -320,6 +323,8 @@ class TeamSummaryScreen(Screen[None]):
         self._builds = 0
         self._keys: list[str] = []
         self._generation = 0
+        #: The stats of what was shown at opening, to compare with the store once the table is drawn.
+        self._recheck: tuple[list[Any], str] | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -385,8 +390,9 @@ class TeamSummaryScreen(Screen[None]):
             return
         self._applied = filters
         self.full, self._status = last[1], filters["status"]
+        # The store is checked once the table is drawn: the check must not slow the first frame.
+        self._recheck = (last[0], filters["status"])
         self._narrow(filters)
-        self._check(last[0], filters["status"], self._loads)
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -471,7 +477,8 @@ class TeamSummaryScreen(Screen[None]):
 
     @on(Select.Changed, "#ts-status")
     def _status_changed(self) -> None:
-        if self.full is not None:
+        status = self.query_one("#ts-status", Select).value
+        if self.full is not None and status != self._status:
             self._apply()
 
     @on(Select.Changed, "#ts-rubric")
@@ -595,17 +602,18 @@ class TeamSummaryScreen(Screen[None]):
             threshold=self.threshold,
             events=[charts.Event(self.event)] if self.event else [],
         )
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        rubric = re.sub(r"[^A-Za-z0-9.-]+", "-", shown.rubric_id).strip("-.") or "rubric"
-        name = f"team-summary-{rubric}-{shown.view.replace('_', '-')}-{stamp}.{fmt}"
+        self._write_export(doc, shown.rubric_id, shown.view, fmt)
+
+    @work(thread=True, group="team-summary-export", exit_on_error=False)
+    def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
+        """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
-            output = render.render(doc, fmt)
-            path = self.store.write_report(name, output if isinstance(output, bytes) else output.encode("utf-8"))
+            path = write_view(self.store, doc, rubric_id, view, fmt)
         except (SeedsError, OSError) as exc:
             message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.store.reports_dir} ({type(exc).__name__})"
-            self.notify(message, severity="error", title="Export")
+            self.app.call_from_thread(self.notify, message, severity="error", title="Export")
             return
-        self.notify(f"Wrote {path.name} in {path.parent}", title="Export")
+        self.app.call_from_thread(self.notify, f"Wrote {path.name} in {path.parent}", title="Export")
 
     def _details(self) -> list[str]:
         filters = self._applied or {}
@@ -642,6 +650,15 @@ class TeamSummaryScreen(Screen[None]):
         if not self.store.root.is_dir() or cache.scan(self.store) != stats:
             self.app.call_from_thread(self._stale, status, load)
 
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    def _remember(self, full: frames.SummaryData, status: str) -> None:
+        """Keep what was read, with the files' stats, for the next opening (in a thread, after the table is drawn).
+
+        The stats are taken just after reading: a file changed in between is seen at the next F5 or change.
+        """
+        if self.store.root.is_dir():
+            READS.remember((str(self.store.root), status), cache.scan(self.store), full)
+
     def _stale(self, status: str, load: int) -> None:
         if self.is_attached and load == self._loads and status == self._status:
             self.action_refresh()
@@ -649,10 +666,8 @@ class TeamSummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
-        stats = cache.scan(self.store) if self.store.root.is_dir() else []
         rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
         full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
-        READS.remember((str(self.store.root), filters["status"]), stats, full)
         data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
@@ -696,6 +711,12 @@ class TeamSummaryScreen(Screen[None]):
                 rubric.value = rubric_id
         self._builds += 1
         self._show(self.view, rubric_id, data, tables, self._builds)
+        if self._recheck is not None:
+            stats, status = self._recheck
+            self._recheck = None
+            self._check(stats, status, self._loads)
+        elif (str(self.store.root), status) not in READS.last or READS.last[(str(self.store.root), status)][1] is not full:
+            self._remember(full, status)
         self._warm()
 
     def _build(self) -> None:

@@ -1,6 +1,14 @@
-"""The Team summary screen's export box: which format to write the current view in."""
+"""The Team summary screen's export: the box that asks which format, and the writing of the file.
+
+The file goes into ``STORE/reports/`` through ``Store.write_report`` (atomic, owner-only, never
+through a link, never outside the store), named ``team-summary-<rubric>-<view>-<date-time>.<ext>``.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,6 +16,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from seeds_tui.render import summary as render
+from seeds_tui.storage.store import Store
 
 #: (format, what the list says), in the order offered.
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -60,3 +71,16 @@ class ExportDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without writing."""
         self.dismiss(None)
+
+
+def export_name(rubric_id: str, view: str, fmt: str, when: datetime | None = None) -> str:
+    """``team-summary-<rubric>-<view>-<YYYYMMDD-HHMMSS>.<fmt>``, in the letters a report's name allows."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    rubric = re.sub(r"[^A-Za-z0-9.-]+", "-", rubric_id).strip("-.")[:40] or "rubric"
+    return f"team-summary-{rubric}-{view.replace('_', '-')}-{stamp}.{fmt}"
+
+
+def write_view(store: Store, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> Path:
+    """Render ``doc`` as ``fmt`` (csv, xlsx or html) and write it into ``STORE/reports/``; return the path."""
+    output = render.render(doc, fmt)
+    return store.write_report(export_name(rubric_id, view, fmt), output if isinstance(output, bytes) else output.encode("utf-8"))
