@@ -131,8 +131,11 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
 
 
 def err(message: str) -> None:
-    """Print a message on stderr."""
-    print(message, file=sys.stderr)
+    """Print a message on stderr (a terminal that has gone away, an SSH link dropped, is not an error of ours)."""
+    try:
+        print(message, file=sys.stderr)
+    except OSError:
+        pass
 
 
 def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:

@@ -215,6 +215,25 @@ def test_the_terminal_closing_during_start_up_never_leaves_the_app_hanging(tmp_p
         assert status is not None, f"the app still runs 20 s after its terminal closed {delay} s into start-up"
     finally:
         app.kill()
+    # The terminal going away is a hang-up, not a bug: no crash report (its writes failing are expected).
+    assert not list(data_dir.glob("crash-reports/*.txt")), [p.read_text() for p in data_dir.glob("crash-reports/*.txt")]
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.25])
+@pytest.mark.parametrize("key", ["s", "c"], ids=["team summary", "calibration"])
+def test_a_hang_up_while_a_screen_opens_closes_cleanly_without_a_crash(tmp_path: Path, data_dir: Path, key: str, delay: float) -> None:
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        assert app.read_until("New observation")
+        app.settle(0.5)
+        app.write(key)  # the screen is still being built (the Team summary imports pandas) when the signal comes
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            app.pump(0.01)
+        app.signal(signal.SIGTERM)
+        status = app.wait(30)
+    assert status == 0, app.text()[-2000:]
+    assert "unexpected problem" not in app.text()
+    assert not list(data_dir.glob("crash-reports/*.txt")), "a hang-up while a screen opened was reported as a crash"
 
 
 # -- another program holds the store's lock ------------------------------------------------------------
