@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -132,10 +133,8 @@ def registry_from(args: argparse.Namespace, extra: list[Path] | None = None) -> 
 
 def err(message: str) -> None:
     """Print a message on stderr (a terminal that has gone away, an SSH link dropped, is not an error of ours)."""
-    try:
+    with contextlib.suppress(OSError):
         print(message, file=sys.stderr)
-    except OSError:
-        pass
 
 
 def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:
