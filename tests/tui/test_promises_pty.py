@@ -129,6 +129,26 @@ def test_a_paste_past_the_limit_keeps_what_fits_and_says_so_without_a_traceback(
     assert "Traceback" not in app.text()
 
 
+def test_a_key_typed_into_a_note_redraws_the_note_not_the_whole_screen(tmp_path: Path, data_dir: Path) -> None:
+    """Over SSH every byte counts: the scoring screen dimmed behind the note is redrawn once the note closes, not per key."""
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.type("e")
+        assert app.read_until("Evidence")
+        app.settle(1.0)
+        mark = len(app.output)
+        for key in "abcdefghijklmnopqrst":
+            app.write(key)
+            app.settle(0.15)
+        per_key = (len(app.output) - mark) / 20
+        app.write("\x1b")
+        app.settle(0.5)
+        app.write("\x11")
+        assert app.wait(30) == 0
+    # Measured: about 3,100 bytes a key (the clock's tick included); 12,500 when every key redrew the screen behind.
+    assert per_key < 6000, f"{per_key:.0f} bytes written to the terminal per key typed into a note"
+
+
 # -- control characters from files -----------------------------------------------------------------
 
 
