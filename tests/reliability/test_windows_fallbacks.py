@@ -125,7 +125,7 @@ def test_the_app_goes_through_a_whole_observation_without_posix_only_names(tmp_p
             out = {{"signals": [s.name for s in hang_up_signals()]}}
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
-                await set_up(pilot, "jersey-interview-skills")
+                await set_up(pilot, "jersey-interview-skills", by_keyboard=True)
                 rubric = app.session.rubric
                 for s_index, section in enumerate(rubric.sections):
                     for i_index, item in enumerate(section.items):
