@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -33,10 +32,15 @@ class WorkerFailed(Message):
 
 
 class _SendsWorkerFailures:
-    """Worker state messages do not bubble: hand failures to the app."""
+    """Worker state messages do not bubble: hand failures to the app.
 
-    @on(Worker.StateChanged)
-    def _send_failure_up(self, event: Worker.StateChanged) -> None:
+    A plain ``on_worker_state_changed`` method, not ``@on``: Textual collects ``@on`` handlers only
+    from classes built by its message-pump metaclass, so in a mixin like this one they never ran
+    (and a failing screen worker went unseen).
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of this screen failed: the app's funnel keeps the work and says so."""
         if event.state == WorkerState.ERROR:
             cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
 
