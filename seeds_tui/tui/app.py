@@ -105,6 +105,8 @@ class SeedsApp(App[int]):
         self.hang_up_pending = False
         #: The event loop the app runs on (set once mounted; the hang-up handling hands work to it).
         self.event_loop: asyncio.AbstractEventLoop | None = None
+        #: A hang-up close is under way (the work is saved): screens are being torn down, perhaps mid-mount.
+        self.closing = False
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -627,6 +629,13 @@ class SeedsApp(App[int]):
         field values and prints one plain paragraph. Tests still see the exception (``run_test``
         re-raises it).
         """
+        from textual.css.query import NoMatches
+
+        if self.closing and isinstance(error, NoMatches):
+            # A hang-up closed the app between two steps of a screen being shown (the Team summary
+            # still mounting, say): its handlers now look for widgets already torn down. The work is
+            # saved and the app is closing as asked: nothing went wrong for the user.
+            return
         self.crash = error
         self._return_code = 3
         if self._exception is None:

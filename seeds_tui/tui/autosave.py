@@ -134,6 +134,8 @@ class Autosave:
         self._idle.set()
         #: Held by every write: a background write and a last-chance save never overlap.
         self.lock = threading.Lock()
+        #: The message of the last-chance save that kept the work elsewhere (until the next change).
+        self._kept_elsewhere: str | None = None
 
     # -- state ---------------------------------------------------------------------------
 
@@ -166,6 +168,7 @@ class Autosave:
     def changed(self) -> None:
         """Something changed: save it soon (or, when disabled, remember that it is unsaved)."""
         self._dirty = True
+        self._kept_elsewhere = None
         self._idle.clear()
         if not self.enabled:
             self.state = "unsaved"
@@ -243,12 +246,12 @@ class Autosave:
             result = await in_daemon_thread(write)
         except StoreBusy:
             # Another program is saving into the store: not a conflict, not a failure. Try again shortly.
-            self._dirty = True
+            self._dirty = self._kept_elsewhere is None  # unless a last-chance save kept a newer version elsewhere
             self.busy = True
             self.state = "pending"
             retry = True
         except ConflictError as exc:
-            self._dirty = True
+            self._dirty = self._kept_elsewhere is None  # unless a last-chance save kept a newer version elsewhere
             self.stopped = True
             message = self.draft.conflict(exc)
             self.error = message
@@ -257,10 +260,10 @@ class Autosave:
                 self._error_shown = message
                 self.app.notify(message, title=f"{self.draft.what.capitalize()} changed elsewhere", severity="error", timeout=20)
         except SeedsError as exc:
-            self._dirty = True
+            self._dirty = self._kept_elsewhere is None  # unless a last-chance save kept a newer version elsewhere
             self._failed(str(exc))
         except Exception as exc:  # a bug must not lose the work: keep it in memory and say so
-            self._dirty = True
+            self._dirty = self._kept_elsewhere is None  # unless a last-chance save kept a newer version elsewhere
             self._failed(f"could not save the {self.draft.what} ({type(exc).__name__})")
         else:
             self.busy = False
@@ -343,9 +346,12 @@ class Autosave:
         if self.stopped:
             return self.draft.conflict(ConflictError("kept aside"))
         if not self._dirty:
-            return None
-        if not self.lock.acquire(timeout=wait):
-            return self.draft.rescue("the store stayed busy (another program held its lock)")
+            # Nothing changed since the last call: all on disk, or already kept elsewhere (the quit
+            # dialog kept it, then the close calls again): say so again without waiting on the store.
+            return self._kept_elsewhere
+        if self.busy or not self.lock.acquire(timeout=wait):
+            # The store is busy (another program holds the lock): waiting again for it would only hold up the close.
+            return self._kept(self.draft.rescue("the store stayed busy (another program held its lock)"))
         try:
             snapshot = self.draft.snapshot()
             result = self.draft.write(snapshot)
@@ -353,11 +359,11 @@ class Autosave:
             self.stopped = True
             return self.draft.conflict(exc)
         except StoreBusy as exc:
-            return self.draft.rescue(str(exc))
+            return self._kept(self.draft.rescue(str(exc)))
         except SeedsError as exc:
-            return self.draft.rescue(str(exc))
+            return self._kept(self.draft.rescue(str(exc)))
         except Exception as exc:  # last chance: whatever went wrong, keep the work
-            return self.draft.rescue(f"saving failed ({type(exc).__name__})")
+            return self._kept(self.draft.rescue(f"saving failed ({type(exc).__name__})"))
         finally:
             self.lock.release()
         self.draft.written(snapshot, result)
@@ -365,3 +371,10 @@ class Autosave:
         self.state = "saved"
         self.error = None
         return None
+
+    def _kept(self, message: str) -> str:
+        """The work was kept elsewhere by a last-chance save: nothing more to save until the next change."""
+        self._dirty = False
+        self.state = "unsaved"
+        self._kept_elsewhere = message
+        return message

@@ -8,9 +8,9 @@ happened in a dialog. Keys that reach a screen itself are handled in the order t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -32,10 +32,15 @@ class WorkerFailed(Message):
 
 
 class _SendsWorkerFailures:
-    """Worker state messages do not bubble: hand failures to the app."""
+    """Worker state messages do not bubble: hand failures to the app.
 
-    @on(Worker.StateChanged)
-    def _send_failure_up(self, event: Worker.StateChanged) -> None:
+    A plain ``on_worker_state_changed`` method, not ``@on``: Textual collects ``@on`` handlers only
+    from classes built by its message-pump metaclass, so in a mixin like this one they never ran
+    (and a failing screen worker went unseen).
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of this screen failed: the app's funnel keeps the work and says so."""
         if event.state == WorkerState.ERROR:
             cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
 
@@ -43,10 +48,31 @@ class _SendsWorkerFailures:
 class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
     """A screen of the app."""
 
+    #: The refresh put off while another screen (a dialog) covers this one.
+    _put_off: Callable[[], None] | None = None
+
     @property
     def seeds(self) -> SeedsAppLike:
         """The app, as screens may use it."""
         return cast("SeedsAppLike", self.app)
+
+    def later_if_covered(self, refresh: Callable[[], None]) -> bool:
+        """True when a dialog or another screen covers this one: ``refresh`` then runs once it is shown again.
+
+        A screen under a dialog is drawn dimmed behind it, and Textual draws the whole of it again
+        whenever any of it changes: refreshing it on every key typed into a note dialog repainted
+        the full terminal per key (slow over SSH, and most of a test's time).
+        """
+        if not self.is_attached or self.app.screen is self:
+            return False
+        self._put_off = refresh
+        return True
+
+    def on_screen_resume(self) -> None:
+        """Shown again: run the refresh put off meanwhile."""
+        refresh, self._put_off = self._put_off, None
+        if refresh is not None:
+            refresh()
 
 
 class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):

@@ -112,6 +112,28 @@ async def open_dialog_now(screen: Screen[Any], event: events.Key, actions: set[s
     return True
 
 
+async def run_binding(screen: Screen[Any], key: str, active: Any) -> bool:
+    """Run ``active`` (the screen's active binding for ``key``) as Textual would; True if an action ran.
+
+    An action may decline (``SkipAction``: the screen's Ctrl+C copies only when text is selected):
+    then the next binding of the key along the focus chain runs (the app's Ctrl+C says how to quit).
+    """
+    app = screen.app
+    if await app.run_action(active.binding.action, active.node):
+        return True
+    later = False
+    for node, bindings in screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(key, []):
+            if not later:
+                later = binding is active.binding and node is active.node
+                continue
+            if app._check_action_state(binding.action, node) is False:
+                continue
+            if await app.run_action(binding.action, node):
+                return True
+    return False
+
+
 async def run_binding_now(widget: Widget, event: events.Key) -> bool:
     """Run the focused ``widget``'s own binding for this key at once (in the order typed); True if it did.
 
@@ -126,7 +148,7 @@ async def run_binding_now(widget: Widget, event: events.Key) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    await widget.app.run_action(active.binding.action, active.node)
+    await run_binding(screen, event.key, active)
     return True
 
 
@@ -156,7 +178,7 @@ async def keys_in_order(widget: Widget, event: events.Key, *, types_itself: bool
         return
     event.stop()
     event.prevent_default()
-    await app.run_action(active.binding.action, active.node)
+    await run_binding(top, event.key, active)
     if app.screen.focused is not widget:
         _LEFT.add(widget)  # the keys after this one in the burst go where the focus is now
 
@@ -246,7 +268,7 @@ class ScreenKeysInOrder:
             return
         event.stop()
         event.prevent_default()
-        await app.run_action(active.binding.action, active.node)
+        await run_binding(self, event.key, active)
 
 
 class EarlyKeys:

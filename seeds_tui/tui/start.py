@@ -81,6 +81,7 @@ class HangUp:
 
     def save_and_close(self) -> None:
         """On the event loop, between two tasks: write every kind of unsaved work, then close."""
+        self.app.closing = True
         try:
             self.problems.extend(self.app.save_everything_now())
         except Exception as exc:  # a bug must not stop the close; the save after the app stops tries again
@@ -136,12 +137,24 @@ def _say(text: str) -> None:
         print(printable(text), file=sys.stderr, flush=True)
 
 
+#: The thread in which Textual writes to the terminal: once the terminal has gone, its writes fail (not a bug).
+TERMINAL_WRITER = "textual-output"
+
+
 def _quiet_thread_errors(args: threading.ExceptHookArgs) -> None:
-    """An exception in a thread nobody waits for: a report, never a traceback on the terminal."""
+    """An exception in a thread nobody waits for: a report, never a traceback on the terminal.
+
+    The terminal going away makes the thread that writes to it fail with ``OSError``: that is a
+    hang-up (handled as one), not a bug, so no report is written for it.
+    """
     from seeds_tui.storage.crash import write_crash_report
 
-    if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
-        write_crash_report(args.exc_value)
+    error = args.exc_value
+    if error is None or isinstance(error, SystemExit):
+        return
+    if isinstance(error, OSError) and args.thread is not None and args.thread.name == TERMINAL_WRITER:
+        return
+    write_crash_report(error)
 
 
 def run_app(store: str | None, rubric_dirs: list[str]) -> int:

@@ -4,7 +4,8 @@
 ``os.getuid`` and the rest in a child process (libraries that pick their own platform module,
 platformdirs and filelock, keep their POSIX one: their Windows modules are theirs to test); there the core and the store go through a whole
 observation (draft saves, a conflict kept aside, finalise, a correction with its history, a
-consensus), then the command line makes, validates, summarises and exports a demo store. A bare
+consensus), then the command line makes, validates, summarises and exports a demo store, and the
+app (``App.run_test``, keys through Pilot) goes through a whole observation and writes its sheet. A bare
 ``import fcntl`` or ``signal.SIGHUP`` on any of these paths fails the test with its traceback.
 """
 
@@ -124,7 +125,7 @@ def test_the_app_goes_through_a_whole_observation_without_posix_only_names(tmp_p
             out = {{"signals": [s.name for s in hang_up_signals()]}}
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
-                await set_up(pilot, "jersey-interview-skills")
+                await set_up(pilot, "jersey-interview-skills", by_keyboard=True)
                 rubric = app.session.rubric
                 for s_index, section in enumerate(rubric.sections):
                     for i_index, item in enumerate(section.items):

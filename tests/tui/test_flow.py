@@ -30,7 +30,7 @@ async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await set_up(pilot, rubric_id)
+        await set_up(pilot, rubric_id, by_keyboard=True)
         session = app.session
         assert session is not None
         rubric = session.rubric
@@ -111,7 +111,7 @@ async def _through_the_controller(rubric_id: str, make_app: Callable[..., SeedsA
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await set_up(pilot, rubric_id)
+        await set_up(pilot, rubric_id, by_keyboard=True)
         session = app.session
         assert session is not None
         rubric = session.rubric

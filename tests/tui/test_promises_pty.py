@@ -129,6 +129,26 @@ def test_a_paste_past_the_limit_keeps_what_fits_and_says_so_without_a_traceback(
     assert "Traceback" not in app.text()
 
 
+def test_a_key_typed_into_a_note_redraws_the_note_not_the_whole_screen(tmp_path: Path, data_dir: Path) -> None:
+    """Over SSH every byte counts: the scoring screen dimmed behind the note is redrawn once the note closes, not per key."""
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        _start_scoring(app)
+        app.type("e")
+        assert app.read_until("Evidence")
+        app.settle(1.0)
+        mark = len(app.output)
+        for key in "abcdefghijklmnopqrst":
+            app.write(key)
+            app.settle(0.15)
+        per_key = (len(app.output) - mark) / 20
+        app.write("\x1b")
+        app.settle(0.5)
+        app.write("\x11")
+        assert app.wait(30) == 0
+    # Measured: about 3,100 bytes a key (the clock's tick included); 12,500 when every key redrew the screen behind.
+    assert per_key < 6000, f"{per_key:.0f} bytes written to the terminal per key typed into a note"
+
+
 # -- control characters from files -----------------------------------------------------------------
 
 
@@ -215,6 +235,25 @@ def test_the_terminal_closing_during_start_up_never_leaves_the_app_hanging(tmp_p
         assert status is not None, f"the app still runs 20 s after its terminal closed {delay} s into start-up"
     finally:
         app.kill()
+    # The terminal going away is a hang-up, not a bug: no crash report (its writes failing are expected).
+    assert not list(data_dir.glob("crash-reports/*.txt")), [p.read_text() for p in data_dir.glob("crash-reports/*.txt")]
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.25])
+@pytest.mark.parametrize("key", ["s", "c"], ids=["team summary", "calibration"])
+def test_a_hang_up_while_a_screen_opens_closes_cleanly_without_a_crash(tmp_path: Path, data_dir: Path, key: str, delay: float) -> None:
+    with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
+        assert app.read_until("New observation")
+        app.settle(0.5)
+        app.write(key)  # the screen is still being built (the Team summary imports pandas) when the signal comes
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            app.pump(0.01)
+        app.signal(signal.SIGTERM)
+        status = app.wait(30)
+    assert status == 0, app.text()[-2000:]
+    assert "unexpected problem" not in app.text()
+    assert not list(data_dir.glob("crash-reports/*.txt")), "a hang-up while a screen opened was reported as a crash"
 
 
 # -- another program holds the store's lock ------------------------------------------------------------

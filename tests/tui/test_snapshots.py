@@ -44,7 +44,7 @@ async def test_main_screens(size: tuple[int, int], make_app: Callable[..., Seeds
         await pilot.pause()
         await steady(pilot)
         assert_snapshot(app, f"home-{name}", replace)
-        await set_up(pilot, "seed-one-to-one")
+        await set_up(pilot, "seed-one-to-one", by_keyboard=True)
         await pilot.press("2", "down", "a", "down", "o", "down", "e")
         await type_text(pilot, "[b]agenda[/b] late")
         await pilot.press("escape")

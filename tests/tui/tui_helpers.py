@@ -37,13 +37,36 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*keys)
 
 
-async def set_up(pilot: Pilot, rubric_id: str, *, practitioner: str = "Pat P", team: str = "North", observer: str = "Sam") -> None:
-    """From the home screen: n, choose the rubric, fill in the session details, start scoring."""
+async def set_up(
+    pilot: Pilot,
+    rubric_id: str,
+    *,
+    practitioner: str = "Pat P",
+    team: str = "North",
+    observer: str = "Sam",
+    by_keyboard: bool = False,
+) -> None:
+    """From the home screen, start scoring a new observation of ``rubric_id``.
+
+    ``by_keyboard``: as a user does it (n, choose the rubric, type the session details, Ctrl+S);
+    otherwise through what Ctrl+S on the form calls (``start_observation``), for tests about what
+    comes after. The keyboard set-up itself is tested by the flow, snapshot, burst and pty tests.
+    """
     from seeds_tui.tui.screens.rubric import RubricScreen
     from seeds_tui.tui.screens.scoring import ScoringScreen
     from seeds_tui.tui.screens.session_form import SessionScreen
 
     app = pilot.app
+    if not by_keyboard:
+        from seeds_tui.core.observation import Session
+
+        await pilot.pause()
+        seeds = app  # the SeedsApp (typed loosely here: tests import this module before the app)
+        session = Session(date=seeds.current_date, observer=observer, practitioner=practitioner, team=team)  # type: ignore[attr-defined]
+        seeds.start_observation(seeds.registry.get(rubric_id), session)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen), app.screen
+        return
     await pilot.press("n")
     await pilot.pause()
     assert isinstance(app.screen, RubricScreen)

@@ -198,6 +198,8 @@ class ScoringScreen(SeedsScreen[None]):
     def _changed(self, state_only: bool = False) -> None:
         if not self.is_attached or self.seeds.session is not self.session:
             return
+        if self.later_if_covered(self._changed):  # under a dialog: once it closes
+            return
         if state_only:
             self.query_one("#save-state", Static).update(save_state_text(self.session))
             return
