@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-<<<<<<< HEAD
+import contextlib
 import itertools
 import json
-=======
-import contextlib
->>>>>>> tui
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -207,9 +204,12 @@ def unknown_teams_message(unmatched: Sequence[str], known: Sequence[str], root: 
 
 
 def err(message: str) -> None:
-<<<<<<< HEAD
-    """Print a message on stderr (and keep it for the JSON object of a ``--json`` run)."""
-    print(message, file=sys.stderr)
+    """Print a message on stderr (and keep it for the JSON object of a ``--json`` run).
+
+    A terminal that has gone away (an SSH link dropped) is not an error of ours.
+    """
+    with contextlib.suppress(OSError):
+        print(message, file=sys.stderr)
     if _json.active:
         _json.messages.append(message)
 
@@ -299,11 +299,6 @@ def finish_json(code: int) -> None:
     finally:
         _restore_stdout()
         _json.active = False
-=======
-    """Print a message on stderr (a terminal that has gone away, an SSH link dropped, is not an error of ours)."""
-    with contextlib.suppress(OSError):
-        print(message, file=sys.stderr)
->>>>>>> tui
 
 
 def progress(items: Iterable[T], *, total: int | None, label: str, enabled: bool | None = None) -> Iterator[T]:
