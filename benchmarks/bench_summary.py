@@ -77,6 +77,20 @@ def _summary(store: Path) -> dict:
     }
 
 
+def phase_cli(store: Path) -> dict:
+    """The whole command, as a facilitator runs it: ``seeds-tui summary`` (imports, cache, tables, text)."""
+    import contextlib
+    import io
+    import tempfile
+
+    t = time.perf_counter()
+    from seeds_tui.cli import main as cli_main
+
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stderr(io.StringIO()):
+        code = cli_main(["summary", "--store", str(store), "-o", str(Path(tmp) / "summary.txt")])
+    return {"seconds": time.perf_counter() - t, "exit": code}
+
+
 def phase_cold(store: Path) -> dict:
     from seeds_tui.storage.store import Store
     from seeds_tui.team.cache import clear
@@ -152,7 +166,8 @@ def _run(phase: str, store: Path, extra: list[str] = ()) -> dict:  # type: ignor
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", required=True, type=Path)
-    parser.add_argument("--phase", choices=("read", "cold", "warm", "add", "export", "csv"))
+    parser.add_argument("--phase", choices=("read", "cold", "warm", "add", "export", "csv", "cli"))
+    parser.add_argument("--warm-only", action="store_true", help="skip reading every file, the cold run and the new file (big stores)")
     parser.add_argument("--csv", type=Path, default=Path("/tmp/seeds-bench-items.csv"))
     args = parser.parse_args()
     store = args.store.resolve()
@@ -164,17 +179,23 @@ def main() -> None:
             "add": lambda: phase_add_one(store),
             "export": lambda: phase_csv_export(store, args.csv),
             "csv": lambda: phase_csv_baseline(args.csv),
+            "cli": lambda: phase_cli(store),
         }[args.phase]
         result = fn()
         result["peak_mb"] = round(_peak_mb(), 1)
         print(json.dumps(result))
         return
     print(f"store: {store}  (cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f})")
-    read = _run("read", store)
-    cold = _run("cold", store)
+    if args.warm_only:
+        _run("warm", store)  # the cache matches the store
+    else:
+        read = _run("read", store)
+        cold = _run("cold", store)
     warm = _run("warm", store)
-    add = _run("add", store)
-    Path(add["added"]).unlink()
+    cli = _run("cli", store)
+    if not args.warm_only:
+        add = _run("add", store)
+        Path(add["added"]).unlink()
     _run("export", store, ["--csv", str(args.csv)])
     base = _run("csv", store, ["--csv", str(args.csv)])
     _run("warm", store)  # leave the cache matching the store again
@@ -183,20 +204,22 @@ def main() -> None:
     def line(name: str, r: dict, note: str = "") -> None:
         print(f"{name:<28} {r['seconds']:8.3f} s   peak {r['peak_mb']:7.1f} MB  {note}")
 
-    print(f"observation files: {read['files']:,} ({read['bytes'] / 1e6:.1f} MB); item rows: {cold['item_rows']:,}")
-    line("read every file's bytes", read)
-    line("cold (no cache)", cold, f"= {cold['seconds'] / read['seconds']:.1f}x reading bytes; parsed {cold['parsed']:,}")
+    print(f"item rows: {warm['item_rows']:,}")
+    if not args.warm_only:
+        print(f"observation files: {read['files']:,} ({read['bytes'] / 1e6:.1f} MB)")
+        line("read every file's bytes", read)
+        line("cold (no cache)", cold, f"= {cold['seconds'] / read['seconds']:.1f}x reading bytes; parsed {cold['parsed']:,}")
     line("warm (nothing changed)", warm, f"= {warm['seconds'] / base['seconds']:.2f}x the CSV baseline")
-    line(
-        "one new observation",
-        add,
-        f"= warm + {add['seconds'] - warm['seconds']:+.3f} s (its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)",
-    )
+    line("warm seeds-tui summary", cli, f"= {cli['seconds'] / base['seconds']:.2f}x the CSV baseline (the whole command, text out)")
+    if not args.warm_only:
+        line(
+            "one new observation",
+            add,
+            f"= warm + {add['seconds'] - warm['seconds']:+.3f} s (its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)",
+        )
     line("read_csv + same groupby", base, f"(read_csv {base['read_seconds']:.3f} s, groupby {base['groupby_seconds']:.3f} s)")
-    print(
-        f"detail: cold read {cold['read_seconds']:.3f} s + tables {cold['tables_seconds']:.3f} s; "
-        f"warm read {warm['read_seconds']:.3f} s + tables {warm['tables_seconds']:.3f} s"
-    )
+    cold_part = "" if args.warm_only else f"cold read {cold['read_seconds']:.3f} s + tables {cold['tables_seconds']:.3f} s; "
+    print(f"detail: {cold_part}warm read {warm['read_seconds']:.3f} s + tables {warm['tables_seconds']:.3f} s")
 
 
 if __name__ == "__main__":

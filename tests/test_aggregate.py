@@ -238,7 +238,7 @@ def test_a_period_figure_leaves_out_its_hidden_quarters_so_it_cannot_reveal_them
     # The whole period pools only the shown quarter: the period minus Q1 gives nothing.
     section = row(team_tables.section_table(data.items, data.rubric, threshold=3), team="North", section="open")
     assert (section["observations"], section["practitioners"], section["mean_percent"]) == (4, 4, 100.0)
-    assert section["note"] == "leaves out 2026Q2: hidden for privacy"
+    assert section["note"] == "leaves out 2026Q2 (hidden for privacy)"
 
 
 def test_threshold_is_never_below_three(north) -> None:

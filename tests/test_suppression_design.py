@@ -58,7 +58,7 @@ def test_two_periods_cannot_be_differenced_to_a_hidden_quarter(tmp_path: Path, c
         add(store, team="South", practitioner=f"S{n}", scores={"open.a": 0, "open.b": 0}, when=date(2025, 11, n))
         add(store, team="South", practitioner=f"S{n}", scores={"open.a": 2, "open.b": 0}, when=date(2026, 2, n))
     args = _args(tmp_path, store, 5)
-    left = "leaves out 2025Q4: hidden for privacy"
+    left = "leaves out 2025Q4 (hidden for privacy)"
     # (4 x 100 + 5 x 50 + 5 x 0 + 5 x 50) / 19 = 47.37: All teams rests on everyone.
     whole = [("North", "open", 5, 50.0, left), ("South", "open", 5, 50.0, left), ("All teams", "open", 19, 47.37, "")]
     assert _rows(_run(args, capsys)) == whole

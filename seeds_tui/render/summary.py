@@ -35,9 +35,10 @@ LABELS: dict[str, str] = {
     "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "shown": "Shown %", "missed": "Missed %",
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
-    "levels": "Levels %", "note": "Note", "suppressed": "Suppressed",
+    "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
+    "caution": "Caution",
 }  # fmt: skip
-PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change"}
+PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval"}
 DECIMAL_COLUMNS = {"mean", "median"}
 SPARK = "▁▂▃▄▅▆▇█"
 DASH = "—"
@@ -85,7 +86,7 @@ def _missing(value: Any) -> bool:
 
 def cell(column: str, value: Any, suppressed: bool = False) -> str:
     """One cell as text: percents to one decimal, counts whole, suppressed figures as a dash."""
-    if column in ("team", "section", "item", "title", "group", "quarter", "period", "measure", "kind", "practitioner", "note"):
+    if column in ("team", "section", "item", "title", "group", "quarter", "period", "measure", "kind", "practitioner", "note", "caution"):
         return "" if _missing(value) else str(value)
     if suppressed:
         return DASH

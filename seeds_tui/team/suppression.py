@@ -45,7 +45,17 @@ SUPPRESSED_SECONDARY = "suppressed: would reveal a hidden figure"
 
 
 #: Note of a shown figure that pools only some of its quarters (the others are hidden).
-LEAVES_OUT = "leaves out {quarters}: hidden for privacy"
+LEAVES_OUT = "leaves out {quarters} (hidden for privacy)"
+#: The same when more than three quarters are left out (kept short: it sits beside the figures).
+LEAVES_OUT_MANY = "leaves out {n} hidden quarters"
+
+
+def leaves_out(quarters: Sequence[str]) -> str:
+    """The note of a figure leaving out these (hidden) quarters."""
+    qs = sorted(map(str, quarters))
+    if len(qs) > 3:
+        return LEAVES_OUT_MANY.format(n=len(qs), first=qs[0], last=qs[-1])
+    return LEAVES_OUT.format(quarters=", ".join(qs))
 
 
 def check_threshold(threshold: int) -> int:
@@ -297,7 +307,7 @@ def left_out(frame: pd.DataFrame, team_ok: np.ndarray, all_ok: np.ndarray, keys:
         for key, quarters in items:
             key = key if isinstance(key, tuple) else (key,)
             full = tuple(map(str, key)) if team is None else (ALL_TEAMS, *map(str, key))
-            out[full] = LEAVES_OUT.format(quarters=", ".join(sorted(map(str, quarters))))
+            out[full] = leaves_out(list(quarters))
     return out
 
 

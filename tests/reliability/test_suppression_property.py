@@ -177,7 +177,8 @@ def _requests(n_teams: int) -> list[dict[str, object]]:
 
 def _left_out(note: str) -> set[str]:
     if note.startswith("leaves out "):
-        return set(note.removeprefix("leaves out ").split(":")[0].split(", "))
+        assert "hidden quarters" not in note  # four quarters: a shown figure leaves out at most three, all listed
+        return set(note.removeprefix("leaves out ").split(" (")[0].split(", "))
     return set()
 
 

@@ -43,11 +43,12 @@ def app(tmp_path: Path) -> SummaryApp:
                 team=team,
                 practitioner=f"Person {who} {team[:5]}",
                 scores={"open.a": n % 3, "open.b": 2, "talk.c": 1, "talk.d": "NO"},
-                when=date(2026, 1 + n * 3, 5),
+                when=date(2026, 1 + n, 5),  # all in 2026Q1: team figures come from whole quarters
                 development=["talk.c"],
                 globals_={"overall": 3},
             )
-    add(store, team="East", practitioner="Only One", scores={"open.a": 2, "open.b": 2})
+    add(store, team="East", practitioner="Only One", scores={"open.a": 2, "open.b": 2}, when=date(2026, 2, 20))
+    add(store, team="North", practitioner="Person D North", scores={"open.a": 1}, when=date(2026, 5, 5))
     return SummaryApp(store, reg)
 
 
@@ -69,7 +70,7 @@ async def test_opens_with_the_section_table_and_privacy(app: SummaryApp) -> None
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, TeamSummaryScreen)
-        assert screen.data is not None and len(screen.data.observations) == 7
+        assert screen.data is not None and len(screen.data.observations) == 8
         rows = cells(screen)
         teams = [r[0] for r in rows]
         assert "North" in teams and "South [b]bold[/b]" in teams and teams[-1] == "All teams"
@@ -163,9 +164,9 @@ async def test_filters_rerun_the_summary(app: SummaryApp) -> None:
         assert {r[0] for r in cells(screen)} == {"North", "All teams"}
         date_from = screen.query_one("#ts-from", Input)
         date_from.focus()
-        await pilot.press(*"2026-03-01", "enter")
+        await pilot.press(*"2026-04-01", "enter")  # periods are whole quarters
         await settle(app, pilot)
-        assert len(screen.data.observations) == 2
+        assert len(screen.data.observations) == 1
 
 
 async def test_team_filter_ignores_case_and_names_unknown_teams(app: SummaryApp) -> None:
