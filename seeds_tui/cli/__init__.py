@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     words = list(sys.argv[1:] if argv is None else argv)
     start_json(wants_json(None, words))
+    code = CRASHED
     try:
         code = _main(words)
     except Exception as exc:
@@ -74,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         err(crash_paragraph(write_crash_report(exc), []))
         code = CRASHED
-    finish_json(code)
+    finally:
+        finish_json(code)  # also puts standard output back, whatever ended the command
     return code
 
 
