@@ -47,14 +47,19 @@ POSIX_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 #: their Windows module, which cannot run here: platformdirs' Windows folders, filelock's msvcrt lock,
 #: Textual's terminal driver, which every ``App()`` picks even when a test runs it headless):
 #: imported before the names are hidden, so they keep their POSIX module and our code is what is checked.
-CHOOSE_THEIR_OWN = ("platformdirs", "filelock", "textual.drivers.linux_driver")
+#: Textual's driver only for runs of the app (``run_as_windows(..., app=True)``): importing Textual
+#: costs the command-line runs a second each.
+CHOOSE_THEIR_OWN = ("platformdirs", "filelock")
+APP_CHOOSES_ITS_OWN = ("textual.drivers.linux_driver",)
+
 
 #: Source run first in the child: imports ``CHOOSE_THEIR_OWN`` whole (every submodule), hides the
 #: modules and attributes, then gives those libraries a full copy of ``os`` and ``signal`` (their
 #: POSIX module needs them); everything else, seeds_tui included, sees the Windows-like view.
-PRELUDE = f"""
+def _prelude(libraries: tuple[str, ...]) -> str:
+    return f"""
 import importlib, importlib.abc, os, pkgutil, signal, sys, types
-for _library in {CHOOSE_THEIR_OWN!r}:
+for _library in {libraries!r}:
     _package = importlib.import_module(_library)
     for _info in pkgutil.walk_packages(getattr(_package, "__path__", []), _library + "."):
         try:
@@ -80,7 +85,7 @@ for _module, _names in {POSIX_ATTRIBUTES!r}.items():
         if hasattr(_mod, _attr):
             delattr(_mod, _attr)
 for _name, _loaded in list(sys.modules.items()):
-    if any(_name == _own or _name.startswith(_own + ".") for _own in {CHOOSE_THEIR_OWN!r}):
+    if any(_name == _own or _name.startswith(_own + ".") for _own in {libraries!r}):
         for _alias, _value in list(vars(_loaded).items()):
             for _plain in ("os", "signal"):
                 if _value is sys.modules[_plain]:
@@ -89,12 +94,17 @@ del _module, _names, _mod, _attr, _name, _library, _package, _loaded, _alias, _v
 """
 
 
-def run_as_windows(code: str, *, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+PRELUDE = _prelude(CHOOSE_THEIR_OWN)
+
+
+def run_as_windows(
+    code: str, *, timeout: float = 120, env: dict[str, str] | None = None, app: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run ``code`` (dedented) in a fresh Python with the POSIX-only names hidden; return the finished process."""
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "tests"), environment.get("PYTHONPATH", "")])
     environment.update(env or {})
-    source = PRELUDE + "\n" + textwrap.dedent(code)
+    source = _prelude(CHOOSE_THEIR_OWN + (APP_CHOOSES_ITS_OWN if app else ())) + "\n" + textwrap.dedent(code)
     return subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=timeout, env=environment, check=False)
 
 

@@ -171,6 +171,7 @@ def test_the_app_goes_through_a_whole_observation_without_posix_only_names(tmp_p
             raise SystemExit("fcntl should still be hidden")
         """,
         timeout=240,
+        app=True,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
