@@ -283,3 +283,31 @@ async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(sma
         third = screen_of(small)
         assert third._loads == 1 and len(third.data.observations) == 14
         assert any(r[0] == "West" for r in cells(third.query_one("#ts-table", DataTable)))
+
+
+async def test_a_long_paste_with_escapes_into_a_filter_keeps_what_fits_and_never_reaches_the_screen(small: SummaryApp) -> None:
+    """A 22,000-character paste holding terminal escapes into the teams filter (or a date): the field keeps
+    its limit and no control character, says "Too long" without quoting the text, and the screen still works."""
+    from textual import events
+
+    paste = ("North \x1b]0;owned\x07\x1b[2J " * 2000)[:22_000]
+    async with small.run_test(size=(120, 40)) as pilot:
+        await settle(small, pilot)
+        screen = screen_of(small)
+        for field_id in ("#ts-teams", "#ts-from"):
+            field = screen.query_one(field_id, Input)
+            field.focus()
+            await pilot.pause()
+            small.post_message(events.Paste(paste))
+            await pilot.pause()
+            await pilot.press("x")
+            await pilot.pause()
+            assert len(field.value) <= field.max_length
+            assert "\x1b" not in field.value and "\x07" not in field.value
+        told = [n for n in small._notifications if n.title == "Too long"]
+        assert told and all("owned" not in n.message for n in told)
+        screen.query_one("#ts-from", Input).value = ""
+        screen.query_one("#ts-teams", Input).value = ""
+        await pilot.press("f6")
+        await settle(small, pilot)
+        assert screen.query_one("#ts-table", DataTable).row_count > 0

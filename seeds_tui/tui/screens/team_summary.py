@@ -54,6 +54,11 @@ from seeds_tui.team import cache, frames, suppression
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
 from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
+from seeds_tui.tui.widgets.text import LineInput
+
+#: The longest text a filter field takes (several team names; a date): a paste past it keeps what fits.
+FILTER_MAX = 1000
+DATE_MAX = 10
 
 #: Tabs: (id, label, aggregate view).
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -336,13 +341,20 @@ class TeamSummaryScreen(Screen[None]):
             with Horizontal(classes="ts-row"):
                 with Horizontal(classes="ts-field ts-wide", id="ts-field-teams"):
                     yield Label("Teams")
-                    yield Input(placeholder="all teams (type a name; → completes)", id="ts-teams", compact=True, suggester=self.suggester)
+                    yield LineInput(
+                        placeholder="all teams (type a name; → completes)",
+                        id="ts-teams",
+                        compact=True,
+                        suggester=self.suggester,
+                        max_length=FILTER_MAX,
+                        what="The teams filter",
+                    )
                 with Horizontal(classes="ts-field ts-date"):
                     yield Label("From")
-                    yield Input(placeholder="YYYY-MM-DD", id="ts-from", compact=True)
+                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-from", compact=True, max_length=DATE_MAX, what="A date")
                 with Horizontal(classes="ts-field ts-date"):
                     yield Label("To")
-                    yield Input(placeholder="YYYY-MM-DD", id="ts-to", compact=True)
+                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-to", compact=True, max_length=DATE_MAX, what="A date")
             with Horizontal(classes="ts-row"):
                 with Horizontal(classes="ts-field ts-wide"):
                     yield Label("Rubric")
@@ -359,10 +371,12 @@ class TeamSummaryScreen(Screen[None]):
             with Horizontal(classes="ts-row"):
                 with Horizontal(classes="ts-field ts-date", id="ts-field-event"):
                     yield Label("Event")
-                    yield Input(placeholder="YYYY-MM-DD", id="ts-event", compact=True)
+                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-event", compact=True, max_length=DATE_MAX, what="A date")
                 with Horizontal(classes="ts-field", id="ts-field-threshold"):
                     yield Label("Threshold")
-                    yield Input(str(self.threshold), id="ts-threshold", compact=True, restrict=r"[0-9]*", max_length=3)
+                    yield LineInput(
+                        str(self.threshold), id="ts-threshold", compact=True, restrict=r"[0-9]*", max_length=3, what="The threshold"
+                    )
                 yield Static(Text("s sort · e export"), id="ts-keys")
                 yield Button("Apply", id="ts-apply", variant="primary", compact=True)
         yield Static("", id="ts-hint")
