@@ -22,7 +22,7 @@ from seeds_tui.team.tables import SummaryTable
 
 @pytest.fixture
 def common(tmp_path: Path) -> list[str]:
-    """Two teams of three practitioners (threshold 3) and a team of one."""
+    """Two teams of three practitioners (threshold 3), observed in one quarter, and a team of one in another."""
     registry(tmp_path)
     store = Store(tmp_path / "store")
     for team in ("North", "South"):
@@ -32,11 +32,11 @@ def common(tmp_path: Path) -> list[str]:
                 team=team,
                 practitioner=f"{who} {team}",
                 scores={"open.a": n, "open.b": 2, "talk.c": "NA", "talk.d": 1},
-                when=date(2026, 2 + n * 3, 10),
+                when=date(2026, 2, 10 + n),
                 development=["open.a"],
                 globals_={"overall": 3},
             )
-    add(store, team="East", practitioner="Dee East", scores={"open.a": 2, "open.b": 2})
+    add(store, team="East", practitioner="Dee East", scores={"open.a": 2, "open.b": 2}, when=date(2025, 11, 5))
     return ["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "--threshold", "3"]
 
 

@@ -617,7 +617,10 @@ def events_of(doc: SummaryDocument) -> list[charts.Event]:
     found: list[charts.Event] = []
     for table in doc.tables:
         if table.view == "before_after":
-            m = re.search(r"before and after (\d{4}-\d{2}-\d{2})", table.title)
+            # The engine's title: "... before (...) and after (...) the training event of 2025-07-01".
+            m = re.search(r"before and after (\d{4}-\d{2}-\d{2})", table.title) or re.search(
+                r"the training event of (\d{4}-\d{2}-\d{2})", table.title
+            )
             if m:
                 when = date.fromisoformat(m.group(1))
                 if all(e.when != when for e in found):

@@ -182,6 +182,8 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
     """
     if not teams and date_from is None and date_to is None:
         return full
+    # The same period rule as the command: a period cut inside a quarter could be differenced.
+    frames.check_period(date_from, date_to)
     wanted = {frames.team_key(t) for t in teams or ()}
     present = {frames.team_key(t) for t in full.known_teams}
     unmatched = [t for t in teams or () if frames.team_key(t) not in present]
@@ -213,10 +215,16 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
         return lambda: keep(full._frame(name))
 
     make = {name: maker(name) for name in full._make}
-    return frames.SummaryData(
+    data = frames.SummaryData(
         keep(full.items), observations, list(full.problems), {r: v for r, v in full.rubrics.items() if r in rids}, make,
-        known_teams=list(full.known_teams), unmatched_teams=unmatched,
+        known_teams=list(full.known_teams), unmatched_teams=unmatched, teams_asked=bool(teams),
     )  # fmt: skip
+    # Privacy is computed on what the command computes it on (seeds_tui.team.suppression): the
+    # protected grid of the unfiltered data, and All teams from every team for the dates asked.
+    data._scopes = lambda: full.scopes
+    if teams:
+        data._service = lambda: filter_data(full, None, date_from, date_to)
+    return data
 
 
 class TeamSuggester(Suggester):
