@@ -133,17 +133,22 @@ def suppress(
                 reason[pick] = SUPPRESSED_SECONDARY
                 gone.append(pick)
                 changed = True
-    out = table.copy()
+    out = _blank(table.copy(), figures, hidden)
+    out["suppressed"] = hidden
+    out["note"] = reason
+    return out
+
+
+def _blank(out: pd.DataFrame, figures: Sequence[str], hidden: np.ndarray) -> pd.DataFrame:
+    """``out`` with the ``figures`` of hidden rows missing (as nullable numbers, so counts stay whole)."""
     for col in figures:
         if col in out.columns:
             kind = out[col].dtype.kind
-            if kind in "iu" or str(out[col].dtype) == "Int64":
+            if kind in "iub" or str(out[col].dtype) == "Int64":
                 out[col] = out[col].astype("Int64")
             elif kind == "f" or str(out[col].dtype) == "Float64":
                 out[col] = out[col].astype("Float64")
             out.loc[hidden, col] = pd.NA
-    out["suppressed"] = hidden
-    out["note"] = reason
     return out
 
 
@@ -322,14 +327,7 @@ def finish(
     out = table.copy()
     hidden = (out["practitioners"].fillna(0).to_numpy() < threshold) if len(out) else np.zeros(0, dtype=bool)
     whole = out["_all_pracs"].fillna(0).to_numpy() if "_all_pracs" in out.columns else np.zeros(len(out))
-    for col in figures:
-        if col in out.columns:
-            kind = out[col].dtype.kind
-            if kind in "iub" or str(out[col].dtype) == "Int64":
-                out[col] = out[col].astype("Int64")
-            elif kind == "f" or str(out[col].dtype) == "Float64":
-                out[col] = out[col].astype("Float64")
-            out.loc[hidden, col] = pd.NA
+    out = _blank(out, figures, hidden)
     out["suppressed"] = hidden
     rows = out.loc[:, list(keys)].astype(str).itertuples(index=False, name=None)
     out["note"] = [
