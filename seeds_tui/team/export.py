@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
-from seeds_tui.core.tomlio import NotARegularFile, read_regular
+from seeds_tui.core.tomlio import NotARegularFile
 from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
 from seeds_tui.storage.store import Store
+from seeds_tui.team.pseudonyms import read_key_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -297,7 +298,7 @@ def read_key_file(path: Path) -> bytes:
     """The pseudonym key in ``path`` (64 hex characters), created owner-only if the file is missing."""
     try:
         # Never blocks: a pipe named as the key file is refused, not waited on.
-        text = read_regular(path, max_bytes=256).decode("ascii").strip()
+        text = read_key_text(path)
     except FileNotFoundError:
         ensure_dir(path.parent)
         key = secrets.token_bytes(32)

@@ -24,7 +24,7 @@ def pseudonym_key(store: Store) -> bytes:
     """
     path = store.root / PSEUDONYM_KEY_FILE
     try:
-        text = _read_key(path)
+        text = read_key_text(path)
         if len(text) == 64:
             return bytes.fromhex(text)
     except (OSError, ValueError):
@@ -37,7 +37,7 @@ def pseudonym_key(store: Store) -> bytes:
         create_exclusive(path, key.hex().encode("ascii"), root=store.root)
     except FileExistsError:
         try:
-            return bytes.fromhex(_read_key(path))
+            return bytes.fromhex(read_key_text(path))
         except (OSError, ValueError):
             return key
     except SeedsError:
@@ -45,7 +45,7 @@ def pseudonym_key(store: Store) -> bytes:
     return key
 
 
-def _read_key(path: Path) -> str:
+def read_key_text(path: Path) -> str:
     """The key file's text: a regular file only (a pipe there must not block), at most a few bytes."""
     return read_regular(path, max_bytes=256).decode("ascii").strip()
 
