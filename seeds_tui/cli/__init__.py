@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from seeds_tui import __version__
-from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err, finish_json, start_json, wants_json
+from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, err, finish_json, start_json, unused_common, wants_json
 from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
@@ -94,6 +94,9 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command is None:
             return _open_app(args)
+        unused = unused_common(args)
+        if unused:
+            raise UsageError(unused)
         return int(args.func(args))
     except UsageError as exc:
         err(f"seeds-tui: {exc}")

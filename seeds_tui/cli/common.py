@@ -49,6 +49,29 @@ def common_options() -> argparse.ArgumentParser:
     return parent
 
 
+#: The options every command is given by ``common_options``.
+COMMON = ("store", "rubrics")
+
+
+def reads(parser: argparse.ArgumentParser, *options: str, hint: str = "") -> None:
+    """Declare which of ``--store`` and ``--rubrics`` a command reads (a command that does not
+    declare reads both): ``unused_common`` makes giving another a usage error, never ignored.
+    ``hint`` ends the message, saying what to do instead."""
+    parser.set_defaults(common_reads=frozenset(options), common_prog=parser.prog, common_hint=hint)
+
+
+def unused_common(args: argparse.Namespace) -> str | None:
+    """The message for a common option given to a command that does not read it (exit 2), or None."""
+    read = getattr(args, "common_reads", frozenset(COMMON))
+    prog = getattr(args, "common_prog", "this command")
+    hint = getattr(args, "common_hint", "")
+    given = vars(args)
+    for name in COMMON:
+        if name in given and name not in read:
+            return f"--{name} does nothing with {prog}; leave it out" + (f" ({hint})" if hint else "")
+    return None
+
+
 def store_from(args: argparse.Namespace) -> Store:
     """The store named by ``--store`` (or the default), with leftovers of killed saves cleaned up."""
     from seeds_tui.storage.store import Store

@@ -6,7 +6,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from seeds_tui.cli.common import OK, USAGE, err, progress
+from seeds_tui.cli.common import OK, USAGE, err, progress, reads
 
 MAX_OBSERVATIONS = 1_000_000  # same as seeds_tui.demo.generator.MAX_OBSERVATIONS (not imported: keeps --help fast)
 MAX_TEAMS = 500
@@ -66,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         help=f"how many invented teams (1 to {MAX_TEAMS}, default 6)",
     )
     parser.set_defaults(func=run)
+    reads(parser, "store", hint="the demo scores with the bundled rubrics")
 
 
 def run(args: argparse.Namespace) -> int:

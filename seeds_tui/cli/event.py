@@ -10,7 +10,7 @@ import argparse
 import json
 from datetime import date
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, reads, store_from
 
 
 def _date(text: str) -> date:
@@ -44,12 +44,15 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )  # fmt: skip
     add.add_argument("--id", metavar="ID", help="the event's id (default: the date and the title's first words)")
     add.set_defaults(func=run_add)
+    reads(add, "store")
     lst = sub.add_parser("list", parents=parents, help="list the registered events", description="List the registered training events.")
     lst.add_argument("--json", action="store_true", help="print a JSON list")
     lst.set_defaults(func=run_list)
+    reads(lst, "store")
     rm = sub.add_parser("remove", parents=parents, help="remove a registered event", description="Remove a registered training event.")
     rm.add_argument("id", metavar="ID", help="the event's id (see 'seeds-tui event list')")
     rm.set_defaults(func=run_remove)
+    reads(rm, "store")
 
 
 def run_add(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, print_json, progress, registry_from, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, UsageError, check_output, err, print_json, progress, registry_from, store_from
 
 if TYPE_CHECKING:
     from seeds_tui.storage.importer import ImportResult, Source
@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.storage.atomic import write_atomic
     from seeds_tui.storage.importer import import_files
 
+    if args.json and args.verbose:
+        raise UsageError("--verbose does nothing with --json, which already lists every file; leave --verbose out")
     report_format = None
     if args.report:
         suffix = Path(args.report).suffix.lower()

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, err, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, err, reads, store_from
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     parser.add_argument("--verify", action="store_true", help="check the shared copy of every final, also those published before")
     parser.add_argument("--json", action="store_true", help="print one JSON object (counts and each problem)")
     parser.set_defaults(func=run)
+    reads(parser, "store")
 
 
 def run(args: argparse.Namespace) -> int:

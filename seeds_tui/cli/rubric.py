@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, err, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, err, reads, registry_from
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         description="List every rubric in the bundled folder, $SEEDS_RUBRICS and --rubrics folders.",
     )
     listing.set_defaults(func=run_list)
+    reads(listing, "rubrics")
     check = actions.add_parser(
         "check",
         parents=parents,
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="rubric TOML files")
     check.set_defaults(func=run_check)
+    reads(check, "rubrics")
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ import copy
 from datetime import date, datetime, time
 from typing import Any
 
-from seeds_tui.cli.common import OK, print_json
+from seeds_tui.cli.common import OK, print_json, reads
 
 #: Every published schema: name -> (format, schema tag). ``rubric`` and ``observation`` accept
 #: every tag the tools read; the tagged ones accept exactly one.
@@ -72,6 +72,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     )
     parser.add_argument("kind", choices=list(KINDS), help="which format (and version)")
     parser.set_defaults(func=run)
+    reads(parser)
 
 
 def json_schema(kind: str) -> dict[str, Any]:

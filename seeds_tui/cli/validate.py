@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, err, print_json, progress, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, err, print_json, progress, reads, registry_from
 
 if TYPE_CHECKING:
     from seeds_tui.core.errors import Problem
@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     parser.add_argument("--json", action="store_true", help="print one JSON object (counts and problems) instead of lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary line")
     parser.set_defaults(func=run)
+    reads(parser, "rubrics", hint="to check a store, name its folder as a PATH")
 
 
 def validate_source(
