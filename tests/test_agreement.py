@@ -256,6 +256,48 @@ def test_na_and_no_items_are_excluded_and_counted_apart(rubric: Rubric) -> None:
     ]
 
 
+def test_whether_the_skill_was_called_for_is_agreement_too(rubric: Rubric) -> None:
+    """A level against NA is the calibration question "was the skill called for?": counted, not dropped."""
+    n = len(rubric.item_keys)
+    first = _obs(
+        rubric,
+        "Ann Observer",
+        {
+            "beginning.review": "NA",
+            "change.motivation": 2,
+            "change.problem_solving": 1,
+            "role.authority": "NO",
+            "rnr.barriers": "NA",
+            "ending.task": None,
+        },
+    )
+    second = _obs(
+        rubric,
+        "Bo Observer",
+        {"beginning.review": "NA", "change.motivation": "NA", "change.problem_solving": "NA", "role.authority": 2, "rnr.barriers": "NO"},
+    )
+    result = compare(first, second, rubric)
+    overall = result.overall
+    # Every item but ending.task (unscored by the first) was judged by both.
+    assert overall.judged == n - 1
+    # Alike: every item both gave a level (n - 6 of them) and beginning.review (NA from both).
+    assert overall.occasion_percent == pytest.approx(100 * (n - 5) / (n - 1))
+    assert (overall.level_vs_na, overall.level_vs_no, overall.na_vs_no) == (2, 1, 1)
+    sections = {s.id: s.figures for s in result.sections}
+    assert (sections["change"].judged, sections["change"].level_vs_na, sections["change"].occasion_percent) == (
+        len(rubric.section("change").items),
+        2,
+        pytest.approx(100 * (len(rubric.section("change").items) - 2) / len(rubric.section("change").items)),
+    )
+    # Agreement on levels is unchanged by it: those items stay out of exact and alpha.
+    assert overall.compared == n - 6
+
+
+def test_no_item_judged_by_both_gives_no_occasion_figure(rubric: Rubric) -> None:
+    result = compare(_obs(rubric, "Ann Observer", _varied(rubric)), _obs(rubric, "Bo Observer", {}, default=None), rubric)
+    assert result.overall.judged == 0 and result.overall.occasion_percent is None
+
+
 def test_one_observer_left_everything_unscored(rubric: Rubric) -> None:
     result = compare(_obs(rubric, "Ann Observer", _varied(rubric)), _obs(rubric, "Bo Observer", {}, default=None), rubric)
     assert {i.outcome for i in result.items} == {"unscored"}

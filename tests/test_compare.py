@@ -393,3 +393,49 @@ def test_store_marks_figures_resting_on_few_data(demo_store: Store, capsys: pyte
         assert row["few_data"] == ("yes" if p["few_data"] else "no")
     assert {r["session_ref"] for r in rows if r["table"] == "not_ready"} == {s["session_ref"] for s in data["not_ready"]}
     assert sum(r["table"] == "period" and r["icc"] != "" for r in rows) >= 1
+
+
+# -- "was the skill called for?": a level against NA or NO is agreement data too ---------------------
+
+
+def test_a_level_against_na_is_reported_as_occasion_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, rubric = _observation("Ann Observer", {"setup.review": "NA", "mi.affirms": 2, "verbal.reflections": "NO", "setup.purpose": "NA"})
+    b, _ = _observation("Bo Observer", {"setup.review": "NA", "mi.affirms": "NA", "verbal.reflections": 1, "setup.purpose": "NO"})
+    n = len(rubric.item_keys)
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", fa, fb]) == 0
+    out = capsys.readouterr().out
+    assert "Same occasion" in out and f"({n - 3} of {n} items scored by both" in out
+    assert "1 a level against NA (called for, or not?); 1 a level against NO (one could judge, one could not); 1 NA against NO" in out
+    assert main(["compare", "--json", fa, fb]) == 0
+    overall = json.loads(capsys.readouterr().out)["overall"]
+    assert (overall["judged"], overall["level_vs_na"], overall["level_vs_no"], overall["na_vs_no"]) == (n, 1, 1, 1)
+    assert overall["occasion_percent"] == pytest.approx(100 * (n - 3) / n)
+
+
+def test_across_a_store_each_item_shows_how_often_the_observers_disagreed_on_its_occasion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sessions = []
+    for day in (1, 2, 3):
+        ref = f"CAL-2026-09-0{day}-W1"
+        # mi.affirms: a level against NA twice, NA from both once; setup.review: NA from both every time.
+        first = {"mi.affirms": 2 if day < 3 else "NA", "setup.review": "NA"}
+        second = {"mi.affirms": "NA", "setup.review": "NA"}
+        sessions += [_observation("Ann Observer", first, ref=ref)[0], _observation("Bo Observer", second, ref=ref)[0]]
+    store = _store_with(tmp_path, *sessions)
+    assert main(["compare", "--store", str(store.root), "--json"]) == 0
+    items = {row["item"]: row for row in json.loads(capsys.readouterr().out)["items"]}
+    affirms = items["mi.affirms"]
+    assert (affirms["compared"], affirms["judged"], affirms["level_vs_na"]) == (0, 3, 2)
+    assert affirms["occasion_percent"] == pytest.approx(100 / 3) and affirms["exact_percent"] is None
+    assert (items["setup.review"]["judged"], items["setup.review"]["occasion_percent"]) == (3, 100.0)
+    assert items["setup.arrangements"]["compared"] == 3 and items["setup.arrangements"]["occasion_percent"] == 100.0
+    assert main(["compare", "--store", str(store.root), "--format", "csv"]) == 0
+    rows = [r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["table"] == "item"]
+    row = next(r for r in rows if r["item"] == "mi.affirms")
+    assert (row["judged"], row["level_vs_na"], row["occasion_percent"]) == ("3", "2", "33.3333")
+    assert main(["compare", "--store", str(store.root)]) == 0
+    text = capsys.readouterr().out
+    line = next(ln for ln in text.splitlines() if ln.startswith("jersey-interview-skills mi.affirms"))
+    assert line.split()[-2:] == ["33%", "2"]

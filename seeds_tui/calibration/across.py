@@ -36,6 +36,7 @@ from seeds_tui.calibration.agreement import (
     icc_absolute_agreement,
     icc_band,
     icc_one_way,
+    occasion,
 )
 from seeds_tui.calibration.pairing import CalibrationSession, calibration_sessions
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError
@@ -156,22 +157,23 @@ def store_report(compared: Compared, waiting: list[tuple[CalibrationSession, str
             all_items.append(item)
             pair_items[pair].append(item)
             texts.setdefault((result.rubric_id, item.key), item.text)
-            if item.difference is not None:
+            if occasion(item.first) is not None and occasion(item.second) is not None:
                 item_rows[(result.rubric_id, item.key, period) if by else (result.rubric_id, item.key)].append(item)
     item_table = []
     for row_key in sorted(item_rows):
         rows = item_rows[row_key]
-        n = len(rows)
+        judged = figures(rows)
         item_table.append(
             {
                 "rubric": row_key[0],
                 "item": row_key[1],
                 "text": texts[(row_key[0], row_key[1])],
                 "period": row_key[2] if by else None,
-                "compared": n,
-                "exact_percent": 100.0 * sum(i.difference == 0 for i in rows) / n,
-                "within_one_percent": 100.0 * sum(abs(i.difference or 0) <= 1 for i in rows) / n,
-                "few_data": n < FEW_ITEM_N,
+                "compared": judged.compared,
+                "exact_percent": judged.exact_percent,
+                "within_one_percent": judged.within_one_percent,
+                "few_data": judged.compared < FEW_ITEM_N,
+                **{key: getattr(judged, key) for key in ("judged", "occasion_percent", "level_vs_na", "level_vs_no", "na_vs_no")},
             }
         )
 

@@ -5,7 +5,10 @@ same level (exact) and how many were at most one level apart (within one). Items
 either observer chose NA or NO, or left the item unscored, are counted apart and never
 enter any figure. Then one chance-corrected coefficient, Krippendorff's alpha with the
 ordinal metric, per section and overall, with its usual band in words; and the intraclass
-correlation ICC(A,1) on section percent scores. Disagreement is for discussion, not a verdict.
+correlation ICC(A,1) on section percent scores. Beside them, whether the two judged each
+item's occasion alike ("was the skill called for?"): over every item both scored, the share
+where both gave a level, both NA or both NO, and how often a level met NA or NO.
+Disagreement is for discussion, not a verdict.
 
 Everything here is pure: observations and a rubric in, figures out.
 
@@ -95,6 +98,15 @@ class AgreementFigures:
     #: Krippendorff's alpha, ordinal metric, over the compared items (None when undefined).
     alpha: float | None
     alpha_band: str | None
+    #: "Was the skill called for?": items both observers judged (a level, NA or NO; not unscored).
+    judged: int = 0
+    #: Of those, the share where both judged alike: both gave a level, both NA, or both NO.
+    occasion_percent: float | None = None
+    #: The disagreements about the occasion: a level against NA (one saw the skill called for,
+    #: the other saw no occasion), a level against NO (one could judge, the other could not), NA against NO.
+    level_vs_na: int = 0
+    level_vs_no: int = 0
+    na_vs_no: int = 0
 
     @property
     def alpha_meaning(self) -> str | None:
@@ -209,12 +221,27 @@ def _outcome(a: Score | None, b: Score | None, step: int | None) -> str:
     return "code vs level"
 
 
+def occasion(score: str) -> str | None:
+    """What an observer judged about an item's occasion: "level" (the skill was called for and
+    rated), "NA" (no occasion), "NO" (could not judge), or None when unscored ("-")."""
+    if score == "-":
+        return None
+    return score if score in ("NA", "NO") else "level"
+
+
 def figures(items: Sequence[ItemAgreement], values: list[int] | None = None) -> AgreementFigures:
-    """Counts, percentages and alpha over ``items``; ``values`` is the ordered scale (see ``krippendorff_alpha``)."""
+    """Counts, percentages and alpha over ``items``; ``values`` is the ordered scale (see ``krippendorff_alpha``).
+
+    Beside agreement on levels, whether both observers judged the occasion alike (a level from
+    both, NA from both, NO from both) over every item both scored, so that "a 2 against NA"
+    is counted as the disagreement it is rather than left out.
+    """
     both = [i for i in items if i.difference is not None]
     n = len(both)
     units: list[list[int | None]] = [[int(i.first), int(i.second)] for i in both]
     alpha = krippendorff_alpha(units, "ordinal", values) if n else None
+    pairs = [(occasion(i.first), occasion(i.second)) for i in items]
+    judged = [frozenset(p) for p in pairs if None not in p]
     return AgreementFigures(
         compared=n,
         excluded=len(items) - n,
@@ -222,6 +249,11 @@ def figures(items: Sequence[ItemAgreement], values: list[int] | None = None) -> 
         within_one_percent=100.0 * sum(abs(i.difference or 0) <= 1 for i in both) / n if n else None,
         alpha=alpha,
         alpha_band=alpha_band(alpha),
+        judged=len(judged),
+        occasion_percent=100.0 * sum(len(p) == 1 for p in judged) / len(judged) if judged else None,
+        level_vs_na=judged.count(frozenset({"level", "NA"})),
+        level_vs_no=judged.count(frozenset({"level", "NO"})),
+        na_vs_no=judged.count(frozenset({"NA", "NO"})),
     )
 
 

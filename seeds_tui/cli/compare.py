@@ -200,6 +200,30 @@ def _figures_line(figures: AgreementFigures) -> list[str]:
     return lines
 
 
+def _occasion_lines(f: dict[str, Any]) -> list[str]:
+    """ "Was the skill called for?": how often both judged an item's occasion alike, and how they differed."""
+    judged = f.get("judged") or 0
+    if not judged:
+        return []
+    alike = round((f["occasion_percent"] or 0) * judged / 100)
+    lines = [
+        f"  Same occasion          {_pct(f['occasion_percent']):>6}  ({alike} of {judged} items scored by both: "
+        "both a level, both NA or both NO)"
+    ]
+    parts = [
+        f"{f[key]} {label}"
+        for key, label in (
+            ("level_vs_na", "a level against NA (called for, or not?)"),
+            ("level_vs_no", "a level against NO (one could judge, one could not)"),
+            ("na_vs_no", "NA against NO"),
+        )
+        if f.get(key)
+    ]
+    if parts:
+        lines.append(f"                                {'; '.join(parts)}")
+    return lines
+
+
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
     import textwrap
 
@@ -216,7 +240,7 @@ def _print_agreement(result: Agreement, title: str, version: str, first: Path, s
     print()
     excluded = f" ({overall.excluded} more not counted: NA, NO or unscored by either; see the end)" if overall.excluded else ""
     print(f"OVERALL: {overall.compared} items given a level by both observers{excluded}")
-    for line in _figures_line(overall):
+    for line in [*_figures_line(overall), *_occasion_lines(asdict(overall))]:
         print(line)
     if result.icc is not None:
         mark = "*" if result.icc_sections < FEW_SECTIONS else " "
@@ -380,6 +404,11 @@ CSV_COLUMNS = (
     "icc_targets",
     "few_data",
     "why",
+    "judged",
+    "occasion_percent",
+    "level_vs_na",
+    "level_vs_no",
+    "na_vs_no",
 )
 
 
@@ -401,6 +430,9 @@ def _write_store_csv(report: dict[str, Any]) -> None:
             "icc": num(row.get("icc")),
             "icc_band": row.get("icc_band") or "",
             "few_data": "yes" if row.get("few_data") else "no",
+            "judged": row.get("judged", ""),
+            "occasion_percent": num(row.get("occasion_percent")),
+            **{key: row.get(key, "") for key in ("level_vs_na", "level_vs_no", "na_vs_no")},
         }
 
     writer.writeheader()
@@ -468,6 +500,8 @@ def _print_store(report: dict[str, Any]) -> None:
 
             mark = "*" if o["few_data"] else " "
             print(f"  Krippendorff's alpha   {o['alpha']:6.3f}{mark} (ordinal): {ALPHA_BAND_MEANING[o['alpha_band']]}")
+        for line in _occasion_lines(o):
+            print(line)
         if report["icc"] is not None:
             mark = "*" if report["icc_few_data"] else " "
             print(
@@ -490,12 +524,13 @@ def _print_store(report: dict[str, Any]) -> None:
 
 
 def _print_tables(report: dict[str, Any]) -> None:
-    columns = f"SESSIONS  ITEMS  EXACT  WITHIN ONE  {'ALPHA':>6}   {'ICC':>5}"
+    columns = f"SESSIONS  ITEMS  EXACT  WITHIN ONE  {'ALPHA':>6}   {'ICC':>5}   OCCASION"
 
     def figures(p: dict[str, Any]) -> str:
         return (
             f"{p['sessions']:>8}  {p['compared']:>5}  {_pct(p['exact_percent']):>5}  {_pct(p['within_one_percent']):>10}  "
-            f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'] or p['icc_few_data'])}"
+            f"{_marked(p['alpha'], 3, 6, p['few_data'])}  {_marked(p['icc'], 2, 5, p['few_data'] or p['icc_few_data'])}  "
+            f"{_pct(p.get('occasion_percent')):>8}"
         ).rstrip()
 
     if report["periods"]:
@@ -520,8 +555,9 @@ def _print_tables(report: dict[str, Any]) -> None:
     by = report["by"]
     title = f"BY ITEM AND {by.upper()}" if by else "BY ITEM  (add --by quarter to see change over time)"
     print(f"{title}  (items sorted by rubric; n = times both observers gave a level)")
+    print("OCCASION: of the times both scored the item, both gave a level, both NA or both NO; LEVEL/NA: a level against NA")
     width = max([len(f"{i['rubric']} {i['item']}") for i in report["items"]] + [4])
-    print(f"{'ITEM'.ljust(width)}  {'PERIOD   ' if by else ''}{'N':>4}   EXACT  WITHIN ONE")
+    print(f"{'ITEM'.ljust(width)}  {'PERIOD   ' if by else ''}{'N':>4}   EXACT  WITHIN ONE  OCCASION  LEVEL/NA")
     last = None
     for i in report["items"]:
         name = f"{i['rubric']} {i['item']}"
@@ -529,6 +565,9 @@ def _print_tables(report: dict[str, Any]) -> None:
         last = name
         period = f"{i['period']:<7}  " if by else ""
         n = f"{i['compared']:>4}{'*' if i['few_data'] else ' '}"
-        print(f"{shown.ljust(width)}  {period}{n}  {_pct(i['exact_percent']):>5}  {_pct(i['within_one_percent']):>10}")
+        print(
+            f"{shown.ljust(width)}  {period}{n}  {_pct(i['exact_percent']):>5}  {_pct(i['within_one_percent']):>10}  "
+            f"{_pct(i['occasion_percent']):>8}  {i['level_vs_na']:>8}"
+        )
     if any(i["few_data"] for i in report["items"]):
         print(_notes()["item"])

@@ -29,6 +29,7 @@ from seeds_tui.tui.widgets.comparison import (
     few_items,
     figures_table,
     items_table,
+    occasion_words,
     section_scores_table,
 )
 from seeds_tui.tui.widgets.safe import markup, plain
@@ -128,7 +129,7 @@ class ComparisonScreen(SeedsScreen[None]):
             )
         else:
             alpha_line = f"Alpha overall {overall.alpha:.2f}, {overall.alpha_band}: {overall.alpha_meaning}"
-        self.query_one("#cmp-alpha", Static).update(plain(alpha_line))
+        self.query_one("#cmp-alpha", Static).update(plain(f"{alpha_line}\n{occasion_words(overall)}"))
         icc = "not defined (fewer than two sections with scores)" if agreement.icc is None else f"{agreement.icc:.2f}, {agreement.icc_band}"
         self.query_one("#cmp-icc", Static).update(plain(f"Agreement on section scores (intraclass correlation ICC(A,1)): {icc}"))
         head = self.query_one("#cmp-consensus-head", Static)

@@ -112,6 +112,24 @@ def few_items(agreement: Agreement) -> bool:
     return any(f.alpha is not None and f.compared < FEW_ITEMS for f in [s.figures for s in agreement.sections] + [agreement.overall])
 
 
+def occasion_words(figures: AgreementFigures) -> str:
+    """Whether the two judged each item's occasion alike ("was the skill called for?"), in a sentence."""
+    if not figures.judged:
+        return "Was the skill called for? No item was scored by both observers."
+    alike = round((figures.occasion_percent or 0) * figures.judged / 100)
+    line = f"Was the skill called for? Judged alike on {alike} of {figures.judged} items scored by both"
+    parts = [
+        f"{count} {label}"
+        for count, label in (
+            (figures.level_vs_na, "a level against NA"),
+            (figures.level_vs_no, "a level against NO"),
+            (figures.na_vs_no, "NA against NO"),
+        )
+        if count
+    ]
+    return line + (f" ({'; '.join(parts)}: listed under To discuss)" if parts else "")
+
+
 def outcome_words(item: ItemAgreement) -> str:
     """How far apart the two observers were, in words."""
     if item.outcome == "apart":
