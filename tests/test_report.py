@@ -15,6 +15,7 @@ from seeds_tui.core.observation import (
     Action,
     CarriedAction,
     Consensus,
+    Event,
     Feedback,
     LinkedNote,
     Observation,
@@ -155,6 +156,38 @@ def test_strengths_and_development_areas_carry_the_evidence_of_their_skill(rubri
         assert "Competent (2 of 3)" in to_develop
         # The note with no linked skill stands alone: nothing from another skill is shown under it.
         assert to_develop.split("Slow down when the person is upset.", 1)[1].strip(" #") == "", fmt
+
+
+def test_marks_attached_to_a_skill_reach_the_sheet_as_its_evidence_with_the_session_time(rubric: Rubric) -> None:
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    obs = rich(rubric).model_copy(
+        update={
+            "events": [
+                Event(at=at, elapsed=1510, text="Second mark: used their words.", item="beginning.welcome"),
+                Event(at=at, elapsed=63, text="Smiled and  used the name.", item="beginning.welcome"),
+                Event(at=at, elapsed=3729, kind="note", text="Asked them to set the agenda.", item="beginning.agenda"),
+                Event(at=at, elapsed=400, item="beginning.welcome"),
+                Event(at=at, elapsed=900, text="Never attached to a skill."),
+            ]
+        }
+    )
+    for fmt, text in both(obs, rubric).items():
+        flat = squash(text)
+        appendix = flat.split("Appendix: skill by skill", 1)[1]
+        # In clock order, under the skill they were attached to; a mark without words says so.
+        marks = [
+            "Marked at 01:03: Smiled and used the name.",
+            "Marked at 06:40: (marked, no words)",
+            "Marked at 25:10: Second mark: used their words.",
+        ]
+        assert all(m in appendix for m in marks), fmt
+        assert appendix.index(marks[0]) < appendix.index(marks[1]) < appendix.index(marks[2]), fmt
+        assert "Marked at 1:02:09: Asked them to set the agenda." in appendix, fmt
+        # A development area or strength linked to the skill carries its marks too.
+        went_well = flat.split("What went well", 1)[1].split("To develop", 1)[0]
+        assert marks[0] in went_well, fmt
+        # A mark never attached to a skill is the observer's own note: not on the sheet.
+        assert "Never attached to a skill." not in flat, fmt
 
 
 def test_agreed_actions_show_owner_and_review_date(rubric: Rubric) -> None:

@@ -21,6 +21,7 @@ from seeds_tui.cli import main
 from seeds_tui.core.observation import (
     Action,
     CarriedAction,
+    Event,
     Feedback,
     LinkedNote,
     Observation,
@@ -82,6 +83,14 @@ def observation(loaded: LoadedRubric, **changes: object) -> Observation:
         "scores": scores,
         "feedback": feedback,
         "section_notes": {"ending": "Ended on time with a clear next step."},
+        "events": [
+            Event(
+                at=datetime(2026, 11, 23, 10, 12, tzinfo=UTC),
+                elapsed=724,
+                text="Named the feeling before moving on.",
+                item="beginning.welcome",
+            )
+        ],
     }
     update.update(changes)
     return obs.model_copy(update=update)

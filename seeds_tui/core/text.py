@@ -53,3 +53,14 @@ def control_characters(text: str, *, newlines: bool = True) -> list[tuple[int, s
     """Where ``text`` holds control characters: (offset, ``U+XXXX``) for each, in order."""
     pattern = _UNSAFE if newlines else _UNSAFE_WITH_LAYOUT
     return [(m.start(), f"U+{ord(m.group(0)):04X}") for m in pattern.finditer(text)]
+
+
+def format_elapsed(seconds: int) -> str:
+    """Seconds on the session clock as the app and the sheet show them: ``MM:SS``, ``H:MM:SS`` past an hour.
+
+    >>> format_elapsed(724), format_elapsed(303), format_elapsed(3729)
+    ('12:04', '05:03', '1:02:09')
+    """
+    h, rest = divmod(max(int(seconds), 0), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

@@ -24,6 +24,7 @@ from typing import Literal
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, score_words, section_scores
+from seeds_tui.core.text import format_elapsed
 
 Format = Literal["markdown", "html"]
 
@@ -144,6 +145,8 @@ class SkillRef:
     text: str
     result: str
     evidence: str
+    #: Marks the observer attached to the item during the session, as ``(clock, text)``.
+    marks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,8 @@ class ItemResult:
     result: str
     evidence: str
     agreed_because: str
+    #: Marks the observer attached to the item during the session, as ``(clock, text)``.
+    marks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,13 @@ def _section_line(r: SectionScore, title: str | None = None) -> SectionLine:
     return SectionLine(title or r.title, r.percent, band(r.percent), _basis(r))
 
 
+def item_marks(obs: Observation, key: str) -> tuple[tuple[str, str], ...]:
+    """The marks and notes attached to ``section.item`` during the session, in clock order, as
+    ``(clock, text)``: evidence for that item, shown with it on the sheet."""
+    found = sorted((e for e in obs.events if e.item == key), key=lambda e: e.elapsed)
+    return tuple((format_elapsed(e.elapsed), " ".join(e.text.split()) or "(marked, no words)") for e in found)
+
+
 def _skill(rubric: Rubric, obs: Observation, key: str | None) -> SkillRef | None:
     if key is None:
         return None
@@ -260,7 +272,7 @@ def _skill(rubric: Rubric, obs: Observation, key: str | None) -> SkillRef | None
         return None  # check_against_rubric reports it; the note itself still shows
     score = obs.score(section_id, item_id)
     evidence = score.evidence.strip() if score is not None else ""
-    return SkillRef(section.title, item.text, _item_result(rubric, obs, section_id, item_id), evidence)
+    return SkillRef(section.title, item.text, _item_result(rubric, obs, section_id, item_id), evidence, item_marks(obs, key))
 
 
 def _indicator_text(value: float | None, percent: bool) -> str:
@@ -331,6 +343,7 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
                     _item_result(rubric, obs, section.id, item.id),
                     (score.evidence.strip() if (score := obs.score(section.id, item.id)) is not None else ""),
                     rationale.get(f"{section.id}.{item.id}", "").strip(),
+                    item_marks(obs, f"{section.id}.{item.id}"),
                 )
                 for item in section.items
             ],
@@ -387,6 +400,8 @@ def _md_skill(skill: SkillRef) -> list[str]:
     out = [f"   - Skill: *{e(skill.text)}* ({e(skill.section)}), scored {e(skill.result)}"]
     if skill.evidence:
         out.append(f"   - Evidence noted: {_md_block(skill.evidence)}")
+    for clock, text in skill.marks:
+        out.append(f"   - Marked at {clock}: {_md_block(text)}")
     return out
 
 
@@ -453,6 +468,8 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
             out.append(f"- {e(item.text)}: **{e(item.result)}**")
             if item.evidence:
                 out.append(f"  - Evidence: {_md_block(item.evidence)}")
+            for clock, text in item.marks:
+                out.append(f"  - Marked at {clock}: {_md_block(text)}")
             if item.agreed_because:
                 out.append(f"  - Agreed score, because: {_md_block(item.agreed_because)}")
         if section.notes:
@@ -536,6 +553,8 @@ def _h_skill(skill: SkillRef) -> str:
     out = f'<p class="skill">Skill: <em>{h(skill.text)}</em> ({h(skill.section)}), scored <strong>{h(skill.result)}</strong></p>'
     if skill.evidence:
         out += f'<div class="evidence"><strong>Evidence noted:</strong> {h(skill.evidence)}</div>'
+    for clock, text in skill.marks:
+        out += f'<div class="evidence"><strong>Marked at {h(clock)}:</strong> {h(text)}</div>'
     return out
 
 
@@ -623,6 +642,8 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
             extra = ""
             if item.evidence:
                 extra += f'<div class="evidence">{h(item.evidence)}</div>'
+            for clock, text in item.marks:
+                extra += f'<div class="evidence"><strong>Marked at {h(clock)}:</strong> {h(text)}</div>'
             if item.agreed_because:
                 extra += f'<div class="evidence"><strong>Agreed score, because:</strong> {h(item.agreed_because)}</div>'
             out.append(f'<tr><td>{h(item.text)}{extra}</td><td class="result">{h(item.result)}</td></tr>')

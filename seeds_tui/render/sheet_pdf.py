@@ -133,6 +133,8 @@ def _note(note: NoteLine) -> str:
         out += f'<p class="skill">Skill: <i>{_t(s.text)}</i> ({_t(s.section)}), scored <b>{_t(s.result)}</b></p>'
         if s.evidence:
             out += f'<p class="evidence"><b>Evidence noted:</b> {_t(s.evidence)}</p>'
+        for clock, text in s.marks:
+            out += f'<p class="evidence"><b>Marked at {_t(clock)}:</b> {_t(text)}</p>'
     return out + "</li>"
 
 
@@ -226,6 +228,8 @@ def sheet_html(sheet: FeedbackSheet) -> str:
             extra = f'<p class="evidence">{_t(item.evidence)}</p>' if item.evidence else ""
             if item.agreed_because:
                 extra += f'<p class="evidence"><b>Agreed score, because:</b> {_t(item.agreed_because)}</p>'
+            for clock, text in item.marks:
+                extra += f'<p class="evidence"><b>Marked at {_t(clock)}:</b> {_t(text)}</p>'
             out.append(f'<tr><td>{_t(item.text)}{extra}</td><td class="result">{_t(item.result)}</td></tr>')
         out.append("</table>")
         if section.notes:

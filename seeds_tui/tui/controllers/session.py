@@ -37,6 +37,7 @@ from seeds_tui.core.observation import (
     ref_key,
 )
 from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
+from seeds_tui.core.text import format_elapsed
 from seeds_tui.storage import crash
 from seeds_tui.storage.store import Store
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY, Autosave, SaveState, in_daemon_thread
@@ -75,13 +76,6 @@ class SessionClock:
         if self._since is not None:
             self._base += self._source() - self._since
             self._since = None
-
-
-def format_elapsed(seconds: int) -> str:
-    """``H:MM:SS`` (or ``MM:SS`` under an hour)."""
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 class ReadOnly(SeedsError):
