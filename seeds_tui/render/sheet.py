@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -252,6 +253,30 @@ def _basis(r: SectionScore) -> str:
 
 def _section_line(r: SectionScore, title: str | None = None) -> SectionLine:
     return SectionLine(title or r.title, r.percent, band(r.percent), _basis(r))
+
+
+def _slug(text: str, limit: int) -> str:
+    """``Siân Llŷr-Jones`` -> ``sian-llyr-jones``: letters and digits of ``text`` in ASCII, dash-joined, at most ``limit`` long."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[A-Za-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:limit].strip("-")
+
+
+def sheet_file_stem(obs: Observation) -> str:
+    """The name (without suffix) of an observation's feedback sheet: the session date, the
+    practitioner, the rubric and the observation's id, so that a practitioner's sheets sort by
+    date and two of them are told apart at a glance, while the id keeps each one unique.
+    Never the case reference. Letters, digits and dashes only (any file system takes it).
+
+    >>> from seeds_tui.core.observation import RubricRef, Session, new_observation
+    >>> from datetime import date
+    >>> obs = new_observation(rubric=RubricRef(id="seed-one-to-one", version="1.0.0", sha256="0" * 64),
+    ...     session=Session(date=date(2026, 11, 23), observer="Sam", practitioner="Siân Llŷr-Jones", team="North"))
+    >>> sheet_file_stem(obs) == f"2026-11-23-sian-llyr-jones-seed-one-to-one-{obs.id}"
+    True
+    """
+    parts = [obs.session.date.isoformat(), _slug(obs.session.practitioner, 30), _slug(obs.rubric.id, 30), obs.id]
+    return "-".join(p for p in parts if p)
 
 
 def item_marks(obs: Observation, key: str) -> tuple[tuple[str, str], ...]:

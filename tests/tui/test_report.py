@@ -68,7 +68,11 @@ async def test_w_on_the_review_screen_writes_the_sheet_as_markdown_and_html(
         await app.workers.wait_for_complete()
         await pilot.pause()
     folder = store.root / "reports"
-    md, page = folder / f"{obs_id}.md", folder / f"{obs_id}.html"
+    # Named so that a practitioner's sheets sort by date and tell apart: date, practitioner, rubric, id.
+    [md] = folder.glob(f"*{obs_id}.md")
+    [page] = folder.glob(f"*{obs_id}.html")
+    assert md.name == f"{TODAY.isoformat()}-pat-p-seed-one-to-one-{obs_id}.md", md.name
+    assert "a7-042" not in md.name.lower()
     for path in (md, page):
         assert path.is_file(), path
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -81,7 +85,7 @@ async def test_w_on_the_review_screen_writes_the_sheet_as_markdown_and_html(
     assert "████████" in md.read_text(encoding="utf-8")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     # The PDF too (tests/tui/test_sheet_pdf_key.py); no temp files left behind.
-    assert sorted(p.name for p in folder.iterdir()) == sorted([md.name, page.name, f"{obs_id}.pdf"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([md.name, page.name, md.with_suffix(".pdf").name])
     [(title, message)] = [t for t in told if t[0].startswith("Feedback sheet")]
     assert title == "Feedback sheet written"
     assert str(md) in message and str(page) in message

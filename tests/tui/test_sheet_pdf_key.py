@@ -41,10 +41,11 @@ async def test_w_writes_the_sheet_as_a_pdf_as_well(make_app: Callable[..., Seeds
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-    pdf = store.root / "reports" / f"{final.id}.pdf"
+    [pdf] = (store.root / "reports").glob(f"*-{final.id}.pdf")
     assert pdf.is_file() and stat.S_IMODE(pdf.stat().st_mode) == 0o600
     document = pdfium.PdfDocument(pdf.read_bytes())
     text = " ".join(page.get_textpage().get_text_range() for page in document)
     assert "Siân Llŷr" in text and "A warm welcome." in text and "Beginning and set-up" in text
     assert "A7-042" not in text
-    assert (store.root / "reports" / f"{final.id}.md").is_file() and (store.root / "reports" / f"{final.id}.html").is_file()
+    assert pdf.name.startswith(final.session.date.isoformat()) and "-sian-llyr" in pdf.name  # the practitioner, in ASCII
+    assert pdf.with_suffix(".md").is_file() and pdf.with_suffix(".html").is_file()

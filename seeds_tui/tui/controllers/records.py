@@ -140,12 +140,13 @@ class Records:
 
         Returns the paths written; raises ``SeedsError``.
         """
-        from seeds_tui.render.sheet import render_html, render_markdown
+        from seeds_tui.render.sheet import render_html, render_markdown, sheet_file_stem
         from seeds_tui.render.sheet_pdf import render_pdf
 
+        stem = sheet_file_stem(obs)  # date, practitioner, rubric, id: two sheets of one person told apart
         # Through the store: it refuses a reports folder that is a link leaving the store.
         return [
-            self.store.write_report(f"{obs.id}.md", render_markdown(obs, rubric).encode("utf-8")),
-            self.store.write_report(f"{obs.id}.html", render_html(obs, rubric).encode("utf-8")),
-            self.store.write_report(f"{obs.id}.pdf", render_pdf(obs, rubric)),  # the slow one: callers run this off the event loop
+            self.store.write_report(f"{stem}.md", render_markdown(obs, rubric).encode("utf-8")),
+            self.store.write_report(f"{stem}.html", render_html(obs, rubric).encode("utf-8")),
+            self.store.write_report(f"{stem}.pdf", render_pdf(obs, rubric)),  # the slow one: callers run this off the event loop
         ]
