@@ -6,6 +6,7 @@ tools can check is listed in the docs."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import tomllib
 from collections.abc import Callable
@@ -30,7 +31,9 @@ FIXTURES = ROOT / "tests" / "data" / "schema_versions"
 Data = dict[str, Any]
 
 
+@functools.cache
 def validator(kind: str) -> jsonschema.Draft202012Validator:
+    """The validator of one published schema (built once: the schema does not change within a run)."""
     schema = json_schema(kind)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
