@@ -45,7 +45,10 @@ def _teams(teams: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _date(value: date | str | None) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    """A date, or a string typed day first (``03/12/2026``) or ISO (``2026-12-03``)."""
+    from seeds_tui.core.dates import parse_date
+
+    return parse_date(value) if isinstance(value, str) else value
 
 
 # -- rubrics ------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_add_list_remove_and_a_taken_id(tmp_path: Path, capsys) -> None:
     assert main(["event", "list", "--store", store]) == 0
     assert "no training events registered" in capsys.readouterr().out
     assert main(["event", "remove", "--store", store, "nope"]) == 1
-    assert main(["event", "add", "--store", store, "--date", "15/04/2026", "--title", "x"]) == 2
+    assert main(["event", "add", "--store", store, "--date", "31/04/2026", "--title", "x"]) == 2  # April has 30 days
 
 
 def test_a_bad_event_file_is_named_never_quoted(tmp_path: Path, capsys) -> None:

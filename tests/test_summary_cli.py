@@ -344,3 +344,24 @@ def test_html_trend_lines_break_at_hidden_quarters(tmp_path: Path, capsys) -> No
     # Only the one-practitioner quarter is hidden (a period figure leaves it out, so no other
     # quarter has to go with it): 2025Q1-Q2, then 2025Q4-2026Q2.
     assert chart.count("<polyline") == 2 and chart.count("<circle") == 5
+
+
+def test_dates_typed_the_uk_way_give_what_iso_dates_give(setup, capsys, tmp_path: Path) -> None:
+    """--from/--to, --event, export and event add read 01/01/2026 as 1 January 2026, day first."""
+    common, store = setup
+    for by in ("section", "quarter"):
+        iso = run([*common, "--by", by, "--format", "csv", "--from", "2026-01-01", "--to", "2026-06-30", "--event", "2026-04-01"], capsys)
+        uk = run([*common, "--by", by, "--format", "csv", "--from", "01/01/2026", "--to", "30/06/2026", "--event", "1/4/2026"], capsys)
+        assert iso[0] == 0 and uk == iso, by
+    exported = []
+    for n, when in enumerate(("2026-01-01", "01/01/2026")):
+        out = tmp_path / f"{n}.csv"
+        assert main(["export", *common[:4], "--from", when, "-q", "-o", str(out)]) == 0
+        exported.append(out.read_text())
+    assert exported[0] == exported[1] and "2026-02-10" in exported[0]
+    for when in ("2025-12-31", "31/12/2025"):  # the date is read, not ignored: nothing before it
+        assert main(["export", *common[:4], "--to", when, "-q", "-o", str(tmp_path / "none.csv")]) == 1
+    assert main(["event", "add", "--store", str(store.root), "--date", "15/04/2026", "--title", "Follow-up", "--id", "uk"]) == 0
+    assert "date = 2026-04-15" in (store.root / "events" / "uk.toml").read_text()
+    code, _, err = run([*common, "--from", "31/02/2026"], capsys)
+    assert code == 2 and "has no day 31" in err and "day first" in err

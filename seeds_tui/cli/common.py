@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,6 +48,16 @@ def common_options() -> argparse.ArgumentParser:
         help="another folder of rubric files (repeatable; also $SEEDS_RUBRICS)",
     )
     return parent
+
+
+def date_argument(text: str) -> date:
+    """An argparse type for a date typed day first (``03/12/2026``) or ISO (``2026-12-03``)."""
+    from seeds_tui.core.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 #: The options every command is given by ``common_options``.

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, err, reads, store_from
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not a date; use YYYY-MM-DD, e.g. 2026-04-15") from None
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, date_argument, err, reads, store_from
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -35,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sub.add_parser("add", parents=parents, help="register a training event", description="Register a training event.")
-    add.add_argument("--date", dest="when", metavar="DATE", type=_date, required=True, help="the day of the training (YYYY-MM-DD)")
+    add.add_argument(
+        "--date", dest="when", metavar="DATE", type=date_argument, required=True, help="the day of the training (DD/MM/YYYY or YYYY-MM-DD)"
+    )
     add.add_argument("--title", required=True, help="what it was, e.g. 'Quarterly follow-up: reflections'")
     add.add_argument("--team", metavar="T", nargs="+", action="extend", default=[], help="the teams that attended (default: every team)")
     add.add_argument(
@@ -81,7 +75,7 @@ def run_list(args: argparse.Namespace) -> int:
         rows = [{"id": e.id, "date": e.date.isoformat(), "title": e.title, "teams": e.teams, "covers": e.covers} for e in events]
         print(json.dumps(rows, indent=2))
     elif not events:
-        print("no training events registered; add one with seeds-tui event add --date YYYY-MM-DD --title TEXT")
+        print("no training events registered; add one with seeds-tui event add --date DD/MM/YYYY --title TEXT")
     else:
         for e in events:
             teams = ", ".join(e.teams) if e.teams else "every team"

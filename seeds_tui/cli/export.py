@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from, unknown_teams_message
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("use a date like 2026-01-31") from None
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, date_argument, err, registry_from, store_from, unknown_teams_message
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -40,8 +32,12 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "--team", metavar="TEAM", nargs="+", action="extend", default=[],
         help="only these teams: --team A B or --team A --team B",
     )  # fmt: skip
-    parser.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="only sessions on or before DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--from", dest="date_from", metavar="DATE", type=date_argument, help="only sessions on or after DATE (DD/MM/YYYY or YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", metavar="DATE", type=date_argument, help="only sessions on or before DATE (DD/MM/YYYY or YYYY-MM-DD)"
+    )
     parser.add_argument("--include-drafts", action="store_true", help="include drafts (a final wins over a draft of the same id)")
     parser.add_argument(
         "--pseudonymise", "--pseudonymize", action="store_true",

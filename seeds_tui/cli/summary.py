@@ -13,17 +13,21 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, check_output, err, registry_from, store_from, summary_csv, unknown_teams_message
+from seeds_tui.cli.common import (
+    OK,
+    PROBLEMS,
+    USAGE,
+    check_output,
+    date_argument,
+    err,
+    registry_from,
+    store_from,
+    summary_csv,
+    unknown_teams_message,
+)
 
 VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not a date; use YYYY-MM-DD, e.g. 2026-04-01") from None
 
 
 def _threshold(text: str) -> int:
@@ -80,8 +84,12 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         "--team", metavar="T", nargs="+", action="extend",
         help="only these teams: --team A B or --team A --team B (case and spacing ignored)",
     )  # fmt: skip
-    p.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="sessions on or after this date (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="sessions on or before this date (YYYY-MM-DD)")
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", type=date_argument, help="sessions on or after this date (DD/MM/YYYY or YYYY-MM-DD)"
+    )
+    p.add_argument(
+        "--to", dest="date_to", metavar="DATE", type=date_argument, help="sessions on or before this date (DD/MM/YYYY or YYYY-MM-DD)"
+    )
     p.add_argument("--by", choices=VIEWS, default="section", help="what the table is by (default: section)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: a readable table)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -95,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     p.add_argument(
         "--event", metavar="DATE",
-        help="a training event (a date, YYYY-MM-DD, or an event id from 'seeds-tui event list'): with --by section, item, "
+        help="a training event (a date, DD/MM/YYYY or YYYY-MM-DD, or an event id from 'seeds-tui event list'): with --by section, item, "
         "composite or quarter, adds a table comparing equal windows before and after it",
     )  # fmt: skip
     p.add_argument(
@@ -213,8 +221,10 @@ def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
     """The date of ``--event`` and the teams that attended: a date as typed (every team), or a registered training event."""
     if text is None:
         return None, []
+    from seeds_tui.core.dates import parse_date
+
     try:
-        return date.fromisoformat(text), []
+        return parse_date(text), []
     except ValueError:
         pass
     from seeds_tui.core.errors import SeedsError
@@ -222,7 +232,9 @@ def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
 
     found = find_event(store, text)  # type: ignore[arg-type]
     if found is None:
-        raise SeedsError(f"--event {text!r} is neither a date (YYYY-MM-DD) nor a training event id; see 'seeds-tui event list'")
+        raise SeedsError(
+            f"--event {text!r} is neither a date (DD/MM/YYYY or YYYY-MM-DD) nor a training event id; see 'seeds-tui event list'"
+        )
     return found.date, list(found.teams)
 
 

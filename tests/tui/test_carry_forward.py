@@ -70,7 +70,7 @@ async def test_open_actions_are_shown_at_set_up_marked_and_saved_with_the_new_ob
         listing = screen.query_one("#carried", CarriedList)
         shown = rows(listing)
         assert len(shown) == 2
-        assert "Agree an agenda first" in shown[0] and "To review" in shown[0] and "agreed 2026-09-01" in shown[0]
+        assert "Agree an agenda first" in shown[0] and "To review" in shown[0] and "agreed 01/09/2026" in shown[0]
         assert not any("Not Pat's action" in r for r in shown)
         # Near the name too: at 80x24 the list itself is below the fold.
         count = screen.query_one("#carried-count")
@@ -158,7 +158,7 @@ async def test_done_and_dropped_actions_are_not_offered_again(
         await pilot.pause()
         screen = await open_session_form(pilot, "Pat P")
         shown = rows(screen.query_one("#carried", CarriedList))
-        assert len(shown) == 1 and "Ongoing one" in shown[0] and f"ongoing at {TODAY.isoformat()}" in shown[0]
+        assert len(shown) == 1 and "Ongoing one" in shown[0] and f"ongoing at {TODAY:%d/%m/%Y}" in shown[0]
 
 
 async def test_changing_the_practitioner_drops_the_other_persons_carried_actions(

@@ -216,7 +216,7 @@ async def test_session_form_errors_go_as_fields_are_fixed(make_app: Callable[...
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SessionScreen)
-        screen.query_one("#date", Input).value = "23/11/2026"
+        screen.query_one("#date", Input).value = "31/11/2026"  # November has 30 days
         await pilot.press("ctrl+s")
         await pilot.pause()
         errors = str(screen.query_one("#session-errors").render())
@@ -407,3 +407,42 @@ async def test_global_ratings_list_stops_at_the_ends(make_app: Callable[..., See
         obs_id = app.session.observation.id  # type: ignore[union-attr]
     saved = load_observation(store.draft_path(obs_id)).globals
     assert saved == {ratings[0].id: 3, ratings[-1].id: 1}
+
+
+async def test_dates_are_typed_and_shown_the_uk_way(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    """An SPO types 03/12/2026 as they write it; the form shows today that way; ISO still works."""
+    app = make_app()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.query_one("#date", Input).value == TODAY.strftime("%d/%m/%Y")
+        screen.query_one("#date", Input).value = "3/11/2026"
+        for field, value in (("observer", "Sam"), ("practitioner", "Pat P"), ("team", "North")):
+            screen.query_one(f"#{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScoringScreen)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#actions").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Call the hostel")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "01/11/2026")  # before the session: said the UK way
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        assert "01/11/2026 is before the session (03/11/2026)" in dialog.read()[1]  # what the warning says
+        dialog.query_one("#review", Input).value = "15/12/2026"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AfterScreen)
+    obs = load_observation(store.draft_path(obs_id))
+    assert obs.session.date.isoformat() == "2026-11-03"  # the file keeps ISO dates
+    assert [a.review_date.isoformat() for a in obs.feedback.actions if a.review_date] == ["2026-12-15"]

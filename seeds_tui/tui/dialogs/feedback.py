@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.observation import Action, LinkedNote, Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog
@@ -251,9 +252,9 @@ class ActionDialog(EntryDialog[Action | None]):
             )
             yield Label("Owner")
             yield LineInput(self.action.owner if self.action else self.default_owner, id="owner", what="The owner")
-            yield Label("Review date (YYYY-MM-DD, optional)")
-            review = self.action.review_date.isoformat() if self.action and self.action.review_date else ""
-            yield LineInput(review, id="review", placeholder="YYYY-MM-DD", max_length=Limits.DATE, what="The review date")
+            yield Label("Review date (DD/MM/YYYY, optional)")
+            review = uk_date(self.action.review_date) if self.action and self.action.review_date else ""
+            yield LineInput(review, id="review", placeholder="DD/MM/YYYY", max_length=Limits.DATE, what="The review date")
             yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
@@ -289,14 +290,14 @@ class ActionDialog(EntryDialog[Action | None]):
             return None, "Owner: up to 100 characters."
         if review_text:
             try:
-                review = date.fromisoformat(review_text)
-            except ValueError:
+                review = parse_date(review_text)
+            except ValueError as exc:
                 self._problem_field = "review"
-                return None, "Review date: use the form YYYY-MM-DD."
+                return None, f"Review date: {exc}."
             if self.session_date is not None and review < self.session_date:
                 self._problem_field = "review"
-                before = self.session_date.isoformat()
-                return None, f"Review date: {review.isoformat()} is before the session ({before}); give a later date."
+                before = uk_date(self.session_date)
+                return None, f"Review date: {uk_date(review)} is before the session ({before}); give a later date."
         try:
             return Action(text=text, owner=owner, review_date=review), ""
         except ValidationError:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Action, LinkedNote
 from seeds_tui.tui.base import SeedsScreen
@@ -173,7 +174,7 @@ class AfterScreen(SeedsScreen[None]):
                     "$text [dim]· $owner · review $review[/]",
                     text=a.text,
                     owner=a.owner or "no owner",
-                    review=a.review_date.isoformat() if a.review_date else "not set",
+                    review=uk_date(a.review_date) if a.review_date else "not set",
                 )
                 for a in feedback.actions
             ],

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.widgets.comparison import COLUMNS, join_names, not_ready_message, observers_of, status_text
@@ -87,7 +88,7 @@ class CalibrationScreen(SeedsScreen[None]):
         self.loaded = True
         table = self.query_one("#cal-list", DataTable)
         keep = table.cursor_row
-        all_cells = [[s.date.isoformat() if s.date else "", status_text(s), s.session_ref, join_names(observers_of(s))] for s in sessions]
+        all_cells = [[uk_date(s.date) if s.date else "", status_text(s), s.session_ref, join_names(observers_of(s))] for s in sessions]
         # Columns sized from the cells (as on the home screen); longer text is cut with … (the line below has it all).
         widths = [min(max([len(title), *(len(cells[n]) for cells in all_cells)]), widest) for n, (title, _, widest) in enumerate(COLUMNS)]
         table.clear(columns=True)

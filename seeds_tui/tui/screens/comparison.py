@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from seeds_tui.calibration.agreement import Agreement
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.observation import Observation
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.controllers.consensus import Pair
@@ -66,7 +67,7 @@ class ComparisonScreen(SeedsScreen[None]):
                 markup(
                     "[b]Comparison[/b] [dim]· $ref · $date[/]",
                     ref=pair.session.session_ref,
-                    date=pair.first.session.date.isoformat(),
+                    date=uk_date(pair.first.session.date),
                 ),
                 id="where",
             )

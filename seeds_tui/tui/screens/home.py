@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import RubricNotFound, SeedsError
 from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
@@ -144,7 +145,9 @@ class HomeScreen(SeedsScreen[None]):
             obs = row.observation
             if obs is None:
                 continue
-            haystack = f"{obs.session.practitioner}\n{obs.session.team}\n{obs.session.date.isoformat()}".casefold()
+            haystack = (
+                f"{obs.session.practitioner}\n{obs.session.team}\n{obs.session.date.isoformat()}\n{uk_date(obs.session.date)}".casefold()
+            )
             if wanted in haystack:
                 rows.append(row)
                 if len(rows) >= HOME_LIMIT:
@@ -170,7 +173,7 @@ class HomeScreen(SeedsScreen[None]):
             else:
                 cells = [
                     "draft" if obs.status == "draft" else "final",
-                    obs.session.date.isoformat(),
+                    uk_date(obs.session.date),
                     obs.session.practitioner,
                     obs.session.team,
                     titles.get(obs.rubric.id, obs.rubric.id),
@@ -242,7 +245,7 @@ class HomeScreen(SeedsScreen[None]):
 
         message = (
             "seeds-tui was closed during an observation. Its draft is safe:\n\n"
-            f"  {obs.session.practitioner} · {obs.session.team} · {obs.session.date.isoformat()} · {self._progress(obs)}\n\n"
+            f"  {obs.session.practitioner} · {obs.session.team} · {uk_date(obs.session.date)} · {self._progress(obs)}\n\n"
             "Resume it now? (Later, it stays at the top of this list.)"
         )
 
@@ -361,7 +364,7 @@ class HomeScreen(SeedsScreen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 "Discard this draft?",
-                f"The draft for {obs.session.practitioner} ({obs.session.date.isoformat()}) will be deleted. This cannot be undone.",
+                f"The draft for {obs.session.practitioner} ({uk_date(obs.session.date)}) will be deleted. This cannot be undone.",
                 yes="Discard",
                 no="Keep",
                 yes_variant="error",

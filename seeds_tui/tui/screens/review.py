@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
 from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
@@ -116,7 +117,7 @@ class ReviewScreen(SeedsScreen[None]):
         rubric = session.rubric
         s = obs.session
         lines: list[Content] = []
-        details = f"{s.date.isoformat()} · {s.practitioner} ({s.team}) · observed by {s.observer} · {MODES[s.mode]} · {PURPOSES[s.purpose]}"
+        details = f"{uk_date(s.date)} · {s.practitioner} ({s.team}) · observed by {s.observer} · {MODES[s.mode]} · {PURPOSES[s.purpose]}"
         extra = f"{s.session_type or 'session type not given'} · consent {'recorded' if s.consent_recorded else 'NOT recorded'}"
         if s.case_reference:
             extra += f" · case ref {s.case_reference}"

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 from textual.worker import get_current_worker
 
 from seeds_tui.core.actions import OpenAction
+from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, name_key, ref_key
 from seeds_tui.core.rubric import LoadedRubric
@@ -85,9 +86,9 @@ class SessionScreen(SeedsScreen[None]):
             top = f"Edit session details · {self.loaded.rubric.title} (the rubric cannot be changed)"
         yield Static(plain(top), classes="topbar")
         with VerticalScroll(id="session-form"):
-            when = (old.date if old else app.current_date).isoformat()
+            when = uk_date(old.date if old else app.current_date)
             yield from field_row(
-                "Date", LineInput(when, id="date", placeholder="YYYY-MM-DD", compact=True, max_length=Limits.DATE, what="The date")
+                "Date", LineInput(when, id="date", placeholder="DD/MM/YYYY", compact=True, max_length=Limits.DATE, what="The date")
             )
             yield from field_row(
                 "Observer (you)",
@@ -259,9 +260,9 @@ class SessionScreen(SeedsScreen[None]):
 
         problems: dict[str, str] = {}
         try:
-            when = date.fromisoformat(text("date"))
-        except ValueError:
-            problems["date"] = "Date: use the form YYYY-MM-DD, e.g. 2026-11-23"
+            when = parse_date(text("date"))
+        except ValueError as exc:
+            problems["date"] = f"Date: {exc}"
             when = self.seeds.current_date
         case_ref = text("case_reference") or None
         session_ref = text("session_ref") or None
@@ -418,7 +419,7 @@ class SessionScreen(SeedsScreen[None]):
             return
         name = self.query_one("#practitioner", Input).value
         try:
-            when = date.fromisoformat(self.query_one("#date", Input).value.strip())
+            when = parse_date(self.query_one("#date", Input).value)
         except ValueError:
             when = self.seeds.current_date
         ref = self.query_one("#session_ref", Input).value.strip()

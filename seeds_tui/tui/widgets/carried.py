@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.observation import ACTION_STATUSES, ActionStatus, CarriedAction
 from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.safe import markup, plain
@@ -28,9 +29,9 @@ def describe_carried(action: CarriedAction, previously: str | None = None) -> Co
     """One row: status, the action, who and when; the comment beneath it."""
     details = [f"owner {action.owner}" if action.owner else "no owner"]
     if action.review_date:
-        details.append(f"review {action.review_date.isoformat()}")
+        details.append(f"review {uk_date(action.review_date)}")
     if action.agreed:
-        details.append(f"agreed {action.agreed.isoformat()}")
+        details.append(f"agreed {uk_date(action.agreed)}")
     if previously:
         details.append(previously)
     badge = _BADGE[action.status].ljust(11)
@@ -47,7 +48,7 @@ def previously(found: list[OpenAction]) -> dict[tuple[str, int], str]:
     for o in found:
         if o.last_status and o.last_reviewed:
             comment = f": {o.last_comment}" if o.last_comment else ""
-            said[o.action.key] = f"{o.last_status} at {o.last_reviewed.isoformat()}{comment}"
+            said[o.action.key] = f"{o.last_status} at {uk_date(o.last_reviewed)}{comment}"
     return said
 
 
