@@ -1,4 +1,4 @@
-"""F1 / ?: every key of the screen underneath, with what it does."""
+"""F1 / ?: how a session flows in five lines, then every key of the screen underneath, with what it does."""
 
 from __future__ import annotations
 
@@ -92,6 +92,15 @@ KEYS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+#: How an observation flows, in five lines: shown first, so the keys below have a place to hang on.
+FLOW: tuple[str, ...] = (
+    "1 Before: n, choose the rubric, the session details (Ctrl+S starts the session clock).",
+    "2 During: score each item with a digit, a for NA, o for NO; e writes evidence; m marks a moment.",
+    "3 After (F3): whole-session ratings, then the practitioner's view, strengths, development, actions.",
+    "4 Review (F4): check, f finalises (the draft becomes the final file), w writes the feedback sheet.",
+    "5 Later: s for the Team summary, c for calibration; every draft saves itself as you type.",
+)
+
 EVERYWHERE: list[tuple[str, str]] = [
     ("F1 / ?", "this list"),
     ("Ctrl+P", "command palette: jump to a section, save, finalise, summaries, calibration, theme"),
@@ -129,7 +138,8 @@ class HelpScreen(SeedsModal[None]):
         with Vertical(classes="dialog dialog-wide"):
             yield Static(plain("Keys"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(_table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE))
+                flow = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n")
+                yield Static(flow + _table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE))
             yield Static(plain("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -11,7 +11,19 @@ from textual.widgets import Checkbox, Input, Label, Select
 
 from seeds_tui.tui.widgets.safe import plain
 
-SESSION_TYPES = ["Induction", "Routine supervision", "Risk review", "Sentence plan review", "Three-way meeting", "Other"]
+#: Suggested session types (any text may be typed): the kinds of one-to-one practice an SPO observes.
+SESSION_TYPES = [
+    "Induction",
+    "Routine supervision",
+    "Risk review",
+    "Sentence plan review",
+    "Enforcement or compliance interview",
+    "Home visit",
+    "Pre-release",
+    "Termination",
+    "Three-way meeting",
+    "Other",
+]
 
 FIELD_LABELS = {
     "date": "Date",
