@@ -202,3 +202,40 @@ def test_doctest_example_round_trips() -> None:
     obs = new_observation(rubric=rubric_ref(), session=Session(date=date(2026, 11, 23), observer="O", practitioner="P", team="T"))
     assert isinstance(obs, Observation)
     assert observation_from_toml(observation_to_toml(obs)) == obs
+
+
+def test_suspect_notes_name_every_place_a_personal_detail_can_hide_never_the_text() -> None:
+    from datetime import UTC, datetime
+
+    from seeds_tui.core.observation import Action, CarriedAction, Event, Feedback, LinkedNote, Score
+    from seeds_tui.core.privacy import suspect_notes
+    from seeds_tui.core.rubric import RubricRegistry
+
+    rubric = RubricRegistry.default().get("seed-one-to-one").rubric
+    bad = "Mr Smith, CRN X123456"
+    obs = draft().model_copy(
+        update={
+            "scores": {"beginning": {"welcome": Score(value=2, evidence=bad), "agenda": Score(value=1, evidence="fine")}},
+            "section_notes": {"ending": bad},
+            "events": [Event(at=datetime(2026, 1, 1, tzinfo=UTC), elapsed=5, text=bad)],
+            "feedback": Feedback(
+                self_assessment="all good",
+                strengths=[LinkedNote(text="ok"), LinkedNote(text=bad)],
+                actions=[Action(text="Call the hostel", owner=bad)],
+                carried=[CarriedAction(source="01JK65KEH0Q9J0CQG595BDG56A", index=0, text="x", comment=bad)],
+                practitioner_comment=bad,
+            ),
+        }
+    )
+    found = suspect_notes(obs, rubric)
+    where = [w for w, _ in found]
+    assert where == [
+        "Beginning and set-up › " + rubric.item("beginning", "welcome").text + ": evidence note",
+        "Ending: section notes",
+        "mark 1",
+        "strength 2",
+        "action 1: owner",
+        "earlier action 1: comment",
+        "practitioner's comment",
+    ]
+    assert all(bad not in w and all(bad not in k for k in kinds) for w, kinds in found)

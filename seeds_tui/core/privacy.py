@@ -12,6 +12,11 @@ when a note looks like it holds a date of birth, a name after a title, or a case
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from seeds_tui.core.observation import Observation
+    from seeds_tui.core.rubric import Rubric
 
 ADVICE = "this note may contain personal data of the person on probation; use 'the person on probation' or the case reference"
 
@@ -59,3 +64,32 @@ def warning_message(text: str) -> str | None:
     if not found:
         return None
     return f"{ADVICE} ({'; '.join(found)})."
+
+
+def suspect_notes(obs: Observation, rubric: Rubric) -> list[tuple[str, list[str]]]:
+    """Every text of ``obs`` that looks like personal data, as (where it is, what it looks like),
+    in the order of the observation: evidence notes, section notes, marks, the feedback parts,
+    a consensus rationale. "Where" names the place (``Beginning › Welcomes the person: evidence``),
+    never the text, so the list can be shown before finalising or writing the sheet."""
+    places: list[tuple[str, str]] = []
+    for section in rubric.sections:
+        for item in section.items:
+            score = obs.score(section.id, item.id)
+            if score is not None and score.evidence:
+                places.append((f"{section.title} › {item.text}: evidence note", score.evidence))
+        if obs.section_notes.get(section.id):
+            places.append((f"{section.title}: section notes", obs.section_notes[section.id]))
+    for n, event in enumerate(obs.events, 1):
+        if event.text:
+            places.append((f"mark {n}", event.text))
+    fb = obs.feedback
+    places.append(("self-assessment", fb.self_assessment))
+    places += [(f"strength {n}", note.text) for n, note in enumerate(fb.strengths, 1)]
+    places += [(f"development area {n}", note.text) for n, note in enumerate(fb.development_areas, 1)]
+    for n, action in enumerate(fb.actions, 1):
+        places += [(f"action {n}", action.text), (f"action {n}: owner", action.owner)]
+    places += [(f"earlier action {n}: comment", carried.comment) for n, carried in enumerate(fb.carried, 1)]
+    places.append(("practitioner's comment", fb.practitioner_comment))
+    if obs.consensus is not None:
+        places += [(f"agreed score for {key}: rationale", text) for key, text in obs.consensus.rationale.items()]
+    return [(where, found) for where, text in places if text and (found := personal_data_warnings(text))]

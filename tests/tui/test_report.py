@@ -134,3 +134,75 @@ def test_personal_data_warnings(text: str, kinds: int) -> None:
     found = personal_data_warnings(text)
     assert len(found) == kinds
     assert all(text not in f for f in found)
+
+
+SUSPECT = "Mr Smith, born 12/03/1985, CRN X123456"
+
+
+def draft_with_personal_data(store: Store, registry: RubricRegistry) -> str:
+    """A complete SEED draft whose evidence note and a strength look like they name the person on probation."""
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North"),
+    )
+    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
+    scores["beginning"]["welcome"] = Score(value=3, evidence=SUSPECT)
+    feedback = Feedback(strengths=[LinkedNote(text="A warm welcome."), LinkedNote(text="Asked Mrs Jones about work.")])
+    return store.save_draft(obs.model_copy(update={"scores": scores, "feedback": feedback})).id
+
+
+async def test_suspect_notes_are_listed_and_asked_about_before_the_sheet_and_the_final(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from screen_text import screen_text
+
+    from seeds_tui.tui.dialogs import ConfirmDialog
+
+    obs_id = draft_with_personal_data(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # the draft opens on scoring
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        shown = screen_text(app)
+        assert "Possible personal data of the person on probation in 2 place(s)" in shown
+        assert "Beginning and set-up › " in shown and ": evidence note" in shown and "strength 2" in shown
+        assert SUSPECT not in shown  # where, never what
+        # Writing the sheet asks first; going back writes nothing.
+        await pilot.press("w")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog) and "strength 2" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not (store.root / "reports").exists() or not any((store.root / "reports").iterdir())
+        # Finalising lists consent and the suspect notes before the usual question.
+        await pilot.press("f")
+        await pilot.pause()
+        asked = screen_text(app)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Consent of the person on probation is not recorded" in asked and "Possible personal data: strength 2" in asked
+        assert "Finalise anyway" in asked
+        await pilot.press("escape")
+        await pilot.pause()
+        # Going on with the sheet writes it, as asked.
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter")  # the safe choice has the focus: Go back
+        await pilot.pause()
+        assert not (store.root / "reports").exists() or not any((store.root / "reports").iterdir())
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("y")  # Write it anyway
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert list((store.root / "reports").glob(f"*{obs_id}.md"))

@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Static
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
+from seeds_tui.core.privacy import suspect_notes
 from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.tui.autosave import in_daemon_thread
 from seeds_tui.tui.base import SeedsScreen
@@ -159,6 +160,17 @@ class ReviewScreen(SeedsScreen[None]):
             )
         else:
             lines.append(markup("[dim]Marks not yet attached: 0[/]"))
+        suspects = suspect_notes(obs, rubric)
+        if suspects:
+            lines.append(
+                markup(
+                    "[b $text-warning]Possible personal data of the person on probation in $n place(s):[/] "
+                    "[dim](use 'the person on probation' or the case reference)[/]",
+                    n=str(len(suspects)),
+                )
+            )
+            for where, found in suspects:
+                lines.append(markup("  $w [dim]($f)[/]", w=where, f="; ".join(found)))
         carried = obs.feedback.carried
         if carried:
             unreviewed = sum(c.status is None for c in carried)
@@ -252,15 +264,34 @@ class ReviewScreen(SeedsScreen[None]):
             if yes:
                 self._finalise()
 
+        cautions = self.cautions()
+        text = "The final file is written once and the draft removed. Later changes are saved as corrections (new revisions)."
+        if cautions:
+            text = "Before you finalise:\n\n" + "\n".join(f"• {c}" for c in cautions) + "\n\n" + text
         self.app.push_screen(
             ConfirmDialog(
                 "Finalise this observation?",
-                "The final file is written once and the draft removed. Later changes are saved as corrections (new revisions).",
-                yes="Finalise",
+                text,
+                yes="Finalise anyway" if cautions else "Finalise",
                 no="Not yet",
             ),
             answered,
         )
+
+    def cautions(self) -> list[str]:
+        """What to check before finalising: consent, marks left unattached, notes that may hold personal data."""
+        session = self.session
+        obs = session.observation
+        out: list[str] = []
+        if not obs.session.consent_recorded:
+            out.append("Consent of the person on probation is not recorded (d edits the session details).")
+        loose = session.unattached_marks()
+        if loose:
+            out.append(
+                f"{len(loose)} mark(s) are not attached to an item: they will not reach the feedback sheet (x on the scoring screen)."
+            )
+        out += [f"Possible personal data: {where} ({'; '.join(found)})." for where, found in suspect_notes(obs, session.rubric)]
+        return out
 
     @work(exclusive=True, group="finalise", exit_on_error=False, name="finalising")
     async def _finalise(self) -> None:
@@ -279,9 +310,34 @@ class ReviewScreen(SeedsScreen[None]):
         self.app.notify(f"Final file written: {path}", title="Finalised", timeout=12)
         publish_soon(self.app)  # to the team's shared store, when one is set
 
+    def action_export(self) -> None:
+        """Write the feedback sheet; when a note may hold personal data, list where and ask first."""
+        session = self.session
+        suspects = suspect_notes(session.observation, session.rubric)
+        if not suspects:
+            self._write_sheet()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_sheet()
+
+        places = "\n".join(f"• {where} ({'; '.join(found)})" for where, found in suspects)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Possible personal data on the sheet",
+                "The feedback sheet goes to the practitioner. These notes may hold personal data of the person on "
+                f"probation:\n\n{places}\n\nWrite the sheet anyway, or go back and change them (F2 scoring, F3 feedback)?",
+                yes="Write it anyway",
+                no="Go back",
+                focus_yes=False,  # Enter keeps the sheet from going out with the notes as they are
+            ),
+            answered,
+        )
+
     @work(exclusive=True, group="export", exit_on_error=False, name="writing the feedback sheet")
-    async def action_export(self) -> None:
-        """Write the feedback sheet to STORE/reports/<id>.md, .html and .pdf (owner-only, atomic) and say where."""
+    async def _write_sheet(self) -> None:
+        """Write the feedback sheet to STORE/reports/ as .md, .html and .pdf (owner-only, atomic) and say where."""
         session = self.session
         obs, rubric = session.observation, session.rubric
         try:
