@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
@@ -243,6 +243,29 @@ def name_key(name: object) -> str:
     True
     """
     return " ".join(str(name).split()).casefold()
+
+
+def close_name(name: str, known: Iterable[str]) -> str | None:
+    """A known name that ``name`` is probably meant to be, when ``name`` itself is not known:
+    one it begins (``Pat`` for ``Pat Practitioner``: a first name typed fast), or one a slip of
+    the keys away (``Pat Practioner``). None when ``name`` is known, or nothing is that close.
+
+    >>> close_name("pat", ["Pat Practitioner", "Sam Observer"]), close_name("Pat Practioner", ["Pat Practitioner"])
+    ('Pat Practitioner', 'Pat Practitioner')
+    >>> close_name("Pat Practitioner", ["pat  practitioner"]) is None, close_name("Jo", ["Pat Practitioner"]) is None
+    (True, True)
+    """
+    import difflib
+
+    wanted = name_key(name)
+    names = {name_key(k): k for k in known}
+    if not wanted or wanted in names:
+        return None
+    starts = sorted(k for k in names if k.startswith(wanted + " "))
+    if starts:
+        return names[starts[0]]
+    near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.85)
+    return names[near[0]] if near else None
 
 
 def ref_key(ref: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from screen_text import screen_text
 from textual import events
 from textual.widgets import Button, Input
@@ -446,3 +447,54 @@ async def test_dates_are_typed_and_shown_the_uk_way(make_app: Callable[..., Seed
     obs = load_observation(store.draft_path(obs_id))
     assert obs.session.date.isoformat() == "2026-11-03"  # the file keeps ISO dates
     assert [a.review_date.isoformat() for a in obs.feedback.actions if a.review_date] == ["2026-12-15"]
+
+
+def _known_practitioner(store: Store) -> None:
+    """A final observation of "Pat Practitioner" in team North, with an action agreed."""
+    from seeds_tui.core.observation import Action, Feedback, Score
+
+    loaded = RubricRegistry.default().get("seed-one-to-one")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY - timedelta(days=30), observer="Sam", practitioner="Pat Practitioner", team="North"),
+    )
+    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
+    feedback = Feedback(actions=[Action(text="Open with a shared agenda.")])
+    store.finalise(store.save_draft(obs.model_copy(update={"scores": scores, "feedback": feedback})), rubric)
+
+
+@pytest.mark.parametrize("answer", ["use", "keep"])
+async def test_a_first_name_typed_fast_asks_did_you_mean_the_known_practitioner(
+    make_app: Callable[..., SeedsApp], store: Store, answer: str
+) -> None:
+    _known_practitioner(store)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        for field, value in (("observer", "Sam"), ("practitioner", "pat"), ("team", "North")):
+            screen.query_one(f"#{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        asked = screen_text(app)
+        assert "A new practitioner?" in asked and "Did you mean" in asked and "“Pat Practitioner”? Their earlier" in asked
+        if answer == "use":
+            await pilot.press("y")
+            await settle(pilot)
+            assert isinstance(app.screen, ScoringScreen)
+            obs = app.session.observation  # type: ignore[union-attr]
+            assert obs.session.practitioner == "Pat Practitioner"
+            assert [c.text for c in obs.feedback.carried] == ["Open with a shared agenda."]  # their record, not a new one
+        else:
+            await pilot.press("escape")  # back to the form, the name field focused
+            await pilot.pause()
+            assert app.screen is screen and screen.focused is screen.query_one("#practitioner")
+            await pilot.press("ctrl+s")  # asked once: now it is a new practitioner
+            await settle(pilot)
+            assert isinstance(app.screen, ScoringScreen)
+            assert app.session.observation.session.practitioner == "pat"  # type: ignore[union-attr]

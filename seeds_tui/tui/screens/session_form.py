@@ -18,11 +18,12 @@ from textual.worker import get_current_worker
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
-from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, name_key, ref_key
+from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, close_name, name_key, ref_key
 from seeds_tui.core.rubric import LoadedRubric
 from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
+from seeds_tui.tui.dialogs import ConfirmDialog
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.keys import EarlyKeys, type_with_tabs, typed_character
 from seeds_tui.tui.widgets.carried import CarriedList, previously
@@ -65,6 +66,8 @@ class SessionScreen(SeedsScreen[None]):
         #: The form has its fields and focus: keys typed early go straight into the focused field.
         self._ready = False
         self._known: dict[str, list[str]] = {}
+        #: (field, name key) pairs already asked about ("did you mean…?"): asked once per name.
+        self._checked: set[tuple[str, str]] = set()
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -329,8 +332,49 @@ class SessionScreen(SeedsScreen[None]):
             self._errors_shown = bool(problems)
 
     def action_start(self) -> None:
-        """Check the details; start scoring (or, editing, change the details of the open observation)."""
+        """Check the details; ask about a new name close to a known one; start scoring (or, editing,
+        change the details of the open observation)."""
         session, problems = self.problems()
+        if session is not None and self._ask_about_close_names(session):
+            return
+        self._start(session, problems)
+
+    def _ask_about_close_names(self, session: Session) -> bool:
+        """When the practitioner or the team is new but close to a known one ("Pat" beside
+        "Pat Practitioner"), ask "did you mean…?" before a record starts under a split name.
+        True while the question is open (the answer starts scoring)."""
+        for field in ("practitioner", "team"):
+            typed = getattr(session, field)
+            meant = close_name(typed, self._known.get(field, []))
+            if meant is None or (self.edit is not None and name_key(getattr(self.edit, field)) == name_key(typed)):
+                continue
+            what = FIELD_LABELS[field].lower()
+
+            def answered(use_known: bool | None, field: str = field, typed: str = typed, meant: str = meant) -> None:
+                self._checked.add((field, name_key(typed)))  # asked once: Ctrl+S again keeps the new name
+                if use_known:
+                    self.query_one(f"#{field}", Input).value = meant
+                    self.action_start()
+                else:
+                    self.query_one(f"#{field}", Input).focus()
+
+            if (field, name_key(typed)) in self._checked:
+                continue
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"A new {what}?",
+                    f"No {what} called “{typed}” is in the store yet. Did you mean “{meant}”? "
+                    f"Their earlier observations{' and open actions' if field == 'practitioner' else ''} are under that name; "
+                    f"a new name starts a separate record.\n\nTo keep “{typed}” as a new {what}, go back and press Ctrl+S again.",
+                    yes=f"Use “{meant}”",
+                    no="Back to the form",
+                ),
+                answered,
+            )
+            return True
+        return False
+
+    def _start(self, session: Session | None, problems: dict[str, str]) -> None:
         if session is None:
             self._show_problems(problems)
             self._errors_shown = True
