@@ -498,3 +498,73 @@ async def test_a_first_name_typed_fast_asks_did_you_mean_the_known_practitioner(
             await settle(pilot)
             assert isinstance(app.screen, ScoringScreen)
             assert app.session.observation.session.practitioner == "pat"  # type: ignore[union-attr]
+
+
+async def test_delete_on_a_strength_or_action_can_be_put_back_with_u(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        session = app.session
+        assert session is not None
+        from seeds_tui.core.observation import Action
+
+        session.add_linked("strengths", "A warm welcome.", None)
+        session.add_linked("strengths", "Clear about the licence.", None)
+        session.add_action(Action(text="Call the hostel"))
+        await pilot.press("f3")
+        await settle(pilot)
+        strengths = app.screen.query_one("#strengths")
+        strengths.focus()
+        await pilot.pause()
+        strengths.highlighted = 0  # type: ignore[attr-defined]
+        await pilot.press("delete")
+        await pilot.pause()
+        assert [n.text for n in session.observation.feedback.strengths] == ["Clear about the licence."]
+        await pilot.press("u")
+        await pilot.pause()
+        assert [n.text for n in session.observation.feedback.strengths] == ["A warm welcome.", "Clear about the licence."]
+        actions = app.screen.query_one("#actions")
+        actions.focus()
+        await pilot.pause()
+        actions.highlighted = 0  # type: ignore[attr-defined]
+        await pilot.press("delete")
+        await pilot.pause()
+        assert session.observation.feedback.actions == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [a.text for a in session.observation.feedback.actions] == ["Call the hostel"]
+        await pilot.press("u")  # nothing more to put back: nothing changes
+        await pilot.pause()
+        assert [a.text for a in session.observation.feedback.actions] == ["Call the hostel"]
+        obs_id = session.observation.id
+    saved = load_observation(store.draft_path(obs_id)).feedback
+    assert [n.text for n in saved.strengths] == ["A warm welcome.", "Clear about the licence."] and len(saved.actions) == 1
+
+
+async def test_esc_on_the_set_up_form_asks_before_throwing_typed_details_away(make_app: Callable[..., SeedsApp]) -> None:
+    from seeds_tui.tui.screens.rubric import RubricScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("escape")  # nothing typed: straight back
+        await pilot.pause()
+        assert isinstance(app.screen, RubricScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SessionScreen)
+        form.query_one("#practitioner", Input).value = "Pat Practitioner"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Leave without saving these details?" in screen_text(app)
+        await pilot.press("enter")  # the safe choice has the focus: Keep editing
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#practitioner", Input).value == "Pat Practitioner"
+        await pilot.press("escape", "y")  # Leave
+        await pilot.pause()
+        assert isinstance(app.screen, RubricScreen)

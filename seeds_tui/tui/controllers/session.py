@@ -444,6 +444,18 @@ class ObservationSession:
             notes[index] = note
         self.set_feedback(**{part: notes})
 
+    def insert_linked(self, part: Literal["strengths", "development_areas"], index: int, note: LinkedNote) -> None:
+        """Put a strength or development area back at ``index`` (undoing a removal)."""
+        notes = list(getattr(self._obs.feedback, part))
+        notes.insert(min(index, len(notes)), note)
+        self.set_feedback(**{part: notes})
+
+    def insert_action(self, index: int, action: Action) -> None:
+        """Put an agreed action back at ``index`` (undoing a removal)."""
+        actions = list(self._obs.feedback.actions)
+        actions.insert(min(index, len(actions)), action)
+        self.set_feedback(actions=actions)
+
     def add_action(self, action: Action) -> None:
         """Add an agreed action."""
         self.set_feedback(actions=[*self._obs.feedback.actions, action])

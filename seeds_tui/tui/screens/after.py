@@ -41,6 +41,7 @@ class FeedbackList(KeysInOrder, OptionList):
 
     BINDINGS = [
         Binding("delete,backspace", "screen.remove_entry", "Remove", id="feedback.remove"),
+        Binding("u,ctrl+z", "screen.undo_remove", "Undo remove", show=False, id="feedback.undo"),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
     ]
@@ -65,6 +66,8 @@ class AfterScreen(SeedsScreen[None]):
         self.session: ObservationSession = session
         #: How each carried action stood when last reviewed ("ongoing at 2026-09-01").
         self._previously: dict[tuple[str, int], str] = {}
+        #: The entry removed last (its list, its place, the entry), for u to put back.
+        self._removed: tuple[str, int, Action | LinkedNote] | None = None
 
     def compose(self) -> ComposeResult:
         """Everything in one scrolling column, in conversation order."""
@@ -226,7 +229,7 @@ class AfterScreen(SeedsScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A final observation open read-only hides the editing keys."""
-        return self.session.editable or action not in ("rate", "remove_entry")
+        return self.session.editable or action not in ("rate", "remove_entry", "undo_remove")
 
     def _linked_row(self, note: LinkedNote) -> Content:
         if note.item is None:
@@ -386,11 +389,29 @@ class AfterScreen(SeedsScreen[None]):
         if option is None or option.id in (ADD, NONE):
             return
         index = int(option.id or 0)
+        fb = self.session.observation.feedback
         if focused.id == "actions":
+            entry: Action | LinkedNote = fb.actions[index]
             self._edit(self.session.replace_action, index, None)
         else:
             part: Part = "strengths" if focused.id == "strengths" else "development_areas"
+            entry = getattr(fb, part)[index]
             self._edit(self.session.replace_linked, part, index, None)
+        self._removed = (focused.id or "", index, entry)
+        what = {"actions": "Action", "strengths": "Strength"}.get(focused.id or "", "Development area")
+        self.app.notify(f"{what} removed · u puts it back", timeout=8)
+
+    def action_undo_remove(self) -> None:
+        """Put back the strength, development area or action removed last, where it was."""
+        if self._removed is None:
+            return
+        list_id, index, entry = self._removed
+        self._removed = None
+        if isinstance(entry, Action):
+            self._edit(self.session.insert_action, index, entry)
+        else:
+            self._edit(self.session.insert_linked, "strengths" if list_id == "strengths" else "development_areas", index, entry)
+        self.app.notify("Put back.", timeout=3)
 
     @on(Button.Pressed, "#to-review")
     def _to_review(self) -> None:

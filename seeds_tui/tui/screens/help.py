@@ -54,7 +54,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("Tab / Shift+Tab", "next / previous part"),
         ("0-9", "rate the highlighted whole-session rating; Backspace clears it"),
         ("Enter", "add or edit a strength, development area or action"),
-        ("Delete", "remove the highlighted entry"),
+        ("Delete", "remove the highlighted entry (u puts it back)"),
         ("F4", "review and finalise"),
         ("Esc", "leave a text box; from a list, back to scoring"),
     ],

@@ -68,6 +68,8 @@ class SessionScreen(SeedsScreen[None]):
         self._known: dict[str, list[str]] = {}
         #: (field, name key) pairs already asked about ("did you mean…?"): asked once per name.
         self._checked: set[tuple[str, str]] = set()
+        #: Every field's value when the form was shown (Esc asks before leaving changes behind).
+        self._initial: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -215,6 +217,7 @@ class SessionScreen(SeedsScreen[None]):
         """Type what arrived before the form was ready into the first field (focused since the first frame)."""
         first = self.query_one(self.AUTO_FOCUS or "#practitioner", Input)
         self.set_focus(first)
+        self._initial = self._as_typed()
         self._ready = True
         type_with_tabs(self, first, self._early.take())
 
@@ -400,9 +403,35 @@ class SessionScreen(SeedsScreen[None]):
         self.app.pop_screen()
         self.app.notify("Session details changed.", timeout=4)
 
+    def _as_typed(self) -> dict[str, str]:
+        """Every field's value as it stands (text fields, choices and the consent box)."""
+        values = {w.id: w.value for w in self.query(Input) if w.id}
+        values.update({w.id: str(w.value) for w in self.query(Select) if w.id})
+        values.update({w.id: str(w.value) for w in self.query(ConsentBox) if w.id})
+        return values
+
     def action_back(self) -> None:
-        """Back to the rubric list (or, editing, to the observation, unchanged)."""
-        self.app.pop_screen()
+        """Back to the rubric list (or, editing, to the observation, unchanged); asks first when
+        something was typed or changed here, so Esc never throws details away by surprise."""
+        if not self._ready or self._as_typed() == self._initial:
+            self.app.pop_screen()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        where = "the rubric list" if self.edit is None else "the observation, with its details as they were"
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave without saving these details?",
+                f"What you typed or changed here is not kept if you go back to {where}.",
+                yes="Leave",
+                no="Keep editing",
+                yes_variant="error",
+            ),
+            answered,
+        )
 
     # -- open actions from earlier observations -------------------------------------------
 
