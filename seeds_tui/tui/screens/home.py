@@ -42,6 +42,30 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+#: Columns that give up width first when the terminal is narrow, and the least each keeps.
+SHRINK: tuple[tuple[int, int], ...] = ((4, 10), (2, 10), (3, 8), (6, 8))
+
+
+def fit_columns(widths: list[int], screen_width: int) -> list[int]:
+    """``widths`` narrowed so that every column fits ``screen_width`` (two cells of padding each, a
+    scroll bar): Rubric, then Practitioner, Team and Observer give way, each down to its least,
+    so that Status, Date and Progress always show whole and no column drops off at 80 columns.
+
+    >>> fit_columns([7, 10, 16, 8, 24, 10, 12], 80)
+    [7, 10, 10, 8, 10, 10, 9]
+    >>> fit_columns([7, 10, 16, 8, 24, 10, 12], 120)
+    [7, 10, 16, 8, 24, 10, 12]
+    """
+    out = list(widths)
+    room = screen_width - 2 * len(out) - 2
+    for position, least in SHRINK:
+        excess = sum(out) - room
+        if excess <= 0:
+            break
+        out[position] = max(min(least, out[position]), out[position] - excess)
+    return out
+
+
 class HomeScreen(SeedsScreen[None]):
     """The list of observations with the keys to start or continue one."""
 
@@ -184,12 +208,16 @@ class HomeScreen(SeedsScreen[None]):
         # Columns sized from the cells on every fill: the table's own auto-sizing was seen to keep
         # header widths ("2026", "Nort") when rows arrived from the loading worker under load.
         table.clear(columns=True)
-        for position, (title, key, widest) in enumerate(COLUMNS):
-            width = max([len(title), *(len(cells[position]) for cells in all_cells)])
-            table.add_column(title, key=key, width=min(width, widest))
+        widths = fit_columns(
+            [min(max([len(title), *(len(cells[p]) for cells in all_cells)]), widest) for p, (title, _, widest) in enumerate(COLUMNS)],
+            self.app.size.width,
+        )
+        for (title, key, _), width in zip(COLUMNS, widths, strict=True):
+            table.add_column(title, key=key, width=width)
         for index, cells in enumerate(all_cells):
             # rich Text: names and notes are shown as typed, never read as markup.
-            table.add_row(*(rich_text(c, style="bold" if c == "draft" else "") for c in cells), key=str(index))
+            shown = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths, strict=True)]  # a cut text says so
+            table.add_row(*(rich_text(c, style="bold" if c == "draft" else "") for c in shown), key=str(index))
         drafts = sum(1 for r in rows if r.observation is not None and r.observation.status == "draft")
         finals_shown = sum(1 for r in rows if r.observation is None or r.observation.status == "final")
         if search:
@@ -221,7 +249,7 @@ class HomeScreen(SeedsScreen[None]):
         scored = sum(1 for items in obs.scores.values() for s in items.values() if s.is_set)
         if obs.status == "final":
             pct = overall_score(section_scores(obs, rubric)).percent
-            return "final" if pct is None else f"final · {pct:.0f}% of max"
+            return "final" if pct is None else f"{pct:.0f}% of max"  # the Status column says final
         return f"{scored}/{total} scored"
 
     # -- resume after a crash ---------------------------------------------------------------
