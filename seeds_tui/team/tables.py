@@ -965,17 +965,24 @@ def action_wording_table(
         act_team_ok, act_all_ok = usable(act, grid)
         frame = _team_rows(act, act_team_ok, act_all_ok)
         frame["_link"] = np.where(frame["section"].astype(str) != "", frame["section"].astype(str) + "." + frame["item"].astype(str), "")
-        for (team, _), g in frame.groupby(["team", "_key"], sort=False):
-            pracs = g["practitioner"].nunique()
-            if pracs < threshold:
-                continue
-            per_text = g.groupby("text").agg(p=("practitioner", "nunique"), n=("practitioner", "size")).reset_index()
-            per_text["_len"] = per_text["text"].str.len()
-            best = per_text.sort_values(["p", "n", "_len", "text"], ascending=[False, False, True, True]).iloc[0]["text"]
-            links = g.loc[g["_link"] != "", "_link"].value_counts()
+        frame = frame.loc[:, ["team", "_key", "text", "_link", "practitioner", "observation_id"]]
+        group = ["team", "_key"]
+        sizes = frame.groupby(group, sort=False).agg(
+            actions=("observation_id", "size"), observations=("observation_id", "nunique"), practitioners=("practitioner", "nunique")
+        )  # fmt: skip
+        sizes = sizes.loc[sizes["practitioners"] >= threshold]
+        frame = frame.merge(sizes.index.to_frame(index=False), on=group)
+        per_text = frame.groupby([*group, "text"], sort=False).agg(p=("practitioner", "nunique"), n=("practitioner", "size")).reset_index()
+        per_text["_len"] = per_text["text"].str.len()
+        per_text = per_text.sort_values([*group, "p", "n", "_len", "text"], ascending=[True, True, False, False, True, True])
+        best = per_text.drop_duplicates(group).set_index(group)["text"]
+        linked = frame.loc[frame["_link"] != ""].groupby([*group, "_link"], sort=False).size().rename("n").reset_index()
+        linked = linked.sort_values([*group, "n", "_link"], ascending=[True, True, False, True]).drop_duplicates(group)
+        links = linked.set_index(group)["_link"]
+        for pair, rec in zip(sizes.index, sizes.to_dict("records"), strict=True):
             rows.append({
-                "team": team, "wording": printable(str(best), newlines=False), "item": str(links.index[0]) if len(links) else "",
-                "actions": len(g), "observations": g["observation_id"].nunique(), "practitioners": pracs,
+                "team": pair[0], "wording": printable(str(best[pair]), newlines=False), "item": str(links.get(pair, "")),
+                "actions": int(rec["actions"]), "observations": int(rec["observations"]), "practitioners": int(rec["practitioners"]),
             })  # fmt: skip
     out = pd.DataFrame(rows, columns=cols)
     out = _by_team_order(out, ["practitioners", "actions", "wording"], [False, False, True])
@@ -1025,25 +1032,32 @@ def carried_table(
     else:
         frame = pd.DataFrame({c: pd.Series(dtype=str) for c in ("team", "quarter", "practitioner", "key", "status")})
     quarters = sorted(map(str, observations["quarter"].astype(str).unique()))
-    rows: list[dict[str, object]] = []
-    for team in _every_team(observations, {}):
-        base = seen.loc[seen["team"] == team]
-        mine = frame.loc[frame["team"] == team]
-        everyone = whole_obs.loc[whole_obs["team"] == team]
-        for period in [*quarters, WHOLE_PERIOD]:
+    periods = [*quarters, WHOLE_PERIOD]
+    index = pd.MultiIndex.from_product([_every_team(observations, {}), periods], names=["team", "period"])
+    # Each action once per row: as it stood at its latest review in the quarter, or in the period.
+    last = pd.concat(
+        [
+            frame.drop_duplicates(["team", "quarter", "key"], keep="last").assign(period=lambda f: f["quarter"]),
+            frame.drop_duplicates(["team", "key"], keep="last").assign(period=WHOLE_PERIOD),
+        ],
+        ignore_index=True,
+    )
+    by = ["team", "period"]
+    out = pd.DataFrame(index=index)
+    out["actions"] = last.groupby(by).size()
+    for status in CARRIED_STATUSES:
+        out[status] = last.loc[last["status"] == status].groupby(by).size()
+    out["practitioners"] = last.groupby(by)["practitioner"].nunique()
 
-            def in_q(f: pd.DataFrame, q: str = period) -> pd.DataFrame:
-                return f if q == WHOLE_PERIOD else f.loc[f["quarter"] == q]
+    def practitioners(f: pd.DataFrame) -> pd.Series:
+        both = pd.concat([f.assign(period=f["quarter"]), f.assign(period=WHOLE_PERIOD)], ignore_index=True)
+        return both.groupby(by)["practitioner"].nunique()
 
-            reviews = in_q(mine).drop_duplicates("key", keep="last")
-            row: dict[str, object] = {"team": team, "period": period, "actions": len(reviews)}
-            for status in CARRIED_STATUSES:
-                row[status] = int((reviews["status"] == status).sum())
-            row["practitioners"] = reviews["practitioner"].nunique()
-            row["_base"] = in_q(base)["practitioner"].nunique()
-            row["_whole"] = in_q(everyone)["practitioner"].nunique()
-            rows.append(row)
-    out = pd.DataFrame(rows)
+    out["_base"] = practitioners(seen)
+    out["_whole"] = practitioners(
+        whole_obs.loc[:, ["team", "quarter", "practitioner"]].assign(practitioner=lambda f: f["practitioner"].astype(str))
+    )
+    out = out.fillna(0).astype("int64").reset_index()
     hidden = (out["_base"] < threshold).to_numpy()
     notes = left_out(observations, obs_team_ok, obs_all_ok, ["team"])
     out["note"] = [
