@@ -348,3 +348,16 @@ def test_names_and_event_with_the_new_views(actions_store, capsys, tmp_path: Pat
     assert code == 2 and "--names" in err
     code, _, err = summary([*common, "--by", "coverage", "--event", "2026-04-01"], capsys)
     assert code == 2 and "--event" in err
+
+
+def test_the_python_api_gives_the_new_views(actions_store, tmp_path: Path) -> None:
+    import seeds_tui
+
+    store, _ = actions_store
+    tables = seeds_tui.summary_tables(store, "actions", threshold=3, rubric_dirs=[tmp_path / "rubrics"])
+    assert [t.view for t in tables] == ["action_items", "action_wording", "carried"]
+    [coverage] = seeds_tui.summary_tables(store, "coverage", rubric_dirs=[tmp_path / "rubrics"])
+    key = pseudonym_key(store)
+    assert set(coverage.frame["practitioner"]) == {pseudonym(n, key) for n in ("N1", "N2", "N3", "S1", "S2", "S3")}
+    [named] = seeds_tui.summary_tables(store, "coverage", names=True, rubric_dirs=[tmp_path / "rubrics"])
+    assert list(named.frame["practitioner"]) == ["N2", "N3", "S1", "S2", "S3", "N1"]
