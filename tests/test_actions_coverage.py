@@ -101,7 +101,7 @@ def test_recurring_actions_by_wording_show_only_groups_on_enough_practitioners(a
     store, reg = actions_store
     data = frames.summary_data(store, reg)
     table = team_tables.action_wording_table(data.actions, data.observations, threshold=3)
-    cols = ["team", "wording", "item", "actions", "observations", "practitioners", "suppressed", "note"]
+    cols = ["team", "wording", "linked_item", "actions", "observations", "practitioners", "suppressed", "note"]
     # The three agenda wordings are one group (same key words, or 3 of 4 shared); on 2
     # practitioners per team it is shown only for All teams (4). "open questions" rests on 2: never shown.
     assert rows(table, cols) == [
@@ -361,3 +361,14 @@ def test_the_python_api_gives_the_new_views(actions_store, tmp_path: Path) -> No
     assert set(coverage.frame["practitioner"]) == {pseudonym(n, key) for n in ("N1", "N2", "N3", "S1", "S2", "S3")}
     [named] = seeds_tui.summary_tables(store, "coverage", names=True, rubric_dirs=[tmp_path / "rubrics"])
     assert list(named.frame["practitioner"]) == ["N2", "N3", "S1", "S2", "S3", "N1"]
+
+
+def test_the_actions_tables_fit_an_80_column_terminal(actions_store) -> None:
+    from seeds_tui.render import summary as render
+
+    store, reg = actions_store
+    data = frames.summary_data(store, reg)
+    doc = render.SummaryDocument("Team summary", [], team_tables.build_tables(data, "actions", threshold=3))
+    text = render.render_table(doc, width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "Agree an agenda at the start." in text  # a wording is shortened last, never left out

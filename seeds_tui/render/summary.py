@@ -37,7 +37,7 @@ LABELS: dict[str, str] = {
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
     "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
     "caution": "Caution", "wording": "Wording", "done": "Done", "ongoing": "Ongoing", "dropped": "Dropped",
-    "not_reviewed": "Not reviewed", "last_observed": "Last observed",
+    "not_reviewed": "Not reviewed", "last_observed": "Last observed", "linked_item": "Item",
 }  # fmt: skip
 #: Columns holding words (or dates), shown as they are, never as a figure.
 TEXT_COLUMNS = frozenset(
@@ -56,6 +56,7 @@ TEXT_COLUMNS = frozenset(
         "caution",
         "wording",
         "last_observed",
+        "linked_item",
     )
 )
 PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval"}
@@ -179,7 +180,8 @@ NOTE_MARKS = {"suppressed: would reveal a hidden figure": "†"}
 SHARES = ("shown", "missed", "na", "no")
 #: What a narrow terminal gives up first: each step applies on top of the ones before.
 _NARROWING = (
-    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "levels"),
+    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "linked_item"), ("drop", "median_percent"),
+    ("drop", "levels"),
     ("drop", "shares"), ("drop", "median"), ("drop", "kind"), ("short", None), ("drop", "section"), ("drop", "practitioners"),
 )  # fmt: skip
 
@@ -232,9 +234,10 @@ def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[l
                     r[n] = mark
             headings[n] = ""
             notes = [f"{mark} {text}" for text, mark in seen.items()]
-        if "title" in keys:
-            t = keys.index("title")
-            rows = [[*r[:t], _fit(r[t], title_width), *r[t + 1 :]] for r in rows]
+        for name in ("title", "wording"):  # a wording stays (it is what the row is), shortened as a title
+            if name in keys:
+                t = keys.index(name)
+                rows = [[*r[:t], _fit(r[t], title_width), *r[t + 1 :]] for r in rows]
         # The section goes only where the item (or the row's title) still says what the row is.
         gone = dropped - ({"section"} if "item" not in keys else set())
         keep = [i for i, k in enumerate(keys) if k not in gone]

@@ -934,7 +934,7 @@ def action_wording_table(
     """Recurring actions by similar wording: per team (and All teams), groups of actions whose
     wordings share their key words (``wording_key``, ``wording_groups``), each shown by its representative wording
     (the wording written for most practitioners of the group; ties: most actions, then the
-    shortest), with the item most of them address, the actions, observations and practitioners.
+    shortest), with the item most of them address (``linked_item``, ``section.item``), the actions, observations and practitioners.
 
     Action text is free text: a group is shown only when it rests on at least ``threshold``
     practitioners of the team (or of All teams), and a wording that the privacy hints
@@ -946,7 +946,7 @@ def action_wording_table(
 
     check_threshold(threshold)
     _one_rubric(observations)
-    cols = ["team", "wording", "item", "actions", "observations", "practitioners"]
+    cols = ["team", "wording", "linked_item", "actions", "observations", "practitioners"]
     if not len(observations):
         return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
     grid = _observation_grid(scope if scope is not None else [observations], threshold)
@@ -981,7 +981,7 @@ def action_wording_table(
         links = linked.set_index(group)["_link"]
         for pair, rec in zip(sizes.index, sizes.to_dict("records"), strict=True):
             rows.append({
-                "team": pair[0], "wording": printable(str(best[pair]), newlines=False), "item": str(links.get(pair, "")),
+                "team": pair[0], "wording": printable(str(best[pair]), newlines=False), "linked_item": str(links.get(pair, "")),
                 "actions": int(rec["actions"]), "observations": int(rec["observations"]), "practitioners": int(rec["practitioners"]),
             })  # fmt: skip
     out = pd.DataFrame(rows, columns=cols)
@@ -993,7 +993,7 @@ def action_wording_table(
     if missing:
         none = f"no wording on {threshold} or more practitioners"
         empty = pd.DataFrame(
-            {"team": missing, "wording": none, "item": "", "actions": pd.NA, "observations": pd.NA, "practitioners": pd.NA}
+            {"team": missing, "wording": none, "linked_item": "", "actions": pd.NA, "observations": pd.NA, "practitioners": pd.NA}
         )
         out = _by_team_order(pd.concat([out, empty], ignore_index=True), [], [])
     return _whole_teams(out[cols], observations, observed, obs_team_ok, obs_all_ok, ["actions", "observations", "practitioners"], threshold)
