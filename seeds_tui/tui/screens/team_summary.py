@@ -72,8 +72,9 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("coverage", "Coverage", "coverage"),
 )
 BAR_WIDTH = 30
-#: Views whose tables the background builds after the first is shown, in this order.
-WARM_ORDER = ("section", "item", "composite", "quarter", "ratings", "themes", "actions", "coverage")
+#: Views whose tables the background builds after the first is shown, in this order. Not
+#: Coverage: it is built when asked for (it makes the store's pseudonym key on first use).
+WARM_ORDER = ("section", "item", "composite", "quarter", "ratings", "themes", "actions")
 
 #: The keys of this screen, for F1 (the help screen reads the screen's HELP_KEYS).
 SCREEN_KEYS: list[tuple[str, str]] = [
