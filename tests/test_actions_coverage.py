@@ -372,3 +372,31 @@ def test_the_actions_tables_fit_an_80_column_terminal(actions_store) -> None:
     text = render.render_table(doc, width=80)
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "Agree an agenda at the start." in text  # a wording is shortened last, never left out
+
+
+def test_an_action_linked_to_a_renamed_item_follows_it_and_one_to_a_retired_item_is_unlinked(tmp_path: Path) -> None:
+    from seeds_tui.core.observation import load_observation
+    from seeds_tui.core.versions import remap_scores
+
+    reg = registry(tmp_path, v2=True)
+    store = Store(tmp_path / "store")
+    for who in ("A", "B", "C"):
+        add(
+            store,
+            team="North",
+            practitioner=who,
+            scores=SCORES,
+            when=Q2,
+            agreed=[("Agree an agenda", "open.a"), ("Reflect more", "talk.d")],
+        )
+    data = frames.summary_data(store, reg)
+    table = team_tables.action_items_table(data.actions, data.observations, data.rubric, threshold=3)
+    assert rows(table, ["team", "section", "item", "title", "actions"]) == [
+        ["North", "", "", "not linked to an item", 3],
+        ["North", "open", "a2", "Agrees the agenda", 3],
+        ["All teams", "", "", "not linked to an item", 3],
+        ["All teams", "open", "a2", "Agrees the agenda", 3],
+    ]
+    obs = load_observation(next(store.final_dir.glob("*.toml")))
+    moved = remap_scores(obs, reg.get("mini").rubric)
+    assert [(a.text, a.item) for a in moved.feedback.actions] == [("Agree an agenda", "open.a2"), ("Reflect more", None)]
