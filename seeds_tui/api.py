@@ -378,11 +378,15 @@ def summary_tables(
     rubric_dirs: PathOrPaths = (),
     event: date | str | None = None,
     window: int = 3,
+    names: bool = False,
 ) -> list[SummaryTable]:
-    """The team summary tables of one view (section, item, composite, quarter, themes, ratings, practitioner).
+    """The team summary tables of one view (section, item, composite, quarter, themes, ratings,
+    practitioner, actions, coverage).
 
-    One set of tables per rubric id. Figures resting on fewer than ``threshold``
-    practitioners are suppressed, as in ``seeds-tui summary``.
+    One set of tables per rubric id (coverage: one table over the rubrics asked for). Figures
+    resting on fewer than ``threshold`` practitioners are suppressed, as in ``seeds-tui summary``.
+    The per-practitioner views (practitioner, coverage) show the store's pseudonymous labels
+    unless ``names=True``.
 
     >>> import seeds_tui, tempfile
     >>> from datetime import date
@@ -405,7 +409,12 @@ def summary_tables(
         when = found.date if found is not None else _date(event)
     else:
         when = event
-    return build_tables(data, view, threshold=threshold, before_after=when, window=window)
+    key = None
+    if view in ("practitioner", "coverage") and not names:
+        from seeds_tui.team.pseudonyms import pseudonym_key
+
+        key = pseudonym_key(_store(store))
+    return build_tables(data, view, threshold=threshold, before_after=when, window=window, names=names, key=key)
 
 
 def training_events(store: Store | PathLike | None = None) -> list[TrainingEvent]:

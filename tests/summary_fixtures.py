@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from seeds_tui.core.observation import Action, Feedback, LinkedNote, RubricRef, Score, Session, new_observation, observation_to_toml
+from seeds_tui.core.observation import (
+    Action,
+    CarriedAction,
+    Feedback,
+    LinkedNote,
+    RubricRef,
+    Score,
+    Session,
+    new_observation,
+    observation_to_toml,
+)
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.atomic import write_atomic
 from seeds_tui.storage.store import Store
@@ -161,10 +171,14 @@ def add(
     actions: int = 0,
     observer: str = "Sam Observer",
     session_ref: str | None = None,
+    agreed: list[tuple[str, str | None]] = (),  # type: ignore[assignment]
+    carried: list[tuple[str, int, str | None]] = (),  # type: ignore[assignment]
 ) -> str:
     """Write one observation (scores keyed "section.item") into the store; return its id.
 
-    With ``session_ref`` it is one observer's file of a double-scored (calibration) session."""
+    With ``session_ref`` it is one observer's file of a double-scored (calibration) session.
+    ``agreed`` adds actions (text, linked item or None) after ``actions`` plain ones; ``carried``
+    adds carried actions (source observation id, index, status or None for not yet reviewed)."""
     stamp = datetime(when.year, when.month, when.day, 10, 0, tzinfo=UTC)
     obs = new_observation(
         rubric=RubricRef(id=rubric, version=version, sha256="0" * 64),
@@ -186,7 +200,8 @@ def add(
     feedback = Feedback(
         strengths=[LinkedNote(text="Good", item=k) for k in strengths],
         development_areas=[LinkedNote(text="Work on it", item=k) for k in development],
-        actions=[Action(text="Practise") for _ in range(actions)],
+        actions=[Action(text="Practise") for _ in range(actions)] + [Action(text=t, item=i) for t, i in agreed],
+        carried=[CarriedAction(source=src, index=n, text="Carried", status=st) for src, n, st in carried],  # type: ignore[arg-type]
     )
     obs = obs.model_copy(
         update={

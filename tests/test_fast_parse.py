@@ -24,7 +24,13 @@ def test_fast_and_safe_readers_agree_on_demo_files(tmp_path: Path) -> None:
         assert error is None
         assert meta[0] == obs.id and meta[5] == obs.session.practitioner
         scored = sorted((s, i, sc.value, sc.code) for s, items in obs.scores.items() for i, sc in items.items() if sc.is_set)
-        assert sorted((s, i, v, c) for k, s, i, v, c in rows if k == 0) == scored
+        assert sorted((s, i, v, c) for k, s, i, v, c, _ in rows if k == 0) == scored
+        actions = [
+            ((a.item or "").partition(".")[0] or None, (a.item or "").partition(".")[2], n, a.text)
+            for n, a in enumerate(obs.feedback.actions)
+        ]
+        assert [(s, i, v, t) for k, s, i, v, c, t in rows if k == 5] == actions
+        assert [(i, c) for k, s, i, v, c, t in rows if k == 6] == [(f"{a.source}:{a.index}", a.status) for a in obs.feedback.carried]
 
 
 @pytest.mark.parametrize(

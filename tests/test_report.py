@@ -85,7 +85,10 @@ def rich(rubric: Rubric) -> Observation:
             LinkedNote(text="Agree the agenda together.", item="beginning.agenda"),
             LinkedNote(text="Slow down when the person is upset."),
         ],
-        actions=[Action(text="Open with a shared agenda.", owner="Pat Practitioner", review_date=date(2027, 1, 15))],
+        actions=[
+            Action(text="Open with a shared agenda.", owner="Pat Practitioner", review_date=date(2027, 1, 15), item="beginning.agenda"),
+            Action(text="Ask about the week.", owner="Pat Practitioner"),
+        ],
         carried=[
             CarriedAction(source=OTHER_OBS, index=0, text="Use summaries", owner="Pat Practitioner", status="done", comment="Three heard"),
             CarriedAction(source=OTHER_OBS, index=1, text="Shadow a colleague", owner="Sam Observer", status="ongoing"),
@@ -195,6 +198,9 @@ def test_agreed_actions_show_owner_and_review_date(rubric: Rubric) -> None:
         actions = squash(text).split("Agreed actions", 1)[1].split("Actions from earlier observations", 1)[0]
         assert "Open with a shared agenda." in actions and "Owner: Pat Practitioner" in actions, fmt
         assert "Review by: 15 January 2027" in actions, fmt
+        # An action linked to the item it addresses names that skill; one linked to none does not.
+        assert "Skill: Beginning and set-up › Agrees the purpose and agenda for the session" in actions, fmt
+        assert "Skill:" not in actions.split("Ask about the week.", 1)[1], fmt
 
 
 def test_actions_from_earlier_observations_show_how_each_stands(rubric: Rubric) -> None:

@@ -26,7 +26,7 @@ from seeds_tui.cli.common import (
     unknown_teams_message,
 )
 
-VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
+VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 
 
@@ -50,6 +50,8 @@ def _window(text: str) -> int:
     return value
 
 
+#: Views that show practitioners (pseudonymous labels unless --names).
+NAME_VIEWS = ("practitioner", "coverage")
 #: Views a training event's before/after table goes with.
 EVENT_VIEWS = ("section", "item", "composite", "quarter")
 
@@ -60,8 +62,8 @@ def unused_options(args: argparse.Namespace) -> str | None:
         return f"--event compares sections, items or composites; it does nothing with --by {args.by} (use --by {', '.join(EVENT_VIEWS)})"
     if args.window is not None and args.event is None:
         return "--window sets the months before and after a training event; give --event too"
-    if args.names and args.by != "practitioner":
-        return f"--names shows names in the per-practitioner view; it does nothing with --by {args.by} (use --by practitioner)"
+    if args.names and args.by not in NAME_VIEWS:
+        return f"--names shows names in the per-practitioner views; it does nothing with --by {args.by} (use --by practitioner or coverage)"
     return None
 
 
@@ -70,11 +72,12 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p = subparsers.add_parser(
         "summary",
         parents=parents,
-        help="team tables for facilitators (sections, items, composites, trends, themes)",
+        help="team tables for facilitators (sections, items, composites, trends, themes, actions, coverage)",
         description=(
             "Summarise a team's (or several teams') observations: percent of maximum per section or item with the "
-            "distribution beside it, relationship vs structuring composites, trends by quarter, global ratings and "
-            "development themes. Only final observations count unless --status says otherwise. Any figure resting on "
+            "distribution beside it, relationship vs structuring composites, trends by quarter, global ratings, "
+            "development themes, recurring actions and how carried actions ended, and (for a manager) who has been "
+            "observed. Only final observations count unless --status says otherwise. Any figure resting on "
             "fewer practitioners than --threshold is suppressed, and so is whatever would reveal it."
         ),
         epilog="Exit codes: 0 summary produced (unreadable files are left out with a warning), 1 problems, 2 usage error.",
@@ -110,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         "--window", metavar="MONTHS", type=_window, default=None,
         help="with --event: months on each side, whole quarters (3, 6, 9 or 12; default 3)",
     )  # fmt: skip
-    p.add_argument("--names", action="store_true", help="with --by practitioner: show names instead of pseudonymous labels")
+    p.add_argument("--names", action="store_true", help="with --by practitioner or coverage: show names instead of pseudonymous labels")
     p.add_argument("--strict", action="store_true", help="exit 1 if any observation file could not be read")
     p.add_argument("--no-cache", action="store_true", help="read every file again and leave the cache alone")
     p.set_defaults(func=run)
@@ -170,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
             if warning not in unknown:
                 err(f"warning: {warning}")
         return PROBLEMS
-    key = pseudonyms.pseudonym_key(store) if args.by == "practitioner" and not args.names else None
+    key = pseudonyms.pseudonym_key(store) if args.by in NAME_VIEWS and not args.names else None
     try:
         event, event_teams = _event(args.event, store)
     except SeedsError as exc:
@@ -252,6 +255,16 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
     lines.append(
         f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
     )
+    if args.by == "coverage":
+        lines.append(
+            "coverage: for a manager, not for sharing with a group; observations in the dates asked, last observed at any date"
+            + ("" if args.names else "; labels are pseudonymous")
+        )
+    if args.by == "actions":
+        lines.append(
+            f"actions: a wording is shown only when its group rests on {args.threshold} or more practitioners; "
+            "wordings that may hold personal data are never shown"
+        )
     if args.by == "practitioner":
         lines.append(
             "per-practitioner view: for supervision, not for sharing with a group" + ("" if args.names else "; labels are pseudonymous")

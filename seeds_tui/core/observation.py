@@ -138,11 +138,13 @@ class LinkedNote(Model):
 
 
 class Action(Model):
-    """An agreed action with who does it and when it is reviewed."""
+    """An agreed action with who does it and when it is reviewed, optionally linked to the
+    ``section.item`` it addresses (as a development area is)."""
 
     text: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_one_newline)]
     owner: Annotated[str, Field(max_length=100), AfterValidator(_one_newline)] = ""
     review_date: Date | None = None
+    item: ItemKey | None = None
 
 
 #: How an action agreed at an earlier observation stands when it is reviewed at a later one.
@@ -437,7 +439,7 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
     for pos, event in enumerate(obs.events):
         if event.item is not None and event.item not in keys:
             add(("events", pos, "item"), "linked item is not in this rubric")
-    for part in ("strengths", "development_areas"):
+    for part in ("strengths", "development_areas", "actions"):
         for pos, note in enumerate(getattr(obs.feedback, part)):
             if note.item is not None and note.item not in keys:
                 add(("feedback", part, pos, "item"), "linked item is not in this rubric")

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from seeds_tui.core.errors import Problem
-from seeds_tui.core.observation import Event, Feedback, LinkedNote, Observation, RubricRef
+from seeds_tui.core.observation import Action, Event, Feedback, LinkedNote, Observation, RubricRef
 from seeds_tui.core.rubric import LoadedRubric, Rubric, RubricRegistry, _version_key
 
 __all__ = ["carry_key", "check_registry", "remap_scores", "rubric_change_problems", "step_map", "upgrade"]
@@ -116,12 +116,13 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric, previous: Rubr
 
     events = [e if e.item is None else Event.model_validate({**e.model_dump(), "item": link(e.item)}) for e in obs.events]
     feedback = obs.feedback
-    if feedback.strengths or feedback.development_areas:
+    if feedback.strengths or feedback.development_areas or any(a.item is not None for a in feedback.actions):
         feedback = Feedback.model_validate(
             {
                 **feedback.model_dump(),
                 "strengths": [_relink(n, link(n.item)) for n in feedback.strengths],
                 "development_areas": [_relink(n, link(n.item)) for n in feedback.development_areas],
+                "actions": [_relink(a, link(a.item)) for a in feedback.actions],
             }
         )
     update: dict[str, object] = {"scores": scores, "events": events, "feedback": feedback}
@@ -130,7 +131,7 @@ def remap_scores(obs: Observation, rubric: Rubric | LoadedRubric, previous: Rubr
     return obs.model_copy(update=update)
 
 
-def _relink(note: LinkedNote, item: str | None) -> dict[str, object]:
+def _relink(note: LinkedNote | Action, item: str | None) -> dict[str, object]:
     data = note.model_dump()
     data["item"] = item
     return data

@@ -798,10 +798,16 @@ def _feedback(
         template = rng.choice(SELF_ASSESSMENTS) if good != weak else SELF_ASSESSMENTS[-1]
         feedback["self_assessment"] = template.format(best=titles[good], worst=titles[weak])
     actions: list[dict[str, Any]] = []
-    for sid, _, _ in worst:
-        text = ACTIONS_BY_SECTION.get(sid, GENERAL_ACTIONS[0])
+    for sid, item, _ in worst:
+        wordings = ACTIONS_BY_SECTION.get(sid, GENERAL_ACTIONS[0])
+        if isinstance(wordings, list):
+            # Observers word the same action differently; chosen without the random stream, so the
+            # rest of a seeded store stays as it was.
+            wordings = wordings[(len(practitioner) + day.toordinal()) % len(wordings)]
+        text = str(wordings)
         if all(a["text"] != text for a in actions):
-            actions.append({"text": text, "owner": practitioner, "review_date": _review_date(rng, day)})
+            # Linked to the item it addresses, as the development area it answers is.
+            actions.append({"text": text, "owner": practitioner, "review_date": _review_date(rng, day), "item": f"{sid}.{item.id}"})
     if not actions or rng.random() < 0.35:
         owner = rng.choice((practitioner, observer))
         actions.append({"text": rng.choice(GENERAL_ACTIONS), "owner": owner, "review_date": _review_date(rng, day)})

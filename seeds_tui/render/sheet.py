@@ -165,6 +165,8 @@ class ActionLine:
     text: str
     owner: str
     review: str
+    #: The item it addresses ("Section › Item"), or "" when not linked.
+    addresses: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,17 @@ def item_marks(obs: Observation, key: str) -> tuple[tuple[str, str], ...]:
     return tuple((format_elapsed(e.elapsed), " ".join(e.text.split()) or "(marked, no words)") for e in found)
 
 
+def _addresses(rubric: Rubric, key: str | None) -> str:
+    """ "Section › Item" for an action's linked item ("" when none, or not in the rubric)."""
+    if key is None:
+        return ""
+    section_id, _, item_id = key.partition(".")
+    try:
+        return f"{rubric.section(section_id).title} › {rubric.item(section_id, item_id).text}"
+    except KeyError:
+        return ""
+
+
 def _skill(rubric: Rubric, obs: Observation, key: str | None) -> SkillRef | None:
     if key is None:
         return None
@@ -390,7 +403,12 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         strengths=[NoteLine(n.text.strip(), _skill(rubric, obs, n.item)) for n in fb.strengths],
         development_areas=[NoteLine(n.text.strip(), _skill(rubric, obs, n.item)) for n in fb.development_areas],
         actions=[
-            ActionLine(a.text.strip(), a.owner.strip() or "not set", long_date(a.review_date) if a.review_date else "not set")
+            ActionLine(
+                a.text.strip(),
+                a.owner.strip() or "not set",
+                long_date(a.review_date) if a.review_date else "not set",
+                _addresses(rubric, a.item),
+            )
             for a in fb.actions
         ],
         carried=[
@@ -470,7 +488,7 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
         out += ["## Agreed actions", ""]
         for pos, a in enumerate(sheet.actions, 1):
             out.append(f"{pos}. {_md_block(a.text)}")
-            out.append(f"   - Owner: {e(a.owner)} · Review by: {a.review}")
+            out.append(f"   - Owner: {e(a.owner)} · Review by: {a.review}" + (f" · Skill: {e(a.addresses)}" if a.addresses else ""))
         out.append("")
     if sheet.carried:
         out += ["## Actions from earlier observations", ""]
@@ -640,7 +658,9 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
         for a in sheet.actions:
             out.append(
                 f'<li><div class="text">{h(a.text)}</div>'
-                f'<p class="meta"><strong>Owner:</strong> {h(a.owner)} · <strong>Review by:</strong> {h(a.review)}</p></li>'
+                f'<p class="meta"><strong>Owner:</strong> {h(a.owner)} · <strong>Review by:</strong> {h(a.review)}'
+                + (f" · <strong>Skill:</strong> {h(a.addresses)}" if a.addresses else "")
+                + "</p></li>"
             )
         out.append("</ol>")
     if sheet.carried:

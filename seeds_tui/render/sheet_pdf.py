@@ -200,7 +200,9 @@ def sheet_html(sheet: FeedbackSheet) -> str:
     if sheet.actions:
         out += ["<h2>Agreed actions</h2>", "<ol>"]
         out += [
-            f'<li>{_t(a.text)}<p class="meta"><b>Owner:</b> {_t(a.owner)} · <b>Review by:</b> {_t(a.review)}</p></li>'
+            f'<li>{_t(a.text)}<p class="meta"><b>Owner:</b> {_t(a.owner)} · <b>Review by:</b> {_t(a.review)}'
+            + (f" · <b>Skill:</b> {_t(a.addresses)}" if a.addresses else "")
+            + "</p></li>"
             for a in sheet.actions
         ]
         out.append("</ol>")

@@ -36,8 +36,29 @@ LABELS: dict[str, str] = {
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
     "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
-    "caution": "Caution",
+    "caution": "Caution", "wording": "Wording", "done": "Done", "ongoing": "Ongoing", "dropped": "Dropped",
+    "not_reviewed": "Not reviewed", "last_observed": "Last observed", "linked_item": "Item",
 }  # fmt: skip
+#: Columns holding words (or dates), shown as they are, never as a figure.
+TEXT_COLUMNS = frozenset(
+    (
+        "team",
+        "section",
+        "item",
+        "title",
+        "group",
+        "quarter",
+        "period",
+        "measure",
+        "kind",
+        "practitioner",
+        "note",
+        "caution",
+        "wording",
+        "last_observed",
+        "linked_item",
+    )
+)
 PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval"}
 DECIMAL_COLUMNS = {"mean", "median"}
 SPARK = "▁▂▃▄▅▆▇█"
@@ -86,7 +107,7 @@ def _missing(value: Any) -> bool:
 
 def cell(column: str, value: Any, suppressed: bool = False) -> str:
     """One cell as text: percents to one decimal, counts whole, suppressed figures as a dash."""
-    if column in ("team", "section", "item", "title", "group", "quarter", "period", "measure", "kind", "practitioner", "note", "caution"):
+    if column in TEXT_COLUMNS:
         return "" if _missing(value) else str(value)
     if suppressed:
         return DASH
@@ -159,7 +180,8 @@ NOTE_MARKS = {"suppressed: would reveal a hidden figure": "†"}
 SHARES = ("shown", "missed", "na", "no")
 #: What a narrow terminal gives up first: each step applies on top of the ones before.
 _NARROWING = (
-    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "median_percent"), ("drop", "levels"),
+    ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "linked_item"), ("drop", "median_percent"),
+    ("drop", "levels"),
     ("drop", "shares"), ("drop", "median"), ("drop", "kind"), ("short", None), ("drop", "section"), ("drop", "practitioners"),
 )  # fmt: skip
 
@@ -212,9 +234,10 @@ def _narrowed(table: SummaryTable, width: int | None) -> tuple[list[str], list[l
                     r[n] = mark
             headings[n] = ""
             notes = [f"{mark} {text}" for text, mark in seen.items()]
-        if "title" in keys:
-            t = keys.index("title")
-            rows = [[*r[:t], _fit(r[t], title_width), *r[t + 1 :]] for r in rows]
+        for name in ("title", "wording"):  # a wording stays (it is what the row is), shortened as a title
+            if name in keys:
+                t = keys.index(name)
+                rows = [[*r[:t], _fit(r[t], title_width), *r[t + 1 :]] for r in rows]
         # The section goes only where the item (or the row's title) still says what the row is.
         gone = dropped - ({"section"} if "item" not in keys else set())
         keep = [i for i, k in enumerate(keys) if k not in gone]
@@ -365,6 +388,23 @@ LABEL_KEYS = ("team", "section", "item", "group", "quarter", "period", "measure"
 _XL_MAX_WIDTH = {"title": 48, "note": 40}
 
 
+#: Columns of whole counts.
+COUNT_COLUMNS = frozenset(
+    (
+        "observations",
+        "practitioners",
+        "development_areas",
+        "strengths",
+        "with_actions",
+        "actions",
+        "done",
+        "ongoing",
+        "dropped",
+        "not_reviewed",
+    )
+)
+
+
 def _xl_heading(column: str) -> str:
     return f"Level {column.removeprefix('level_')} %" if column.startswith("level_") else LABELS.get(column, column)
 
@@ -376,7 +416,7 @@ def _xl_kind(column: str) -> str:
         return "points"
     if column in DECIMAL_COLUMNS:
         return "decimal"
-    if column in ("observations", "practitioners", "development_areas", "strengths", "with_actions", "actions"):
+    if column in COUNT_COLUMNS:
         return "count"
     return "text"
 
@@ -579,6 +619,10 @@ QUESTIONS = {
     "before_after": "Before and after the training event",
     "themes": "Which development areas come up most often?",
     "actions": "How often were actions agreed?",
+    "action_items": "Which items do the agreed actions address, and how often?",
+    "action_wording": "Which actions recur, in similar words?",
+    "carried": "How did the actions carried from earlier observations end?",
+    "coverage": "Who has been observed, and who has not? (for a manager, not for a group)",
     "ratings": "Global ratings and indicators",
     "practitioner": "By practitioner (for supervision, not for a group)",
 }

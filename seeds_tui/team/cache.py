@@ -8,14 +8,18 @@ damaged, written by another version, the two tables out of step) means a silent 
 
 Two tables are kept, written atomically and owner-only:
 
-``files-v3.arrow``
+``files-v4.arrow``
     one row per observation file: the manifest key (path relative to the store, size,
     mtime_ns, ctime_ns, inode), whether it loaded, the error message if not, and the
     observation's metadata (id, status, rubric id and version, team, practitioner, observer,
     session date, number of agreed actions). ``fid`` links it to the rows.
-``rows-v3.arrow``
-    one row per scored item, global rating, counter tally and linked strength or development
-    area: ``fid``, ``kind`` (see ``KINDS``), ``section``, ``item``, ``value``, ``code``.
+``rows-v4.arrow``
+    one row per scored item, global rating, counter tally, linked strength or development
+    area, agreed action and carried action: ``fid``, ``kind`` (see ``KINDS``), ``section``,
+    ``item``, ``value``, ``code``, ``text``. An agreed action's row holds the item it addresses
+    (``section``, ``item``, or neither), its position in ``feedback.actions`` (``value``) and its
+    wording (``text``); a carried action's row holds ``SOURCE:INDEX`` (the action where it was
+    first agreed) in ``item`` and its status (``done``, ``ongoing``, ``dropped`` or none) in ``code``.
 
 Files are parsed with the product's own reader (``seeds_tui.core.observation.read_observation``:
 safe TOML reading, migrations and full model validation), so a file the cache accepts is a
@@ -53,12 +57,12 @@ if TYPE_CHECKING:
     from seeds_tui.storage.store import Store
 
 #: Bump when what the cache holds or how files are read changes: older caches are rebuilt.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 FILES_NAME = f"files-v{CACHE_VERSION}.arrow"
 ROWS_NAME = f"rows-v{CACHE_VERSION}.arrow"
 
 #: Row kinds in the rows table.
-KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "development": 4}
+KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "development": 4, "action": 5, "carried": 6}
 
 #: Parse in a pool of processes when at least this many files need parsing.
 POOL_THRESHOLD = 400
@@ -72,6 +76,7 @@ _FILE_COLUMNS = (
     "fid", "path", "size", "mtime_ns", "ctime_ns", "inode", "ok", "error", "observation_id", "status",
     "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "actions", "pair_ref",
 )  # fmt: skip
+_ROW_COLUMNS = ("fid", "kind", "section", "item", "value", "code", "text")
 _STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer")
 
 
@@ -79,7 +84,7 @@ _STR_COLUMNS = ("observation_id", "status", "rubric_id", "rubric_version", "team
 class StoreRows:
     """What the cache gives the aggregation layer.
 
-    ``files`` has one row per loaded observation file (columns of ``files-v3.arrow`` less the
+    ``files`` has one row per loaded observation file (columns of ``files-v4.arrow`` less the
     manifest), ``rows`` one row per scored item, rating, tally or link, and ``problems`` the
     files that could not be read, as (path, message) pairs.
     """
@@ -139,7 +144,7 @@ def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
 
 # -- parsing one file ------------------------------------------------------------------------
 
-ParsedFile = tuple[tuple[Any, ...] | None, list[tuple[int, str | None, str, int | None, str | None]], str | None]
+ParsedFile = tuple[tuple[Any, ...] | None, list[tuple[int, str | None, str, int | None, str | None, str | None]], str | None]
 
 
 def parse_file(path: str) -> ParsedFile:
@@ -147,7 +152,7 @@ def parse_file(path: str) -> ParsedFile:
 
     Metadata is (id, status, rubric id, rubric version, team, practitioner, observer, session
     date as ISO text, number of agreed actions, session reference of a double-scored (calibration)
-    session or None); rows are (kind, section, item, value, code).
+    session or None); rows are (kind, section, item, value, code, text).
     """
     try:
         obs = _read_fast(path) or read_observation(path)[0]
@@ -171,20 +176,25 @@ def parse_file(path: str) -> ParsedFile:
         len(obs.feedback.actions),
         s.session_ref if s.purpose == "calibration" else None,
     )
-    rows: list[tuple[int, str | None, str, int | None, str | None]] = []
+    rows: list[tuple[int, str | None, str, int | None, str | None, str | None]] = []
     for section_id, items in obs.scores.items():
         for item_id, score in items.items():
             if score.value is not None or score.code is not None:
-                rows.append((0, section_id, item_id, score.value, score.code))
+                rows.append((0, section_id, item_id, score.value, score.code, None))
     for global_id, value in obs.globals.items():
-        rows.append((1, None, global_id, value, None))
+        rows.append((1, None, global_id, value, None, None))
     for counter_id, value in obs.counters.items():
-        rows.append((2, None, counter_id, value, None))
+        rows.append((2, None, counter_id, value, None, None))
     for kind, notes in ((3, obs.feedback.strengths), (4, obs.feedback.development_areas)):
         for note in notes:
             if note.item is not None:
                 section_id, _, item_id = note.item.partition(".")
-                rows.append((kind, section_id, item_id, None, None))
+                rows.append((kind, section_id, item_id, None, None, None))
+    for index, action in enumerate(obs.feedback.actions):
+        section_id, _, item_id = (action.item or "").partition(".")
+        rows.append((5, section_id or None, item_id, index, None, action.text))
+    for carried in obs.feedback.carried:
+        rows.append((6, None, f"{carried.source}:{carried.index}", None, carried.status, None))
     return meta, rows, None
 
 
@@ -280,7 +290,7 @@ def _read_cache(cache_dir: Path) -> tuple[Any, Any] | None:
         int(meta_f.get(b"written", b"?"))  # ValueError when damaged
         if meta_f.get(b"schema") != OBSERVATION_SCHEMA.encode() or meta_f.get(b"version") != str(CACHE_VERSION).encode():
             return None
-        if [*files.column_names] != list(_FILE_COLUMNS) or rows.column_names != ["fid", "kind", "section", "item", "value", "code"]:
+        if [*files.column_names] != list(_FILE_COLUMNS) or rows.column_names != list(_ROW_COLUMNS):
             return None
         return files, rows
     except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
@@ -328,6 +338,7 @@ def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) ->
     r_item: list[str] = []
     r_value: list[int | None] = []
     r_code: list[str | None] = []
+    r_text: list[str | None] = []
     for n, (st, (meta, rows, error)) in enumerate(zip(stats, parsed, strict=True)):
         fid = first_fid + n
         cols["fid"].append(fid)
@@ -341,13 +352,14 @@ def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) ->
         values = meta if meta is not None else (None,) * (len(_FILE_COLUMNS) - 8)
         for name, value in zip(_FILE_COLUMNS[8:], values, strict=True):
             cols[name].append(value)
-        for kind, section, item, value, code in rows:
+        for kind, section, item, value, code, text in rows:
             r_fid.append(fid)
             r_kind.append(kind)
             r_section.append(section)
             r_item.append(item)
             r_value.append(value)
             r_code.append(code)
+            r_text.append(text)
     d = pa.dictionary(pa.int32(), pa.string())
     types = {
         "fid": pa.int32(), "path": pa.string(), "size": pa.int64(), "mtime_ns": pa.int64(), "ctime_ns": pa.int64(),
@@ -369,8 +381,9 @@ def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) ->
             pa.array(r_item, pa.string()).dictionary_encode(),
             pa.array(r_value, pa.int32()),
             pa.array(r_code, pa.string()).dictionary_encode(),
+            pa.array(r_text, pa.string()).dictionary_encode(),
         ],
-        names=["fid", "kind", "section", "item", "value", "code"],
+        names=list(_ROW_COLUMNS),
     )
     return files, rows_t
 

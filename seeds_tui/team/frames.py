@@ -53,7 +53,9 @@ class SummaryData:
     ``items`` is the long frame (one row per scored item per observation, ``ITEM_COLUMNS``);
     ``observations`` one row per observation; ``ratings`` one row per global rating or
     indicator per observation; ``links`` one row per strength or development area linked to
-    an item; ``problems`` human-readable warnings (files that could not be read, scores left
+    an item; ``actions`` one row per agreed action; ``carried`` one row per carried action
+    reviewed (or not yet) at an observation; ``roster`` one row per practitioner and rubric id of
+    the store (same status and rubric, any team or date); ``problems`` human-readable warnings (files that could not be read, scores left
     out); ``rubrics`` the newest version of each rubric id present.
     """
 
@@ -70,6 +72,8 @@ class SummaryData:
     unmatched_teams: list[str] = field(default_factory=list)
     #: Whether teams were asked for (then tables list only those teams, and All teams).
     teams_asked: bool = False
+    #: The teams asked for, as matched (``team_key``); empty when none were asked for.
+    team_keys: frozenset[str] = frozenset()
     #: Builders of what privacy is computed on (``seeds_tui.team.suppression``): ``scopes`` the
     #: same rubric and status with no team or date filter (final and drafts apart for status
     #: ``all``), ``service`` every team for the dates asked. Unset: this data itself.
@@ -112,6 +116,31 @@ class SummaryData:
         return self._frame("links")
 
     @property
+    def actions(self) -> pd.DataFrame:
+        """Agreed actions: one row per action, with the item it addresses (``section`` and ``item``,
+        empty when not linked) and its wording (``text``)."""
+        return self._frame("actions")
+
+    @property
+    def carried(self) -> pd.DataFrame:
+        """Carried actions: one row per action carried into an observation, with ``key`` (the
+        action where it was first agreed, ``SOURCE:INDEX``) and ``status`` (done, ongoing,
+        dropped, or not_reviewed)."""
+        return self._frame("carried")
+
+    @property
+    def roster(self) -> pd.DataFrame:
+        """Every practitioner of the store for this status and rubric, whatever the teams and dates
+        asked (the observations of ``scopes``): per ``practitioner`` and ``rubric_id``, the ``team``
+        of their latest observation and ``last_observed`` (its date)."""
+        if "roster" not in self._cached:
+            scopes = self.scopes
+            self._cached["roster"] = _roster(
+                pd.concat([s.observations for s in scopes], ignore_index=True) if len(scopes) > 1 else scopes[0].observations
+            )
+        return self._cached["roster"]  # type: ignore[return-value]
+
+    @property
     def rubric_ids(self) -> list[str]:
         """Rubric ids with at least one observation here, sorted."""
         return sorted(self.rubrics)
@@ -136,7 +165,7 @@ class SummaryData:
         return SummaryData(
             pick(self.items), pick(self.observations), list(self.problems), rubrics, make,
             known_teams=list(self.known_teams), unmatched_teams=list(self.unmatched_teams), teams_asked=self.teams_asked,
-            _scopes=scopes, _service=service,
+            team_keys=self.team_keys, _scopes=scopes, _service=service,
         )  # fmt: skip
 
 
@@ -277,12 +306,22 @@ def summary_data(
     make = {
         "ratings": lambda: _ratings(obs, loaded.rows, rubrics),
         "links": lambda: _links(obs, loaded.rows, rubrics, versions),
+        "actions": lambda: _actions(obs, loaded.rows, rubrics, versions),
+        "carried": lambda: _carried(obs, loaded.rows),
     }
     observations = obs.drop(columns=["fid", "path"]).loc[:, [
         "observation_id", "status", "rubric_id", "rubric_version", "team", "practitioner", "observer", "session_date", "quarter", "actions",
     ]]  # fmt: skip
     data = SummaryData(
-        items, observations, problems, rubrics, make, known_teams=known_teams, unmatched_teams=unmatched, teams_asked=bool(teams)
+        items,
+        observations,
+        problems,
+        rubrics,
+        make,
+        known_teams=known_teams,
+        unmatched_teams=unmatched,
+        teams_asked=bool(teams),
+        team_keys=frozenset(team_key(t) for t in teams) if teams else frozenset(),
     )
     if whole_quarters:
 
@@ -591,6 +630,79 @@ def _links(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric], ve
     for name in ("rubric_id", "team", "practitioner", "observation_id", "quarter", "section", "item"):
         frame[name] = frame[name].astype(str)
     return frame
+
+
+def _actions(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric], versions: dict[str, dict[str, Rubric]]) -> pd.DataFrame:
+    """Agreed actions, one row each, their item links mapped to the newest rubric's ids (a link to
+    an item the rubric no longer has is dropped, the action kept)."""
+    cols = [*_META, "section", "item", "text"]
+    sub, where = _take(obs, rows, KINDS["action"])
+    if not len(sub):
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    meta = obs[_META].iloc[where].reset_index(drop=True)
+    rids = obs["rubric_id"].astype(str).to_numpy()[where]
+    vers = obs["rubric_version"].astype(str).to_numpy()[where]
+    secs = sub["section"].astype(object).to_numpy()
+    its = sub["item"].astype(object).to_numpy()
+    seen: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+    section_out: list[str] = []
+    item_out: list[str] = []
+    for rid, ver, sec, it in zip(rids, vers, secs, its, strict=True):
+        if not isinstance(sec, str) or not sec:
+            section_out.append("")
+            item_out.append("")
+            continue
+        combo = (rid, ver, sec, str(it))
+        if combo not in seen:
+            key = _map_key(versions[rid], ver, f"{sec}.{it}")
+            if key is not None and key in rubrics[rid].item_keys:
+                new_section, _, new_item = key.partition(".")
+                seen[combo] = (new_section, new_item)
+            else:
+                seen[combo] = ("", "")
+        section_out.append(seen[combo][0])
+        item_out.append(seen[combo][1])
+    meta["section"] = section_out
+    meta["item"] = item_out
+    meta["text"] = sub["text"].astype(str).to_numpy()
+    for name in ("rubric_id", "team", "practitioner", "observation_id", "quarter"):
+        meta[name] = meta[name].astype(str)
+    return meta.loc[:, cols]
+
+
+def _carried(obs: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Carried actions, one row per action and observation that reviewed it (or carried it unreviewed)."""
+    cols = [*_META, "key", "status"]
+    sub, where = _take(obs, rows, KINDS["carried"])
+    if not len(sub):
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    meta = obs[_META].iloc[where].reset_index(drop=True)
+    meta["key"] = sub["item"].astype(str).to_numpy()
+    meta["status"] = sub["code"].astype(object).where(sub["code"].notna(), "not_reviewed").astype(str).to_numpy()
+    for name in ("rubric_id", "team", "practitioner", "observation_id", "quarter"):
+        meta[name] = meta[name].astype(str)
+    return meta.loc[:, cols]
+
+
+def _roster(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per practitioner and rubric id: the team and date of their latest observation (ties: the higher id)."""
+    if not len(obs):
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in ("practitioner", "rubric_id", "team")}).assign(
+            last_observed=pd.Series(dtype="datetime64[ns]")
+        )
+    frame = pd.DataFrame(
+        {
+            "practitioner": obs["practitioner"].astype(str).to_numpy(),
+            "rubric_id": obs["rubric_id"].astype(str).to_numpy(),
+            "team": obs["team"].astype(str).to_numpy(),
+            "last_observed": obs["session_date"].to_numpy(),
+            "_id": obs["observation_id"].astype(str).to_numpy(),
+        }
+    )
+    latest = frame.sort_values(["practitioner", "rubric_id", "last_observed", "_id"]).drop_duplicates(
+        ["practitioner", "rubric_id"], keep="last"
+    )
+    return latest.drop(columns=["_id"]).reset_index(drop=True)
 
 
 def plural(n: int, noun: str, nouns: str | None = None) -> str:

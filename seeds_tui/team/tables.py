@@ -735,9 +735,408 @@ def practitioner_table(items: pd.DataFrame, rubric: Rubric, *, names: bool = Fal
     return table
 
 
+# -- actions and coverage as content --------------------------------------------------------------
+
+#: Words left out when wordings of actions are compared (with case and punctuation).
+_STOP_WORDS_TEXT = """a about after again all also an and any are as at be been before being but by can could did do does
+each every for from had has have he her him his how i if in into is it its least me more most my next no
+not of on once one only or other our out over per she should so some such than that the their them then
+there these they this those through to too try up us use very was we were what when where which while who
+will with within would you your"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+#: Label of an action linked to no item in the table by item.
+NOT_LINKED = "not linked to an item"
+#: Statuses of a carried action, in the order shown (``not_reviewed``: carried, status not set yet).
+CARRIED_STATUSES = ("done", "ongoing", "dropped", "not_reviewed")
+#: The ``period`` of a carried-actions row covering every quarter asked.
+WHOLE_PERIOD = "whole period"
+
+
+def wording_key(text: str) -> str:
+    """The key words of an action's wording: lower case, no punctuation or stop words, plural -s
+    dropped, each word once, in order of the alphabet. Wordings with the same key are grouped.
+
+    >>> wording_key("Agree an agenda, at the start of sessions!")
+    'agenda agree session start'
+    >>> wording_key("Start each session by agreeing the agenda") == wording_key("Agree agenda: start sessions")
+    False
+    """
+    words = set()
+    for word in "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split():
+        if word in STOP_WORDS or len(word) < 2:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return " ".join(sorted(words))
+
+
+#: Two wordings are grouped when this share of their key words (of the two sets' union) is common to both.
+WORDING_OVERLAP = 0.7
+
+
+def wording_groups(keys: Sequence[str], overlap: float = WORDING_OVERLAP) -> dict[str, str]:
+    """Each key (``wording_key``) with its group: keys sharing at least ``overlap`` of their key
+    words (Jaccard: common words / all words of the two) are grouped, and so, in turn, are the
+    keys grouped with those. A group is named by its first key in order of the alphabet.
+
+    >>> one, other = "appointment end leave minute summary task ten", "appointment last leave minute summary task ten"
+    >>> groups = wording_groups([one, other, "agenda agree"])
+    >>> groups[one] == groups[other]
+    True
+    >>> groups["agenda agree"]
+    'agenda agree'
+    """
+    unique = sorted(set(keys))
+    sets = [frozenset(k.split()) for k in unique]
+    freq: dict[str, int] = {}
+    for words in sets:
+        for w in words:
+            freq[w] = freq.get(w, 0) + 1
+    parent = list(range(len(unique)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Prefix filtering: two sets with Jaccard >= t share a word among the rarest
+    # len - ceil(t * len) + 1 words of each, so only keys meeting there are compared.
+    index: dict[str, list[int]] = {}
+    for i, words in enumerate(sets):
+        ordered = sorted(words, key=lambda w: (freq[w], w))
+        prefix = ordered[: len(ordered) - int(np.ceil(overlap * len(ordered) - 1e-9)) + 1]
+        partners: set[int] = set()
+        for w in prefix:
+            partners.update(index.setdefault(w, []))
+            index[w].append(i)
+        for j in partners:
+            if len(words & sets[j]) >= overlap * len(words | sets[j]) - 1e-9:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return {k: unique[root(i)] for i, k in enumerate(unique)}
+
+
+def _team_rows(frame: pd.DataFrame, team_ok: np.ndarray, all_ok: np.ndarray) -> pd.DataFrame:
+    """``frame``'s rows that may count towards their team (team as text), then those that may count
+    towards All teams (team ``All teams``): one frame to group by team."""
+    parts = []
+    for ok, team in ((team_ok, None), (all_ok, ALL_TEAMS)):
+        part = frame.loc[ok].copy()
+        part["team"] = part["team"].astype(str) if team is None else ALL_TEAMS
+        part["practitioner"] = part["practitioner"].astype(str)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _observed(observations: pd.DataFrame, team_ok: np.ndarray, all_ok: np.ndarray) -> dict[str, frozenset[str]]:
+    """Per team (and All teams): the practitioners observed in the quarters the grid shows."""
+    rows = _team_rows(observations.loc[:, ["team", "practitioner", "quarter"]], team_ok, all_ok)
+    return {str(t): frozenset(g["practitioner"]) for t, g in rows.groupby("team", sort=False)}
+
+
+def _whole_teams(
+    out: pd.DataFrame, observations: pd.DataFrame, observed: dict[str, frozenset[str]], team_ok: np.ndarray, all_ok: np.ndarray,
+    figures: Sequence[str], threshold: int,
+) -> pd.DataFrame:  # fmt: skip
+    """Rows of teams resting on fewer than ``threshold`` practitioners observed in shown quarters
+    hidden (a team is shown whole or hidden whole), notes, then one placeholder row per hidden team."""
+    whole = observations.groupby(observations["team"].astype(str), observed=True)["practitioner"].nunique().to_dict()
+    whole[ALL_TEAMS] = observations["practitioner"].nunique()
+    hidden = np.array([len(observed.get(str(t), frozenset())) < threshold for t in out["team"]], dtype=bool)
+    out = out.copy()
+    for col in figures:
+        out[col] = out[col].astype("Int64")
+    out.loc[hidden, list(figures)] = pd.NA
+    out["suppressed"] = hidden
+    notes = left_out(observations, team_ok, all_ok, ["team"])
+    out["note"] = [
+        (SUPPRESSED_PRIMARY.format(k=threshold) if whole.get(t, 0) < threshold else SUPPRESSED_SECONDARY) if h else notes.get((t,), "")
+        for t, h in zip(out["team"], hidden, strict=True)
+    ]
+    return collapse(out.reset_index(drop=True), threshold)
+
+
+def _by_team_order(frame: pd.DataFrame, then: list[str], ascending: list[bool]) -> pd.DataFrame:
+    keys = pd.DataFrame({"_t": (frame["team"] == ALL_TEAMS).astype(int), "_tn": frame["team"].astype(str).str.casefold()})
+    keyed = pd.concat([frame.reset_index(drop=True), keys], axis=1)
+    keyed = keyed.sort_values(["_t", "_tn", *then], ascending=[True, True, *ascending], kind="stable")
+    return keyed.drop(columns=["_t", "_tn"]).reset_index(drop=True)
+
+
+def _every_team(observations: pd.DataFrame, observed: dict[str, frozenset[str]]) -> list[str]:
+    names = {*map(str, observations["team"].unique()), *observed, ALL_TEAMS}
+    return sorted(names, key=lambda t: (t == ALL_TEAMS, t.casefold()))
+
+
+def action_items_table(
+    actions: pd.DataFrame,
+    observations: pd.DataFrame,
+    rubric: Rubric,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    top: int | None = 10,
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Recurring actions by the item they address: per team (and All teams), per item linked
+    (``section`` and ``item`` empty, title ``not linked to an item``, for actions linked to none),
+    the actions agreed, the observations and the practitioners they were agreed at, most
+    practitioners first (the ``top`` items per team; all with ``top=None``).
+
+    Privacy as for ``themes_table``: only observations in the quarters the protected team x
+    quarter grid (of ``scope``, observation frames) shows count, and a team is shown whole or
+    hidden whole, on the practitioners observed in those quarters.
+    """
+    check_threshold(threshold)
+    _one_rubric(observations)
+    cols = ["team", "section", "item", "title", "actions", "observations", "practitioners"]
+    if not len(observations):
+        return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    obs_team_ok, obs_all_ok = usable(observations, grid)
+    observed = _observed(observations, obs_team_ok, obs_all_ok)
+    if len(actions):
+        act_team_ok, act_all_ok = usable(actions, grid)
+        frame = _team_rows(actions, act_team_ok, act_all_ok)
+    else:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in ("team", "section", "item", "observation_id", "practitioner")})
+    keys = ["team", "section", "item"]
+    counts = frame.groupby(keys, sort=False).agg(
+        actions=("observation_id", "size"), observations=("observation_id", "nunique"), practitioners=("practitioner", "nunique")
+    ).reset_index()  # fmt: skip
+    counts["title"] = [NOT_LINKED if not s else _item_text(rubric, s, i) for s, i in zip(counts["section"], counts["item"], strict=True)]
+    counts = _by_team_order(counts, ["practitioners", "actions", "section", "item"], [False, False, True, True])
+    if top is not None:
+        counts = counts.groupby("team", sort=False).head(top)
+    # Every team observed has a row, so which teams agreed no actions is said, not left to guess.
+    present = set(counts["team"])
+    missing = [t for t in _every_team(observations, observed) if t not in present]
+    if missing:
+        empty = pd.DataFrame(
+            {"team": missing, "section": "", "item": "", "title": "no actions agreed", "actions": 0, "observations": 0, "practitioners": 0}
+        )
+        counts = _by_team_order(pd.concat([counts, empty], ignore_index=True), [], [])
+    return _whole_teams(
+        counts[cols], observations, observed, obs_team_ok, obs_all_ok, ["actions", "observations", "practitioners"], threshold
+    )
+
+
+def action_wording_table(
+    actions: pd.DataFrame,
+    observations: pd.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    top: int | None = 10,
+    scope: Sequence[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Recurring actions by similar wording: per team (and All teams), groups of actions whose
+    wordings share their key words (``wording_key``, ``wording_groups``), each shown by its representative wording
+    (the wording written for most practitioners of the group; ties: most actions, then the
+    shortest), with the item most of them address (``linked_item``, ``section.item``), the actions, observations and practitioners.
+
+    Action text is free text: a group is shown only when it rests on at least ``threshold``
+    practitioners of the team (or of All teams), and a wording that the privacy hints
+    (``seeds_tui.core.privacy``) flag as possible personal data is never shown nor counted here.
+    The observations counted, and teams shown or hidden whole, as in ``action_items_table``.
+    """
+    from seeds_tui.core.privacy import personal_data_warnings
+    from seeds_tui.core.text import printable
+
+    check_threshold(threshold)
+    _one_rubric(observations)
+    cols = ["team", "wording", "linked_item", "actions", "observations", "practitioners"]
+    if not len(observations):
+        return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    obs_team_ok, obs_all_ok = usable(observations, grid)
+    observed = _observed(observations, obs_team_ok, obs_all_ok)
+    rows: list[dict[str, object]] = []
+    if len(actions):
+        texts = pd.Series(pd.unique(actions["text"].astype(str)))
+        flagged = {t for t in texts if personal_data_warnings(t)}
+        keyed = {t: wording_key(t) for t in texts if t not in flagged}
+        grouped = wording_groups([k for k in keyed.values() if k])
+        keyed = {t: grouped.get(k, "") for t, k in keyed.items()}
+        act = actions.loc[[t in keyed for t in actions["text"].astype(str)]]
+        act = act.assign(_key=act["text"].astype(str).map(keyed))
+        act = act.loc[act["_key"] != ""]
+        act_team_ok, act_all_ok = usable(act, grid)
+        frame = _team_rows(act, act_team_ok, act_all_ok)
+        frame["_link"] = np.where(frame["section"].astype(str) != "", frame["section"].astype(str) + "." + frame["item"].astype(str), "")
+        frame = frame.loc[:, ["team", "_key", "text", "_link", "practitioner", "observation_id"]]
+        group = ["team", "_key"]
+        sizes = frame.groupby(group, sort=False).agg(
+            actions=("observation_id", "size"), observations=("observation_id", "nunique"), practitioners=("practitioner", "nunique")
+        )  # fmt: skip
+        sizes = sizes.loc[sizes["practitioners"] >= threshold]
+        frame = frame.merge(sizes.index.to_frame(index=False), on=group)
+        per_text = frame.groupby([*group, "text"], sort=False).agg(p=("practitioner", "nunique"), n=("practitioner", "size")).reset_index()
+        per_text["_len"] = per_text["text"].str.len()
+        per_text = per_text.sort_values([*group, "p", "n", "_len", "text"], ascending=[True, True, False, False, True, True])
+        best = per_text.drop_duplicates(group).set_index(group)["text"]
+        linked = frame.loc[frame["_link"] != ""].groupby([*group, "_link"], sort=False).size().rename("n").reset_index()
+        linked = linked.sort_values([*group, "n", "_link"], ascending=[True, True, False, True]).drop_duplicates(group)
+        links = linked.set_index(group)["_link"]
+        for pair, rec in zip(sizes.index, sizes.to_dict("records"), strict=True):
+            rows.append({
+                "team": pair[0], "wording": printable(str(best[pair]), newlines=False), "linked_item": str(links.get(pair, "")),
+                "actions": int(rec["actions"]), "observations": int(rec["observations"]), "practitioners": int(rec["practitioners"]),
+            })  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    out = _by_team_order(out, ["practitioners", "actions", "wording"], [False, False, True])
+    if top is not None:
+        out = out.groupby("team", sort=False).head(top)
+    present = set(out["team"])
+    missing = [t for t in _every_team(observations, observed) if t not in present]
+    if missing:
+        none = f"no wording on {threshold} or more practitioners"
+        empty = pd.DataFrame(
+            {"team": missing, "wording": none, "linked_item": "", "actions": pd.NA, "observations": pd.NA, "practitioners": pd.NA}
+        )
+        out = _by_team_order(pd.concat([out, empty], ignore_index=True), [], [])
+    return _whole_teams(out[cols], observations, observed, obs_team_ok, obs_all_ok, ["actions", "observations", "practitioners"], threshold)
+
+
+def carried_table(
+    carried: pd.DataFrame, observations: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, scope: Sequence[pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """How carried actions ended: per team (and All teams) and quarter, and over the whole period,
+    the actions reviewed at observations then (each action once, as it stood at its latest review
+    there: ``feedback.carried``), how many were done, ongoing, dropped or not yet reviewed, and
+    the practitioners they were agreed with.
+
+    Privacy: a team's quarter row is the protected grid's cell (team x quarter of ``scope``,
+    observation frames) and is shown only when the grid shows it; a whole-period row pools the
+    team's shown quarters (the note says which it leaves out), and is hidden when those rest on
+    fewer than ``threshold`` practitioners observed.
+    """
+    check_threshold(threshold)
+    _one_rubric(observations)
+    figures = ["actions", *CARRIED_STATUSES, "practitioners"]
+    cols = ["team", "period", *figures]
+    if not len(observations):
+        return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
+    grid = _observation_grid(scope if scope is not None else [observations], threshold)
+    obs_team_ok, obs_all_ok = usable(observations, grid)
+    seen = _team_rows(observations.loc[:, ["team", "practitioner", "quarter"]], obs_team_ok, obs_all_ok)
+    seen["quarter"] = seen["quarter"].astype(str)
+    whole_obs = observations.assign(quarter=observations["quarter"].astype(str), team=observations["team"].astype(str))
+    whole_obs = pd.concat([whole_obs, whole_obs.assign(team=ALL_TEAMS)], ignore_index=True)
+    if len(carried):
+        c_team_ok, c_all_ok = usable(carried, grid)
+        frame = _team_rows(carried, c_team_ok, c_all_ok)
+        frame["quarter"] = frame["quarter"].astype(str)
+        frame = frame.sort_values(["session_date", "observation_id"], kind="stable")
+    else:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in ("team", "quarter", "practitioner", "key", "status")})
+    quarters = sorted(map(str, observations["quarter"].astype(str).unique()))
+    periods = [*quarters, WHOLE_PERIOD]
+    index = pd.MultiIndex.from_product([_every_team(observations, {}), periods], names=["team", "period"])
+    # Each action once per row: as it stood at its latest review in the quarter, or in the period.
+    last = pd.concat(
+        [
+            frame.drop_duplicates(["team", "quarter", "key"], keep="last").assign(period=lambda f: f["quarter"]),
+            frame.drop_duplicates(["team", "key"], keep="last").assign(period=WHOLE_PERIOD),
+        ],
+        ignore_index=True,
+    )
+    by = ["team", "period"]
+    out = pd.DataFrame(index=index)
+    out["actions"] = last.groupby(by).size()
+    for status in CARRIED_STATUSES:
+        out[status] = last.loc[last["status"] == status].groupby(by).size()
+    out["practitioners"] = last.groupby(by)["practitioner"].nunique()
+
+    def practitioners(f: pd.DataFrame) -> pd.Series:
+        both = pd.concat([f.assign(period=f["quarter"]), f.assign(period=WHOLE_PERIOD)], ignore_index=True)
+        return both.groupby(by)["practitioner"].nunique()
+
+    out["_base"] = practitioners(seen)
+    out["_whole"] = practitioners(
+        whole_obs.loc[:, ["team", "quarter", "practitioner"]].assign(practitioner=lambda f: f["practitioner"].astype(str))
+    )
+    out = out.fillna(0).astype("int64").reset_index()
+    hidden = (out["_base"] < threshold).to_numpy()
+    notes = left_out(observations, obs_team_ok, obs_all_ok, ["team"])
+    out["note"] = [
+        (SUPPRESSED_PRIMARY.format(k=threshold) if w < threshold else SUPPRESSED_SECONDARY)
+        if h
+        else (notes.get((t,), "") if p == WHOLE_PERIOD else "")
+        for t, p, h, w in zip(out["team"], out["period"], hidden, out["_whole"], strict=True)
+    ]
+    for col in figures:
+        out[col] = out[col].astype("Int64")
+    out.loc[hidden, figures] = pd.NA
+    out["suppressed"] = hidden
+    return collapse(out[[*cols, "suppressed", "note"]], threshold)
+
+
+def coverage_table(
+    observations: pd.DataFrame,
+    items: pd.DataFrame,
+    roster: pd.DataFrame,
+    *,
+    names: bool = False,
+    key: bytes | None = None,
+    teams: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Who has (not) been observed: per practitioner, the team, the observations in the period
+    asked (``observations``), the date last observed (ever, in the store: ``roster``), and the
+    share of their scored items in the period that were NO (not observed), 0-100. Practitioners
+    of the store not observed in the period have 0 observations (and no NO share). Fewest
+    observations first, then longest since last observed.
+
+    For a manager, not for a group (as ``practitioner_table``): not suppressed, and practitioners
+    are shown by pseudonymous label (``key`` from ``pseudonym_key``) unless ``names=True``.
+    ``teams`` (team keys, ``frames.team_key``) narrows the practitioners not observed in the period
+    to those whose latest observation was in one of those teams. Counts, dates and NO share only:
+    no scores.
+    """
+    if not names and key is None:
+        raise SummaryError("a per-practitioner view needs either names=True or a pseudonym key")
+    cols = ["practitioner", "team", "observations", "last_observed", "no"]
+    obs = pd.DataFrame(
+        {
+            "practitioner": observations["practitioner"].astype(str).to_numpy(),
+            "team": observations["team"].astype(str).to_numpy(),
+            "session_date": observations["session_date"].to_numpy(),
+            "observation_id": observations["observation_id"].astype(str).to_numpy(),
+        }
+    )
+    latest = obs.sort_values(["practitioner", "session_date", "observation_id"]).drop_duplicates("practitioner", keep="last")
+    seen = obs.groupby("practitioner").size().rename("observations")
+    table = latest.loc[:, ["practitioner", "team"]].merge(seen, on="practitioner", how="left")
+    if len(items):
+        is_no = pd.Series((items["code"] == "NO").to_numpy(dtype=bool), index=items.index)
+        share = is_no.groupby(items["practitioner"].astype(str).to_numpy()).mean() * 100.0
+        table["no"] = table["practitioner"].map(share).astype(float)
+    else:
+        table["no"] = np.nan
+    roster = roster.sort_values(["last_observed"], kind="stable").drop_duplicates("practitioner", keep="last")
+    others = roster.loc[~roster["practitioner"].astype(str).isin(set(table["practitioner"]))]
+    if teams:
+        wanted = set(teams)
+        others = others.loc[[frames.team_key(t) in wanted for t in others["team"]]]
+    unseen = pd.DataFrame(
+        {"practitioner": others["practitioner"].astype(str), "team": others["team"].astype(str), "observations": 0, "no": np.nan}
+    )
+    table = pd.concat([table, unseen], ignore_index=True)
+    last = dict(zip(roster["practitioner"].astype(str), roster["last_observed"], strict=True))
+    table["_last"] = pd.to_datetime(table["practitioner"].map(last))
+    table["last_observed"] = [d.date().isoformat() if not pd.isna(d) else "" for d in table["_last"]]
+    table["observations"] = table["observations"].fillna(0).astype("int64")
+    if not names:
+        table["practitioner"] = [pseudonym(p, key or b"") for p in table["practitioner"]]
+    table["_tn"] = table["team"].str.casefold()
+    table = table.sort_values(["observations", "_last", "_tn", "practitioner"], kind="stable", na_position="first")
+    return table.loc[:, cols].reset_index(drop=True)
+
+
 # -- one call for the command line and the app --------------------------------------------------
 
-VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner")
+VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage")
 
 
 @dataclass
@@ -813,6 +1212,8 @@ def build_tables(
     if before_after is not None and view not in BEFORE_AFTER_VIEWS:
         raise SummaryError(f"a training event compares sections, items or composites: use it with --by {', '.join(BEFORE_AFTER_VIEWS)}")
     out: list[SummaryTable] = []
+    if view == "coverage":
+        return [_coverage(data, names=names, key=key)] if data.rubric_ids else []
     for rid in data.rubric_ids:
         part = data.only(rid)
         rubric = part.rubric
@@ -844,6 +1245,15 @@ def build_tables(
             mine.append(SummaryTable(f"{head}: most frequent development areas", view, frame, rid, empty))
             frame = actions_table(service.observations, threshold=threshold, scope=obs_scope)
             mine.append(SummaryTable(f"{head}: agreed actions", "actions", frame, rid))
+        elif view == "actions":
+            obs_scope = [s.observations for s in scopes]
+            frame = action_items_table(service.actions, service.observations, rubric, threshold=threshold, scope=obs_scope)
+            mine.append(SummaryTable(f"{head}: recurring actions by the item they address", "action_items", frame, rid))
+            frame = action_wording_table(service.actions, service.observations, threshold=threshold, scope=obs_scope)
+            title = f"{head}: recurring actions by wording (groups on {threshold} or more practitioners)"
+            mine.append(SummaryTable(title, "action_wording", frame, rid))
+            frame = carried_table(service.carried, service.observations, threshold=threshold, scope=obs_scope)
+            mine.append(SummaryTable(f"{head}: how carried actions ended", "carried", frame, rid))
         elif view == "ratings":
             rated = [_observed_teams(s.ratings, s.observations) for s in scopes]
             frame = ratings_table(service.ratings, rubric, threshold=threshold, teams=_teams(service), scope=rated)
@@ -878,12 +1288,23 @@ def build_tables(
                     frame = frame.loc[[t == ALL_TEAMS or frames.team_key(t) in wanted for t in frame["team"]]].reset_index(drop=True)
                 mine.append(SummaryTable(title, "before_after", frame, rid))
         for table in mine:
-            if table.view != "practitioner":
+            if table.view not in ("practitioner", "coverage"):
                 if part.teams_asked:
                     table.frame = _only_teams(table.frame, part.observations)
                 table.frame = with_hidden_teams(table.frame, part.observations, threshold)
         out.extend(mine)
     return out
+
+
+def _coverage(data: SummaryData, *, names: bool, key: bytes | None) -> SummaryTable:
+    """The coverage table of ``data``: one table over every rubric asked for (coverage shows
+    counts, dates and NO shares, which mean the same under any rubric)."""
+    ids = data.rubric_ids
+    head = f"{data.rubrics[ids[0]].title} ({ids[0]})" if len(ids) == 1 else f"All rubrics ({', '.join(ids)})"
+    label = "names" if names else "pseudonymous labels"
+    frame = coverage_table(data.observations, data.items, data.roster, names=names, key=key, teams=sorted(data.team_keys))
+    rid = ids[0] if len(ids) == 1 else "all-rubrics"
+    return SummaryTable(f"{head}: coverage by practitioner ({label})", "coverage", frame, rid)
 
 
 #: The views a training event's before/after comparison goes with.

@@ -148,8 +148,8 @@ def test_pipes_in_place_of_settings_key_and_cache_files_are_skipped(tmp_path: Pa
     os.mkfifo(config / "settings.toml")
     os.mkfifo(root / ".pseudonym-key")
     (root / ".cache").mkdir()
-    os.mkfifo(root / ".cache" / "files-v3.arrow")
-    os.mkfifo(root / ".cache" / "rows-v3.arrow")
+    os.mkfifo(root / ".cache" / "files-v4.arrow")
+    os.mkfifo(root / ".cache" / "rows-v4.arrow")
     result = run_python(
         f"""
         import os

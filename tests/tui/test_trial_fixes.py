@@ -283,6 +283,34 @@ async def test_action_review_date_before_the_session_is_refused(make_app: Callab
     assert [(a.text, a.review_date.isoformat() if a.review_date else None) for a in actions] == [("Call the hostel", "2026-12-01")]
 
 
+async def test_an_action_links_the_item_it_addresses(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#actions").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Agree an agenda first")
+        await pilot.press("tab", "tab", "tab")
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog) and dialog.focused is dialog.query_one("#link")
+        await pilot.press("enter")  # open the list of items
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # past "No linked item" to the second item
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AfterScreen)
+        obs_id = app.session.observation.id  # type: ignore[union-attr]
+        rubric = app.session.rubric  # type: ignore[union-attr]
+    [action] = load_observation(store.draft_path(obs_id)).feedback.actions
+    first = rubric.sections[0]
+    assert (action.text, action.item) == ("Agree an agenda first", f"{first.id}.{first.items[1].id}")
+
+
 async def test_resume_opens_where_scoring_stopped(make_app: Callable[..., SeedsApp], clock) -> None:  # type: ignore[no-untyped-def]
     app = make_app(offer_resume=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -96,13 +96,15 @@ async def test_views_switch_with_keys_and_tabs(app: SummaryApp) -> None:
         screen = app.screen
         assert isinstance(screen, TeamSummaryScreen)
         seen = []
-        for _ in range(6):
+        for _ in range(8):
             await pilot.press("f6")
             await settle(app, pilot)
             seen.append((screen.view, screen.shown.view if screen.shown else None))
-        assert [v for v, _ in seen] == ["item", "composite", "quarter", "ratings", "themes", "section"]
-        assert all(v == shown for v, shown in seen)
-        await pilot.press("shift+f6")
+        assert [v for v, _ in seen] == ["item", "composite", "quarter", "ratings", "themes", "actions", "coverage", "section"]
+        assert all(v == shown or (v, shown) == ("actions", "action_items") for v, shown in seen)
+        for _ in range(3):
+            await pilot.press("shift+f6")
+            await settle(app, pilot)
         await settle(app, pilot)
         assert screen.view == "themes"
         rows = cells(screen)
@@ -113,6 +115,44 @@ async def test_views_switch_with_keys_and_tabs(app: SummaryApp) -> None:
         await settle(app, pilot)
         assert screen.view == "composite"
         assert {r[1] for r in cells(screen)} >= {"structuring", "relationship", "all sections"}
+
+
+async def test_actions_and_coverage_views_show_their_tables(tmp_path: Path) -> None:
+    reg = registry(tmp_path)
+    store = Store(tmp_path / "store")
+    for team in ("North", "South"):
+        for who in ("A", "B", "C"):
+            add(
+                store, team=team, practitioner=f"Person {who} {team}", scores={"open.a": 1, "open.b": 2},
+                when=date(2026, 2, 5), agreed=[("Agree an agenda at the start.", "open.a")],
+            )  # fmt: skip
+    add(store, team="North", practitioner="Person Z North", scores={"open.a": 1}, when=date(2025, 5, 5))
+    app = SummaryApp(store, reg)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        screen.query_one("#ts-views", Tabs).active = "view-actions"
+        await settle(app, pilot)
+        assert screen.view == "actions" and screen.shown is not None and screen.shown.view == "action_items"
+        by_item = cells(screen)
+        assert by_item[0][:7] == ["North", "open", "a", "Agrees the agenda", "3", "3", "3"]
+        assert by_item[-1][:7] == ["All teams", "open", "a", "Agrees the agenda", "6", "6", "6"]
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert screen.shown.view == "action_wording"
+        assert [r[:2] for r in cells(screen) if r[0] == "All teams"] == [["All teams", "Agree an agenda at the start."]]
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert screen.shown.view == "carried"
+        screen.query_one("#ts-views", Tabs).active = "view-coverage"
+        await settle(app, pilot)
+        assert screen.shown is not None and screen.shown.view == "coverage"
+        got = cells(screen)
+        assert len(got) == 7 and all(r[0].startswith("P-") for r in got)
+        assert not any("Person" in c for r in got for c in r)
+        # Every period: one observation each; Person Z, last observed longest ago (2025), comes first.
+        assert got[0][2:4] == ["1", "2025-05-05"]
 
 
 async def test_sections_draw_bars_and_suppressed_rows_say_so(app: SummaryApp) -> None:

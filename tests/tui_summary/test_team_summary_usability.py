@@ -277,8 +277,12 @@ async def test_help_lists_this_screens_keys_and_the_screen_makes_no_cli_detours(
         assert [c.label.plain for c in table.ordered_columns][:2] == ["Team", "Obs"]
         assert "Also: most frequent development areas (press t to show it)" in info_text(screen)
         assert "agreed actions" in str(screen.query_one("#ts-title", Static).render())
-        # Views with one table do not offer t.
+        # Actions (after Themes) has three tables; Coverage, with one, does not offer t.
         await pilot.press("f6")
         await settle(app, pilot)
+        assert screen.view == "actions" and screen.check_action("other_table", ()) is True
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert screen.view == "coverage"
         assert screen.check_action("other_table", ()) is False
         assert "Also:" not in info_text(screen)

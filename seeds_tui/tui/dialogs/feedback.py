@@ -126,6 +126,18 @@ class EntryDialog(BaseDialog[R]):
             self.dismiss(None)
 
 
+def item_options(rubric: Rubric, obs: Observation) -> list[tuple[Content, str]]:
+    """The items an entry may link to, each with its section, its score so far and a pen when it has evidence."""
+    options: list[tuple[Content, str]] = []
+    for section in rubric.sections:
+        for item in section.items:
+            score = obs.score(section.id, item.id)
+            pen = " ✎" if score is not None and score.evidence else ""
+            label = markup("$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(rubric, item, score), pen=pen)
+            options.append((label, f"{section.id}.{item.id}"))
+    return options
+
+
 class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
     """Write a strength or development area and, optionally, link it to an item (its evidence shown)."""
 
@@ -147,13 +159,7 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
 
     def compose(self) -> ComposeResult:
         """Text, item link, the linked item's evidence, buttons."""
-        options: list[tuple[Content, str]] = []
-        for section in self.rubric.sections:
-            for item in section.items:
-                score = self.obs.score(section.id, item.id)
-                pen = " ✎" if score is not None and score.evidence else ""
-                label = markup("$s › $i [dim]($v)$pen[/]", s=section.title, i=item.text, v=value_text(self.rubric, item, score), pen=pen)
-                options.append((label, f"{section.id}.{item.id}"))
+        options = item_options(self.rubric, self.obs)
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             yield NoteArea(
@@ -220,7 +226,8 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
 
 
 class ActionDialog(EntryDialog[Action | None]):
-    """An agreed action: what, who, and when it is reviewed (not before the session)."""
+    """An agreed action: what, who, when it is reviewed (not before the session) and, when a
+    rubric is given, the item it addresses (optional, as a development area's link)."""
 
     BINDINGS = [Binding("ctrl+s", "done", "Done", id="action.done")]
 
@@ -231,15 +238,19 @@ class ActionDialog(EntryDialog[Action | None]):
         default_owner: str = "",
         session_date: date | None = None,
         live: Callable[[Action | None], None] | None = None,
+        rubric: Rubric | None = None,
+        obs: Observation | None = None,
     ) -> None:
         super().__init__("Agreed action", live)
+        self.rubric = rubric
+        self.obs = obs
         self.action = action
         self.default_owner = default_owner
         self.session_date = session_date
         self._problem_field = "text"
 
     def compose(self) -> ComposeResult:
-        """Text, owner, review date, buttons."""
+        """Text, owner, review date, the item it addresses, buttons."""
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
             yield NoteArea(
@@ -255,18 +266,30 @@ class ActionDialog(EntryDialog[Action | None]):
             yield Label("Review date (DD/MM/YYYY, optional)")
             review = uk_date(self.action.review_date) if self.action and self.action.review_date else ""
             yield LineInput(review, id="review", placeholder="DD/MM/YYYY", max_length=Limits.DATE, what="The review date")
+            if self.rubric is not None and self.obs is not None:
+                yield Label("Item it addresses (optional)")
+                link = Select(item_options(self.rubric, self.obs), id="link", prompt="No linked item", allow_blank=True)
+                if self.action is not None and self.action.item is not None:
+                    link.value = self.action.item
+                yield link
             yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
 
     def fields(self) -> tuple[object, ...]:
-        """Text, owner, review date as typed."""
+        """Text, owner, review date as typed, and the item linked."""
         return (
             self.query_one("#text", TextArea).text,
             self.query_one("#owner", Input).value,
             self.query_one("#review", Input).value,
+            self._link(),
         )
+
+    def _link(self) -> str | None:
+        links = self.query("#link")
+        value = links.first(Select).value if links else None
+        return value if isinstance(value, str) else None
 
     def focus_problem(self) -> None:
         """Put the cursor in the field that is wrong."""
@@ -299,7 +322,7 @@ class ActionDialog(EntryDialog[Action | None]):
                 before = uk_date(self.session_date)
                 return None, f"Review date: {uk_date(review)} is before the session ({before}); give a later date."
         try:
-            return Action(text=text, owner=owner, review_date=review), ""
+            return Action(text=text, owner=owner, review_date=review, item=self._link()), ""
         except ValidationError:
             self._problem_field = "text"
             return None, "Write what was agreed (the owner may be up to 100 characters)."

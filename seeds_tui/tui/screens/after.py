@@ -174,10 +174,11 @@ class AfterScreen(SeedsScreen[None]):
             "actions",
             [
                 markup(
-                    "$text [dim]· $owner · review $review[/]",
+                    "$text [dim]· $owner · review $review$item[/]",
                     text=a.text,
                     owner=a.owner or "no owner",
                     review=uk_date(a.review_date) if a.review_date else "not set",
+                    item=f" → {self._item_label(a.item)}" if a.item else "",
                 )
                 for a in feedback.actions
             ],
@@ -234,12 +235,15 @@ class AfterScreen(SeedsScreen[None]):
     def _linked_row(self, note: LinkedNote) -> Content:
         if note.item is None:
             return plain(note.text)
-        section_id, item_id = note.item.split(".")
+        return markup("$text [dim]→ $item[/]", text=note.text, item=self._item_label(note.item))
+
+    def _item_label(self, key: str) -> str:
+        """The text of the item ``section.item`` (the key itself if the rubric has no such item)."""
+        section_id, item_id = key.split(".")
         try:
-            label = self.session.rubric.item(section_id, item_id).text
+            return self.session.rubric.item(section_id, item_id).text
         except KeyError:
-            label = note.item
-        return markup("$text [dim]→ $item[/]", text=note.text, item=label)
+            return key
 
     def _fill(self, list_id: str, rows: list[Content], add_label: str) -> None:
         listing = self.query_one(f"#{list_id}", FeedbackList)
@@ -347,6 +351,8 @@ class AfterScreen(SeedsScreen[None]):
                     default_owner=session.observation.session.practitioner,
                     session_date=session.observation.session.date,
                     live=action_live,
+                    rubric=session.rubric,
+                    obs=session.observation,
                 ),
                 action_done,
             )

@@ -50,7 +50,7 @@ from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.render.summary import DASH, display_table
 from seeds_tui.storage.store import Store
-from seeds_tui.team import cache, frames, suppression
+from seeds_tui.team import cache, frames, pseudonyms, suppression
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
 from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
@@ -68,10 +68,13 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("quarter", "Trend", "quarter"),
     ("ratings", "Ratings", "ratings"),
     ("themes", "Themes", "themes"),
+    ("actions", "Actions", "actions"),
+    ("coverage", "Coverage", "coverage"),
 )
 BAR_WIDTH = 30
-#: Views whose tables the background builds after the first is shown, in this order.
-WARM_ORDER = ("section", "item", "composite", "quarter", "ratings", "themes")
+#: Views whose tables the background builds after the first is shown, in this order. Not
+#: Coverage: it is built when asked for (it makes the store's pseudonym key on first use).
+WARM_ORDER = ("section", "item", "composite", "quarter", "ratings", "themes", "actions")
 
 #: The keys of this screen, for F1 (the help screen reads the screen's HELP_KEYS).
 SCREEN_KEYS: list[tuple[str, str]] = [
@@ -79,8 +82,12 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("Enter", "in a filter: apply the filters and rebuild the table"),
     ("→", "in Teams: accept the suggested team name (commas between teams)"),
     ("Esc", "in a filter: apply any change and go back to the table; in the table: back to the list"),
-    ("F6 / Shift+F6", "next / previous view: sections, items, composites, trend, ratings, themes"),
-    ("t", "show the view's other table, when it has one (Themes: agreed actions; Trend with an event: before and after)"),
+    ("F6 / Shift+F6", "next / previous view: sections, items, composites, trend, ratings, themes, actions, coverage"),
+    (
+        "t",
+        "show the view's other table, when it has one (Themes: agreed actions; Actions: by wording, then carried actions; "
+        "Trend with an event: before and after)",
+    ),
     ("s / S", "sort by the next column / reverse the order (a click on a heading sorts by it)"),
     ("e", "export this view (CSV, Excel or HTML) into the store's reports folder"),
     ("↑ ↓ PgUp PgDn", "move in the table; the chart below draws the highlighted row"),
@@ -217,7 +224,7 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
     make = {name: maker(name) for name in full._make}
     data = frames.SummaryData(
         keep(full.items), observations, list(full.problems), {r: v for r, v in full.rubrics.items() if r in rids}, make,
-        known_teams=list(full.known_teams), unmatched_teams=unmatched, teams_asked=bool(teams),
+        known_teams=list(full.known_teams), unmatched_teams=unmatched, teams_asked=bool(teams), team_keys=frozenset(wanted),
     )  # fmt: skip
     # Privacy is computed on what the command computes it on (seeds_tui.team.suppression): the
     # protected grid of the unfiltered data, and All teams from every team for the dates asked.
@@ -784,7 +791,13 @@ class TeamSummaryScreen(Screen[None]):
         try:
             part = data.only(rubric_id) if rubric_id else data
             tables = (
-                team_tables.build_tables(part, view, threshold=threshold, before_after=event if view == "quarter" else None)
+                team_tables.build_tables(
+                    part,
+                    view,
+                    threshold=threshold,
+                    before_after=event if view == "quarter" else None,
+                    key=pseudonyms.pseudonym_key(self.store) if view == "coverage" else None,
+                )
                 if part.rubric_ids
                 else []
             )
