@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY
 from seeds_tui.tui.base import WorkerFailed
+from seeds_tui.tui.keys import AppKeysInOrder
 from seeds_tui.tui.protocol import Stage
 from seeds_tui.tui.publishing import start_publishing
 
@@ -48,7 +49,7 @@ def _now() -> datetime:
     return now()
 
 
-class SeedsApp(App[int]):
+class SeedsApp(AppKeysInOrder, App[int]):
     """Score a live session section by section, then feedback, review and finalise."""
 
     CSS_PATH = Path(__file__).with_name("seeds.tcss")

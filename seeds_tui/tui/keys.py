@@ -23,19 +23,38 @@ before ``1 j 1`` reached the app, and those were checked against the dialog and 
 typed, and hands a key that reaches a widget which is no longer focused (an earlier key of
 the burst moved the focus, or opened another screen) to the widget focused now.
 
+Underneath all of it is the app's one queue of keys (``KeyQueue``, mixed into the app with
+``AppKeysInOrder``). Textual hands each key to the widget focused when the key reaches the
+app, and every widget and screen works through its own queue of messages, so the keys of a
+burst were spread over several queues at once: a key sent to the field an earlier key had just
+focused overtook the keys still waiting in the old field's queue (``Both`` typed as ``Btoh``), a
+Tab (a priority binding, run as the key reaches the app) moved on before the name typed ahead
+of it had reached its field, and keys sent to a screen still being set up waited in the
+screen's queue while the ones after them went straight to its first field. Now the app lets a
+key go only once the key before it has been handled all the way (stopped by a widget, or back
+at the app and its bindings run) and the screen on top has been set up and has focused its
+first field (``ScreenKeysInOrder``): each key meets the focus and the screen that the keys
+before it left behind. Pastes wait their turn the same way.
+
 ``tests/tui/test_keys_pty.py`` drives these through a real pseudo-terminal with every key of a
 burst written at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import weakref
-from typing import Any, Protocol, runtime_checkable
+from collections import deque
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
+from textual._context import active_message_pump
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 @runtime_checkable
@@ -91,7 +110,7 @@ def forward_early_key(screen: Screen[Any], event: events.Key) -> None:
         return
     event.stop()
     event.prevent_default()
-    top.post_message(events.Key(event.key, event.character))
+    top.post_message(passed_on(event))
 
 
 async def open_dialog_now(screen: Screen[Any], event: events.Key, actions: set[str]) -> bool:
@@ -192,7 +211,7 @@ _REROUTED: weakref.WeakSet[events.Key] = weakref.WeakSet()
 
 def reroute(target: Widget, event: events.Key) -> None:
     """Hand a key on to ``target`` (a widget or a screen), as if it had arrived there."""
-    key = events.Key(event.key, event.character)
+    key = passed_on(event)
     _REROUTED.add(key)
     target.post_message(key)
 
@@ -244,6 +263,10 @@ class ScreenKeysInOrder:
         held, self._held_keys = self._held_keys or [], None
         for event in held:
             reroute(self.focused or self, event)
+            let_go(event)
+        queue = key_queue_of(self.app)
+        if queue is not None:
+            queue.next()  # keys typed while this screen was being set up: their turn now
 
     async def on_key(self, event: events.Key) -> None:
         """Hold, hand on, or run the key's binding now."""
@@ -254,6 +277,7 @@ class ScreenKeysInOrder:
             event.prevent_default()
             if self._held_keys is None:
                 self._held_keys = []
+            hold(event)
             self._held_keys.append(event)
             return
         top = app.screen
@@ -269,6 +293,201 @@ class ScreenKeysInOrder:
         event.stop()
         event.prevent_default()
         await run_binding(self, event.key, active)
+
+
+def is_taking_keys(screen: Screen[Any]) -> bool:
+    """True once ``screen`` has been set up and its first field has the focus (keys may go to it)."""
+    if isinstance(screen, ScreenKeysInOrder):
+        return screen._taking_keys
+    return True  # Textual's own screens (the command palette) focus their field as they are composed
+
+
+class _InTurn:
+    """A key (or paste) let go by the app's ``KeyQueue``: it tells the queue when it has been handled.
+
+    Handled means stopped by a handler (once that widget has finished with it: the binding it
+    ran, the focus it moved) or back at the app with the app's bindings run. A widget that hands
+    the key on (``reroute``) sends a copy in the same turn (``passed_on``).
+    """
+
+    _queue: KeyQueue
+    _turn: int
+    #: Let go by the queue and not yet routed by the app (Textual routes it as a key from the terminal).
+    _fresh: bool
+    _ended: bool = False
+
+    def stop(self, stop: bool = True) -> Any:
+        """Stop the key here: its turn ends once the handler that stopped it has returned."""
+        result = super().stop(stop)  # type: ignore[misc]
+        if stop and not self._ended:
+            try:
+                pump = active_message_pump.get()
+            except LookupError:
+                self._queue.end(self)
+            else:
+                pump.call_next(self._queue.end, self)
+        return result
+
+
+class _TurnKey(_InTurn, events.Key):
+    """A key from the terminal, let go by the app's ``KeyQueue`` in its turn."""
+
+
+class _TurnPaste(_InTurn, events.Paste):
+    """A paste from the terminal, let go by the app's ``KeyQueue`` in its turn."""
+
+
+# Textual names a message's handler after its class: these are the terminal's own key and paste.
+_TurnKey.handler_name = events.Key.handler_name
+_TurnPaste.handler_name = events.Paste.handler_name
+
+
+def _in_turn(event: events.Key | events.Paste, queue: KeyQueue, turn: int, *, fresh: bool) -> _TurnKey | _TurnPaste:
+    copy = _TurnKey(event.key, event.character) if isinstance(event, events.Key) else _TurnPaste(event.text)
+    copy._queue, copy._turn, copy._fresh = queue, turn, fresh
+    # From no widget, as a key from the terminal is: Textual stops a key from a widget once it has
+    # bubbled up to that widget's parent, and the app's bindings would never see it.
+    copy._sender = None
+    return copy
+
+
+def passed_on(event: events.Key) -> events.Key:
+    """A copy of ``event`` to hand to another widget; in the same turn of the app's queue (it is not done yet)."""
+    if not isinstance(event, _TurnKey):
+        return events.Key(event.key, event.character)
+    copy = _in_turn(event, event._queue, event._turn, fresh=False)
+    assert isinstance(copy, _TurnKey)
+    copy._set_forwarded()  # handed to a widget as the app forwards a key: back at the app, only its bindings run
+    event._queue.opened(copy)
+    return copy
+
+
+def hold(event: events.Key) -> None:
+    """``event`` is kept (by a screen not yet set up) to be handed on later: its turn stays open."""
+    if isinstance(event, _TurnKey):
+        event._queue.opened(event)
+
+
+def let_go(event: events.Key) -> None:
+    """A key kept by ``hold`` has been handed on (``passed_on``)."""
+    if isinstance(event, _TurnKey):
+        event._queue.closed(event)
+
+
+class KeyQueue:
+    """The keys and pastes from the terminal, let go one at a time (see the module's notes).
+
+    The next one goes once the one before has been handled (``end``) and the screen on top takes
+    keys (``is_taking_keys``); then the app routes it as Textual routes any key, to the widget
+    focused *now*.
+    """
+
+    #: A key whose handling never ends (sent to a widget that was closing) holds up the rest this long at most.
+    GIVE_UP_AFTER: ClassVar[float] = 2.0
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.waiting: deque[events.Key | events.Paste] = deque()
+        #: The turn of the key let go last; its pieces still on their way (the key, copies handed on, keys held).
+        self.turn = 0
+        self.open = 0
+        self._give_up: asyncio.TimerHandle | None = None
+
+    def arrive(self, event: events.Key | events.Paste) -> None:
+        """A key or paste from the terminal: it waits for its turn."""
+        self.waiting.append(event)
+        self.next()
+
+    def next(self) -> None:
+        """Let the next key go, if the one before has been handled and the screen on top takes keys."""
+        if self.open or not self.waiting:
+            return
+        try:
+            screen = self.app.screen
+        except Exception:  # no screen yet (starting) or any more (closing)
+            return
+        if not is_taking_keys(screen):
+            return  # ScreenKeysInOrder calls next() once it takes keys
+        self.turn += 1
+        self.open = 1
+        event = _in_turn(self.waiting.popleft(), self, self.turn, fresh=True)
+        if not self.app.post_message(event):
+            self.open = 0  # the app is closing
+            self.waiting.clear()
+            return
+        self._give_up = asyncio.get_running_loop().call_later(self.GIVE_UP_AFTER, self._gave_up, self.turn)
+
+    def opened(self, event: _InTurn) -> None:
+        """Another piece of ``event``'s turn is on its way."""
+        if event._turn == self.turn and self.open:
+            self.open += 1
+
+    def closed(self, event: _InTurn) -> None:
+        """A piece of ``event``'s turn has arrived."""
+        if event._turn != self.turn or not self.open:
+            return
+        self.open -= 1
+        if not self.open:
+            if self._give_up is not None:
+                self._give_up.cancel()
+                self._give_up = None
+            self.next()
+
+    def end(self, event: _InTurn) -> None:
+        """``event`` has been handled (each key or copy counts once)."""
+        if event._ended:
+            return
+        event._ended = True
+        self.closed(event)
+
+    def _gave_up(self, turn: int) -> None:
+        if turn == self.turn and self.open:
+            self.open = 0
+            self._give_up = None
+            self.next()
+
+    async def route(self, event: events.Event, textual_on_event: Any) -> bool:
+        """Handle a key or paste at the app (``textual_on_event``: Textual's ``App.on_event``); True if done here.
+
+        A key or paste from the terminal is queued; one let go by the queue is routed by Textual
+        (priority bindings, then the focused widget); one coming back up from a widget runs the
+        app's bindings, after which it has been handled.
+        """
+        if not isinstance(event, (events.Key, events.Paste)):
+            return False
+        if not isinstance(event, _InTurn):
+            if event.is_forwarded:
+                return False
+            self.arrive(event)
+            return True
+        fresh, event._fresh = event._fresh, False
+        await textual_on_event(event)
+        if not fresh or not event.is_forwarded:  # back at the app, or taken by a priority binding as it arrived
+            self.end(event)
+        return True
+
+
+def key_queue_of(app: App[Any]) -> KeyQueue | None:
+    """The app's queue of keys (None for an app without ``AppKeysInOrder``)."""
+    return app.key_queue if isinstance(app, AppKeysInOrder) else None
+
+
+class AppKeysInOrder:
+    """Mix into the app (before Textual's ``App``): keys and pastes from the terminal are let go one at a time."""
+
+    _key_queue: KeyQueue | None = None
+
+    @property
+    def key_queue(self) -> KeyQueue:
+        """The app's queue of keys and pastes."""
+        if self._key_queue is None:
+            self._key_queue = KeyQueue(self)  # type: ignore[arg-type]
+        return self._key_queue
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes go through the queue; every other event as Textual handles it."""
+        if not await self.key_queue.route(event, super().on_event):  # type: ignore[misc]
+            await super().on_event(event)  # type: ignore[misc]
 
 
 class EarlyKeys:
