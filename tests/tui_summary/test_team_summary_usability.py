@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from summary_fixtures import NOTES_TAKE_THE_ROOM
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
@@ -124,7 +123,6 @@ async def test_themes_columns_are_sized_after_every_rubric_change(demo_store: Pa
         assert widths <= 120
 
 
-@NOTES_TAKE_THE_ROOM
 async def test_title_is_cut_with_an_ellipsis_and_widened_when_the_screen_grows(demo_store: Path) -> None:
     app = SummaryApp(Store(demo_store))
     async with app.run_test(size=(80, 24)) as pilot:

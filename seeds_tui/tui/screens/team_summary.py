@@ -53,7 +53,7 @@ from seeds_tui.storage.store import Store
 from seeds_tui.team import cache, frames, suppression
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
-from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
+from seeds_tui.tui.widgets.team_table import MARK, drawn_note, fit, layout, legend, sort_order
 from seeds_tui.tui.widgets.text import LineInput
 
 #: The longest text a filter field takes (several team names; a date): a paste past it keeps what fits.
@@ -910,6 +910,10 @@ class TeamSummaryScreen(Screen[None]):
         if "note" in plan.dropped and self.shown.frame.get("suppressed", pd.Series(dtype=bool)).any():
             lines.append("—: suppressed (too few practitioners, or protecting such a row); the panel below says which")
             info.update(Text("\n".join(lines)))
+        elif plan.notes == MARK and "note" in keys and keys.index("note") in plan.columns:
+            note_at = keys.index("note")
+            lines.append(legend(sorted({r[note_at] for r in rows}), width - 2))
+            info.update(Text("\n".join(lines)))
         for n, w in zip(plan.columns, plan.widths, strict=True):
             table.add_column(Text(fit(headings[n], w)), key=keys[n], width=w)
         suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
@@ -919,7 +923,7 @@ class TeamSummaryScreen(Screen[None]):
             style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
             drawn = []
             for n, w in zip(plan.columns, plan.widths, strict=True):
-                text = short_note(cells[n]) if plan.short_notes and keys[n] == "note" else cells[n]
+                text = drawn_note(cells[n], plan.notes) if keys[n] == "note" else cells[n]
                 drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
             table.add_row(*drawn, key=str(i))
         row = 0
@@ -958,6 +962,15 @@ class TeamSummaryScreen(Screen[None]):
         if rec.get("suppressed"):
             text.update(Text(f"{name}: {rec.get('note')}. Nothing more is shown for this row.", style="italic"))
             return
+        note = rec.get("note") if isinstance(rec.get("note"), str) else ""
+
+        def say(out: Text) -> None:
+            # The table may show the note as a mark (``part``): here it is in full.
+            if note:
+                sep = "" if out.plain.endswith("\n") else "\n"
+                out.append(f"{sep}{name}: {note}", style="italic")
+            text.update(out)
+
         if table.view == "quarter":
             part = "group" if "group" in frame.columns else "section"
             same = frame.loc[(frame["team"] == rec["team"]) & (frame[part] == rec[part])]
@@ -966,13 +979,13 @@ class TeamSummaryScreen(Screen[None]):
             words = f"{rec['team']} · {rec[part]}: mean % of maximum by quarter ({', '.join(quarters) or 'no quarter shown'})"
             if self.event is not None:
                 words += f"\ntraining event {self.event.isoformat()}: press t for before and after"
-            text.update(Text(words))
+            say(Text(words))
             if len(values) >= 2:
                 spark.data = values
                 spark.set_class(False, "hidden")
             return
         if table.view == "ratings":
-            text.update(self._rating_chart(frame, rec))
+            say(self._rating_chart(frame, rec))
             return
         levels = [c for c in frame.columns if c.startswith("level_")]
         if levels:
@@ -988,12 +1001,10 @@ class TeamSummaryScreen(Screen[None]):
             total = _all_teams_value(frame, rec)
             if total is not None and rec.get("team") != suppression.ALL_TEAMS:
                 out.append(f" · mean {float(rec['mean_percent']):.1f}% against {total:.1f}% for all teams", style="dim")
-            text.update(out)
+            say(out)
             return
         if "development_areas" in rec:
-            text.update(
-                Text(f"{name}: named as a development area {rec['development_areas']} times and as a strength {rec['strengths']} times")
-            )
+            say(Text(f"{name}: named as a development area {rec['development_areas']} times and as a strength {rec['strengths']} times"))
             return
         if "mean_percent" in rec and rec["mean_percent"] is not None:
             out = Text(f"{name}: mean % of maximum\n", style="bold")
@@ -1001,9 +1012,9 @@ class TeamSummaryScreen(Screen[None]):
             total = _all_teams_value(frame, rec)
             if total is not None and rec.get("team") != suppression.ALL_TEAMS:
                 out.append_text(level_bars([suppression.ALL_TEAMS], [total]))
-            text.update(out)
+            say(out)
             return
-        text.update(Text(name))
+        say(Text(name))
 
     def _rating_chart(self, frame: pd.DataFrame, rec: dict[str, Any]) -> Text:
         """The highlighted rating's (or indicator's) mean for every team shown, as bars on its scale."""
