@@ -890,6 +890,26 @@ def build_tables(
 BEFORE_AFTER_VIEWS = ("section", "item", "composite", "quarter")
 
 
+#: Views whose tables are computed from every team's data for the dates asked (``SummaryData.service``),
+#: so that the tables for some teams are rows of the tables for every team (``for_teams_asked``).
+TEAM_ROWS_VIEWS = ("section", "item", "composite", "quarter", "ratings", "themes")
+
+
+def for_teams_asked(tables: Sequence[SummaryTable], data: SummaryData, threshold: int = DEFAULT_THRESHOLD) -> list[SummaryTable]:
+    """What ``build_tables(data, view, ...)`` gives for ``data`` (teams asked for, one rubric), from the
+    tables ``build_tables`` gave for ``data.service`` (every team, the same dates, view, threshold and
+    event): the rows of the teams asked for and of All teams, as the end of ``build_tables`` picks
+    them. A team's figures never depend on which teams are asked for, so nothing is computed again.
+    """
+    out = []
+    for table in tables:
+        frame = table.frame
+        if table.view != "practitioner" and data.teams_asked:
+            frame = with_hidden_teams(_only_teams(frame, data.observations), data.observations, threshold)
+        out.append(SummaryTable(table.title, table.view, frame, table.rubric_id, table.empty))
+    return out
+
+
 def _only_teams(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     """The rows of the teams asked for (those of ``observations``) and of All teams."""
     if "team" not in frame.columns or not len(frame):

@@ -27,6 +27,7 @@ from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
 from seeds_tui.team import frames
 from seeds_tui.team import tables as team_tables
+from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen, filter_data
 
 TODAY = date(2026, 11, 23)
@@ -44,7 +45,7 @@ class SummaryApp(App[None]):
         self.animation_level = "none"
 
     def on_mount(self) -> None:
-        self.push_screen(TeamSummaryScreen(self.store, self.reg, threshold=self.threshold))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.reg), threshold=self.threshold))
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +307,7 @@ async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(sma
         assert len(screen_of(small).data.observations) == 13
         await pilot.press("escape")
         await pilot.pause()
-        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        small.push_screen(TeamSummaryScreen(TeamSummary(small.store, small.reg), threshold=3))
         await settle(small, pilot)
         again = screen_of(small)
         # Nothing changed: the screen did not read the store again.
@@ -314,7 +315,7 @@ async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(sma
         await pilot.press("escape")
         await pilot.pause()
         add(small.store, team="West", practitioner="Pat West 9", scores={"open.a": 2}, when=date(2026, 7, 1))
-        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        small.push_screen(TeamSummaryScreen(TeamSummary(small.store, small.reg), threshold=3))
         await settle(small, pilot)
         third = screen_of(small)
         assert third._loads == 1 and len(third.data.observations) == 14

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
+from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.screens.help import HelpScreen
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 
@@ -33,7 +34,7 @@ class SummaryApp(App[None]):
         self.animation_level = "none"  # the tabs' underline slides; the tests need not wait for it
 
     def on_mount(self) -> None:
-        self.push_screen(TeamSummaryScreen(self.store, RubricRegistry.default()))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, RubricRegistry.default())))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))

@@ -26,12 +26,9 @@ the screen is opened.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich.text import Text
 from textual import events, on, work
@@ -49,10 +46,11 @@ from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.render.summary import DASH, display_table
-from seeds_tui.storage.store import Store
-from seeds_tui.team import cache, frames, suppression
+from seeds_tui.team import frames, suppression
 from seeds_tui.team import tables as team_tables
-from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
+from seeds_tui.tui.controllers.team_summary import TeamSummary
+from seeds_tui.tui.controllers.team_summary import filter_data as filter_data  # what the screen's filters keep
+from seeds_tui.tui.widgets.team_export import ExportDialog
 from seeds_tui.tui.widgets.team_table import MARK, drawn_note, fit, layout, legend, sort_order
 from seeds_tui.tui.widgets.text import LineInput
 
@@ -100,49 +98,6 @@ FIELD_HINTS = {
 }
 
 
-class _Reads:
-    """What the screens of this process have read and built, shared by every Team summary screen.
-
-    ``last[(store folder, status)]`` is (the files' stats when read, the frames read): a screen
-    opened again shows them at once and checks the store behind them (``cache.scan``), reading it
-    again only if a file changed. ``tables[(data, view, rubric, threshold, event)]`` holds tables
-    built, with the data they were built from (kept alive, so that its id is never reused); the
-    tables of the frames in ``last`` and of the few filters used last are kept.
-    """
-
-    KEEP = 3
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.last: dict[tuple[str, str], tuple[list[Any], frames.SummaryData]] = {}
-        self.tables: dict[tuple[Any, ...], tuple[frames.SummaryData, list[team_tables.SummaryTable]]] = {}
-        self.building: dict[tuple[Any, ...], threading.Event] = {}
-
-    def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
-        """Keep what was read of a store (the two stores or statuses read last)."""
-        with self.lock:
-            self.last.pop(key, None)
-            self.last[key] = (stats, full)
-            while len(self.last) > 2:
-                del self.last[next(iter(self.last))]
-
-    def get(self, key: tuple[Any, ...]) -> list[team_tables.SummaryTable] | None:
-        with self.lock:
-            hit = self.tables.get(key)
-        return None if hit is None else hit[1]
-
-    def put(self, key: tuple[Any, ...], data: frames.SummaryData, tables: list[team_tables.SummaryTable]) -> None:
-        with self.lock:
-            self.tables[key] = (data, tables)
-            kept = {id(full) for _, full in self.last.values()}
-            recent = list(dict.fromkeys(k[0] for k in reversed(self.tables) if k[0] not in kept))[: self.KEEP]
-            for old in [k for k in self.tables if k[0] not in kept and k[0] not in recent]:
-                del self.tables[old]
-
-
-READS = _Reads()
-
-
 def _parse_date(text: str, what: str) -> date | None:
     text = text.strip()
     if not text:
@@ -173,58 +128,6 @@ def parse_threshold(text: str) -> int:
     if not text.isdigit() or int(text) < suppression.MIN_THRESHOLD:
         raise SeedsError(f"Threshold: a whole number of practitioners, at least {suppression.MIN_THRESHOLD}")
     return int(text)
-
-
-def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: date | None, date_to: date | None) -> frames.SummaryData:
-    """``full`` narrowed to teams (matched as ``--team`` matches them) and dates (inclusive), in memory.
-
-    The same observations as ``frames.summary_data`` with those filters, without reading the store again.
-    """
-    if not teams and date_from is None and date_to is None:
-        return full
-    # The same period rule as the command: a period cut inside a quarter could be differenced.
-    frames.check_period(date_from, date_to)
-    wanted = {frames.team_key(t) for t in teams or ()}
-    present = {frames.team_key(t) for t in full.known_teams}
-    unmatched = [t for t in teams or () if frames.team_key(t) not in present]
-
-    def keep(df: pd.DataFrame) -> pd.DataFrame:
-        if not len(df):
-            return df
-        mask = np.ones(len(df), dtype=bool)
-        if wanted:
-            col = df["team"]
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                # By category code: a few names to match, not a string per row.
-                lookup = np.array([frames.team_key(str(c)) in wanted for c in col.cat.categories] + [False], dtype=bool)
-                mask &= lookup[col.cat.codes.to_numpy()]
-            else:
-                names = {n: frames.team_key(n) in wanted for n in map(str, col.unique())}
-                mask &= col.astype(str).map(names).to_numpy(dtype=bool)
-        dates = df["session_date"].to_numpy()
-        if date_from is not None:
-            mask &= dates >= np.datetime64(date_from)
-        if date_to is not None:
-            mask &= dates <= np.datetime64(date_to)
-        return df.iloc[np.flatnonzero(mask)].reset_index(drop=True)
-
-    observations = keep(full.observations)
-    rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
-
-    def maker(name: str) -> Callable[[], pd.DataFrame]:
-        return lambda: keep(full._frame(name))
-
-    make = {name: maker(name) for name in full._make}
-    data = frames.SummaryData(
-        keep(full.items), observations, list(full.problems), {r: v for r, v in full.rubrics.items() if r in rids}, make,
-        known_teams=list(full.known_teams), unmatched_teams=unmatched, teams_asked=bool(teams),
-    )  # fmt: skip
-    # Privacy is computed on what the command computes it on (seeds_tui.team.suppression): the
-    # protected grid of the unfiltered data, and All teams from every team for the dates asked.
-    data._scopes = lambda: full.scopes
-    if teams:
-        data._service = lambda: filter_data(full, None, date_from, date_to)
-    return data
 
 
 class TeamSuggester(Suggester):
@@ -312,10 +215,11 @@ class TeamSummaryScreen(Screen[None]):
         Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
-    def __init__(self, store: Store, registry: RubricRegistry, *, threshold: int = suppression.DEFAULT_THRESHOLD) -> None:
+    def __init__(self, summary: TeamSummary, *, threshold: int = suppression.DEFAULT_THRESHOLD) -> None:
         super().__init__()
-        self.store = store
-        self.registry = registry
+        #: The controller: the screen's only way to the store.
+        self.summary = summary
+        self.registry: RubricRegistry = summary.registry
         self.threshold = suppression.check_threshold(threshold)
         #: Every observation of the status asked for, as read from the store (before the other filters).
         self.full: frames.SummaryData | None = None
@@ -343,7 +247,7 @@ class TeamSummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, filters, view tabs, progress, the table, the chart of the highlighted row."""
-        yield Static(Text(f"Team summary · {self.store.root}"), id="ts-title")
+        yield Static(Text(f"Team summary · {self.summary.root}"), id="ts-title")
         rubrics = [(lr.rubric.title, lr.rubric.id) for lr in self.registry.latest()]
         with Vertical(id="ts-filters"):
             with Horizontal(classes="ts-row"):
@@ -406,7 +310,7 @@ class TeamSummaryScreen(Screen[None]):
         """Show what was last read of this store at once (checking the store behind it), or read it."""
         self.query_one("#ts-table", DataTable).focus()
         filters = self._filters()
-        last = READS.last.get((str(self.store.root), filters["status"]))
+        last = self.summary.last(filters["status"])
         if last is None:
             self.action_refresh()
             return
@@ -598,7 +502,7 @@ class TeamSummaryScreen(Screen[None]):
         """Ask for a format, then write the view as it is shown (filters, rubric, order) into STORE/reports/."""
         if self.shown is None:
             return
-        where = f"Into {self.store.reports_dir} (the filters, rubric, threshold and order shown; every column)"
+        where = f"Into {self.summary.reports_dir} (the filters, rubric, threshold and order shown; every column)"
         self.app.push_screen(ExportDialog(where), self._export)
 
     def _export(self, fmt: str | None) -> None:
@@ -630,18 +534,19 @@ class TeamSummaryScreen(Screen[None]):
     def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
         """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
-            path = write_view(self.store, doc, rubric_id, view, fmt)
+            path = self.summary.export(doc, rubric_id, view, fmt)
         except (SeedsError, OSError) as exc:
-            message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.store.reports_dir} ({type(exc).__name__})"
+            message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.summary.reports_dir} ({type(exc).__name__})"
             self.app.call_from_thread(self.notify, message, severity="error", title="Export")
             return
         self.app.call_from_thread(self.notify, f"Wrote {path.name} in {path.parent}", title="Export")
 
     def _details(self) -> list[str]:
         filters = self._applied or {}
+        rubric_id = self.shown.rubric_id if self.shown is not None else None
         lines = (
-            team_tables.describe_selection(self.data.observations, self.threshold)
-            if self.data is not None and len(self.data.observations)
+            list(self.summary.heading(self.data, rubric_id, self.threshold))
+            if self.data is not None and rubric_id is not None and rubric_id in self.data.rubric_ids
             else []
         )
         if filters.get("date_from") or filters.get("date_to"):
@@ -669,7 +574,7 @@ class TeamSummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
     def _check(self, stats: list[Any], status: str, load: int) -> None:
         """Read the store again if any observation file changed since ``stats`` were taken (in a thread)."""
-        if not self.store.root.is_dir() or cache.scan(self.store) != stats:
+        if self.summary.changed(stats):
             self.app.call_from_thread(self._stale, status, load)
 
     @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
@@ -678,8 +583,7 @@ class TeamSummaryScreen(Screen[None]):
 
         The stats are taken just after reading: a file changed in between is seen at the next F5 or change.
         """
-        if self.store.root.is_dir():
-            READS.remember((str(self.store.root), status), cache.scan(self.store), full)
+        self.summary.remember(full, status)
 
     def _stale(self, status: str, load: int) -> None:
         if self.is_attached and load == self._loads and status == self._status:
@@ -688,9 +592,8 @@ class TeamSummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
-        rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
-        full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
-        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        full = self.summary.read(filters["status"], progress=self._progress)
+        data = self.summary.narrow(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
         self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, load)
@@ -701,7 +604,7 @@ class TeamSummaryScreen(Screen[None]):
         full = self.full
         if full is None:
             return
-        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        data = self.summary.narrow(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
         self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, self._loads)
@@ -737,7 +640,7 @@ class TeamSummaryScreen(Screen[None]):
             stats, status = self._recheck
             self._recheck = None
             self._check(stats, status, self._loads)
-        elif (str(self.store.root), status) not in READS.last or READS.last[(str(self.store.root), status)][1] is not full:
+        elif not self.summary.remembered(full, status):
             self._remember(full, status)
         self._warm()
 
@@ -748,7 +651,7 @@ class TeamSummaryScreen(Screen[None]):
             return
         self._builds += 1
         rubric_id = self._rubric_id()
-        hit = READS.get(self._memo_key(data, self.view, rubric_id, self.threshold, self.event))
+        hit = self.summary.cached_tables(data, self.view, rubric_id, self.threshold, self.event)
         if hit is not None:
             self._show(self.view, rubric_id, data, hit, self._builds)
             return
@@ -764,35 +667,11 @@ class TeamSummaryScreen(Screen[None]):
             return None
         return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
-    def _memo_key(self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None) -> tuple[Any, ...]:
-        return (id(data), view, rubric_id, threshold, event if view == "quarter" else None)
-
     def _tables_for(
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable]:
-        """The view's tables for ``data``, built once (whichever thread asks first builds them)."""
-        key = self._memo_key(data, view, rubric_id, threshold, event)
-        while True:
-            with READS.lock:
-                if key in READS.tables:
-                    return READS.tables[key][1]
-                building = READS.building.get(key)
-                if building is None:
-                    READS.building[key] = threading.Event()
-                    break
-            building.wait()
-        try:
-            part = data.only(rubric_id) if rubric_id else data
-            tables = (
-                team_tables.build_tables(part, view, threshold=threshold, before_after=event if view == "quarter" else None)
-                if part.rubric_ids
-                else []
-            )
-            READS.put(key, data, tables)
-            return tables
-        finally:
-            with READS.lock:
-                READS.building.pop(key).set()
+        """The view's tables for ``data`` (built once, by the controller; called from the workers)."""
+        return self.summary.tables(data, view, rubric_id, threshold, event)
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
     def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
@@ -851,7 +730,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append("No observations match these filters.")
         else:
             # The same rule as the command's heading: no counts or dates below the threshold.
-            head = team_tables.describe_selection(obs, self.threshold)
+            head = self.summary.heading(part, rubric_id, self.threshold)
             lines.append(" · ".join([*head, f"fewer than {self.threshold} practitioners: figures suppressed"]))
         if part.unmatched_teams:
             for asked in part.unmatched_teams:
@@ -881,7 +760,7 @@ class TeamSummaryScreen(Screen[None]):
         lines = list(self._lines)
         if self.shown is None:
             self._keys = []
-            title.update(Text(f"Team summary · {self.store.root}"))
+            title.update(Text(f"Team summary · {self.summary.root}"))
             info.update(Text("\n".join(lines)))
             self._detail(None)
             return
