@@ -783,10 +783,16 @@ def describe_data(data: SummaryData, threshold: int, what: str = "observation") 
     observations for the dates asked, protected by the grid of ``data.scopes``; plus the teams
     asked for, if any."""
     lines = describe_selection(data.service.observations, threshold, what, scope=[s.observations for s in data.scopes])
-    if data.teams_asked:
-        asked = sorted({str(t) for t in data.observations["team"].unique()}, key=str.casefold)
-        lines.append(f"teams asked for: {', '.join(asked) or 'none with observations'}; All teams is every team")
-    return lines
+    return lines + describe_teams_asked(data)
+
+
+def describe_teams_asked(data: SummaryData) -> list[str]:
+    """The heading line naming the teams asked for (none when no team was asked for): the part of
+    ``describe_data`` that the teams asked for change, the rest being their service's."""
+    if not data.teams_asked:
+        return []
+    asked = sorted({str(t) for t in data.observations["team"].unique()}, key=str.casefold)
+    return [f"teams asked for: {', '.join(asked) or 'none with observations'}; All teams is every team"]
 
 
 def build_tables(

@@ -5,7 +5,6 @@ give the same data; the screen reaches the store only through it. A real demo st
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pandas.testing import assert_frame_equal
@@ -43,5 +42,7 @@ def test_a_team_filter_gives_the_commands_tables(summary: TeamSummary, view: str
             command = frames.summary_data(summary.store, registry, teams=teams, date_from=date_from, rubric_id=rid)
             want = team_tables.build_tables(command, view, threshold=5, before_after=event)
             assert [t.title for t in got] == [t.title for t in want]
+            # The heading above the table says what the command's heading says.
+            assert summary.heading(data, rid, 5) == team_tables.describe_data(command, 5)
             for g, w in zip(got, want, strict=True):
                 assert_frame_equal(g.frame, w.frame, check_dtype=False, check_categorical=False)

@@ -110,6 +110,7 @@ class _Reads:
         self.tables: dict[tuple[Any, ...], tuple[frames.SummaryData, list[team_tables.SummaryTable]]] = {}
         self.building: dict[tuple[Any, ...], threading.Event] = {}
         self.headings: dict[tuple[Any, ...], tuple[frames.SummaryData, list[str]]] = {}
+        self.parts: dict[tuple[int, str], tuple[frames.SummaryData, frames.SummaryData]] = {}
 
     def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
         """Keep what was read of a store (the two stores or statuses read last)."""
@@ -255,7 +256,7 @@ class TeamSummary:
                     break
             building.wait()
         try:
-            part = data.only(rid) if (rid := rubric_id) else data
+            part = self.only(data, rubric_id) if rubric_id else data
             before_after = event if view == "quarter" else None
             if not part.rubric_ids:
                 tables: list[team_tables.SummaryTable] = []
@@ -270,6 +271,28 @@ class TeamSummary:
             with READS.lock:
                 READS.building.pop(key).set()
 
+    def only(self, data: frames.SummaryData, rubric_id: str) -> frames.SummaryData:
+        """``data.only(rubric_id)``, made once per data: its service and scopes are made once too, so
+        that the views, filters and headings of one rubric share them."""
+        key = (id(data), rubric_id)
+        with READS.lock:
+            hit = READS.parts.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
+        part = data.only(rubric_id)
+        if data._service is not None:
+            part._service = lambda: self.only(data.service, rubric_id)
+        if data._scopes is not None:
+            part._scopes = lambda: [self.only(s, rubric_id) for s in data.scopes]
+        with READS.lock:
+            hit = READS.parts.get(key)
+            if hit is not None and hit[0] is data:
+                return hit[1]
+            READS.parts[key] = (data, part)
+            while len(READS.parts) > 4 * READS.KEEP:
+                del READS.parts[next(iter(READS.parts))]
+        return part
+
     def heading(self, data: frames.SummaryData, rubric_id: str, threshold: int) -> list[str]:
         """The lines that describe what the tables of ``data`` for one rubric rest on, as the command
         says them (``describe_data``: every team for the dates asked, no counts below the threshold)."""
@@ -278,7 +301,12 @@ class TeamSummary:
             hit = READS.headings.get(key)
         if hit is not None and hit[0] is data:
             return hit[1]
-        lines = team_tables.describe_data(data.only(rubric_id), threshold)
+        part = self.only(data, rubric_id)
+        if data.teams_asked:
+            # Everything but the teams' line is their service's (every team, the same dates): made once.
+            lines = [*self.heading(data.service, rubric_id, threshold), *team_tables.describe_teams_asked(part)]
+        else:
+            lines = team_tables.describe_data(part, threshold)
         with READS.lock:
             READS.headings[key] = (data, lines)
             while len(READS.headings) > 4 * READS.KEEP:

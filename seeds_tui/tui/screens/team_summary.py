@@ -240,6 +240,9 @@ class TeamSummaryScreen(Screen[None]):
         self._builds = 0
         self._keys: list[str] = []
         self._generation = 0
+        #: Cells of tables shown, and their rows as drawn (per width and order): drawing again costs no layout.
+        self._texts: dict[int, tuple[team_tables.SummaryTable, tuple[list[str], list[str], list[list[str]]]]] = {}
+        self._drawn: dict[tuple[Any, ...], tuple[team_tables.SummaryTable, Any, list[int], list[list[Text]]]] = {}
         #: The stats of what was shown at opening, to compare with the store once the table is drawn.
         self._recheck: tuple[list[Any], str] | None = None
 
@@ -670,8 +673,12 @@ class TeamSummaryScreen(Screen[None]):
     def _tables_for(
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable]:
-        """The view's tables for ``data`` (built once, by the controller; called from the workers)."""
-        return self.summary.tables(data, view, rubric_id, threshold, event)
+        """The view's tables for ``data`` and the heading above them (built once, by the controller;
+        called from the workers, so that drawing them costs the event loop nothing more)."""
+        tables = self.summary.tables(data, view, rubric_id, threshold, event)
+        if rubric_id is not None and rubric_id in data.rubric_ids:
+            self.summary.heading(data, rubric_id, threshold)
+        return tables
 
     @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
     def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
@@ -770,7 +777,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Also: {', '.join(others)} (press t to show it)")
         if not len(self.shown.frame):
             lines.append(f"{self.shown.title.rpartition(': ')[2].capitalize()}: {self.shown.empty}.")
-        keys, headings, rows = display_table(self.shown)
+        keys, headings, rows = self._cells(self.shown)
         self._keys = list(keys)
         if self.sort_key is not None and self.sort_key not in keys:
             self.sort_key = None
@@ -783,8 +790,17 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Sorted by {headings[n][:-2]} ({order_words}); s: next column · S: reverse")
         info.update(Text("\n".join(lines)))
         width = table.size.width or max(20, self.app.size.width - 4)
-        plan = layout(keys, headings, rows, width - 2)  # the vertical scrollbar
-        order = sort_order(self.shown.frame, rows, keys, self.sort_key, self.sort_descending)
+        drawn_key = (id(self.shown), width, self.sort_key, self.sort_descending)
+        hit = self._drawn.get(drawn_key)
+        if hit is not None and hit[0] is self.shown:
+            plan, order, drawn_rows = hit[1], hit[2], hit[3]
+        else:
+            plan = layout(keys, headings, rows, width - 2)  # the vertical scrollbar
+            order = sort_order(self.shown.frame, rows, keys, self.sort_key, self.sort_descending)
+            drawn_rows = self._draw_rows(self.shown, keys, rows, plan, order)
+            self._drawn[drawn_key] = (self.shown, plan, order, drawn_rows)
+            while len(self._drawn) > 24:
+                del self._drawn[next(iter(self._drawn))]
         table.fixed_columns = plan.frozen
         if "note" in plan.dropped and self.shown.frame.get("suppressed", pd.Series(dtype=bool)).any():
             lines.append("—: suppressed (too few practitioners, or protecting such a row); the panel below says which")
@@ -795,15 +811,7 @@ class TeamSummaryScreen(Screen[None]):
             info.update(Text("\n".join(lines)))
         for n, w in zip(plan.columns, plan.widths, strict=True):
             table.add_column(Text(fit(headings[n], w)), key=keys[n], width=w)
-        suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
-        for i in order:
-            cells = rows[i]
-            hidden = bool(suppressed.iloc[i]) if suppressed is not None else False
-            style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
-            drawn = []
-            for n, w in zip(plan.columns, plan.widths, strict=True):
-                text = drawn_note(cells[n], plan.notes) if keys[n] == "note" else cells[n]
-                drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
+        for i, drawn in zip(order, drawn_rows, strict=True):
             table.add_row(*drawn, key=str(i))
         row = 0
         if highlighted is not None and str(highlighted) in {str(i) for i in order}:
@@ -811,6 +819,36 @@ class TeamSummaryScreen(Screen[None]):
         if rows:
             table.move_cursor(row=row)
         self._detail(order[row] if rows else None)
+
+    def _cells(self, shown: team_tables.SummaryTable) -> tuple[list[str], list[str], list[list[str]]]:
+        """``display_table`` of a table, made once per table shown (a view switch back only draws)."""
+        hit = self._texts.get(id(shown))
+        if hit is None or hit[0] is not shown:
+            keys, headings, rows = display_table(shown)
+            hit = (shown, (keys, headings, rows))
+            self._texts[id(shown)] = hit
+            while len(self._texts) > 24:
+                del self._texts[next(iter(self._texts))]
+        keys, headings, rows = hit[1]
+        return list(keys), list(headings), rows
+
+    @staticmethod
+    def _draw_rows(
+        shown: team_tables.SummaryTable, keys: list[str], rows: list[list[str]], plan: Any, order: list[int]
+    ) -> list[list[Text]]:
+        """The cells of the rows in ``order``, fitted to the columns of ``plan`` and styled."""
+        suppressed = shown.frame["suppressed"].to_numpy(dtype=bool) if "suppressed" in shown.frame.columns else None
+        out = []
+        for i in order:
+            cells = rows[i]
+            hidden = bool(suppressed[i]) if suppressed is not None else False
+            style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
+            drawn = []
+            for n, w in zip(plan.columns, plan.widths, strict=True):
+                text = drawn_note(cells[n], plan.notes) if keys[n] == "note" else cells[n]
+                drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
+            out.append(drawn)
+        return out
 
     def on_resize(self, event: events.Resize) -> None:
         """Size the columns to the new width."""
