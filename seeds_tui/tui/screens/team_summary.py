@@ -533,7 +533,7 @@ class TeamSummaryScreen(Screen[None]):
         )
         self._write_export(doc, shown.rubric_id, shown.view, fmt)
 
-    @work(thread=True, group="team-summary-export", exit_on_error=False)
+    @work(thread=True, group="team-summary-export", exit_on_error=False, description="team summary: write_export")
     def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
         """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
@@ -563,6 +563,8 @@ class TeamSummaryScreen(Screen[None]):
         return lines
 
     # -- work ---------------------------------------------------------------------------------
+    # Every worker is given its description: Textual's default is the repr of its arguments, which
+    # for 20,000 files' stats or a SummaryData of frames costs the event loop up to a second.
 
     def _show_progress(self, on: bool) -> None:
         self.query_one("#ts-progress-row").set_class(not on, "hidden")
@@ -574,13 +576,13 @@ class TeamSummaryScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
-    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False, description="team summary: check")
     def _check(self, stats: list[Any], status: str, load: int) -> None:
         """Read the store again if any observation file changed since ``stats`` were taken (in a thread)."""
         if self.summary.changed(stats):
             self.app.call_from_thread(self._stale, status, load)
 
-    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False, description="team summary: remember")
     def _remember(self, full: frames.SummaryData, status: str) -> None:
         """Keep what was read, with the files' stats, for the next opening (in a thread, after the table is drawn).
 
@@ -592,7 +594,7 @@ class TeamSummaryScreen(Screen[None]):
         if self.is_attached and load == self._loads and status == self._status:
             self.action_refresh()
 
-    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False, description="team summary: load")
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
         full = self.summary.read(filters["status"], progress=self._progress)
@@ -601,7 +603,7 @@ class TeamSummaryScreen(Screen[None]):
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
         self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, load)
 
-    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False, description="team summary: narrow")
     def _narrow(self, filters: dict[str, Any]) -> None:
         """Narrow the frames read to the filters and build the view's tables (in a thread)."""
         full = self.full
@@ -680,7 +682,7 @@ class TeamSummaryScreen(Screen[None]):
             self.summary.heading(data, rubric_id, threshold)
         return tables
 
-    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False, description="team summary: tables")
     def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
         data = self.data
         if data is None:
@@ -693,7 +695,7 @@ class TeamSummaryScreen(Screen[None]):
         if self.data is not None:
             self._warm_views(self.data, self._rubric_id(), self.threshold, self.event, self._generation)
 
-    @work(thread=True, exclusive=True, group="team-summary-warm", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-warm", exit_on_error=False, description="team summary: warm_views")
     def _warm_views(self, data: frames.SummaryData, rubric_id: str | None, threshold: int, event: date | None, generation: int) -> None:
         for view in WARM_ORDER:
             if generation != self._generation or not self.is_attached:
