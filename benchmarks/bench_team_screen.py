@@ -38,7 +38,8 @@ from textual.widgets import DataTable, Input  # noqa: E402
 from seeds_tui.core.rubric import RubricRegistry  # noqa: E402
 from seeds_tui.storage.store import Store  # noqa: E402
 from seeds_tui.team import cache  # noqa: E402
-from seeds_tui.tui.screens import team_summary  # noqa: E402
+from seeds_tui.tui.controllers import team_summary  # noqa: E402
+from seeds_tui.tui.controllers.team_summary import TeamSummary  # noqa: E402
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen  # noqa: E402
 
 SIZE = (120, 40)
@@ -131,7 +132,7 @@ async def run(store: Store, repeat: int) -> None:
         teams: list[str] = []
         for n in range(repeat):
             team_summary.READS.__init__()  # forget what was read: the first open reads the (warm) cache
-            screen = Timed(store, registry)
+            screen = Timed(TeamSummary(store, registry))
             results["open"].append(await timed(pilot, screen, lambda screen=screen: app.push_screen(screen)))
             table = screen.query_one("#ts-table", DataTable)
             rows, columns = table.row_count, len(table.columns)
@@ -154,7 +155,7 @@ async def run(store: Store, repeat: int) -> None:
             results["sort"].append(await timed(pilot, screen, lambda: pilot.press("s")))
             app.pop_screen()
             await settle(app, pilot)
-            again = Timed(store, registry)
+            again = Timed(TeamSummary(store, registry))
             results["again"].append(await timed(pilot, again, lambda again=again: app.push_screen(again)))
             await settle(app, pilot)
             app.pop_screen()

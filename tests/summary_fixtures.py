@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from seeds_tui.core.observation import (
     Action,
     CarriedAction,
@@ -213,12 +211,3 @@ def add(
     path = store.final_path(obs.id) if status == "final" else store.draft_path(obs.id)
     write_atomic(path, observation_to_toml(obs).encode("utf-8"))
     return obs.id
-
-
-#: Layout tests on the 300-observation demo whose room at 120 columns the protected grid's notes
-#: ("leaves out 2025Q3 (hidden for privacy)") now take (issue 15, open: the Team summary screen should
-#: shorten those notes before it narrows Title or drops the shares). Strict: once it does, the mark must go.
-NOTES_TAKE_THE_ROOM = pytest.mark.xfail(
-    strict=True,
-    reason="issue 15, open: at 120 columns the grid's 'leaves out ... (hidden for privacy)' notes take Title's and the shares' room",
-)

@@ -152,3 +152,12 @@ def test_a_screen_imports_no_other_screen_and_not_the_app(module: str) -> None:
     """Screens share pieces through widgets, dialogs, commands and controllers, and see the app through its Protocol."""
     wrong = sorted(t for t in GRAPH[module] if t == "seeds_tui.tui.app" or (t.startswith("seeds_tui.tui.screens.") and t != module))
     assert wrong == [], f"{module} imports {wrong}"
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("seeds_tui.tui.screens.") and MODULES[m].name != "__init__.py")
+)
+def test_a_screen_reaches_the_store_only_through_controllers(module: str) -> None:
+    """Screens call controllers (``tui/controllers``); only controllers import the storage layer."""
+    wrong = sorted(t for t in _imports(MODULES[module]) if _layer(t) == "storage" or t == "seeds_tui.storage")
+    assert wrong == [], f"{module} imports {wrong}: ask a controller instead"

@@ -1182,10 +1182,16 @@ def describe_data(data: SummaryData, threshold: int, what: str = "observation") 
     observations for the dates asked, protected by the grid of ``data.scopes``; plus the teams
     asked for, if any."""
     lines = describe_selection(data.service.observations, threshold, what, scope=[s.observations for s in data.scopes])
-    if data.teams_asked:
-        asked = sorted({str(t) for t in data.observations["team"].unique()}, key=str.casefold)
-        lines.append(f"teams asked for: {', '.join(asked) or 'none with observations'}; All teams is every team")
-    return lines
+    return lines + describe_teams_asked(data)
+
+
+def describe_teams_asked(data: SummaryData) -> list[str]:
+    """The heading line naming the teams asked for (none when no team was asked for): the part of
+    ``describe_data`` that the teams asked for change, the rest being their service's."""
+    if not data.teams_asked:
+        return []
+    asked = sorted({str(t) for t in data.observations["team"].unique()}, key=str.casefold)
+    return [f"teams asked for: {', '.join(asked) or 'none with observations'}; All teams is every team"]
 
 
 def build_tables(
@@ -1309,6 +1315,26 @@ def _coverage(data: SummaryData, *, names: bool, key: bytes | None) -> SummaryTa
 
 #: The views a training event's before/after comparison goes with.
 BEFORE_AFTER_VIEWS = ("section", "item", "composite", "quarter")
+
+
+#: Views whose tables are computed from every team's data for the dates asked (``SummaryData.service``),
+#: so that the tables for some teams are rows of the tables for every team (``for_teams_asked``).
+TEAM_ROWS_VIEWS = ("section", "item", "composite", "quarter", "ratings", "themes")
+
+
+def for_teams_asked(tables: Sequence[SummaryTable], data: SummaryData, threshold: int = DEFAULT_THRESHOLD) -> list[SummaryTable]:
+    """What ``build_tables(data, view, ...)`` gives for ``data`` (teams asked for, one rubric), from the
+    tables ``build_tables`` gave for ``data.service`` (every team, the same dates, view, threshold and
+    event): the rows of the teams asked for and of All teams, as the end of ``build_tables`` picks
+    them. A team's figures never depend on which teams are asked for, so nothing is computed again.
+    """
+    out = []
+    for table in tables:
+        frame = table.frame
+        if table.view != "practitioner" and data.teams_asked:
+            frame = with_hidden_teams(_only_teams(frame, data.observations), data.observations, threshold)
+        out.append(SummaryTable(table.title, table.view, frame, table.rubric_id, table.empty))
+    return out
 
 
 def _only_teams(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:

@@ -429,11 +429,12 @@ class SeedsApp(AppKeysInOrder, App[int]):
     def action_open_team_summary(self) -> None:
         """Open the Team summary screen (imported only now: it needs pandas)."""
         try:
+            from seeds_tui.tui.controllers.team_summary import TeamSummary
             from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
         except ImportError:
             self.notify("The Team summary screen is not available in this build.", severity="error")
             return
-        self.push_screen(TeamSummaryScreen(self.store, self.registry))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.registry)))
 
     def open_team_summary(self) -> None:
         """Open the Team summary screen (the home screen's s)."""

@@ -20,13 +20,14 @@ from textual.widgets import DataTable, Input, Static
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from summary_fixtures import NOTES_TAKE_THE_ROOM, add, registry
+from summary_fixtures import add, registry
 
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
 from seeds_tui.team import frames
 from seeds_tui.team import tables as team_tables
+from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen, filter_data
 
 TODAY = date(2026, 11, 23)
@@ -44,7 +45,7 @@ class SummaryApp(App[None]):
         self.animation_level = "none"
 
     def on_mount(self) -> None:
-        self.push_screen(TeamSummaryScreen(self.store, self.reg, threshold=self.threshold))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.reg), threshold=self.threshold))
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ async def go_to_view(app: App, pilot: Pilot, view: str) -> None:
     assert screen.view == view
 
 
-@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=NOTES_TAKE_THE_ROOM)])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_every_view_fits_the_screen_with_its_labels_frozen(demo_store: Path, size: tuple[int, int]) -> None:
     app = SummaryApp(Store(demo_store), RubricRegistry.default())
     async with app.run_test(size=size) as pilot:
@@ -132,6 +133,31 @@ async def test_every_view_fits_the_screen_with_its_labels_frozen(demo_store: Pat
                 assert all(present) and "Mean %" in names and "Title" in names
             if view == "themes":
                 assert "Title" in names
+
+
+async def test_notes_give_way_to_the_figures_and_are_given_in_full_below(demo_store: Path) -> None:
+    app = SummaryApp(Store(demo_store), RubricRegistry.default())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = screen_of(app)
+        table = screen.query_one("#ts-table", DataTable)
+        names = headings(table)
+        assert all(h in names for h in SHARES) and "Title" in names and "Note" in names
+        note = names.index("Note")
+        # The grid's notes ("leaves out 7 hidden quarters") are marks here, explained above the table.
+        marks = {r[note] for r in cells(table)}
+        assert "part" in marks and marks <= {"", "part", "†", f"< {screen.threshold}"}
+        info = str(screen.query_one("#ts-info", Static).render())
+        assert "part = leaves out quarters hidden for privacy" in info
+        # The highlighted row's note is given in full in the panel below, as the command prints it.
+        row = next(n for n, r in enumerate(cells(table)) if r[note] == "part")
+        table.move_cursor(row=row)
+        await pilot.pause()
+        index = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+        assert screen.shown is not None
+        full = str(screen.shown.frame["note"].iloc[index])
+        assert full.startswith("leaves out ")
+        assert full in str(screen.query_one("#ts-detail-text", Static).render())
 
 
 async def test_rows_sort_by_any_column_from_the_keyboard(small: SummaryApp) -> None:
@@ -212,8 +238,14 @@ async def test_threshold_and_event_are_set_from_the_screen(small: SummaryApp) ->
         # North (three practitioners) is hidden for itself now, South (four) to protect it; West (five) shows.
         rows = cells(table)
         assert screen.threshold == 4 and any(r[0] == "West" and r[1] == "open" for r in rows)
-        assert [r[0] for r in rows].count("North") == 1 and "< 4 practitioners" in next(r for r in rows if r[0] == "North")
-        assert [r[0] for r in rows].count("South") == 1 and "protects a hidden row" in next(r for r in rows if r[0] == "South")
+        # At 120 columns the notes are marks (explained above the table) so that the shares keep their room.
+        assert [r[0] for r in rows].count("North") == 1 and "< 4" in next(r for r in rows if r[0] == "North")
+        assert [r[0] for r in rows].count("South") == 1 and "†" in next(r for r in rows if r[0] == "South")
+        assert screen.shown is not None
+        notes = dict(zip(screen.shown.frame["team"], screen.shown.frame["note"], strict=True))
+        assert notes["North"] == "suppressed: fewer than 4 practitioners"
+        assert notes["South"] == "suppressed: would reveal a hidden figure"
+        assert "† protects a hidden row" in str(screen.query_one("#ts-info", Static).render())
         await pilot.press("ctrl+u", "3", "enter")
         event = screen.query_one("#ts-event", Input)
         event.focus()
@@ -275,7 +307,7 @@ async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(sma
         assert len(screen_of(small).data.observations) == 13
         await pilot.press("escape")
         await pilot.pause()
-        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        small.push_screen(TeamSummaryScreen(TeamSummary(small.store, small.reg), threshold=3))
         await settle(small, pilot)
         again = screen_of(small)
         # Nothing changed: the screen did not read the store again.
@@ -283,7 +315,7 @@ async def test_opening_again_shows_the_last_read_and_notices_a_changed_store(sma
         await pilot.press("escape")
         await pilot.pause()
         add(small.store, team="West", practitioner="Pat West 9", scores={"open.a": 2}, when=date(2026, 7, 1))
-        small.push_screen(TeamSummaryScreen(small.store, small.reg, threshold=3))
+        small.push_screen(TeamSummaryScreen(TeamSummary(small.store, small.reg), threshold=3))
         await settle(small, pilot)
         third = screen_of(small)
         assert third._loads == 1 and len(third.data.observations) == 14

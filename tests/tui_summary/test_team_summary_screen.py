@@ -17,6 +17,7 @@ from summary_fixtures import add, registry
 
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
+from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 
 
@@ -29,7 +30,7 @@ class SummaryApp(App[None]):
         self.reg = reg
 
     def on_mount(self) -> None:
-        self.push_screen(TeamSummaryScreen(self.store, self.reg, threshold=3))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.reg), threshold=3))
 
 
 @pytest.fixture

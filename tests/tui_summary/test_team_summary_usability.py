@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from summary_fixtures import NOTES_TAKE_THE_ROOM
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
@@ -16,6 +15,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
+from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.screens.help import HelpScreen
 from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 
@@ -34,7 +34,7 @@ class SummaryApp(App[None]):
         self.animation_level = "none"  # the tabs' underline slides; the tests need not wait for it
 
     def on_mount(self) -> None:
-        self.push_screen(TeamSummaryScreen(self.store, RubricRegistry.default()))
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, RubricRegistry.default())))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
@@ -124,7 +124,6 @@ async def test_themes_columns_are_sized_after_every_rubric_change(demo_store: Pa
         assert widths <= 120
 
 
-@NOTES_TAKE_THE_ROOM
 async def test_title_is_cut_with_an_ellipsis_and_widened_when_the_screen_grows(demo_store: Path) -> None:
     app = SummaryApp(Store(demo_store))
     async with app.run_test(size=(80, 24)) as pilot:

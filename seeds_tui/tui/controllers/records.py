@@ -52,6 +52,12 @@ class Records:
         """Where feedback sheets are written."""
         return self.store.reports_dir
 
+    def setting(self, name: str) -> object:
+        """A per-user setting (the observer's name, the draft open last), or None (never raises)."""
+        from seeds_tui.storage import settings
+
+        return settings.load_settings().get(name)
+
     # -- observations --------------------------------------------------------------------
 
     def files(self) -> list[StoredFile]:

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import RubricNotFound, SeedsError
-from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import CalibrationCommands
 from seeds_tui.tui.controllers.records import Row
@@ -259,7 +258,7 @@ class HomeScreen(SeedsScreen[None]):
         if not app.offer_resume or app.resume_offered or app.session is not None:
             return
         app.resume_offered = True
-        open_id = config.load_settings().get("open_draft")
+        open_id = app.records.setting("open_draft")
         if not isinstance(open_id, str) or not open_id:
             return
         row = next(
@@ -350,7 +349,7 @@ class HomeScreen(SeedsScreen[None]):
             return None
         from seeds_tui.core.actions import same_person
 
-        me = config.load_settings().get("observer")
+        me = self.seeds.records.setting("observer")
         if isinstance(me, str) and same_person(me, obs.session.observer):
             return None
         session = self.seeds.records.calibration_session(ref)

@@ -20,7 +20,6 @@ from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, close_name, name_key, ref_key
 from seeds_tui.core.rubric import LoadedRubric
-from seeds_tui.storage import settings as config
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.dialogs import ConfirmDialog
@@ -76,7 +75,7 @@ class SessionScreen(SeedsScreen[None]):
         app = self.seeds
         names = self.seeds.records.known_names()
         self._known = names
-        observer = config.load_settings().get("observer")
+        observer = self.seeds.records.setting("observer")
         observer = observer if isinstance(observer, str) else ""
         old = self.edit
         # The field that has the focus from the first frame (not Textual's default, the first field:

@@ -26,12 +26,9 @@ the screen is opened.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich.text import Text
 from textual import events, on, work
@@ -44,16 +41,18 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Sparkline, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.render.summary import DASH, display_table
-from seeds_tui.storage.store import Store
-from seeds_tui.team import cache, frames, pseudonyms, suppression
+from seeds_tui.team import frames, suppression
 from seeds_tui.team import tables as team_tables
-from seeds_tui.tui.widgets.team_export import ExportDialog, write_view
-from seeds_tui.tui.widgets.team_table import fit, layout, short_note, sort_order
+from seeds_tui.tui.controllers.team_summary import TeamSummary
+from seeds_tui.tui.controllers.team_summary import filter_data as filter_data  # what the screen's filters keep
+from seeds_tui.tui.widgets.team_export import ExportDialog
+from seeds_tui.tui.widgets.team_table import MARK, drawn_note, fit, layout, legend, sort_order
 from seeds_tui.tui.widgets.text import LineInput
 
 #: The longest text a filter field takes (several team names; a date): a paste past it keeps what fits.
@@ -97,57 +96,14 @@ SCREEN_KEYS: list[tuple[str, str]] = [
 
 #: What the line under the filters says while a filter has the focus.
 FIELD_HINTS = {
-    "ts-from": "From: the first session date, YYYY-MM-DD (empty: no limit) · Enter applies · Esc: back to the table",
-    "ts-to": "To: the last session date, YYYY-MM-DD (empty: no limit) · Enter applies · Esc: back to the table",
+    "ts-from": "From: the first session date, DD/MM/YYYY (empty: no limit) · Enter applies · Esc: back to the table",
+    "ts-to": "To: the last session date, DD/MM/YYYY (empty: no limit) · Enter applies · Esc: back to the table",
     "ts-rubric": "Rubric: Enter opens the list · Esc: back to the table",
     "ts-status": "Status: final observations, drafts, or both · Enter opens the list · Esc: back to the table",
-    "ts-event": "Event: a training day, YYYY-MM-DD: marked on the trend; Trend then offers before and after (t) · Enter applies",
+    "ts-event": "Event: a training day, DD/MM/YYYY: marked on the trend; Trend then offers before and after (t) · Enter applies",
     "ts-threshold": "Threshold: hide figures resting on fewer practitioners than this (at least 3) · Enter applies",
     "ts-apply": "Apply the filters · Esc: back to the table",
 }
-
-
-class _Reads:
-    """What the screens of this process have read and built, shared by every Team summary screen.
-
-    ``last[(store folder, status)]`` is (the files' stats when read, the frames read): a screen
-    opened again shows them at once and checks the store behind them (``cache.scan``), reading it
-    again only if a file changed. ``tables[(data, view, rubric, threshold, event)]`` holds tables
-    built, with the data they were built from (kept alive, so that its id is never reused); the
-    tables of the frames in ``last`` and of the few filters used last are kept.
-    """
-
-    KEEP = 3
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.last: dict[tuple[str, str], tuple[list[Any], frames.SummaryData]] = {}
-        self.tables: dict[tuple[Any, ...], tuple[frames.SummaryData, list[team_tables.SummaryTable]]] = {}
-        self.building: dict[tuple[Any, ...], threading.Event] = {}
-
-    def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
-        """Keep what was read of a store (the two stores or statuses read last)."""
-        with self.lock:
-            self.last.pop(key, None)
-            self.last[key] = (stats, full)
-            while len(self.last) > 2:
-                del self.last[next(iter(self.last))]
-
-    def get(self, key: tuple[Any, ...]) -> list[team_tables.SummaryTable] | None:
-        with self.lock:
-            hit = self.tables.get(key)
-        return None if hit is None else hit[1]
-
-    def put(self, key: tuple[Any, ...], data: frames.SummaryData, tables: list[team_tables.SummaryTable]) -> None:
-        with self.lock:
-            self.tables[key] = (data, tables)
-            kept = {id(full) for _, full in self.last.values()}
-            recent = list(dict.fromkeys(k[0] for k in reversed(self.tables) if k[0] not in kept))[: self.KEEP]
-            for old in [k for k in self.tables if k[0] not in kept and k[0] not in recent]:
-                del self.tables[old]
-
-
-READS = _Reads()
 
 
 def _parse_date(text: str, what: str) -> date | None:
@@ -155,9 +111,9 @@ def _parse_date(text: str, what: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise SeedsError(f"{what}: not a date; use YYYY-MM-DD, e.g. 2026-04-01") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise SeedsError(f"{what}: {exc}") from None
 
 
 def level_bars(labels: list[str], shares: list[float], width: int = BAR_WIDTH) -> Text:
@@ -180,58 +136,6 @@ def parse_threshold(text: str) -> int:
     if not text.isdigit() or int(text) < suppression.MIN_THRESHOLD:
         raise SeedsError(f"Threshold: a whole number of practitioners, at least {suppression.MIN_THRESHOLD}")
     return int(text)
-
-
-def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: date | None, date_to: date | None) -> frames.SummaryData:
-    """``full`` narrowed to teams (matched as ``--team`` matches them) and dates (inclusive), in memory.
-
-    The same observations as ``frames.summary_data`` with those filters, without reading the store again.
-    """
-    if not teams and date_from is None and date_to is None:
-        return full
-    # The same period rule as the command: a period cut inside a quarter could be differenced.
-    frames.check_period(date_from, date_to)
-    wanted = {frames.team_key(t) for t in teams or ()}
-    present = {frames.team_key(t) for t in full.known_teams}
-    unmatched = [t for t in teams or () if frames.team_key(t) not in present]
-
-    def keep(df: pd.DataFrame) -> pd.DataFrame:
-        if not len(df):
-            return df
-        mask = np.ones(len(df), dtype=bool)
-        if wanted:
-            col = df["team"]
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                # By category code: a few names to match, not a string per row.
-                lookup = np.array([frames.team_key(str(c)) in wanted for c in col.cat.categories] + [False], dtype=bool)
-                mask &= lookup[col.cat.codes.to_numpy()]
-            else:
-                names = {n: frames.team_key(n) in wanted for n in map(str, col.unique())}
-                mask &= col.astype(str).map(names).to_numpy(dtype=bool)
-        dates = df["session_date"].to_numpy()
-        if date_from is not None:
-            mask &= dates >= np.datetime64(date_from)
-        if date_to is not None:
-            mask &= dates <= np.datetime64(date_to)
-        return df.iloc[np.flatnonzero(mask)].reset_index(drop=True)
-
-    observations = keep(full.observations)
-    rids = set(map(str, observations["rubric_id"].unique())) if len(observations) else set()
-
-    def maker(name: str) -> Callable[[], pd.DataFrame]:
-        return lambda: keep(full._frame(name))
-
-    make = {name: maker(name) for name in full._make}
-    data = frames.SummaryData(
-        keep(full.items), observations, list(full.problems), {r: v for r, v in full.rubrics.items() if r in rids}, make,
-        known_teams=list(full.known_teams), unmatched_teams=unmatched, teams_asked=bool(teams), team_keys=frozenset(wanted),
-    )  # fmt: skip
-    # Privacy is computed on what the command computes it on (seeds_tui.team.suppression): the
-    # protected grid of the unfiltered data, and All teams from every team for the dates asked.
-    data._scopes = lambda: full.scopes
-    if teams:
-        data._service = lambda: filter_data(full, None, date_from, date_to)
-    return data
 
 
 class TeamSuggester(Suggester):
@@ -319,10 +223,11 @@ class TeamSummaryScreen(Screen[None]):
         Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
-    def __init__(self, store: Store, registry: RubricRegistry, *, threshold: int = suppression.DEFAULT_THRESHOLD) -> None:
+    def __init__(self, summary: TeamSummary, *, threshold: int = suppression.DEFAULT_THRESHOLD) -> None:
         super().__init__()
-        self.store = store
-        self.registry = registry
+        #: The controller: the screen's only way to the store.
+        self.summary = summary
+        self.registry: RubricRegistry = summary.registry
         self.threshold = suppression.check_threshold(threshold)
         #: Every observation of the status asked for, as read from the store (before the other filters).
         self.full: frames.SummaryData | None = None
@@ -343,6 +248,9 @@ class TeamSummaryScreen(Screen[None]):
         self._builds = 0
         self._keys: list[str] = []
         self._generation = 0
+        #: Cells of tables shown, and their rows as drawn (per width and order): drawing again costs no layout.
+        self._texts: dict[int, tuple[team_tables.SummaryTable, tuple[list[str], list[str], list[list[str]]]]] = {}
+        self._drawn: dict[tuple[Any, ...], tuple[team_tables.SummaryTable, Any, list[int], list[list[Text]]]] = {}
         #: The stats of what was shown at opening, to compare with the store once the table is drawn.
         self._recheck: tuple[list[Any], str] | None = None
 
@@ -350,7 +258,7 @@ class TeamSummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, filters, view tabs, progress, the table, the chart of the highlighted row."""
-        yield Static(Text(f"Team summary · {self.store.root}"), id="ts-title")
+        yield Static(Text(f"Team summary · {self.summary.root}"), id="ts-title")
         rubrics = [(lr.rubric.title, lr.rubric.id) for lr in self.registry.latest()]
         with Vertical(id="ts-filters"):
             with Horizontal(classes="ts-row"):
@@ -366,10 +274,10 @@ class TeamSummaryScreen(Screen[None]):
                     )
                 with Horizontal(classes="ts-field ts-date"):
                     yield Label("From")
-                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-from", compact=True, max_length=DATE_MAX, what="A date")
+                    yield LineInput(placeholder="DD/MM/YYYY", id="ts-from", compact=True, max_length=DATE_MAX, what="A date")
                 with Horizontal(classes="ts-field ts-date"):
                     yield Label("To")
-                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-to", compact=True, max_length=DATE_MAX, what="A date")
+                    yield LineInput(placeholder="DD/MM/YYYY", id="ts-to", compact=True, max_length=DATE_MAX, what="A date")
             with Horizontal(classes="ts-row"):
                 with Horizontal(classes="ts-field ts-wide"):
                     yield Label("Rubric")
@@ -386,7 +294,7 @@ class TeamSummaryScreen(Screen[None]):
             with Horizontal(classes="ts-row"):
                 with Horizontal(classes="ts-field ts-date", id="ts-field-event"):
                     yield Label("Event")
-                    yield LineInput(placeholder="YYYY-MM-DD", id="ts-event", compact=True, max_length=DATE_MAX, what="A date")
+                    yield LineInput(placeholder="DD/MM/YYYY", id="ts-event", compact=True, max_length=DATE_MAX, what="A date")
                 with Horizontal(classes="ts-field", id="ts-field-threshold"):
                     yield Label("Threshold")
                     yield LineInput(
@@ -413,7 +321,7 @@ class TeamSummaryScreen(Screen[None]):
         """Show what was last read of this store at once (checking the store behind it), or read it."""
         self.query_one("#ts-table", DataTable).focus()
         filters = self._filters()
-        last = READS.last.get((str(self.store.root), filters["status"]))
+        last = self.summary.last(filters["status"])
         if last is None:
             self.action_refresh()
             return
@@ -605,7 +513,7 @@ class TeamSummaryScreen(Screen[None]):
         """Ask for a format, then write the view as it is shown (filters, rubric, order) into STORE/reports/."""
         if self.shown is None:
             return
-        where = f"Into {self.store.reports_dir} (the filters, rubric, threshold and order shown; every column)"
+        where = f"Into {self.summary.reports_dir} (the filters, rubric, threshold and order shown; every column)"
         self.app.push_screen(ExportDialog(where), self._export)
 
     def _export(self, fmt: str | None) -> None:
@@ -633,28 +541,29 @@ class TeamSummaryScreen(Screen[None]):
         )
         self._write_export(doc, shown.rubric_id, shown.view, fmt)
 
-    @work(thread=True, group="team-summary-export", exit_on_error=False)
+    @work(thread=True, group="team-summary-export", exit_on_error=False, description="team summary: write_export")
     def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
         """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
-            path = write_view(self.store, doc, rubric_id, view, fmt)
+            path = self.summary.export(doc, rubric_id, view, fmt)
         except (SeedsError, OSError) as exc:
-            message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.store.reports_dir} ({type(exc).__name__})"
+            message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.summary.reports_dir} ({type(exc).__name__})"
             self.app.call_from_thread(self.notify, message, severity="error", title="Export")
             return
         self.app.call_from_thread(self.notify, f"Wrote {path.name} in {path.parent}", title="Export")
 
     def _details(self) -> list[str]:
         filters = self._applied or {}
+        rubric_id = self.shown.rubric_id if self.shown is not None else None
         lines = (
-            team_tables.describe_selection(self.data.observations, self.threshold)
-            if self.data is not None and len(self.data.observations)
+            list(self.summary.heading(self.data, rubric_id, self.threshold))
+            if self.data is not None and rubric_id is not None and rubric_id in self.data.rubric_ids
             else []
         )
         if filters.get("date_from") or filters.get("date_to"):
             lines.append(f"dates asked for: {filters.get('date_from') or '...'} to {filters.get('date_to') or '...'}")
         if self.event:
-            lines.append(f"training event: {self.event.isoformat()}")
+            lines.append(f"training event: {uk_date(self.event)}")
         lines.append(
             "percent of maximum: levels only, NA and NO left out; "
             f"figures resting on fewer than {self.threshold} practitioners are suppressed"
@@ -662,6 +571,8 @@ class TeamSummaryScreen(Screen[None]):
         return lines
 
     # -- work ---------------------------------------------------------------------------------
+    # Every worker is given its description: Textual's default is the repr of its arguments, which
+    # for 20,000 files' stats or a SummaryData of frames costs the event loop up to a second.
 
     def _show_progress(self, on: bool) -> None:
         self.query_one("#ts-progress-row").set_class(not on, "hidden")
@@ -673,42 +584,40 @@ class TeamSummaryScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#ts-progress", ProgressBar).update(total=total, progress=done)
 
-    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False, description="team summary: check")
     def _check(self, stats: list[Any], status: str, load: int) -> None:
         """Read the store again if any observation file changed since ``stats`` were taken (in a thread)."""
-        if not self.store.root.is_dir() or cache.scan(self.store) != stats:
+        if self.summary.changed(stats):
             self.app.call_from_thread(self._stale, status, load)
 
-    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-check", exit_on_error=False, description="team summary: remember")
     def _remember(self, full: frames.SummaryData, status: str) -> None:
         """Keep what was read, with the files' stats, for the next opening (in a thread, after the table is drawn).
 
         The stats are taken just after reading: a file changed in between is seen at the next F5 or change.
         """
-        if self.store.root.is_dir():
-            READS.remember((str(self.store.root), status), cache.scan(self.store), full)
+        self.summary.remember(full, status)
 
     def _stale(self, status: str, load: int) -> None:
         if self.is_attached and load == self._loads and status == self._status:
             self.action_refresh()
 
-    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary", exit_on_error=False, description="team summary: load")
     def _load(self, filters: dict[str, Any], load: int) -> None:
         """Read the store, build the frames, narrow them to the filters and build the view's tables (in a thread)."""
-        rows = cache.load_rows(self.store, progress=self._progress) if self.store.root.is_dir() else None
-        full = frames.summary_data(self.store, self.registry, status=filters["status"], rows=rows)
-        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        full = self.summary.read(filters["status"], progress=self._progress)
+        data = self.summary.narrow(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
         self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, load)
 
-    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False, description="team summary: narrow")
     def _narrow(self, filters: dict[str, Any]) -> None:
         """Narrow the frames read to the filters and build the view's tables (in a thread)."""
         full = self.full
         if full is None:
             return
-        data = filter_data(full, filters["teams"], filters["date_from"], filters["date_to"])
+        data = self.summary.narrow(full, filters["teams"], filters["date_from"], filters["date_to"])
         rubric_id = self._pick_rubric(data)
         tables = self._tables_for(data, self.view, rubric_id, filters["threshold"], filters["event"])
         self.app.call_from_thread(self._loaded, full, filters["status"], data, rubric_id, tables, self._loads)
@@ -744,7 +653,7 @@ class TeamSummaryScreen(Screen[None]):
             stats, status = self._recheck
             self._recheck = None
             self._check(stats, status, self._loads)
-        elif (str(self.store.root), status) not in READS.last or READS.last[(str(self.store.root), status)][1] is not full:
+        elif not self.summary.remembered(full, status):
             self._remember(full, status)
         self._warm()
 
@@ -755,7 +664,7 @@ class TeamSummaryScreen(Screen[None]):
             return
         self._builds += 1
         rubric_id = self._rubric_id()
-        hit = READS.get(self._memo_key(data, self.view, rubric_id, self.threshold, self.event))
+        hit = self.summary.cached_tables(data, self.view, rubric_id, self.threshold, self.event)
         if hit is not None:
             self._show(self.view, rubric_id, data, hit, self._builds)
             return
@@ -771,43 +680,17 @@ class TeamSummaryScreen(Screen[None]):
             return None
         return str(self.data.observations["rubric_id"].astype(str).value_counts().index[0])
 
-    def _memo_key(self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None) -> tuple[Any, ...]:
-        return (id(data), view, rubric_id, threshold, event if view == "quarter" else None)
-
     def _tables_for(
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable]:
-        """The view's tables for ``data``, built once (whichever thread asks first builds them)."""
-        key = self._memo_key(data, view, rubric_id, threshold, event)
-        while True:
-            with READS.lock:
-                if key in READS.tables:
-                    return READS.tables[key][1]
-                building = READS.building.get(key)
-                if building is None:
-                    READS.building[key] = threading.Event()
-                    break
-            building.wait()
-        try:
-            part = data.only(rubric_id) if rubric_id else data
-            tables = (
-                team_tables.build_tables(
-                    part,
-                    view,
-                    threshold=threshold,
-                    before_after=event if view == "quarter" else None,
-                    key=pseudonyms.pseudonym_key(self.store) if view == "coverage" else None,
-                )
-                if part.rubric_ids
-                else []
-            )
-            READS.put(key, data, tables)
-            return tables
-        finally:
-            with READS.lock:
-                READS.building.pop(key).set()
+        """The view's tables for ``data`` and the heading above them (built once, by the controller;
+        called from the workers, so that drawing them costs the event loop nothing more)."""
+        tables = self.summary.tables(data, view, rubric_id, threshold, event)
+        if rubric_id is not None and rubric_id in data.rubric_ids:
+            self.summary.heading(data, rubric_id, threshold)
+        return tables
 
-    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-tables", exit_on_error=False, description="team summary: tables")
     def _tables(self, view: str, rubric_id: str | None, build: int) -> None:
         data = self.data
         if data is None:
@@ -820,7 +703,7 @@ class TeamSummaryScreen(Screen[None]):
         if self.data is not None:
             self._warm_views(self.data, self._rubric_id(), self.threshold, self.event, self._generation)
 
-    @work(thread=True, exclusive=True, group="team-summary-warm", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="team-summary-warm", exit_on_error=False, description="team summary: warm_views")
     def _warm_views(self, data: frames.SummaryData, rubric_id: str | None, threshold: int, event: date | None, generation: int) -> None:
         for view in WARM_ORDER:
             if generation != self._generation or not self.is_attached:
@@ -864,7 +747,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append("No observations match these filters.")
         else:
             # The same rule as the command's heading: no counts or dates below the threshold.
-            head = team_tables.describe_selection(obs, self.threshold)
+            head = self.summary.heading(part, rubric_id, self.threshold)
             lines.append(" · ".join([*head, f"fewer than {self.threshold} practitioners: figures suppressed"]))
         if part.unmatched_teams:
             for asked in part.unmatched_teams:
@@ -894,7 +777,7 @@ class TeamSummaryScreen(Screen[None]):
         lines = list(self._lines)
         if self.shown is None:
             self._keys = []
-            title.update(Text(f"Team summary · {self.store.root}"))
+            title.update(Text(f"Team summary · {self.summary.root}"))
             info.update(Text("\n".join(lines)))
             self._detail(None)
             return
@@ -904,7 +787,7 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Also: {', '.join(others)} (press t to show it)")
         if not len(self.shown.frame):
             lines.append(f"{self.shown.title.rpartition(': ')[2].capitalize()}: {self.shown.empty}.")
-        keys, headings, rows = display_table(self.shown)
+        keys, headings, rows = self._cells(self.shown)
         self._keys = list(keys)
         if self.sort_key is not None and self.sort_key not in keys:
             self.sort_key = None
@@ -917,23 +800,28 @@ class TeamSummaryScreen(Screen[None]):
             lines.append(f"Sorted by {headings[n][:-2]} ({order_words}); s: next column · S: reverse")
         info.update(Text("\n".join(lines)))
         width = table.size.width or max(20, self.app.size.width - 4)
-        plan = layout(keys, headings, rows, width - 2)  # the vertical scrollbar
-        order = sort_order(self.shown.frame, rows, keys, self.sort_key, self.sort_descending)
+        drawn_key = (id(self.shown), width, self.sort_key, self.sort_descending)
+        hit = self._drawn.get(drawn_key)
+        if hit is not None and hit[0] is self.shown:
+            plan, order, drawn_rows = hit[1], hit[2], hit[3]
+        else:
+            plan = layout(keys, headings, rows, width - 2)  # the vertical scrollbar
+            order = sort_order(self.shown.frame, rows, keys, self.sort_key, self.sort_descending)
+            drawn_rows = self._draw_rows(self.shown, keys, rows, plan, order)
+            self._drawn[drawn_key] = (self.shown, plan, order, drawn_rows)
+            while len(self._drawn) > 24:
+                del self._drawn[next(iter(self._drawn))]
         table.fixed_columns = plan.frozen
         if "note" in plan.dropped and self.shown.frame.get("suppressed", pd.Series(dtype=bool)).any():
             lines.append("—: suppressed (too few practitioners, or protecting such a row); the panel below says which")
             info.update(Text("\n".join(lines)))
+        elif plan.notes == MARK and "note" in keys and keys.index("note") in plan.columns:
+            note_at = keys.index("note")
+            lines.append(legend(sorted({r[note_at] for r in rows}), width - 2))
+            info.update(Text("\n".join(lines)))
         for n, w in zip(plan.columns, plan.widths, strict=True):
             table.add_column(Text(fit(headings[n], w)), key=keys[n], width=w)
-        suppressed = self.shown.frame["suppressed"] if "suppressed" in self.shown.frame.columns else None
-        for i in order:
-            cells = rows[i]
-            hidden = bool(suppressed.iloc[i]) if suppressed is not None else False
-            style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
-            drawn = []
-            for n, w in zip(plan.columns, plan.widths, strict=True):
-                text = short_note(cells[n]) if plan.short_notes and keys[n] == "note" else cells[n]
-                drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
+        for i, drawn in zip(order, drawn_rows, strict=True):
             table.add_row(*drawn, key=str(i))
         row = 0
         if highlighted is not None and str(highlighted) in {str(i) for i in order}:
@@ -941,6 +829,36 @@ class TeamSummaryScreen(Screen[None]):
         if rows:
             table.move_cursor(row=row)
         self._detail(order[row] if rows else None)
+
+    def _cells(self, shown: team_tables.SummaryTable) -> tuple[list[str], list[str], list[list[str]]]:
+        """``display_table`` of a table, made once per table shown (a view switch back only draws)."""
+        hit = self._texts.get(id(shown))
+        if hit is None or hit[0] is not shown:
+            keys, headings, rows = display_table(shown)
+            hit = (shown, (keys, headings, rows))
+            self._texts[id(shown)] = hit
+            while len(self._texts) > 24:
+                del self._texts[next(iter(self._texts))]
+        keys, headings, rows = hit[1]
+        return list(keys), list(headings), rows
+
+    @staticmethod
+    def _draw_rows(
+        shown: team_tables.SummaryTable, keys: list[str], rows: list[list[str]], plan: Any, order: list[int]
+    ) -> list[list[Text]]:
+        """The cells of the rows in ``order``, fitted to the columns of ``plan`` and styled."""
+        suppressed = shown.frame["suppressed"].to_numpy(dtype=bool) if "suppressed" in shown.frame.columns else None
+        out = []
+        for i in order:
+            cells = rows[i]
+            hidden = bool(suppressed[i]) if suppressed is not None else False
+            style = "dim italic" if hidden else ("bold" if cells[0] == suppression.ALL_TEAMS else "")
+            drawn = []
+            for n, w in zip(plan.columns, plan.widths, strict=True):
+                text = drawn_note(cells[n], plan.notes) if keys[n] == "note" else cells[n]
+                drawn.append(Text(fit(text, w), style=style, justify="right" if _numeric(text) else "left"))
+            out.append(drawn)
+        return out
 
     def on_resize(self, event: events.Resize) -> None:
         """Size the columns to the new width."""
@@ -971,6 +889,15 @@ class TeamSummaryScreen(Screen[None]):
         if rec.get("suppressed"):
             text.update(Text(f"{name}: {rec.get('note')}. Nothing more is shown for this row.", style="italic"))
             return
+        note = rec.get("note") if isinstance(rec.get("note"), str) else ""
+
+        def say(out: Text) -> None:
+            # The table may show the note as a mark (``part``): here it is in full.
+            if note:
+                sep = "" if out.plain.endswith("\n") else "\n"
+                out.append(f"{sep}{name}: {note}", style="italic")
+            text.update(out)
+
         if table.view == "quarter":
             part = "group" if "group" in frame.columns else "section"
             same = frame.loc[(frame["team"] == rec["team"]) & (frame[part] == rec[part])]
@@ -978,14 +905,14 @@ class TeamSummaryScreen(Screen[None]):
             quarters = [str(q) for q, s in zip(same["quarter"], same["suppressed"], strict=True) if not s]
             words = f"{rec['team']} · {rec[part]}: mean % of maximum by quarter ({', '.join(quarters) or 'no quarter shown'})"
             if self.event is not None:
-                words += f"\ntraining event {self.event.isoformat()}: press t for before and after"
-            text.update(Text(words))
+                words += f"\ntraining event {uk_date(self.event)}: press t for before and after"
+            say(Text(words))
             if len(values) >= 2:
                 spark.data = values
                 spark.set_class(False, "hidden")
             return
         if table.view == "ratings":
-            text.update(self._rating_chart(frame, rec))
+            say(self._rating_chart(frame, rec))
             return
         levels = [c for c in frame.columns if c.startswith("level_")]
         if levels:
@@ -1001,12 +928,10 @@ class TeamSummaryScreen(Screen[None]):
             total = _all_teams_value(frame, rec)
             if total is not None and rec.get("team") != suppression.ALL_TEAMS:
                 out.append(f" · mean {float(rec['mean_percent']):.1f}% against {total:.1f}% for all teams", style="dim")
-            text.update(out)
+            say(out)
             return
         if "development_areas" in rec:
-            text.update(
-                Text(f"{name}: named as a development area {rec['development_areas']} times and as a strength {rec['strengths']} times")
-            )
+            say(Text(f"{name}: named as a development area {rec['development_areas']} times and as a strength {rec['strengths']} times"))
             return
         if "mean_percent" in rec and rec["mean_percent"] is not None:
             out = Text(f"{name}: mean % of maximum\n", style="bold")
@@ -1014,9 +939,9 @@ class TeamSummaryScreen(Screen[None]):
             total = _all_teams_value(frame, rec)
             if total is not None and rec.get("team") != suppression.ALL_TEAMS:
                 out.append_text(level_bars([suppression.ALL_TEAMS], [total]))
-            text.update(out)
+            say(out)
             return
-        text.update(Text(name))
+        say(Text(name))
 
     def _rating_chart(self, frame: pd.DataFrame, rec: dict[str, Any]) -> Text:
         """The highlighted rating's (or indicator's) mean for every team shown, as bars on its scale."""
