@@ -243,7 +243,7 @@ async def test_bad_date_is_a_notification_not_a_crash(app: SummaryApp) -> None:
         assert isinstance(screen, TeamSummaryScreen)
         field = screen.query_one("#ts-to", Input)
         field.focus()
-        await pilot.press(*"31/12/2026", "enter")
+        await pilot.press(*"31/13/2026", "enter")  # day first: there is no month 13
         await settle(app, pilot)
         assert any("not a date" in n.message for n in app._notifications)
         assert isinstance(app.screen, TeamSummaryScreen)

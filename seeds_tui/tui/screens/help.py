@@ -101,6 +101,9 @@ FLOW: tuple[str, ...] = (
     "5 Later: s for the Team summary, c for calibration; every draft saves itself as you type.",
 )
 
+#: The screens of an observation, whose help opens with ``FLOW``.
+FLOW_SCREENS = frozenset({"HomeScreen", "RubricScreen", "SessionScreen", "ScoringScreen", "AfterScreen", "ReviewScreen"})
+
 EVERYWHERE: list[tuple[str, str]] = [
     ("F1 / ?", "this list"),
     ("Ctrl+P", "command palette: jump to a section, save, finalise, summaries, calibration, theme"),
@@ -138,8 +141,10 @@ class HelpScreen(SeedsModal[None]):
         with Vertical(classes="dialog dialog-wide"):
             yield Static(plain("Keys"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                flow = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n")
-                yield Static(flow + _table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE))
+                keys_text = _table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE)
+                if name in FLOW_SCREENS:  # the observer's screens: the flow first, so the keys have a place
+                    keys_text = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n") + keys_text
+                yield Static(keys_text)
             yield Static(plain("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
 
     def action_close(self) -> None:
