@@ -76,7 +76,7 @@ def load_rubric(path: PathLike) -> Rubric:
     >>> from seeds_tui.core.rubric import bundled_rubric_dir
     >>> rubric = seeds_tui.load_rubric(bundled_rubric_dir() / "jersey-interview-skills.toml")
     >>> rubric.id, rubric.groups
-    ('jersey-interview-skills', ['relationship', 'structuring'])
+    ('jersey-interview-skills', ['structuring', 'relationship'])
     """
     from seeds_tui.core.rubric import load_rubric as _load
 

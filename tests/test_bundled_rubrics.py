@@ -11,22 +11,39 @@ from seeds_tui.core.rubric import RESERVED_SCORING_KEYS, Rubric, RubricRegistry,
 RUBRIC_DIR = bundled_rubric_dir()
 SHIPPED = sorted(RUBRIC_DIR.glob("*.toml"))
 EXPECTED_IDS = {"seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation"}
+#: The newest version of each shipped rubric (in ``<id>.toml``).
+NEWEST = {"seed-one-to-one": "2.0.0", "jersey-interview-skills": "1.1.0", "mi-informed-conversation": "2.0.0"}
+#: The sha256 of each earlier version's file, as observations scored against it recorded it: the
+#: bytes must never change, or those observations would no longer match their rubric.
+EARLIER = {
+    ("seed-one-to-one", "1.0.0"): "08f7a11aa0eaf3050b9fc6ddce01e5393d5e10d5705eec5602c4800faeff0231",
+    ("jersey-interview-skills", "1.0.0"): "82c032ccdbcfb3513d8882c0bcdca1a84c2f9c8d5b6f916809d12f1f6c396e64",
+    ("mi-informed-conversation", "1.0.0"): "0adc8656538db37818b7738e370d24cf7a7d4949600096cd54d9f00459d05f82",
+}
 
 
 def _by_id(rubric_id: str) -> Rubric:
     return load_rubric(RUBRIC_DIR / f"{rubric_id}.toml")
 
 
-def test_the_three_rubrics_are_shipped_with_distinct_ids() -> None:
+def test_the_three_rubrics_are_shipped_with_their_earlier_versions_unchanged() -> None:
     registry = RubricRegistry([RUBRIC_DIR])
     assert registry.errors == []
-    ids = [loaded.rubric.id for loaded in registry]
-    assert len(ids) == len(set(ids))
-    assert set(ids) >= EXPECTED_IDS
-    for loaded in registry:
-        # The file is named after its id, so `--rubrics` users can find it.
-        assert loaded.path.stem == loaded.rubric.id
-        assert loaded.rubric.version == "1.0.0"
+    versions = {(loaded.rubric.id, loaded.rubric.version): loaded for loaded in registry}
+    assert len(versions) == len(list(registry))
+    assert {rid for rid, _ in versions} == EXPECTED_IDS
+    for rid, version in NEWEST.items():
+        # The newest version is named after its id (a new observation uses it); earlier ones carry their version.
+        assert registry.get(rid).rubric.version == version
+        assert registry.get(rid).path.name == f"{rid}.toml"
+    for (rid, version), sha in EARLIER.items():
+        loaded = versions[(rid, version)]
+        assert loaded.path.name == f"{rid}-{version}.toml"
+        assert loaded.sha256 == sha
+    assert set(versions) == set(EARLIER) | set(NEWEST.items())
+    from seeds_tui.core.versions import check_registry
+
+    assert check_registry(registry) == []
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
@@ -62,11 +79,14 @@ def test_every_shipped_rubric_is_its_own_wording(path: Path) -> None:
 
 def test_seed_one_to_one_shape() -> None:
     rubric = _by_id("seed-one-to-one")
+    assert rubric.version == "2.0.0"
     assert [s.id for s in rubric.sections] == ["beginning", "role", "relationship", "rnr", "change", "ending"]
     assert all(len(s.items) >= 4 for s in rubric.sections)
     assert set(rubric.groups) == {"relationship", "structuring"}
     quality = rubric.scales["quality"]
     assert (quality.min_value, quality.max_value, len(quality.levels)) == (0, 3, 4)
+    # The lowest level says it also covers a skill used against the session's aims.
+    assert quality.levels[0].label == "Missed or counter-productive"
     assert {item.scale for s in rubric.sections for item in s.items} == {"quality"}
     assert len(rubric.globals) == 4
     assert all(rubric.scale_of(g).values == [1, 2, 3, 4, 5] for g in rubric.globals)
@@ -76,6 +96,32 @@ def test_seed_one_to_one_shape() -> None:
     agenda = rubric.item("beginning", "agenda")
     assert rubric.descriptor(agenda, 0) != quality.level(0).descriptor
     assert rubric.descriptor(agenda, 1) == quality.level(1).descriptor
+
+
+def test_seed_2_fixes_what_a_quality_lead_asked_for() -> None:
+    rubric = _by_id("seed-one-to-one")
+    text = (RUBRIC_DIR / "seed-one-to-one.toml").read_text(encoding="utf-8").lower()
+    # A missed review must count: required, with NA for a first session.
+    review = rubric.item("beginning", "review")
+    assert review.required and "first session" in review.guidance
+    # UK practice says task; levels describe what was seen rather than judging or inferring outcomes.
+    assert "homework" not in text
+    assert "model for others" not in text and "gained little" not in text
+    # The pro-social item is three: modelling, reinforcement, disapproval; the bundled one is retired.
+    assert {"prosocial_modelling", "prosocial_reinforcement", "antisocial_disapproval"} <= {i.id for i in rubric.section("change").items}
+    assert rubric.retired == ["relationship.prosocial"]
+    # Practice that was missing.
+    for key in ("role.compliance", "rnr.safeguarding", "rnr.sentence_plan", "rnr.desistance"):
+        assert key in rubric.item_keys
+    safeguarding = rubric.item("rnr", "safeguarding")
+    assert all(word in safeguarding.text for word in ("children", "partners", "victims"))
+
+
+def test_the_no_code_is_not_described_as_missed() -> None:
+    from seeds_tui.core.rubric import CODES
+
+    # A missed opportunity is the lowest level; NO is the observer not being able to judge.
+    assert "missed" not in CODES["NO"].lower()
 
 
 def test_jersey_shape() -> None:
@@ -92,8 +138,9 @@ def test_jersey_shape() -> None:
         "cognitive restructuring",
         "overall structure",
     ]
-    assert rubric.groups == ["relationship", "structuring"]
+    assert rubric.groups == ["structuring", "relationship"]
     assert all(2 <= len(s.items) <= 4 for s in rubric.sections)
+    assert "authority.compliance" in rubric.item_keys
     shown = rubric.scales["shown"]
     assert [level.label for level in shown.levels] == ["Not shown", "Partly shown", "Clearly shown"]
     assert shown.values == [0, 1, 2]
@@ -102,7 +149,19 @@ def test_jersey_shape() -> None:
 def test_mi_informed_shape() -> None:
     rubric = _by_id("mi-informed-conversation")
     assert "MI-informed" in rubric.title
+    assert "MI-informed, not the MITI" in " ".join(rubric.description.split())
+    # The ids are the keys of 1.0.0 (older observations' ratings still summarise); the words are ours.
     assert [g.id for g in rubric.globals] == ["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
+    miti_names = {"cultivating change talk", "softening sustain talk", "partnership", "empathy", "relational", "technical"}
+    shown = [g.title for g in rubric.globals] + [i.title for i in rubric.indicators]
+    assert not any(name in title.lower() for title in shown for name in miti_names), shown
+    assert {g.group for g in rubric.globals} == {"connection", "direction"}
+    # Each global is anchored on its own scale.
+    assert len({g.scale for g in rubric.globals}) == 4
+    sustain = rubric.globals[1]
+    assert "blank" in sustain.guidance and "blank if none arose" in rubric.scale_of(sustain).title
+    information = next(c for c in rubric.counters if c.id == "giving_information")
+    assert information.key == "i" and "licence" in information.guidance and "appointment" in information.guidance
     counters = {c.id for c in rubric.counters}
     assert {
         "open_question",
@@ -114,6 +173,7 @@ def test_mi_informed_shape() -> None:
         "emphasising_autonomy",
         "persuading",
         "confronting",
+        "giving_information",
     } == counters
     indicators = {i.id: i for i in rubric.indicators}
     assert indicators["relational"].mean_of == ["partnership", "empathy"]
@@ -164,6 +224,6 @@ def test_each_problem_in_a_broken_copy_is_reported_once_with_its_line(tmp_path: 
         load_rubric(path)
     problems = caught.value.problems
     assert [p.field for p in problems] == ["sections.0.items.0.scale", "counters.0.key"]
-    assert "unknown scale 'proces'; known: global5, process" in problems[0].message
+    assert "unknown scale 'proces'; known: alongside, draw_out, process, respond, understand" in problems[0].message
     assert "reserved for scoring; choose another letter" in problems[1].message
     assert all(p.line is not None and p.path == path for p in problems)

@@ -148,10 +148,16 @@ def test_teams_and_skills_differ(loaded: list[tuple[Path, Observation, str]], ru
         percent = overall_score(scores).percent
         if percent is not None:
             by_team[obs.session.team].append(percent)
-        for score in scores:
-            group = seed.section(score.section_id).group or ""
-            group_points[(obs.session.team, group)][0] += score.points
-            group_points[(obs.session.team, group)][1] += score.possible
+        # Composites count each item in its own group (an item's group overrides its section's).
+        for section in seed.sections:
+            for item in section.items:
+                s = obs.score(section.id, item.id)
+                if s is None or s.value is None:
+                    continue
+                scale = seed.scale_of(item)
+                group = seed.group_of(section.id, item.id) or ""
+                group_points[(obs.session.team, group)][0] += s.value - scale.min_value
+                group_points[(obs.session.team, group)][1] += scale.max_value - scale.min_value
         for key in ("beginning.welcome", "change.skill_practice"):
             section_id, item_id = key.split(".")
             s = obs.score(section_id, item_id)

@@ -115,7 +115,7 @@ def test_session_details_are_all_there_in_words(rubric: Rubric) -> None:
         flat = squash(text)
         for shown in ("23 November 2026", "Pat Practitioner", "North", "Sam Observer", "Licence supervision", "Video", "Calibration"):
             assert shown in flat, (fmt, shown)
-        assert "SEED one-to-one session, version 1.0.0" in flat, fmt
+        assert "SEED one-to-one session, version 2.0.0" in flat, fmt
         assert "in_person" not in flat and "calibration" not in flat.replace("Calibration", ""), fmt
 
 
@@ -236,7 +236,7 @@ def test_codes_are_spelt_out_and_explained(rubric: Rubric) -> None:
         appendix = squash(text).split("Appendix: skill by skill", 1)[1]
         assert "Reviews the previous session and any tasks set Not applicable" in appendix.replace(":", "").replace("*", "")
         assert "Not observed: the observer could not see or hear enough to judge it" in appendix, fmt
-        assert "Scale “Quality of the skill”: 0 Missed, 1 Emerging, 2 Competent, 3 Skilful." in appendix, fmt
+        assert "Scale “Quality of the skill”: 0 Missed or counter-productive, 1 Emerging, 2 Competent, 3 Skilful." in appendix, fmt
 
 
 def test_empty_parts_are_left_out(rubric: Rubric) -> None:

@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         parents=parents,
         help="validate rubric files (exit 1 if any is bad)",
         description="Check rubric files. Each problem is printed as FILE:LINE: message "
-        "(or FILE: field.path: message). Exit 0 if all are good, 1 otherwise.",
+        "(or FILE: field.path: message). Exit 0 if all are good, 1 otherwise. Items filed under the shared "
+        "composites relationship or structuring that read as the other kind are warned about on stderr "
+        "(exit 0).",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="rubric TOML files")
     check.set_defaults(func=run_check)
@@ -64,7 +66,9 @@ def run_list(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Check each file (and each new version against the older versions known); exit 1 if any is bad."""
     from seeds_tui.core.errors import Problem, RubricError
+    from seeds_tui.core.groups import group_warnings
     from seeds_tui.core.rubric import LoadedRubric, load_rubric_file
+    from seeds_tui.core.tomlio import find_line, line_index
     from seeds_tui.core.versions import check_registry
 
     problems: dict[Path, list[Problem]] = {}
@@ -95,6 +99,13 @@ def run_check(args: argparse.Namespace) -> int:
                 f"{loaded.path}: ok ({r.id} {r.version}: {len(r.sections)} sections, {items} items, "
                 f"{len(r.globals)} globals, {len(r.counters)} counters)"
             )
+    for loaded in good:
+        # A hint, not a problem: the shared composite names should mean one thing in every rubric.
+        found = group_warnings(loaded.rubric)
+        index = line_index(loaded.path.read_text(encoding="utf-8")) if found else {}
+        for warning in found:
+            loc = [int(p) if p.isdigit() else p for p in warning.field.split(".")]
+            err(f"warning: {Problem(loaded.path, str(warning), line=find_line(index, loc), field=warning.field)}")
     bad = [path for path, found in problems.items() if found]
     for path in bad:
         for problem in problems[path]:

@@ -32,7 +32,7 @@ RUBRIC_MAX_BYTES = 1024 * 1024
 #: The non-scoring codes, available on every scored item. Both leave the denominator.
 CODES: dict[str, str] = {
     "NA": "not applicable: the session never called for this skill",
-    "NO": "not observed: the observer could not judge (missed, inaudible, interrupted)",
+    "NO": "not observed: the observer could not judge (out of view, inaudible, interrupted)",
 }
 Code = Literal["NA", "NO"]
 
@@ -100,6 +100,8 @@ class Item(Model):
     guidance: Text = ""
     #: Item-specific descriptors, keyed by level value as text (TOML keys are strings).
     descriptors: dict[str, Text] = {}
+    #: The composite this item counts in, when it differs from its section's ``group``.
+    group: Id | None = None
 
 
 class Section(Model):
@@ -266,6 +268,14 @@ class Rubric(Model):
         """The scale an item or global rating uses."""
         return self.scales[item.scale]
 
+    def group_of(self, section_id: str, item_id: str) -> str | None:
+        """The composite an item counts in: its own ``group``, else its section's (None for neither)."""
+        section = self.section(section_id)
+        for item in section.items:
+            if item.id == item_id:
+                return item.group or section.group
+        raise KeyError(f"{section_id}.{item_id}")
+
     def descriptor(self, item: Item, value: int) -> str:
         """What ``value`` looks like for this item (its own descriptor, else the scale's)."""
         if str(value) in item.descriptors:
@@ -275,11 +285,13 @@ class Rubric(Model):
 
     @property
     def groups(self) -> list[str]:
-        """Section groups used for composites, in order of first appearance."""
+        """Groups used for composites (an item's own, else its section's), in order of first appearance."""
         seen: dict[str, None] = {}
         for section in self.sections:
-            if section.group:
-                seen.setdefault(section.group)
+            for item in section.items:
+                group = item.group or section.group
+                if group:
+                    seen.setdefault(group)
         return list(seen)
 
 
@@ -380,7 +392,7 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
     """Load a rubric from a TOML file.
 
     >>> load_rubric(bundled_rubric_dir() / "jersey-interview-skills.toml").groups
-    ['relationship', 'structuring']
+    ['structuring', 'relationship']
     """
     return load_rubric_file(Path(path)).rubric
 

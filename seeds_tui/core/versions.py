@@ -47,7 +47,7 @@ def step_map(previous: Rubric, rubric: Rubric) -> dict[str, str | None]:
 
     >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
     >>> from seeds_tui.core.versions import step_map
-    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one-1.0.0.toml")
     >>> data = v1.model_dump(by_alias=True)
     >>> data["sections"][0]["items"] = data["sections"][0]["items"][1:]  # beginning.welcome removed
     >>> bad = Rubric.model_validate({**data, "version": "1.1.0", "renamed": {"beginning.welcome": "beginning.review"}})
@@ -146,7 +146,7 @@ def carry_key(key: str, versions: Iterable[Rubric], from_version: str, to_versio
 
     >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
     >>> from seeds_tui.core.versions import carry_key
-    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> v1 = load_rubric(bundled_rubric_dir() / "seed-one-to-one-1.0.0.toml")
     >>> data = v1.model_dump(by_alias=True)
     >>> data["sections"][0]["items"][0]["id"] = "check_in"
     >>> v2 = Rubric.model_validate({**data, "version": "2.0.0", "renamed": {"beginning.welcome": "beginning.check_in"}})
@@ -207,7 +207,7 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
 
     >>> from seeds_tui.core.rubric import Rubric, bundled_rubric_dir, load_rubric
     >>> from seeds_tui.core.versions import rubric_change_problems
-    >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> old = load_rubric(bundled_rubric_dir() / "seed-one-to-one-1.0.0.toml")
     >>> data = old.model_dump(by_alias=True)
     >>> new = Rubric.model_validate({**data, "version": "2.0.0", "sections": data["sections"][1:]})
     >>> print(rubric_change_problems(old, new)[0])

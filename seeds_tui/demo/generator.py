@@ -476,7 +476,14 @@ DIFFICULTY = {
     "role.negotiable": -0.3,
     "relationship.warmth": 0.8,
     "relationship.clarity": 0.4,
-    "relationship.prosocial": -0.2,
+    "change.prosocial_modelling": 0.3,
+    "change.prosocial_reinforcement": -0.2,
+    "change.antisocial_disapproval": -0.5,
+    "role.compliance": 0.5,
+    "rnr.safeguarding": -0.3,
+    "rnr.sentence_plan": -0.6,
+    "rnr.desistance": -0.7,
+    "authority.compliance": 0.4,
     "rnr.risk_focus": -0.1,
     "rnr.responsivity": -0.4,
     "change.motivation": -0.4,
@@ -505,6 +512,10 @@ OCCASIONAL = {
     "role.confidentiality": 0.35,
     "role.authority": 0.3,
     "rnr.barriers": 0.2,
+    "rnr.sentence_plan": 0.3,
+    "rnr.desistance": 0.2,
+    "change.prosocial_reinforcement": 0.25,
+    "change.antisocial_disapproval": 0.45,
     "change.cognitive": 0.3,
     "change.problem_solving": 0.25,
     "change.skill_practice": 0.45,
@@ -604,7 +615,7 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int, day: date, p
             else:
                 scale = rubric.scale_of(item)
                 span = scale.max_value - scale.min_value
-                raw = span * _sigmoid(latent(section.group, key)) + rng.gauss(0, 0.35)
+                raw = span * _sigmoid(latent(item.group or section.group, key)) + rng.gauss(0, 0.35)
                 value = scale.min_value + min(span, max(0, round(raw)))
                 score["value"] = value
                 levels.append((section.id, item, value))
@@ -631,7 +642,9 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int, day: date, p
         if rating.id == skipped:
             continue
         scale = rubric.scale_of(rating)
-        group = {"relational": "relationship", "technical": "relationship"}.get(rating.group or "", rating.group)
+        group = {"relational": "relationship", "technical": "relationship", "connection": "relationship", "direction": "relationship"}.get(
+            rating.group or "", rating.group
+        )
         raw = (scale.max_value - scale.min_value) * _sigmoid(latent(group, "") - 0.1) + rng.gauss(0, 0.4)
         globals_[rating.id] = scale.min_value + min(scale.max_value - scale.min_value, max(0, round(raw)))
 
@@ -740,6 +753,7 @@ def _counters(rng: random.Random, rubric: Rubric, skill: float, minutes: int) ->
         "emphasising_autonomy": 0.5 + 3 * skill,
         "persuading": 4 * (1 - skill),
         "confronting": 1.2 * (1 - skill) ** 2,
+        "giving_information": minutes * 0.1,
     }
     return {c.id: _poisson(rng, expected.get(c.id, 2.0)) for c in rubric.counters}
 

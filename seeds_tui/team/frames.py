@@ -475,7 +475,7 @@ def _items(
                 scale = newest.scale_of(newest.item(ns, ni))
             u_sec[i] = sections.setdefault(ns, len(sections))
             u_item[i] = items.setdefault(ni, len(items))
-            group = newest.section(ns).group
+            group = newest.group_of(ns, ni)
             u_group[i] = groups.setdefault(group, len(groups)) if group else -1
             u_min[i], u_max[i] = scale.min_value, scale.max_value
             u_ok[i] = True
