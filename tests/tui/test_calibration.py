@@ -28,12 +28,12 @@ from seeds_tui.tui.screens.consensus import ConsensusScreen
 
 REF = "CAL-2026-11-23-N1"
 
-# Hand-made scores on the SEED rubric, in rubric order (beginning 4 items, role 4, relationship 5,
-# then rnr, change, ending 4 each): 10 items both scored with a level, 15 NA for both.
+# Hand-made scores on the newest SEED rubric, in rubric order (the first items of beginning, role
+# and relationship; every other item NA): 10 items both scored with a level, the other 21 NA for both.
 #   beginning:    2 1 3 2  vs  2 1 1 2   -> 3 exact, 1 two levels apart (agenda)
 #   role:         2 2 1 2  vs  2 2 2 1   -> 2 exact, 2 within one
 #   relationship: 2 3 NA…  vs  2 3 NA…   -> 2 exact
-# Overall: 7 exact of 10 = 70%, 9 within one of 10 = 90%, 15 excluded.
+# Overall: 7 exact of 10 = 70%, 9 within one of 10 = 90%, 21 excluded.
 SAM = {"beginning": [2, 1, 3, 2], "role": [2, 2, 1, 2], "relationship": [2, 3]}
 ALEX = {"beginning": [2, 1, 1, 2], "role": [2, 2, 2, 1], "relationship": [2, 3]}
 SAM_NOTE = "Set the agenda together with the person at the start [b]early[/b]"
@@ -139,11 +139,11 @@ async def test_comparison_shows_figures_and_the_item_two_levels_apart_first(
         lines = screen_text(app).splitlines()
         overall = next(line for line in lines if line.lstrip().startswith("Overall"))
         # compared, excluded, exact, within one (plain percentages before the coefficient)
-        assert overall.split()[1:5] == ["10", "15", "70%", "90%"], overall
+        assert overall.split()[1:5] == ["10", "21", "70%", "90%"], overall
         beginning = next(line for line in lines if line.lstrip().startswith("Beginning and set-up"))
         assert beginning.split()[3:7] == ["4", "0", "75%", "75%"], beginning
         role = next(line for line in lines if line.lstrip().startswith("Role clarification"))
-        assert role.split()[-5:-1] == ["4", "0", "50%", "100%"], role
+        assert role.split()[-5:-1] == ["4", "1", "50%", "100%"]  # the fifth item (compliance) NA for both, role
         # A section alpha on 4 items is marked, with no band word, and a note says why.
         assert role.split()[-1].endswith("*") and "unreliable" not in role and "tentative" not in role, role
         assert "* alpha on fewer than 10 items moves a lot with one item" in " ".join(screen_text(app).split())
