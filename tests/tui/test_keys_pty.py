@@ -107,6 +107,24 @@ def test_the_whole_set_up_typed_at_once_fills_each_field_and_scores_the_first_it
     assert _scores(obs) == {f"{section}.{a}": (2, ""), f"{section}.{b}": (0, "")}
 
 
+def test_the_set_up_typed_at_once_with_enter_between_fields_fills_each_field(tmp_path: Path) -> None:
+    """Enter moves on like Tab: a name typed straight after it is the next field's, never the last one's."""
+    store = tmp_path / "store"
+    with PtyApp(["--store", str(store)], cwd=tmp_path) as app:
+        assert app.read_until("New observation")
+        app.write("n\rSam Observer\rAmy Hussain\rNorth\rRoutine\x132j0")
+        assert app.read_until("clock")
+        app.settle(1.0)
+        obs = _quit_and_read(app, store)
+    session = obs.session
+    assert (session.observer, session.practitioner, session.team, session.session_type) == (
+        "Sam Observer",
+        "Amy Hussain",
+        "North",
+        "Routine",
+    )
+
+
 def test_feedback_typed_straight_after_f3_reaches_the_self_assessment(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path) as app:

@@ -216,6 +216,7 @@ class SessionScreen(SeedsScreen[None]):
         """Type what arrived before the form was ready into the first field (focused since the first frame)."""
         first = self.query_one(self.AUTO_FOCUS or "#practitioner", Input)
         self.set_focus(first)
+        self.on_mount_fields()
         self._initial = self._as_typed()
         self._ready = True
         type_with_tabs(self, first, self._early.take())
@@ -244,6 +245,11 @@ class SessionScreen(SeedsScreen[None]):
         typed = {FIELD_LABELS.get(w.id or "", w.id or ""): w.value for w in self.query(Input) if w.id and w.value.strip()}
         typed.pop("Date", None)
         return typed or None
+
+    def on_mount_fields(self) -> None:
+        """Enter in a field moves on at once (see ``LineInput.action_submit``)."""
+        for field in self.query(LineInput):
+            field.add_class("moves-on")
 
     @on(Input.Submitted)
     def _nextfield_row(self) -> None:

@@ -98,6 +98,15 @@ class LineInput(KeysInOrder, Input):
         self.what = what
         super().__init__(clean(value or "", lines=False)[:max_length], max_length=max_length, **kwargs)  # type: ignore[arg-type]
 
+    async def action_submit(self) -> None:
+        """Enter: in a form field (class ``moves-on``), the next field at once, as Tab does, so a key
+        typed straight after Enter reaches that field (a posted Submitted would be handled after
+        it); elsewhere, Submitted as usual."""
+        if self.has_class("moves-on"):
+            self.screen.focus_next()
+            return
+        await super().action_submit()
+
     def replace(self, text: str, start: int, end: int) -> None:
         """Every change passes here: clean it and clip it to the limit."""
         text = clean(text, lines=False)
