@@ -479,17 +479,10 @@ async def test_dates_are_typed_and_shown_the_uk_way(make_app: Callable[..., Seed
 
 def _known_practitioner(store: Store) -> None:
     """A final observation of "Pat Practitioner" in team North, with an action agreed."""
-    from seeds_tui.core.observation import Action, Feedback, Score
+    from seeds_tui.core.observation import Action, Feedback
 
-    loaded = RubricRegistry.default().get("seed-one-to-one")
-    rubric = loaded.rubric
-    obs = new_observation(
-        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
-        session=Session(date=TODAY - timedelta(days=30), observer="Sam", practitioner="Pat Practitioner", team="North"),
-    )
-    scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
     feedback = Feedback(actions=[Action(text="Open with a shared agenda.")])
-    store.finalise(store.save_draft(obs.model_copy(update={"scores": scores, "feedback": feedback})), rubric)
+    finalised(store, RubricRegistry.default(), practitioner="Pat Practitioner", when=TODAY - timedelta(days=30), feedback=feedback)
 
 
 @pytest.mark.parametrize("answer", ["use", "keep"])

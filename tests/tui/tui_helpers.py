@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from textual.pilot import Pilot
 
-from seeds_tui.core.observation import RubricRef, Score, Session, new_observation
+from seeds_tui.core.observation import Feedback, RubricRef, Score, Session, new_observation
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
 
@@ -99,16 +99,18 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def finalised(store: Store, registry: RubricRegistry) -> str:
+def finalised(
+    store: Store, registry: RubricRegistry, *, practitioner: str = "Pat P", when: date = TODAY, feedback: Feedback | None = None
+) -> str:
     """A final observation of the SEED rubric (every item at level 2), made through the store."""
     loaded = registry.get("seed-one-to-one")
     rubric = loaded.rubric
     obs = new_observation(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
-        session=Session(date=TODAY, observer="Sam", practitioner="Pat P", team="North"),
+        session=Session(date=when, observer="Sam", practitioner=practitioner, team="North"),
     )
     scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
-    obs = store.save_draft(obs.model_copy(update={"scores": scores}))
+    obs = store.save_draft(obs.model_copy(update={"scores": scores, "feedback": feedback or Feedback()}))
     final, _ = store.finalise(obs, rubric)
     return final.id
 

@@ -216,7 +216,7 @@ class SessionScreen(SeedsScreen[None]):
         """Type what arrived before the form was ready into the first field (focused since the first frame)."""
         first = self.query_one(self.AUTO_FOCUS or "#practitioner", Input)
         self.set_focus(first)
-        self.on_mount_fields()
+        self._enter_moves_on()
         self._initial = self._as_typed()
         self._ready = True
         type_with_tabs(self, first, self._early.take())
@@ -246,14 +246,10 @@ class SessionScreen(SeedsScreen[None]):
         typed.pop("Date", None)
         return typed or None
 
-    def on_mount_fields(self) -> None:
-        """Enter in a field moves on at once (see ``LineInput.action_submit``)."""
+    def _enter_moves_on(self) -> None:
+        """Enter in a field moves on to the next at once, as Tab does (see ``LineInput.action_submit``)."""
         for field in self.query(LineInput):
             field.add_class("moves-on")
-
-    @on(Input.Submitted)
-    def _nextfield_row(self) -> None:
-        self.focus_next()
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
