@@ -30,7 +30,6 @@ from seeds_tui.tui.autosave import AUTOSAVE_DELAY
 from seeds_tui.tui.base import WorkerFailed
 from seeds_tui.tui.keys import AppKeysInOrder
 from seeds_tui.tui.protocol import Stage
-from seeds_tui.tui.publishing import start_publishing
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement
@@ -169,6 +168,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
             self.notify(
                 f"{error}\nFix the file, or remove it from the rubric folder.", title="Rubric file not usable", severity="error", timeout=20
             )
+        from seeds_tui.tui.publishing import start_publishing  # behind the first frame: it reads the observation models
+
         start_publishing(self)  # finals to the team's shared store, when one is set (the store is open now)
 
     def notify(

@@ -211,6 +211,20 @@ def test_start_up_does_not_import_pandas() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_the_first_frame_needs_neither_the_record_models_nor_the_store() -> None:
+    """The home screen draws before the observation and rubric models are built (they cost a third of start-up)."""
+    code = (
+        "import sys, seeds_tui.tui.app, seeds_tui.tui.start, seeds_tui.tui.screens.home; "
+        "print(sorted(m for m in ('seeds_tui.core.observation', 'seeds_tui.core.rubric', 'seeds_tui.storage.store', 'pydantic') "
+        "if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
 async def test_a_broken_rubric_file_is_named_and_the_rest_still_work(tmp_path: Path, store: Store) -> None:
     from seeds_tui.core.rubric import RubricRegistry, bundled_rubric_dir
     from seeds_tui.tui.app import create_app
