@@ -20,7 +20,7 @@ Everything here is pure: observations and a rubric in, figures out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from seeds_tui.core.errors import SeedsError
@@ -112,6 +112,40 @@ class AgreementFigures:
     def alpha_meaning(self) -> str | None:
         """The alpha band as a sentence a person reads."""
         return ALPHA_BAND_MEANING.get(self.alpha_band or "")
+
+
+#: The ways two observers can judge an item's occasion differently: the figure's field, its words,
+#: and what the difference asks (for the command's longer lines).
+OCCASION_DIFFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("level_vs_na", "a level against NA", "called for, or not?"),
+    ("level_vs_no", "a level against NO", "one could judge, one could not"),
+    ("na_vs_no", "NA against NO", ""),
+)
+
+
+@dataclass(frozen=True)
+class OccasionAgreement:
+    """ "Was the skill called for?" in counts: of ``judged`` items, ``alike`` judged alike, and the
+    differences that occurred, as (words, what it asks, count), in the order of ``OCCASION_DIFFERENCES``."""
+
+    judged: int
+    alike: int
+    differences: tuple[tuple[str, str, int], ...]
+
+
+def occasion_agreement(figures: AgreementFigures | Mapping[str, object]) -> OccasionAgreement | None:
+    """The occasion figures of ``figures`` (the dataclass, or its plain form in a report), or None
+    when no item was judged by both. One wording for the app and the command."""
+
+    def number(key: str) -> float:
+        value = figures.get(key) if isinstance(figures, Mapping) else getattr(figures, key)
+        return float(value) if isinstance(value, int | float) else 0.0
+
+    judged = int(number("judged"))
+    if not judged:
+        return None
+    differences = tuple((words, asks, int(count)) for key, words, asks in OCCASION_DIFFERENCES if (count := number(key)))
+    return OccasionAgreement(judged=judged, alike=round(number("occasion_percent") * judged / 100), differences=differences)
 
 
 @dataclass(frozen=True)

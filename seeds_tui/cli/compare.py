@@ -202,23 +202,16 @@ def _figures_line(figures: AgreementFigures) -> list[str]:
 
 def _occasion_lines(f: dict[str, Any]) -> list[str]:
     """ "Was the skill called for?": how often both judged an item's occasion alike, and how they differed."""
-    judged = f.get("judged") or 0
-    if not judged:
+    from seeds_tui.calibration.agreement import occasion_agreement
+
+    occasion = occasion_agreement(f)
+    if occasion is None:
         return []
-    alike = round((f["occasion_percent"] or 0) * judged / 100)
     lines = [
-        f"  Same occasion          {_pct(f['occasion_percent']):>6}  ({alike} of {judged} items scored by both: "
+        f"  Same occasion          {_pct(f['occasion_percent']):>6}  ({occasion.alike} of {occasion.judged} items scored by both: "
         "both a level, both NA or both NO)"
     ]
-    parts = [
-        f"{f[key]} {label}"
-        for key, label in (
-            ("level_vs_na", "a level against NA (called for, or not?)"),
-            ("level_vs_no", "a level against NO (one could judge, one could not)"),
-            ("na_vs_no", "NA against NO"),
-        )
-        if f.get(key)
-    ]
+    parts = [f"{count} {words}" + (f" ({asks})" if asks else "") for words, asks, count in occasion.differences]
     if parts:
         lines.append(f"                                {'; '.join(parts)}")
     return lines

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from seeds_tui.calibration.agreement import OUTCOME_MARKS, Agreement, AgreementFigures, ItemAgreement
+from seeds_tui.calibration.agreement import OUTCOME_MARKS, Agreement, AgreementFigures, ItemAgreement, occasion_agreement
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import Item, Rubric
 from seeds_tui.core.scoring import score_words
@@ -114,19 +114,11 @@ def few_items(agreement: Agreement) -> bool:
 
 def occasion_words(figures: AgreementFigures) -> str:
     """Whether the two judged each item's occasion alike ("was the skill called for?"), in a sentence."""
-    if not figures.judged:
+    occasion = occasion_agreement(figures)
+    if occasion is None:
         return "Was the skill called for? No item was scored by both observers."
-    alike = round((figures.occasion_percent or 0) * figures.judged / 100)
-    line = f"Was the skill called for? Judged alike on {alike} of {figures.judged} items scored by both"
-    parts = [
-        f"{count} {label}"
-        for count, label in (
-            (figures.level_vs_na, "a level against NA"),
-            (figures.level_vs_no, "a level against NO"),
-            (figures.na_vs_no, "NA against NO"),
-        )
-        if count
-    ]
+    line = f"Was the skill called for? Judged alike on {occasion.alike} of {occasion.judged} items scored by both"
+    parts = [f"{count} {words}" for words, _, count in occasion.differences]
     return line + (f" ({'; '.join(parts)}: listed under To discuss)" if parts else "")
 
 
