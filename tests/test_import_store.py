@@ -93,6 +93,48 @@ def test_importing_a_zip_of_a_store_reproduces_it(source: Store, tmp_path: Path,
     assert outputs(target, capsys) == outputs(source, capsys)
 
 
+def corrected_copy(source: Store, where: Path) -> Store:
+    """A copy of ``source`` in which one final was corrected (its old revision in ``history/``)
+    and an incoming version of another was kept aside in ``conflicts/``, as the store does."""
+    import shutil
+
+    from seeds_tui.core.rubric import RubricRegistry
+
+    copy = Store(shutil.copytree(source.root, where))
+    finals = [obs for _, obs in copy.iter_observations() if not isinstance(obs, Exception) and obs.consensus is None]
+    rubric = RubricRegistry.default().get(finals[0].rubric.id, finals[0].rubric.version).rubric
+    section = next(iter(finals[0].scores))
+    copy.save_correction(finals[0].model_copy(update={"section_notes": {section: "corrected after the feedback talk"}}), rubric)
+    rejected = finals[1].model_copy(update={"section_notes": {next(iter(finals[1].scores)): "an observer's other copy"}})
+    (copy.root / "conflicts").mkdir()
+    (copy.root / "conflicts" / f"{rejected.id}.0badc0de.toml").write_text(observation_to_toml(rejected))
+    assert list(copy.history_dir.glob("*.toml"))
+    return copy
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["folder", "zip"])
+def test_a_store_with_history_and_conflicts_is_reproduced(
+    source: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], zipped: bool
+) -> None:
+    """A store's history/ (earlier revisions) and conflicts/ (rejected copies) are not imported,
+    from a folder or from a zip of it: the corrected final lands, never its older revision."""
+    theirs = corrected_copy(source, tmp_path / "theirs")
+    given = theirs.root
+    if zipped:
+        given = tmp_path / "theirs.zip"
+        with zipfile.ZipFile(given, "w") as zf:
+            for path in sorted(theirs.root.rglob("*")):
+                if path.is_file():
+                    zf.write(path, "theirs/" + path.relative_to(theirs.root).as_posix())
+    target = Store(tmp_path / "target")
+    assert main(["import", str(given), "--store", str(target.root), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    assert counts["conflict"] == 0 and counts["invalid"] == 0
+    assert layout(target) == layout(theirs)
+    assert not (target.root / "conflicts").exists()
+    assert outputs(target, capsys) == outputs(theirs, capsys)
+
+
 def test_merging_two_observers_stores_keeps_consensus_apart(source: Store, tmp_path: Path) -> None:
     target = Store(tmp_path / "team")
     import_files([source.root], target)

@@ -173,12 +173,17 @@ def find_sources(paths: PathOrPaths) -> tuple[list[Source], list[ImportRow]]:
     return sources, rows
 
 
+#: A store's folders of earlier revisions and rejected copies: never imported from a store
+#: (a folder holding ``observations/``), whether it is given as a folder or inside a zip.
+NOT_IMPORTED_FROM_A_STORE = ("history", "conflicts")
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Files below ``folder``, sorted, skipping hidden folders and a store's history/conflicts/cache."""
     for root, dirs, files in os.walk(folder):
         here = Path(root)
         is_store = "observations" in dirs
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (is_store and d in ("history", "conflicts")))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (is_store and d in NOT_IMPORTED_FROM_A_STORE))
         for name in sorted(files):
             yield here / name
 
@@ -210,11 +215,14 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
         rows.append(ImportRow(label, "invalid", message=f"zip holds more than {ZIP_MAX_MEMBERS} entries; split it"))
         return
     declared = 0
+    stores = _stores_in_zip(infos)
     for info in sorted(infos, key=lambda i: i.filename):
         member_label = f"{label}:{display(info.filename)}"
         if info.is_dir():
             continue
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        if any(part in NOT_IMPORTED_FROM_A_STORE and parts[:at] in stores for at, part in enumerate(parts[:-1])):
+            continue  # as in a folder: a zipped store's older revisions and rejected copies stay out
         if info.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
             rows.append(ImportRow(member_label, "invalid", message="unsafe path inside the zip (absolute or with '..'); not read"))
             continue
@@ -235,6 +243,17 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
             rows.append(ImportRow(member_label, "invalid", message=_ZIP_TOO_BIG))
             continue
         sources.append(Source(member_label, path, info))
+
+
+def _stores_in_zip(infos: list[zipfile.ZipInfo]) -> set[tuple[str, ...]]:
+    """The folders inside a zip that are stores (they hold an ``observations/`` folder), as path parts."""
+    stores: set[tuple[str, ...]] = set()
+    for info in infos:
+        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        for at, part in enumerate(parts[:-1]):
+            if part == "observations":
+                stores.add(parts[:at])
+    return stores
 
 
 #: Why a file found in a folder was skipped when it had gone by the time it was read.
