@@ -304,6 +304,19 @@ def test_nightly_job_against_a_whole_store_and_a_zip_of_one(nightly: dict, tmp_p
     assert (tmp_path / "out2" / "observations.csv").read_text().count("\n") == csv_rows
 
 
+def test_nightly_job_against_a_store_that_cannot_be_written(nightly: dict, tmp_path: Path) -> None:
+    """The import cannot run at all (a file where the store should be): the job stops with its own
+    message saying why, the import's exit code, and no traceback."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's parent folder should be")
+    result = nightly["run"](STORE=str(blocker / "store"), OUT=str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("seeds nightly: import failed: ") and "cannot create folder" in last, result.stderr
+    assert not (tmp_path / "out" / "observations.csv").exists()
+
+
 #: Modules whose every example must run pasted on its own, besides the public API's.
 PASTE_MODULES = (
     "seeds_tui.core.versions", "seeds_tui.core.models", "seeds_tui.storage.importer",
