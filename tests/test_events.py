@@ -38,7 +38,7 @@ def test_add_list_remove_and_a_taken_id(tmp_path: Path, capsys) -> None:
     assert main(["event", "add", "--store", store, "--date", "2026-04-15", "--title", "Follow-up: reflections"]) == 1
     assert "already registered; give another --id" in capsys.readouterr().err
     assert main(["event", "list", "--store", store, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [
+    assert json.loads(capsys.readouterr().out)["events"] == [
         {
             "id": "2026-04-15-follow-up-reflections",
             "date": "2026-04-15",
