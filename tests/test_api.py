@@ -227,6 +227,10 @@ def test_every_api_function_taking_paths_takes_one_path_as_well_as_a_list(tmp_pa
     assert set(seeds_tui.summary_data(tmp_path / "store", teams=team).observations["team"]) == {team}
     written = seeds_tui.write_export(tmp_path / "store", None, teams=team)
     assert isinstance(written, bytes) and written.count(b"\n") == len(seeds_tui.item_frame(tmp_path / "store", teams=[team])) + 1
+    # A store may be given as its folder (a str or a Path) wherever the API takes one.
+    for folder in (str(tmp_path / "demo-a"), tmp_path / "demo-b"):
+        assert len(seeds_tui.generate_demo(folder, 2, seed=1, today=date(2026, 11, 23))) == 2
+        assert len(seeds_tui.read_store(folder)[0]) == 2
 
 
 def ends_with_its_own_message(run: subprocess.CompletedProcess[str]) -> None:
