@@ -47,7 +47,7 @@ VALIDATE_ONLY = {
         "level values are unique and in increasing order",
         "indicators name known counters or globals",
         "renamed targets are items of this version and its old ids are not; retired ids are not items",
-        "against older versions: every item dropped is renamed or retired; no rename lands on an existing item",
+        "against older versions: every item dropped is renamed or retired; no rename lands on an existing item, no two on one",
         "the file is UTF-8 TOML of at most 1 MiB",
     ),
 }
