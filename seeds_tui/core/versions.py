@@ -243,8 +243,9 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
     for target, sources in onto.items():
         if len(sources) > 1:
             names = " and ".join(repr(k) for k in sorted(sources))
+            every = "both" if len(sources) == 2 else "all"
             problems.append(
-                f"items {names} of {old.version} are {'both' if len(sources) == 2 else 'all'} renamed to {target!r}: two items would become one and "
+                f"items {names} of {old.version} are {every} renamed to {target!r}: two items would become one and "
                 f"old observations would count twice; rename one onto a new id or retire it "
                 f'(retired = ["{sorted(sources)[-1]}"])'
             )
