@@ -37,6 +37,8 @@ CODES: dict[str, str] = {
 Code = Literal["NA", "NO"]
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+#: A ``section.item`` id (``beginning.agenda``), as saved scores and the ``renamed`` and ``retired`` fields name items.
+ItemKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$")]
 Text = Annotated[str, Field(max_length=4000)]
 SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
@@ -173,9 +175,9 @@ class Rubric(Model):
     counters: list[Counter] = []
     indicators: list[Indicator] = []
     #: Old ``section.item`` ids mapped to their new ids, so older observations stay readable.
-    renamed: dict[str, str] = {}
+    renamed: dict[ItemKey, ItemKey] = {}
     #: ``section.item`` ids removed from this version; old scores for them are dropped on reading.
-    retired: list[str] = []
+    retired: list[ItemKey] = []
 
     model_config = Model.model_config | {"populate_by_name": True}
 
