@@ -169,6 +169,36 @@ def test_a_final_after_its_draft_replaces_the_draft(source: Store, tmp_path: Pat
     assert "imported 0, skipped 2, conflicts 0" in capsys.readouterr().out
 
 
+def test_a_later_draft_replaces_the_earlier_one_and_an_earlier_one_is_skipped(
+    source: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An observer's store imported every night while a draft is worked on: each night's draft
+    (same id, higher revision) replaces the last, never a conflict; an older copy is skipped."""
+    [(_, drafted)] = [(p, o) for p, o in source.drafts() if not isinstance(o, Exception)]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "monday.toml").write_text(observation_to_toml(drafted))
+    target = Store(tmp_path / "target")
+    assert main(["import", str(inbox), "--store", str(target.root)]) == 0
+    section = next(iter(drafted.scores))
+    later = drafted.model_copy(update={"revision": drafted.revision + 3, "section_notes": {section: "more scored on Tuesday"}})
+    (inbox / "tuesday.toml").write_text(observation_to_toml(later))
+    capsys.readouterr()
+    assert main(["import", str(inbox), "--store", str(target.root), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "conflicts 0" in out and "replaces the earlier draft" in out
+    assert target.load(drafted.id).section_notes == {section: "more scored on Tuesday"}
+    assert not (target.root / "conflicts").exists()
+    # Monday's copy, still in the inbox, is older than the stored draft: skipped every night after.
+    assert main(["import", str(inbox), "--store", str(target.root), "--json"]) == 0
+    rows = {Path(r["source"]).name: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert rows["monday.toml"]["outcome"] == "skipped" and "later draft" in rows["monday.toml"]["message"]
+    # The same revision with other content is still a conflict: nothing says which is right.
+    (inbox / "other.toml").write_text(observation_to_toml(later.model_copy(update={"section_notes": {section: "typed elsewhere"}})))
+    assert main(["import", str(inbox / "other.toml"), "--store", str(target.root)]) == 1
+    assert target.load(drafted.id).section_notes == {section: "more scored on Tuesday"}
+
+
 def test_a_final_older_than_the_stored_draft_is_still_a_conflict(source: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     [(_, drafted)] = [(p, o) for p, o in source.drafts() if not isinstance(o, Exception)]
     target = Store(tmp_path / "target")

@@ -18,8 +18,9 @@ same". Observations of an earlier file schema are stored in the current schema.
 Each file lands where the store that wrote it keeps it: finals in ``observations/``, drafts in
 ``drafts/``, consensus records in ``consensus/`` and consensus drafts in ``consensus/drafts/``,
 so importing a whole store (or a zip of one) reproduces it. A final with the same id and a
-higher revision than a stored draft is that draft finalised: it replaces the draft. A draft
-older than the final already stored is skipped.
+higher revision than a stored draft is that draft finalised: it replaces the draft, and so does
+a later draft of it (a higher revision). A draft older than the final or the draft already
+stored is skipped.
 
 >>> import tempfile
 >>> from seeds_tui.storage.importer import Store, import_files
@@ -52,7 +53,7 @@ from seeds_tui.core.observation import (
 )
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.tomlio import NotARegularFile, decode_text, open_regular, parse_toml, read_bytes, read_regular
-from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file
+from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file, write_atomic
 from seeds_tui.storage.store import Store
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
@@ -430,7 +431,23 @@ class _Importer:
             if current is not None:
                 if current == canonical:
                     return ImportRow(source.label, "skipped", obs.id, "already in the store with the same content", self.rel(target))
-                return self.conflict(source, obs, raw, canonical, f"the store holds different content under this id ({self.rel(target)})")
+                stored = self.revision_of(target) if obs.status == "draft" and obs.consensus is None else None
+                if stored is not None and stored > obs.revision:
+                    message = "the store holds a later draft of this observation (a higher revision)"
+                    return ImportRow(source.label, "skipped", obs.id, message, self.rel(target))
+                if stored is None or stored == obs.revision:
+                    why = f"the store holds different content under this id ({self.rel(target)})"
+                    return self.conflict(source, obs, raw, canonical, why)
+                # A later draft of a draft the store holds (the observer saved it since): the next step.
+                done = f"replaces the earlier draft {self.rel(target)} (revision {stored})"
+                if self.dry_run:
+                    self.planned[target] = canonical
+                    return ImportRow(source.label, "imported", obs.id, done.replace("replaces", "would replace"), self.rel(target))
+                try:
+                    self.write_over(obs, target, canonical, current)
+                except FileExistsError:
+                    continue  # the stored draft changed meanwhile (an autosave): judge again
+                return ImportRow(source.label, "imported", obs.id, done, self.rel(target))
             clash = self.consensus_clash(obs, target)
             if clash is not None:
                 why = f"the store already records the consensus of this session ({self.rel(clash)})"
@@ -479,6 +496,14 @@ class _Importer:
                 raise FileExistsError(replaces)  # the draft changed meanwhile (an autosave): judge again
             create_exclusive(target, canonical, root=self.store.root)
             remove_file(replaces, self.store.root)
+
+    def write_over(self, obs: Observation, target: Path, canonical: bytes, expected: bytes) -> None:
+        """Replace the earlier draft at ``target`` by a later one, atomically, under the observation's
+        lock; ``FileExistsError`` when it is no longer the draft that was judged."""
+        with self.store._lock(obs.id):
+            if _store_canonical(target) != expected:
+                raise FileExistsError(target)
+            write_atomic(target, canonical, root=self.store.root)
 
     def conflict(self, source: Source, obs: Observation, raw: bytes, canonical: bytes, why: str) -> ImportRow:
         aside = self.store.conflict_dir / f"{obs.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
