@@ -116,6 +116,14 @@ def test_a_misplaced_renamed_table_is_pointed_at_with_its_line(tmp_path: Path, c
     header = at + 2  # 1-based line of "[renamed]"
     assert f"{path}:{header}: title: required key is missing: it is inside the [renamed] table (line {header})" in out
     assert "move the [renamed] table below the top-level keys" in out
+    # The optional keys it took are pointed at too, each once, never as a rename that is not an item id.
+    retired = next(pos for pos, line in enumerate(lines) if line.startswith("retired")) + 1
+    assert (
+        f"{path}:{retired}: renamed.retired: 'retired' is a top-level key, but it comes after the [renamed] table's header (line {header})"
+        in out
+    )
+    assert "renamed.description: 'description' is a top-level key" in out
+    assert "[key]" not in out and "section.item id" not in out and "valid string" not in out
 
 
 def test_exports_say_which_rubric_version_each_figure_was_computed_against(

@@ -356,9 +356,24 @@ def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Pr
 
     The message points at the table that took the key, with the line of its header.
     """
+    fields = {(info.alias or name): info for name, info in Rubric.model_fields.items()}
+    swallowed = {(name, key) for name, value in data.items() if isinstance(value, dict) for key in value if key in fields}
     out: list[Problem] = []
+    for table, key in sorted(swallowed):
+        if key in data or fields[key].is_required():
+            continue  # a required key is said below, where the model misses it
+        line = find_line(index, [table, key]) if index else None
+        header = find_line(index, [table]) if index else None
+        message = (
+            f"{key!r} is a top-level key, but it comes after the [{table}] table's header"
+            f"{f' (line {header})' if header else ''}, so it was read as part of that table; move the [{table}] table "
+            "below the top-level keys (to the end of the file)"
+        )
+        out.append(Problem(problems[0].path if problems else Path(), message, line=line, field=f"{table}.{key}"))
     for problem in problems:
         field = problem.field or ""
+        if any(field == f"{table}.{key}" or field.startswith(f"{table}.{key}.") for table, key in swallowed):
+            continue  # the key is not a rename: said once, above or below
         taken_by = [name for name, value in data.items() if isinstance(value, dict) and field and field in value and "." not in field]
         if problem.message == "required key is missing" and taken_by:
             table = taken_by[0]
@@ -371,7 +386,7 @@ def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Pr
             out.append(Problem(problem.path, message, line=line, field=field))
         else:
             out.append(problem)
-    return out
+    return sorted(out, key=lambda p: p.line or 0)
 
 
 @dataclass(frozen=True)
