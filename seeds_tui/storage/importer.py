@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.events import EVENT_MAX_BYTES, EventError, parse_event
 from seeds_tui.core.models import PathOrPaths, as_paths
 from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
@@ -312,6 +313,20 @@ def _canonical(obs: Observation) -> bytes:
     return observation_to_toml(obs).encode("utf-8")
 
 
+def _event_canonical(path: Path) -> bytes | None:
+    """The canonical bytes of a training event already in the store (its raw bytes if it does not parse)."""
+    try:
+        raw = read_regular(path, max_bytes=EVENT_MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return parse_event(raw, path).to_toml().encode("utf-8")
+    except EventError:
+        return raw
+
+
 def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
     """The canonical bytes of a file already in the store (its raw bytes if it no longer parses).
 
@@ -355,7 +370,10 @@ class _Importer:
             else:
                 raw = read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
             text = decode_text(raw, where, ObservationError)
-            obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
+            data = parse_toml(text, where, ObservationError)
+            if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-event/"):
+                return self.place_event(source, raw)
+            obs = parse_observation(data, path=where, text=text)
         except ObservationError as exc:
             if vanished(source):
                 return ImportRow(source.label, "ignored", message=VANISHED)
@@ -373,6 +391,43 @@ class _Importer:
         if problems:
             return ImportRow(source.label, "invalid", obs.id, _problem_text(problems))
         return obs, raw
+
+    def place_event(self, source: Source, raw: bytes) -> ImportRow:
+        """A training event (a store's ``events/<id>.toml``): into the store's register, never over
+        another event of the same id (that one is a conflict, kept aside as an observation's is)."""
+        try:
+            event = parse_event(raw, Path(source.label))
+        except EventError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        canonical = event.to_toml().encode("utf-8")
+        target = self.store.root / "events" / f"{event.id}.toml"
+        for _ in range(3):
+            current = self.planned.get(target) or _event_canonical(target)
+            if current == canonical:
+                return ImportRow(
+                    source.label, "skipped", event.id, "a training event already in the store with the same content", self.rel(target)
+                )
+            if current is not None:
+                aside = self.store.conflict_dir / f"{event.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
+                message = (
+                    f"the store holds another training event under this id ({self.rel(target)}); nothing in the store was "
+                    f"changed, the incoming one {'would be' if self.dry_run else 'is'} kept as {self.rel(aside)}"
+                )
+                if not self.dry_run:
+                    ensure_dir(self.store.conflict_dir)
+                    with contextlib.suppress(FileExistsError):
+                        create_exclusive(aside, raw)
+                return ImportRow(source.label, "conflict", event.id, message, self.rel(aside))
+            if self.dry_run:
+                self.planned[target] = canonical
+                return ImportRow(source.label, "imported", event.id, "would be imported (a training event)", self.rel(target))
+            self.store.folder(target.parent)
+            try:
+                create_exclusive(target, canonical, root=self.store.root)
+            except FileExistsError:
+                continue  # registered a moment ago: compare with it
+            return ImportRow(source.label, "imported", event.id, "a training event", self.rel(target))
+        raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
 
     def existing(self, path: Path, expected: bytes | None = None) -> bytes | None:
         if path in self.removed:
