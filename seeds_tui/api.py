@@ -434,12 +434,15 @@ def training_events(store: Store | PathLike | None = None) -> list[TrainingEvent
 
 
 def add_training_event(
-    store: Store | PathLike | None, when: date, title: str, *, teams: Sequence[str] = (), covers: Sequence[str] = ()
+    store: Store | PathLike | None, when: date, title: str, *, teams: str | Sequence[str] = (), covers: str | Sequence[str] = ()
 ) -> TrainingEvent:
-    """Register a training event (atomic, never replacing one); ``SeedsError`` if not valid or the id is taken."""
+    """Register a training event (atomic, never replacing one); ``SeedsError`` if not valid or the id is taken.
+
+    ``teams`` (who attended; none: every team) and ``covers`` take one name or a list.
+    """
     from seeds_tui.team.events import add_event
 
-    return add_event(_store(store), when, title, teams=teams, covers=covers)
+    return add_event(_store(store), when, title, teams=_teams(teams), covers=_teams(covers))
 
 
 def remove_training_event(store: Store | PathLike | None, event_id: str) -> None:

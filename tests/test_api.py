@@ -227,6 +227,10 @@ def test_every_api_function_taking_paths_takes_one_path_as_well_as_a_list(tmp_pa
     assert set(seeds_tui.summary_data(tmp_path / "store", teams=team).observations["team"]) == {team}
     written = seeds_tui.write_export(tmp_path / "store", None, teams=team)
     assert isinstance(written, bytes) and written.count(b"\n") == len(seeds_tui.item_frame(tmp_path / "store", teams=[team])) + 1
+    # A store may be given as its folder (a str or a Path) wherever the API takes one.
+    for folder in (str(tmp_path / "demo-a"), tmp_path / "demo-b"):
+        assert len(seeds_tui.generate_demo(folder, 2, seed=1, today=date(2026, 11, 23))) == 2
+        assert len(seeds_tui.read_store(folder)[0]) == 2
 
 
 def ends_with_its_own_message(run: subprocess.CompletedProcess[str]) -> None:
@@ -302,6 +306,19 @@ def test_nightly_job_against_a_whole_store_and_a_zip_of_one(nightly: dict, tmp_p
     ends_with_its_own_message(result)
     assert sorted(p.name for p in (tmp_path / "store2" / "consensus").glob("*.toml")) == consensus
     assert (tmp_path / "out2" / "observations.csv").read_text().count("\n") == csv_rows
+
+
+def test_nightly_job_against_a_store_that_cannot_be_written(nightly: dict, tmp_path: Path) -> None:
+    """The import cannot run at all (a file where the store should be): the job stops with its own
+    message saying why, the import's exit code, and no traceback."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's parent folder should be")
+    result = nightly["run"](STORE=str(blocker / "store"), OUT=str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("seeds nightly: import failed: ") and "cannot create folder" in last, result.stderr
+    assert not (tmp_path / "out" / "observations.csv").exists()
 
 
 #: Modules whose every example must run pasted on its own, besides the public API's.

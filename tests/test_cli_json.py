@@ -51,6 +51,9 @@ def cases(base: Path, demo: Path) -> dict[str, list[str]]:
         "publish no shared store": ["publish", "--store", str(demo), "--json"],
         "summary json no store": ["summary", "--store", missing, "--format", "json"],
         "summary json unknown team": ["summary", "--store", str(demo), "--format", "json", "--team", "Nowhere"],
+        "event list": ["event", "list", "--store", str(demo), "--json"],
+        "event list no store": ["event", "list", "--store", missing, "--json"],
+        "event list unknown option": ["event", "list", "--store", str(demo), "--json", "--frobnicate"],
     }
 
 
@@ -68,14 +71,24 @@ def test_json_output_is_one_object_on_every_path(name: str, demo: Path, tmp_path
 
 def test_every_command_with_json_output_is_covered() -> None:
     """A new command with --json must be added to the cases above."""
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
+    import argparse
+
+    def commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> dict[tuple[str, ...], argparse.ArgumentParser]:
+        """Every command and subcommand (``event list``), by its words."""
+        found = {words: parser} if words else {}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found |= commands(child, (*words, name))
+        return found
+
     with_json = {
-        name
-        for name, p in sub.choices.items()  # type: ignore[union-attr]
+        " ".join(words)
+        for words, p in commands(build_parser()).items()
         if any("--json" in a.option_strings or (a.dest == "format" and "json" in (a.choices or ())) for a in p._actions)
     }
-    covered = {argv[0] for argv in cases(Path("/x"), Path("/y")).values()}
+    covered = {" ".join(w for w in argv[:2] if not w.startswith("-")) for argv in cases(Path("/x"), Path("/y")).values()}
+    covered |= {argv[0] for argv in cases(Path("/x"), Path("/y")).values()}
     assert with_json <= covered, sorted(with_json - covered)
 
 

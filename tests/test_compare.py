@@ -439,3 +439,31 @@ def test_across_a_store_each_item_shows_how_often_the_observers_disagreed_on_its
     text = capsys.readouterr().out
     line = next(ln for ln in text.splitlines() if ln.startswith("jersey-interview-skills mi.affirms"))
     assert line.split()[-2:] == ["33%", "2"]
+
+
+def test_two_files_as_csv_read_right_by_pandas_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """NA and NO are words (as in the exports): pandas' defaults read the same scores as the JSON
+    gives, never an NA code taken for a missing value."""
+    import pandas as pd
+
+    a, _ = _observation("Ann Observer", {"setup.arrangements": 2, "setup.review": "NA", "verbal.reflections": "NO"})
+    b, _ = _observation("Bo Observer", {"setup.arrangements": 1, "setup.review": "NA", "verbal.reflections": 1})
+    fa, fb = _write(tmp_path, a, b)
+    assert main(["compare", "--json", fa, fb]) == 0
+    words = {"NA": "not_applicable", "NO": "not_observed"}
+    expected = {
+        i["key"]: (words.get(i["first"], i["first"]), words.get(i["second"], i["second"]))
+        for i in json.loads(capsys.readouterr().out)["items"]
+    }
+    assert main(["compare", "--format", "csv", fa, fb]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+
+    def read(value: object) -> object:
+        try:
+            return int(float(str(value)))
+        except ValueError:
+            return value
+
+    got = {r.item: (read(r.first), read(r.second)) for r in frame.itertuples()}
+    assert got == expected
+    assert got["setup.review"] == ("not_applicable", "not_applicable") and got["verbal.reflections"] == ("not_observed", 1)

@@ -38,7 +38,7 @@ def test_add_list_remove_and_a_taken_id(tmp_path: Path, capsys) -> None:
     assert main(["event", "add", "--store", store, "--date", "2026-04-15", "--title", "Follow-up: reflections"]) == 1
     assert "already registered; give another --id" in capsys.readouterr().err
     assert main(["event", "list", "--store", store, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [
+    assert json.loads(capsys.readouterr().out)["events"] == [
         {
             "id": "2026-04-15-follow-up-reflections",
             "date": "2026-04-15",
@@ -70,3 +70,28 @@ def test_a_bad_event_file_is_named_never_quoted(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr()
     assert "bad.toml:3: date" in err.out + err.err and "Jane" not in err.out + err.err
     assert main(["validate", str(folder / "2026-01-05-good-one.toml")]) == 0
+
+
+def test_an_event_naming_a_team_not_in_the_store_is_said_as_a_team_filter_is(tmp_path: Path, capsys) -> None:
+    """The teams that attended filter the before/after table: a name that matches no team gets the
+    words --team gives (in summary and export), not a table silently without it."""
+    from seeds_tui.demo.generator import generate_demo
+
+    store = tmp_path / "store"
+    generate_demo(store, 40, seed=3, today=date(2026, 11, 23))
+    team = api.item_frame(store)["team"].iloc[0]
+    api.add_training_event(store, date(2026, 4, 1), "Follow-up", teams=["Nowhere", team])
+    capsys.readouterr()
+    code = main(["summary", "--store", str(store), "--event", "2026-04-01-follow-up", "--rubric", "seed-one-to-one", "--format", "csv"])
+    out = capsys.readouterr()
+    assert code == 0
+    assert f"seeds-tui summary: training event 2026-04-01-follow-up: no team called 'Nowhere' in {store}; known teams: " in out.err
+    # The same words as the --team filter's.
+    main(["summary", "--store", str(store), "--team", "Nowhere"])
+    said = capsys.readouterr().err.strip().removeprefix("seeds-tui summary: ")
+    assert said in out.err
+
+
+def test_add_training_event_takes_one_team_name(tmp_path: Path) -> None:
+    event = api.add_training_event(tmp_path / "store", date(2026, 4, 1), "Follow-up", teams="Westgate", covers="beginning")
+    assert event.teams == ["Westgate"] and event.covers == ["beginning"]

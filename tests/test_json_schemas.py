@@ -253,6 +253,9 @@ MORE_RUBRICS: dict[str, Callable[[], Data]] = {
     "reserved counter key": _rubric(_reserved_counter),
     "empty sections": _rubric(_empty_sections),
     "version pattern": _rubric(_set("version", "1.0")),
+    # The schema's section.item pattern is the tool's too (rubric check once took these).
+    "retired id without its section": _rubric(_set("retired", ["engaging"])),
+    "renamed from an id without its section": _rubric(lambda data: data.update(renamed={"engaging": "processes.engaging"})),
 }
 
 

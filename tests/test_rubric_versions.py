@@ -61,6 +61,29 @@ def test_rubric_check_refuses_a_rename_onto_an_existing_item(tmp_path: Path, cap
     assert run(capsys, "rubric", "check", str(good))[0] == 0
 
 
+def test_rubric_check_refuses_two_items_renamed_onto_one(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two old items renamed onto one new id (welcome and review both become greeting) would
+    count each observation's two scores as one item's: refused like a rename onto an existing item."""
+    data = load_rubric(SEED).model_dump(by_alias=True, exclude_none=True)
+    beginning = next(s for s in data["sections"] if s["id"] == "beginning")
+    kept = [i for i in beginning["items"] if i["id"] not in ("welcome", "review")]
+    greeting = {**next(i for i in beginning["items"] if i["id"] == "welcome"), "id": "greeting"}
+    beginning["items"] = [greeting, *kept]
+    data |= {"version": "2.1.0", "renamed": {"beginning.welcome": "beginning.greeting", "beginning.review": "beginning.greeting"}}
+    path = tmp_path / "rubrics" / "seed-one-to-one-2.1.0.toml"
+    path.parent.mkdir()
+    path.write_text(dump_toml(data))
+    code, out, _ = run(capsys, "rubric", "check", str(path))
+    assert code == 1 and "ok (" not in out
+    assert "'beginning.review' and 'beginning.welcome' of 2.0.0 are both renamed to 'beginning.greeting'" in out
+    # Whatever a rubric folder holds, the export still has one row per item of an observation.
+    code, text, _ = run(
+        capsys, "export", "--store", str(store.root), "--rubrics", str(path.parent), "--rubric", "seed-one-to-one", "--quiet"
+    )
+    frame = pd.read_csv(pd.io.common.StringIO(text))
+    assert code == 0 and len(frame) and not frame.duplicated(["observation_id", "section", "item"]).any()
+
+
 def test_no_export_holds_two_rows_for_one_item_of_one_observation(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "rubrics"
     new_version(folder, "2.1.0", drop="beginning.welcome", renamed={"beginning.welcome": "beginning.review"})
@@ -93,6 +116,14 @@ def test_a_misplaced_renamed_table_is_pointed_at_with_its_line(tmp_path: Path, c
     header = at + 2  # 1-based line of "[renamed]"
     assert f"{path}:{header}: title: required key is missing: it is inside the [renamed] table (line {header})" in out
     assert "move the [renamed] table below the top-level keys" in out
+    # The optional keys it took are pointed at too, each once, never as a rename that is not an item id.
+    retired = next(pos for pos, line in enumerate(lines) if line.startswith("retired")) + 1
+    assert (
+        f"{path}:{retired}: renamed.retired: 'retired' is a top-level key, but it comes after the [renamed] table's header (line {header})"
+        in out
+    )
+    assert "renamed.description: 'description' is a top-level key" in out
+    assert "[key]" not in out and "section.item id" not in out and "valid string" not in out
 
 
 def test_exports_say_which_rubric_version_each_figure_was_computed_against(

@@ -365,3 +365,13 @@ def test_dates_typed_the_uk_way_give_what_iso_dates_give(setup, capsys, tmp_path
     assert "date = 2026-04-15" in (store.root / "events" / "uk.toml").read_text()
     code, _, err = run([*common, "--from", "31/02/2026"], capsys)
     assert code == 2 and "has no day 31" in err and "day first" in err
+
+
+@pytest.mark.parametrize("view", ["section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage"])
+def test_json_says_missing_as_null_never_an_empty_string(setup, capsys, view: str) -> None:
+    """One meaning for missing, as in the exports: a suppressed row's section, a row without a note."""
+    common, _ = setup
+    code, out, err = run([*common, "--by", view, "--format", "json"], capsys)
+    assert code == 0, err
+    rows = [row for table in json.loads(out)["tables"] for row in table["rows"]]
+    assert rows and not [(key, row) for row in rows for key, value in row.items() if value == ""]

@@ -60,24 +60,24 @@ def test_two_periods_cannot_be_differenced_to_a_hidden_quarter(tmp_path: Path, c
     args = _args(tmp_path, store, 5)
     left = "leaves out 2025Q4 (hidden for privacy)"
     # (4 x 100 + 5 x 50 + 5 x 0 + 5 x 50) / 19 = 47.37: All teams rests on everyone.
-    whole = [("North", "open", 5, 50.0, left), ("South", "open", 5, 50.0, left), ("All teams", "open", 19, 47.37, "")]
+    whole = [("North", "open", 5, 50.0, left), ("South", "open", 5, 50.0, left), ("All teams", "open", 19, 47.37, None)]
     assert _rows(_run(args, capsys)) == whole
     assert _rows(_run([*args, "--from", "2025-10-01"], capsys)) == whole
     assert _rows(_run([*args, "--from", "2026-01-01"], capsys)) == [
-        ("North", "open", 5, 50.0, ""),
-        ("South", "open", 5, 50.0, ""),
-        ("All teams", "open", 10, 50.0, ""),
+        ("North", "open", 5, 50.0, None),
+        ("South", "open", 5, 50.0, None),
+        ("All teams", "open", 10, 50.0, None),
     ]
     # The quarter view is the grid: North's 2025Q4 hidden, South's hidden to protect it, All teams' shown
     # (it is North's and South's together, nine practitioners: (4 x 100 + 5 x 0) / 9).
     trend = _rows(_run([*args, "--by", "quarter"], capsys), "quarter", "quarter")
     assert trend == [
         ("North", "open", "2025Q4", None, None, PRIMARY.format(k=5)),
-        ("North", "open", "2026Q1", 5, 50.0, ""),
+        ("North", "open", "2026Q1", 5, 50.0, None),
         ("South", "open", "2025Q4", None, None, SECONDARY),
-        ("South", "open", "2026Q1", 5, 50.0, ""),
-        ("All teams", "open", "2025Q4", 9, 44.44, ""),
-        ("All teams", "open", "2026Q1", 10, 50.0, ""),
+        ("South", "open", "2026Q1", 5, 50.0, None),
+        ("All teams", "open", "2025Q4", 9, 44.44, None),
+        ("All teams", "open", "2026Q1", 10, 50.0, None),
     ]
     # A period cut inside a quarter is refused (it would single out a few sessions).
     assert main(["summary", *args, "--from", "2025-11-03"]) == 2
@@ -97,10 +97,10 @@ def test_team_filters_cannot_be_differenced_to_a_hidden_team(tmp_path: Path, cap
         for n in range(size):
             add(store, team=team, practitioner=f"{team}{n}", scores=scores, when=date(2026, 2, 1 + n))
     args = _args(tmp_path, store, 5)
-    total = ("All teams", "open", 15, round(500 / 15, 2), "")  # (2 x 100 + 6 x 50 + 7 x 0) / 15
-    a = ("A", "", None, None, PRIMARY.format(k=5))
-    b = ("B", "", None, None, SECONDARY)
-    assert _rows(_run(args, capsys)) == [a, b, ("C", "open", 7, 0.0, ""), total]
+    total = ("All teams", "open", 15, round(500 / 15, 2), None)  # (2 x 100 + 6 x 50 + 7 x 0) / 15
+    a = ("A", None, None, None, PRIMARY.format(k=5))
+    b = ("B", None, None, None, SECONDARY)
+    assert _rows(_run(args, capsys)) == [a, b, ("C", "open", 7, 0.0, None), total]
     assert _rows(_run([*args, "--team", "A", "B"], capsys)) == [a, b, total]
     assert _rows(_run([*args, "--team", "B"], capsys)) == [b, total]
 
@@ -115,8 +115,8 @@ def test_six_small_teams_still_see_all_teams(tmp_path: Path, capsys) -> None:
                 add(store, team=f"Team {t}", practitioner=f"T{t}P{n}", scores={"open.a": 2, "open.b": 1}, when=date(2026, 2, day))
     doc = _run(_args(tmp_path, store, 5), capsys)
     rows = _rows(doc)
-    assert rows[:-1] == [(f"Team {t}", "", None, None, PRIMARY.format(k=5)) for t in range(6)]
-    assert rows[-1] == ("All teams", "open", 30, 75.0, "")
+    assert rows[:-1] == [(f"Team {t}", None, None, None, PRIMARY.format(k=5)) for t in range(6)]
+    assert rows[-1] == ("All teams", "open", 30, 75.0, None)
     # The heading says one true thing: what All teams rests on, naming nothing it does not show.
     assert doc["details"][:2] == ["all teams: 30 final observations, 15 practitioners, 6 teams", "sessions in 2026Q1"]
     assert not any("not named" in line for line in doc["details"])

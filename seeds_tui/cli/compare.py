@@ -164,6 +164,14 @@ def _agreement_data(result: Agreement, first: Path, second: Path, warnings: list
     }
 
 
+def _score_cell(text: str) -> str:
+    """An item's score in the CSV: the level, ``not_applicable``/``not_observed`` as in the exports
+    (pandas, R and DuckDB read the text ``NA`` as missing), empty when unscored."""
+    from seeds_tui.core.scoring import CODE_WORDS
+
+    return "" if text == "-" else CODE_WORDS.get(text, text)
+
+
 def _write_items_csv(result: Agreement) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["item", "section", "text", "first", "second", "outcome", "difference", "first_evidence", "second_evidence"])
@@ -173,8 +181,8 @@ def _write_items_csv(result: Agreement) -> None:
                 i.key,
                 i.section_id,
                 i.text,
-                i.first,
-                i.second,
+                _score_cell(i.first),
+                _score_cell(i.second),
                 i.outcome,
                 "" if i.difference is None else i.difference,
                 i.first_evidence,

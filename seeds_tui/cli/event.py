@@ -7,9 +7,8 @@ Exit codes: 0 done, 1 problems (an event file that is not valid, an id taken or 
 from __future__ import annotations
 
 import argparse
-import json
 
-from seeds_tui.cli.common import OK, PROBLEMS, USAGE, date_argument, err, reads, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, USAGE, date_argument, err, print_json, reads, store_from
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -40,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     add.set_defaults(func=run_add)
     reads(add, "store")
     lst = sub.add_parser("list", parents=parents, help="list the registered events", description="List the registered training events.")
-    lst.add_argument("--json", action="store_true", help="print a JSON list")
+    lst.add_argument("--json", action="store_true", help='print one JSON object: {"events": [...], "problems": [...], "store": DIR}')
     lst.set_defaults(func=run_list)
     reads(lst, "store")
     rm = sub.add_parser("remove", parents=parents, help="remove a registered event", description="Remove a registered training event.")
@@ -70,10 +69,15 @@ def run_list(args: argparse.Namespace) -> int:
     """Print the register; exit 1 if a file in it is not valid (each reported)."""
     from seeds_tui.team.events import list_events
 
-    events, problems = list_events(store_from(args))
+    store = store_from(args)
+    if not store.root.is_dir():
+        # As in summary and compare: a mistyped --store is said, never taken for an empty register.
+        err(f"seeds-tui event list: no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")
+        return PROBLEMS
+    events, problems = list_events(store)
     if args.json:
         rows = [{"id": e.id, "date": e.date.isoformat(), "title": e.title, "teams": e.teams, "covers": e.covers} for e in events]
-        print(json.dumps(rows, indent=2))
+        print_json({"events": rows, "problems": [str(p) for p in problems], "store": str(store.root)})
     elif not events:
         print("no training events registered; add one with seeds-tui event add --date DD/MM/YYYY --title TEXT")
     else:

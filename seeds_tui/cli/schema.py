@@ -47,13 +47,12 @@ VALIDATE_ONLY = {
         "level values are unique and in increasing order",
         "indicators name known counters or globals",
         "renamed targets are items of this version and its old ids are not; retired ids are not items",
-        "against older versions: every item dropped is renamed or retired; no rename lands on an existing item",
+        "against older versions: every item dropped is renamed or retired; no rename lands on an existing item, no two on one",
         "the file is UTF-8 TOML of at most 1 MiB",
     ),
 }
 
 _ID = r"^[a-z][a-z0-9_-]{0,63}$"
-_ITEM_KEY = r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: RFC 3339 with an offset in whole minutes (TOML cannot write seconds in an offset).
 _STAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
@@ -145,13 +144,9 @@ def _rubric_rules(schema: dict[str, Any]) -> None:
     levels = defs["Scale"]["properties"]["levels"]
     levels["minItems"], levels["maxItems"] = 1, 10
     defs["Counter"]["properties"]["key"]["not"] = {"enum": list(RESERVED_SCORING_KEYS)}
-    schema["properties"]["renamed"] = {
-        **schema["properties"]["renamed"],
-        "propertyNames": {"pattern": _ITEM_KEY},
-        "additionalProperties": {"type": "string", "pattern": _ITEM_KEY},
-    }
-    retired = schema["properties"]["retired"]
-    retired["items"] = {"type": "string", "pattern": _ITEM_KEY}
+    # ``renamed`` and ``retired`` hold section.item ids: the model's own pattern (patternProperties);
+    # no other key is a rename.
+    schema["properties"]["renamed"]["additionalProperties"] = False
     # An indicator is a ratio of counters or a mean of globals, never both or neither.
     ids = {"type": "array", "items": {"type": "string", "pattern": _ID}}
     defs["Indicator"]["oneOf"] = [

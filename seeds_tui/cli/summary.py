@@ -179,6 +179,11 @@ def run(args: argparse.Namespace) -> int:
     except SeedsError as exc:
         err(f"seeds-tui summary: {exc}")
         return USAGE
+    present = {frames.team_key(t) for t in data.known_teams}
+    absent = [t for t in event_teams if frames.team_key(t) not in present]
+    if absent:
+        # The event's teams filter its before/after table as --team does: the same words.
+        err(f"seeds-tui summary: training event {args.event}: {unknown_teams_message(absent, data.known_teams, store.root)}")
     tables = team_tables.build_tables(
         data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
         event_teams=event_teams,

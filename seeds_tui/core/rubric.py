@@ -37,6 +37,8 @@ CODES: dict[str, str] = {
 Code = Literal["NA", "NO"]
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+#: A ``section.item`` id (``beginning.agenda``), as saved scores and the ``renamed`` and ``retired`` fields name items.
+ItemKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}\.[a-z][a-z0-9_-]{0,63}$")]
 Text = Annotated[str, Field(max_length=4000)]
 SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
@@ -173,9 +175,9 @@ class Rubric(Model):
     counters: list[Counter] = []
     indicators: list[Indicator] = []
     #: Old ``section.item`` ids mapped to their new ids, so older observations stay readable.
-    renamed: dict[str, str] = {}
+    renamed: dict[ItemKey, ItemKey] = {}
     #: ``section.item`` ids removed from this version; old scores for them are dropped on reading.
-    retired: list[str] = []
+    retired: list[ItemKey] = []
 
     model_config = Model.model_config | {"populate_by_name": True}
 
@@ -354,9 +356,24 @@ def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Pr
 
     The message points at the table that took the key, with the line of its header.
     """
+    fields = {(info.alias or name): info for name, info in Rubric.model_fields.items()}
+    swallowed = {(name, key) for name, value in data.items() if isinstance(value, dict) for key in value if key in fields}
     out: list[Problem] = []
+    for table, key in sorted(swallowed):
+        if key in data or fields[key].is_required():
+            continue  # a required key is said below, where the model misses it
+        line = find_line(index, [table, key]) if index else None
+        header = find_line(index, [table]) if index else None
+        message = (
+            f"{key!r} is a top-level key, but it comes after the [{table}] table's header"
+            f"{f' (line {header})' if header else ''}, so it was read as part of that table; move the [{table}] table "
+            "below the top-level keys (to the end of the file)"
+        )
+        out.append(Problem(problems[0].path if problems else Path(), message, line=line, field=f"{table}.{key}"))
     for problem in problems:
         field = problem.field or ""
+        if any(field == f"{table}.{key}" or field.startswith(f"{table}.{key}.") for table, key in swallowed):
+            continue  # the key is not a rename: said once, above or below
         taken_by = [name for name, value in data.items() if isinstance(value, dict) and field and field in value and "." not in field]
         if problem.message == "required key is missing" and taken_by:
             table = taken_by[0]
@@ -369,7 +386,7 @@ def _swallowed_keys(data: dict, problems: list[Problem], index: dict) -> list[Pr
             out.append(Problem(problem.path, message, line=line, field=field))
         else:
             out.append(problem)
-    return out
+    return sorted(out, key=lambda p: p.line or 0)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ from seeds_tui.core.rubric import Rubric, Scale
 
 N = TypeVar("N")
 
+#: How the codes NA and NO are written in every table a script reads (exports, ``compare`` CSV):
+#: words that no reader's defaults take for a missing value (pandas, R, Excel and DuckDB all read
+#: the text ``NA`` as missing).
+CODE_WORDS = {"NA": "not_applicable", "NO": "not_observed"}
+
 #: Percent-of-maximum bands used by programme checklists (lower bound inclusive).
 BANDS: tuple[tuple[float, str], ...] = (
     (65.0, "very high"),

@@ -236,6 +236,19 @@ def rubric_change_problems(old: Rubric, new: Rubric) -> list[str]:
             f"item {key!r} of {old.version} is missing from {new.version}: declare it under [renamed] "
             f'("{key}" = "section.new_item") or in retired = ["{key}"] so older observations stay readable'
         )
+    onto: dict[str, list[str]] = {}
+    for key in old.item_keys:
+        if key not in keys and key in new.renamed and new.renamed[key] not in old_keys:
+            onto.setdefault(new.renamed[key], []).append(key)
+    for target, sources in onto.items():
+        if len(sources) > 1:
+            names = " and ".join(repr(k) for k in sorted(sources))
+            every = "both" if len(sources) == 2 else "all"
+            problems.append(
+                f"items {names} of {old.version} are {every} renamed to {target!r}: two items would become one and "
+                f"old observations would count twice; rename one onto a new id or retire it "
+                f'(retired = ["{sorted(sources)[-1]}"])'
+            )
     return problems
 
 

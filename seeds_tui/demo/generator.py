@@ -127,8 +127,10 @@ class _World:
     difficulty: dict[str, float]
 
 
-def generate_demo(store: Store, observations: int, *, seed: int = 1, teams: int = 6, today: date | None = None) -> list[Path]:
-    """Write ``observations`` synthetic final observations into ``store``; return their paths.
+def generate_demo(
+    store: Store | str | os.PathLike[str], observations: int, *, seed: int = 1, teams: int = 6, today: date | None = None
+) -> list[Path]:
+    """Write ``observations`` synthetic final observations into ``store`` (a ``Store`` or its folder); return their paths.
 
     Sessions fall on weekdays over the last eight quarters up to ``today`` (default: the
     real today), across ``teams`` invented teams, scored mostly against the bundled
@@ -145,7 +147,11 @@ def generate_demo(store: Store, observations: int, *, seed: int = 1, teams: int 
     ...     paths = generate_demo(store, 3, seed=1, today=date(2026, 11, 23))
     ...     sorted(store.read(p).rubric.id for p in paths)
     ['jersey-interview-skills', 'mi-informed-conversation', 'seed-one-to-one']
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(generate_demo(folder, 2, today=date(2026, 11, 23)))
+    2
     """
+    store = store if isinstance(store, Store) else Store(store)
     return write_demo(store, observations, seed=seed, teams=teams, today=today).paths
 
 

@@ -357,7 +357,8 @@ def render_csv(doc: SummaryDocument) -> str:
 
 
 def render_json(doc: SummaryDocument) -> str:
-    """JSON: heading, details, threshold, warnings and each table's rows (suppressed figures null)."""
+    """JSON: heading, details, threshold, warnings and each table's rows (suppressed figures, and
+    text a row has none of, null)."""
     payload = {
         "heading": doc.heading,
         "details": doc.details,
@@ -369,7 +370,8 @@ def render_json(doc: SummaryDocument) -> str:
                 "view": t.view,
                 "rubric_id": t.rubric_id,
                 "columns": list(t.frame.columns),
-                "rows": [{k: _plain(v) for k, v in rec.items()} for rec in t.frame.to_dict("records")],
+                # One meaning for missing, as in the exports: null, never an empty string.
+                "rows": [{k: None if _plain(v) == "" else _plain(v) for k, v in rec.items()} for rec in t.frame.to_dict("records")],
             }
             for t in doc.tables
         ],

@@ -18,8 +18,9 @@ same". Observations of an earlier file schema are stored in the current schema.
 Each file lands where the store that wrote it keeps it: finals in ``observations/``, drafts in
 ``drafts/``, consensus records in ``consensus/`` and consensus drafts in ``consensus/drafts/``,
 so importing a whole store (or a zip of one) reproduces it. A final with the same id and a
-higher revision than a stored draft is that draft finalised: it replaces the draft. A draft
-older than the final already stored is skipped.
+higher revision than a stored draft is that draft finalised: it replaces the draft, and so does
+a later draft of it (a higher revision). A draft older than the final or the draft already
+stored is skipped.
 
 >>> import tempfile
 >>> from seeds_tui.storage.importer import Store, import_files
@@ -40,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
+from seeds_tui.core.events import EVENT_MAX_BYTES, EventError, parse_event
 from seeds_tui.core.models import PathOrPaths, as_paths
 from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
@@ -52,7 +54,7 @@ from seeds_tui.core.observation import (
 )
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.tomlio import NotARegularFile, decode_text, open_regular, parse_toml, read_bytes, read_regular
-from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file
+from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file, write_atomic
 from seeds_tui.storage.store import Store
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
@@ -173,12 +175,17 @@ def find_sources(paths: PathOrPaths) -> tuple[list[Source], list[ImportRow]]:
     return sources, rows
 
 
+#: A store's folders of earlier revisions and rejected copies: never imported from a store
+#: (a folder holding ``observations/``), whether it is given as a folder or inside a zip.
+NOT_IMPORTED_FROM_A_STORE = ("history", "conflicts")
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Files below ``folder``, sorted, skipping hidden folders and a store's history/conflicts/cache."""
     for root, dirs, files in os.walk(folder):
         here = Path(root)
         is_store = "observations" in dirs
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (is_store and d in ("history", "conflicts")))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (is_store and d in NOT_IMPORTED_FROM_A_STORE))
         for name in sorted(files):
             yield here / name
 
@@ -210,11 +217,14 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
         rows.append(ImportRow(label, "invalid", message=f"zip holds more than {ZIP_MAX_MEMBERS} entries; split it"))
         return
     declared = 0
+    stores = _stores_in_zip(infos)
     for info in sorted(infos, key=lambda i: i.filename):
         member_label = f"{label}:{display(info.filename)}"
         if info.is_dir():
             continue
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        if any(part in NOT_IMPORTED_FROM_A_STORE and parts[:at] in stores for at, part in enumerate(parts[:-1])):
+            continue  # as in a folder: a zipped store's older revisions and rejected copies stay out
         if info.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
             rows.append(ImportRow(member_label, "invalid", message="unsafe path inside the zip (absolute or with '..'); not read"))
             continue
@@ -235,6 +245,17 @@ def _add_zip(path: Path, label: str, sources: list[Source], rows: list[ImportRow
             rows.append(ImportRow(member_label, "invalid", message=_ZIP_TOO_BIG))
             continue
         sources.append(Source(member_label, path, info))
+
+
+def _stores_in_zip(infos: list[zipfile.ZipInfo]) -> set[tuple[str, ...]]:
+    """The folders inside a zip that are stores (they hold an ``observations/`` folder), as path parts."""
+    stores: set[tuple[str, ...]] = set()
+    for info in infos:
+        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        for at, part in enumerate(parts[:-1]):
+            if part == "observations":
+                stores.add(parts[:at])
+    return stores
 
 
 #: Why a file found in a folder was skipped when it had gone by the time it was read.
@@ -292,6 +313,20 @@ def _canonical(obs: Observation) -> bytes:
     return observation_to_toml(obs).encode("utf-8")
 
 
+def _event_canonical(path: Path) -> bytes | None:
+    """The canonical bytes of a training event already in the store (its raw bytes if it does not parse)."""
+    try:
+        raw = read_regular(path, max_bytes=EVENT_MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return parse_event(raw, path).to_toml().encode("utf-8")
+    except EventError:
+        return raw
+
+
 def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
     """The canonical bytes of a file already in the store (its raw bytes if it no longer parses).
 
@@ -335,7 +370,10 @@ class _Importer:
             else:
                 raw = read_bytes(source.path, max_bytes=OBSERVATION_MAX_BYTES, error=ObservationError)
             text = decode_text(raw, where, ObservationError)
-            obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
+            data = parse_toml(text, where, ObservationError)
+            if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-event/"):
+                return self.place_event(source, raw)
+            obs = parse_observation(data, path=where, text=text)
         except ObservationError as exc:
             if vanished(source):
                 return ImportRow(source.label, "ignored", message=VANISHED)
@@ -353,6 +391,43 @@ class _Importer:
         if problems:
             return ImportRow(source.label, "invalid", obs.id, _problem_text(problems))
         return obs, raw
+
+    def place_event(self, source: Source, raw: bytes) -> ImportRow:
+        """A training event (a store's ``events/<id>.toml``): into the store's register, never over
+        another event of the same id (that one is a conflict, kept aside as an observation's is)."""
+        try:
+            event = parse_event(raw, Path(source.label))
+        except EventError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        canonical = event.to_toml().encode("utf-8")
+        target = self.store.root / "events" / f"{event.id}.toml"
+        for _ in range(3):
+            current = self.planned.get(target) or _event_canonical(target)
+            if current == canonical:
+                return ImportRow(
+                    source.label, "skipped", event.id, "a training event already in the store with the same content", self.rel(target)
+                )
+            if current is not None:
+                aside = self.store.conflict_dir / f"{event.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
+                message = (
+                    f"the store holds another training event under this id ({self.rel(target)}); nothing in the store was "
+                    f"changed, the incoming one {'would be' if self.dry_run else 'is'} kept as {self.rel(aside)}"
+                )
+                if not self.dry_run:
+                    ensure_dir(self.store.conflict_dir)
+                    with contextlib.suppress(FileExistsError):
+                        create_exclusive(aside, raw)
+                return ImportRow(source.label, "conflict", event.id, message, self.rel(aside))
+            if self.dry_run:
+                self.planned[target] = canonical
+                return ImportRow(source.label, "imported", event.id, "would be imported (a training event)", self.rel(target))
+            self.store.folder(target.parent)
+            try:
+                create_exclusive(target, canonical, root=self.store.root)
+            except FileExistsError:
+                continue  # registered a moment ago: compare with it
+            return ImportRow(source.label, "imported", event.id, "a training event", self.rel(target))
+        raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
 
     def existing(self, path: Path, expected: bytes | None = None) -> bytes | None:
         if path in self.removed:
@@ -411,7 +486,23 @@ class _Importer:
             if current is not None:
                 if current == canonical:
                     return ImportRow(source.label, "skipped", obs.id, "already in the store with the same content", self.rel(target))
-                return self.conflict(source, obs, raw, canonical, f"the store holds different content under this id ({self.rel(target)})")
+                stored = self.revision_of(target) if obs.status == "draft" and obs.consensus is None else None
+                if stored is not None and stored > obs.revision:
+                    message = "the store holds a later draft of this observation (a higher revision)"
+                    return ImportRow(source.label, "skipped", obs.id, message, self.rel(target))
+                if stored is None or stored == obs.revision:
+                    why = f"the store holds different content under this id ({self.rel(target)})"
+                    return self.conflict(source, obs, raw, canonical, why)
+                # A later draft of a draft the store holds (the observer saved it since): the next step.
+                done = f"replaces the earlier draft {self.rel(target)} (revision {stored})"
+                if self.dry_run:
+                    self.planned[target] = canonical
+                    return ImportRow(source.label, "imported", obs.id, done.replace("replaces", "would replace"), self.rel(target))
+                try:
+                    self.write_over(obs, target, canonical, current)
+                except FileExistsError:
+                    continue  # the stored draft changed meanwhile (an autosave): judge again
+                return ImportRow(source.label, "imported", obs.id, done, self.rel(target))
             clash = self.consensus_clash(obs, target)
             if clash is not None:
                 why = f"the store already records the consensus of this session ({self.rel(clash)})"
@@ -460,6 +551,14 @@ class _Importer:
                 raise FileExistsError(replaces)  # the draft changed meanwhile (an autosave): judge again
             create_exclusive(target, canonical, root=self.store.root)
             remove_file(replaces, self.store.root)
+
+    def write_over(self, obs: Observation, target: Path, canonical: bytes, expected: bytes) -> None:
+        """Replace the earlier draft at ``target`` by a later one, atomically, under the observation's
+        lock; ``FileExistsError`` when it is no longer the draft that was judged."""
+        with self.store._lock(obs.id):
+            if _store_canonical(target) != expected:
+                raise FileExistsError(target)
+            write_atomic(target, canonical, root=self.store.root)
 
     def conflict(self, source: Source, obs: Observation, raw: bytes, canonical: bytes, why: str) -> ImportRow:
         aside = self.store.conflict_dir / f"{obs.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.core.scoring import CODE_WORDS
 from seeds_tui.core.tomlio import NotARegularFile
 from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
 from seeds_tui.storage.store import Store
@@ -341,9 +342,8 @@ def pseudonymise(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
 # -- writing ------------------------------------------------------------------------------------
 
 
-#: How NA and NO are written in every export: words that no reader's defaults take for a missing
-#: value (pandas, R, Excel and DuckDB all read the text ``NA`` as missing).
-CODE_LABELS = {"NA": "not_applicable", "NO": "not_observed"}
+#: How NA and NO are written in every export (``core.scoring.CODE_WORDS``).
+CODE_LABELS = CODE_WORDS
 #: Columns holding a calendar date (written as a date: ``YYYY-MM-DD`` text, Parquet ``date32``).
 DATE_COLUMNS = ("session_date",)
 
