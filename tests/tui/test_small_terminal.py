@@ -1,0 +1,109 @@
+"""An SPO's terminal at 80x24 (and 80x20): every dialog fits with its buttons on screen, the scoring
+keys and every tally can be read, toasts cover nothing being typed or read, the home list keeps names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, OptionList, Select, TextArea
+from tui_helpers import set_up
+
+from seeds_tui.core.observation import Action
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog, TextEntryDialog
+from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
+from seeds_tui.tui.dialogs.marks import MarksDialog
+from seeds_tui.tui.screens.help import HelpScreen
+from seeds_tui.tui.screens.scoring import ScoringScreen
+from seeds_tui.tui.widgets.team_export import ExportDialog
+
+SIZES = [(80, 24), (80, 20)]
+LONG = "\n".join(f"Line {n} of a long message that an SPO must be able to scroll through." for n in range(40))
+
+
+def _shown(widget: Widget) -> Region:
+    """The part of ``widget`` actually on screen: clipped by every scrolling container above it."""
+    region = widget.region
+    node = widget.parent
+    while isinstance(node, Widget):
+        if node.is_scrollable:
+            region = region.intersection(node.scrollable_content_region)
+        node = node.parent
+    return region.intersection(widget.screen.region)
+
+
+def _dialogs(app: SeedsApp) -> list[tuple[str, Callable[[], Screen[object]]]]:
+    session = app.session
+    assert session is not None
+    rubric, obs = session.rubric, session.observation
+    for _ in range(30):
+        session.add_mark()
+    item_key = session.key_of(session.section, session.item)
+    return [
+        ("confirm", lambda: ConfirmDialog("Finalise now?", LONG, yes="Finalise", no="Go back")),
+        ("message", lambda: MessageDialog("Not finalised", LONG)),
+        ("evidence", lambda: TextEntryDialog("Evidence", "x", context="An item's text\nNow: level 2 · session clock 03:10")),
+        ("strength", lambda: LinkedNoteDialog("Strength", rubric, obs)),
+        ("development", lambda: LinkedNoteDialog("Development area", rubric, obs)),
+        ("action", lambda: ActionDialog(Action(text="Agree an agenda", owner="Pat"), rubric=rubric, obs=obs)),
+        ("marks", lambda: MarksDialog(session, item_key)),
+        ("help", lambda: HelpScreen(app.screen)),
+        ("export", lambda: ExportDialog("Writes into /a/store/reports/")),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("rubric_id", ["seed-one-to-one", "mi-informed-conversation"])
+async def test_every_dialog_fits_with_its_buttons_and_fields_on_screen(
+    make_app: Callable[..., SeedsApp], size: tuple[int, int], rubric_id: str
+) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=size) as pilot:
+        await set_up(pilot, rubric_id)
+        assert isinstance(app.screen, ScoringScreen)
+        for name, build in _dialogs(app):
+            await app.push_screen(build())
+            await pilot.pause()
+            await pilot.pause()
+            dialog = app.screen
+            screen = dialog.region
+            box = dialog.query_one(".dialog") if dialog.query(".dialog") else dialog.query_one("Vertical")
+            assert screen.contains_region(box.region), f"{name} at {size}: box {box.region} is not all on the screen"
+            for button in dialog.query(Button):
+                assert _shown(button) == button.region, f"{name} at {size}: button {button.label} is off the screen"
+            for field in dialog.query("TextArea, Input, Select, OptionList").results():
+                assert isinstance(field, (TextArea, Input, Select, OptionList))
+                field.focus()
+                await pilot.pause()
+                await pilot.pause()
+                shown = _shown(field)
+                assert shown.height >= min(3, field.region.height), f"{name} at {size}: {field.id} cannot be seen when focused"
+                for button in dialog.query(Button):
+                    assert not button.region.overlaps(shown), f"{name} at {size}: {field.id} is under the buttons"
+            dialog.dismiss(None)
+            await pilot.pause()
+
+
+async def test_a_dialog_open_while_the_terminal_shrinks_keeps_its_buttons(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await set_up(pilot, "seed-one-to-one")
+        session = app.session
+        assert session is not None
+        await app.push_screen(ActionDialog(rubric=session.rubric, obs=session.observation))
+        await pilot.pause()
+        await pilot.resize_terminal(80, 20)
+        await pilot.pause()
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            assert _shown(button) == button.region and app.screen.region.contains_region(button.region), button.label
+        await pilot.resize_terminal(120, 40)  # room again: the form shows whole, nothing to scroll
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen.query_one(".dialog-form")
+        assert form.max_scroll_y == 0
