@@ -4,9 +4,11 @@ keys and every tally can be read, toasts cover nothing being typed or read, the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
+from screen_text import screen_text
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
@@ -107,3 +109,47 @@ async def test_a_dialog_open_while_the_terminal_shrinks_keeps_its_buttons(make_a
         await pilot.pause()
         form = app.screen.query_one(".dialog-form")
         assert form.max_scroll_y == 0
+
+
+RUBRICS = ["seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("rubric_id", RUBRICS)
+async def test_the_footer_shows_the_keys_needed_while_scoring(
+    make_app: Callable[..., SeedsApp], size: tuple[int, int], rubric_id: str
+) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=size) as pilot:
+        await set_up(pilot, rubric_id)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("e Note", "0-9 Level", "a NA", "o NO", "m Mark", "x Marks", "n Next", "t Clock", "f3 After", "f1 Keys"):
+            assert key in footer, f"{key!r} is not in the footer at {size}: {footer!r}"
+        await pilot.press("ctrl+q")  # not in the footer, still quits
+        await pilot.pause()
+    assert app.return_value == 0
+
+
+@pytest.mark.parametrize("rubric_id", RUBRICS)
+async def test_every_tally_label_and_count_is_whole_at_80_columns(make_app: Callable[..., SeedsApp], rubric_id: str) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await set_up(pilot, rubric_id)
+        session = app.session
+        assert session is not None
+        counters = session.rubric.counters
+        if not counters:  # no tallies in this rubric: no bar
+            assert not app.screen.query("#counters")
+            return
+        await pilot.press(*[c.key for c in counters[:3]], counters[0].key)
+        await pilot.pause()
+        text = screen_text(app)
+        for counter in counters:
+            count = session.observation.counters.get(counter.id, 0)
+            assert re.search(rf"{re.escape(counter.key)}  {re.escape(counter.title)} +{count}( |$)", text, re.MULTILINE), (
+                f"{counter.title} with its count {count} is not shown whole:\n{text}"
+            )
+        assert session.observation.counters[counters[0].id] == 2
+        bar = app.screen.query_one("#counters")
+        assert "…" not in "".join(text.splitlines()[bar.region.y : bar.region.bottom])
