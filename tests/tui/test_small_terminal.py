@@ -13,7 +13,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, TextArea
-from tui_helpers import set_up
+from tui_helpers import set_up, steady
 
 from seeds_tui.core.observation import Action
 from seeds_tui.tui.app import SeedsApp
@@ -153,3 +153,59 @@ async def test_every_tally_label_and_count_is_whole_at_80_columns(make_app: Call
         assert session.observation.counters[counters[0].id] == 2
         bar = app.screen.query_one("#counters")
         assert "…" not in "".join(text.splitlines()[bar.region.y : bar.region.bottom])
+
+
+def _toasts(app: SeedsApp) -> list[Widget]:
+    from textual.widgets._toast import Toast
+
+    return list(app.screen.query(Toast))
+
+
+async def test_toasts_cover_neither_the_notes_nor_the_tallies_nor_the_keys(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await set_up(pilot, "mi-informed-conversation")
+        await pilot.press("m", "ctrl+s", "tab")  # a mark, "Draft saved: <path>", into the notes
+        app.notify("Mr Smith, born 12/03/1985, may be personal data.", title="Personal data?", severity="warning")
+        await pilot.pause(0.3)
+        toasts = _toasts(app)
+        assert len(toasts) >= 3
+        screen = app.screen
+        kept_clear = [screen.query_one("#section-notes"), screen.query_one("#counters"), screen.query_one("Footer")]
+        for toast in toasts:
+            for widget in kept_clear:
+                assert not toast.region.overlaps(widget.region), f"a toast at {toast.region} covers {widget} at {widget.region}"
+
+
+async def test_a_new_observation_opens_without_the_last_ones_toasts(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("Final file written: /a/store/observations/x.toml", title="Finalised", timeout=12)
+        await pilot.pause()
+        assert _toasts(app)
+        await pilot.press("n")  # a new observation: choose a rubric
+        await pilot.pause()
+        assert not _toasts(app)
+        await set_up(pilot, "seed-one-to-one")
+        app.notify("Feedback sheet written: /a/store/reports/x.pdf", title="Feedback sheet written", timeout=15)
+        await pilot.pause()
+        await pilot.press("escape")  # home: the toasts stay a moment, then Enter opens the draft again
+        await steady(pilot)
+        assert _toasts(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert not _toasts(app)
+
+
+async def test_an_information_toast_goes_within_five_seconds(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("Final file written: /a/store/observations/x.toml", title="Finalised", timeout=12)
+        app.notify("Not saved: the disk is full", title="Draft not saved", severity="error", timeout=12)
+        await pilot.pause()
+        assert len(_toasts(app)) == 2
+        await pilot.pause(5.3)
+        assert [t.has_class("-error") for t in _toasts(app)] == [True]  # the error is still there to be read
