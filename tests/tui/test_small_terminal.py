@@ -209,3 +209,32 @@ async def test_an_information_toast_goes_within_five_seconds(make_app: Callable[
         assert len(_toasts(app)) == 2
         await pilot.pause(5.3)
         assert [t.has_class("-error") for t in _toasts(app)] == [True]  # the error is still there to be read
+
+
+NOTE = "Evidence: she set the agenda together with the person and agreed the three things they would cover today, then checked."
+
+
+@pytest.mark.parametrize("sizes", [((80, 24), (120, 40)), ((120, 40), (80, 24))], ids=["wider", "narrower"])
+async def test_an_evidence_note_open_across_a_resize_shows_its_text_wrapped_to_the_new_width(
+    make_app: Callable[..., SeedsApp], sizes: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    app = make_app(offer_resume=False)
+    start, end = sizes
+    async with app.run_test(size=start) as pilot:
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#entry", TextArea)
+        area.insert(NOTE)
+        await pilot.pause(0.2)
+        await pilot.resize_terminal(*end)
+        await pilot.pause(0.3)
+
+        def note_lines() -> list[str]:
+            return screen_text(app).splitlines()[area.region.y : area.region.bottom]
+
+        after_resize = note_lines()
+        await pilot.press("x", "backspace")  # the next key: the note as it should have been drawn
+        await pilot.pause(0.2)
+        assert area.text == NOTE
+        assert after_resize == note_lines()
