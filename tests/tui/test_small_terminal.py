@@ -153,6 +153,9 @@ async def test_every_tally_label_and_count_is_whole_at_80_columns(make_app: Call
         assert session.observation.counters[counters[0].id] == 2
         bar = app.screen.query_one("#counters")
         assert "…" not in "".join(text.splitlines()[bar.region.y : bar.region.bottom])
+        await pilot.resize_terminal(64, 24)  # narrower still: labels are cut rather than the bar taking the notes' room
+        await pilot.pause()
+        assert bar.region.height <= 5
 
 
 def _toasts(app: SeedsApp) -> list[Widget]:

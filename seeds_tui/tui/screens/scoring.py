@@ -382,13 +382,15 @@ def last_scored(session: ObservationSession) -> tuple[int, int]:
 
 #: Between two columns of tallies.
 TALLY_GAP = 3
+#: The most rows the tally bar takes (below 80 columns labels are cut rather than the bar growing).
+TALLY_ROWS = 5
 
 
 def tally_grid(cells: list[tuple[str, str, str]], width: int, *, undo: bool = False) -> Content:
     """Tallies (key, label, count) laid out in rows of aligned columns within ``width`` cells.
 
-    The most columns whose widest labels still fit; labels are cut (with "…") only when even a
-    single column is too narrow. At 80 columns the MI-informed rubric's ten tallies take two
+    The most columns whose widest labels still fit; labels are cut (with "…"), longest first, only
+    when the bar would otherwise be taller than ``TALLY_ROWS``. At 80 columns the MI-informed rubric's ten tallies take two
     columns of five rows, each label whole, each count at the end of its label's column.
     ``undo``: say that u takes back the last tally (on the last row, where it fits).
     """
@@ -403,9 +405,11 @@ def tally_grid(cells: list[tuple[str, str, str]], width: int, *, undo: bool = Fa
         return sum(3 + 1 + t + 1 + count_width for t in titles) + TALLY_GAP * (len(titles) - 1)
 
     columns = next((n for n in range(len(cells), 0, -1) if total(widths(n)) <= width), 1)
+    columns = max(columns, -(-len(cells) // TALLY_ROWS))  # never taller than TALLY_ROWS: the notes need the room
     titles = widths(columns)
-    if total(titles) > width:  # one column, still too wide: cut the labels
-        titles = [max(4, width - (3 + 1 + 1 + count_width))]
+    while total(titles) > width and max(titles) > 6:  # too narrow for whole labels: cut the longest first
+        longest = titles.index(max(titles))
+        titles[longest] -= 1
     lines: list[Content] = []
     for start in range(0, len(cells), columns):
         parts = []
