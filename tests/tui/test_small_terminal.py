@@ -13,9 +13,11 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, TextArea
-from tui_helpers import set_up, steady
+from tui_helpers import TODAY, set_up, steady
 
-from seeds_tui.core.observation import Action
+from seeds_tui.core.observation import Action, RubricRef, Score, Session, new_observation
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
 from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog, TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
@@ -241,3 +243,33 @@ async def test_an_evidence_note_open_across_a_resize_shows_its_text_wrapped_to_t
         await pilot.pause(0.2)
         assert area.text == NOTE
         assert after_resize == note_lines()
+
+
+def _final(store: Store, registry: RubricRegistry, practitioner: str, team: str, observer: str) -> None:
+    loaded = registry.get("seed-one-to-one")
+    rubric = loaded.rubric
+    obs = new_observation(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=loaded.sha256),
+        session=Session(date=TODAY, observer=observer, practitioner=practitioner, team=team),
+    )
+    obs = store.save_draft(obs.model_copy(update={"scores": {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}}))
+    store.finalise(obs, rubric)
+
+
+async def test_the_home_list_at_80_columns_keeps_names_whole_and_the_observer_gives_way_first(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    _final(store, registry, "Grace Morgan", "Cardiff Central", "Mohammed Rahman")
+    _final(store, registry, "Kieran Davies", "Harbourside", "Siobhan Thomas")
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Status" in line)
+        for title in ("Status", "Date", "Practitioner", "Team", "Rubric", "Progress", "Observer"):
+            assert title in header, f"{title} is cut or missing: {header!r}"
+        rows = [line for line in lines if "Grace" in line or "Kieran" in line]
+        assert len(rows) == 2 and "Grace Morgan " in "\n".join(rows) and "Kieran Davies " in "\n".join(rows), rows
+        assert all(line.rstrip().endswith("…") or "Mohammed Rahman" in line or "Siobhan Thomas" in line for line in rows)
+        assert any("Mohammed Rahman" not in line and "Grace Morgan" in line for line in rows)  # the observer gave way
+        assert all(len(line) <= 80 for line in lines)
