@@ -289,7 +289,8 @@ class ScoringScreen(SeedsScreen[None]):
             self.app.notify(str(exc), severity="warning")
             return
         count = len(self.session.unattached_marks())
-        self.app.notify(f"Mark at {format_elapsed(event.elapsed)} ({count} not attached). x lists marks to attach one.", timeout=3)
+        # One line at 80 columns (toasts stack at the top right while marks are dropped in a row).
+        self.app.notify(f"Mark at {format_elapsed(event.elapsed)} · {count} not attached · x lists them", timeout=3)
 
     def action_marks(self) -> None:
         """List marks; attach one to the current item."""
