@@ -48,10 +48,16 @@ def _now() -> datetime:
     return now()
 
 
+#: The longest an information or warning toast stays, in seconds (errors stay as long as they ask).
+TOAST_SECONDS: dict[str, float] = {"information": 5.0, "warning": 8.0}
+
+
 class SeedsApp(AppKeysInOrder, App[int]):
     """Score a live session section by section, then feedback, review and finalise."""
 
     CSS_PATH = Path(__file__).with_name("seeds.tcss")
+    #: Seconds a toast stays unless it says otherwise (Textual's default is 5).
+    NOTIFICATION_TIMEOUT = 3
     TITLE = "seeds-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
@@ -187,6 +193,9 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """
         from seeds_tui.core.text import printable
 
+        cap = TOAST_SECONDS.get(severity)
+        if cap is not None:  # short-lived: a toast must not sit over the next thing read (errors stay as long as asked)
+            timeout = min(self.NOTIFICATION_TIMEOUT if timeout is None else timeout, cap)
         super().notify(printable(message), title=printable(title, newlines=False), severity=severity, timeout=timeout, markup=markup)
 
     def action_help_quit(self) -> None:
@@ -260,6 +269,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
         if self.session.mode == "draft":
             self.session.save_soon()
             self.remember(open_draft=obs.id)
+        self.clear_notifications()  # the last observation's toasts ("Finalised", its files) are not about this one
         self.go_home()
         self.show_stage(stage or ("scoring" if self.session.mode == "draft" else "review"))
 
@@ -344,6 +354,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
                 timeout=15,
             )
             return
+        self.clear_notifications()  # a new observation starts: the last one's toasts are done with
         self.push_screen(RubricScreen())
 
     def open_session_form(self, loaded: LoadedRubric, typed_early: str = "") -> None:

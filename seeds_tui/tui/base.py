@@ -9,8 +9,11 @@ happened in a dialog. Keys that reach a screen itself are handled in the order t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual import events
+from textual.css.query import NoMatches
+from textual.css.scalar import Unit
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -76,7 +79,43 @@ class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
 
 
 class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
-    """A modal dialog of the app."""
+    """A modal dialog of the app: its box (``.dialog``) always fits the terminal.
+
+    The part that may be long (``FIT_BODY``: the form, the message, the list) scrolls and gives
+    way when the terminal is short, so the title, the hint and the buttons stay on screen: at
+    80x24 the strength, development and action forms put Done and Cancel below the screen.
+    """
+
+    #: The child of ``.dialog`` that scrolls and shrinks to fit (the rest keeps its height).
+    FIT_BODY: ClassVar[str] = ".dialog-body"
+    #: Rows of the dimmed screen kept above and below the box.
+    FIT_MARGIN: ClassVar[int] = 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Shown or resized: fit the box to the terminal once it is laid out."""
+        self.call_after_refresh(self.fit_to_screen)
+
+    def fit_to_screen(self) -> None:
+        """Cap the body's height so that the whole box fits the screen (the body then scrolls)."""
+        try:
+            box = self.query_one(".dialog")
+            body = box.query_one(self.FIT_BODY)
+        except NoMatches:
+            return
+        if body.parent is not box:
+            return
+        others = sum(
+            child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
+            for child in box.children
+            if child is not body and child.display
+        )
+        room = self.size.height - 2 * self.FIT_MARGIN - box.styles.gutter.height - others - body.styles.margin.height
+        room = max(3, room)
+        wanted = body.styles.base.max_height  # the stylesheet's cap, if any (in cells)
+        if wanted is not None and wanted.unit == Unit.CELLS and wanted.value <= room:
+            room = int(wanted.value)
+        if body.styles.inline.max_height is None or body.styles.inline.max_height.value != room:
+            body.styles.max_height = room
 
     @property
     def seeds(self) -> SeedsAppLike:

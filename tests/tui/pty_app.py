@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -30,7 +31,10 @@ def paste(text: str) -> bytes:
 class PtyApp:
     """One run of the app in a pseudo-terminal."""
 
-    def __init__(self, args: list[str], *, cwd: Path, size: tuple[int, int] = (24, 80), script: str | None = None) -> None:
+    def __init__(
+        self, args: list[str], *, cwd: Path, size: tuple[int, int] = (24, 80), script: str | None = None, resizable: bool = False
+    ) -> None:
+        """``resizable``: the app reads its size from the terminal only (no COLUMNS/LINES, which would pin it), so ``resize`` works."""
         import fcntl
         import pty
         import struct
@@ -40,6 +44,8 @@ class PtyApp:
         rows, cols = size
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+        if resizable:
+            del env["COLUMNS"], env["LINES"]
         command = [sys.executable, "-c", script, *args] if script is not None else [sys.executable, "-m", "seeds_tui", *args]
         self.started = time.monotonic()
         self.child = subprocess.Popen(
@@ -97,6 +103,14 @@ class PtyApp:
         for key in keys:
             self.write(key)
             self.settle(gap)
+
+    def resize(self, rows: int, cols: int) -> None:
+        """Resize the terminal, as a window manager or ``tmux resize-window`` does (needs ``resizable``)."""
+        import fcntl
+        import termios
+
+        fcntl.ioctl(self.leader, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.child.send_signal(signal.SIGWINCH)
 
     # -- ending --------------------------------------------------------------------------
 

@@ -21,6 +21,10 @@ from seeds_tui.tui.widgets.text import Limits, NoteArea
 R = TypeVar("R")
 
 
+class DialogForm(VerticalScroll, can_focus=False):
+    """The fields of a dialog, scrolling when the terminal is short (Tab goes field to field, never to the box)."""
+
+
 class BaseDialog(SeedsModal[R], Generic[R]):
     """A centred box with a title; Escape closes it with ``cancel_value``.
 
@@ -217,10 +221,10 @@ class TextEntryDialog(BaseDialog[str | None]):
         """Title, optional context, the text area, buttons."""
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            if self.context:
-                yield Static(plain(printable(self.context)), classes="dialog-context")
-            area = NoteArea(self.text, id="entry", soft_wrap=True, tab_behavior="focus", max_length=self.max_length)
-            yield area
+            with DialogForm(classes="dialog-body dialog-form"):
+                if self.context:
+                    yield Static(plain(printable(self.context)), classes="dialog-context")
+                yield NoteArea(self.text, id="entry", soft_wrap=True, tab_behavior="focus", max_length=self.max_length)
             yield Static(plain(self.hint or "Esc or Ctrl+S: done (keeps the text) · Tab: buttons"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")

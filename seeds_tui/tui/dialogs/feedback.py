@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.observation import Action, LinkedNote, Observation
 from seeds_tui.core.rubric import Rubric
-from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog
+from seeds_tui.tui.dialogs.base import BaseDialog, ConfirmDialog, DialogForm
 from seeds_tui.tui.widgets.render import value_text
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.text import Limits, LineInput, NoteArea
@@ -162,21 +162,22 @@ class LinkedNoteDialog(EntryDialog[LinkedNote | None]):
         options = item_options(self.rubric, self.obs)
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            yield NoteArea(
-                self.note.text if self.note else "",
-                id="text",
-                soft_wrap=True,
-                tab_behavior="focus",
-                max_length=Limits.ENTRY,
-                what="This entry",
-            )
-            yield Label("Linked item (optional)")
-            link = Select(options, id="link", prompt="No linked item", allow_blank=True)
-            if self.note is not None and self.note.item is not None:
-                link.value = self.note.item
-            yield link
-            with VerticalScroll(id="linked-evidence"):
-                yield Static("", id="evidence")
+            with DialogForm(classes="dialog-body dialog-form"):
+                yield NoteArea(
+                    self.note.text if self.note else "",
+                    id="text",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    max_length=Limits.ENTRY,
+                    what="This entry",
+                )
+                yield Label("Linked item (optional)")
+                link = Select(options, id="link", prompt="No linked item", allow_blank=True)
+                if self.note is not None and self.note.item is not None:
+                    link.value = self.note.item
+                yield link
+                with VerticalScroll(id="linked-evidence"):
+                    yield Static("", id="evidence")
             yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
@@ -253,25 +254,26 @@ class ActionDialog(EntryDialog[Action | None]):
         """Text, owner, review date, the item it addresses, buttons."""
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_widget()
-            yield NoteArea(
-                self.action.text if self.action else "",
-                id="text",
-                soft_wrap=True,
-                tab_behavior="focus",
-                max_length=Limits.ENTRY,
-                what="An action",
-            )
-            yield Label("Owner")
-            yield LineInput(self.action.owner if self.action else self.default_owner, id="owner", what="The owner")
-            yield Label("Review date (DD/MM/YYYY, optional)")
-            review = uk_date(self.action.review_date) if self.action and self.action.review_date else ""
-            yield LineInput(review, id="review", placeholder="DD/MM/YYYY", max_length=Limits.DATE, what="The review date")
-            if self.rubric is not None and self.obs is not None:
-                yield Label("Item it addresses (optional)")
-                link = Select(item_options(self.rubric, self.obs), id="link", prompt="No linked item", allow_blank=True)
-                if self.action is not None and self.action.item is not None:
-                    link.value = self.action.item
-                yield link
+            with DialogForm(classes="dialog-body dialog-form"):
+                yield NoteArea(
+                    self.action.text if self.action else "",
+                    id="text",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    max_length=Limits.ENTRY,
+                    what="An action",
+                )
+                yield Label("Owner")
+                yield LineInput(self.action.owner if self.action else self.default_owner, id="owner", what="The owner")
+                yield Label("Review date (DD/MM/YYYY, optional)")
+                review = uk_date(self.action.review_date) if self.action and self.action.review_date else ""
+                yield LineInput(review, id="review", placeholder="DD/MM/YYYY", max_length=Limits.DATE, what="The review date")
+                if self.rubric is not None and self.obs is not None:
+                    yield Label("Item it addresses (optional)")
+                    link = Select(item_options(self.rubric, self.obs), id="link", prompt="No linked item", allow_blank=True)
+                    if self.action is not None and self.action.item is not None:
+                        link.value = self.action.item
+                    yield link
             yield Static(plain("Ctrl+S or Esc done (keeps it) · Cancel throws it away · Tab next field"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")

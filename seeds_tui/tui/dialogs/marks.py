@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 class MarksDialog(BaseDialog[None]):
     """Every mark with its time; Enter attaches the highlighted mark to the item being scored."""
 
+    #: The list scrolls and gives way on a short terminal.
+    FIT_BODY = "#list"
+
     BINDINGS = [
         Binding("enter", "attach", "Attach to current item", id="marks.attach"),
         Binding("e", "edit", "Edit text", id="marks.edit"),

@@ -41,22 +41,33 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-#: Columns that give up width first when the terminal is narrow, and the least each keeps.
-SHRINK: tuple[tuple[int, int], ...] = ((4, 10), (2, 10), (3, 8), (6, 8))
+#: Columns that give up width first when the terminal is narrow, and the least each keeps: Rubric,
+#: then Observer, then Team, then Practitioner (never below its header).
+SHRINK: tuple[tuple[int, int], ...] = ((4, 9), (6, 8), (3, 10), (2, 12))
+#: Blank cells after each column (the table's own cell padding is off: two cells a column cost
+#: the names their room at 80 columns), the list's left margin, and its scroll bar.
+COLUMN_GAP, LIST_MARGIN, SCROLL_BAR = 1, 1, 2
+
+
+def column_gap(widths: list[int], screen_width: int) -> int:
+    """Two blank cells after each column when every column fits whole with them, else one."""
+    wide = sum(widths) + 2 * len(widths) + LIST_MARGIN + SCROLL_BAR <= screen_width
+    return 2 if wide else COLUMN_GAP
 
 
 def fit_columns(widths: list[int], screen_width: int) -> list[int]:
-    """``widths`` narrowed so that every column fits ``screen_width`` (two cells of padding each, a
-    scroll bar): Rubric, then Practitioner, Team and Observer give way, each down to its least,
-    so that Status, Date and Progress always show whole and no column drops off at 80 columns.
+    """``widths`` narrowed so that every column fits ``screen_width`` (a blank cell after each, the
+    list's margin, a scroll bar): Rubric, then Observer, Team and Practitioner give way, each down
+    to its least, so that Status, Date and Progress always show whole, no column drops off at 80
+    columns and the Observer gives way before the practitioner's name.
 
-    >>> fit_columns([7, 10, 16, 8, 24, 10, 12], 80)
-    [7, 10, 10, 8, 10, 10, 9]
+    >>> fit_columns([6, 10, 14, 15, 29, 10, 15], 80)
+    [6, 10, 14, 13, 9, 10, 8]
     >>> fit_columns([7, 10, 16, 8, 24, 10, 12], 120)
     [7, 10, 16, 8, 24, 10, 12]
     """
     out = list(widths)
-    room = screen_width - 2 * len(out) - 2
+    room = screen_width - COLUMN_GAP * len(out) - LIST_MARGIN - SCROLL_BAR
     for position, least in SHRINK:
         excess = sum(out) - room
         if excess <= 0:
@@ -99,7 +110,7 @@ class HomeScreen(SeedsScreen[None]):
         """Title, the list, a hint line, the footer."""
         yield Static(plain("seeds-tui · observations"), id="home-title", classes="topbar")
         yield Static(plain("Store: reading…"), id="home-store", classes="dim")
-        table = KeyTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        table = KeyTable(id="home-list", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield table
         search = LineInput(
             id="home-search",
@@ -207,12 +218,11 @@ class HomeScreen(SeedsScreen[None]):
         # Columns sized from the cells on every fill: the table's own auto-sizing was seen to keep
         # header widths ("2026", "Nort") when rows arrived from the loading worker under load.
         table.clear(columns=True)
-        widths = fit_columns(
-            [min(max([len(title), *(len(cells[p]) for cells in all_cells)]), widest) for p, (title, _, widest) in enumerate(COLUMNS)],
-            self.app.size.width,
-        )
+        natural = [min(max([len(title), *(len(cells[p]) for cells in all_cells)]), widest) for p, (title, _, widest) in enumerate(COLUMNS)]
+        gap = column_gap(natural, self.app.size.width)
+        widths = fit_columns(natural, self.app.size.width)
         for (title, key, _), width in zip(COLUMNS, widths, strict=True):
-            table.add_column(title, key=key, width=width)
+            table.add_column(title if len(title) <= width else title[: width - 1] + "…", key=key, width=width + gap)
         for index, cells in enumerate(all_cells):
             # rich Text: names and notes are shown as typed, never read as markup.
             shown = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths, strict=True)]  # a cut text says so

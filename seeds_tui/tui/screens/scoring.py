@@ -8,6 +8,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -33,7 +34,9 @@ class ScoringScreen(SeedsScreen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Home", show=False, id="scoring.home", tooltip="Save and go back to the list (or leave the notes)"),
-        Binding("f3", "app.stage('after')", "After session", show=False, id="scoring.after"),
+        Binding("f3", "app.stage('after')", "After", id="scoring.after", tooltip="After the session: ratings and feedback"),
+        # Still Ctrl+Q (F1 lists it), but not in the footer: at 80 columns the scoring keys need the room.
+        Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True, id="scoring.quit"),
     ]
 
     def __init__(self) -> None:
@@ -68,7 +71,8 @@ class ScoringScreen(SeedsScreen[None]):
                 yield notes
         if self.counter_by_key:
             yield Static("", id="counters")
-        yield Footer(compact=True)
+        # At 80 columns the keys needed while scoring fill the line: the palette (Ctrl+P) is in F1's list.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Show the current section and start listening to the session."""
@@ -156,15 +160,21 @@ class ScoringScreen(SeedsScreen[None]):
             )
         )
         self.query_one("#save-state", Static).update(save_state_text(session))
-        if self.counter_by_key:
-            parts = [
-                markup("[b reverse] $key [/] $title [b]$count[/]", key=c.key, title=_short(c.title), count=str(obs.counters.get(c.id, 0)))
-                for c in rubric.counters
-            ]
-            if session.editable:
-                parts.append(markup("  [dim]u undo[/]"))
-            self.query_one("#counters", Static).update(plain("  ").join(parts))
+        self._show_tallies()
         self._show_editable()
+
+    def _show_tallies(self) -> None:
+        """The tallies in aligned columns, as many as the width allows; every label whole where it fits."""
+        if not self.counter_by_key:
+            return
+        session = self.session
+        cells = [(c.key, c.title, str(session.observation.counters.get(c.id, 0))) for c in session.rubric.counters]
+        width = max(20, self.size.width - 2)  # the bar's padding
+        self.query_one("#counters", Static).update(tally_grid(cells, width, undo=session.editable))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Another width: the tallies take as many columns as now fit."""
+        self._show_tallies()
 
     def _show_detail(self) -> None:
         session = self.session
@@ -279,7 +289,8 @@ class ScoringScreen(SeedsScreen[None]):
             self.app.notify(str(exc), severity="warning")
             return
         count = len(self.session.unattached_marks())
-        self.app.notify(f"Mark at {format_elapsed(event.elapsed)} ({count} not attached). x lists marks to attach one.", timeout=3)
+        # One line at 80 columns (toasts stack at the top right while marks are dropped in a row).
+        self.app.notify(f"Mark at {format_elapsed(event.elapsed)} · {count} not attached · x lists them", timeout=3)
 
     def action_marks(self) -> None:
         """List marks; attach one to the current item."""
@@ -370,5 +381,47 @@ def last_scored(session: ObservationSession) -> tuple[int, int]:
     return (best[1], best[2]) if best is not None else (0, 0)
 
 
-def _short(title: str, width: int = 14) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
+#: Between two columns of tallies.
+TALLY_GAP = 3
+#: The most rows the tally bar takes (below 80 columns labels are cut rather than the bar growing).
+TALLY_ROWS = 5
+
+
+def tally_grid(cells: list[tuple[str, str, str]], width: int, *, undo: bool = False) -> Content:
+    """Tallies (key, label, count) laid out in rows of aligned columns within ``width`` cells.
+
+    The most columns whose widest labels still fit; labels are cut (with "…"), longest first, only
+    when the bar would otherwise be taller than ``TALLY_ROWS``. At 80 columns the MI-informed rubric's ten tallies take two
+    columns of five rows, each label whole, each count at the end of its label's column.
+    ``undo``: say that u takes back the last tally (on the last row, where it fits).
+    """
+    if not cells:
+        return plain("")
+    count_width = max(len(count) for _, _, count in cells)
+
+    def widths(columns: int) -> list[int]:
+        return [max(len(title) for _, title, _ in cells[c::columns]) for c in range(columns)]
+
+    def total(titles: list[int]) -> int:
+        return sum(3 + 1 + t + 1 + count_width for t in titles) + TALLY_GAP * (len(titles) - 1)
+
+    columns = next((n for n in range(len(cells), 0, -1) if total(widths(n)) <= width), 1)
+    columns = max(columns, -(-len(cells) // TALLY_ROWS))  # never taller than TALLY_ROWS: the notes need the room
+    titles = widths(columns)
+    while total(titles) > width and max(titles) > 6:  # too narrow for whole labels: cut the longest first
+        longest = titles.index(max(titles))
+        titles[longest] -= 1
+    lines: list[Content] = []
+    for start in range(0, len(cells), columns):
+        parts = []
+        for column, (key, title, count) in enumerate(cells[start : start + columns]):
+            room = titles[column]
+            label = title if len(title) <= room else title[: room - 1] + "…"
+            parts.append(
+                markup("[b reverse] $key [/] $title [b]$count[/]", key=key, title=label.ljust(room), count=count.rjust(count_width))
+            )
+        lines.append(plain(" " * TALLY_GAP).join(parts))
+    hint = markup("[dim]u undo[/]")
+    if undo and lines[-1].cell_length + TALLY_GAP + hint.cell_length <= width:
+        lines[-1] = lines[-1] + plain(" " * TALLY_GAP) + hint
+    return plain("\n").join(lines)

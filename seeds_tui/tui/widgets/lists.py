@@ -63,10 +63,10 @@ class ItemList(StopAtEnds):
             "e,enter", "screen.evidence", "Note", key_display="e", id="score.evidence", tooltip="Write the evidence note for this item"
         ),
         Binding("m", "screen.mark", "Mark", id="score.mark", tooltip="Drop a time-stamped mark now; attach it to an item later"),
-        Binding("x", "screen.marks", "Marks", show=False, id="score.marks", tooltip="List marks; attach one to the current item"),
-        Binding("n,right_square_bracket,ctrl+right,l", "screen.section(1)", "Next section", key_display="n", id="score.next_section"),
+        Binding("x", "screen.marks", "Marks", id="score.marks", tooltip="List marks; attach one to the current item"),
+        Binding("n,right_square_bracket,ctrl+right,l", "screen.section(1)", "Next §", key_display="n", id="score.next_section"),
         Binding("p,left_square_bracket,ctrl+left,h", "screen.section(-1)", "Prev §", key_display="p", show=False, id="score.prev_section"),
-        Binding("t", "screen.clock", "Clock", show=False, id="score.clock", tooltip="Pause or resume the session clock"),
+        Binding("t", "screen.clock", "Clock", id="score.clock", tooltip="Pause or resume the session clock"),
         Binding("shift+down,J", "screen.scroll_detail(3)", "Scroll detail", show=False, id="score.detail_down"),
         Binding("shift+up,K", "screen.scroll_detail(-3)", "Scroll detail", show=False, id="score.detail_up"),
         Binding("u", "screen.undo_counter", "Undo tally", show=False, id="score.undo"),

@@ -66,6 +66,16 @@ class NoteArea(KeysInOrder, TextArea):
         self.what = what
         super().__init__(clean(text, lines=True)[:max_length], **kwargs)  # type: ignore[arg-type]
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Another width: draw every line again, wrapped to it.
+
+        Textual 8's TextArea draws its lines as soon as its size changes, still wrapped to the old
+        width, and rewraps only afterwards, on the Resize event (``TextArea._on_resize``), without
+        asking to be drawn again: the note stayed garbled (old lines cut or short, the cursor's
+        line new) until the next key changed it.
+        """
+        self.refresh()
+
     def edit(self, edit: Edit) -> object:  # type: ignore[override]
         """Every change (typing, paste, undo) passes here: clean it and clip it to the limit."""
         text = clean(edit.text, lines=True)
