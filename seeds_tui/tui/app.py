@@ -268,7 +268,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """A draft whose clock was running when the app stopped: did the session go on meanwhile?
         Yes adds the time since its last save to the session clock (and runs it); no keeps the clock
         as saved, paused."""
-        from seeds_tui.core.text import format_elapsed
+        from seeds_tui.core.text import format_elapsed, span_text
         from seeds_tui.tui.dialogs import ConfirmDialog
 
         gap = session.interruption_gap()
@@ -291,10 +291,10 @@ class SeedsApp(AppKeysInOrder, App[int]):
             ConfirmDialog(
                 "Did the session go on?",
                 f"The session clock was running when seeds-tui stopped. The draft was last saved at {saved_at}, "
-                f"{format_elapsed(gap)} ago, with the clock at {format_elapsed(saved)}.\n\n"
-                f"If the session went on meanwhile, add those {format_elapsed(gap)} to its time "
-                f"(clock {format_elapsed(saved + gap)}). If not, the clock keeps {format_elapsed(saved)}.",
-                yes=f"It went on: add {format_elapsed(gap)}",
+                f"{span_text(gap)} ago, with the clock at {format_elapsed(saved)}.\n\n"
+                f"If the session went on meanwhile, the time since then is added to it (the clock would be at "
+                f"{format_elapsed(saved + gap)} now). If not, the clock keeps {format_elapsed(saved)}, paused.",
+                yes="It went on: add the time",
                 no="It did not: keep the time",
                 focus_yes=gap < 3600,
             ),

@@ -108,7 +108,9 @@ class AfterScreen(SeedsScreen[None]):
                     max_length=Limits.DATE,
                     what="The date",
                 )
-            yield Static("", id="feedback-date-hint", classes="dim")
+            hint = Static("", id="feedback-date-hint", classes="dim")
+            hint.display = False  # shown only while the date typed is not one
+            yield hint
             yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
             yield Static(plain(" · ".join(SELF_ASSESSMENT_PROMPTS)), id="self-assessment-prompts", classes="dim")
             yield NoteArea(
@@ -374,15 +376,15 @@ class AfterScreen(SeedsScreen[None]):
     def _feedback_date(self, event: Input.Changed) -> None:
         hint = self.query_one("#feedback-date-hint", Static)
         text = event.value.strip()
+        hint.display = False
         if not self.session.editable or not text:
-            hint.update("")
             return
         try:
             when = parse_date(text)
         except ValueError as exc:
             hint.update(plain(f"Date: {exc}"))
+            hint.display = True
             return
-        hint.update("")
         if when != self.session.observation.feedback.date:
             self._edit(_date_setter(self.session), when)
 

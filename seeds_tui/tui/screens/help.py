@@ -98,7 +98,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
 FLOW: tuple[str, ...] = (
     "1 Before: n, choose the rubric, the session details (Ctrl+S starts the session clock).",
     "2 During: score each item with a digit, a for NA, o for NO; e writes evidence; m marks a moment.",
-    "3 After (F3 ends the session): rate it privately, then the feedback (own clock): their view first.",
+    "3 After (F3): the session clock stops; rate it, then feedback on its own clock: their view first.",
     "4 Review (F4): check, f finalises (the draft becomes the final file), w writes the feedback sheet.",
     "5 Later: s for the Team summary, c for calibration; every draft saves itself as you type.",
 )
