@@ -134,7 +134,7 @@ class ReviewScreen(SeedsScreen[None]):
             extra += f" · case ref {s.case_reference}"
         lines.append(
             markup(
-                "[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c",
+                "[b]$r[/b] [dim]$v[/]\n$d\n$e · session clock $c",
                 r=rubric.title,
                 v=rubric.version,
                 d=details,
