@@ -343,3 +343,48 @@ def test_item_rows_come_out_in_one_documented_order(demo_store: Store, capsys: p
     rows = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
     keys = list(zip(rows["observation_id"], rows["section"], rows["item"], strict=True))
     assert len(keys) > 100 and keys == sorted(keys)
+
+
+def test_order_or_licence_and_the_feedback_conversation_are_columns_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema 3's ``sentence``, the session's own time and the feedback conversation's date and
+    time come after ``session_ref`` (no earlier column moves), the same in CSV, JSON Lines and
+    Parquet; an observation that did not record them has them empty."""
+    from seeds_tui.core.observation import Feedback
+
+    rubrics = tmp_path / "rubrics"
+    write_rubric(rubrics)
+    store = Store(tmp_path / "store")
+    recorded = scored(draft(sentence="licence", elapsed=2710))
+    recorded = recorded.model_copy(update={"feedback": Feedback(date=date(2026, 11, 24), elapsed=905)})
+    store.save_draft(recorded)
+    store.save_draft(scored(draft()))
+    args = ["--store", str(store.root), "--rubrics", str(rubrics), "--table", "observations", "--include-drafts"]
+    assert OBSERVATION_COLUMNS[OBSERVATION_COLUMNS.index("session_ref") + 1 :] == (
+        "sentence", "session_seconds", "feedback_date", "feedback_seconds",
+    )  # fmt: skip
+    code, out, _ = export(capsys, *args, "--format", "jsonl")
+    assert code == 0
+    by_id = {row["observation_id"]: row for row in map(json.loads, out.splitlines())}
+    mine = by_id.pop(recorded.id)
+    [other] = by_id.values()
+    assert (mine["sentence"], mine["session_seconds"], mine["feedback_date"], mine["feedback_seconds"]) == (
+        "licence",
+        2710,
+        "2026-11-24",
+        905,
+    )
+    assert (other["sentence"], other["feedback_date"], other["feedback_seconds"]) == (None, None, None)
+    code, out, _ = export(capsys, *args, "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert list(frame.columns[: len(OBSERVATION_COLUMNS)]) == list(OBSERVATION_COLUMNS)
+    row = frame.loc[frame["observation_id"] == recorded.id].iloc[0]
+    assert (row["sentence"], row["session_seconds"], row["feedback_date"], row["feedback_seconds"]) == ("licence", 2710, "2026-11-24", 905)
+    folder = tmp_path / "parquet"
+    assert export(capsys, *args, "--format", "parquet", "-o", str(folder))[0] == 0
+    got = duckdb.sql(
+        f"select sentence, session_seconds, feedback_date, feedback_seconds from read_parquet('{folder}/**/*.parquet', "
+        f"hive_partitioning = true) where observation_id = '{recorded.id}'"
+    ).fetchall()
+    assert got == [("licence", 2710, date(2026, 11, 24), 905)]

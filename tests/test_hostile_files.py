@@ -17,7 +17,7 @@ import pytest
 from helpers_core import SECRET, observation_text
 
 from seeds_tui.core.errors import ObservationError
-from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, load_observation
+from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, load_observation
 
 BASE = observation_text()
 
@@ -116,8 +116,8 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     ),
     "empty file": (lambda: b"", "not a seeds-tui observation", 1),
     "JSON instead of TOML": (lambda: b'{"schema": "seeds-observation/1"}', "not valid TOML", 1),
-    "newer schema": (_replace('schema = "seeds-observation/2"', 'schema = "seeds-observation/9"'), "newer seeds-tui", None),
-    "schema of the wrong type": (_replace('schema = "seeds-observation/2"', "schema = 1"), "not a seeds-tui observation", None),
+    "newer schema": (_replace(f'schema = "{OBSERVATION_SCHEMA}"', 'schema = "seeds-observation/9"'), "newer seeds-tui", None),
+    "schema of the wrong type": (_replace(f'schema = "{OBSERVATION_SCHEMA}"', "schema = 1"), "not a seeds-tui observation", None),
     "a rubric instead": (lambda: b'schema = "seeds-rubric/1"\nid = "x"\n', "this is a rubric file, not an observation", None),
     "a time instead of a date": (_replace("date = 2026-11-23", "date = 07:32:00"), "session.date", 15),
     "too many events": (

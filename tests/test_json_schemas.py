@@ -10,7 +10,7 @@ import functools
 import json
 import tomllib
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,9 @@ def test_every_valid_file_passes_the_published_schemas(demo: Store) -> None:
     assert any("consensus" in p.parts for p in files) and any("drafts" in p.parts for p in files)
     for path in files:
         assert schema_accepts("observation", path), path
-        assert schema_accepts("observation-2", path), path
-        assert not schema_accepts("observation-1", path), path  # one schema per format version
+        assert schema_accepts("observation-3", path), path
+        assert not schema_accepts("observation-2", path), path  # one schema per format version
+        assert not schema_accepts("observation-1", path), path
     for path in sorted(bundled_rubric_dir().glob("*.toml")):
         assert schema_accepts("rubric", path) and schema_accepts("rubric-1", path), path
 
@@ -81,6 +82,37 @@ def test_schema_1_files_that_validate_accepts_pass_the_schema(capsys: pytest.Cap
         assert schema_accepts("observation", path), path
         assert schema_accepts("observation-1", path), path
         assert not schema_accepts("observation-2", path), path
+
+
+@pytest.mark.parametrize("tag", [2, 3])
+def test_each_versions_fixture_passes_its_own_schema_and_the_one_for_every_version(tag: int) -> None:
+    for path in sorted(FIXTURES.glob(f"seeds-observation-{tag}*.toml")):
+        assert main(["validate", str(path)]) == 0
+        assert schema_accepts("observation", path), path
+        assert schema_accepts(f"observation-{tag}", path), path
+        others = {f"observation-{n}" for n in (1, 2, 3)} - {f"observation-{tag}"}
+        assert not any(schema_accepts(kind, path) for kind in others), path
+
+
+def test_an_older_versions_schema_refuses_the_keys_a_later_version_added(final: Data) -> None:
+    """A schema 2 file using schema 3's keys is refused by the schema 2 JSON Schema, as seeds-tui
+    of that version refuses an unknown key; the schema for every version takes it."""
+    data = copy.deepcopy(final)
+    data["schema"] = "seeds-observation/2"
+    data["feedback"].pop("summary")  # written by schema 3, empty or not
+    assert validator("observation-2").is_valid(to_json_data(data))
+    for part, key, value in (
+        ("session", "sentence", "licence"),
+        ("feedback", "summary", "Warm and well structured."),
+        ("feedback", "date", date(2026, 11, 24)),
+        ("feedback", "elapsed", 900),
+    ):
+        newer = copy.deepcopy(data)
+        newer[part][key] = value
+        assert not validator("observation-2").is_valid(to_json_data(newer)), key
+        assert validator("observation").is_valid(to_json_data(newer)), key
+        newer["schema"] = "seeds-observation/3"
+        assert validator("observation-3").is_valid(to_json_data(newer)), key
 
 
 def test_the_schemas_in_docs_are_the_published_ones() -> None:
@@ -183,6 +215,11 @@ OBSERVATION_CASES: dict[str, tuple[Callable[[Data], None], bool]] = {
         True,
     ),
     "bad case reference": (_set("session.case_reference", "Case of J. Smith"), True),
+    "order or licence as free text": (_set("session.sentence", "on licence until 2027"), True),
+    "final with its clock running": (_set("session.running_since", datetime(2026, 11, 23, 10, 5, tzinfo=UTC)), True),
+    "feedback date as text": (_set("feedback.date", "24/11/2026"), True),
+    "negative feedback time": (_set("feedback.elapsed", -5), True),
+    "summary too long": (_set("feedback.summary", "x" * 20_001), True),
     # Only validate can tell: these need the rubric the file names.
     "unknown rubric": (_set("rubric.id", "no-such-rubric"), False),
     "item not in the rubric": (_unknown_item, False),

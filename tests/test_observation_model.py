@@ -221,6 +221,7 @@ def test_suspect_notes_name_every_place_a_personal_detail_can_hide_never_the_tex
             "feedback": Feedback(
                 self_assessment="all good",
                 strengths=[LinkedNote(text="ok"), LinkedNote(text=bad)],
+                summary=bad,
                 actions=[Action(text="Call the hostel", owner=bad)],
                 carried=[CarriedAction(source="01JK65KEH0Q9J0CQG595BDG56A", index=0, text="x", comment=bad)],
                 practitioner_comment=bad,
@@ -234,8 +235,9 @@ def test_suspect_notes_name_every_place_a_personal_detail_can_hide_never_the_tex
         "Ending: section notes",
         "mark 1",
         "strength 2",
+        "observer's summary",
         "action 1: owner",
         "earlier action 1: comment",
-        "practitioner's comment",
+        "practitioner's response",
     ]
     assert all(bad not in w and all(bad not in k for k in kinds) for w, kinds in found)

@@ -205,7 +205,7 @@ def test_agreed_actions_show_owner_and_review_date(rubric: Rubric) -> None:
 
 def test_actions_from_earlier_observations_show_how_each_stands(rubric: Rubric) -> None:
     for fmt, text in both(rich(rubric), rubric).items():
-        carried = squash(text).split("Actions from earlier observations", 1)[1].split("Your comments", 1)[0]
+        carried = squash(text).split("Actions from earlier observations", 1)[1].split("Your response", 1)[0]
         for status, action in (("Done", "Use summaries"), ("Ongoing", "Shadow a colleague"), ("Dropped", "Try the old worksheet")):
             assert f"{status}" in carried and carried.index(status) < carried.index(action), (fmt, status)
         assert "Not yet reviewed" in carried and carried.index("Not yet reviewed") < carried.index("Keep a question log")
@@ -218,7 +218,45 @@ def test_the_practitioners_own_words_are_on_the_sheet(rubric: Rubric) -> None:
     for fmt, text in both(rich(rubric), rubric).items():
         flat = squash(text)
         assert "Your self-assessment I rushed the start." in flat.replace("#", "").replace("  ", " "), fmt
-        assert "Fair and useful." in flat.split("Your comments", 1)[1], fmt
+        assert "Fair and useful." in flat.split("Your response", 1)[1], fmt
+
+
+def test_the_feedback_conversation_summary_and_a_later_response_are_on_the_sheet(rubric: Rubric) -> None:
+    """Order or licence, the session's length, the date and length of the feedback conversation,
+    the observer's summary (after the development areas, before the actions) and the
+    practitioner's response with the day it was added after finalising."""
+    obs = rich(rubric)
+    obs = obs.model_copy(
+        update={
+            "session": obs.session.model_copy(update={"sentence": "licence", "elapsed": 2950}),
+            "feedback": obs.feedback.model_copy(
+                update={
+                    "date": date(2026, 11, 24),
+                    "elapsed": 1260,
+                    "summary": "A warm session with a clear structure.",
+                    "practitioner_comment": "I will try the shared agenda.",
+                    "response_added": datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+                }
+            ),
+        }
+    )
+    for fmt, text in both(obs, rubric).items():
+        flat = squash(text.replace("|", " ").replace("*", ""))
+        assert "Order or licence On licence" in flat, fmt
+        assert "Session length 49 minutes" in flat, fmt
+        assert "Feedback conversation 24 November 2026, 21 minutes" in flat, fmt
+        summary = flat.split("The observer's summary", 1)[1]
+        assert summary.startswith(" A warm session with a clear structure."), fmt
+        assert flat.index("To develop") < flat.index("The observer's summary") < flat.index("Agreed actions"), fmt
+        response = flat.split("Your response", 1)[1]
+        assert "I will try the shared agenda." in response, fmt
+        assert "Added on 30 November 2026, after the observation was finalised." in response, fmt
+    # Written before finalising, the response says nothing about when; not recorded, nothing shows.
+    before = obs.model_copy(update={"feedback": obs.feedback.model_copy(update={"response_added": None})})
+    assert "after the observation was finalised" not in render_markdown(before, rubric)
+    bare = render_markdown(rich(rubric), rubric)
+    for absent in ("Order or licence", "Session length", "Feedback conversation", "The observer's summary", "Added on"):
+        assert absent not in bare, absent
 
 
 def test_developmental_wording_and_no_ranking_or_comparison(rubric: Rubric) -> None:
@@ -241,7 +279,7 @@ def test_codes_are_spelt_out_and_explained(rubric: Rubric) -> None:
 
 def test_empty_parts_are_left_out(rubric: Rubric) -> None:
     for fmt, text in both(observation(rubric), rubric).items():
-        parts = ("Whole-session ratings", "Your self-assessment", "What went well", "To develop", "Agreed actions", "Your comments")
+        parts = ("Whole-session ratings", "Your self-assessment", "What went well", "To develop", "Agreed actions", "Your response")
         for heading in (*parts, "Actions from earlier observations"):
             assert heading not in text, (fmt, heading)
         assert "none recorded" not in text and "not rated" not in text

@@ -76,6 +76,10 @@ def observation(loaded: LoadedRubric, **changes: object) -> Observation:
         actions=[Action(text="Open with a shared agenda.", owner=PRACTITIONER, review_date=date(2027, 1, 15))],
         carried=[CarriedAction(source="01JK65KEH0Q9J0CQG595BDG56A", index=0, text="Use summaries", status="done", comment="Three heard")],
         practitioner_comment="Fair and useful.",
+        date=date(2026, 11, 24),
+        elapsed=1260,
+        summary="A warm session with a clear structure.",
+        response_added=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
     )
     update: dict[str, object] = {
         "status": "final",
@@ -131,7 +135,16 @@ def test_the_pdf_is_a4_with_every_text_of_the_sheet_on_its_pages(loaded: LoadedR
     missing = [t for t in _texts(sheet) if squash(t) not in text]
     assert missing == []
     # Beginning: 3 + 2 + 2 points of 9 (the NA left out) = 78%; every other item 2 of 3 = 67%.
-    for shown in (PRACTITIONER, OBSERVER, "Beginning and set-up 3 skills (left out: 1 not applicable) 78%", "67%", "Not applicable"):
+    for shown in (
+        PRACTITIONER,
+        OBSERVER,
+        "Beginning and set-up 3 skills (left out: 1 not applicable) 78%",
+        "67%",
+        "Not applicable",
+        "The observer's summary A warm session with a clear structure.",
+        "Feedback conversation 24 November 2026, 21 minutes",
+        "Your response Fair and useful. Added on 30 November 2026, after the observation was finalised.",
+    ):
         assert shown in text, shown
     assert "page 1 of" in text and f"page {len(read)} of {len(read)}" in text
     assert "A7-042" not in text  # the case reference never reaches the sheet

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 from datetime import date, datetime, time
 from typing import Any
 
@@ -25,9 +26,10 @@ from seeds_tui.cli.common import OK, print_json, reads
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rubric": ("rubric", ("seeds-rubric/1",)),
     "rubric-1": ("rubric", ("seeds-rubric/1",)),
-    "observation": ("observation", ("seeds-observation/2", "seeds-observation/1")),
+    "observation": ("observation", ("seeds-observation/3", "seeds-observation/2", "seeds-observation/1")),
     "observation-1": ("observation", ("seeds-observation/1",)),
     "observation-2": ("observation", ("seeds-observation/2",)),
+    "observation-3": ("observation", ("seeds-observation/3",)),
 }
 
 #: The rules only ``validate`` / ``rubric check`` can check (they need the rubric, or compare values).
@@ -66,7 +68,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="print the JSON Schema of a file format",
         description=(
             "Print the JSON Schema of the rubric or observation format: 'rubric' and 'observation' accept every "
-            "version the tools read; 'rubric-1', 'observation-1' and 'observation-2' one version each."
+            "version the tools read; 'rubric-1', 'observation-1', 'observation-2' and 'observation-3' one version each."
         ),
     )
     parser.add_argument("kind", choices=list(KINDS), help="which format (and version)")
@@ -87,6 +89,8 @@ def json_schema(kind: str) -> dict[str, Any]:
 
         schema = Observation.model_json_schema(by_alias=True, mode="validation")
         _observation_rules(schema)
+        if len(tags) == 1:
+            _as_of(schema, tags[0])
     _closed_patterns(schema)
     schema["properties"]["schema"] = {"title": "Schema", "type": "string", "enum": list(tags)}
     schema["required"] = ["schema", *[k for k in schema.get("required", []) if k != "schema"]]
@@ -127,11 +131,40 @@ def _observation_rules(schema: dict[str, Any]) -> None:
     _stamps(schema)
     # A score has a level value or a code (NA/NO), never both.
     defs["Score"]["not"] = {"required": ["value", "code"]}
-    # A final observation says when it was finalised.
+    # A final observation says when it was finalised, and its session clock has stopped.
     schema["if"] = {"properties": {"status": {"const": "final"}}, "required": ["status"]}
-    schema["then"] = {"required": ["finalised"], "properties": {"finalised": {"type": "string"}}}
+    schema["then"] = {
+        "required": ["finalised"],
+        "properties": {"finalised": {"type": "string"}, "session": {"not": {"required": ["running_since"]}}},
+    }
     # The rubric named is a released version.
     defs["RubricRef"]["properties"]["version"]["pattern"] = SEMVER_RE.pattern
+
+
+def _as_of(schema: dict[str, Any], tag: str) -> None:
+    """The schema of one older observation format: without the keys later versions added
+    (``seeds_tui.core.observation.ADDED_IN``), so that a file using them is refused, as that
+    version's tools refuse an unknown key."""
+    from seeds_tui.core.observation import ADDED_IN
+
+    version = int(tag.rsplit("/", 1)[1])
+    for later, keys in ADDED_IN.items():
+        if int(later.rsplit("/", 1)[1]) <= version:
+            continue
+        for model, key in keys:
+            node = schema if model == "Observation" else schema["$defs"][model]
+            node["properties"].pop(key, None)
+            if key in node.get("required", []):
+                node["required"].remove(key)
+            if model == "Feedback":  # the default shown for the whole feedback table
+                schema["properties"]["feedback"].get("default", {}).pop(key, None)
+    # A key that only a later version has also takes its rules away with it.
+    then = schema.get("then", {})
+    if "running_since" not in schema["$defs"]["Session"]["properties"]:
+        then.get("properties", {}).pop("session", None)
+    used = json.dumps(schema)
+    for name in [n for n in schema["$defs"] if f'"#/$defs/{n}"' not in used]:
+        del schema["$defs"][name]
 
 
 def _rubric_rules(schema: dict[str, Any]) -> None:

@@ -17,11 +17,11 @@ carrying it many times never makes a second copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 
-from seeds_tui.core.observation import ActionStatus, CarriedAction, Observation, name_key, ref_key
+from seeds_tui.core.observation import Action, ActionStatus, CarriedAction, Observation, name_key, ref_key
 
 #: Statuses that close an action: it is not carried to later observations.
 CLOSED: frozenset[str] = frozenset({"done", "dropped"})
@@ -113,8 +113,31 @@ def merge_carried(carried: list[CarriedAction], still_open: Iterable[OpenAction]
 
 __all__ = [
     "CLOSED",
+    "FEW_ACTIONS",
     "OpenAction",
+    "actions_notice",
     "merge_carried",
     "open_actions",
     "same_person",
 ]
+
+
+#: How many agreed actions practice finds it can follow up.
+FEW_ACTIONS = 3
+
+
+def actions_notice(actions: Sequence[Action]) -> str:
+    """A gentle word when the agreed actions are many or lack a review date ("" when they are fine).
+
+    >>> from seeds_tui.core.observation import Action
+    >>> actions_notice([Action(text="a"), Action(text="b"), Action(text="c"), Action(text="d")])
+    'Four actions: two or three are easier to follow up. 4 without a review date.'
+    """
+    words = {4: "Four", 5: "Five", 6: "Six"}
+    parts = []
+    if len(actions) > FEW_ACTIONS:
+        parts.append(f"{words.get(len(actions), str(len(actions)))} actions: two or three are easier to follow up.")
+    undated = sum(a.review_date is None for a in actions)
+    if undated:
+        parts.append(f"{undated} without a review date.")
+    return " ".join(parts)

@@ -33,7 +33,7 @@ from seeds_tui.core.models import Model, problems_from_validation
 from seeds_tui.core.rubric import Code, Id, Rubric
 from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
-OBSERVATION_SCHEMA: Literal["seeds-observation/2"] = "seeds-observation/2"
+OBSERVATION_SCHEMA: Literal["seeds-observation/3"] = "seeds-observation/3"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 #: The highest revision a file may hold. Saving adds one, so a file already at this bound cannot
 #: be saved again: ``check_against_rubric`` (hence ``validate``) and the store both refuse it.
@@ -65,6 +65,8 @@ SessionRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
 Mode = Literal["in_person", "phone", "video"]
 Purpose = Literal["developmental", "quality_assurance", "calibration"]
 Status = Literal["draft", "final"]
+#: Whether the person on probation is supervised on a community or suspended sentence order, or on licence.
+Sentence = Literal["order", "licence"]
 
 MODES: dict[str, str] = {"in_person": "In person", "phone": "Phone", "video": "Video"}
 PURPOSES: dict[str, str] = {
@@ -72,6 +74,7 @@ PURPOSES: dict[str, str] = {
     "quality_assurance": "Quality assurance",
     "calibration": "Calibration",
 }
+SENTENCES: dict[str, str] = {"order": "On an order", "licence": "On licence"}
 
 
 class Score(Model):
@@ -114,10 +117,17 @@ class Session(Model):
     #: Shared by the observations of one session scored by two observers (calibration), e.g.
     #: "CAL-2026-11-23-N1". Made up for the pairing; never a case number or a name.
     session_ref: SessionRef | None = None
+    #: Whether the person is on an order or on licence (optional; never an identifier).
+    sentence: Sentence | None = None
+    #: When the session clock first started.
     started: Stamp | None = None
+    #: When the session ended: scoring left for the feedback, or the observer ended it.
     ended: Stamp | None = None
-    #: Seconds on the session clock (pauses excluded).
+    #: Seconds on the session clock (pauses excluded; the feedback conversation has its own time).
     elapsed: Seconds = 0
+    #: Drafts only: when the session clock was last started, while it runs. Saved so that a draft
+    #: reopened after the app stopped without pausing it can ask whether the session went on.
+    running_since: Stamp | None = None
 
 
 class Event(Model):
@@ -178,15 +188,25 @@ class CarriedAction(Model):
 
 
 class Feedback(Model):
-    """The feedback conversation, in the order practice uses."""
+    """The feedback conversation, in the order practice uses: the practitioner's view first, then
+    the observer's strengths, development areas and overall summary, then the actions agreed."""
 
+    #: The day the feedback conversation was held (set when it starts; it may be another day than the session).
+    date: Date | None = None
+    #: Seconds the feedback conversation took (its own clock, apart from the session's).
+    elapsed: Seconds | None = None
     self_assessment: Note = ""
     strengths: list[LinkedNote] = []
     development_areas: list[LinkedNote] = []
+    #: The observer's overall summary of the session.
+    summary: Note = ""
     actions: list[Action] = []
     #: Actions from earlier observations of this practitioner, with how each stands now.
     carried: Annotated[list[CarriedAction], Field(max_length=1000)] = []
+    #: The practitioner's written response (may be added after finalising).
     practitioner_comment: Note = ""
+    #: When the practitioner's response was added or changed after the observation was finalised.
+    response_added: Stamp | None = None
 
 
 class Consensus(Model):
@@ -212,7 +232,7 @@ class RubricRef(Model):
 class Observation(Model):
     """One observation, draft or final. See docs/file-format.md."""
 
-    schema_: Annotated[Literal["seeds-observation/2"], Field(alias="schema")] = OBSERVATION_SCHEMA
+    schema_: Annotated[Literal["seeds-observation/3"], Field(alias="schema")] = OBSERVATION_SCHEMA
     id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
@@ -320,8 +340,32 @@ def _from_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema": "seeds-observation/2"}
 
 
+def _from_2(data: dict[str, Any]) -> dict[str, Any]:
+    """seeds-observation/2 -> /3: /3 only added optional keys (``session.sentence``,
+    ``session.running_since``, ``feedback.date``, ``feedback.elapsed``, ``feedback.summary``,
+    ``feedback.response_added``), so a /2 file is a valid /3 file with a new tag. A /2 draft's
+    clock was never saved as running, so it reopens paused, as it always did."""
+    return {**data, "schema": "seeds-observation/3"}
+
+
 #: One migration per older schema tag: plain data in, plain data of the next schema out.
-MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"seeds-observation/1": _from_1}
+MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "seeds-observation/1": _from_1,
+    "seeds-observation/2": _from_2,
+}
+
+#: The keys each schema added, as (model, key): the JSON Schema of an older version leaves them out.
+ADDED_IN: dict[str, tuple[tuple[str, str], ...]] = {
+    "seeds-observation/2": (("Session", "session_ref"), ("Feedback", "carried"), ("Observation", "consensus"), ("Action", "item")),
+    "seeds-observation/3": (
+        ("Session", "sentence"),
+        ("Session", "running_since"),
+        ("Feedback", "date"),
+        ("Feedback", "elapsed"),
+        ("Feedback", "summary"),
+        ("Feedback", "response_added"),
+    ),
+}
 
 
 def migrate(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
@@ -453,6 +497,8 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
             add(("scores", section_id, item_id), "required item has no score (give a level, NA or NO) in a final observation")
         if obs.finalised is None:
             add(("finalised",), "a final observation needs its finalised time")
+        if obs.session.running_since is not None:
+            add(("session", "running_since"), "a final observation's session clock has stopped: remove running_since")
     return problems
 
 

@@ -86,10 +86,11 @@ def suspect_notes(obs: Observation, rubric: Rubric) -> list[tuple[str, list[str]
     places.append(("self-assessment", fb.self_assessment))
     places += [(f"strength {n}", note.text) for n, note in enumerate(fb.strengths, 1)]
     places += [(f"development area {n}", note.text) for n, note in enumerate(fb.development_areas, 1)]
+    places.append(("observer's summary", fb.summary))
     for n, action in enumerate(fb.actions, 1):
         places += [(f"action {n}", action.text), (f"action {n}: owner", action.owner)]
     places += [(f"earlier action {n}: comment", carried.comment) for n, carried in enumerate(fb.carried, 1)]
-    places.append(("practitioner's comment", fb.practitioner_comment))
+    places.append(("practitioner's response", fb.practitioner_comment))
     if obs.consensus is not None:
         places += [(f"agreed score for {key}: rationale", text) for key, text in obs.consensus.rationale.items()]
     return [(where, found) for where, text in places if text and (found := personal_data_warnings(text))]

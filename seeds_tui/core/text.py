@@ -55,6 +55,22 @@ def control_characters(text: str, *, newlines: bool = True) -> list[tuple[int, s
     return [(m.start(), f"U+{ord(m.group(0)):04X}") for m in pattern.finditer(text)]
 
 
+def span_text(seconds: int) -> str:
+    """A length of time in words, as a person says it: seconds under a minute, else minutes.
+
+    >>> span_text(45), span_text(60), span_text(754), span_text(3900)
+    ('45 seconds', '1 minute', '13 minutes', '1 hour 5 minutes')
+    """
+    seconds = max(int(seconds), 0)
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    words = [f"{hours} hour{'' if hours == 1 else 's'}"] if hours else []
+    if minutes or not hours:
+        words.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    return " ".join(words)
+
+
 def format_elapsed(seconds: int) -> str:
     """Seconds on the session clock as the app and the sheet show them: ``MM:SS``, ``H:MM:SS`` past an hour.
 

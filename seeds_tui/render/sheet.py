@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, Observation
+from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, score_words, section_scores
 from seeds_tui.core.text import format_elapsed
@@ -224,6 +224,10 @@ class FeedbackSheet:
     codes_used: bool
     appendix: list[SectionDetail]
     rubric_line: str
+    #: The observer's overall summary.
+    summary: str = ""
+    #: "Added on 16 March 2026, after the observation was finalised" ("" when written before).
+    response_note: str = ""
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
@@ -343,6 +347,27 @@ def _scales_used(rubric: Rubric) -> list[str]:
     return lines
 
 
+def minutes_text(seconds: int) -> str:
+    """A length of time as a person says it: whole minutes, at least one.
+
+    >>> minutes_text(2950), minutes_text(20), minutes_text(60)
+    ('49 minutes', '1 minute', '1 minute')
+    """
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def _feedback_line(obs: Observation) -> str:
+    """When the feedback conversation was held and how long it took ("" when neither is recorded)."""
+    fb = obs.feedback
+    parts = []
+    if fb.date is not None:
+        parts.append(long_date(fb.date))
+    if fb.elapsed:
+        parts.append(minutes_text(fb.elapsed))
+    return ", ".join(parts)
+
+
 def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
     """Everything the feedback sheet shows, in order. The case reference is never included."""
     s = obs.session
@@ -354,8 +379,14 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         ("Session type", " ".join(s.session_type.split()) or "not recorded"),
         ("Mode", MODES.get(s.mode, s.mode)),
         ("Purpose", SHEET_PURPOSES.get(s.purpose, PURPOSES.get(s.purpose, s.purpose))),
-        ("Rubric", f"{rubric.title}, version {rubric.version}"),
     ]
+    if s.sentence is not None:
+        details.append(("Order or licence", SENTENCES[s.sentence]))
+    if s.elapsed:
+        details.append(("Session length", minutes_text(s.elapsed)))
+    if feedback_line := _feedback_line(obs):
+        details.append(("Feedback conversation", feedback_line))
+    details.append(("Rubric", f"{rubric.title}, version {rubric.version}"))
     notices = []
     if obs.consensus is not None:
         notices.append(CONSENSUS_NOTICE)
@@ -427,6 +458,12 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         codes_used=codes_used,
         appendix=appendix,
         rubric_line=f"Scored against the rubric “{rubric.title}” ({rubric.id}), version {rubric.version}",
+        summary=fb.summary.strip(),
+        response_note=(
+            f"Added on {long_date(fb.response_added.date())}, after the observation was finalised."
+            if fb.response_added is not None and fb.practitioner_comment.strip()
+            else ""
+        ),
     )
 
 
@@ -484,6 +521,8 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
             if note.skill is not None:
                 out += _md_skill(note.skill)
         out.append("")
+    if sheet.summary:
+        out += ["## The observer's summary", "", _md_block(sheet.summary), ""]
     if sheet.actions:
         out += ["## Agreed actions", ""]
         for pos, a in enumerate(sheet.actions, 1):
@@ -500,7 +539,9 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
                 out.append(f"  - Comment: {_md_block(c.comment)}")
         out.append("")
     if sheet.practitioner_comment:
-        out += ["## Your comments", "", _md_block(sheet.practitioner_comment), ""]
+        out += ["## Your response", "", _md_block(sheet.practitioner_comment), ""]
+        if sheet.response_note:
+            out += [f"*{e(sheet.response_note)}*", ""]
 
     out += ["## Appendix: skill by skill", ""]
     out += [f"Scale {e(line)}." for line in sheet.scales]
@@ -653,6 +694,8 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
             skill = _h_skill(note.skill) if note.skill is not None else ""
             out.append(f'<li><div class="text">{h(note.text)}</div>{skill}</li>')
         out.append("</ol>")
+    if sheet.summary:
+        out += ["<h2>The observer's summary</h2>", f'<p class="text">{h(sheet.summary)}</p>']
     if sheet.actions:
         out += ["<h2>Agreed actions</h2>", "<ol>"]
         for a in sheet.actions:
@@ -675,7 +718,9 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
             )
         out.append("</ul>")
     if sheet.practitioner_comment:
-        out += ["<h2>Your comments</h2>", f'<p class="text">{h(sheet.practitioner_comment)}</p>']
+        out += ["<h2>Your response</h2>", f'<p class="text">{h(sheet.practitioner_comment)}</p>']
+        if sheet.response_note:
+            out.append(f'<p class="meta">{h(sheet.response_note)}</p>')
 
     out += ['<section class="appendix">', "<h2>Appendix: skill by skill</h2>"]
     out += [f'<p class="intro">Scale {h(line)}.</p>' for line in sheet.scales]

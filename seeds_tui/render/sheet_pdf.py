@@ -142,7 +142,7 @@ def _note(note: NoteLine) -> str:
 _LAID_OUT = {
     "title", "subtitle", "notices", "details", "sections", "overall", "ratings", "tallies", "self_assessment",
     "strengths", "development_areas", "actions", "carried", "practitioner_comment", "scales", "codes_used",
-    "appendix", "rubric_line",
+    "appendix", "rubric_line", "summary", "response_note",
 }  # fmt: skip
 
 
@@ -197,6 +197,8 @@ def sheet_html(sheet: FeedbackSheet) -> str:
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
         if notes:
             out += [f"<h2>{heading}</h2>", "<ol>", *(_note(n) for n in notes), "</ol>"]
+    if sheet.summary:
+        out += ["<h2>The observer's summary</h2>", f"<p>{_t(sheet.summary)}</p>"]
     if sheet.actions:
         out += ["<h2>Agreed actions</h2>", "<ol>"]
         out += [
@@ -217,7 +219,9 @@ def sheet_html(sheet: FeedbackSheet) -> str:
             )
         out.append("</ul>")
     if sheet.practitioner_comment:
-        out += ["<h2>Your comments</h2>", f"<p>{_t(sheet.practitioner_comment)}</p>"]
+        out += ["<h2>Your response</h2>", f"<p>{_t(sheet.practitioner_comment)}</p>"]
+        if sheet.response_note:
+            out.append(f'<p class="meta">{_t(sheet.response_note)}</p>')
     out += _other_fields(sheet)
 
     out += ['<div class="appendix"></div>', "<h2>Appendix: skill by skill</h2>"]

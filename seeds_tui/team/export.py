@@ -52,7 +52,10 @@ FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 OBSERVATION_COLUMNS = (
     "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
     "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
+    "sentence", "session_seconds", "feedback_date", "feedback_seconds",
 )  # fmt: skip
+#: Whole seconds (the session clock, the feedback conversation's clock): integers, empty when not timed.
+SECONDS_COLUMNS = ("session_seconds", "feedback_seconds")
 #: Columns of the items table, in order: the item frame's (``seeds_tui.team.frames.ITEM_COLUMNS``)
 #: with ``computed_version`` after ``rubric_version``.
 ITEM_EXPORT_COLUMNS = (
@@ -213,6 +216,10 @@ def observation_rows(
             "purpose": session.purpose,
             "session_type": session.session_type,
             "session_ref": session.session_ref,
+            "sentence": session.sentence,
+            "session_seconds": session.elapsed,
+            "feedback_date": obs.feedback.date,
+            "feedback_seconds": obs.feedback.elapsed,
         }
         for result in section_scores(current, rubric):
             row[f"section.{result.section_id}.percent"] = result.percent
@@ -273,6 +280,11 @@ def observation_table(store: Store, registry: RubricRegistry, filters: Filters =
         if name == "session_date":
             days = [v for v in values if isinstance(v, date)]  # every observation has its session date
             data[name] = pd.Series(pd.to_datetime(days), dtype="datetime64[us]")
+        elif name in DATE_COLUMNS:  # may be missing (feedback not dated)
+            stamps = [pd.Timestamp(v) if isinstance(v, date) else pd.NaT for v in values]
+            data[name] = pd.Series(stamps, dtype="datetime64[us]")
+        elif name in SECONDS_COLUMNS:
+            data[name] = pd.Series(values, dtype="Int64")
         elif name.endswith(".percent"):
             data[name] = pd.Series(values, dtype="float64")
         elif name.startswith(("global.", "counter.")):
@@ -345,7 +357,7 @@ def pseudonymise(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
 #: How NA and NO are written in every export (``core.scoring.CODE_WORDS``).
 CODE_LABELS = CODE_WORDS
 #: Columns holding a calendar date (written as a date: ``YYYY-MM-DD`` text, Parquet ``date32``).
-DATE_COLUMNS = ("session_date",)
+DATE_COLUMNS = ("session_date", "feedback_date")
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -272,6 +272,45 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.clear_notifications()  # the last observation's toasts ("Finalised", its files) are not about this one
         self.go_home()
         self.show_stage(stage or ("scoring" if self.session.mode == "draft" else "review"))
+        if self.session.interrupted:
+            self._ask_if_the_session_went_on(self.session)
+
+    def _ask_if_the_session_went_on(self, session: ObservationSession) -> None:
+        """A draft whose clock was running when the app stopped: did the session go on meanwhile?
+        Yes adds the time since its last save to the session clock (and runs it); no keeps the clock
+        as saved, paused."""
+        from seeds_tui.core.text import format_elapsed, span_text
+        from seeds_tui.tui.dialogs import ConfirmDialog
+
+        gap = session.interruption_gap()
+        saved = session.clock.elapsed()
+        saved_at = session.observation.updated.astimezone().strftime("%H:%M")
+
+        def answered(went_on: bool | None) -> None:
+            if self.session is not session or not session.interrupted:
+                return
+            added = session.resume_interrupted(bool(went_on))
+            if added:
+                self.notify(
+                    f"Added {format_elapsed(added)}: the session clock is at {format_elapsed(session.clock.elapsed())} and running.",
+                    timeout=6,
+                )
+            else:
+                self.notify(f"The session clock stays at {format_elapsed(saved)}, paused (t resumes it).", timeout=6)
+
+        self.push_screen(
+            ConfirmDialog(
+                "Did the session go on?",
+                f"The session clock was running when seeds-tui stopped. The draft was last saved at {saved_at}, "
+                f"{span_text(gap)} ago, with the clock at {format_elapsed(saved)}.\n\n"
+                f"If the session went on meanwhile, the time since then is added to it (the clock would be at "
+                f"{format_elapsed(saved + gap)} now). If not, the clock keeps {format_elapsed(saved)}, paused.",
+                yes="It went on: add the time",
+                no="It did not: keep the time",
+                focus_yes=gap < 3600,
+            ),
+            answered,
+        )
 
     def go_home(self) -> None:
         """Close every screen above the home screen."""
@@ -291,6 +330,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """Show a stage of the open observation (replacing the stage on screen, if any)."""
         if self.session is None:
             return
+        if stage != "scoring":  # scoring is over: so is the session, and its clock stops
+            self.session.end_session()
         screens = self._stage_screens()
         if isinstance(self.screen, tuple(screens.values())):
             if isinstance(self.screen, screens[stage]):

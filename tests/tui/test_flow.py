@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tui_helpers import BUNDLED, set_up, type_text
+from tui_helpers import BUNDLED, FROZEN, FakeClock, set_up, type_text
 
 from seeds_tui.core.observation import Action, load_observation
 from seeds_tui.storage.store import Store
@@ -20,12 +20,14 @@ from seeds_tui.tui.screens.after import AfterScreen
 from seeds_tui.tui.screens.review import ReviewScreen
 
 KEYBOARD = "mi-informed-conversation"
+SESSION_SECONDS = 2400
+FEEDBACK_SECONDS = 900
 
 
 @pytest.mark.parametrize("rubric_id", BUNDLED)
-async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable[..., SeedsApp], store: Store) -> None:
+async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable[..., SeedsApp], store: Store, clock: FakeClock) -> None:
     if rubric_id != KEYBOARD:
-        await _through_the_controller(rubric_id, make_app, store)
+        await _through_the_controller(rubric_id, make_app, store, clock)
         return
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -55,13 +57,17 @@ async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable
                 await pilot.press("down")
             if rubric.counters and s_index == 0:
                 await pilot.press(rubric.counters[0].key, rubric.counters[0].key)
+            clock.now += SESSION_SECONDS / len(rubric.sections)
             await pilot.press("n")
             await pilot.pause()
         assert isinstance(app.screen, AfterScreen)
+        clock.now += 120  # rating privately: neither the session's time nor the feedback's
         if rubric.globals:
             for g in rubric.globals:
                 await pilot.press(str(rubric.scale_of(g).values[-1]), "down")
-            await pilot.press("tab")
+            await pilot.press("tab")  # the conversation starts: the date it was held on (today, filled in)
+        await pilot.press("tab")
+        clock.now += FEEDBACK_SECONDS
         await type_text(pilot, "I felt ok")
         await pilot.press("tab", "enter")  # strengths: + Add
         await pilot.pause()
@@ -74,6 +80,8 @@ async def test_full_observation_to_final_file(rubric_id: str, make_app: Callable
         await type_text(pilot, "Reflect")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await pilot.press("tab")  # the observer's summary
+        await type_text(pilot, "Warm")
         await pilot.press("tab", "enter")  # actions: + Add
         await pilot.pause()
         await type_text(pilot, "Practise")
@@ -106,7 +114,7 @@ def _expected(rubric) -> dict[str, dict[str, object]]:  # type: ignore[no-untype
     return expected
 
 
-async def _through_the_controller(rubric_id: str, make_app: Callable[..., SeedsApp], store: Store) -> None:
+async def _through_the_controller(rubric_id: str, make_app: Callable[..., SeedsApp], store: Store, clock: FakeClock) -> None:
     """Set-up by keyboard, then what each scoring and feedback key calls, then finalise by keyboard."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -128,9 +136,14 @@ async def _through_the_controller(rubric_id: str, make_app: Callable[..., SeedsA
         if rubric.counters:
             session.tap_counter(rubric.counters[0].id)
             session.tap_counter(rubric.counters[0].id)
+        clock.now += SESSION_SECONDS
+        session.end_session()  # F3 from scoring does this
+        clock.now += 120
         for g in rubric.globals:
             session.set_global(g, rubric.scale_of(g).values[-1])
-        session.set_feedback(self_assessment="I felt ok", practitioner_comment="Useful")
+        session.start_feedback()  # the conversation starts
+        clock.now += FEEDBACK_SECONDS
+        session.set_feedback(self_assessment="I felt ok", summary="Warm", practitioner_comment="Useful")
         session.add_linked("strengths", "Agenda", rubric.item_keys[0])
         session.add_linked("development_areas", "Reflect", None)
         from datetime import date
@@ -177,5 +190,10 @@ def _check_final(app: SeedsApp, session, store: Store, expected: dict[str, dict[
         ("Practise", "Pat P", "2027-01-15")
     ]
     assert fb.practitioner_comment == "Useful"
+    assert fb.summary == "Warm"
+    # The session clock measured the session only; the feedback conversation has its own time and date.
+    assert final.session.elapsed == SESSION_SECONDS
+    assert final.session.ended is not None and final.session.running_since is None
+    assert fb.elapsed == FEEDBACK_SECONDS and fb.date == FROZEN.date()
     # The review says where the file is.
     assert str(store.final_path(obs_id)) in str(app.screen.query_one("#summary").render())

@@ -131,6 +131,7 @@ class _ObservationDraft:
         assert isinstance(snapshot, Observation) and isinstance(result, Observation)
         session = self.session
         session._saved_elapsed = snapshot.session.elapsed
+        session._saved_feedback = snapshot.feedback.elapsed
         session._obs = session._obs.model_copy(update={"revision": result.revision, "updated": result.updated})
 
     def conflict(self, exc: ConflictError) -> str:
@@ -170,12 +171,18 @@ class ObservationSession:
         self._now = now_fn
         self.mode: Mode = "final" if observation.status == "final" else "draft"
         self.clock = SessionClock(observation.session.elapsed, source=clock_source)
+        #: The feedback conversation's own clock (it never adds to the session's).
+        self.feedback_clock = SessionClock(observation.feedback.elapsed or 0, source=clock_source)
+        #: The draft was saved with its session clock running and the app stopped without pausing
+        #: it (a crash, a kill, a closed terminal): ask whether the session went on meanwhile.
+        self.interrupted = self.mode == "draft" and observation.session.running_since is not None
         self.section_index = 0
         self.item_index = 0
         self.counter_taps: list[str] = []
         #: Where this observation opened last time the scoring screen showed it (set once).
         self.placed = False
         self._saved_elapsed = observation.session.elapsed
+        self._saved_feedback = observation.feedback.elapsed
         #: The revision our last write left on disk (what the next save checks against).
         self._disk_revision = observation.revision
         #: Where our version was kept after someone else saved this draft (no more autosaves then).
@@ -363,20 +370,24 @@ class ObservationSession:
     # -- clock -----------------------------------------------------------------------------
 
     def start_clock(self) -> None:
-        """Start (or resume) the session clock; the first start records the start time."""
+        """Start (or resume) the session clock; the first start records the start time. Resuming
+        an ended session opens it again (its end is set anew when it ends)."""
         if self.clock.running or not self.editable:
             return
         self.clock.start()
+        stamp = self._now()
+        update: dict[str, object] = {"running_since": stamp, "ended": None}
         if self._obs.session.started is None:
-            self._set_session(started=self._now())
-        self._tell()
+            update["started"] = stamp
+        self._set_session(**update)
 
     def pause_clock(self) -> None:
-        """Pause the session clock and save the time so far."""
+        """Pause the session clock (and the feedback's) and save the time so far."""
+        self.pause_feedback()
         if not self.clock.running:
             return
         self.clock.pause()
-        self._set_session(elapsed=self.clock.elapsed(), ended=self._now())
+        self._set_session(elapsed=self.clock.elapsed(), running_since=None)
 
     def toggle_clock(self) -> bool:
         """Pause or resume; returns True if now running."""
@@ -385,6 +396,70 @@ class ObservationSession:
         else:
             self.start_clock()
         return self.clock.running
+
+    @property
+    def session_ended(self) -> bool:
+        """True once the session has ended (scoring left for the feedback, or ended by the observer)."""
+        return self._obs.session.ended is not None and not self.clock.running
+
+    def end_session(self) -> bool:
+        """End the session: its clock stops and the end time is recorded. True if it ended now
+        (a session already ended, a final or a correction is left as it is)."""
+        if self.mode != "draft" or self.session_ended:
+            return False
+        self.clock.pause()
+        self._set_session(elapsed=self.clock.elapsed(), running_since=None, ended=self._now())
+        return True
+
+    def resume_interrupted(self, went_on: bool) -> int:
+        """Answer the question after an interrupted run: ``went_on`` adds the time since the draft
+        was last saved to the session clock and starts it again; otherwise the clock keeps the
+        saved time and stays paused. Returns the seconds added."""
+        self.interrupted = False
+        gap = self.interruption_gap() if went_on else 0
+        if gap:
+            self.clock = SessionClock(self.clock.elapsed() + gap, source=self.clock._source)
+        if went_on:
+            self._set_session(running_since=None, elapsed=self.clock.elapsed())
+            self.start_clock()
+        else:
+            self._set_session(running_since=None)
+        return gap
+
+    def interruption_gap(self) -> int:
+        """Whole seconds between the draft's last save and now (never negative)."""
+        return max(0, int((self._now() - self._obs.updated).total_seconds()))
+
+    def start_feedback(self) -> None:
+        """The feedback conversation begins (or goes on): the session ends, the feedback's own
+        clock runs, and its date is recorded the first time."""
+        if self.mode != "draft":
+            return
+        self.end_session()
+        if self.feedback_clock.running:
+            return
+        self.feedback_clock.start()
+        update: dict[str, object] = {"elapsed": self.feedback_clock.elapsed()}
+        if self._obs.feedback.date is None:
+            update["date"] = self._now().date()
+        self.set_feedback(**update)
+
+    def pause_feedback(self) -> None:
+        """Stop the feedback conversation's clock (leaving the feedback step), keeping its time."""
+        if not self.feedback_clock.running:
+            return
+        self.feedback_clock.pause()
+        self.set_feedback(elapsed=self.feedback_clock.elapsed())
+
+    def heartbeat(self) -> None:
+        """While a clock runs, save its time now and then (every 30 s) even without edits, so a
+        run cut short loses little of it."""
+        if self.mode != "draft" or self.autosave.dirty:
+            return
+        session_moved = self.clock.running and self.clock.elapsed() - self._saved_elapsed >= 30
+        feedback_moved = self.feedback_clock.running and self.feedback_clock.elapsed() - (self._saved_feedback or 0) >= 30
+        if session_moved or feedback_moved:
+            self.autosave.changed()
 
     def _set_session(self, **update: object) -> None:
         self._apply(self._obs.model_copy(update={"session": self._obs.session.model_copy(update=update)}))
@@ -418,7 +493,7 @@ class ObservationSession:
         self._apply(self._obs.model_copy(update={"globals": ratings}))
 
     def set_feedback(self, **update: object) -> None:
-        """Replace parts of the feedback (self_assessment, strengths, development_areas, actions, practitioner_comment).
+        """Replace parts of the feedback (date, self_assessment, strengths, development_areas, summary, actions, practitioner_comment).
 
         Raises ``TooLong`` past the format's limits.
         """
@@ -426,7 +501,7 @@ class ObservationSession:
             feedback = Feedback.model_validate({**self._obs.feedback.model_dump(), **_dumped(update)})
         if feedback == self._obs.feedback:
             return
-        quiet = set(update) <= {"self_assessment", "practitioner_comment"}
+        quiet = set(update) <= {"self_assessment", "summary", "practitioner_comment"}
         self._apply(self._obs.model_copy(update={"feedback": feedback}), quiet=quiet)
 
     def add_linked(self, part: Literal["strengths", "development_areas"], text: str, item: str | None) -> None:
@@ -488,17 +563,20 @@ class ObservationSession:
     # -- saving ---------------------------------------------------------------------------
 
     def _snapshot(self) -> Observation:
-        """What to write now: the observation with the clock's time and our own last revision on disk."""
+        """What to write now: the observation with the clocks' times and our own last revision on disk."""
         elapsed = self.clock.elapsed()
         update: dict[str, object] = {}
         if elapsed != self._obs.session.elapsed:
             update["session"] = self._obs.session.model_copy(update={"elapsed": elapsed})
+        if self.feedback_clock.running and self.feedback_clock.elapsed() != self._obs.feedback.elapsed:
+            update["feedback"] = self._obs.feedback.model_copy(update={"elapsed": self.feedback_clock.elapsed()})
         if self.mode == "draft" and self._obs.revision != self._disk_revision:
             update["revision"] = self._disk_revision
         return self._obs.model_copy(update=update) if update else self._obs
 
     def _clock_moved(self) -> bool:
-        return self.mode == "draft" and self.clock.elapsed() != self._saved_elapsed
+        feedback_moved = self.feedback_clock.running and self.feedback_clock.elapsed() != self._saved_feedback
+        return self.mode == "draft" and (self.clock.elapsed() != self._saved_elapsed or feedback_moved)
 
     def save_soon(self) -> None:
         """Schedule an autosave if anything is unsaved (e.g. a brand-new draft)."""
@@ -537,8 +615,11 @@ class ObservationSession:
             return None
         if self._clock_moved() and not self.autosave.dirty:
             self.autosave.mark_unsaved()
+        # Saved with the clock as it runs: reopened, the draft asks whether the session went on.
+        message = self.autosave.save_now()
         self.clock.pause()
-        return self.autosave.save_now()
+        self.feedback_clock.pause()
+        return message
 
     @property
     def rescued(self) -> bool:
@@ -569,6 +650,24 @@ class ObservationSession:
         self._tell()
         return path
 
+    async def save_response(self, text: str) -> Path:
+        """Add or change the practitioner's written response to a finalised observation, without a
+        correction: saved at once as a new revision (the previous one kept in history/), with the
+        time it was added. Raises ``SeedsError`` (``TooLong`` past the format's limit)."""
+        if self.mode != "final":
+            raise ReadOnly(
+                "the practitioner's response is added here to a final observation; in a draft, write it in the feedback step (F3)"
+            )
+        with _fits_the_format():
+            feedback = Feedback.model_validate(
+                {**self._obs.feedback.model_dump(), "practitioner_comment": text, "response_added": self._now() if text else None}
+            )
+        obs = self._obs.model_copy(update={"feedback": feedback})
+        saved, path = await in_daemon_thread(lambda: self.store.save_correction(obs, self.rubric))
+        self._obs = saved
+        self._tell()
+        return path
+
     def begin_correction(self) -> None:
         """Allow edits to a finalised observation; they are saved as a new revision on request."""
         if self.mode == "final":
@@ -577,8 +676,8 @@ class ObservationSession:
 
     async def finalise(self) -> Path:
         """Save, validate and write the final file; remove the draft. Raises ``SeedsError``."""
-        if self.clock.running:
-            self.pause_clock()
+        self.pause_clock()
+        self.end_session()
         if not await self.flush():
             raise SeedsError(self.error or f"the draft could not be saved in {self.store.draft_dir}")
         obs = self._obs

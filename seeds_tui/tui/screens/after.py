@@ -1,4 +1,6 @@
-"""After the session: the global ratings, then the feedback conversation in the order practice uses."""
+"""After the session: the observer rates the whole session first, privately; then the feedback
+conversation, on its own clock, in the order practice uses: the practitioner's view first, the
+observer's strengths, development areas and summary, then a few agreed actions."""
 
 from __future__ import annotations
 
@@ -6,21 +8,21 @@ import contextlib
 from collections.abc import Callable
 from typing import Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, OptionList, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from seeds_tui.core.actions import OpenAction
-from seeds_tui.core.dates import uk_date
+from seeds_tui.core.actions import OpenAction, actions_notice
+from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Action, LinkedNote
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
-from seeds_tui.tui.controllers.session import ObservationSession, TooLong, apply_edit
+from seeds_tui.tui.controllers.session import ObservationSession, TooLong, apply_edit, format_elapsed
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
 from seeds_tui.tui.keys import KeysInOrder
@@ -29,7 +31,15 @@ from seeds_tui.tui.widgets.lists import GlobalList
 from seeds_tui.tui.widgets.render import value_text
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import save_state_text, warn_personal
-from seeds_tui.tui.widgets.text import Limits, NoteArea
+from seeds_tui.tui.widgets.text import Limits, LineInput, NoteArea
+
+#: Prompts for the practitioner's self-assessment (our own words).
+SELF_ASSESSMENT_PROMPTS = (
+    "What went well, and how do you know?",
+    "What would you do differently with this person next time?",
+    "Which skill do you want to build on next?",
+)
+
 
 Part = Literal["strengths", "development_areas"]
 ADD = "add"
@@ -78,13 +88,31 @@ class AfterScreen(SeedsScreen[None]):
                 markup("[b]After the session[/b] [dim]· $who[/]", who=self.session.observation.session.practitioner),
                 id="where",
             )
+            yield Static("", id="feedback-clock")
             yield Static("", id="save-state")
         with VerticalScroll(id="after-body"):
             if rubric.globals:
-                yield Static(markup("[b]1. Whole-session ratings[/b] [dim](digits rate the highlighted one)[/]"), classes="heading")
+                yield Static(
+                    markup("[b]1. Whole-session ratings[/b] [dim](yours, before the conversation; digits rate)[/]"), classes="heading"
+                )
                 yield GlobalList(id="globals")
                 yield Static("", id="global-detail")
+            yield Static(markup("[b]The feedback conversation[/b] [dim](its own clock, from here on)[/]"), classes="heading")
+            with Horizontal(classes="form-field"):
+                yield Label(plain("Held on"))
+                yield LineInput(
+                    uk_date(feedback.date) if feedback.date else "",
+                    id="feedback-date",
+                    placeholder="DD/MM/YYYY",
+                    compact=True,
+                    max_length=Limits.DATE,
+                    what="The date",
+                )
+            hint = Static("", id="feedback-date-hint", classes="dim")
+            hint.display = False  # shown only while the date typed is not one
+            yield hint
             yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
+            yield Static(plain(" · ".join(SELF_ASSESSMENT_PROMPTS)), id="self-assessment-prompts", classes="dim")
             yield NoteArea(
                 feedback.self_assessment,
                 id="self-assessment",
@@ -98,14 +126,27 @@ class AfterScreen(SeedsScreen[None]):
             yield FeedbackList(id="strengths", classes="feedback-list")
             yield Static(markup("[b]4. Development areas[/b]"), classes="heading")
             yield FeedbackList(id="development_areas", classes="feedback-list")
+            yield Static(markup("[b]5. Your overall summary[/b] [dim](the observer's view of the whole session)[/]"), classes="heading")
+            yield NoteArea(
+                feedback.summary,
+                id="summary",
+                soft_wrap=True,
+                tab_behavior="focus",
+                classes="feedback-text",
+                max_length=Limits.NOTE,
+                what="The summary",
+            )
             yield Static(
-                markup("[b]5. Actions from earlier observations[/b] [dim](d done · g ongoing · x dropped · c comment)[/]"),
+                markup("[b]6. Actions from earlier observations[/b] [dim](d done · g ongoing · x dropped · c comment)[/]"),
                 classes="heading",
             )
             yield CarriedList(editable=self.session.editable, id="carried")
-            yield Static(markup("[b]6. Agreed actions[/b] [dim](owner and review date)[/]"), classes="heading")
+            yield Static(markup("[b]7. Agreed actions[/b] [dim](two or three, each with a review date)[/]"), classes="heading")
             yield FeedbackList(id="actions", classes="feedback-list")
-            yield Static(markup("[b]7. The practitioner's comment[/b]"), classes="heading")
+            yield Static("", id="actions-notice")
+            yield Static(
+                markup("[b]8. The practitioner's written response[/b] [dim](may also be added after finalising)[/]"), classes="heading"
+            )
             yield NoteArea(
                 feedback.practitioner_comment,
                 id="comment",
@@ -113,7 +154,7 @@ class AfterScreen(SeedsScreen[None]):
                 tab_behavior="focus",
                 classes="feedback-text",
                 max_length=Limits.NOTE,
-                what="The comment",
+                what="The response",
             )
             with Horizontal(classes="form-buttons"):
                 yield Button("Review and finalise (F4)", variant="primary", id="to-review")
@@ -129,8 +170,34 @@ class AfterScreen(SeedsScreen[None]):
             self._find_open()
         first = self.query("#globals")
         (first.first() if first else self.query_one("#self-assessment")).focus(scroll_visible=False)
+        if not first:  # no ratings to give first: the conversation starts at once
+            self.session.start_feedback()
+        self._tick()
+        self.set_interval(1.0, self._tick, name="feedback clock")
         # The screen opens at its top (section 1's heading in view), wherever focusing before the first layout scrolled to.
         self.call_after_refresh(self.query_one("#after-body", VerticalScroll).scroll_home, animate=False)
+
+    def _tick(self) -> None:
+        session = self.session
+        clock = session.feedback_clock
+        if clock.running or clock.elapsed():
+            state = "" if clock.running else " paused"
+            text = f"feedback {format_elapsed(clock.elapsed())}{state}"
+        else:
+            text = "feedback not started"
+        self.query_one("#feedback-clock", Static).update(plain(text))
+        session.heartbeat()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Leaving the ratings for any part of the conversation starts the feedback's clock."""
+        if event.widget.id != "globals" and self.session.editable and not self.session.feedback_clock.running:
+            self.session.start_feedback()
+            self._tick()
+
+    def on_unmount(self) -> None:
+        """Away from this step (scoring, review, home) the feedback's clock waits."""
+        if self.session.mode == "draft" and self.session.feedback_clock.running:
+            self.session.pause_feedback()
 
     def _changed(self, state_only: bool = False) -> None:
         if not self.is_attached or self.seeds.session is not self.session:
@@ -146,6 +213,12 @@ class AfterScreen(SeedsScreen[None]):
         self.query_one("#save-state", Static).update(save_state_text(session))
         for area in self.query(TextArea):
             area.read_only = not session.editable
+        when = self.query_one("#feedback-date", Input)
+        when.disabled = not session.editable
+        if (not when.has_focus or not when.value) and obs.feedback.date is not None and when.value != uk_date(obs.feedback.date):
+            when.value = uk_date(obs.feedback.date)
+        self.query_one("#actions-notice", Static).update(plain(actions_notice(obs.feedback.actions)))
+        self._tick()
         self.refresh_bindings()
         if rubric.globals:
             ratings = self.query_one("#globals", GlobalList)
@@ -294,6 +367,27 @@ class AfterScreen(SeedsScreen[None]):
         if event.text_area.text != self.session.observation.feedback.self_assessment and self.session.editable:
             self._edit(_setter(self.session, "self_assessment"), event.text_area.text)
 
+    @on(TextArea.Changed, "#summary")
+    def _summary(self, event: TextArea.Changed) -> None:
+        if event.text_area.text != self.session.observation.feedback.summary and self.session.editable:
+            self._edit(_setter(self.session, "summary"), event.text_area.text)
+
+    @on(Input.Changed, "#feedback-date")
+    def _feedback_date(self, event: Input.Changed) -> None:
+        hint = self.query_one("#feedback-date-hint", Static)
+        text = event.value.strip()
+        hint.display = False
+        if not self.session.editable or not text:
+            return
+        try:
+            when = parse_date(text)
+        except ValueError as exc:
+            hint.update(plain(f"Date: {exc}"))
+            hint.display = True
+            return
+        if when != self.session.observation.feedback.date:
+            self._edit(_date_setter(self.session), when)
+
     @on(TextArea.Changed, "#comment")
     def _comment(self, event: TextArea.Changed) -> None:
         if event.text_area.text != self.session.observation.feedback.practitioner_comment and self.session.editable:
@@ -429,7 +523,7 @@ class AfterScreen(SeedsScreen[None]):
 
     def action_back(self) -> None:
         """Leave a text for the next part, or go back to scoring."""
-        if isinstance(self.focused, TextArea):
+        if isinstance(self.focused, (TextArea, Input)):
             self.focus_next()
             return
         self.seeds.show_stage("scoring")
@@ -438,6 +532,13 @@ class AfterScreen(SeedsScreen[None]):
 def _same_carried(session: ObservationSession, index: int, key: tuple[str, int]) -> bool:
     carried = session.observation.feedback.carried
     return index < len(carried) and carried[index].key == key
+
+
+def _date_setter(session: ObservationSession) -> Callable[[object], None]:
+    def set_date(when: object) -> None:
+        session.set_feedback(date=when)
+
+    return set_date
 
 
 def _setter(session: ObservationSession, name: str) -> Callable[[str], None]:

@@ -45,6 +45,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("Tab", "write the section notes (Esc returns to the items)"),
         ("Shift+↑ ↓", "scroll the levels and evidence of the item (small terminals)"),
         ("t", "pause / resume the session clock"),
+        ("E", "end the session: its clock stops (F3 also ends it, going on to the feedback)"),
         ("tally letters", "count one (shown on the tally bar, when the rubric has tallies)"),
         ("u", "undo the last tally"),
         ("F3", "after the session: global ratings and feedback"),
@@ -55,13 +56,14 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("0-9", "rate the highlighted whole-session rating; Backspace clears it"),
         ("Enter", "add or edit a strength, development area or action"),
         ("Delete", "remove the highlighted entry (u puts it back)"),
-        ("F4", "review and finalise"),
+        ("F4", "review and finalise (the feedback clock stops while you are away from this step)"),
         ("Esc", "leave a text box; from a list, back to scoring"),
     ],
     "ReviewScreen": [
         ("f", "finalise: check, write the final file, remove the draft"),
         ("w", "write the feedback sheet (Markdown, HTML and PDF) into STORE/reports/"),
         ("c", "correct a final observation (saved as a new revision with Ctrl+S)"),
+        ("r", "add or change the practitioner's written response to a final observation (no correction needed)"),
         ("Esc", "back"),
     ],
     "CalibrationScreen": [
@@ -96,7 +98,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
 FLOW: tuple[str, ...] = (
     "1 Before: n, choose the rubric, the session details (Ctrl+S starts the session clock).",
     "2 During: score each item with a digit, a for NA, o for NO; e writes evidence; m marks a moment.",
-    "3 After (F3): whole-session ratings, then the practitioner's view, strengths, development, actions.",
+    "3 After (F3): the session clock stops; rate it, then feedback on its own clock: their view first.",
     "4 Review (F4): check, f finalises (the draft becomes the final file), w writes the feedback sheet.",
     "5 Later: s for the Team summary, c for calibration; every draft saves itself as you type.",
 )

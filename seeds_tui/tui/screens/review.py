@@ -11,20 +11,21 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
+from seeds_tui.core.actions import actions_notice
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import ObservationError, SeedsError
-from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, missing_required
+from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, missing_required
 from seeds_tui.core.privacy import suspect_notes
 from seeds_tui.core.scoring import band, indicator_value, overall_score, section_scores
 from seeds_tui.tui.autosave import in_daemon_thread
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, format_elapsed
-from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog
+from seeds_tui.tui.dialogs import ConfirmDialog, MessageDialog, TextEntryDialog
 from seeds_tui.tui.publishing import publish_soon
 from seeds_tui.tui.widgets.render import value_text
 from seeds_tui.tui.widgets.safe import markup, plain
-from seeds_tui.tui.widgets.state import save_state_text
+from seeds_tui.tui.widgets.state import save_state_text, warn_personal
 
 
 class ReviewScreen(SeedsScreen[None]):
@@ -41,6 +42,13 @@ class ReviewScreen(SeedsScreen[None]):
             tooltip="Write the practitioner's feedback sheet (Markdown, HTML and PDF) into the store's reports folder",
         ),
         Binding("c", "correct", "Correct", id="review.correct", tooltip="Change a final observation; saved as a new revision"),
+        Binding(
+            "r",
+            "response",
+            "Response",
+            id="review.response",
+            tooltip="Add or change the practitioner's written response (saved at once as a new revision; no correction needed)",
+        ),
         Binding("d", "details", "Details", id="review.details", tooltip="Edit session details: date, names, consent… (not the rubric)"),
         Binding("escape", "back", "Back", id="review.back"),
         Binding("j", "scroll_down", show=False),
@@ -79,7 +87,7 @@ class ReviewScreen(SeedsScreen[None]):
         mode = self.session.mode
         if action == "finalise":
             return mode == "draft"
-        if action == "correct":
+        if action in ("correct", "response"):
             return mode == "final"
         if action == "details":
             return mode != "final"
@@ -120,11 +128,13 @@ class ReviewScreen(SeedsScreen[None]):
         lines: list[Content] = []
         details = f"{uk_date(s.date)} · {s.practitioner} ({s.team}) · observed by {s.observer} · {MODES[s.mode]} · {PURPOSES[s.purpose]}"
         extra = f"{s.session_type or 'session type not given'} · consent {'recorded' if s.consent_recorded else 'NOT recorded'}"
+        if s.sentence:
+            extra += f" · {SENTENCES[s.sentence].lower()}"
         if s.case_reference:
             extra += f" · case ref {s.case_reference}"
         lines.append(
             markup(
-                "[b]$r[/b] [dim]$v[/]\n$d\n$e · clock $c",
+                "[b]$r[/b] [dim]$v[/]\n$d\n$e · session clock $c",
                 r=rubric.title,
                 v=rubric.version,
                 d=details,
@@ -205,16 +215,24 @@ class ReviewScreen(SeedsScreen[None]):
                 shown = "–" if v is None else (f"{v:.0f}%" if ind.percent else f"{v:.2f}")
                 lines.append(markup("  $t: $v", t=ind.title, v=shown))
         fb = obs.feedback
+        held = uk_date(fb.date) if fb.date else "date not recorded"
+        took = format_elapsed(fb.elapsed) if fb.elapsed else "not timed"
         lines.append(
             markup(
-                "\n[b]Feedback[/b]\n  self-assessment: $sa · strengths: $st · development areas: $da · actions: $ac · comment: $co",
+                "\n[b]Feedback[/b] [dim]($held · $took)[/]\n  self-assessment: $sa · strengths: $st · development areas: $da · "
+                "summary: $su · actions: $ac · response: $co",
+                held=held,
+                took=took,
                 sa="written" if fb.self_assessment else "none",
                 st=str(len(fb.strengths)),
                 da=str(len(fb.development_areas)),
+                su="written" if fb.summary else "none",
                 ac=str(len(fb.actions)),
-                co="written" if fb.practitioner_comment else "none",
+                co=("added after finalising" if fb.response_added else "written") if fb.practitioner_comment else "none",
             )
         )
+        if session.mode == "final":
+            lines.append(markup("[dim]r adds or changes the practitioner's written response (no correction needed)[/]"))
         return plain("\n").join(lines)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -291,6 +309,8 @@ class ReviewScreen(SeedsScreen[None]):
                 f"{len(loose)} mark(s) are not attached to an item: they will not reach the feedback sheet (x on the scoring screen)."
             )
         out += [f"Possible personal data: {where} ({'; '.join(found)})." for where, found in suspect_notes(obs, session.rubric)]
+        if notice := actions_notice(obs.feedback.actions):  # a word only: actions are the conversation's to agree
+            out.append(f"Agreed actions: {notice}")
         return out
 
     @work(exclusive=True, group="finalise", exit_on_error=False, name="finalising")
@@ -356,6 +376,39 @@ class ReviewScreen(SeedsScreen[None]):
         self.session.begin_correction()
         self.app.notify("Correcting: change what you need (F2 scoring, F3 feedback), then Ctrl+S saves a new revision.", timeout=10)
         self._changed()
+
+    def action_response(self) -> None:
+        """Write the practitioner's response to a final observation; saved as a new revision when done."""
+        session = self.session
+        if session.mode != "final":
+            return
+        fb = session.observation.feedback
+
+        def done(text: str | None) -> None:
+            if text is not None and text.strip() != fb.practitioner_comment.strip():
+                warn_personal(self, text)
+                self._save_response(text.strip())
+
+        self.app.push_screen(
+            TextEntryDialog(
+                "The practitioner's response",
+                fb.practitioner_comment,
+                context="Their written response to the feedback, saved as a new revision on closing (the previous one is kept).",
+            ),
+            done,
+        )
+
+    @work(exclusive=True, group="response", exit_on_error=False, name="saving the practitioner's response")
+    async def _save_response(self, text: str) -> None:
+        try:
+            path = await self.session.save_response(text)
+        except SeedsError as exc:
+            self.app.push_screen(MessageDialog("Response not saved", f"{exc}\n\nThe final observation is unchanged."))
+            return
+        self.final_path = path
+        self._changed()
+        self.app.notify(f"The practitioner's response is saved: {path}", title="Saved", timeout=8)
+        publish_soon(self.app)
 
     async def action_back(self) -> None:
         """Back to the feedback (drafts and corrections) or home (read-only finals)."""

@@ -24,7 +24,7 @@ from seeds_tui.tui.widgets.state import save_state_text, warn_personal
 from seeds_tui.tui.widgets.text import Limits, NoteArea
 
 #: Actions of the scoring keys that change the observation (hidden while it is read-only).
-EDITING_ACTIONS = frozenset({"level", "code", "clear", "evidence", "mark", "marks", "clock", "undo_counter"})
+EDITING_ACTIONS = frozenset({"level", "code", "clear", "evidence", "mark", "marks", "clock", "undo_counter", "end_session"})
 
 
 class ScoringScreen(SeedsScreen[None]):
@@ -37,6 +37,14 @@ class ScoringScreen(SeedsScreen[None]):
         Binding("f3", "app.stage('after')", "After", id="scoring.after", tooltip="After the session: ratings and feedback"),
         # Still Ctrl+Q (F1 lists it), but not in the footer: at 80 columns the scoring keys need the room.
         Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True, id="scoring.quit"),
+        Binding(
+            "E",
+            "end_session",
+            "End session",
+            show=False,
+            id="scoring.end",
+            tooltip="End the session now: its clock stops (F3 goes on to the feedback; t opens it again)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -201,9 +209,16 @@ class ScoringScreen(SeedsScreen[None]):
         return self.session.editable or action not in EDITING_ACTIONS
 
     def _tick(self) -> None:
-        clock = self.session.clock
-        state = "running" if clock.running else "paused (t)" if self.session.editable else ""
+        session = self.session
+        clock = session.clock
+        if clock.running:
+            state = "running"
+        elif not session.editable:
+            state = ""
+        else:
+            state = "ended (t resumes)" if session.session_ended else "paused (t)"
         self.query_one("#clock", Static).update(plain(f"clock {format_elapsed(clock.elapsed())} {state}"))
+        session.heartbeat()
 
     def _changed(self, state_only: bool = False) -> None:
         if not self.is_attached or self.seeds.session is not self.session:
@@ -327,6 +342,17 @@ class ScoringScreen(SeedsScreen[None]):
         running = self.session.toggle_clock()
         self._tick()
         self.app.notify("Clock running" if running else "Clock paused (t resumes)", timeout=2)
+
+    def action_end_session(self) -> None:
+        """End the session now (the clock stops), staying on the scoring screen to tidy up."""
+        session = self.session
+        if not session.editable or session.mode != "draft":
+            return
+        if not session.end_session():
+            self.app.notify("The session has already ended (t opens it again).", timeout=3)
+            return
+        self._tick()
+        self.app.notify(f"Session ended at {format_elapsed(session.clock.elapsed())}. F3 goes on to the feedback.", timeout=4)
 
     def action_undo_counter(self) -> None:
         """Take back the last tally."""

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
-from seeds_tui.core.observation import MODES, PURPOSES, CarriedAction, Session, close_name, name_key, ref_key
+from seeds_tui.core.observation import MODES, PURPOSES, SENTENCES, CarriedAction, Session, close_name, name_key, ref_key
 from seeds_tui.core.rubric import LoadedRubric
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
@@ -26,7 +26,16 @@ from seeds_tui.tui.dialogs import ConfirmDialog
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.keys import EarlyKeys, type_with_tabs, typed_character
 from seeds_tui.tui.widgets.carried import CarriedList, previously
-from seeds_tui.tui.widgets.forms import FIELD_LABELS, SESSION_REF_HINT, SESSION_TYPES, ConsentBox, field_row, known_hint, suggest
+from seeds_tui.tui.widgets.forms import (
+    FIELD_LABELS,
+    NOT_RECORDED,
+    SESSION_REF_HINT,
+    SESSION_TYPES,
+    ConsentBox,
+    field_row,
+    known_hint,
+    suggest,
+)
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.text import Limits, LineInput
 
@@ -149,6 +158,16 @@ class SessionScreen(SeedsScreen[None]):
                     id="purpose",
                     allow_blank=False,
                     value=old.purpose if old else "developmental",
+                    compact=True,
+                ),
+            )
+            yield from field_row(
+                "Order/licence",
+                Select(
+                    [("Not recorded", NOT_RECORDED), *((v, k) for k, v in SENTENCES.items())],
+                    id="sentence",
+                    allow_blank=False,
+                    value=(old.sentence or NOT_RECORDED) if old else NOT_RECORDED,
                     compact=True,
                 ),
             )
@@ -281,6 +300,7 @@ class SessionScreen(SeedsScreen[None]):
             "session_type": text("session_type"),
             "mode": self.query_one("#mode", Select).value,
             "purpose": self.query_one("#purpose", Select).value,
+            "sentence": None if (sentence := self.query_one("#sentence", Select).value) == NOT_RECORDED else sentence,
             "consent_recorded": self.query_one("#consent", Checkbox).value,
             "case_reference": case_ref,
             "session_ref": session_ref,

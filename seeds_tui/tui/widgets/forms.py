@@ -33,10 +33,14 @@ FIELD_LABELS = {
     "session_type": "Session type",
     "mode": "Mode",
     "purpose": "Purpose",
+    "sentence": "Order or licence",
     "consent_recorded": "Consent recorded",
     "case_reference": "Case reference",
     "session_ref": "Session reference",
 }
+
+#: The choice of the "Order or licence" field that leaves it unrecorded (a Select needs a value).
+NOT_RECORDED = "not_recorded"
 
 SESSION_REF_HINT = "calibration only: the same for both observers"
 
