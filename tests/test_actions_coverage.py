@@ -4,8 +4,10 @@ actions ended, and who has been observed. Small hand-built stores, expected tabl
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -400,3 +402,51 @@ def test_an_action_linked_to_a_renamed_item_follows_it_and_one_to_a_retired_item
     obs = load_observation(next(store.final_dir.glob("*.toml")))
     moved = remap_scores(obs, reg.get("mini").rubric)
     assert [(a.text, a.item) for a in moved.feedback.actions] == [("Agree an agenda", "open.a2"), ("Reflect more", None)]
+
+
+# -- the page a facilitator projects: charts of actions and coverage --------------------------
+
+
+def _figures(page: str, view: str) -> dict[str, list[int]]:
+    """Each figure's caption and the counts its bars (or bar parts) stand for, in one view's part of the page."""
+    part = page.split(f'class="question view-{view}"', 1)[1].split("</section>", 1)[0]
+    found = {}
+    for caption, svg in re.findall(r"<figcaption>([^<]*)</figcaption>(<svg.*?</svg>)", part):
+        found[html.unescape(caption)] = [int(v) for v in re.findall(r'class="(?:bar|part)" data-value="(\d+)"', svg)]
+    return found
+
+
+def test_the_page_charts_how_carried_actions_ended_and_what_actions_address(actions_store, capsys, tmp_path: Path) -> None:
+    store, _ = actions_store
+    common = ["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "--threshold", "3"]
+    code, out, err = summary([*common, "--by", "actions", "--format", "html"], capsys)
+    assert code == 0, err
+    payload = json.loads(summary([*common, "--by", "actions", "--format", "json"], capsys)[1])
+    carried = {}
+    for r in payload["tables"][2]["rows"]:
+        if not r["suppressed"]:
+            carried.setdefault(r["team"], []).extend(v for v in (r["done"], r["ongoing"], r["dropped"], r["not_reviewed"]) if v)
+    # Every shown quarter is a bar split by how its actions ended: the parts are the table's counts.
+    assert _figures(out, "carried") == carried
+    linked = {}
+    for r in sorted(payload["tables"][0]["rows"], key=lambda r: -r["actions"]):
+        if r["item"] and not r["suppressed"]:
+            linked.setdefault(r["team"], []).append(r["actions"])
+    assert _figures(out, "action_items") == {team: counts[:5] for team, counts in linked.items()}
+
+
+def test_the_coverage_chart_sorts_each_team_by_time_since_last_observed(coverage_store, capsys, tmp_path: Path) -> None:
+    store, _ = coverage_store
+    common = ["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "--from", "2026-04-01", "--to", "2026-06-30"]
+    code, out, err = summary([*common, "--by", "coverage", "--format", "html"], capsys)
+    assert code == 0, err
+    part = out.split('class="question view-coverage"', 1)[1].split("</section>", 1)[0]
+    # North: Nia One and Ned Two seen within three months of the latest observation (6 May 2026),
+    # Nat Three not observed in these dates; South: Sol One seen. Counts, not names or labels.
+    parts = re.findall(r"<title>([^<]*): (\d+) of (\d+)", part)
+    assert [(html.unescape(t), int(n), int(of)) for t, n, of in parts] == [
+        ("North, within 3 months", 2, 3),
+        ("North, not observed in these dates", 1, 3),
+        ("South, within 3 months", 1, 1),
+    ]
+    assert "06/05/2026" in part and pseudonym("Nat Three", pseudonym_key(store)) not in part.split("<details", 1)[0]

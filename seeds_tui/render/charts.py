@@ -292,6 +292,69 @@ def count_bars(rows: Sequence[tuple[str, int, int]], *, width: int = 520, title:
     return "".join(parts)
 
 
+def bars(rows: Sequence[tuple[str, int]], *, colour: str = TEAM_BAR, unit: str = "", width: int = 520, title: str = "") -> str:
+    """One horizontal bar of a count per row, on an axis from zero with round ticks."""
+    label_w, right, top, row_h = 180, 40, 8, 18
+    pw = width - label_w - right
+    end, ticks = _count_ticks(max([v for _, v in rows] or [1]))
+    height = top + row_h * len(rows) + 24
+    parts = [_svg(width, height, title)]
+    for t in ticks:
+        tx = label_w + pw * t / end
+        parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{top + row_h * len(rows)}" stroke="#e3e8ee"/>')
+        parts.append(f'<text x="{tx:.1f}" y="{height - 8}" text-anchor="middle" {_FONT} font-size="10" fill="#4a5866">{t:g}</text>')
+    for n, (label, value) in enumerate(rows):
+        y0 = top + row_h * n
+        parts.append(_row_label(label_w - 6, y0 + 13, label, 27))
+        parts.append(
+            f'<rect class="bar" data-value="{value}" x="{label_w}" y="{y0 + 4}" width="{pw * value / end:.1f}" height="10" fill="{colour}">'
+            f"<title>{_e(label)}: {value} {_e(unit)}</title></rect>"
+        )
+        parts.append(f'<text x="{label_w + pw + 6:.1f}" y="{y0 + 13}" {_FONT} font-size="10" fill="#4a5866">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_bars(
+    rows: Sequence[tuple[str, Sequence[int] | None]], names: Sequence[str], colours: Sequence[str], *, width: int = 520, title: str = ""
+) -> str:
+    """A bar per row split into the shares of its parts (counts, drawn as % of the row's total), 0-100 axis.
+
+    ``rows`` are (label, a count per part in the order of ``names``, or None when the row is suppressed).
+    The row's total is written at the right, so that a share resting on few cases can be seen as such.
+    """
+    label_w, right, top, row_h = 110, 52, 8, 18
+    pw = width - label_w - right
+    height = top + row_h * len(rows) + 24
+    parts = [_svg(width, height, title)]
+    for t in (0, 25, 50, 75, 100):
+        tx = label_w + pw * t / 100
+        parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{top + row_h * len(rows)}" stroke="#e3e8ee"/>')
+        parts.append(f'<text x="{tx:.1f}" y="{height - 8}" text-anchor="middle" {_FONT} font-size="10" fill="#4a5866">{t}%</text>')
+    for n, (label, counts) in enumerate(rows):
+        y0 = top + row_h * n
+        parts.append(_row_label(label_w - 6, y0 + 13, label, 16))
+        if counts is None:
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y0 + 13}" {_FONT} font-size="10" font-style="italic" fill="#8a96a3">suppressed</text>'
+            )
+            continue
+        total = sum(counts)
+        x = float(label_w)
+        for name, count, colour in zip(names, counts, colours, strict=True):
+            if count <= 0:
+                continue
+            w = pw * count / total
+            parts.append(
+                f'<rect class="part" data-value="{count}" x="{x:.1f}" y="{y0 + 3}" width="{w:.1f}" height="12" fill="{colour}">'
+                f"<title>{_e(label)}, {_e(name)}: {count} of {total} ({100 * count / total:.0f}%)</title></rect>"
+            )
+            x += w
+        parts.append(f'<text x="{label_w + pw + 6:.1f}" y="{y0 + 13}" {_FONT} font-size="10" fill="#4a5866">{total}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def dumbbell(rows: Sequence[tuple[str, float | None, float | None]], *, width: int = 520, title: str = "") -> str:
     """Before (hollow) and after (filled) means per row on an axis ranged to the data, with the change."""
     values = [v for _, b, a in rows for v in (b, a) if v is not None]

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import MissingPart, SeedsError
 from seeds_tui.render import charts
 from seeds_tui.team.suppression import ALL_TEAMS
@@ -738,6 +739,12 @@ def _chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
         return _before_after_chart(table)
     if table.view == "themes":
         return _themes_chart(table)
+    if table.view == "action_items":
+        return _action_items_chart(table)
+    if table.view == "carried":
+        return _carried_chart(table)
+    if table.view == "coverage":
+        return _coverage_chart(table)
     return ""
 
 
@@ -847,6 +854,102 @@ def _themes_chart(table: SummaryTable) -> str:
         figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{charts.count_bars(rows, title=team, width=390)}</figure>")
     key = charts.legend([("times named a development area", charts.DEVELOPMENT_COLOUR), ("as a strength", charts.STRENGTH_COLOUR)])
     return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>"
+
+
+def _action_items_chart(table: SummaryTable) -> str:
+    """Per team: the items its agreed actions address most often (actions not linked to an item left out)."""
+    records = table.frame.to_dict("records")
+    figures = []
+    for team in _drawn(table.frame):
+        mine = [r for r in records if r["team"] == team and str(r.get("item") or "") and not r.get("suppressed")]
+        if not mine:
+            continue
+        mine.sort(key=lambda r: -int(r["actions"]))
+        rows = [(str(r.get("title") or r["item"]), int(r["actions"])) for r in mine[:THEMES_CHARTED]]
+        figures.append(
+            "<figure><figcaption>"
+            + _e(team)
+            + "</figcaption>"
+            + charts.bars(rows, colour=charts.DEVELOPMENT_COLOUR, unit="actions", width=390, title=team)
+            + "</figure>"
+        )
+    key = (
+        '<p class="legend">Actions agreed, by the item they address '
+        "(the most frequent first; actions linked to no item are in the table).</p>"
+    )
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" if figures else ""
+
+
+#: How carried actions ended, in the order drawn, with their colours (done green, dropped red).
+_OUTCOMES = (
+    ("done", "done", "#1e8449"),
+    ("ongoing", "ongoing", "#f1c40f"),
+    ("dropped", "dropped", "#c0392b"),
+    ("not_reviewed", "not reviewed", "#95a5a6"),
+)
+
+
+def _carried_chart(table: SummaryTable) -> str:
+    """Per team: a bar per quarter split by how the carried actions ended."""
+    records = table.frame.to_dict("records")
+    figures = []
+    for team in _drawn(table.frame):
+        mine = [r for r in records if r["team"] == team]
+        if not mine:
+            continue
+        rows: list[tuple[str, Sequence[int] | None]] = [
+            (str(r["period"]), None if r.get("suppressed") else [int(r.get(c) or 0) for c, _, _ in _OUTCOMES]) for r in mine
+        ]
+        chart = charts.share_bars(
+            rows, [n for _, n, _ in _OUTCOMES], [c for _, _, c in _OUTCOMES], width=390, title=f"{team}: how carried actions ended"
+        )
+        figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{chart}</figure>")
+    key = charts.legend([(name, colour) for _, name, colour in _OUTCOMES])
+    note = (
+        '<p class="legend">Share of the actions carried into each quarter\'s observations; the number at the right is how many actions.</p>'
+    )
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" + note if figures else ""
+
+
+#: Time since a practitioner was last observed, the bands of the coverage chart (upper bound in days).
+_SINCE = (
+    ("within 3 months", 92, "#1e8449"),
+    ("3-6 months", 183, "#a9cf54"),
+    ("6-12 months", 366, "#f1c40f"),
+    ("over a year", None, "#e67e22"),
+)
+_NEVER = ("not observed in these dates", "#c0392b")
+
+
+def _coverage_chart(table: SummaryTable) -> str:
+    """Per team: its practitioners split by how long ago each was last observed (the latest observation in the table is "now")."""
+    records = table.frame.to_dict("records")
+    seen = [date.fromisoformat(str(r["last_observed"])) for r in records if str(r.get("last_observed") or "") not in ("", "None", "nan")]
+    if not seen:
+        return ""
+    now = max(seen)
+    names = [n for n, _, _ in _SINCE] + [_NEVER[0]]
+    colours = [c for _, _, c in _SINCE] + [_NEVER[1]]
+    rows: list[tuple[str, Sequence[int] | None]] = []
+    for team in sorted({str(r["team"]) for r in records}):
+        counts = [0] * len(names)
+        for r in records:
+            if str(r["team"]) != team:
+                continue
+            last = str(r.get("last_observed") or "")
+            if last in ("", "None", "nan") or not int(r.get("observations") or 0):
+                counts[-1] += 1
+                continue
+            days = (now - date.fromisoformat(last)).days
+            counts[next(i for i, (_, top, _) in enumerate(_SINCE) if top is None or days <= top)] += 1
+        rows.append((team, counts))
+    chart = charts.share_bars(rows, names, colours, width=560, title="practitioners by time since last observed")
+    key = charts.legend(list(zip(names, colours, strict=True)))
+    note = (
+        f'<p class="legend">Practitioners of each team by how long before {_e(uk_date(now))} (the latest observation shown) '
+        "each was last observed; the number at the right is how many practitioners.</p>"
+    )
+    return key + chart + note
 
 
 def _html_table(table: SummaryTable) -> str:
