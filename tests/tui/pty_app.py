@@ -104,6 +104,17 @@ class PtyApp:
             self.write(key)
             self.settle(gap)
 
+    def start_observation(self) -> None:
+        """From the home screen: a new observation of the first rubric, its details typed, on the scoring screen."""
+        assert self.read_until("New observation"), "the home screen did not appear"
+        self.type("n")
+        assert self.read_until("choose a rubric")
+        self.type("\r")
+        assert self.read_until("session details")
+        self.type("Sam Observer\tPat P\tNorth\x13")
+        assert self.read_until("clock"), "the scoring screen did not appear"
+        self.settle(0.3)
+
     def resize(self, rows: int, cols: int) -> None:
         """Resize the terminal, as a window manager or ``tmux resize-window`` does (needs ``resizable``)."""
         import fcntl

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from screen_text import screen_text
-from tui_helpers import finalised, settle
+from tui_helpers import finalised, open_review, settle
 
 from seeds_tui.core.observation import load_observation
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.storage.store import Store
 from seeds_tui.tui.app import SeedsApp
-from seeds_tui.tui.screens.review import ReviewScreen
 from seeds_tui.tui.screens.scoring import ScoringScreen
 
 
@@ -21,12 +20,7 @@ async def test_final_opens_read_only_and_corrections_make_a_revision(
     obs_id = finalised(store, registry)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)
+        await open_review(pilot)
         await pilot.pause()
         text = screen_text(app)
         n = len(registry.get("seed-one-to-one").rubric.item_keys)

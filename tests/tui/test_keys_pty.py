@@ -27,17 +27,6 @@ pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="pseudo-termina
 FIRST = ("setup", ["arrangements", "purpose", "review"])
 
 
-def _start_scoring(app: PtyApp) -> None:
-    assert app.read_until("New observation"), "the home screen did not appear"
-    app.type("n")
-    assert app.read_until("choose a rubric")
-    app.type("\r")
-    assert app.read_until("session details")
-    app.type("Sam Observer\tPat P\tNorth\x13")
-    assert app.read_until("clock"), "the scoring screen did not appear"
-    app.settle(0.3)
-
-
 def _quit_and_read(app: PtyApp, store: Path) -> Observation:
     app.write("\x11")  # Ctrl+Q: the draft is saved
     assert app.wait(30) == 0, app.text()[-2000:]
@@ -53,7 +42,7 @@ def _scores(obs: Observation) -> dict[str, tuple[int | None, str]]:
 def test_levels_moves_and_a_note_typed_at_once_each_land_on_their_item(tmp_path: Path, trial: int) -> None:
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.write("1j1j1eburst note zqx")
         assert app.read_until("zqx"), "the note did not reach its dialog"
         app.write("\x1b")  # Esc: done, the note is kept
@@ -67,7 +56,7 @@ def test_levels_moves_and_a_note_typed_at_once_each_land_on_their_item(tmp_path:
 def test_a_move_a_level_and_a_note_typed_at_once_never_go_to_another_item(tmp_path: Path, trial: int) -> None:
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.write("j2enote for the second zqx")
         assert app.read_until("zqx")
         app.write("\x1b")
@@ -82,7 +71,7 @@ def test_a_paste_straight_after_the_key_that_opens_a_note_goes_into_the_note(tmp
     # A paste waits its turn like a key: it reached the item list (focused when it arrived) and was lost.
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.write(b"2e" + paste("pasted evidence zqx"))
         assert app.read_until("zqx"), "the paste did not reach the note"
         app.write("\x1b")
@@ -128,7 +117,7 @@ def test_the_set_up_typed_at_once_with_enter_between_fields_fills_each_field(tmp
 def test_feedback_typed_straight_after_f3_reaches_the_self_assessment(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         # F3 opens the feedback step; the Jersey rubric has no global ratings, so the self-assessment has the cursor.
         app.write("2\x1bORThey said it went well zqx")
         assert app.read_until("zqx")

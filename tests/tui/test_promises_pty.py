@@ -37,17 +37,6 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _start_scoring(app: PtyApp) -> None:
-    assert app.read_until("New observation"), "the home screen did not appear"
-    app.type("n")
-    assert app.read_until("choose a rubric")
-    app.type("\r")
-    assert app.read_until("session details")
-    app.type("Sam Observer\tPat P\tNorth\x13")
-    assert app.read_until("clock"), "the scoring screen did not appear"
-    app.settle(0.3)
-
-
 # -- hang-up: every kind of unsaved work ---------------------------------------------------------
 
 
@@ -109,7 +98,7 @@ def test_a_paste_past_the_limit_keeps_what_fits_and_says_so_without_a_traceback(
     secret = "private words zqx "
     text = (secret * 1300)[:22_000]
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.type("e")
         assert app.read_until("Evidence")
         app.settle(0.3)
@@ -132,7 +121,7 @@ def test_a_paste_past_the_limit_keeps_what_fits_and_says_so_without_a_traceback(
 def test_a_key_typed_into_a_note_redraws_the_note_not_the_whole_screen(tmp_path: Path, data_dir: Path) -> None:
     """Over SSH every byte counts: the scoring screen dimmed behind the note is redrawn once the note closes, not per key."""
     with PtyApp(["--store", str(tmp_path / "store")], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.type("e")
         assert app.read_until("Evidence")
         app.settle(1.0)
@@ -272,7 +261,7 @@ HOLD_LOCK = textwrap.dedent(
 def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(tmp_path: Path, data_dir: Path) -> None:
     store_dir = tmp_path / "store"
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.settle(1.0)  # the new draft is on disk
         [draft] = list((store_dir / "drafts").glob("*.toml"))
         # The observation's own lock (the store locks each observation on its own: STORE/.locks/<ID>.lock).
@@ -304,7 +293,7 @@ def test_a_busy_store_during_a_hang_up_is_never_reported_as_someone_else_saving(
 def test_ctrl_q_on_a_stuck_save_asks_within_seconds_and_quitting_keeps_the_work(tmp_path: Path, data_dir: Path) -> None:
     store_dir = tmp_path / "store"
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.settle(1.0)
         [draft] = list((store_dir / "drafts").glob("*.toml"))
         holder = subprocess.Popen(
@@ -342,7 +331,7 @@ def test_after_session_text_typed_just_before_a_hang_up_is_in_the_draft_and_the_
 ) -> None:
     store_dir = tmp_path / "store"
     with PtyApp(["--store", str(store_dir)], cwd=tmp_path) as app:
-        _start_scoring(app)
+        app.start_observation()
         app.write("\x1bOR")  # F3: the Jersey rubric has no global ratings, the self-assessment has the cursor
         assert app.read_until("self-assessment")
         app.settle(0.5)
@@ -405,7 +394,7 @@ def test_ctrl_c_says_how_to_quit_in_plain_words(tmp_path: Path, data_dir: Path) 
         app.settle(0.3)
         app.write("\x03")
         assert app.read_until("Ctrl+Q to quit"), "Ctrl+C said nothing on the home screen"
-        _start_scoring(app)
+        app.start_observation()
         mark = len(app.output)
         app.write("\x03")
         assert app.read_until("Ctrl+Q to quit", since=mark), "Ctrl+C said nothing on the scoring screen"

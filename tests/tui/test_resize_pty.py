@@ -21,14 +21,7 @@ NOTE = "Section note: she set the agenda together with the person and agreed the
 def test_a_section_note_is_rewrapped_on_screen_when_the_terminal_is_resized(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with PtyApp(["--store", str(store)], cwd=tmp_path, resizable=True) as app:
-        assert app.read_until("New observation"), "the home screen did not appear"
-        app.type("n")
-        assert app.read_until("choose a rubric")
-        app.type("\r")
-        assert app.read_until("session details")
-        app.type("Sam Observer\tPat P\tNorth\x13")
-        assert app.read_until("clock"), "the scoring screen did not appear"
-        app.settle(0.3)
+        app.start_observation()
         app.write("\t" + NOTE)  # into the section notes
         assert app.read_until("cover today."), "the note was not drawn"
         app.settle(0.5)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from screen_text import screen_text
-from tui_helpers import FROZEN, FakeClock, finalised, set_up, settle, type_text
+from tui_helpers import FROZEN, FakeClock, finalised, open_review, set_up, settle, type_text
 
 from seeds_tui.cli import main
 from seeds_tui.core.observation import Action, load_observation
@@ -141,12 +141,7 @@ async def test_the_practitioners_response_is_added_after_finalising_without_a_co
     obs_id = finalised(store, registry)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)
+        await open_review(pilot)
         assert "r adds or changes the practitioner's written response" in app.screen.summary().plain
         await pilot.press("r")
         await pilot.pause()

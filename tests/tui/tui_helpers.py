@@ -115,6 +115,19 @@ def finalised(
     return final.id
 
 
+async def open_review(pilot: Pilot) -> None:
+    """From the home list as the app starts, open the first record (a final opens on its review)."""
+    from seeds_tui.tui.screens.review import ReviewScreen
+
+    app = pilot.app
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+
+
 async def steady(pilot: Pilot) -> None:
     """Wait until what is on the screen stops changing (a worker's rows drawn, columns sized).
 
