@@ -161,6 +161,13 @@ class Indicator(Model):
         return self
 
 
+class Band(Model):
+    """A named percent-of-maximum band: percents at or above ``lower`` (up to the next band) carry ``name``."""
+
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    lower: Annotated[float, Field(ge=0, le=100)]
+
+
 class Rubric(Model):
     """A scoring instrument: scales, sections of items, globals, counters, indicators."""
 
@@ -178,6 +185,8 @@ class Rubric(Model):
     renamed: dict[ItemKey, ItemKey] = {}
     #: ``section.item`` ids removed from this version; old scores for them are dropped on reading.
     retired: list[ItemKey] = []
+    #: Percent bands, lowest first; ``None`` (key absent) keeps the default programme bands, ``[]`` names none.
+    bands: list[Band] | None = None
 
     model_config = Model.model_config | {"populate_by_name": True}
 
@@ -187,6 +196,19 @@ class Rubric(Model):
         if not SEMVER_RE.match(version):
             raise ValueError("version must be semantic, like 1.0.0")
         return version
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_ordered(cls, bands: list[Band] | None) -> list[Band] | None:
+        if bands is None:
+            return None
+        lowers = [b.lower for b in bands]
+        if lowers != sorted(set(lowers)):
+            raise ValueError("band lower bounds must be unique and in increasing order")
+        names = [b.name for b in bands]
+        if len(names) != len(set(names)):
+            raise ValueError("band names must be unique")
+        return bands
 
     @field_validator("sections")
     @classmethod

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -122,7 +123,14 @@ def score_words(scale: Scale | None, score: Score | int | None, *, style: ScoreS
     return f"{value} {level.label}" if level else str(value)
 
 
-def band(percent: float | None, *, whole: bool = True) -> str | None:
+def rubric_bands(rubric: Rubric) -> tuple[tuple[float, str], ...]:
+    """The rubric's percent bands as (lower bound, name) pairs: its own, or the default when it names none."""
+    if rubric.bands is None:
+        return BANDS
+    return tuple((b.lower, b.name) for b in rubric.bands)
+
+
+def band(percent: float | None, *, whole: bool = True, bands: Sequence[tuple[float, str]] | None = None) -> str | None:
     """The percent-of-maximum band name (very high 65%+, high 55-64, moderate 46-54, low 45 or less).
 
     ``whole=True`` (one observation, shown as a whole percent): the band of the percent as shown,
@@ -132,10 +140,10 @@ def band(percent: float | None, *, whole: bool = True) -> str | None:
     if percent is None or percent != percent:
         return None
     value = round(percent) if whole else percent
-    for lower, name in BANDS:
+    for lower, name in sorted(BANDS if bands is None else bands, reverse=True):
         if value >= lower:
             return name
-    return "low"
+    return None
 
 
 @dataclass

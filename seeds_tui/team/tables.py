@@ -288,7 +288,7 @@ def score_table(
         table = table.merge(_shares(items, parts, levels, grid), on=keys, how="left")
     else:
         table = table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
-    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False, bands=scoring.rubric_bands(rubric)) for p in table["mean_percent"]]
     titles = {s.id: s.title for s in rubric.sections}
     if by == "item":
         table["title"] = [_item_text(rubric, s, i) for s, i in zip(table["section"], table["item"], strict=True)]
@@ -374,7 +374,7 @@ def composite_table(
     table = _summarise(per_obs, ["group"], team_ok, all_ok)
     notes = left_out(per_obs, team_ok, all_ok, keys)
     table = complete(table, pd.DataFrame({"group": [*rubric.groups, ALL_SECTIONS]}))
-    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False, bands=scoring.rubric_bands(rubric)) for p in table["mean_percent"]]
     table = _order(table, rubric, keys)
     cols = [*keys, "observations", "practitioners", "mean_percent", "median_percent", "band", "_all_pracs"]
     out = finish(table[cols], cols[2:6], threshold, notes, keys)
@@ -726,7 +726,7 @@ def practitioner_table(items: pd.DataFrame, rubric: Rubric, *, names: bool = Fal
         observations=("observation_id", "nunique"), mean_percent=("percent", "mean"), median_percent=("percent", "median")
     ).reset_index()
     table["section"] = table["section"].astype(str)
-    table["band"] = [scoring.band(p, whole=False) for p in table["mean_percent"]]
+    table["band"] = [scoring.band(p, whole=False, bands=scoring.rubric_bands(rubric)) for p in table["mean_percent"]]
     if not names:
         table["practitioner"] = [pseudonym(p, key or b"") for p in table["practitioner"]]
     sec_order = {s.id: n for n, s in enumerate(rubric.sections)}
