@@ -95,3 +95,39 @@ def test_an_event_naming_a_team_not_in_the_store_is_said_as_a_team_filter_is(tmp
 def test_add_training_event_takes_one_team_name(tmp_path: Path) -> None:
     event = api.add_training_event(tmp_path / "store", date(2026, 4, 1), "Follow-up", teams="Westgate", covers="beginning")
     assert event.teams == ["Westgate"] and event.covers == ["beginning"]
+
+
+def test_a_set_round_trips_as_event_2_and_a_training_day_is_still_written_as_1() -> None:
+    from datetime import date
+
+    from seeds_tui.core.events import EventError, TrainingEvent, parse_event
+
+    a_set = TrainingEvent(
+        id="2026-05-01-endings",
+        kind="set",
+        date=date(2026, 5, 1),
+        title="Action learning set: endings",
+        teams=["Riverside"],
+        covers=["end", "talk.c"],
+        topic="Closing a session with a clear next step",
+        learning_points=["Name the homework before the last five minutes"],
+        focus="Summarise and agree one task at every ending",
+    )
+    text = a_set.to_toml()
+    assert 'schema = "seeds-event/2"' in text and 'kind = "set"' in text
+    assert parse_event(text.encode()) == a_set
+    day = TrainingEvent(id="2026-04-15-day", date=date(2026, 4, 15), title="Follow-up day")
+    assert 'schema = "seeds-event/1"' in day.to_toml()
+    assert parse_event(day.to_toml().encode()).kind == "training"
+    try:
+        parse_event(b'schema = "seeds-event/1"\nid = "x"\nkind = "set"\ndate = 2026-01-01\ntitle = "t"\ntopic = "t"\n')
+    except EventError as exc:
+        assert "seeds-event/2" in str(exc)
+    else:
+        raise AssertionError("a set in a /1 file was read")
+    try:
+        parse_event(b'schema = "seeds-event/2"\nid = "x"\nkind = "set"\ndate = 2026-01-01\ntitle = "t"\n')
+    except EventError as exc:
+        assert "topic" in str(exc)
+    else:
+        raise AssertionError("a set without its topic was read")
