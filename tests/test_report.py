@@ -147,6 +147,27 @@ def test_each_section_has_its_percent_a_bar_and_a_band(rubric: Rubric) -> None:
     assert "very high 65% or more, high 55–64%, moderate 46–54%, low 45% or less" in page
 
 
+def test_a_rubric_with_its_own_bands_or_none_is_banded_its_own_way_on_every_sheet(rubric: Rubric) -> None:
+    import pypdfium2 as pdfium
+
+    from seeds_tui.core.rubric import Band
+    from seeds_tui.render.sheet_pdf import render_pdf
+
+    own = rubric.model_copy(update={"bands": [Band(name="starting", lower=0), Band(name="secure", lower=80)]})
+    obs = rich(own)
+    for text in both(obs, own).values():
+        assert "Bands: secure 80% or more, starting 0–79%." in squash(text)
+        assert "very high" not in text
+    assert "| Beginning and set-up | ████████░░ 83% | secure |" in render_markdown(obs, own)
+    document = pdfium.PdfDocument(render_pdf(obs, own))
+    pdf = " ".join(page.get_textpage().get_text_range() for page in document)
+    assert "secure 80% or more" in squash(pdf) and "very high" not in pdf
+    none = rubric.model_copy(update={"bands": []})
+    for text in both(rich(none), none).values():
+        assert "Bands:" not in text and "very high" not in text
+    assert "| Beginning and set-up | ████████░░ 83% | – |" in render_markdown(rich(none), none)
+
+
 def test_strengths_and_development_areas_carry_the_evidence_of_their_skill(rubric: Rubric) -> None:
     for fmt, text in both(rich(rubric), rubric).items():
         flat = squash(text)

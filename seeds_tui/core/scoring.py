@@ -146,6 +146,27 @@ def band(percent: float | None, *, whole: bool = True, bands: Sequence[tuple[flo
     return None
 
 
+def band_ranges(bands: Sequence[tuple[float, str]] = BANDS) -> str:
+    """The bands in words, highest first ("very high 65% or more, high 55–64%, ..."); "" when there are none.
+
+    >>> band_ranges()
+    'very high 65% or more, high 55–64%, moderate 46–54%, low 45% or less'
+    >>> band_ranges([(0.0, "started"), (50.0, "secure")])
+    'secure 50% or more, started 0–49%'
+    """
+    ordered = sorted(bands, reverse=True)
+    words = []
+    for n, (lower, name) in enumerate(ordered):
+        upper = f"{ordered[n - 1][0] - 1:g}" if n else ""
+        if lower == float("-inf"):
+            words.append(f"{name} {upper}% or less" if upper else name)
+        elif not n:
+            words.append(f"{name} {lower:g}% or more")
+        else:
+            words.append(f"{name} {lower:g}–{upper}%")
+    return ", ".join(words)
+
+
 @dataclass
 class SectionScore:
     """Progress and result of one section of one observation."""

@@ -18,13 +18,24 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, Observation
 from seeds_tui.core.rubric import Rubric
-from seeds_tui.core.scoring import SectionScore, band, indicator_value, overall_score, score_words, section_scores
+from seeds_tui.core.scoring import (
+    BANDS,
+    SectionScore,
+    band,
+    band_ranges,
+    indicator_value,
+    overall_score,
+    rubric_bands,
+    score_words,
+    section_scores,
+)
 from seeds_tui.core.text import format_elapsed
 
 Format = Literal["markdown", "html"]
@@ -43,7 +54,6 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 #: Shown for each band so that a band name never stands without its range.
-BAND_RANGES = "very high 65% or more, high 55–64%, moderate 46–54%, low 45% or less"
 
 #: What the codes mean, in the practitioner's words (the file and the app say NA / NO).
 NOT_APPLICABLE = "Not applicable"
@@ -228,6 +238,8 @@ class FeedbackSheet:
     summary: str = ""
     #: "Added on 16 March 2026, after the observation was finalised" ("" when written before).
     response_note: str = ""
+    #: The rubric's bands in words ("" when it names none).
+    bands: str = ""
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
@@ -257,8 +269,8 @@ def _basis(r: SectionScore) -> str:
     return f"{shown} (left out: {', '.join(left_out)})" if left_out else shown
 
 
-def _section_line(r: SectionScore, title: str | None = None) -> SectionLine:
-    return SectionLine(title or r.title, r.percent, band(r.percent), _basis(r))
+def _section_line(r: SectionScore, title: str | None = None, *, bands: Sequence[tuple[float, str]] = BANDS) -> SectionLine:
+    return SectionLine(title or r.title, r.percent, band(r.percent, bands=bands), _basis(r))
 
 
 def _slug(text: str, limit: int) -> str:
@@ -421,13 +433,15 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         for section in rubric.sections
     ]
     codes_used = any(r.na or r.no for r in results)
+    bands = rubric_bands(rubric)
     return FeedbackSheet(
         title="Feedback on your observed session",
         subtitle=f"{s.practitioner} · {rubric.title} · {long_date(s.date)}",
         notices=notices,
         details=details,
-        sections=[_section_line(r) for r in results],
-        overall=_section_line(overall_score(results), "Whole session"),
+        sections=[_section_line(r, bands=bands) for r in results],
+        overall=_section_line(overall_score(results), "Whole session", bands=bands),
+        bands=band_ranges(bands),
         ratings=ratings,
         tallies=_tallies(obs, rubric) if rubric.counters or rubric.indicators else [],
         self_assessment=fb.self_assessment.strip(),
@@ -469,10 +483,14 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-SCORES_INTRO = (
-    "Each score is the share of the most points possible, counting only the skills that were scored "
-    f"(not those that were not applicable or not observed). Bands: {BAND_RANGES}."
-)
+
+def scores_intro(sheet: FeedbackSheet) -> str:
+    """The words above the section scores: how a score is made, and the rubric's bands (if it names any)."""
+    text = (
+        "Each score is the share of the most points possible, counting only the skills that were scored "
+        "(not those that were not applicable or not observed)."
+    )
+    return f"{text} Bands: {sheet.bands}." if sheet.bands else text
 
 
 def _md_skill(skill: SkillRef) -> list[str]:
@@ -496,7 +514,7 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
     out += [f"| {e(k)} | {_md_cell(v)} |" for k, v in sheet.details]
     out.append("")
 
-    out += ["## Section by section", "", SCORES_INTRO, ""]
+    out += ["## Section by section", "", scores_intro(sheet), ""]
     out += ["| Section | Score | Band | Based on |", "|---|---|---|---|"]
     for line in [*sheet.sections, sheet.overall]:
         name = f"**{e(line.title)}**" if line is sheet.overall else e(line.title)
@@ -673,7 +691,7 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
     out += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in sheet.details]
     out.append("</dl>")
 
-    out += ["<h2>Section by section</h2>", f'<p class="intro">{h(SCORES_INTRO)}</p>']
+    out += ["<h2>Section by section</h2>", f'<p class="intro">{h(scores_intro(sheet))}</p>']
     out += [_h_score(line) for line in sheet.sections]
     out.append(_h_score(sheet.overall, total=True))
     if sheet.ratings:

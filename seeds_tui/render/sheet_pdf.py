@@ -31,7 +31,7 @@ from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.text import printable
-from seeds_tui.render.sheet import CODE_MEANINGS, SCORES_INTRO, FeedbackSheet, NoteLine, SectionLine, build_sheet, percent_text
+from seeds_tui.render.sheet import CODE_MEANINGS, FeedbackSheet, NoteLine, SectionLine, build_sheet, percent_text, scores_intro
 
 FONT_DIR = Path(__file__).with_name("fonts")
 _FONTS = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "italic": "DejaVuSans-Oblique.ttf"}
@@ -142,7 +142,7 @@ def _note(note: NoteLine) -> str:
 _LAID_OUT = {
     "title", "subtitle", "notices", "details", "sections", "overall", "ratings", "tallies", "self_assessment",
     "strengths", "development_areas", "actions", "carried", "practitioner_comment", "scales", "codes_used",
-    "appendix", "rubric_line", "summary", "response_note",
+    "appendix", "rubric_line", "summary", "response_note", "bands",
 }  # fmt: skip
 
 
@@ -184,7 +184,7 @@ def sheet_html(sheet: FeedbackSheet) -> str:
     ]
     out += [f'<p class="notice">{_t(notice)}</p>' for notice in sheet.notices]
     out += ["<h2>The session</h2>", _pairs(sheet.details)]
-    out += ["<h2>Section by section</h2>", f'<p class="intro">{_t(SCORES_INTRO)}</p>']
+    out += ["<h2>Section by section</h2>", f'<p class="intro">{_t(scores_intro(sheet))}</p>']
     out.append('<table class="scores" repeat="1"><tr><th>Section</th><th>Score</th><th></th><th>Band</th></tr>')
     out += [_score_row(line) for line in sheet.sections]
     out += [_score_row(sheet.overall, total=True), "</table>"]

@@ -6,7 +6,7 @@ from textual.content import Content
 
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import CODES, GlobalRating, Item, Rubric, Section
-from seeds_tui.core.scoring import SectionScore, band, score_words
+from seeds_tui.core.scoring import SectionScore, score_words
 from seeds_tui.tui.controllers.session import format_elapsed
 from seeds_tui.tui.widgets.safe import markup, plain
 
@@ -102,11 +102,3 @@ def section_row(result: SectionScore, section: Section, number: int) -> Content:
         progress=f"{result.scored}/{result.total} scored",
         missing=f" · {missing} required" if missing else "",
     )
-
-
-def percent_text(result: SectionScore) -> str:
-    """``67% high`` or a dash when no item has a level."""
-    pct = result.percent
-    if pct is None:
-        return "–"
-    return f"{pct:.0f}% {band(pct)}"
