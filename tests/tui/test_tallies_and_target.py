@@ -120,3 +120,33 @@ async def test_a_final_opened_read_only_refuses_a_tally(store: Store, registry: 
         with pytest.raises(session_module.ReadOnly):
             session.tap_counter("open_question")
         assert session.observation.counter_times == {}
+
+
+async def test_the_change_target_is_typed_at_set_up_kept_and_warned_about(make_app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """Every rubric offers it, plainly labelled and optional; a target that looks like a name gets a warning."""
+    from seeds_tui.tui.screens.scoring import ScoringScreen
+    from seeds_tui.tui.screens.session_form import SessionScreen
+
+    from tui_helpers import type_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # the first rubric: not the MI one, the field is there for every rubric
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SessionScreen)
+        field = form.query_one("#change_target")
+        assert "optional" in (field.placeholder or "")  # type: ignore[attr-defined]
+        for name, text in (("observer", "Sam"), ("practitioner", "Pat P"), ("team", "North"), ("change_target", "Mr Smith   drinking")):
+            form.query_one(f"#{name}").focus()
+            await type_text(pilot, text)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert app.session.observation.session.change_target == "Mr Smith drinking"  # spaces made one
+        assert any(n.title == "Personal data?" for n in app._notifications)
+        assert await app.session.flush()
+        assert load_observation(store.draft_path(app.session.observation.id)).session.change_target == "Mr Smith drinking"
