@@ -124,10 +124,10 @@ async def test_a_final_opened_read_only_refuses_a_tally(store: Store, registry: 
 
 async def test_the_change_target_is_typed_at_set_up_kept_and_warned_about(make_app, store: Store) -> None:  # type: ignore[no-untyped-def]
     """Every rubric offers it, plainly labelled and optional; a target that looks like a name gets a warning."""
+    from tui_helpers import type_text
+
     from seeds_tui.tui.screens.scoring import ScoringScreen
     from seeds_tui.tui.screens.session_form import SessionScreen
-
-    from tui_helpers import type_text
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
