@@ -173,3 +173,60 @@ def test_a_change_target_that_looks_personal_is_listed_like_a_note() -> None:
     assert suspect_notes(obs, MI) == []
     named = obs.model_copy(update={"session": obs.session.model_copy(update={"change_target": "Mr Smith's drinking"})})
     assert suspect_notes(named, MI) == [("change target", ["looks like a name after a title (Mr, Mrs, Ms...)"])]
+
+
+def _team_store(tmp_path: Path, teams: dict[str, int]) -> object:
+    """A store of the /4 fixture's observation, one per practitioner: practitioner n asked n open
+    questions in 40 minutes, each press timed; one more North observation kept no press times."""
+    from seeds_tui.core.observation import new_id
+    from seeds_tui.storage.store import Store
+
+    base = load_observation(V4)
+    store = Store(tmp_path / "store")
+    store.final_dir.mkdir(parents=True)
+    n = 0
+    for team, practitioners in teams.items():
+        for _ in range(practitioners):
+            n += 1
+            obs = base.model_copy(
+                update={
+                    "id": new_id(1_700_000_000_000 + n),
+                    "session": base.session.model_copy(update={"practitioner": f"Practitioner {n}", "team": team}),
+                    "counters": {"open_question": n},
+                    "counter_times": {"open_question": CounterTimes(at=list(range(10, 10 + n)))},
+                }
+            )
+            store.final_path(obs.id).write_text(observation_to_toml(obs))
+    untimed = base.model_copy(
+        update={
+            "id": new_id(1_700_000_100_000),
+            "session": base.session.model_copy(update={"practitioner": "Practitioner 99", "team": "North"}),
+        }
+    )
+    store.final_path(untimed.id).write_text(observation_to_toml(untimed.model_copy(update={"counter_times": {}})))
+    return store
+
+
+def test_team_ratings_show_tally_rates_per_minute_by_hand_and_suppressed(tmp_path: Path) -> None:
+    from seeds_tui.team import frames
+    from seeds_tui.team import tables as team_tables
+
+    store = _team_store(tmp_path / "one", {"North": 6})
+    data = frames.summary_data(store, RubricRegistry.default(), rubric_id="mi-informed-conversation")  # type: ignore[arg-type]
+    table = team_tables.ratings_table(data.ratings, data.rubric)
+    rates = table.loc[table["kind"] == "rate"]
+    assert len(rates.loc[rates["team"] == "North"]) == len(MI.counters)
+    row = rates.loc[(rates["team"] == "North") & (rates["measure"] == "open_question_per_minute")].iloc[0]
+    assert row["title"] == "Open question per minute"
+    assert row["observations"] == 6  # the observation without press times is left out of the rates
+    assert row["mean"] == pytest.approx((1 + 2 + 3 + 4 + 5 + 6) / 6 * 60 / 2400)  # 3.5 in 40 minutes
+    assert row["median"] == pytest.approx(3.5 * 60 / 2400)
+
+    store = _team_store(tmp_path / "two", {"North": 6, "South": 2})
+    data = frames.summary_data(store, RubricRegistry.default(), rubric_id="mi-informed-conversation")  # type: ignore[arg-type]
+    table = team_tables.ratings_table(data.ratings, data.rubric)
+    for team in ("South", "North"):  # South rests on 2 practitioners; North would reveal it beside the total
+        rows = table.loc[table["team"] == team]
+        assert len(rows) and rows["suppressed"].all() and rows["mean"].isna().all(), team
+    everyone = table.loc[(table["team"] == "All teams") & (table["measure"] == "open_question_per_minute")].iloc[0]
+    assert everyone["observations"] == 8 and everyone["mean"] == pytest.approx(4.5 * 60 / 2400)
