@@ -615,10 +615,10 @@ def _ratings(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric]) 
             counts.setdefault(int(pos), {})[str(name)] = int(value)
         rates = []
         for pos, elapsed in zip(kwhere.tolist(), clk["value"].to_numpy().tolist(), strict=True):
-            rubric = rubrics.get(str(rids[pos]))
-            if rubric is None or not elapsed:
+            timed = rubrics.get(str(rids[pos]))
+            if timed is None or not elapsed:
                 continue
-            for counter in rubric.counters:
+            for counter in timed.counters:
                 rates.append((pos, rate_measure(counter.id), counts.get(pos, {}).get(counter.id, 0) * 60 / float(elapsed)))
         if rates:
             poss, names, values = zip(*rates, strict=True)
