@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers_core.p
 from helpers_core import SECRET, SMALL_RUBRIC, STAMP, draft, scored, write_rubric
 
 from seeds_tui.cli import main
-from seeds_tui.core.observation import Score
+from seeds_tui.core.observation import Score, load_observation, observation_to_toml
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage.store import Store
@@ -168,8 +168,9 @@ def test_observations_table_columns_come_from_ids_in_a_stable_order(demo_store: 
     header = out.splitlines()[0].split(",")
     assert header[: len(OBSERVATION_COLUMNS)] == list(OBSERVATION_COLUMNS)
     rest = header[len(OBSERVATION_COLUMNS) :]
-    blocks = [[c for c in rest if c.startswith(p)] for p in ("section.", "global.", "counter.")]
-    assert rest == blocks[0] + blocks[1] + blocks[2]
+    blocks = [[c for c in rest if c.startswith(p)] for p in ("section.", "global.", "counter.", "counter_rate.")]
+    assert rest == blocks[0] + blocks[1] + blocks[2] + blocks[3]
+    assert [c.removeprefix("counter_rate.") for c in blocks[3]] == [c.removeprefix("counter.") for c in blocks[2]]
     assert all(block == sorted(block) for block in blocks)
     registry = RubricRegistry.default()
     every_id = {f"section.{s.id}.percent" for r in registry.latest() for s in r.rubric.sections}
@@ -362,7 +363,7 @@ def test_order_or_licence_and_the_feedback_conversation_are_columns_in_every_for
     store.save_draft(scored(draft()))
     args = ["--store", str(store.root), "--rubrics", str(rubrics), "--table", "observations", "--include-drafts"]
     assert OBSERVATION_COLUMNS[OBSERVATION_COLUMNS.index("session_ref") + 1 :] == (
-        "sentence", "session_seconds", "feedback_date", "feedback_seconds",
+        "sentence", "session_seconds", "feedback_date", "feedback_seconds", "change_target",
     )  # fmt: skip
     code, out, _ = export(capsys, *args, "--format", "jsonl")
     assert code == 0
@@ -388,3 +389,29 @@ def test_order_or_licence_and_the_feedback_conversation_are_columns_in_every_for
         f"hive_partitioning = true) where observation_id = '{recorded.id}'"
     ).fetchall()
     assert got == [("licence", 2710, date(2026, 11, 24), 905)]
+
+
+def test_the_change_target_and_tally_rates_are_columns_empty_without_press_times(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema 4's ``change_target`` comes last among the metadata; ``counter_rate.<id>`` (presses per
+    minute, as on the sheet) follows the counters, empty for an observation that kept no press times."""
+    fixture = Path(__file__).resolve().parent / "data" / "schema_versions" / "seeds-observation-4.toml"
+    timed = load_observation(fixture)
+    untimed = timed.model_copy(
+        update={"id": "01JP4Z8Q2M3V5W6X7Y8Z9A0B4F", "counter_times": {}, "session": timed.session.model_copy(update={"change_target": ""})}
+    )
+    store = Store(tmp_path / "store")
+    store.final_dir.mkdir(parents=True)
+    for obs in (timed, untimed):
+        store.final_path(obs.id).write_text(observation_to_toml(obs))
+    code, out, _ = export(capsys, "--store", str(store.root), "--table", "observations", "--format", "jsonl")
+    assert code == 0
+    rows = {row["observation_id"]: row for row in map(json.loads, out.splitlines())}
+    mine, other = rows[timed.id], rows[untimed.id]
+    assert list(mine)[len(OBSERVATION_COLUMNS) - 1] == "change_target" and mine["change_target"] == "attending appointments"
+    assert (mine["counter.open_question"], mine["counter_rate.open_question"]) == (6, 0.15)  # 6 in 40 minutes
+    assert mine["counter_rate.complex_reflection"] == 0.08 and mine["counter_rate.persuading"] == 0.0
+    assert other["change_target"] is None and other["counter.open_question"] == 6 and other["counter_rate.open_question"] is None
+    keys = list(mine)
+    assert keys.index("counter_rate.affirmation") > max(i for i, k in enumerate(keys) if k.startswith("counter."))

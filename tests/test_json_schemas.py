@@ -67,8 +67,9 @@ def test_every_valid_file_passes_the_published_schemas(demo: Store) -> None:
     assert any("consensus" in p.parts for p in files) and any("drafts" in p.parts for p in files)
     for path in files:
         assert schema_accepts("observation", path), path
-        assert schema_accepts("observation-3", path), path
-        assert not schema_accepts("observation-2", path), path  # one schema per format version
+        assert schema_accepts("observation-4", path), path
+        assert not schema_accepts("observation-3", path), path  # one schema per format version
+        assert not schema_accepts("observation-2", path), path
         assert not schema_accepts("observation-1", path), path
     for path in sorted(bundled_rubric_dir().glob("*.toml")):
         assert schema_accepts("rubric", path) and schema_accepts("rubric-1", path), path
@@ -84,13 +85,13 @@ def test_schema_1_files_that_validate_accepts_pass_the_schema(capsys: pytest.Cap
         assert not schema_accepts("observation-2", path), path
 
 
-@pytest.mark.parametrize("tag", [2, 3])
+@pytest.mark.parametrize("tag", [2, 3, 4])
 def test_each_versions_fixture_passes_its_own_schema_and_the_one_for_every_version(tag: int) -> None:
     for path in sorted(FIXTURES.glob(f"seeds-observation-{tag}*.toml")):
         assert main(["validate", str(path)]) == 0
         assert schema_accepts("observation", path), path
         assert schema_accepts(f"observation-{tag}", path), path
-        others = {f"observation-{n}" for n in (1, 2, 3)} - {f"observation-{tag}"}
+        others = {f"observation-{n}" for n in (1, 2, 3, 4)} - {f"observation-{tag}"}
         assert not any(schema_accepts(kind, path) for kind in others), path
 
 
@@ -100,6 +101,7 @@ def test_an_older_versions_schema_refuses_the_keys_a_later_version_added(final: 
     data = copy.deepcopy(final)
     data["schema"] = "seeds-observation/2"
     data["feedback"].pop("summary")  # written by schema 3, empty or not
+    data["session"].pop("change_target")  # written by schema 4, empty or not
     assert validator("observation-2").is_valid(to_json_data(data))
     for part, key, value in (
         ("session", "sentence", "licence"),
@@ -113,6 +115,20 @@ def test_an_older_versions_schema_refuses_the_keys_a_later_version_added(final: 
         assert validator("observation").is_valid(to_json_data(newer)), key
         newer["schema"] = "seeds-observation/3"
         assert validator("observation-3").is_valid(to_json_data(newer)), key
+
+
+def test_the_schema_3_json_schema_refuses_the_keys_schema_4_added(final: Data) -> None:
+    data = copy.deepcopy(final)
+    data["schema"] = "seeds-observation/3"
+    data["session"].pop("change_target")  # written by schema 4, empty or not
+    data.pop("counter_times", None)
+    assert validator("observation-3").is_valid(to_json_data(data))
+    for newer in (
+        {**data, "session": {**data["session"], "change_target": "drinking"}},
+        {**data, "counter_times": {"open_question": {"at": [12], "undone": []}}},
+    ):
+        assert not validator("observation-3").is_valid(to_json_data(newer))
+        assert validator("observation-4").is_valid(to_json_data({**newer, "schema": "seeds-observation/4"}))
 
 
 def test_the_schemas_in_docs_are_the_published_ones() -> None:
@@ -134,7 +150,7 @@ def _set(path: str, value: Any) -> Callable[[Data], None]:
         *parents, last = path.split(".")
         node = data
         for part in parents:
-            node = node[part]
+            node = node.setdefault(part, {})
         node[last] = value
 
     return change
@@ -220,11 +236,21 @@ OBSERVATION_CASES: dict[str, tuple[Callable[[Data], None], bool]] = {
     "feedback date as text": (_set("feedback.date", "24/11/2026"), True),
     "negative feedback time": (_set("feedback.elapsed", -5), True),
     "summary too long": (_set("feedback.summary", "x" * 20_001), True),
+    "change target over two lines": (_set("session.change_target", "drinking\nand driving"), True),
+    "change target too long": (_set("session.change_target", "x" * 201), True),
+    "tally time as text": (_set("counter_times.open_question", {"at": ["0:40"], "undone": []}), True),
+    "negative tally time": (_set("counter_times.open_question", {"at": [-3], "undone": []}), True),
+    "unknown key in tally times": (_set("counter_times.open_question", {"at": [], "when": [4]}), True),
+    "too many tally times": (_set("counter_times.open_question", {"at": [1] * 2001, "undone": []}), True),
+    # The reader refuses these (so validate does); a JSON Schema cannot compare values.
+    "tally times out of clock order": (_set("counter_times.open_question", {"at": [90, 30], "undone": []}), False),
     # Only validate can tell: these need the rubric the file names.
     "unknown rubric": (_set("rubric.id", "no-such-rubric"), False),
     "item not in the rubric": (_unknown_item, False),
     "value off the item's scale": (_off_scale, False),
     "final missing a required item": (_missing_required, False),
+    "more tally times than the count": (_set("counter_times.no_such_tally", {"at": [5], "undone": []}), False),
+    "tally time after the session clock": (_set("counter_times.no_such_tally", {"at": [], "undone": [10_000_000 // 20]}), False),
 }
 
 

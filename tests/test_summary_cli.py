@@ -318,7 +318,7 @@ def test_wording_of_small_numbers_empty_tables_and_dashes(tmp_path: Path, capsys
     cells = tiny.split()
     assert "suppressed:" in tiny and cells[1 : cells.index("suppressed:")] == ["—"] * (len(cells[1 : cells.index("suppressed:")]))
     code, out, _ = run([*args, "--by", "ratings"], capsys)
-    assert code == 0 and "(this rubric has no global ratings or indicators)" in out and "(no rows)" not in out
+    assert code == 0 and "(this rubric has no global ratings, indicators or tallies)" in out and "(no rows)" not in out
     target = tmp_path / "s.xlsx"
     assert run([*args, "--by", "themes", "--format", "xlsx", "-o", str(target)], capsys)[0] == 0
     from openpyxl import load_workbook

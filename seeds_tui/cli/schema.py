@@ -26,10 +26,11 @@ from seeds_tui.cli.common import OK, print_json, reads
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rubric": ("rubric", ("seeds-rubric/1",)),
     "rubric-1": ("rubric", ("seeds-rubric/1",)),
-    "observation": ("observation", ("seeds-observation/3", "seeds-observation/2", "seeds-observation/1")),
+    "observation": ("observation", ("seeds-observation/4", "seeds-observation/3", "seeds-observation/2", "seeds-observation/1")),
     "observation-1": ("observation", ("seeds-observation/1",)),
     "observation-2": ("observation", ("seeds-observation/2",)),
     "observation-3": ("observation", ("seeds-observation/3",)),
+    "observation-4": ("observation", ("seeds-observation/4",)),
 }
 
 #: The rules only ``validate`` / ``rubric check`` can check (they need the rubric, or compare values).
@@ -40,6 +41,7 @@ VALIDATE_ONLY = {
         "every value is a level of its item's scale; every global rating a level of its scale",
         "a final observation has every required item scored (a level or NA/NO)",
         "counters and globals are those of the rubric",
+        "tally times are in clock order; a tally has no more press times than its count, none later than the session clock",
         "the file is UTF-8 TOML of at most 2 MiB, named by its id in a store",
         "two files do not hold one id; the revision leaves room for one more save",
     ),
@@ -68,7 +70,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="print the JSON Schema of a file format",
         description=(
             "Print the JSON Schema of the rubric or observation format: 'rubric' and 'observation' accept every "
-            "version the tools read; 'rubric-1', 'observation-1', 'observation-2' and 'observation-3' one version each."
+            "version the tools read; 'rubric-1', 'observation-1' to 'observation-4' one version each."
         ),
     )
     parser.add_argument("kind", choices=list(KINDS), help="which format (and version)")

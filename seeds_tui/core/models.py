@@ -82,6 +82,7 @@ def problems_from_validation(exc: ValidationError, path: Path | None, text: str 
 _PATTERN_MESSAGES: dict[str, str] = {
     r"^[a-z][a-z0-9_-]{0,63}$": "must be an id: a lower-case letter, then lower-case letters, digits, _ or - (at most 64)",
     r"^[^\x00-\x1f\x7f]+$": "must not contain control characters (tabs, line breaks); write the name on one line",
+    r"^[^\x00-\x1f\x7f]*$": "must not contain control characters (tabs, line breaks); write it on one line",
     r"^[a-z]$": "must be a single lower-case letter",
     r"^[0-9a-f]{64}$": "must be a sha256: 64 lower-case hexadecimal characters",
     r"^[0-9A-HJKMNP-TV-Z]{26}$": "must be an observation id made by seeds-tui (26 characters)",

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import time
@@ -33,11 +34,16 @@ from seeds_tui.core.models import Model, problems_from_validation
 from seeds_tui.core.rubric import Code, Id, Rubric
 from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
-OBSERVATION_SCHEMA: Literal["seeds-observation/3"] = "seeds-observation/3"
+OBSERVATION_SCHEMA: Literal["seeds-observation/4"] = "seeds-observation/4"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 #: The highest revision a file may hold. Saving adds one, so a file already at this bound cannot
 #: be saved again: ``check_against_rubric`` (hence ``validate``) and the store both refuse it.
 REVISION_MAX = 1_000_000_000
+
+#: The longest change target (the behaviour the conversation is about change in).
+CHANGE_TARGET_MAX = 200
+#: At most this many press (and undo) times are kept per tally; the count itself goes on to 100,000.
+TALLY_TIMES_MAX = 2000
 
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -119,6 +125,9 @@ class Session(Model):
     session_ref: SessionRef | None = None
     #: Whether the person is on an order or on licence (optional; never an identifier).
     sentence: Sentence | None = None
+    #: The behaviour the conversation is about change in ("attending appointments", "drinking"):
+    #: optional, one line, checked for personal data like the notes.
+    change_target: Annotated[str, Field(max_length=CHANGE_TARGET_MAX, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
     #: When the session clock first started.
     started: Stamp | None = None
     #: When the session ended: scoring left for the feedback, or the observer ended it.
@@ -128,6 +137,30 @@ class Session(Model):
     #: Drafts only: when the session clock was last started, while it runs. Saved so that a draft
     #: reopened after the app stopped without pausing it can ask whether the session went on.
     running_since: Stamp | None = None
+
+
+def _in_clock_order(times: list[int]) -> list[int]:
+    if any(later < earlier for earlier, later in itertools.pairwise(times)):
+        raise ValueError("tally times must be in clock order (each at or after the one before)")
+    return times
+
+
+#: Session-clock seconds of a tally's presses (or undos), in clock order, at most ``TALLY_TIMES_MAX``.
+TallyTimes = Annotated[list[Seconds], Field(max_length=TALLY_TIMES_MAX), AfterValidator(_in_clock_order)]
+
+
+class CounterTimes(Model):
+    """When a tally was pressed and taken back, in session-clock seconds (pauses excluded).
+
+    ``at`` holds the presses that still count (an undo takes the latest one away), so when the
+    times were kept for every press it has as many entries as the tally's count; ``undone``
+    holds when each undo was made. Each keeps at most ``TALLY_TIMES_MAX`` times: past that (or
+    in a file from before schema 4) the count goes on and the times are partial, so rates and
+    the timeline are left out and the total is shown alone.
+    """
+
+    at: TallyTimes = []
+    undone: TallyTimes = []
 
 
 class Event(Model):
@@ -232,7 +265,7 @@ class RubricRef(Model):
 class Observation(Model):
     """One observation, draft or final. See docs/file-format.md."""
 
-    schema_: Annotated[Literal["seeds-observation/3"], Field(alias="schema")] = OBSERVATION_SCHEMA
+    schema_: Annotated[Literal["seeds-observation/4"], Field(alias="schema")] = OBSERVATION_SCHEMA
     id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
@@ -246,6 +279,8 @@ class Observation(Model):
     section_notes: dict[Id, Note] = {}
     globals: dict[Id, Annotated[int, Field(ge=-1000, le=1000)]] = {}
     counters: dict[Id, Annotated[int, Field(ge=0, le=100_000)]] = {}
+    #: When each tally was pressed and undone (schema 4 on; see ``CounterTimes``).
+    counter_times: Annotated[dict[Id, CounterTimes], Field(max_length=100)] = {}
     events: Annotated[list[Event], Field(max_length=10_000)] = []
     feedback: Feedback = Feedback()
     #: Present only on a consensus observation (kept in the store's ``consensus/`` folder).
@@ -348,10 +383,18 @@ def _from_2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema": "seeds-observation/3"}
 
 
+def _from_3(data: dict[str, Any]) -> dict[str, Any]:
+    """seeds-observation/3 -> /4: /4 only added optional keys (``session.change_target`` and
+    ``counter_times``), so a /3 file is a valid /4 file with a new tag. Its tallies keep their
+    totals without times: the sheet shows the totals alone, as it always did."""
+    return {**data, "schema": "seeds-observation/4"}
+
+
 #: One migration per older schema tag: plain data in, plain data of the next schema out.
 MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "seeds-observation/1": _from_1,
     "seeds-observation/2": _from_2,
+    "seeds-observation/3": _from_3,
 }
 
 #: The keys each schema added, as (model, key): the JSON Schema of an older version leaves them out.
@@ -365,6 +408,7 @@ ADDED_IN: dict[str, tuple[tuple[str, str], ...]] = {
         ("Feedback", "summary"),
         ("Feedback", "response_added"),
     ),
+    "seeds-observation/4": (("Session", "change_target"), ("Observation", "counter_times")),
 }
 
 
@@ -408,8 +452,47 @@ def observation_to_data(obs: Observation) -> dict[str, Any]:
 
 
 def observation_to_toml(obs: Observation) -> str:
-    """The observation as TOML text. Deterministic: same observation, same text."""
-    return dump_toml(observation_to_data(obs))
+    """The observation as TOML text. Deterministic: same observation, same text.
+
+    Tally times are written as compact arrays (many numbers to a line) at the end of the file,
+    so a busy session's hundreds of presses take a few lines, not one line each."""
+    data = observation_to_data(obs)
+    times = data.pop("counter_times", {})
+    text = dump_toml(data)
+    for counter_id in sorted(times):
+        entry = times[counter_id]
+        text += f"\n[counter_times.{counter_id}]\nat = {_int_array(entry['at'])}\nundone = {_int_array(entry['undone'])}\n"
+    return text
+
+
+def _int_array(values: list[int], width: int = 96) -> str:
+    """A TOML array of whole numbers, on one line when short, else wrapped, several to a line.
+
+    >>> _int_array([]), _int_array([5, 61])
+    ('[]', '[5, 61]')
+    >>> print(_int_array(list(range(0, 3000, 100)), width=40))
+    [
+        0, 100, 200, 300, 400, 500, 600, 700,
+        800, 900, 1000, 1100, 1200, 1300, 1400,
+        1500, 1600, 1700, 1800, 1900, 2000,
+        2100, 2200, 2300, 2400, 2500, 2600,
+        2700, 2800, 2900,
+    ]
+    """
+    one = ", ".join(map(str, values))
+    if len(one) + 8 <= width:
+        return f"[{one}]"
+    lines: list[str] = []
+    line = ""
+    for value in map(str, values):
+        piece = f"{value},"
+        if line and len(line) + 1 + len(piece) > width - 4:
+            lines.append(line)
+            line = piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    lines.append(line)
+    return "[\n" + "".join(f"    {x}\n" for x in lines) + "]"
 
 
 def observation_from_toml(text: str, path: Path | None = None) -> Observation:
@@ -479,6 +562,13 @@ def check_against_rubric(obs: Observation, rubric: Rubric, *, path: Path | None 
     for counter_id in obs.counters:
         if counter_id not in counters:
             add(("counters", counter_id), "unknown counter id for this rubric")
+    for counter_id, times in obs.counter_times.items():
+        if counter_id not in counters:
+            add(("counter_times", counter_id), "unknown counter id for this rubric")
+        if len(times.at) > obs.counters.get(counter_id, 0):
+            add(("counter_times", counter_id, "at"), "more tally times than the tally's count (an undo takes its press away)")
+        if any(t > obs.session.elapsed for t in (*times.at[-1:], *times.undone[-1:])):
+            add(("counter_times", counter_id), "a tally time is later than the session clock (session.elapsed)")
     keys = set(rubric.item_keys)
     for pos, event in enumerate(obs.events):
         if event.item is not None and event.item not in keys:

@@ -68,10 +68,10 @@ def warning_message(text: str) -> str | None:
 
 def suspect_notes(obs: Observation, rubric: Rubric) -> list[tuple[str, list[str]]]:
     """Every text of ``obs`` that looks like personal data, as (where it is, what it looks like),
-    in the order of the observation: evidence notes, section notes, marks, the feedback parts,
-    a consensus rationale. "Where" names the place (``Beginning › Welcomes the person: evidence``),
+    in the order of the observation: the change target, evidence notes, section notes, marks,
+    the feedback parts, a consensus rationale. "Where" names the place (``Beginning › Welcomes the person: evidence``),
     never the text, so the list can be shown before finalising or writing the sheet."""
-    places: list[tuple[str, str]] = []
+    places: list[tuple[str, str]] = [("change target", obs.session.change_target)]
     for section in rubric.sections:
         for item in section.items:
             score = obs.score(section.id, item.id)

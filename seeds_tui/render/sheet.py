@@ -36,6 +36,7 @@ from seeds_tui.core.scoring import (
     score_words,
     section_scores,
 )
+from seeds_tui.core.tallies import Timeline, per_minute, rates_shown, timeline
 from seeds_tui.core.text import format_elapsed
 
 Format = Literal["markdown", "html"]
@@ -240,6 +241,10 @@ class FeedbackSheet:
     response_note: str = ""
     #: The rubric's bands in words ("" when it names none).
     bands: str = ""
+    #: Each pressed tally's presses per block of session time (rows titled), or None.
+    timeline: Timeline | None = None
+    #: Why rates and the timeline are missing beside the tallies ("" when shown, or no tallies).
+    tally_note: str = ""
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
@@ -335,13 +340,43 @@ def _indicator_text(value: float | None, percent: bool) -> str:
     return f"{value:.0f}%" if percent else f"{value:.2f}"
 
 
+#: Said beside tallies whose press times were not all kept.
+NO_TALLY_TIMES = (
+    "The time of each press was not kept for these tallies (recorded before seeds-tui kept them, or a very "
+    "busy tally), so the totals are shown without rates per minute or a timeline."
+)
+
+
+def tally_text(obs: Observation, rubric: Rubric, counter_id: str) -> str:
+    """A tally's count, with its rate per minute when the press times were kept: ``12 (0.30 a minute)``."""
+    count = obs.counters.get(counter_id, 0)
+    if not rates_shown(obs, [c.id for c in rubric.counters]):
+        return str(count)
+    return f"{count} ({per_minute(obs, counter_id):.2f} a minute)"
+
+
 def _tallies(obs: Observation, rubric: Rubric) -> list[tuple[str, str]]:
-    """Each tally's count, then each derived indicator (as the review screen shows them)."""
-    rows = [(c.title, str(obs.counters.get(c.id, 0))) for c in rubric.counters]
+    """Each tally's count (and rate), then each derived indicator (as the review screen shows them)."""
+    rows = [(c.title, tally_text(obs, rubric, c.id)) for c in rubric.counters]
     for ind in rubric.indicators:
         value = indicator_value(rubric, ind.id, obs.counters, obs.globals)
         rows.append((ind.title, _indicator_text(value, ind.percent)))
     return rows
+
+
+def _timeline(obs: Observation, rubric: Rubric) -> Timeline | None:
+    """The timeline of the tallies pressed at least once, rows titled; None when nothing to show."""
+    pressed = [c for c in rubric.counters if obs.counters.get(c.id, 0)]
+    line = timeline(obs, [c.id for c in pressed])
+    if line is None:
+        return None
+    titles = {c.id: c.title for c in pressed}
+    return Timeline(line.minutes, line.labels, tuple((titles[cid], counts) for cid, counts in line.rows))
+
+
+def timeline_intro(line: Timeline) -> str:
+    """The sentence above a timeline."""
+    return f"Presses of each tally in each {line.minutes} minutes of the session clock (minutes from its start)."
 
 
 def _scales_used(rubric: Rubric) -> list[str]:
@@ -394,6 +429,8 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
     ]
     if s.sentence is not None:
         details.append(("Order or licence", SENTENCES[s.sentence]))
+    if s.change_target.strip():
+        details.append(("Change target", " ".join(s.change_target.split())))
     if s.elapsed:
         details.append(("Session length", minutes_text(s.elapsed)))
     if feedback_line := _feedback_line(obs):
@@ -478,6 +515,12 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
             if fb.response_added is not None and fb.practitioner_comment.strip()
             else ""
         ),
+        timeline=_timeline(obs, rubric),
+        tally_note=(
+            NO_TALLY_TIMES
+            if any(obs.counters.get(c.id, 0) for c in rubric.counters) and not rates_shown(obs, [c.id for c in rubric.counters])
+            else ""
+        ),
     )
 
 
@@ -527,6 +570,14 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
     if sheet.tallies:
         out += ["## Tallies and indicators", ""]
         out += [f"- **{e(title)}**: {e(shown)}" for title, shown in sheet.tallies]
+        out.append("")
+        if sheet.tally_note:
+            out += [e(sheet.tally_note), ""]
+    if sheet.timeline is not None:
+        blocks = sheet.timeline
+        out += ["### Timeline", "", timeline_intro(blocks), ""]
+        out += ["| Tally | " + " | ".join(blocks.labels) + " | Total |", "|---|" + "---:|" * (len(blocks.labels) + 1)]
+        out += [f"| {e(title)} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |" for title, counts in blocks.rows]
         out.append("")
     if sheet.self_assessment:
         out += ["## Your self-assessment", "", _md_block(sheet.self_assessment), ""]
@@ -623,6 +674,8 @@ table{border-collapse:collapse;width:100%;margin:.3rem 0 .6rem}
 th,td{border-bottom:1px solid #c8c8c8;padding:.3rem .4rem;text-align:left;vertical-align:top}
 th{font-weight:600}
 td.result{white-space:nowrap;width:1%}
+.timeline{font-size:.88rem}
+.timeline th.n,.timeline td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr{break-inside:avoid;page-break-inside:avoid}
 .footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid #8a8a8a;font-size:.88rem;color:#3d3d3d}
 @media (max-width:36rem){
@@ -673,6 +726,20 @@ def _h_score(line: SectionLine, total: bool = False) -> str:
     )
 
 
+def _h_timeline(line: Timeline) -> list[str]:
+    h = html.escape
+    head = "".join(f'<th class="n">{h(label)}</th>' for label in line.labels)
+    body = "".join(
+        f"<tr><td>{h(title)}</td>" + "".join(f'<td class="n">{n}</td>' for n in counts) + f'<td class="n">{sum(counts)}</td></tr>'
+        for title, counts in line.rows
+    )
+    return [
+        "<h3>Timeline</h3>",
+        f'<p class="intro">{h(timeline_intro(line))}</p>',
+        f'<table class="timeline"><thead><tr><th>Tally</th>{head}<th class="n">Total</th></tr></thead><tbody>{body}</tbody></table>',
+    ]
+
+
 def render_html(obs: Observation, rubric: Rubric) -> str:
     """The feedback sheet as one self-contained HTML page (no scripts, fonts, images or links)."""
     sheet = build_sheet(obs, rubric)
@@ -702,6 +769,10 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
         out += ["<h2>Tallies and indicators</h2>", '<dl class="ratings">']
         out += [f"<dt>{h(title)}</dt><dd>{h(shown)}</dd>" for title, shown in sheet.tallies]
         out.append("</dl>")
+        if sheet.tally_note:
+            out.append(f'<p class="intro">{h(sheet.tally_note)}</p>')
+    if sheet.timeline is not None:
+        out += _h_timeline(sheet.timeline)
     if sheet.self_assessment:
         out += ["<h2>Your self-assessment</h2>", f'<p class="text">{h(sheet.self_assessment)}</p>']
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):

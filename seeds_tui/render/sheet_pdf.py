@@ -31,7 +31,16 @@ from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Observation
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.text import printable
-from seeds_tui.render.sheet import CODE_MEANINGS, FeedbackSheet, NoteLine, SectionLine, build_sheet, percent_text, scores_intro
+from seeds_tui.render.sheet import (
+    CODE_MEANINGS,
+    FeedbackSheet,
+    NoteLine,
+    SectionLine,
+    build_sheet,
+    percent_text,
+    scores_intro,
+    timeline_intro,
+)
 
 FONT_DIR = Path(__file__).with_name("fonts")
 _FONTS = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "italic": "DejaVuSans-Oblique.ttf"}
@@ -82,6 +91,8 @@ table.bar td{padding:0;height:7pt;font-size:1pt}
 td.fill{background-color:#4a4a4a}
 td.empty{background-color:#ffffff}
 td.result{width:30%}
+table.timeline td,table.timeline th{font-size:8.5pt;border-bottom:0.5pt solid #aaa;padding:1.5pt 2pt}
+table.timeline .n{text-align:right}
 .status{font-weight:bold}
 ol,ul{margin:2pt 0 4pt 0}
 li{margin:0 0 5pt 0}
@@ -142,7 +153,7 @@ def _note(note: NoteLine) -> str:
 _LAID_OUT = {
     "title", "subtitle", "notices", "details", "sections", "overall", "ratings", "tallies", "self_assessment",
     "strengths", "development_areas", "actions", "carried", "practitioner_comment", "scales", "codes_used",
-    "appendix", "rubric_line", "summary", "response_note", "bands",
+    "appendix", "rubric_line", "summary", "response_note", "bands", "timeline", "tally_note",
 }  # fmt: skip
 
 
@@ -192,6 +203,18 @@ def sheet_html(sheet: FeedbackSheet) -> str:
         out += ["<h2>Whole-session ratings</h2>", _pairs(sheet.ratings)]
     if sheet.tallies:
         out += ["<h2>Tallies and indicators</h2>", _pairs(sheet.tallies)]
+        if sheet.tally_note:
+            out.append(f'<p class="intro">{_t(sheet.tally_note)}</p>')
+    if sheet.timeline is not None:
+        line = sheet.timeline
+        head = "".join(f'<th class="n">{_t(label)}</th>' for label in line.labels)
+        out += ["<h3>Timeline</h3>", f'<p class="intro">{_t(timeline_intro(line))}</p>']
+        out.append(f'<table class="timeline" repeat="1"><tr><th>Tally</th>{head}<th class="n">Total</th></tr>')
+        out += [
+            f"<tr><td>{_t(title)}</td>" + "".join(f'<td class="n">{n}</td>' for n in counts) + f'<td class="n">{sum(counts)}</td></tr>'
+            for title, counts in line.rows
+        ]
+        out.append("</table>")
     if sheet.self_assessment:
         out += ["<h2>Your self-assessment</h2>", f"<p>{_t(sheet.self_assessment)}</p>"]
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):

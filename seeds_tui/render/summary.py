@@ -626,7 +626,7 @@ QUESTIONS = {
     "action_wording": "Which actions recur, in similar words?",
     "carried": "How did the actions carried from earlier observations end?",
     "coverage": "Who has been observed, and who has not? (for a manager, not for a group)",
-    "ratings": "Global ratings and indicators",
+    "ratings": "Global ratings, indicators and tally rates",
     "practitioner": "By practitioner (for supervision, not for a group)",
 }
 #: Tables longer than this are folded under their chart (a click opens them).

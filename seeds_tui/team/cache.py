@@ -20,6 +20,9 @@ Two tables are kept, written atomically and owner-only:
     (``section``, ``item``, or neither), its position in ``feedback.actions`` (``value``) and its
     wording (``text``); a carried action's row holds ``SOURCE:INDEX`` (the action where it was
     first agreed) in ``item`` and its status (``done``, ``ongoing``, ``dropped`` or none) in ``code``.
+    A ``clock`` row (item ``elapsed``, the session clock's seconds in ``value``) is kept only for
+    an observation whose tally press times are complete (``seeds_tui.core.tallies.rates_shown``):
+    tally rates per minute rest on it. A cache written for another observation schema is rebuilt.
 
 Files are parsed with the product's own reader (``seeds_tui.core.observation.read_observation``:
 safe TOML reading, migrations and full model validation), so a file the cache accepts is a
@@ -47,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from seeds_tui.core.errors import MissingPart, ObservationError, SeedsError
 from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
+from seeds_tui.core.tallies import rates_shown
 from seeds_tui.core.tomlio import decode_text, parse_toml_fast, read_bytes
 from seeds_tui.storage.atomic import check_no_links, ensure_dir, is_temp_name, remove_file, write_atomic
 from seeds_tui.storage.store import file_name_problem
@@ -62,7 +66,7 @@ FILES_NAME = f"files-v{CACHE_VERSION}.arrow"
 ROWS_NAME = f"rows-v{CACHE_VERSION}.arrow"
 
 #: Row kinds in the rows table.
-KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "development": 4, "action": 5, "carried": 6}
+KINDS: dict[str, int] = {"score": 0, "global": 1, "counter": 2, "strength": 3, "development": 4, "action": 5, "carried": 6, "clock": 7}
 
 #: Parse in a pool of processes when at least this many files need parsing.
 POOL_THRESHOLD = 400
@@ -185,6 +189,8 @@ def parse_file(path: str) -> ParsedFile:
         rows.append((1, None, global_id, value, None, None))
     for counter_id, value in obs.counters.items():
         rows.append((2, None, counter_id, value, None, None))
+    if obs.counters and rates_shown(obs, obs.counters):
+        rows.append((7, None, "elapsed", obs.session.elapsed, None, None))
     for kind, notes in ((3, obs.feedback.strengths), (4, obs.feedback.development_areas)):
         for note in notes:
             if note.item is not None:

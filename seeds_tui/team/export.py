@@ -7,7 +7,8 @@ Two tables:
     item per observation. Its columns are fixed (``ITEM_COLUMNS``) whatever the rubric.
 ``observations``
     one row per observation: metadata, then ``section.<id>.percent`` (percent of maximum
-    over the section's items given a level), ``global.<id>`` and ``counter.<id>``. Column
+    over the section's items given a level), ``global.<id>``, ``counter.<id>`` and
+    ``counter_rate.<id>`` (presses per minute, when the press times were kept). Column
     names come from rubric ids, never positions; the rubric id and version are columns, and
     an export covering several rubrics has the union of their columns (empty where a rubric
     has no such id). Columns are sorted by id within each block, so they never shift.
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from seeds_tui.core.errors import MissingPart, ObservationError, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.scoring import CODE_WORDS
+from seeds_tui.core.tallies import per_minute, rates_shown
 from seeds_tui.core.tomlio import NotARegularFile
 from seeds_tui.storage.atomic import DIR_MODE, FILE_MODE, ensure_dir, fsync_dir, write_atomic
 from seeds_tui.storage.store import Store
@@ -52,7 +54,7 @@ FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 OBSERVATION_COLUMNS = (
     "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
     "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
-    "sentence", "session_seconds", "feedback_date", "feedback_seconds",
+    "sentence", "session_seconds", "feedback_date", "feedback_seconds", "change_target",
 )  # fmt: skip
 #: Whole seconds (the session clock, the feedback conversation's clock): integers, empty when not timed.
 SECONDS_COLUMNS = ("session_seconds", "feedback_seconds")
@@ -220,6 +222,7 @@ def observation_rows(
             "session_seconds": session.elapsed,
             "feedback_date": obs.feedback.date,
             "feedback_seconds": obs.feedback.elapsed,
+            "change_target": session.change_target or None,
         }
         for result in section_scores(current, rubric):
             row[f"section.{result.section_id}.percent"] = result.percent
@@ -227,9 +230,11 @@ def observation_rows(
         for gid, value in current.globals.items():
             if gid in known_globals:
                 row[f"global.{gid}"] = value
-        known_counters = {c.id for c in rubric.counters}
+        known_counters = [c.id for c in rubric.counters]
+        timed = rates_shown(current, known_counters)
         for cid in known_counters:
             row[f"counter.{cid}"] = current.counters.get(cid, 0)
+            row[f"counter_rate.{cid}"] = per_minute(current, cid) if timed else None
         rows.append(row)
     for rid, n in sorted(unknown.items()):
         problems.append(
@@ -239,7 +244,7 @@ def observation_rows(
 
 
 def observation_columns(rows: Iterable[dict[str, object]], registry: RubricRegistry | None = None) -> list[str]:
-    """Metadata columns, then ``section.*``, ``global.*`` and ``counter.*`` columns, each block sorted by id.
+    """Metadata columns, then ``section.*``, ``global.*``, ``counter.*`` and ``counter_rate.*`` columns, each block sorted by id.
 
     With ``registry``, the columns of every rubric id present come in even when no row has a
     value for them (a section every observation left unscored still has its column).
@@ -256,8 +261,9 @@ def observation_columns(rows: Iterable[dict[str, object]], registry: RubricRegis
                 seen.update(f"section.{s.id}.percent" for s in rubric.sections)
                 seen.update(f"global.{g.id}" for g in rubric.globals)
                 seen.update(f"counter.{c.id}" for c in rubric.counters)
-    blocks = [sorted(c for c in seen if c.startswith(prefix)) for prefix in ("section.", "global.", "counter.")]
-    return [*OBSERVATION_COLUMNS, *blocks[0], *blocks[1], *blocks[2]]
+                seen.update(f"counter_rate.{c.id}" for c in rubric.counters)
+    blocks = [sorted(c for c in seen if c.startswith(prefix)) for prefix in ("section.", "global.", "counter.", "counter_rate.")]
+    return [*OBSERVATION_COLUMNS, *blocks[0], *blocks[1], *blocks[2], *blocks[3]]
 
 
 def observation_table(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> Export:
@@ -285,7 +291,7 @@ def observation_table(store: Store, registry: RubricRegistry, filters: Filters =
             data[name] = pd.Series(stamps, dtype="datetime64[us]")
         elif name in SECONDS_COLUMNS:
             data[name] = pd.Series(values, dtype="Int64")
-        elif name.endswith(".percent"):
+        elif name.endswith(".percent") or name.startswith("counter_rate."):
             data[name] = pd.Series(values, dtype="float64")
         elif name.startswith(("global.", "counter.")):
             data[name] = pd.Series(values, dtype="Int64")

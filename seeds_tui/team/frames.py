@@ -107,7 +107,7 @@ class SummaryData:
 
     @property
     def ratings(self) -> pd.DataFrame:
-        """Global ratings and indicators: one row per observation and measure."""
+        """Global ratings, indicators and tally rates per minute: one row per observation and measure."""
         return self._frame("ratings")
 
     @property
@@ -559,8 +559,14 @@ _META_ALL = ["observation_id", "status", "rubric_id", "rubric_version", "team", 
 _META = ["observation_id", "rubric_id", "team", "practitioner", "session_date", "quarter"]
 
 
+def rate_measure(counter_id: str) -> str:
+    """The measure id of a tally's rate per minute in the ratings frame and table."""
+    return f"{counter_id}_per_minute"
+
+
 def _ratings(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
-    """Global ratings and counter-derived indicators, one row per observation and measure."""
+    """Global ratings, counter-derived indicators and tally rates per minute (kind ``rate``: only
+    observations whose press times were all kept), one row per observation and measure."""
     parts = []
     glob, gwhere = _take(obs, rows, KINDS["global"])
     cnt, cwhere = _take(obs, rows, KINDS["counter"])
@@ -598,6 +604,27 @@ def _ratings(obs: pd.DataFrame, rows: pd.DataFrame, rubrics: dict[str, Rubric]) 
             meta = obs[_META].iloc[list(poss)].reset_index(drop=True)
             meta["measure"] = list(names)
             meta["kind"] = "indicator"
+            meta["value"] = np.asarray(values, dtype=float)
+            parts.append(meta)
+    # Tally rates per minute: only observations whose press times were all kept have a clock row.
+    clk, kwhere = _take(obs, rows, KINDS["clock"])
+    if len(clk):
+        rids = obs["rubric_id"].astype(str).to_numpy()
+        counts: dict[int, dict[str, int]] = {}
+        for pos, name, value in zip(cwhere, cnt["item"].to_numpy(), cnt["value"].to_numpy(), strict=True):
+            counts.setdefault(int(pos), {})[str(name)] = int(value)
+        rates = []
+        for pos, elapsed in zip(kwhere.tolist(), clk["value"].to_numpy().tolist(), strict=True):
+            timed = rubrics.get(str(rids[pos]))
+            if timed is None or not elapsed:
+                continue
+            for counter in timed.counters:
+                rates.append((pos, rate_measure(counter.id), counts.get(pos, {}).get(counter.id, 0) * 60 / float(elapsed)))
+        if rates:
+            poss, names, values = zip(*rates, strict=True)
+            meta = obs[_META].iloc[list(poss)].reset_index(drop=True)
+            meta["measure"] = list(names)
+            meta["kind"] = "rate"
             meta["value"] = np.asarray(values, dtype=float)
             parts.append(meta)
     if not parts:

@@ -33,7 +33,7 @@ import pandas as pd
 from seeds_tui.core import scoring
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.team import frames
-from seeds_tui.team.frames import SummaryData, SummaryError, plural, several_rubrics_message
+from seeds_tui.team.frames import SummaryData, SummaryError, plural, rate_measure, several_rubrics_message
 from seeds_tui.team.pseudonyms import pseudonym
 from seeds_tui.team.suppression import (
     ALL_TEAMS,
@@ -572,7 +572,8 @@ def ratings_table(
     teams: Sequence[str] = (),
     scope: Sequence[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Team x global rating or indicator: observations, practitioners, mean, median, suppressed, note.
+    """Team x global rating, indicator or tally rate per minute (kind ``rate``): observations, practitioners,
+    mean, median, suppressed, note.
 
     ``teams`` (those of the observations) get rows even if none of their observations has a rating.
     The protected grid is team x measure x quarter over ``scope`` (ratings frames).
@@ -589,10 +590,12 @@ def ratings_table(
     team_ok, all_ok = usable(frame, grid)
     table = _summarise(frame, parts, team_ok, all_ok, value="value", names=("mean", "median"))
     notes = left_out(frame, team_ok, all_ok, keys)
-    measures = [(g.id, "global") for g in rubric.globals] + [(i.id, "indicator") for i in rubric.indicators]
+    rates = [(rate_measure(c.id), "rate") for c in rubric.counters] if (ratings["kind"] == "rate").any() else []
+    measures = [(g.id, "global") for g in rubric.globals] + [(i.id, "indicator") for i in rubric.indicators] + rates
     table = complete(table, pd.DataFrame(measures, columns=["measure", "kind"]), teams)
     titles = {g.id: g.title for g in rubric.globals} | {i.id: i.title for i in rubric.indicators}
-    order = {name: n for n, name in enumerate([*(g.id for g in rubric.globals), *(i.id for i in rubric.indicators)])}
+    titles |= {rate_measure(c.id): f"{c.title} per minute" for c in rubric.counters}
+    order = {name: n for n, (name, _) in enumerate(measures)}
     table["title"] = [titles.get(m, m) for m in table["measure"]]
     table["_m"] = table["measure"].map(order).fillna(999)
     table["_t"] = (table["team"] == ALL_TEAMS).astype(int)
@@ -1227,10 +1230,10 @@ def build_tables(
         service = part.service
         scopes = part.scopes
         mine: list[SummaryTable] = []
-        if view == "ratings" and not (rubric.globals or rubric.indicators):
-            empty = "this rubric has no global ratings or indicators"
+        if view == "ratings" and not (rubric.globals or rubric.indicators or rubric.counters):
+            empty = "this rubric has no global ratings, indicators or tallies"
         elif view == "ratings":
-            empty = "no global ratings or indicators were recorded in these observations"
+            empty = "no global ratings, indicators or timed tallies were recorded in these observations"
         elif view == "themes":
             empty = "no strengths or development areas were linked to items in these observations"
         else:
@@ -1263,7 +1266,7 @@ def build_tables(
         elif view == "ratings":
             rated = [_observed_teams(s.ratings, s.observations) for s in scopes]
             frame = ratings_table(service.ratings, rubric, threshold=threshold, teams=_teams(service), scope=rated)
-            mine.append(SummaryTable(f"{head}: global ratings and indicators", view, frame, rid, empty))
+            mine.append(SummaryTable(f"{head}: global ratings, indicators and tally rates", view, frame, rid, empty))
         elif view == "practitioner":
             title = f"{head}: by practitioner ({'names' if names else 'pseudonymous labels'})"
             mine.append(SummaryTable(title, view, practitioner_table(part.items, rubric, names=names, key=key), rid))

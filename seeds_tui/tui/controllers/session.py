@@ -23,9 +23,11 @@ from pydantic import ValidationError
 from seeds_tui.core.actions import OpenAction, merge_carried, same_person
 from seeds_tui.core.errors import ConflictError, ObservationError, SeedsError
 from seeds_tui.core.observation import (
+    TALLY_TIMES_MAX,
     Action,
     ActionStatus,
     CarriedAction,
+    CounterTimes,
     Event,
     Feedback,
     LinkedNote,
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from textual.app import App
 
 Mode = Literal["draft", "final", "correction"]
+#: The highest count a tally reaches (the file format's bound).
+COUNTER_MAX = 100_000
 
 
 class SessionClock:
@@ -178,7 +182,8 @@ class ObservationSession:
         self.interrupted = self.mode == "draft" and observation.session.running_since is not None
         self.section_index = 0
         self.item_index = 0
-        self.counter_taps: list[str] = []
+        #: This run's tally taps, newest last, as (counter id, whether its time was kept): what undo takes back.
+        self.counter_taps: list[tuple[str, bool]] = []
         #: Where this observation opened last time the scoring screen showed it (set once).
         self.placed = False
         self._saved_elapsed = observation.session.elapsed
@@ -347,23 +352,40 @@ class ObservationSession:
         return [i for i, e in enumerate(self._obs.events) if e.kind == "mark" and e.item is None]
 
     def tap_counter(self, counter_id: str) -> int:
-        """Add one to a tally; returns the new count."""
-        counters = dict(self._obs.counters)
-        counters[counter_id] = min(counters.get(counter_id, 0) + 1, 100_000)
-        self.counter_taps.append(counter_id)
-        self._apply(self._obs.model_copy(update={"counters": counters}))
-        return counters[counter_id]
+        """Add one to a tally, keeping the session-clock time of the press; returns the new count.
+
+        At most ``TALLY_TIMES_MAX`` times are kept per tally: past that the count goes on and
+        the times stay partial (the sheet then shows the total alone)."""
+        count = self._obs.counters.get(counter_id, 0)
+        if count >= COUNTER_MAX:
+            return count
+        counters = {**self._obs.counters, counter_id: count + 1}
+        update: dict[str, object] = {"counters": counters}
+        old = self._obs.counter_times.get(counter_id, CounterTimes())
+        timed = len(old.at) < TALLY_TIMES_MAX
+        if timed:
+            at = max(self.clock.elapsed(), old.at[-1] if old.at else 0)  # clock order, even after a clock correction
+            update["counter_times"] = {**self._obs.counter_times, counter_id: CounterTimes(at=[*old.at, at], undone=old.undone)}
+        self.counter_taps.append((counter_id, timed))
+        self._apply(self._obs.model_copy(update=update))
+        return count + 1
 
     def undo_counter(self) -> str | None:
-        """Take back the last tally tap (this session); returns its counter id, or None."""
+        """Take back the last tally tap (this session): its count and its press time go, and the
+        time of the undo is kept. Returns its counter id, or None."""
         while self.counter_taps:
-            counter_id = self.counter_taps.pop()
+            counter_id, timed = self.counter_taps.pop()
             count = self._obs.counters.get(counter_id, 0)
             if count <= 0:
                 continue
-            counters = dict(self._obs.counters)
-            counters[counter_id] = count - 1
-            self._apply(self._obs.model_copy(update={"counters": counters}))
+            update: dict[str, object] = {"counters": {**self._obs.counters, counter_id: count - 1}}
+            old = self._obs.counter_times.get(counter_id, CounterTimes())
+            at = old.at[:-1] if timed and old.at else old.at
+            undone = [*old.undone, max(self.clock.elapsed(), old.undone[-1] if old.undone else 0)]
+            if len(undone) > TALLY_TIMES_MAX:
+                undone = old.undone
+            update["counter_times"] = {**self._obs.counter_times, counter_id: CounterTimes(at=at, undone=undone)}
+            self._apply(self._obs.model_copy(update=update))
             return counter_id
         return None
 

@@ -17,6 +17,7 @@ from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, missing_required
 from seeds_tui.core.privacy import suspect_notes
 from seeds_tui.core.scoring import band, indicator_value, overall_score, rubric_bands, section_scores
+from seeds_tui.render.sheet import tally_text
 from seeds_tui.tui.autosave import in_daemon_thread
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
@@ -132,6 +133,8 @@ class ReviewScreen(SeedsScreen[None]):
             extra += f" · {SENTENCES[s.sentence].lower()}"
         if s.case_reference:
             extra += f" · case ref {s.case_reference}"
+        if s.change_target:
+            extra += f" · change target: {s.change_target}"
         lines.append(
             markup(
                 "[b]$r[/b] [dim]$v[/]\n$d\n$e · session clock $c",
@@ -210,7 +213,7 @@ class ReviewScreen(SeedsScreen[None]):
                 lines.append(markup("  $t: $v", t=g.title, v=value_text(rubric, g, obs.globals.get(g.id))))
         if rubric.counters:
             lines.append(markup("\n[b]Tallies[/b]"))
-            lines.append(plain("  " + " · ".join(f"{c.title} {obs.counters.get(c.id, 0)}" for c in rubric.counters)))
+            lines.append(plain("  " + " · ".join(f"{c.title} {tally_text(obs, rubric, c.id)}" for c in rubric.counters)))
         if rubric.indicators:
             for ind in rubric.indicators:
                 v = indicator_value(rubric, ind.id, obs.counters, obs.globals)

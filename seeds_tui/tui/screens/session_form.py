@@ -27,6 +27,7 @@ from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.keys import EarlyKeys, type_with_tabs, typed_character
 from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.forms import (
+    CHANGE_TARGET_HINT,
     FIELD_LABELS,
     NOT_RECORDED,
     SESSION_REF_HINT,
@@ -37,6 +38,7 @@ from seeds_tui.tui.widgets.forms import (
     suggest,
 )
 from seeds_tui.tui.widgets.safe import markup, plain
+from seeds_tui.tui.widgets.state import warn_personal
 from seeds_tui.tui.widgets.text import Limits, LineInput
 
 __all__ = ["SessionDetailsCommands", "SessionScreen"]
@@ -172,6 +174,17 @@ class SessionScreen(SeedsScreen[None]):
                 ),
             )
             yield from field_row(
+                "Change target",
+                LineInput(
+                    old.change_target if old else "",
+                    max_length=Limits.CHANGE_TARGET,
+                    what="The change target",
+                    id="change_target",
+                    placeholder=CHANGE_TARGET_HINT,
+                    compact=True,
+                ),
+            )
+            yield from field_row(
                 "Session ref.",
                 LineInput(
                     (old.session_ref or "") if old else "",
@@ -301,6 +314,7 @@ class SessionScreen(SeedsScreen[None]):
             "mode": self.query_one("#mode", Select).value,
             "purpose": self.query_one("#purpose", Select).value,
             "sentence": None if (sentence := self.query_one("#sentence", Select).value) == NOT_RECORDED else sentence,
+            "change_target": " ".join(text("change_target").split()),
             "consent_recorded": self.query_one("#consent", Checkbox).value,
             "case_reference": case_ref,
             "session_ref": session_ref,
@@ -408,6 +422,7 @@ class SessionScreen(SeedsScreen[None]):
             with contextlib.suppress(NoMatches):
                 self.query_one(f"#{field}").focus()
             return
+        warn_personal(self, session.change_target)
         if self.edit is None:
             self.seeds.start_observation(self.loaded, session, self.carried_for(session))
             return

@@ -947,7 +947,7 @@ class TeamSummaryScreen(Screen[None]):
         """The highlighted rating's (or indicator's) mean for every team shown, as bars on its scale."""
         measure = rec["measure"]
         rubric = self.data.rubrics.get(self.shown.rubric_id) if self.data and self.shown else None
-        low, high, what = 0.0, None, "indicator"
+        low, high, what = 0.0, None, "presses per minute" if rec.get("kind") == "rate" else "indicator"
         if rubric is not None and rec.get("kind") == "global":
             rating = next((g for g in rubric.globals if g.id == measure), None)
             if rating is not None:

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "mode": "Mode",
     "purpose": "Purpose",
     "sentence": "Order or licence",
+    "change_target": "Change target",
     "consent_recorded": "Consent recorded",
     "case_reference": "Case reference",
     "session_ref": "Session reference",
@@ -43,6 +44,8 @@ FIELD_LABELS = {
 NOT_RECORDED = "not_recorded"
 
 SESSION_REF_HINT = "calibration only: the same for both observers"
+
+CHANGE_TARGET_HINT = "optional: the behaviour talked about, e.g. attending appointments"
 
 
 class ConsentBox(Checkbox):

@@ -29,6 +29,7 @@ class Limits:
     NOTE: ClassVar[int] = 20_000  # evidence, section notes, self-assessment, comments, marks
     ENTRY: ClassVar[int] = 4_000  # a strength, development area, action, consensus rationale
     NAME: ClassVar[int] = 100  # observer, practitioner, team, session type, owner
+    CHANGE_TARGET: ClassVar[int] = 200
     CASE_REFERENCE: ClassVar[int] = 32
     SESSION_REFERENCE: ClassVar[int] = 64
     DATE: ClassVar[int] = 10
