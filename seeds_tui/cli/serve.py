@@ -1,7 +1,7 @@
 """``seeds-tui serve [--store DIR] [--port N] [--host ADDR]``: the same app in a browser, with textual-serve.
 
-For a meeting room: a facilitator projecting the Team summary, a practitioner filling in a
-self-rating, a person on probation answering the questionnaire on a shared screen. Each browser
+For a meeting room: a facilitator projecting the Team summary, or an SPO and a practitioner
+going through a feedback sheet's review on a shared screen. Each browser
 tab that opens the page starts its own copy of the app (``python -m seeds_tui --store DIR``) as
 the person who started ``serve``, on that person's store, with that person's permissions: it is
 the app on this computer, shown in a browser, **not a multi-user web service** (no accounts, no
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         parents=parents,
         help="the same app in a browser (this computer only, unless told; not a multi-user web service)",
         description="Serve the app to a web browser with textual-serve, for a meeting room: the Team summary on a "
-        "projector, a self-rating or the questionnaire on a shared screen. Every browser tab runs its own copy of "
+        "projector, or an observation's review on a shared screen. Every browser tab runs its own copy of "
         "the app as you, on your store, with your permissions: anyone who can open the page can do what you can in "
         "the app. It listens on this computer only (127.0.0.1); --host ADDR listens elsewhere and then requires an "
         "access token, shown once here as part of the address to open. Stop it with Ctrl+C.",
