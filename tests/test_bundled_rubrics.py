@@ -12,13 +12,16 @@ RUBRIC_DIR = bundled_rubric_dir()
 SHIPPED = sorted(RUBRIC_DIR.glob("*.toml"))
 EXPECTED_IDS = {"seed-one-to-one", "jersey-interview-skills", "mi-informed-conversation"}
 #: The newest version of each shipped rubric (in ``<id>.toml``).
-NEWEST = {"seed-one-to-one": "2.0.0", "jersey-interview-skills": "1.1.0", "mi-informed-conversation": "2.0.0"}
+NEWEST = {"seed-one-to-one": "2.1.0", "jersey-interview-skills": "1.2.0", "mi-informed-conversation": "2.1.0"}
 #: The sha256 of each earlier version's file, as observations scored against it recorded it: the
 #: bytes must never change, or those observations would no longer match their rubric.
 EARLIER = {
     ("seed-one-to-one", "1.0.0"): "08f7a11aa0eaf3050b9fc6ddce01e5393d5e10d5705eec5602c4800faeff0231",
     ("jersey-interview-skills", "1.0.0"): "82c032ccdbcfb3513d8882c0bcdca1a84c2f9c8d5b6f916809d12f1f6c396e64",
     ("mi-informed-conversation", "1.0.0"): "0adc8656538db37818b7738e370d24cf7a7d4949600096cd54d9f00459d05f82",
+    ("seed-one-to-one", "2.0.0"): "bbcf35b583d2a681c85666f393565ba3419ff17eba2cbfef10769fa1f4d4b344",
+    ("jersey-interview-skills", "1.1.0"): "61ffaa21f6aa59f93f0e13a0c4ab709f532a363c95f7ebbdb2a09a35841d14c1",
+    ("mi-informed-conversation", "2.0.0"): "392953166f89e9f064d642f00e53b33844cfba8d663d9b8c0771cfa68e7685d5",
 }
 
 
@@ -79,7 +82,7 @@ def test_every_shipped_rubric_is_its_own_wording(path: Path) -> None:
 
 def test_seed_one_to_one_shape() -> None:
     rubric = _by_id("seed-one-to-one")
-    assert rubric.version == "2.0.0"
+    assert rubric.version == "2.1.0"
     assert [s.id for s in rubric.sections] == ["beginning", "role", "relationship", "rnr", "change", "ending"]
     assert all(len(s.items) >= 4 for s in rubric.sections)
     assert set(rubric.groups) == {"relationship", "structuring"}
@@ -139,8 +142,12 @@ def test_jersey_shape() -> None:
         "overall structure",
     ]
     assert rubric.groups == ["structuring", "relationship"]
-    assert all(2 <= len(s.items) <= 4 for s in rubric.sections)
+    # Quick to score: a few items per area (authority holds five from 1.2.0, with the harm check).
+    assert all(2 <= len(s.items) <= 5 for s in rubric.sections)
     assert "authority.compliance" in rubric.item_keys
+    # From 1.2.0 the checklist asks about risk of harm to others too; optional, NA when no occasion.
+    harm = rubric.item("authority", "harm_check")
+    assert not harm.required and all(word in harm.text for word in ("children", "partners", "victims"))
     shown = rubric.scales["shown"]
     assert [level.label for level in shown.levels] == ["Not shown", "Partly shown", "Clearly shown"]
     assert shown.values == [0, 1, 2]

@@ -72,12 +72,12 @@ def test_rubric_check_reports_file_line_message(tmp_path: Path, capsys: pytest.C
 
 def test_rubric_check_requires_renames_to_be_declared(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (ROOT / "rubrics" / "seed-one-to-one.toml").read_text()
-    assert 'version = "2.0.0"' in text
-    text = text.replace('version = "2.0.0"', 'version = "3.0.0"', 1).replace('id = "welcome"', 'id = "greeting"', 1)
+    assert 'version = "2.1.0"' in text
+    text = text.replace('version = "2.1.0"', 'version = "3.0.0"', 1).replace('id = "welcome"', 'id = "greeting"', 1)
     newer = tmp_path / "seed-3.toml"
     newer.write_text(text)
     assert main(["rubric", "check", str(newer)]) == 1
-    assert "item 'beginning.welcome' of 2.0.0 is missing from 3.0.0: declare it under [renamed]" in capsys.readouterr().out
+    assert "item 'beginning.welcome' of 2.1.0 is missing from 3.0.0: declare it under [renamed]" in capsys.readouterr().out
     declared = 'title = "SEED one-to-one session"\nrenamed = { "beginning.welcome" = "beginning.greeting" }'
     newer.write_text(text.replace('title = "SEED one-to-one session"', declared, 1))
     assert main(["rubric", "check", str(newer)]) == 0, capsys.readouterr().out

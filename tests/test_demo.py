@@ -237,7 +237,10 @@ def test_cli_writes_observations_and_prints_a_summary(tmp_path: Path, capsys: py
     out = capsys.readouterr().out.strip()
     files = sorted((folder / "observations").glob("*.toml"))
     assert len(files) == 40
-    assert len(out.splitlines()) == 1
+    assert len(out.splitlines()) == 2
+    assert re.fullmatch(
+        rf"\d+ training days? and \d+ action learning sets? registered in {re.escape(str(folder / 'events'))}", out.splitlines()[1]
+    )
     assert out.startswith(f"40 observations written to {folder / 'observations'}, across 4 teams, ")
     assert re.search(r"sessions \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", out)
     # The store option may also come before the command; the same seed gives the same files.

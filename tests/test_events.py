@@ -41,10 +41,14 @@ def test_add_list_remove_and_a_taken_id(tmp_path: Path, capsys) -> None:
     assert json.loads(capsys.readouterr().out)["events"] == [
         {
             "id": "2026-04-15-follow-up-reflections",
+            "kind": "training",
             "date": "2026-04-15",
             "title": "Follow-up: reflections",
             "teams": ["Riverside"],
             "covers": ["talk", "open.a"],
+            "topic": None,
+            "learning_points": [],
+            "focus": None,
         }
     ]
     assert [e.id for e in api.training_events(store)] == ["2026-04-15-follow-up-reflections"]

@@ -115,7 +115,7 @@ def test_session_details_are_all_there_in_words(rubric: Rubric) -> None:
         flat = squash(text)
         for shown in ("23 November 2026", "Pat Practitioner", "North", "Sam Observer", "Licence supervision", "Video", "Calibration"):
             assert shown in flat, (fmt, shown)
-        assert "SEED one-to-one session, version 2.0.0" in flat, fmt
+        assert f"SEED one-to-one session, version {rubric.version}" in flat, fmt
         assert "in_person" not in flat and "calibration" not in flat.replace("Calibration", ""), fmt
 
 
@@ -132,19 +132,39 @@ def test_the_case_reference_never_appears(rubric: Rubric, tmp_path: Path, capsys
         assert CASE_REF not in capsys.readouterr().out
 
 
-def test_each_section_has_its_percent_a_bar_and_a_band(rubric: Rubric) -> None:
+def test_each_section_has_its_percent_a_bar_and_its_typical_level_in_the_scales_words(rubric: Rubric) -> None:
+    """A rubric naming no bands (the shipped ones) is read in its scale's words, never in the audit bands."""
     obs = rich(rubric)
     md = render_markdown(obs, rubric)
-    # Beginning: 3 + 2 points of 3 + 3 possible (NA and NO left out) = 83%, 8 of 10 cells.
-    assert "| Beginning and set-up | ████████░░ 83% | very high | 2 skills (left out: 1 not applicable, 1 not observed) |" in md
+    # Beginning: 3 + 2 points of 3 + 3 possible (NA and NO left out) = 83%, 8 of 10 cells; levels 3 and 2
+    # average 2.5, halfway between Competent and Skilful.
+    assert "| Section | Score | Typical level | Based on |" in md
+    assert "| Beginning and set-up | ████████░░ 83% | Competent to Skilful | 2 skills (left out: 1 not applicable, 1 not observed) |" in md
     assert "| Ending | ░░░░░░░░░░ – | – | no skill given a level (left out: 4 not scored) |" in md
-    assert "| **Whole session** | ████████░░ 83% | very high |" in md
+    assert "| **Whole session** | ████████░░ 83% | Competent to Skilful |" in md
     page = render_html(obs, rubric)
     block = re.split(r'<div class="score( total)?">', page.split("Beginning and set-up</span>", 1)[1])[0]
     assert '<span class="score-value">83%</span>' in block  # the percent is in the text, not only in the bar
     assert 'style="width:83%"' in block and 'aria-hidden="true"' in block
-    assert "Band: very high" in block and "1 not applicable, 1 not observed" in block
-    assert "very high 65% or more, high 55–64%, moderate 46–54%, low 45% or less" in page
+    assert "Typical level: Competent to Skilful" in block and "1 not applicable, 1 not observed" in block
+    for text in both(obs, rubric).values():
+        assert "very high" not in text and "Band" not in text and "moderate" not in text
+        assert "where the section's skills were scored, taken together, in the scale's own words" in squash(text)
+
+
+def test_every_item_at_competent_reads_competent_not_a_band(rubric: Rubric) -> None:
+    from seeds_tui.render.sheet_pdf import sheet_html
+
+    scores: dict[str, dict[str, Score]] = {}
+    for key in rubric.item_keys:
+        section, item = key.split(".")
+        scores.setdefault(section, {})[item] = Score(value=2)
+    obs = rich(rubric).model_copy(update={"scores": scores})
+    sheet = build_sheet(obs, rubric)
+    assert {line.word for line in [*sheet.sections, sheet.overall]} == {"Competent"}
+    assert "| **Whole session** | ███████░░░ 67% | Competent |" in render_markdown(obs, rubric)
+    pdf_html = sheet_html(sheet)
+    assert "<th>Typical level</th>" in pdf_html and "very high" not in pdf_html
 
 
 def test_a_rubric_with_its_own_bands_or_none_is_banded_its_own_way_on_every_sheet(rubric: Rubric) -> None:
@@ -165,7 +185,8 @@ def test_a_rubric_with_its_own_bands_or_none_is_banded_its_own_way_on_every_shee
     none = rubric.model_copy(update={"bands": []})
     for text in both(rich(none), none).values():
         assert "Bands:" not in text and "very high" not in text
-    assert "| Beginning and set-up | ████████░░ 83% | – |" in render_markdown(rich(none), none)
+    # No bands of its own: the typical level, as for a rubric without the key.
+    assert "| Beginning and set-up | ████████░░ 83% | Competent to Skilful |" in render_markdown(rich(none), none)
 
 
 def test_strengths_and_development_areas_carry_the_evidence_of_their_skill(rubric: Rubric) -> None:

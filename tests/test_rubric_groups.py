@@ -69,6 +69,7 @@ EXPECTED = {
         "authority.fair_firm": S,
         "authority.choices": S,
         "authority.compliance": S,
+        "authority.harm_check": S,
         "mi.elicits_reasons": R,
         "mi.ambivalence": R,
         "mi.affirms": R,
@@ -110,6 +111,7 @@ def test_the_same_skill_counts_the_same_way_in_every_rubric() -> None:
         (seed, "role.authority", jersey, "authority.fair_firm"),
         (seed, "role.dual_role", jersey, "authority.explains_role"),
         (seed, "role.compliance", jersey, "authority.compliance"),
+        (seed, "rnr.safeguarding", jersey, "authority.harm_check"),
         (seed, "beginning.agenda", jersey, "setup.purpose"),
         (seed, "change.motivation", jersey, "mi.elicits_reasons"),
         (seed, "change.motivation", mi, "processes.evoking"),
@@ -175,7 +177,7 @@ def test_rubric_check_warns_about_an_item_of_the_other_kind_and_still_exits_0(tm
     code = main(["rubric", "check", str(path)])
     out = capsys.readouterr()
     assert code == 0
-    assert f"{path}: ok (team-interview-skills 1.1.0" in out.out
+    assert f"{path}: ok (team-interview-skills 1.2.0" in out.out
     warnings = [line for line in out.err.splitlines() if line.startswith("warning:")]
     assert [w.split(": item ")[1].split(" ")[0] for w in warnings] == [
         "'problem_solving.defines'",
@@ -222,7 +224,7 @@ def test_old_observations_still_validate_and_open(old_store: Store, capsys: pyte
         assert loaded.sha256 == obs.rubric.sha256
         assert check_against_rubric(obs, loaded.rubric, path=path) == []
         versions.add((obs.rubric.id, obs.rubric.version))
-    assert {v for _, v in versions} == {"1.0.0", "2.0.0", "1.1.0"}
+    assert {v for _, v in versions} == {"1.0.0", "2.1.0", "1.2.0"}
     assert main(["validate", "--quiet", *map(str, paths)]) == 0
     capsys.readouterr()
 
@@ -233,7 +235,7 @@ def test_old_observations_summarise_beside_new_ones_by_the_new_grouping(old_stor
     data = seeds_tui.summary_data(old_store, rubric="seed-one-to-one")
     assert data.problems == []
     items = data.items
-    assert set(items["rubric_version"].astype(str)) == {"1.0.0", "2.0.0"}
+    assert set(items["rubric_version"].astype(str)) == {"1.0.0", "2.1.0"}
     old = items[items["rubric_version"].astype(str) == "1.0.0"]
     # The old bundled pro-social item is retired: its scores are not carried into any new item.
     assert not ((old["section"] == "relationship") & (old["item"] == "prosocial")).any()

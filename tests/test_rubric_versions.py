@@ -52,12 +52,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_rubric_check_refuses_a_rename_onto_an_existing_item(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = new_version(tmp_path / "rubrics", "2.1.0", drop="beginning.welcome", renamed={"beginning.welcome": "beginning.review"})
+    path = new_version(tmp_path / "rubrics", "2.2.0", drop="beginning.welcome", renamed={"beginning.welcome": "beginning.review"})
     code, out, _ = run(capsys, "rubric", "check", str(path))
     assert code == 1
-    assert "'beginning.welcome' of 2.0.0 is renamed to 'beginning.review', which is already an item of 2.0.0" in out
+    assert "'beginning.welcome' of 2.1.0 is renamed to 'beginning.review', which is already an item of 2.1.0" in out
     assert "ok (" not in out
-    good = new_version(tmp_path / "fine", "2.1.0", drop="beginning.welcome", retired=True)
+    good = new_version(tmp_path / "fine", "2.2.0", drop="beginning.welcome", retired=True)
     assert run(capsys, "rubric", "check", str(good))[0] == 0
 
 
@@ -69,13 +69,13 @@ def test_rubric_check_refuses_two_items_renamed_onto_one(store: Store, tmp_path:
     kept = [i for i in beginning["items"] if i["id"] not in ("welcome", "review")]
     greeting = {**next(i for i in beginning["items"] if i["id"] == "welcome"), "id": "greeting"}
     beginning["items"] = [greeting, *kept]
-    data |= {"version": "2.1.0", "renamed": {"beginning.welcome": "beginning.greeting", "beginning.review": "beginning.greeting"}}
-    path = tmp_path / "rubrics" / "seed-one-to-one-2.1.0.toml"
+    data |= {"version": "2.2.0", "renamed": {"beginning.welcome": "beginning.greeting", "beginning.review": "beginning.greeting"}}
+    path = tmp_path / "rubrics" / "seed-one-to-one-2.2.0.toml"
     path.parent.mkdir()
     path.write_text(dump_toml(data))
     code, out, _ = run(capsys, "rubric", "check", str(path))
     assert code == 1 and "ok (" not in out
-    assert "'beginning.review' and 'beginning.welcome' of 2.0.0 are both renamed to 'beginning.greeting'" in out
+    assert "'beginning.review' and 'beginning.welcome' of 2.1.0 are both renamed to 'beginning.greeting'" in out
     # Whatever a rubric folder holds, the export still has one row per item of an observation.
     code, text, _ = run(
         capsys, "export", "--store", str(store.root), "--rubrics", str(path.parent), "--rubric", "seed-one-to-one", "--quiet"
@@ -86,7 +86,7 @@ def test_rubric_check_refuses_two_items_renamed_onto_one(store: Store, tmp_path:
 
 def test_no_export_holds_two_rows_for_one_item_of_one_observation(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "rubrics"
-    new_version(folder, "2.1.0", drop="beginning.welcome", renamed={"beginning.welcome": "beginning.review"})
+    new_version(folder, "2.2.0", drop="beginning.welcome", renamed={"beginning.welcome": "beginning.review"})
     base = ["--store", str(store.root), "--rubrics", str(folder), "--rubric", "seed-one-to-one", "--quiet"]
     for fmt in ("csv", "jsonl"):
         code, out, err = run(capsys, "export", *base, "--format", fmt, "--include-drafts")
@@ -133,15 +133,15 @@ def test_exports_say_which_rubric_version_each_figure_was_computed_against(
     code, before, _ = run(capsys, "export", *base, "--table", "observations")
     assert code == 0
     rows = [json.loads(line) for line in before.splitlines()]
-    assert {(r["rubric_version"], r["computed_version"]) for r in rows} == {("2.0.0", "2.0.0")}
+    assert {(r["rubric_version"], r["computed_version"]) for r in rows} == {("2.1.0", "2.1.0")}
     folder = tmp_path / "rubrics"
-    new_version(folder, "2.1.0", drop="beginning.welcome", retired=True)
+    new_version(folder, "2.2.0", drop="beginning.welcome", retired=True)
     code, after, _ = run(capsys, "export", *base, "--table", "observations", "--rubrics", str(folder))
     assert code == 0
     rows = [json.loads(line) for line in after.splitlines()]
-    # The figures of 2.0.0 observations are now computed against 2.1.0, and the rows say so.
-    assert {(r["rubric_version"], r["computed_version"]) for r in rows} == {("2.0.0", "2.1.0")}
+    # The figures of 2.1.0 observations are now computed against 2.2.0, and the rows say so.
+    assert {(r["rubric_version"], r["computed_version"]) for r in rows} == {("2.1.0", "2.2.0")}
     code, items, _ = run(capsys, "export", *base, "--rubrics", str(folder))
     first = json.loads(items.splitlines()[0])
-    assert list(first)[3:5] == ["rubric_version", "computed_version"] and first["computed_version"] == "2.1.0"
+    assert list(first)[3:5] == ["rubric_version", "computed_version"] and first["computed_version"] == "2.2.0"
     assert not any(json.loads(line)["item"] == "welcome" for line in items.splitlines())

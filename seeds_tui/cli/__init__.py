@@ -24,7 +24,10 @@ from seeds_tui.cli.common import PROBLEMS, USAGE, UsageError, common_options, er
 from seeds_tui.core.errors import SeedsError
 
 #: Command modules, in the order ``--help`` lists them.
-COMMANDS = ("rubric", "validate", "schema", "demo", "summary", "event", "export", "import_", "compare", "report", "publish", "serve")
+COMMANDS = (
+    "rubric", "validate", "schema", "demo", "summary", "event", "supervision", "voice", "export", "import_", "compare", "report",
+    "record", "publish", "serve", "self_rate",
+)  # fmt: skip
 
 
 class _Parser(argparse.ArgumentParser):

@@ -93,9 +93,9 @@ def store_from(args: argparse.Namespace) -> Store:
 
 
 #: The folders of a store that hold its data (no command's output may go there).
-_STORE_FOLDERS = ("observations", "drafts", "history", "conflicts", "consensus", ".cache", ".locks")
+_STORE_FOLDERS = ("observations", "drafts", "history", "conflicts", "consensus", ".cache", ".locks", "selfratings")
 #: What a seeds-tui data file starts with (an output must never replace one, wherever it is).
-_DATA_MARKS = (b'schema = "seeds-observation/', b'schema = "seeds-rubric/')
+_DATA_MARKS = (b'schema = "seeds-observation/', b'schema = "seeds-rubric/', b'schema = "seeds-selfrating/')
 
 
 def _store_of(path: Path) -> Path | None:

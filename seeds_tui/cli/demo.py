@@ -96,4 +96,7 @@ def run(args: argparse.Namespace) -> int:
         f"across {_count(len(result.teams), 'team')}, {_count(result.practitioners, 'practitioner')}, "
         f"{_count(result.observers, 'observer')}, sessions {result.first_date} to {result.last_date} ({seconds:.1f} s)"
     )
+    if result.events or result.sets:
+        days, sets = _count(result.events, "training day"), _count(result.sets, "action learning set")
+        print(f"{days} and {sets} registered in {store.root / 'events'}")
     return OK

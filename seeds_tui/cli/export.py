@@ -19,13 +19,15 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
             "Export the store's final observations as a table for spreadsheets, databases and data warehouses. "
             "--table items (default): one row per scored item per observation, with fixed columns. "
             "--table observations: one row per observation with metadata, section.<id>.percent, global.<id> and "
-            "counter.<id> columns named by rubric ids. Parquet writes a folder partitioned by rubric_id and quarter "
+            "counter.<id> columns named by rubric ids. --table selfratings: one row per item a practitioner rated in a "
+            "self-rating, beside the observer's score (self_value/self_code, observer_value/observer_code, difference). "
+            "Parquet writes a folder partitioned by rubric_id and quarter "
             "(hive style) that DuckDB, Polars and Spark read directly. Files are written atomically and owner-only."
         ),
         epilog="Exit codes: 0 exported, 1 the store or options had problems or nothing matched, 2 usage error. See docs/scripting.md.",
     )
     parser.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv", help="file format (default csv)")
-    parser.add_argument("--table", choices=("items", "observations"), default="items", help="which table (default items)")
+    parser.add_argument("--table", choices=("items", "observations", "selfratings"), default="items", help="which table (default items)")
     parser.add_argument("-o", "--output", metavar="PATH", help="file to write (a folder for parquet); default: stdout for csv and jsonl")
     parser.add_argument("--rubric", metavar="ID", help="only observations scored against this rubric id")
     parser.add_argument(

@@ -12,6 +12,7 @@ from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, err, re
 if TYPE_CHECKING:
     from seeds_tui.core.observation import Observation
     from seeds_tui.core.rubric import Rubric
+    from seeds_tui.core.selfrating import SelfRating
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -60,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
             for problem in serious:
                 err(str(problem))
             return PROBLEMS
-        data = _pdf(obs, loaded.rubric) if args.format == "pdf" else render_report(obs, loaded.rubric, args.format).encode("utf-8")
+        mine = _selfrating(path, obs.id)
+        data = (
+            _pdf(obs, loaded.rubric, mine) if args.format == "pdf" else render_report(obs, loaded.rubric, args.format, mine).encode("utf-8")
+        )
         if args.output:
             write_atomic(Path(args.output), data)
             err(f"wrote {args.output}")
@@ -73,12 +77,23 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
-def _pdf(obs: Observation, rubric: Rubric) -> bytes:
+def _selfrating(path: Path, observation_id: str) -> SelfRating | None:
+    """The practitioner's self-rating of the observation, when its file lies in a store that keeps one."""
+    from seeds_tui.storage.selfratings import selfrating_of
+    from seeds_tui.storage.store import Store
+
+    root = path.resolve().parent.parent
+    if not (root / "selfratings").is_dir():
+        return None
+    return selfrating_of(Store(root), observation_id)
+
+
+def _pdf(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> bytes:
     """The sheet as PDF; a warning (no values quoted) when the PDF's font lacks some of its characters."""
     from seeds_tui.render.sheet import build_sheet
     from seeds_tui.render.sheet_pdf import characters_missing, render_pdf_sheet
 
-    sheet = build_sheet(obs, rubric)
+    sheet = build_sheet(obs, rubric, selfrating)
     missing = characters_missing(sheet)
     if missing:
         err(

@@ -31,6 +31,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "observation-2": ("observation", ("seeds-observation/2",)),
     "observation-3": ("observation", ("seeds-observation/3",)),
     "observation-4": ("observation", ("seeds-observation/4",)),
+    "supervision": ("supervision", ("seeds-supervision/1",)),
+    "selfrating": ("selfrating", ("seeds-selfrating/1",)),
+    "selfrating-1": ("selfrating", ("seeds-selfrating/1",)),
+    "questionnaire": ("questionnaire", ("seeds-questionnaire/1",)),
+    "response": ("response", ("seeds-response/1",)),
 }
 
 #: The rules only ``validate`` / ``rubric check`` can check (they need the rubric, or compare values).
@@ -45,10 +50,25 @@ VALIDATE_ONLY = {
         "the file is UTF-8 TOML of at most 2 MiB, named by its id in a store",
         "two files do not hold one id; the revision leaves room for one more save",
     ),
+    "supervision": (
+        "no open action is reviewed twice in one note, and a note never reviews its own new actions",
+        "the file is UTF-8 TOML of at most 256 KiB, named by its id in a store's supervision/ folder",
+    ),
+    "selfrating": (
+        "the rubric named (id and version) is a known rubric",
+        "every section and item rated exists in that rubric, and lies in the sections listed (when any are)",
+        "every value is a level of its item's scale (or NA/NO)",
+        "the file is UTF-8 TOML of at most 256 KiB, named by its id in a store's selfratings folder",
+    ),
+    "response": (
+        "the questionnaire named (id and version) is a known questionnaire, and every answer is to one of its statements",
+        "the file is UTF-8 TOML of at most 16 KiB, named by its id in a store",
+    ),
     "rubric": (
         "ids are unique (sections, items within a section, globals, counters, indicators); counter keys are unique",
         "every scale an item or global names exists; descriptors are keyed by levels of the item's scale",
         "level values are unique and in increasing order",
+        "a scale's competent value is one of its level values",
         "indicators name known counters or globals",
         "renamed targets are items of this version and its old ids are not; retired ids are not items",
         "against older versions: every item dropped is renamed or retired; no rename lands on an existing item, no two on one",
@@ -69,8 +89,10 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         parents=parents,
         help="print the JSON Schema of a file format",
         description=(
-            "Print the JSON Schema of the rubric or observation format: 'rubric' and 'observation' accept every "
-            "version the tools read; 'rubric-1', 'observation-1' to 'observation-4' one version each."
+            "Print the JSON Schema of the rubric, observation, self-rating or supervision note format: 'rubric', "
+            "'observation' and 'selfrating' accept every version the tools read; 'rubric-1', 'observation-1' to "
+            "'observation-4' and 'selfrating-1' one version each; 'questionnaire' and 'response' the questionnaire "
+            "people on probation answer and one response."
         ),
     )
     parser.add_argument("kind", choices=list(KINDS), help="which format (and version)")
@@ -81,11 +103,24 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a format (see ``KINDS``), with its ``$id``, and every rule it can express."""
     fmt, tags = KINDS[kind]
+    if fmt in ("questionnaire", "response"):
+        return _voice_schema(fmt, tags[0])
     if fmt == "rubric":
         from seeds_tui.core.rubric import Rubric
 
         schema = Rubric.model_json_schema(by_alias=True, mode="validation")
         _rubric_rules(schema)
+    elif fmt == "supervision":
+        from seeds_tui.core.supervision import SupervisionNote
+
+        schema = SupervisionNote.model_json_schema(by_alias=True, mode="validation")
+        _stamps(schema)
+    elif fmt == "selfrating":
+        from seeds_tui.core.selfrating import SelfRating
+
+        schema = SelfRating.model_json_schema(by_alias=True, mode="validation")
+        _stamps(schema)
+        schema["properties"]["sections"]["uniqueItems"] = True
     else:
         from seeds_tui.core.observation import Observation
 
@@ -194,6 +229,25 @@ def _rubric_rules(schema: dict[str, Any]) -> None:
             "properties": {"mean_of": {**ids, "minItems": 1}, "numerator": {"maxItems": 0}, "denominator": {"maxItems": 0}},
         },
     ]
+
+
+def _voice_schema(fmt: str, tag: str) -> dict[str, Any]:
+    """The schema of a questionnaire or a response (seeds_tui.core.questionnaire)."""
+    from seeds_tui.core.questionnaire import FORBIDDEN_KEYS, Questionnaire, Response
+    from seeds_tui.core.rubric import SEMVER_RE
+
+    model = Questionnaire if fmt == "questionnaire" else Response
+    schema = model.model_json_schema(by_alias=True, mode="validation")
+    _closed_patterns(schema)
+    schema["properties"]["schema"] = {"title": "Schema", "type": "string", "enum": [tag]}
+    schema["required"] = ["schema", *[k for k in schema.get("required", []) if k != "schema"]]
+    if fmt == "questionnaire":
+        schema["properties"]["version"]["pattern"] = SEMVER_RE.pattern
+    else:
+        schema["$defs"]["QuestionnaireRef"]["properties"]["version"]["pattern"] = SEMVER_RE.pattern
+        # Anonymous: no name, case reference or date (closed by additionalProperties already; said here too).
+        schema["not"] = {"anyOf": [{"required": [key]} for key in FORBIDDEN_KEYS]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"urn:seeds-tui:{tag}", **schema}
 
 
 def to_json_data(data: Any) -> Any:

@@ -12,6 +12,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seeds_tui.cli.common import (
     OK,
@@ -26,7 +27,10 @@ from seeds_tui.cli.common import (
     unknown_teams_message,
 )
 
-VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage")
+if TYPE_CHECKING:
+    from seeds_tui.render.charts import Event
+
+VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage", "voice", "sets")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 
 
@@ -60,8 +64,8 @@ def unused_options(args: argparse.Namespace) -> str | None:
     """The message for an option this run would not use (exit 2), or None."""
     if args.event is not None and args.by not in EVENT_VIEWS:
         return f"--event compares sections, items or composites; it does nothing with --by {args.by} (use --by {', '.join(EVENT_VIEWS)})"
-    if args.window is not None and args.event is None:
-        return "--window sets the months before and after a training event; give --event too"
+    if args.window is not None and args.event is None and args.by != "sets":
+        return "--window sets the months before and after a training event or set; give --event (or --by sets) too"
     if args.names and args.by not in NAME_VIEWS:
         return f"--names shows names in the per-practitioner views; it does nothing with --by {args.by} (use --by practitioner or coverage)"
     return None
@@ -72,12 +76,13 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p = subparsers.add_parser(
         "summary",
         parents=parents,
-        help="team tables for facilitators (sections, items, composites, trends, themes, actions, coverage)",
+        help="team tables for facilitators (sections, items, composites, trends, themes, actions, coverage, action learning sets)",
         description=(
             "Summarise a team's (or several teams') observations: percent of maximum per section or item with the "
             "distribution beside it, relationship vs structuring composites, trends by quarter, global ratings, "
-            "development themes, recurring actions and how carried actions ended, and (for a manager) who has been "
-            "observed. Only final observations count unless --status says otherwise. Any figure resting on "
+            "development themes, recurring actions and how carried actions ended, each action learning set's items "
+            "before and after it (--by sets), and (for a manager) who has been observed. Only final observations count "
+            "unless --status says otherwise. Any figure resting on "
             "fewer practitioners than --threshold is suppressed, and so is whatever would reveal it."
         ),
         epilog="Exit codes: 0 summary produced (unreadable files are left out with a warning), 1 problems, 2 usage error.",
@@ -111,7 +116,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )  # fmt: skip
     p.add_argument(
         "--window", metavar="MONTHS", type=_window, default=None,
-        help="with --event: months on each side, whole quarters (3, 6, 9 or 12; default 3)",
+        help="with --event or --by sets: months on each side, whole quarters (3, 6, 9 or 12; default 3)",
     )  # fmt: skip
     p.add_argument("--names", action="store_true", help="with --by practitioner or coverage: show names instead of pseudonymous labels")
     p.add_argument("--strict", action="store_true", help="exit 1 if any observation file could not be read")
@@ -156,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
+    if args.by == "voice":
+        return _voice(args, store, data)
     if data.unmatched_teams:
         err(f"seeds-tui summary: {unknown_teams_message(data.unmatched_teams, data.known_teams, store.root)}")
         if not data.rubric_ids:
@@ -184,16 +191,22 @@ def run(args: argparse.Namespace) -> int:
     if absent:
         # The event's teams filter its before/after table as --team does: the same words.
         err(f"seeds-tui summary: training event {args.event}: {unknown_teams_message(absent, data.known_teams, store.root)}")
-    tables = team_tables.build_tables(
-        data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
-        event_teams=event_teams,
-    )  # fmt: skip
+    if args.by == "sets":
+        from seeds_tui.team import sets
+
+        tables = sets.sets_tables(data, sets.registered_sets(store), threshold=args.threshold, window=args.window or 3)
+    else:
+        tables = team_tables.build_tables(
+            data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
+            event_teams=event_teams,
+        )  # fmt: skip
     doc = render.SummaryDocument(
         heading="Team summary",
         details=_details(args, data, store.root),
         tables=tables,
         warnings=list(data.problems),
         threshold=args.threshold,
+        events=_markers(event, store, data) if args.by == "quarter" else [],
     )
     try:
         if args.format == "table" and not args.output and sys.stdout.isatty():
@@ -225,6 +238,46 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
+def _voice(args: argparse.Namespace, store: object, data: object) -> int:
+    """``--by voice``: the questionnaire's answers by team and statement, beside observed practice."""
+    from seeds_tui.render import summary as render
+    from seeds_tui.team.voice import voice_tables
+
+    tables, warnings = voice_tables(
+        store, data if getattr(data, "rubric_ids", None) else None,  # type: ignore[arg-type]
+        threshold=args.threshold, teams=args.team or (), date_from=args.date_from, date_to=args.date_to,
+    )  # fmt: skip
+    if not tables:
+        err(f"seeds-tui summary: no questionnaire responses in {store.root} (see seeds-tui voice import)")  # type: ignore[attr-defined]
+        return PROBLEMS
+    details = [
+        "answers of people on probation: anonymous (month and team only); comments are never shown in team views",
+        f"a figure is suppressed when it rests on fewer than {args.threshold} respondents or {args.threshold} practitioners "
+        "(those named and those observed in the team that quarter), and so is whatever would reveal it",
+    ]
+    doc = render.SummaryDocument(heading="Team summary", details=details, tables=tables, warnings=warnings, threshold=args.threshold)
+    if args.format == "csv":
+        output: str | bytes = summary_csv(doc.tables)
+    elif args.format == "table" and not args.output and sys.stdout.isatty():
+        output = render.render_table(doc, width=shutil.get_terminal_size().columns)
+    else:
+        output = render.render(doc, args.format)
+    if args.output:
+        from seeds_tui.storage.atomic import write_atomic
+
+        target = Path(args.output)
+        write_atomic(target, output if isinstance(output, bytes) else output.encode("utf-8"))
+        err(f"wrote {target}")
+    elif isinstance(output, bytes):
+        sys.stdout.buffer.write(output)
+    else:
+        sys.stdout.write(output)
+    sys.stdout.flush()
+    for warning in warnings:
+        err(f"warning: {warning}")
+    return OK
+
+
 def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
     """The date of ``--event`` and the teams that attended: a date as typed (every team), or a registered training event."""
     if text is None:
@@ -246,6 +299,20 @@ def _event(text: str | None, store: object) -> tuple[date | None, list[str]]:
     return found.date, list(found.teams)
 
 
+def _markers(event: date | None, store: object, data: object) -> list[Event]:
+    """The marks on trend charts: the event compared around, then each action learning set of the teams shown."""
+    from seeds_tui.render.charts import Event
+    from seeds_tui.team import frames
+    from seeds_tui.team.sets import registered_sets
+
+    marks = [Event(event)] if event is not None else []
+    shown = {frames.team_key(str(t)) for t in data.observations["team"].unique()}  # type: ignore[attr-defined]
+    for s in registered_sets(store):  # type: ignore[arg-type]
+        if not s.teams or any(frames.team_key(t) in shown for t in s.teams):
+            marks.append(Event(s.date, f"set: {s.topic or s.title}"))
+    return marks
+
+
 def _status_words(status: str) -> str:
     return {"final": "final observations", "draft": "drafts", "all": "observations"}[status]
 
@@ -264,6 +331,11 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
         lines.append(
             "coverage: for a manager, not for sharing with a group; observations in the dates asked, last observed at any date"
             + ("" if args.names else "; labels are pseudonymous")
+        )
+    if args.by == "sets":
+        lines.append(
+            f"action learning sets: each set's sections and items in equal windows of {args.window or 3} months before and after it "
+            "(whole quarters, the same windows as --event), for the set's teams and All teams"
         )
     if args.by == "actions":
         lines.append(

@@ -61,6 +61,14 @@ def validate_source(
             except EventError as exc:
                 return exc.problems
             return []
+        if text.lstrip().startswith('schema = "seeds-supervision/'):  # a supervision note of the register
+            return _note_problems(raw, where)
+        if text.lstrip().startswith('schema = "seeds-selfrating/'):  # a practitioner's self-rating
+            return _selfrating_problems(raw, where, text, registry)
+        if text.lstrip().startswith('schema = "seeds-response/'):  # a questionnaire response of the register
+            from seeds_tui.storage.responses import validate_response
+
+            return validate_response(raw, where, source.path if source.member is None else None)
         obs = parse_observation(parse_toml(text, where, ObservationError), path=where, text=text)
     except ObservationError as exc:
         return exc.problems
@@ -74,6 +82,38 @@ def validate_source(
         # Same id and version but other bytes: the rubric file was edited. Worth knowing, not fatal.
         err(f"{where}: warning: rubric {obs.rubric.id} {obs.rubric.version} differs from the file it was scored with (sha256)")
     return problems
+
+
+def _note_problems(raw: bytes, where: Path) -> list[Problem]:
+    """Every problem with a supervision note (empty when it is valid); a note in a store's folder must be named by its id."""
+    from seeds_tui.core.errors import Problem
+    from seeds_tui.core.supervision import SUPERVISION_MAX_BYTES, SupervisionError, parse_note
+
+    if len(raw) > SUPERVISION_MAX_BYTES:
+        return [Problem(where, f"is larger than {SUPERVISION_MAX_BYTES // 1024} KiB; a supervision note is a few lines")]
+    try:
+        note = parse_note(raw, where)
+    except SupervisionError as exc:
+        return exc.problems
+    if where.parent.name == "supervision" and where.name != f"{note.id}.toml":
+        return [Problem(where, f"the file is named after another id; rename it to {note.id}.toml", field="id")]
+    return []
+
+
+def _selfrating_problems(raw: bytes, where: Path, text: str, registry: RubricRegistry) -> list[Problem]:
+    """Every problem with a self-rating file: its format, then its rubric's items and scales."""
+    from seeds_tui.core.errors import Problem, RubricNotFound
+    from seeds_tui.core.selfrating import SelfRatingError, check_selfrating, parse_selfrating
+
+    try:
+        record = parse_selfrating(raw, where)
+    except SelfRatingError as exc:
+        return exc.problems
+    try:
+        loaded = registry.get(record.rubric.id, record.rubric.version)
+    except RubricNotFound as exc:
+        return [Problem(where, str(exc))]
+    return check_selfrating(record, loaded.rubric, path=where, text=text)
 
 
 #: Folders of a store whose files must be named ``<id>.toml``.

@@ -20,8 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from typing import TYPE_CHECKING, Literal
 
 from seeds_tui.core.observation import Action, ActionStatus, CarriedAction, Observation, name_key, ref_key
+
+if TYPE_CHECKING:
+    from seeds_tui.core.supervision import SupervisionNote
+
+#: Where an action was agreed, or last reviewed: at an observation or in a supervision note.
+Where = Literal["observation", "supervision"]
 
 #: Statuses that close an action: it is not carried to later observations.
 CLOSED: frozenset[str] = frozenset({"done", "dropped"})
@@ -38,6 +45,10 @@ class OpenAction:
     last_reviewed: Date | None
     #: What was said about it then.
     last_comment: str = ""
+    #: Where it was last reviewed (None if never): an observation or a supervision note.
+    last_where: Where | None = None
+    #: Where it was agreed: at an observation, or as a new action in a supervision note.
+    agreed_where: Where = "observation"
 
 
 def same_person(a: str, b: str) -> bool:
@@ -56,6 +67,7 @@ def open_actions(
     before: Date | None = None,
     exclude: str | None = None,
     session_ref: str | None = None,
+    notes: Iterable[SupervisionNote] = (),
 ) -> list[OpenAction]:
     """The actions still open for ``practitioner`` from final observations dated on or before ``before``.
 
@@ -64,6 +76,11 @@ def open_actions(
     observer's file of that same session is not "earlier", and showing its actions would show
     that observer's judgement before both have finalised. A review that leaves an action
     unmarked does not undo an earlier review. Oldest agreement first.
+
+    ``notes`` are the practitioner's supervision notes: one dated on or before ``before`` reviews
+    the actions open at its date (a status there closes or keeps an action as a review at an
+    observation does) and its new actions are carried too. On one date a note comes after the
+    observation of that day, so a note can review the actions just agreed.
     """
     same_session = ref_key(session_ref) if session_ref else None
     earlier = sorted(
@@ -79,9 +96,28 @@ def open_actions(
         ),
         key=lambda o: (o.session.date, o.created, o.id),
     )
+    kept_notes = sorted(
+        (n for n in notes if same_person(n.practitioner, practitioner) and (before is None or n.date <= before)),
+        key=lambda n: (n.date, n.created.isoformat() if n.created else "", n.id),
+    )
+    timeline: list[tuple[Date, int, Observation | SupervisionNote]] = [
+        *((o.session.date, 0, o) for o in earlier),
+        *((n.date, 1, n) for n in kept_notes),
+    ]
+    timeline.sort(key=lambda t: (t[0], t[1]))
     agreed: dict[tuple[str, int], CarriedAction] = {}
-    latest: dict[tuple[str, int], tuple[ActionStatus | None, Date, str]] = {}
-    for obs in earlier:
+    agreed_where: dict[tuple[str, int], Where] = {}
+    latest: dict[tuple[str, int], tuple[ActionStatus | None, Date, str, Where]] = {}
+    for _, _, record in timeline:
+        if not isinstance(record, Observation):
+            for index in range(len(record.actions)):
+                agreed[(record.id, index)] = record.new_action(index)
+                agreed_where[(record.id, index)] = "supervision"
+            for progress in record.progress:
+                agreed.setdefault(progress.key, CarriedAction.model_validate(progress.model_dump() | {"status": None, "comment": ""}))
+                latest[progress.key] = (progress.status, record.date, progress.comment, "supervision")
+            continue
+        obs = record
         for index, action in enumerate(obs.feedback.actions):
             agreed[(obs.id, index)] = CarriedAction(
                 source=obs.id,
@@ -95,13 +131,13 @@ def open_actions(
             # The copy stands in for the original if that file is gone (moved, or never imported).
             agreed.setdefault(carried.key, carried.model_copy(update={"status": None, "comment": ""}))
             if carried.status is not None or carried.key not in latest:
-                latest[carried.key] = (carried.status, obs.session.date, carried.comment)
+                latest[carried.key] = (carried.status, obs.session.date, carried.comment, "observation")
     found = []
     for key, carried_action in agreed.items():
-        status, when, comment = latest.get(key, (None, None, ""))
+        status, when, comment, where = latest.get(key, (None, None, "", None))
         if status in CLOSED:
             continue
-        found.append(OpenAction(carried_action, status, when, comment))
+        found.append(OpenAction(carried_action, status, when, comment, where if when else None, agreed_where.get(key, "observation")))
     return sorted(found, key=lambda a: (a.action.agreed or Date.min, a.action.source, a.action.index))
 
 
@@ -115,6 +151,7 @@ __all__ = [
     "CLOSED",
     "FEW_ACTIONS",
     "OpenAction",
+    "Where",
     "actions_notice",
     "merge_carried",
     "open_actions",

@@ -12,6 +12,7 @@ when a note looks like it holds a date of birth, a name after a title, or a case
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -94,3 +95,22 @@ def suspect_notes(obs: Observation, rubric: Rubric) -> list[tuple[str, list[str]
     if obs.consensus is not None:
         places += [(f"agreed score for {key}: rationale", text) for key, text in obs.consensus.rationale.items()]
     return [(where, found) for where, text in places if text and (found := personal_data_warnings(text))]
+
+
+def names_person(text: str, names: Iterable[str]) -> bool:
+    """Whether ``text`` holds one of ``names`` (whole words, case and spacing ignored).
+
+    Used for records that name no individual (an action learning set): the names are the store's
+    practitioners and observers.
+
+    >>> names_person("Pat  smith led the reflections", ["Pat Smith"])
+    True
+    >>> names_person("Patience and smithing", ["Pat Smith"])
+    False
+    """
+    flat = " ".join(text.split()).casefold()
+    for name in names:
+        key = " ".join(str(name).split()).casefold()
+        if key and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", flat):
+            return True
+    return False

@@ -56,6 +56,10 @@ class Scale(Model):
 
     title: Annotated[str, Field(max_length=200)] = ""
     levels: list[Level]
+    #: The value of the scale's "competent" level: a score at it or above shows the skill at the
+    #: standard expected (None: the scale names none). Facilitators read the share of scores at or
+    #: above it beside the mean; ``core.scoring.competent_or_above`` is the one rule.
+    competent: Annotated[int, Field(ge=-1000, le=1000)] | None = None
 
     @field_validator("levels")
     @classmethod
@@ -68,6 +72,13 @@ class Scale(Model):
         if values != sorted(set(values)):
             raise ValueError("level values must be unique and in increasing order")
         return levels
+
+    @model_validator(mode="after")
+    def _competent_is_a_level(self) -> Scale:
+        if self.competent is not None and self.level(self.competent) is None:
+            known = ", ".join(str(v) for v in self.values)
+            raise ValueError(f"competent = {self.competent} is not a level of this scale; use one of its level values: {known}")
+        return self
 
     @property
     def min_value(self) -> int:
@@ -176,6 +187,9 @@ class Rubric(Model):
     version: Annotated[str, Field(max_length=64)]
     title: Annotated[str, Field(min_length=1, max_length=200)]
     description: Text = ""
+    #: A short note printed on every feedback sheet of this rubric, under the title (the sheet
+    #: never prints ``description``): e.g. "MI-informed, not the MITI".
+    sheet_note: Annotated[str, Field(max_length=500)] = ""
     scales: dict[Id, Scale]
     sections: list[Section]
     globals: list[GlobalRating] = []

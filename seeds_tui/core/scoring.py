@@ -67,6 +67,47 @@ def score_points(score: Score | None, scale: Scale) -> tuple[int, int] | None:
     return item_points(score.value, scale.min_value), possible_points(scale)
 
 
+def competent_or_above(scale: Scale, value: Score | int | None) -> bool | None:
+    """Is this score at the scale's "competent" level or above? The one rule for that share.
+
+    True or False for a level of ``scale``; None when the question has no answer: the scale
+    names no ``competent`` level, the item is unscored, coded NA or NO, or the value is off the
+    scale (counted nowhere, as ``score_points`` does). A share "at competent or above" is the
+    True answers over the True and False ones, so NA and NO leave its denominator too.
+
+    >>> from seeds_tui.core.rubric import Level
+    >>> scale = Scale(levels=[Level(value=v, label=str(v)) for v in (0, 1, 2, 3)], competent=2)
+    >>> competent_or_above(scale, 2), competent_or_above(scale, Score(value=1)), competent_or_above(scale, Score(code="NA"))
+    (True, False, None)
+    """
+    value = value.value if isinstance(value, Score) else value
+    if scale.competent is None or value is None or scale.level(value) is None:
+        return None
+    return value >= scale.competent
+
+
+def competent_threshold(rubric: Rubric, key: str) -> int | None:
+    """The level value at which the item ``section.item`` counts as competent (None: its scale names none).
+
+    For tables that compare a whole column at once (``values >= threshold``); for one score,
+    ``item_competent_or_above`` gives the same answer. KeyError for an item the rubric lacks.
+    """
+    section_id, _, item_id = key.partition(".")
+    return rubric.scale_of(rubric.item(section_id, item_id)).competent
+
+
+def item_competent_or_above(rubric: Rubric, key: str, value: Score | int | None) -> bool | None:
+    """Is ``value`` competent or above for the item ``section.item`` of ``rubric``? (``competent_or_above`` on its scale.)
+
+    >>> from seeds_tui.core.rubric import bundled_rubric_dir, load_rubric
+    >>> seed = load_rubric(bundled_rubric_dir() / "seed-one-to-one.toml")
+    >>> item_competent_or_above(seed, "beginning.agenda", 2), item_competent_or_above(seed, "beginning.agenda", 1)
+    (True, False)
+    """
+    section_id, _, item_id = key.partition(".")
+    return competent_or_above(rubric.scale_of(rubric.item(section_id, item_id)), value)
+
+
 def percent_of_max(points: Any, possible: Any) -> Any:
     """100 * points / possible. Scalars give None when nothing was possible; arrays give NaN."""
     if isinstance(possible, numbers.Number):  # int, float and numpy scalars (e.g. a column's sum)
@@ -235,6 +276,39 @@ def overall_score(scores: list[SectionScore]) -> SectionScore:
         total.off_scale += s.off_scale
         total.missing_required += [f"{s.section_id}.{i}" for i in s.missing_required]
     return total
+
+
+def typical_level(scale: Scale | None, result: SectionScore) -> str | None:
+    """The level a section's skills were scored at on average, in the scale's own words.
+
+    The mean of the levels given (NA, NO and blanks left out, as for the percent), named by the
+    nearest level's label; halfway between two levels names both ("Emerging to Competent"). None
+    when no item was given a level, or when the section mixes scales (``scale`` None). The feedback
+    sheet shows it where a rubric names no bands of its own: skill ratings read in their own words
+    rather than in bands made for programme audits.
+
+    >>> from seeds_tui.core.rubric import Level
+    >>> scale = Scale(levels=[Level(value=v, label=w) for v, w in enumerate(("Missed", "Emerging", "Competent", "Skilful"))])
+    >>> typical_level(scale, SectionScore("s", "S", levels=4, points=8, possible=12))
+    'Competent'
+    >>> typical_level(scale, SectionScore("s", "S", levels=2, points=3, possible=6))
+    'Emerging to Competent'
+    """
+    if scale is None or result.levels == 0:
+        return None
+    mean = scale.min_value + result.points / result.levels
+    distances = sorted((abs(level.value - mean), level.value, level.label) for level in scale.levels)
+    if len(distances) > 1 and abs(distances[0][0] - distances[1][0]) < 1e-9:
+        low, high = sorted(distances[:2], key=lambda d: d[1])
+        return f"{low[2]} to {high[2]}"
+    return distances[0][2]
+
+
+def section_scale(rubric: Rubric, section_id: str | None = None) -> Scale | None:
+    """The one scale every item of a section (or, with None, of the whole rubric) uses; None when they mix scales."""
+    sections = rubric.sections if section_id is None else [rubric.section(section_id)]
+    names = {item.scale for section in sections for item in section.items}
+    return rubric.scales[names.pop()] if len(names) == 1 else None
 
 
 def indicator_value(rubric: Rubric, indicator_id: str, counters: dict[str, int], globals_: dict[str, int]) -> float | None:

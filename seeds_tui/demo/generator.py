@@ -28,6 +28,8 @@ from typing import Any
 
 from seeds_tui.core.observation import OBSERVATION_SCHEMA, CarriedAction, Observation, Score, encode_ulid, observation_to_toml
 from seeds_tui.core.rubric import Item, LoadedRubric, Rubric, bundled_rubric_dir, load_rubric_file
+from seeds_tui.demo.selfratings import write_selfratings
+from seeds_tui.demo.supervision import LastSeen, write_supervision_notes
 from seeds_tui.storage.atomic import ensure_dir, write_atomic
 from seeds_tui.storage.store import Store
 
@@ -110,6 +112,11 @@ class DemoResult:
     first_date: date | None
     last_date: date | None
     per_rubric: dict[str, int] = field(default_factory=dict)
+    #: Questionnaire responses written (people on probation).
+    responses: int = 0
+    #: Training days and action learning sets written into the register (``seeds_tui.demo.events``).
+    events: int = 0
+    sets: int = 0
 
 
 @dataclass
@@ -197,7 +204,10 @@ def write_demo(
     seen_observers: set[str] = set()
     leads: dict[int, Observation] = {}
     open_actions: dict[str, list[CarriedAction]] = {}
+    last_seen: dict[str, LastSeen] = {}
     consensus_written = False
+    rated: list[Observation] = []
+    sessions: list[tuple[date, str, str]] = []
     indices: Iterable[int] = order
     if wrap is not None:
         indices = wrap(indices)
@@ -215,16 +225,30 @@ def write_demo(
         else:
             obs = _observation(world, loaded, quarter_of[i], day_of[i], purpose_of[i], ref_of.get(i))
             obs = _carry_forward(extra, obs, open_actions)
+            last_seen[obs.session.practitioner] = LastSeen(obs.session.date, obs.session.team, obs.session.observer)
             if i in ref_of:
                 leads[i] = obs
         path = folder / f"{obs.id}.toml"
         write_atomic(path, observation_to_toml(obs).encode("utf-8"), durable=False)
         paths.append(path)
         dates.append(obs.session.date)
+        if i not in partner_of:  # one person, one session: a double-scored session is asked once
+            sessions.append((obs.session.date, obs.session.team, obs.session.practitioner))
         seen_teams.setdefault(obs.session.team)
         seen_people.add(obs.session.practitioner)
         seen_observers.add(obs.session.observer)
         per_rubric[loaded.rubric.id] = per_rubric.get(loaded.rubric.id, 0) + 1
+        if i not in partner_of:
+            rated.append(obs)
+    write_supervision_notes(store, random.Random(f"{seed}-supervision"), open_actions, last_seen, today=world.today, zone=world.zone)
+    write_selfratings(store, rated, {rid: lr.rubric for rid, lr in world.rubrics.items()}, seed=seed)
+    from seeds_tui.demo.questionnaire import write_responses
+
+    responses = write_responses(store, sessions, seed=seed)
+    from seeds_tui.demo.events import write_demo_events
+
+    shown_teams = [t for t in world.teams if t in seen_teams]
+    events = write_demo_events(store, shown_teams, world.quarters, world.today, seed)
     if hasattr(os, "sync"):
         os.sync()
     return DemoResult(
@@ -235,6 +259,9 @@ def write_demo(
         first_date=min(dates) if dates else None,
         last_date=max(dates) if dates else None,
         per_rubric=per_rubric,
+        responses=responses,
+        events=sum(e.kind == "training" for e in events),
+        sets=sum(e.kind == "set" for e in events),
     )
 
 

@@ -19,12 +19,12 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, Observation
-from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.rubric import Rubric, Scale
 from seeds_tui.core.scoring import (
     BANDS,
     SectionScore,
@@ -34,8 +34,11 @@ from seeds_tui.core.scoring import (
     overall_score,
     rubric_bands,
     score_words,
+    section_scale,
     section_scores,
+    typical_level,
 )
+from seeds_tui.core.selfrating import SelfRating
 from seeds_tui.core.tallies import Timeline, per_minute, rates_shown, timeline
 from seeds_tui.core.text import format_elapsed
 
@@ -147,6 +150,13 @@ class SectionLine:
     percent: float | None
     band: str | None
     basis: str
+    #: The level the skills were scored at on average, in the scale's words (shown where the rubric names no bands).
+    level: str | None = None
+
+    @property
+    def word(self) -> str | None:
+        """What the sheet shows beside the score: the band, else the typical level."""
+        return self.band or self.level
 
 
 @dataclass(frozen=True)
@@ -245,6 +255,19 @@ class FeedbackSheet:
     timeline: Timeline | None = None
     #: Why rates and the timeline are missing beside the tallies ("" when shown, or no tallies).
     tally_note: str = ""
+    #: The rubric's note for every sheet (its ``sheet_note``, e.g. "MI-informed, not the MITI"; "" for none).
+    rubric_note: str = ""
+
+    @property
+    def word_heading(self) -> str:
+        """The heading of the word beside each score: "Band" when the rubric names bands, else "Typical level"."""
+        return "Band" if self.bands else "Typical level"
+
+    #: The practitioner's self-rating beside the observer's, item by item, the largest differences
+    #: first, as (item, self, observer, difference); empty when there is no self-rating.
+    self_rating: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: The practitioner's reflection written with the self-rating.
+    self_reflection: str = ""
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
@@ -274,8 +297,13 @@ def _basis(r: SectionScore) -> str:
     return f"{shown} (left out: {', '.join(left_out)})" if left_out else shown
 
 
-def _section_line(r: SectionScore, title: str | None = None, *, bands: Sequence[tuple[float, str]] = BANDS) -> SectionLine:
-    return SectionLine(title or r.title, r.percent, band(r.percent, bands=bands), _basis(r))
+def _section_line(
+    r: SectionScore, title: str | None = None, *, bands: Sequence[tuple[float, str]] = BANDS, scale: Scale | None = None
+) -> SectionLine:
+    """A section's line: banded by ``bands`` when there are any, else named by its typical level on ``scale``."""
+    if bands:
+        return SectionLine(title or r.title, r.percent, band(r.percent, bands=bands), _basis(r))
+    return SectionLine(title or r.title, r.percent, None, _basis(r), typical_level(scale, r))
 
 
 def _slug(text: str, limit: int) -> str:
@@ -415,8 +443,31 @@ def _feedback_line(obs: Observation) -> str:
     return ", ".join(parts)
 
 
-def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
-    """Everything the feedback sheet shows, in order. The case reference is never included."""
+SELF_RATING_INTRO = "Your rating of the session beside the observer's, item by item, the largest differences first."
+
+
+def self_rating_rows(obs: Observation, rubric: Rubric, record: SelfRating) -> list[tuple[str, str, str, str]]:
+    """The sheet's rows of a self-rating: (item, self, observer, difference), the largest differences first."""
+    from seeds_tui.core.selfrating import gap_words, gaps
+
+    def words(section_id: str, item_id: str, value: int | str | None) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, str):
+            return "not applicable" if value == "NA" else "not observed"
+        level = rubric.scale_of(rubric.item(section_id, item_id)).level(value)
+        return f"{value} {level.label}" if level is not None else str(value)
+
+    return [
+        (f"{g.section_title}: {g.text}", words(g.section, g.item, g.self_rating), words(g.section, g.item, g.observer), gap_words(g))
+        for g in gaps(obs, record, rubric)
+    ]
+
+
+def build_sheet(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> FeedbackSheet:
+    """Everything the feedback sheet shows, in order. The case reference is never included.
+
+    ``selfrating``: the practitioner's self-rating of ``obs``, shown beside the observer's scores."""
     s = obs.session
     details = [
         ("Date", long_date(s.date)),
@@ -470,15 +521,18 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
         for section in rubric.sections
     ]
     codes_used = any(r.na or r.no for r in results)
-    bands = rubric_bands(rubric)
+    # Skill ratings read in the scale's own words unless the rubric names bands of its own: the
+    # default bands were made for programme audits (every item at Competent would read "very high").
+    bands = rubric_bands(rubric) if rubric.bands else ()
     return FeedbackSheet(
         title="Feedback on your observed session",
         subtitle=f"{s.practitioner} · {rubric.title} · {long_date(s.date)}",
         notices=notices,
         details=details,
-        sections=[_section_line(r, bands=bands) for r in results],
-        overall=_section_line(overall_score(results), "Whole session", bands=bands),
+        sections=[_section_line(r, bands=bands, scale=section_scale(rubric, r.section_id)) for r in results],
+        overall=_section_line(overall_score(results), "Whole session", bands=bands, scale=section_scale(rubric)),
         bands=band_ranges(bands),
+        rubric_note=" ".join(rubric.sheet_note.split()),
         ratings=ratings,
         tallies=_tallies(obs, rubric) if rubric.counters or rubric.indicators else [],
         self_assessment=fb.self_assessment.strip(),
@@ -521,6 +575,8 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
             if any(obs.counters.get(c.id, 0) for c in rubric.counters) and not rates_shown(obs, [c.id for c in rubric.counters])
             else ""
         ),
+        self_rating=self_rating_rows(obs, rubric, selfrating) if selfrating is not None else [],
+        self_reflection=selfrating.reflection.strip() if selfrating is not None else "",
     )
 
 
@@ -528,12 +584,15 @@ def build_sheet(obs: Observation, rubric: Rubric) -> FeedbackSheet:
 
 
 def scores_intro(sheet: FeedbackSheet) -> str:
-    """The words above the section scores: how a score is made, and the rubric's bands (if it names any)."""
+    """The words above the section scores: how a score is made, and the rubric's bands (or what the typical level is)."""
     text = (
         "Each score is the share of the most points possible, counting only the skills that were scored "
         "(not those that were not applicable or not observed)."
     )
-    return f"{text} Bands: {sheet.bands}." if sheet.bands else text
+    if sheet.bands:
+        return f"{text} Bands: {sheet.bands}."
+    typical = "The typical level is where the section's skills were scored, taken together, in the scale's own words"
+    return f"{text} {typical} (the scales are in the appendix)."
 
 
 def _md_skill(skill: SkillRef) -> list[str]:
@@ -546,22 +605,25 @@ def _md_skill(skill: SkillRef) -> list[str]:
     return out
 
 
-def render_markdown(obs: Observation, rubric: Rubric) -> str:
+def render_markdown(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> str:
     """The feedback sheet as Markdown (readable as plain text too)."""
-    sheet = build_sheet(obs, rubric)
+    sheet = build_sheet(obs, rubric, selfrating)
     e = md_escape
     out: list[str] = [f"# {e(sheet.title)}", "", e(sheet.subtitle), ""]
     for notice in sheet.notices:
         out += [f"> **{e(notice)}**", ""]
+    if sheet.rubric_note:
+        out += [f"*{e(sheet.rubric_note)}*", ""]
     out += ["| Session | |", "|---|---|"]
     out += [f"| {e(k)} | {_md_cell(v)} |" for k, v in sheet.details]
     out.append("")
 
     out += ["## Section by section", "", scores_intro(sheet), ""]
-    out += ["| Section | Score | Band | Based on |", "|---|---|---|---|"]
+    out += [f"| Section | Score | {sheet.word_heading} | Based on |", "|---|---|---|---|"]
     for line in [*sheet.sections, sheet.overall]:
         name = f"**{e(line.title)}**" if line is sheet.overall else e(line.title)
-        out.append(f"| {name} | {text_bar(line.percent)} {percent_text(line.percent)} | {line.band or '–'} | {e(line.basis)} |")
+        word = e(line.word) if line.word else "–"
+        out.append(f"| {name} | {text_bar(line.percent)} {percent_text(line.percent)} | {word} | {e(line.basis)} |")
     out.append("")
     if sheet.ratings:
         out += ["## Whole-session ratings", ""]
@@ -579,6 +641,13 @@ def render_markdown(obs: Observation, rubric: Rubric) -> str:
         out += ["| Tally | " + " | ".join(blocks.labels) + " | Total |", "|---|" + "---:|" * (len(blocks.labels) + 1)]
         out += [f"| {e(title)} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |" for title, counts in blocks.rows]
         out.append("")
+    if sheet.self_rating:
+        out += ["## Your self-rating beside the observer's", "", SELF_RATING_INTRO, ""]
+        out += ["| Skill | You | Observer | Difference |", "|---|---|---|---|"]
+        out += [f"| {_md_cell(a)} | {_md_cell(b)} | {_md_cell(c)} | {_md_cell(d)} |" for a, b, c, d in sheet.self_rating]
+        out.append("")
+        if sheet.self_reflection:
+            out += ["Your reflection:", "", _md_block(sheet.self_reflection), ""]
     if sheet.self_assessment:
         out += ["## Your self-assessment", "", _md_block(sheet.self_assessment), ""]
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
@@ -645,6 +714,7 @@ h2{font-size:1.2rem;margin:2rem 0 .6rem;padding-bottom:.2rem;border-bottom:2px s
 h3{font-size:1.02rem;margin:1.3rem 0 .4rem}
 p{margin:.4rem 0}
 .notice{border:2px solid #1b1b1b;border-left-width:.5rem;padding:.5rem .8rem;margin:1rem 0;font-weight:600}
+.rubric-note{font-style:italic;margin:.6rem 0 1rem}
 dl.details,dl.ratings{break-inside:avoid;page-break-inside:avoid}
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1.2rem;margin:0}
 dl.details dt{font-weight:600}
@@ -717,7 +787,12 @@ def _h_score(line: SectionLine, total: bool = False) -> str:
     h = html.escape
     shown = percent_text(line.percent)
     width = 0 if line.percent is None else max(0, min(100, round(line.percent)))
-    band_text = f"Band: {line.band} · based on " if line.band else ""
+    if line.band:
+        band_text = f"Band: {h(line.band)} · based on "
+    elif line.level:
+        band_text = f"Typical level: {h(line.level)} · based on "
+    else:
+        band_text = ""
     return (
         f'<div class="score{" total" if total else ""}">'
         f'<div class="score-head"><span class="score-name">{h(line.title)}</span><span class="score-value">{shown}</span></div>'
@@ -740,9 +815,9 @@ def _h_timeline(line: Timeline) -> list[str]:
     ]
 
 
-def render_html(obs: Observation, rubric: Rubric) -> str:
+def render_html(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> str:
     """The feedback sheet as one self-contained HTML page (no scripts, fonts, images or links)."""
-    sheet = build_sheet(obs, rubric)
+    sheet = build_sheet(obs, rubric, selfrating)
     h = html.escape
     out = [
         "<!DOCTYPE html>",
@@ -754,6 +829,8 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
         f'<p class="subtitle">{h(sheet.subtitle)}</p>',
     ]
     out += [f'<p class="notice">{h(notice)}</p>' for notice in sheet.notices]
+    if sheet.rubric_note:
+        out.append(f'<p class="rubric-note">{h(sheet.rubric_note)}</p>')
     out += ["<h2>The session</h2>", '<dl class="details">']
     out += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in sheet.details]
     out.append("</dl>")
@@ -773,6 +850,13 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
             out.append(f'<p class="intro">{h(sheet.tally_note)}</p>')
     if sheet.timeline is not None:
         out += _h_timeline(sheet.timeline)
+    if sheet.self_rating:
+        out += ["<h2>Your self-rating beside the observer's</h2>", f'<p class="intro">{h(SELF_RATING_INTRO)}</p>']
+        out.append('<table class="items"><tr><th>Skill</th><th>You</th><th>Observer</th><th>Difference</th></tr>')
+        out += [f"<tr><td>{h(a)}</td><td>{h(b)}</td><td>{h(c)}</td><td>{h(d)}</td></tr>" for a, b, c, d in sheet.self_rating]
+        out.append("</table>")
+        if sheet.self_reflection:
+            out.append(f'<p class="text"><b>Your reflection:</b> {h(sheet.self_reflection)}</p>')
     if sheet.self_assessment:
         out += ["<h2>Your self-assessment</h2>", f'<p class="text">{h(sheet.self_assessment)}</p>']
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
@@ -834,8 +918,8 @@ def render_html(obs: Observation, rubric: Rubric) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_report(obs: Observation, rubric: Rubric, fmt: Format = "markdown") -> str:
-    """The feedback sheet in ``fmt`` (``markdown`` or ``html``)."""
+def render_report(obs: Observation, rubric: Rubric, fmt: Format = "markdown", selfrating: SelfRating | None = None) -> str:
+    """The feedback sheet in ``fmt`` (``markdown`` or ``html``), with the self-rating when there is one."""
     if fmt == "html":
-        return render_html(obs, rubric)
-    return render_markdown(obs, rubric)
+        return render_html(obs, rubric, selfrating)
+    return render_markdown(obs, rubric, selfrating)

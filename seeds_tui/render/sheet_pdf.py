@@ -30,9 +30,11 @@ from pathlib import Path
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Observation
 from seeds_tui.core.rubric import Rubric
+from seeds_tui.core.selfrating import SelfRating
 from seeds_tui.core.text import printable
 from seeds_tui.render.sheet import (
     CODE_MEANINGS,
+    SELF_RATING_INTRO,
     FeedbackSheet,
     NoteLine,
     SectionLine,
@@ -72,6 +74,7 @@ h3{font-size:11pt;margin:9pt 0 3pt 0;-pdf-keep-with-next:true}
 p{margin:2pt 0 3pt 0}
 .subtitle{font-size:11pt;margin:0 0 8pt 0}
 .notice{border:1.2pt solid #000;padding:4pt 6pt;margin:6pt 0;font-weight:bold}
+.rubric-note{font-style:italic;margin:4pt 0 8pt}
 .intro{font-size:9pt}
 .meta{font-size:9pt;margin:1pt 0 0 0}
 .skill{font-size:9pt;margin:2pt 0 0 0}
@@ -124,7 +127,7 @@ def _bar(percent: float | None) -> str:
 
 
 def _score_row(line: SectionLine, total: bool = False) -> str:
-    band = _t(line.band) if line.band else "–"
+    band = _t(line.word) if line.word else "–"
     return (
         f'<tr{" class=total" if total else ""}><td class="name">{_t(line.title)}<div class="meta">{_t(line.basis)}</div></td>'
         f'<td class="barcell">{_bar(line.percent)}</td><td class="value">{percent_text(line.percent)}</td>'
@@ -153,7 +156,8 @@ def _note(note: NoteLine) -> str:
 _LAID_OUT = {
     "title", "subtitle", "notices", "details", "sections", "overall", "ratings", "tallies", "self_assessment",
     "strengths", "development_areas", "actions", "carried", "practitioner_comment", "scales", "codes_used",
-    "appendix", "rubric_line", "summary", "response_note", "bands", "timeline", "tally_note",
+    "appendix", "rubric_line", "summary", "response_note", "bands", "timeline", "tally_note", "self_rating", "self_reflection",
+    "rubric_note",
 }  # fmt: skip
 
 
@@ -194,9 +198,11 @@ def sheet_html(sheet: FeedbackSheet) -> str:
         f'<p class="subtitle">{_t(sheet.subtitle)}</p>',
     ]
     out += [f'<p class="notice">{_t(notice)}</p>' for notice in sheet.notices]
+    if sheet.rubric_note:
+        out.append(f'<p class="rubric-note">{_t(sheet.rubric_note)}</p>')
     out += ["<h2>The session</h2>", _pairs(sheet.details)]
     out += ["<h2>Section by section</h2>", f'<p class="intro">{_t(scores_intro(sheet))}</p>']
-    out.append('<table class="scores" repeat="1"><tr><th>Section</th><th>Score</th><th></th><th>Band</th></tr>')
+    out.append(f'<table class="scores" repeat="1"><tr><th>Section</th><th>Score</th><th></th><th>{_t(sheet.word_heading)}</th></tr>')
     out += [_score_row(line) for line in sheet.sections]
     out += [_score_row(sheet.overall, total=True), "</table>"]
     if sheet.ratings:
@@ -215,6 +221,13 @@ def sheet_html(sheet: FeedbackSheet) -> str:
             for title, counts in line.rows
         ]
         out.append("</table>")
+    if sheet.self_rating:
+        out += ["<h2>Your self-rating beside the observer's</h2>", f'<p class="intro">{_t(SELF_RATING_INTRO)}</p>']
+        out.append('<table class="items" repeat="1"><tr><th>Skill</th><th>You</th><th>Observer</th><th>Difference</th></tr>')
+        out += [f"<tr><td>{_t(a)}</td><td>{_t(b)}</td><td>{_t(c)}</td><td>{_t(d)}</td></tr>" for a, b, c, d in sheet.self_rating]
+        out.append("</table>")
+        if sheet.self_reflection:
+            out.append(f"<p><b>Your reflection:</b> {_t(sheet.self_reflection)}</p>")
     if sheet.self_assessment:
         out += ["<h2>Your self-assessment</h2>", f"<p>{_t(sheet.self_assessment)}</p>"]
     for heading, notes in (("What went well", sheet.strengths), ("To develop", sheet.development_areas)):
@@ -287,6 +300,16 @@ def _covered() -> set[int]:
 
 def render_pdf_sheet(sheet: FeedbackSheet) -> bytes:
     """The PDF bytes of a sheet model. Raises ``PdfError`` (nothing half-made is returned)."""
+    return pdf_from_html(sheet_html(sheet))
+
+
+def print_style() -> str:
+    """The bundled fonts and the A4 print style of the sheets, for another sheet's print HTML (a ``<style>`` body)."""
+    return _font_faces() + _CSS
+
+
+def pdf_from_html(page: str) -> bytes:
+    """The PDF bytes of a print HTML page laid out with ``print_style``. Raises ``PdfError`` (nothing half-made is returned)."""
     try:
         from xhtml2pdf import pisa  # type: ignore[import-untyped]
         from xhtml2pdf.config.resources import ResourceAccessPolicy  # type: ignore[import-untyped]
@@ -298,7 +321,7 @@ def render_pdf_sheet(sheet: FeedbackSheet) -> bytes:
     quiet = logging.getLogger("xhtml2pdf")
     level, quiet.level = quiet.level, logging.CRITICAL  # its warnings would quote the page, which holds personal data
     try:
-        result = pisa.CreatePDF(sheet_html(sheet), dest=out, encoding="utf-8", resource_policy=policy)
+        result = pisa.CreatePDF(page, dest=out, encoding="utf-8", resource_policy=policy)
     except Exception as exc:  # the library's own failures are many kinds; none must reach the user as a traceback
         raise PdfError(f"the PDF could not be made ({type(exc).__name__}); write the HTML sheet instead") from None
     finally:
@@ -308,6 +331,6 @@ def render_pdf_sheet(sheet: FeedbackSheet) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(obs: Observation, rubric: Rubric) -> bytes:
-    """The feedback sheet of ``obs`` as PDF bytes, laid out for A4 printing."""
-    return render_pdf_sheet(build_sheet(obs, rubric))
+def render_pdf(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> bytes:
+    """The feedback sheet of ``obs`` as PDF bytes, laid out for A4 printing (with the self-rating when there is one)."""
+    return render_pdf_sheet(build_sheet(obs, rubric, selfrating))

@@ -39,6 +39,8 @@ LABELS: dict[str, str] = {
     "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
     "caution": "Caution", "wording": "Wording", "done": "Done", "ongoing": "Ongoing", "dropped": "Dropped",
     "not_reviewed": "Not reviewed", "last_observed": "Last observed", "linked_item": "Item",
+    "statement": "Statement", "respondents": "People", "agree_percent": "Agree %", "prefer_not": "Prefer not",
+    "date": "Date", "topic": "Topic", "addresses": "Addresses",
 }  # fmt: skip
 #: Columns holding words (or dates), shown as they are, never as a figure.
 TEXT_COLUMNS = frozenset(
@@ -58,9 +60,13 @@ TEXT_COLUMNS = frozenset(
         "wording",
         "last_observed",
         "linked_item",
+        "statement",
+        "date",
+        "topic",
+        "addresses",
     )
 )
-PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval"}
+PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval", "agree_percent"}
 DECIMAL_COLUMNS = {"mean", "median"}
 SPARK = "▁▂▃▄▅▆▇█"
 DASH = "—"
@@ -620,6 +626,7 @@ QUESTIONS = {
     "composite": "Relationship and structuring: each team against all teams",
     "quarter": "How have the scores changed, quarter by quarter?",
     "before_after": "Before and after the training event",
+    "sets": "Action learning sets: the items each addressed, before and after it",
     "themes": "Which development areas come up most often?",
     "actions": "How often were actions agreed?",
     "action_items": "Which items do the agreed actions address, and how often?",
@@ -697,8 +704,9 @@ def render_html(doc: SummaryDocument) -> str:
         )
     for table in doc.tables:
         question = QUESTIONS.get(table.view, table.title)
-        if table.view == "before_after" and events:
-            question = f"Before and after the training event of {events[0].when.isoformat()}"
+        compared = re.search(r"the training event of (\d{4}-\d{2}-\d{2})", table.title)
+        if table.view == "before_after" and compared:
+            question = f"Before and after the training event of {compared.group(1)}"
         out.append(f'<section class="question view-{_e(table.view)}"><h2>{_e(question)}</h2><p class="sub">{_e(table.title)}</p>')
         if not len(table.frame):
             out.append(f'<p class="legend">{_e(table.empty)}</p></section>')
@@ -808,7 +816,7 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             "</p>",
             "".join(
                 f'<span class="key"><i style="border-top:2px dashed {charts.EVENT_COLOUR}"></i>'
-                f"training event {_e(e.when.isoformat())}</span>"
+                f"{_e(e.label or 'training event')} {_e(e.when.isoformat())}</span>"
                 for e in events
             )
             + "</p>",

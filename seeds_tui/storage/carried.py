@@ -1,4 +1,4 @@
-"""Reading a practitioner's earlier observations from the store, for actions carried forward.
+"""Reading a practitioner's earlier observations (and supervision notes) from the store, for actions carried forward.
 
 The rules of carrying (what stays open, how reviews close an action) are pure and live in
 ``seeds_tui.core.actions``; this module only finds the files they apply to.
@@ -12,6 +12,7 @@ import tomllib
 from seeds_tui.core.actions import OpenAction, open_actions, same_person
 from seeds_tui.core.errors import ObservationError
 from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, Observation
+from seeds_tui.core.supervision import SupervisionNote
 from seeds_tui.core.tomlio import read_regular
 from seeds_tui.storage.store import Store
 
@@ -58,8 +59,22 @@ def _unescape(value: str) -> str:
         return value
 
 
+def supervision_notes(store: Store, practitioner: str) -> list[SupervisionNote]:
+    """The practitioner's supervision notes (notes that cannot be read are left out: ``seeds-tui supervision list`` reports them)."""
+    from seeds_tui.storage.supervision import notes_for
+
+    return notes_for(store, practitioner)[0]
+
+
 def practitioner_open_actions(store: Store, obs: Observation) -> list[OpenAction]:
-    """The open actions of ``obs``'s practitioner from the store's earlier final observations."""
+    """The open actions of ``obs``'s practitioner from the store's earlier final observations and supervision notes."""
     earlier, _ = earlier_observations(store, obs.session.practitioner)
     session = obs.session
-    return open_actions(earlier, session.practitioner, before=session.date, exclude=obs.id, session_ref=session.session_ref)
+    return open_actions(
+        earlier,
+        session.practitioner,
+        before=session.date,
+        exclude=obs.id,
+        session_ref=session.session_ref,
+        notes=supervision_notes(store, session.practitioner),
+    )

@@ -327,6 +327,22 @@ def _event_canonical(path: Path) -> bytes | None:
         return raw
 
 
+def _note_canonical(path: Path) -> bytes | None:
+    """The canonical bytes of a supervision note already in the store (its raw bytes if it does not parse)."""
+    from seeds_tui.core.supervision import SUPERVISION_MAX_BYTES, SupervisionError, parse_note
+
+    try:
+        raw = read_regular(path, max_bytes=SUPERVISION_MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return parse_note(raw, path).to_toml().encode("utf-8")
+    except SupervisionError:
+        return raw
+
+
 def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
     """The canonical bytes of a file already in the store (its raw bytes if it no longer parses).
 
@@ -373,6 +389,10 @@ class _Importer:
             data = parse_toml(text, where, ObservationError)
             if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-event/"):
                 return self.place_event(source, raw)
+            if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-supervision/"):
+                return self.place_note(source, raw)
+            if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-selfrating/"):
+                return self.place_selfrating(source, raw, text)
             obs = parse_observation(data, path=where, text=text)
         except ObservationError as exc:
             if vanished(source):
@@ -427,6 +447,85 @@ class _Importer:
             except FileExistsError:
                 continue  # registered a moment ago: compare with it
             return ImportRow(source.label, "imported", event.id, "a training event", self.rel(target))
+        raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
+
+    def place_note(self, source: Source, raw: bytes) -> ImportRow:
+        """A supervision note (a store's ``supervision/<id>.toml``): into the store's register, never over
+        another note of the same id (that one is a conflict, kept aside as an observation's is)."""
+        from seeds_tui.core.supervision import SUPERVISION_MAX_BYTES, SupervisionError, parse_note
+
+        try:
+            if len(raw) > SUPERVISION_MAX_BYTES:
+                raise SupervisionError(Path(source.label), [Problem(Path(source.label), "is too large for a supervision note")])
+            note = parse_note(raw, Path(source.label))
+        except SupervisionError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        return self.place_record(source, raw, note.id, note.to_toml().encode("utf-8"), "supervision", "supervision note", _note_canonical)
+
+    def place_selfrating(self, source: Source, raw: bytes, text: str) -> ImportRow:
+        """A practitioner's self-rating (``selfratings/<id>.toml``), checked against its rubric: into the
+        store's register, never over another of the same id (that one is a conflict, kept aside)."""
+        from seeds_tui.core.selfrating import SELFRATING_MAX_BYTES, SelfRatingError, check_selfrating, parse_selfrating
+
+        where = Path(source.label)
+        try:
+            record = parse_selfrating(raw, where)
+        except SelfRatingError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        try:
+            loaded = self.registry.get(record.rubric.id, record.rubric.version)
+        except RubricNotFound:
+            message = f"rubric: {record.rubric.id} {record.rubric.version} is not a known rubric; add its folder with --rubrics DIR"
+            return ImportRow(source.label, "invalid", record.id, message)
+        problems = check_selfrating(record, loaded.rubric, path=where, text=text)
+        if problems:
+            return ImportRow(source.label, "invalid", record.id, _problem_text(problems))
+
+        def current(path: Path) -> bytes | None:
+            try:
+                kept = read_regular(path, max_bytes=SELFRATING_MAX_BYTES)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+            try:
+                return parse_selfrating(kept, path).to_toml().encode("utf-8")
+            except SelfRatingError:
+                return kept
+
+        return self.place_record(source, raw, record.id, record.to_toml().encode("utf-8"), "selfratings", "self-rating", current)
+
+    def place_record(
+        self, source: Source, raw: bytes, record_id: str, canonical: bytes, folder: str, what: str, current: Callable[[Path], bytes | None]
+    ) -> ImportRow:
+        """A register's record into ``STORE/<folder>/<id>.toml``: skipped when the same, a conflict (kept aside) when another."""
+        target = self.store.root / folder / f"{record_id}.toml"
+        for _ in range(3):
+            kept = self.planned.get(target) or current(target)
+            if kept == canonical:
+                return ImportRow(
+                    source.label, "skipped", record_id, f"a {what} already in the store with the same content", self.rel(target)
+                )
+            if kept is not None:
+                aside = self.store.conflict_dir / f"{record_id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
+                message = (
+                    f"the store holds another {what} under this id ({self.rel(target)}); nothing in the store was "
+                    f"changed, the incoming one {'would be' if self.dry_run else 'is'} kept as {self.rel(aside)}"
+                )
+                if not self.dry_run:
+                    ensure_dir(self.store.conflict_dir)
+                    with contextlib.suppress(FileExistsError):
+                        create_exclusive(aside, raw)
+                return ImportRow(source.label, "conflict", record_id, message, self.rel(aside))
+            if self.dry_run:
+                self.planned[target] = canonical
+                return ImportRow(source.label, "imported", record_id, f"would be imported (a {what})", self.rel(target))
+            self.store.folder(target.parent)
+            try:
+                create_exclusive(target, canonical, root=self.store.root)
+            except FileExistsError:
+                continue
+            return ImportRow(source.label, "imported", record_id, f"a {what}", self.rel(target))
         raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
 
     def existing(self, path: Path, expected: bytes | None = None) -> bytes | None:

@@ -45,9 +45,9 @@ if TYPE_CHECKING:
 
     from seeds_tui.core.observation import Observation
 
-Table = Literal["items", "observations"]
+Table = Literal["items", "observations", "selfratings"]
 Format = Literal["csv", "jsonl", "parquet"]
-TABLES: tuple[Table, ...] = ("items", "observations")
+TABLES: tuple[Table, ...] = ("items", "observations", "selfratings")
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
 
 #: Metadata columns of the observations table, in order; score columns follow.
@@ -301,8 +301,67 @@ def observation_table(store: Store, registry: RubricRegistry, filters: Filters =
     return Export(frame, "observations", problems, known, unmatched)
 
 
+#: Columns of the self-ratings table: one row per item a practitioner rated, beside the observer's score.
+SELFRATING_COLUMNS = (
+    "selfrating_id", "observation_id", "rubric_id", "rubric_version", "team", "practitioner", "session_date", "quarter",
+    "rating_date", "section", "item", "self_value", "self_code", "observer_value", "observer_code", "difference",
+)  # fmt: skip
+
+
+def selfrating_table(store: Store, registry: RubricRegistry, filters: Filters = Filters()) -> Export:
+    """One row per self-rated item of the observations the filters select (``SELFRATING_COLUMNS``):
+    the practitioner's level or code beside the observer's, and self minus observer when both gave a level."""
+    import pandas as pd
+
+    from seeds_tui.storage.selfratings import SELFRATINGS
+
+    problems: list[str] = []
+    seen: set[str] = set()
+    chosen = {obs.id: obs for obs in _selected(store, filters, problems, seen)}
+    records, bad = SELFRATINGS.list(store)
+    problems += [f"{p.path}: could not be read and was left out; run 'seeds-tui validate {p.path}' for details" for p in bad]
+    rows: list[dict[str, object]] = []
+    for record in records:
+        obs = chosen.get(record.observation)
+        if obs is None:
+            continue
+        for section_id in sorted(record.ratings):
+            for item_id in sorted(record.ratings[section_id]):
+                mine = record.ratings[section_id][item_id]
+                score = obs.score(section_id, item_id)
+                theirs: object = None if score is None else (score.code if score.code is not None else score.value)
+                rows.append({
+                    "selfrating_id": record.id, "observation_id": obs.id, "rubric_id": obs.rubric.id,
+                    "rubric_version": obs.rubric.version, "team": obs.session.team, "practitioner": obs.session.practitioner,
+                    "session_date": obs.session.date, "quarter": quarter_label(obs.session.date), "rating_date": record.date,
+                    "section": section_id, "item": item_id,
+                    "self_value": mine if isinstance(mine, int) else None,
+                    "self_code": CODE_WORDS[mine] if isinstance(mine, str) else None,
+                    "observer_value": theirs if isinstance(theirs, int) else None,
+                    "observer_code": CODE_WORDS[theirs] if isinstance(theirs, str) else None,
+                    "difference": mine - theirs if isinstance(mine, int) and isinstance(theirs, int) else None,
+                })  # fmt: skip
+    data: dict[str, object] = {}
+    for name in SELFRATING_COLUMNS:
+        values = [row[name] for row in rows]
+        if name in ("session_date", "rating_date"):
+            data[name] = pd.Series(pd.to_datetime([v for v in values if isinstance(v, date)]), dtype="datetime64[us]")
+        elif name in ("self_value", "observer_value", "difference"):
+            data[name] = pd.Series(values, dtype="Int64")
+        else:
+            data[name] = pd.Series(values, dtype="str")
+    frame = pd.DataFrame(data, columns=list(SELFRATING_COLUMNS))
+    from seeds_tui.team.frames import team_key
+
+    known = {team_key(t) for t in seen}
+    unmatched = [t for t in filters.teams if team_key(t) not in known]
+    return Export(frame, "selfratings", problems, sorted(seen, key=str.casefold), unmatched)
+
+
 def build(store: Store, registry: RubricRegistry, table: Table = "items", filters: Filters = Filters()) -> Export:
     """The chosen table for ``store``."""
+    if table == "selfratings":
+        return selfrating_table(store, registry, filters)
     if table == "items":
         return item_table(store, registry, filters)
     if table == "observations":
@@ -363,7 +422,7 @@ def pseudonymise(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
 #: How NA and NO are written in every export (``core.scoring.CODE_WORDS``).
 CODE_LABELS = CODE_WORDS
 #: Columns holding a calendar date (written as a date: ``YYYY-MM-DD`` text, Parquet ``date32``).
-DATE_COLUMNS = ("session_date", "feedback_date")
+DATE_COLUMNS = ("session_date", "feedback_date", "rating_date")
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -36,10 +36,14 @@ if TYPE_CHECKING:
     from seeds_tui.calibration.pairing import CalibrationSession
     from seeds_tui.core.observation import CarriedAction, Observation, Session
     from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
+    from seeds_tui.core.selfrating import SelfRating
     from seeds_tui.storage.store import Store
     from seeds_tui.tui.controllers.consensus import ConsensusSession, Pair
+    from seeds_tui.tui.controllers.events import EventDraft
     from seeds_tui.tui.controllers.records import Records
+    from seeds_tui.tui.controllers.selfrating import SelfRatings
     from seeds_tui.tui.controllers.session import ObservationSession
+    from seeds_tui.tui.controllers.voice import Voice
 
 
 def _now() -> datetime:
@@ -102,6 +106,11 @@ class SeedsApp(AppKeysInOrder, App[int]):
         #: The consensus sessions in progress while the app runs, by pair of observation ids.
         self.consensus: dict[tuple[str, str], ConsensusSession] = {}
         self._records: Records | None = None
+        self._selfratings: SelfRatings | None = None
+        #: A self-rating to open at start for the practitioner (``seeds-tui self-rate open``); the app ends once it is finished.
+        self.start_selfrating: SelfRating | None = None
+        #: The questionnaire controller (made when the questionnaire is first opened).
+        self._voice: Voice | None = None
         #: The unexpected exception that stopped the app (the last-resort handler reports it).
         self.crash: BaseException | None = None
         #: Messages about work kept elsewhere than its own file (printed on the terminal at exit).
@@ -136,6 +145,15 @@ class SeedsApp(AppKeysInOrder, App[int]):
         return self._records
 
     @property
+    def selfratings(self) -> SelfRatings:
+        """The practitioners' self-ratings, for the screens."""
+        if self._selfratings is None:
+            from seeds_tui.tui.controllers.selfrating import SelfRatings
+
+            self._selfratings = SelfRatings(self.store)
+        return self._selfratings
+
+    @property
     def current_date(self) -> date:
         """Today (or the date the tests froze)."""
         return self.today or date.today()
@@ -152,6 +170,24 @@ class SeedsApp(AppKeysInOrder, App[int]):
             return
         self.push_screen(HomeScreen())
         self.call_after_refresh(self._after_first_frame)
+        if self.start_selfrating is not None:
+            self.call_after_refresh(self._rate_at_start, self.start_selfrating)
+
+    def _rate_at_start(self, record: SelfRating) -> None:
+        """The practitioner's own machine: only the self-rating, then the app ends."""
+        from seeds_tui.core.errors import SeedsError
+        from seeds_tui.tui.screens.selfrating import SelfRatingScreen
+
+        try:
+            rubric = self.registry.get(record.rubric.id, record.rubric.version).rubric
+        except SeedsError as exc:
+            self.notify(str(exc), title="Cannot open the self-rating", severity="error", timeout=15)
+            return
+
+        def done(saved: SelfRating | None) -> None:
+            self.exit(0 if saved is not None else 1)
+
+        self.push_screen(SelfRatingScreen(record, rubric), done)
 
     def _after_first_frame(self) -> None:
         self._store_later.start()
@@ -489,9 +525,137 @@ class SeedsApp(AppKeysInOrder, App[int]):
             return
         self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.registry)))
 
+    # -- self-ratings ------------------------------------------------------------------------------
+
+    def action_self_rating(self) -> None:
+        """The practitioner's self-rating of the open observation (F6 after the session)."""
+        if self.session is None:
+            self.notify("Open an observation first, or choose one on the home screen and press p.", timeout=5)
+            return
+        self.open_selfrating(self.session.observation)
+
+    def open_selfrating(self, obs: Observation, then: Callable[[], None] | None = None) -> None:
+        """Choose the sections, hand over for the practitioner's self-rating (none of the observer's
+        scores on screen), hand back, then show the gap; ``then`` runs when the gap is closed."""
+        from seeds_tui.core.errors import SeedsError
+        from seeds_tui.tui.dialogs import ConfirmDialog
+        from seeds_tui.tui.screens.selfrating import GapScreen, SectionsDialog, SelfRatingScreen
+
+        try:
+            rubric = self.registry.get(obs.rubric.id, obs.rubric.version).rubric
+        except SeedsError as exc:
+            self.notify(str(exc), title="Cannot open the self-rating", severity="error", timeout=15)
+            return
+
+        def show_gap(record: SelfRating) -> None:
+            self.push_screen(GapScreen(obs, record, rubric, self.selfratings.gaps(obs, record, rubric), then))
+
+        def rated(record: SelfRating | None) -> None:
+            if record is None:
+                return
+
+            def handed_back(observer: bool | None) -> None:
+                if observer:
+                    show_gap(record)
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Thank you",
+                    f"Your self-rating is saved ({record.rated_count()} items rated). Please hand the laptop back to the observer.",
+                    yes="I am the observer: show the gap",
+                    no="Later",
+                ),
+                handed_back,
+            )
+
+        def chosen(sections: list[str] | None) -> None:
+            if sections is None:
+                return
+            try:
+                record = self.selfratings.start(obs, sections, self.current_date)
+            except SeedsError as exc:
+                self.notify(str(exc), title="Cannot open the self-rating", severity="error", timeout=15)
+                return
+            self.push_screen(SelfRatingScreen(record, rubric), rated)
+
+        try:
+            kept = self.selfratings.of(obs.id)
+        except SeedsError as exc:
+            self.notify(str(exc), title="Cannot read the self-ratings", severity="error", timeout=15)
+            return
+        if kept is not None and kept.ratings:
+
+            def again(rate_again: bool | None) -> None:
+                if rate_again:
+                    self.push_screen(SectionsDialog(rubric), chosen)
+                elif rate_again is False:
+                    show_gap(kept)
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Self-rating kept",
+                    f"{kept.practitioner} has rated {kept.rated_count()} items of this session. Show the gap, or hand over to rate again?",
+                    yes="Hand over again",
+                    no="Show the gap",
+                    focus_yes=False,
+                ),
+                again,
+            )
+            return
+        self.push_screen(SectionsDialog(rubric), chosen)
+
     def open_team_summary(self) -> None:
         """Open the Team summary screen (the home screen's s)."""
         self.action_open_team_summary()
+
+    # -- the questionnaire people on probation fill in ------------------------------------------
+
+    def action_open_questionnaire(self) -> None:
+        """Open the questionnaire's set-up (the home screen's q): staff say the team, then hand the laptop over."""
+        from seeds_tui.tui.controllers.voice import Voice
+        from seeds_tui.tui.screens.voice import VoiceSetupScreen
+
+        if self._voice is None:
+            self._voice = Voice(self.store)
+        self.push_screen(VoiceSetupScreen(self._voice))
+
+    def start_questionnaire(self, team: str, practitioner: str | None, *, replace: bool = False) -> None:
+        """The form for one person (``replace``: in place of the thank-you screen)."""
+        from seeds_tui.tui.controllers.voice import Voice
+        from seeds_tui.tui.screens.voice import VoiceFormScreen
+
+        if self._voice is None:
+            self._voice = Voice(self.store)
+        form = VoiceFormScreen(self._voice, team, practitioner)
+        if replace:
+            self.switch_screen(form)
+        else:
+            self.push_screen(form)
+
+    def questionnaire_done(self, team: str, practitioner: str | None, *, sent: bool) -> None:
+        """The neutral thank-you in place of the form (so that no answer can be gone back to)."""
+        from seeds_tui.tui.screens.voice import VoiceThanksScreen
+
+        self.switch_screen(VoiceThanksScreen(team, practitioner, sent=sent))
+
+    def close_questionnaire(self) -> None:
+        """Staff are back: from the thank-you to the home screen."""
+        from seeds_tui.tui.screens.voice import VoiceSetupScreen
+
+        self.pop_screen()
+        if isinstance(self.screen, VoiceSetupScreen):
+            self.pop_screen()
+
+    def action_open_event_register(self) -> None:
+        """Open the register of training events and action learning sets (the home screen's e)."""
+        self.open_event_register()
+
+    def open_event_register(self, new: EventDraft | None = None) -> None:
+        """The register of training events and action learning sets; with ``new``, its form opens filled in so far."""
+        from seeds_tui.tui.controllers.events import EventRegister
+        from seeds_tui.tui.screens.events import EventsScreen
+
+        self.push_screen(EventsScreen(EventRegister(self.store, self.registry), new=new))
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -641,6 +805,11 @@ class SeedsApp(AppKeysInOrder, App[int]):
             yield SystemCommand("Close observation", "Save and go back to the list of observations", self.close_observation)
         yield SystemCommand(
             "Open team summary", "Team results by section, item, composite, quarter and theme", self.action_open_team_summary
+        )
+        yield SystemCommand(
+            "Training events and action learning sets",
+            "The register: add, edit or remove training days and teams' action learning sets (e on the home screen)",
+            self.action_open_event_register,
         )
         yield SystemCommand("Keys", "Every key of this screen (F1)", self.action_help)
         # Textual's own "Keys" entry would stand beside ours (F1), which lists this app's keys.

@@ -46,4 +46,20 @@ class CalibrationCommands(_ActionCommand):
     ACTION = "app.open_calibration"
 
 
-__all__ = ["CalibrationCommands", "SessionDetailsCommands"]
+class SelfRatingCommands(_ActionCommand):
+    """The entry "Practitioner's self-rating" (the home and after-session screens list it)."""
+
+    TITLE = "Practitioner's self-rating"
+    HELP = "Hand over for the practitioner to rate the same items, then see the gap (p on the home screen, F6 after the session)"
+    ACTION = "screen.self_rating"
+
+
+class QuestionnaireCommands(_ActionCommand):
+    """The entry "Questionnaire for people on probation" (the home screen lists it)."""
+
+    TITLE = "Questionnaire for people on probation"
+    HELP = "A short anonymous form a person fills in on this laptop after the session (q on the home screen)"
+    ACTION = "app.open_questionnaire"
+
+
+__all__ = ["CalibrationCommands", "QuestionnaireCommands", "SelfRatingCommands", "SessionDetailsCommands"]

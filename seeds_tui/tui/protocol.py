@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from seeds_tui.core.observation import CarriedAction, Observation, Session
     from seeds_tui.core.rubric import LoadedRubric, RubricRegistry
     from seeds_tui.tui.controllers.consensus import ConsensusSession, Pair
+    from seeds_tui.tui.controllers.events import EventDraft
     from seeds_tui.tui.controllers.records import Records
+    from seeds_tui.tui.controllers.selfrating import SelfRatings
     from seeds_tui.tui.controllers.session import ObservationSession
 
 #: The stages of an open observation, each a screen.
@@ -31,6 +33,8 @@ class SeedsAppLike(Protocol):
     session: ObservationSession | None
     #: Reads and removals in the store (the only way screens reach it).
     records: Records
+    #: The practitioners' self-ratings (the only way screens reach them).
+    selfratings: SelfRatings
     #: The known rubrics.
     registry: RubricRegistry
     #: Now (frozen in tests).
@@ -66,6 +70,10 @@ class SeedsAppLike(Protocol):
         """Save what is open and go home; False if it stays open."""
         ...
 
+    def open_selfrating(self, obs: Observation, then: Callable[[], None] | None = None) -> None:
+        """Hand over for the practitioner's self-rating of ``obs``, then show the gap."""
+        ...
+
     # -- navigation ------------------------------------------------------------------------
 
     def open_session_form(self, loaded: LoadedRubric, typed_early: str = "") -> None:
@@ -88,6 +96,22 @@ class SeedsAppLike(Protocol):
         """Agree the consensus of a pair."""
         ...
 
+    def start_questionnaire(self, team: str, practitioner: str | None, *, replace: bool = False) -> None:
+        """The questionnaire's form for one person on probation (``replace``: in place of the screen on top)."""
+        ...
+
+    def questionnaire_done(self, team: str, practitioner: str | None, *, sent: bool) -> None:
+        """The neutral thank-you screen in place of the form."""
+        ...
+
+    def close_questionnaire(self) -> None:
+        """From the thank-you back to the home screen."""
+        ...
+
     def consensus_recorded(self, pair: Pair) -> None:
         """The consensus of ``pair`` is recorded: forget its session."""
+        ...
+
+    def open_event_register(self, new: EventDraft | None = None) -> None:
+        """The register of training events and action learning sets (with ``new``: its form, filled in so far)."""
         ...

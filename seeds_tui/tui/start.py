@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from seeds_tui.core.selfrating import SelfRating
     from seeds_tui.tui.app import SeedsApp
 
 #: Exit status after a crash (0 success, 1 work kept elsewhere or not saved, 2 usage error).
@@ -157,8 +158,10 @@ def _quiet_thread_errors(args: threading.ExceptHookArgs) -> None:
     write_crash_report(error)
 
 
-def run_app(store: str | None, rubric_dirs: list[str]) -> int:
-    """Run the app in this terminal on the ``store`` folder (None: the default store) with extra rubric folders; the exit code."""
+def run_app(store: str | None, rubric_dirs: list[str], selfrating: SelfRating | None = None) -> int:
+    """Run the app in this terminal on the ``store`` folder (None: the default store) with extra rubric folders; the exit code.
+
+    ``selfrating``: open on it for the practitioner to rate (``seeds-tui self-rate open``); the app ends when it is finished."""
     store_dir = store
     from seeds_tui.tui.app import create_app
 
@@ -176,6 +179,7 @@ def run_app(store: str | None, rubric_dirs: list[str]) -> int:
         return RubricRegistry.default([Path(d) for d in rubric_dirs])
 
     app = create_app(make_store, make_registry)
+    app.start_selfrating = selfrating
     hang_up = HangUp(app)
     signals = hang_up_signals()
     in_main_thread = threading.current_thread() is threading.main_thread()

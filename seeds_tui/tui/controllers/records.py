@@ -94,13 +94,17 @@ class Records:
     def open_actions(self, name: str, when: date, ref: str) -> list[OpenAction]:
         """The practitioner's actions still open before ``when`` (the other observer's file of ``ref`` left out)."""
         from seeds_tui.core.actions import open_actions
-        from seeds_tui.storage.carried import earlier_observations
+        from seeds_tui.storage.carried import earlier_observations, supervision_notes
 
         try:
             earlier, _ = earlier_observations(self.store, name)
         except SeedsError:
             earlier = []
-        return open_actions(earlier, name, before=when, session_ref=ref or None)
+        try:
+            notes = supervision_notes(self.store, name)
+        except SeedsError:
+            notes = []
+        return open_actions(earlier, name, before=when, session_ref=ref or None, notes=notes)
 
     def open_actions_for(self, obs: Observation) -> list[OpenAction]:
         """The actions still open for the practitioner of ``obs`` (raises ``SeedsError``)."""
@@ -148,11 +152,13 @@ class Records:
         """
         from seeds_tui.render.sheet import render_html, render_markdown, sheet_file_stem
         from seeds_tui.render.sheet_pdf import render_pdf
+        from seeds_tui.storage.selfratings import selfrating_of
 
         stem = sheet_file_stem(obs)  # date, practitioner, rubric, id: two sheets of one person told apart
+        mine = selfrating_of(self.store, obs.id)  # the practitioner's self-rating, shown beside the observer's
         # Through the store: it refuses a reports folder that is a link leaving the store.
         return [
-            self.store.write_report(f"{stem}.md", render_markdown(obs, rubric).encode("utf-8")),
-            self.store.write_report(f"{stem}.html", render_html(obs, rubric).encode("utf-8")),
-            self.store.write_report(f"{stem}.pdf", render_pdf(obs, rubric)),  # the slow one: callers run this off the event loop
+            self.store.write_report(f"{stem}.md", render_markdown(obs, rubric, mine).encode("utf-8")),
+            self.store.write_report(f"{stem}.html", render_html(obs, rubric, mine).encode("utf-8")),
+            self.store.write_report(f"{stem}.pdf", render_pdf(obs, rubric, mine)),  # the slow one: callers run this off the event loop
         ]

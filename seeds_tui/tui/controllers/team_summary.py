@@ -26,10 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from seeds_tui.core.events import TrainingEvent
 from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.storage.store import Store
 from seeds_tui.team import cache, frames, pseudonyms
+from seeds_tui.team import sets as team_sets
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.widgets.team_export import write_view
 
@@ -87,6 +90,10 @@ def filter_data(full: frames.SummaryData, teams: list[str] | None, date_from: da
     if teams:
         data._service = lambda: filter_data(full, None, date_from, date_to)
     return data
+
+
+#: The dates each narrowed data was narrowed to, by its id (the voice view filters responses by month).
+PERIODS: dict[int, tuple[date | None, date | None]] = {}
 
 
 class _Reads:
@@ -219,6 +226,7 @@ class TeamSummary:
 
         def make() -> frames.SummaryData:
             data = filter_data(full, teams, date_from, date_to)
+            PERIODS[id(data)] = (date_from, date_to)  # the voice view's months (READS keeps the data alive)
             if teams:
                 # Every team for these dates: the same data (and tables) for whichever teams are asked.
                 data._service = lambda: self.narrow(full, None, date_from, date_to)
@@ -235,7 +243,34 @@ class TeamSummary:
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable] | None:
         """The view's tables if they are built already (at once, on the event loop), else None."""
+        if view == team_sets.SETS_VIEW:
+            return None  # they rest on the register as well, which is read each time
         return READS.get(self.memo_key(data, view, rubric_id, threshold, event))
+
+    def registered(self) -> list[TrainingEvent]:
+        """The register's training events and action learning sets, by date (files not valid left out)."""
+        from seeds_tui.team.events import list_events
+
+        return list_events(self.store)[0]
+
+    def set_markers(self, data: frames.SummaryData | None) -> list[charts.Event]:
+        """The action learning sets of the teams of ``data`` (every set without teams too), to mark on trend charts."""
+        shown = (
+            {frames.team_key(str(t)) for t in data.observations["team"].unique()} if data is not None and len(data.observations) else set()
+        )
+        return [
+            charts.Event(e.date, f"set: {e.topic or e.title}")
+            for e in self.registered()
+            if e.kind == "set" and (not e.teams or any(frames.team_key(t) in shown for t in e.teams))
+        ]
+
+    def sets_tables(self, data: frames.SummaryData, rubric_id: str | None, threshold: int) -> list[team_tables.SummaryTable]:
+        """The Sets view: each action learning set's items before and after it (``seeds-tui summary --by sets``)."""
+        part = self.only(data, rubric_id) if rubric_id else data
+        if not part.rubric_ids:
+            return []
+        sets = [e for e in self.registered() if e.kind == "set"]
+        return team_sets.sets_tables(part, sets, threshold=threshold)
 
     def tables(
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
@@ -245,6 +280,8 @@ class TeamSummary:
         With teams asked for, they are the rows of those teams (and All teams) of the tables of every
         team for the same dates, which the table of every team shown first has built already.
         """
+        if view == team_sets.SETS_VIEW:
+            return self.sets_tables(data, rubric_id, threshold)
         key = self.memo_key(data, view, rubric_id, threshold, event)
         while True:
             with READS.lock:
@@ -258,8 +295,17 @@ class TeamSummary:
         try:
             part = self.only(data, rubric_id) if rubric_id else data
             before_after = event if view == "quarter" else None
-            if not part.rubric_ids:
-                tables: list[team_tables.SummaryTable] = []
+            tables: list[team_tables.SummaryTable]
+            if view == "voice":
+                from seeds_tui.team.voice import voice_tables
+
+                date_from, date_to = PERIODS.get(id(data), (None, None))
+                teams = sorted(data.team_keys) if data.teams_asked else []
+                tables, _ = voice_tables(
+                    self.store, part if part.rubric_ids else None, threshold=threshold, teams=teams, date_from=date_from, date_to=date_to
+                )
+            elif not part.rubric_ids:
+                tables = []
             elif data.teams_asked and view in team_tables.TEAM_ROWS_VIEWS:
                 every = self.tables(data.service, view, rubric_id, threshold, event)
                 tables = team_tables.for_teams_asked(every, part, threshold)

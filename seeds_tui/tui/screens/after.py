@@ -21,7 +21,7 @@ from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
 from seeds_tui.core.observation import Action, LinkedNote
 from seeds_tui.tui.base import SeedsScreen
-from seeds_tui.tui.commands import SessionDetailsCommands
+from seeds_tui.tui.commands import SelfRatingCommands, SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, TooLong, apply_edit, format_elapsed
 from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog, LinkedNoteDialog
@@ -60,13 +60,14 @@ class FeedbackList(KeysInOrder, OptionList):
 class AfterScreen(SeedsScreen[None]):
     """Global ratings with their anchors; self-assessment, strengths, development areas, actions, comment."""
 
-    COMMANDS = {SessionDetailsCommands}
+    COMMANDS = {SessionDetailsCommands, SelfRatingCommands}
     #: The first part has the cursor from the first frame (keys typed straight after F3 belong there).
     AUTO_FOCUS = "#globals, #self-assessment"
 
     BINDINGS = [
         Binding("escape", "back", "Scoring", id="after.back", tooltip="Back to scoring"),
         Binding("f4", "app.stage('review')", "Review", id="after.review"),
+        Binding("f6", "self_rating", "Self-rating", id="after.self_rating", tooltip="Hand over for the practitioner's self-rating"),
     ]
 
     def __init__(self) -> None:
@@ -113,6 +114,7 @@ class AfterScreen(SeedsScreen[None]):
             yield hint
             yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
             yield Static(plain(" · ".join(SELF_ASSESSMENT_PROMPTS)), id="self-assessment-prompts", classes="dim")
+            yield Button("Practitioner's self-rating on the rubric (F6)", id="to-self-rating")
             yield NoteArea(
                 feedback.self_assessment,
                 id="self-assessment",
@@ -516,6 +518,11 @@ class AfterScreen(SeedsScreen[None]):
     @on(Button.Pressed, "#to-review")
     def _to_review(self) -> None:
         self.seeds.show_stage("review")
+
+    @on(Button.Pressed, "#to-self-rating")
+    def action_self_rating(self) -> None:
+        """Hand over for the practitioner's self-rating of the same items; back here after the gap."""
+        self.seeds.open_selfrating(self.session.observation)
 
     @on(Button.Pressed, "#to-scoring")
     def _to_scoring(self) -> None:

@@ -21,8 +21,23 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("d", "discard the selected draft (asks first)"),
         ("s", "Team summary"),
         ("c", "Calibration: double-scored sessions, compare two observers, agree a consensus"),
+        ("q", "questionnaire for people on probation: an anonymous form they fill in on this laptop after the session"),
+        ("e", "training events and action learning sets: the register (add, edit, remove)"),
         ("↑ ↓", "move in the list"),
     ],
+    "VoiceSetupScreen": [
+        ("Tab / Enter", "next field"),
+        ("Ctrl+S", "start the questionnaire, then hand the laptop over"),
+        ("Esc", "back to the list of observations"),
+    ],
+    "VoiceFormScreen": [
+        ("1 2 3 4 5", "your answer: 1 strongly disagree ... 5 strongly agree"),
+        ("0 / p", "prefer not to say"),
+        ("↑ ↓ and Enter", "choose an answer"),
+        ("Tab", "move to the buttons (at the end)"),
+        ("Esc", "back to the question before"),
+    ],
+    "VoiceThanksScreen": [("n", "the questionnaire again, for the next person"), ("Esc", "staff: back to the list of observations")],
     "RubricScreen": [("↑ ↓ / j k", "choose a rubric"), ("Enter", "use it"), ("Esc", "back")],
     "SessionScreen": [
         ("Tab / Shift+Tab", "next / previous field (Enter also moves on)"),

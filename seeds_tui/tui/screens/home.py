@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import RubricNotFound, SeedsError
 from seeds_tui.tui.base import SeedsScreen
-from seeds_tui.tui.commands import CalibrationCommands
+from seeds_tui.tui.commands import CalibrationCommands, QuestionnaireCommands, SelfRatingCommands
 from seeds_tui.tui.controllers.records import Row
 from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import plain, rich_text
@@ -79,7 +79,7 @@ def fit_columns(widths: list[int], screen_width: int) -> list[int]:
 class HomeScreen(SeedsScreen[None]):
     """The list of observations with the keys to start or continue one."""
 
-    COMMANDS = {CalibrationCommands}
+    COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands}
 
     BINDINGS = [
         Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
@@ -94,6 +94,30 @@ class HomeScreen(SeedsScreen[None]):
             show=False,
             id="home.calibration",
             tooltip="Double-scored sessions: compare two observers, agree a consensus",
+        ),
+        Binding(
+            "p",
+            "self_rating",
+            "Self-rating",
+            show=False,
+            id="home.self_rating",
+            tooltip="The practitioner's self-rating of the selected observation, then the gap",
+        ),
+        Binding(
+            "q",
+            "questionnaire",
+            "Questionnaire",
+            show=False,
+            id="home.questionnaire",
+            tooltip="The anonymous questionnaire a person on probation fills in on this laptop after the session",
+        ),
+        Binding(
+            "e",
+            "events",
+            "Events",
+            show=False,
+            id="home.events",
+            tooltip="The register of training events and action learning sets",
         ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
         Binding("slash", "search", "Search", show=False, id="home.search", tooltip="Find by practitioner, team or date (all files)"),
@@ -442,6 +466,28 @@ class HomeScreen(SeedsScreen[None]):
         """Open the Team summary."""
         await self.app.run_action("app.open_team_summary")
 
+    async def action_questionnaire(self) -> None:
+        """Open the questionnaire for people on probation (staff set it up, then hand the laptop over)."""
+        await self.app.run_action("app.open_questionnaire")
+
+    async def action_events(self) -> None:
+        """Open the register of training events and action learning sets."""
+        await self.app.run_action("app.open_event_register")
+
     async def action_calibration(self) -> None:
         """Open Calibration: double-scored sessions, their comparison and consensus."""
         await self.app.run_action("app.open_calibration")
+
+    def action_self_rating(self) -> None:
+        """Hand over for the practitioner's self-rating of the selected observation; then the gap, then its feedback."""
+        row = self.selected()
+        if row is None or row.observation is None:
+            self.app.notify("Select an observation to be self-rated.", timeout=4)
+            return
+        obs = row.observation
+
+        def then() -> None:
+            if obs.status == "draft":
+                self.seeds.open_observation(obs, stage="after")
+
+        self.seeds.open_selfrating(obs, then)

@@ -43,14 +43,17 @@ from textual.worker import Worker, WorkerState
 
 from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
+from seeds_tui.core.events import TrainingEvent
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.render.summary import DASH, display_table
 from seeds_tui.team import frames, suppression
 from seeds_tui.team import tables as team_tables
+from seeds_tui.tui.controllers.events import EventDraft
 from seeds_tui.tui.controllers.team_summary import TeamSummary
 from seeds_tui.tui.controllers.team_summary import filter_data as filter_data  # what the screen's filters keep
+from seeds_tui.tui.dialogs.events import EventPicker
 from seeds_tui.tui.widgets.team_export import ExportDialog
 from seeds_tui.tui.widgets.team_table import MARK, drawn_note, fit, layout, legend, sort_order
 from seeds_tui.tui.widgets.text import LineInput
@@ -69,6 +72,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("themes", "Themes", "themes"),
     ("actions", "Actions", "actions"),
     ("coverage", "Coverage", "coverage"),
+    ("voice", "Voice", "voice"),
+    ("sets", "Sets", "sets"),
 )
 BAR_WIDTH = 30
 #: Views whose tables the background builds after the first is shown, in this order. Not
@@ -81,7 +86,11 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("Enter", "in a filter: apply the filters and rebuild the table"),
     ("→", "in Teams: accept the suggested team name (commas between teams)"),
     ("Esc", "in a filter: apply any change and go back to the table; in the table: back to the list"),
-    ("F6 / Shift+F6", "next / previous view: sections, items, composites, trend, ratings, themes, actions, coverage"),
+    (
+        "F6 / Shift+F6",
+        "next / previous view: sections, items, composites, trend, ratings, themes, actions, coverage, "
+        "sets (each action learning set's items before and after it)",
+    ),
     (
         "t",
         "show the view's other table, when it has one (Themes: agreed actions; Actions: by wording, then carried actions; "
@@ -89,6 +98,12 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ),
     ("s / S", "sort by the next column / reverse the order (a click on a heading sorts by it)"),
     ("e", "export this view (CSV, Excel or HTML) into the store's reports folder"),
+    ("p", "pick a registered training event or action learning set to compare before and after (sets the Event filter)"),
+    (
+        "l",
+        "in Themes, Items or Sections: record an action learning set on the highlighted team and item or section "
+        "(opens the register's form)",
+    ),
     ("↑ ↓ PgUp PgDn", "move in the table; the chart below draws the highlighted row"),
     ("← →", "scroll the table sideways when it is wider than the screen"),
     ("F5", "read the store again (new or changed observations)"),
@@ -100,7 +115,8 @@ FIELD_HINTS = {
     "ts-to": "To: the last session date, DD/MM/YYYY (empty: no limit) · Enter applies · Esc: back to the table",
     "ts-rubric": "Rubric: Enter opens the list · Esc: back to the table",
     "ts-status": "Status: final observations, drafts, or both · Enter opens the list · Esc: back to the table",
-    "ts-event": "Event: a training day, DD/MM/YYYY: marked on the trend; Trend then offers before and after (t) · Enter applies",
+    "ts-event": "Event: a training day, DD/MM/YYYY (p picks a registered one): marked on the trend; Trend then offers before and "
+    "after (t) · Enter applies",
     "ts-threshold": "Threshold: hide figures resting on fewer practitioners than this (at least 3) · Enter applies",
     "ts-apply": "Apply the filters · Esc: back to the table",
 }
@@ -220,6 +236,15 @@ class TeamSummaryScreen(Screen[None]):
         Binding(
             "e", "export", "Export", id="summary.export", tooltip="Write this view as CSV, Excel or HTML into the store's reports folder"
         ),
+        Binding("p", "pick_event", "Pick event", id="summary.pick_event", tooltip="Compare before and after a registered event or set"),
+        Binding(
+            "l",
+            "learning_set",
+            "Learning set",
+            show=False,
+            id="summary.learning_set",
+            tooltip="Record an action learning set on the highlighted team and item",
+        ),
         Binding("escape", "close", "Back", id="summary.close", tooltip="From a filter: back to the table; else back to the list"),
     ]
 
@@ -234,6 +259,8 @@ class TeamSummaryScreen(Screen[None]):
         #: The observations the current filters keep.
         self.data: frames.SummaryData | None = None
         self.event: date | None = None
+        #: The date and title of the event picked with p (its title is shown on charts while it is the Event).
+        self._picked: tuple[date, str] | None = None
         self.view = "section"
         self.tables: list[team_tables.SummaryTable] = []
         self.table_index = 0
@@ -492,7 +519,61 @@ class TeamSummaryScreen(Screen[None]):
             return len(self.tables) > 1
         if action in ("export", "sort", "reverse"):
             return self.shown is not None
+        if action == "learning_set":
+            return self.shown is not None and self.shown.view in ("themes", "item", "section")
         return True
+
+    # -- training events and action learning sets ------------------------------------------------
+
+    def action_pick_event(self) -> None:
+        """Choose a registered training event or set: its date becomes the Event filter (before and after it)."""
+        self._read_register()
+
+    @work(thread=True, exclusive=True, group="team-summary-register", exit_on_error=False, name="reading the register of events")
+    def _read_register(self) -> None:
+        events = self.summary.registered()
+        self.app.call_from_thread(self._pick_from, events)
+
+    def _pick_from(self, events: list[TrainingEvent]) -> None:
+        def chosen(key: str | None) -> None:
+            found = next((e for e in events if e.id == key), None)
+            if found is None:
+                return
+            what = found.topic if found.kind == "set" and found.topic else found.title
+            self._picked = (found.date, f"set: {what}" if found.kind == "set" else what)
+            self.query_one("#ts-event", Input).value = uk_date(found.date)
+            self._apply()
+            if self.view in ("section", "item", "composite") and self.query_one("#ts-views", Tabs).active != "view-quarter":
+                self.notify(f"Event {uk_date(found.date)}: the Trend view (F6) marks it; t there shows before and after.", timeout=6)
+
+        self.app.push_screen(EventPicker(events), chosen)
+
+    def action_learning_set(self) -> None:
+        """Open the register's form for a new set on the highlighted row's team and item (or section)."""
+        table = self.shown
+        grid = self.query_one("#ts-table", DataTable)
+        if table is None or not table.frame.shape[0] or grid.row_count == 0:
+            return
+        try:
+            index = int(str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value))
+        except Exception:  # no row under the cursor
+            return
+        rec = table.frame.iloc[index]
+        section = str(rec.get("section", "") or "")
+        item = str(rec.get("item", "") or "")
+        if not section:
+            self.notify("This row names no section or item (a suppressed team, or not linked to an item).", timeout=5)
+            return
+        team = str(rec.get("team", "") or "")
+        draft = EventDraft(
+            kind="set",
+            date=uk_date(self.app.current_date) if hasattr(self.app, "current_date") else "",
+            teams="" if team == suppression.ALL_TEAMS else team,
+            covers=[f"{section}.{item}" if item else section],
+        )
+        opener = getattr(self.app, "open_event_register", None)
+        if callable(opener):
+            opener(draft)
 
     def action_close(self) -> None:
         """From a filter: apply any change and go back to the table. From the table: leave."""
@@ -537,7 +618,9 @@ class TeamSummaryScreen(Screen[None]):
             tables=tables,
             warnings=list(self.data.problems),
             threshold=self.threshold,
-            events=[charts.Event(self.event)] if self.event else [],
+            events=[charts.Event(self.event, self._picked[1] if self._picked and self._picked[0] == self.event else "")]
+            if self.event
+            else [],
         )
         self._write_export(doc, shown.rubric_id, shown.view, fmt)
 
@@ -545,6 +628,9 @@ class TeamSummaryScreen(Screen[None]):
     def _write_export(self, doc: render.SummaryDocument, rubric_id: str, view: str, fmt: str) -> None:
         """Render and write the export off the event loop (through the store's atomic writer)."""
         try:
+            if view == "quarter":
+                # The teams' action learning sets are marked on the trend charts, as the command marks them.
+                doc.events = [*doc.events, *self.summary.set_markers(self.data)]
             path = self.summary.export(doc, rubric_id, view, fmt)
         except (SeedsError, OSError) as exc:
             message = str(exc) if isinstance(exc, SeedsError) else f"could not write into {self.summary.reports_dir} ({type(exc).__name__})"
@@ -914,6 +1000,9 @@ class TeamSummaryScreen(Screen[None]):
         if table.view == "ratings":
             say(self._rating_chart(frame, rec))
             return
+        if table.view == "sets":
+            say(_set_detail(frame, rec))
+            return
         levels = [c for c in frame.columns if c.startswith("level_")]
         if levels:
             rubric = self.data.rubrics.get(table.rubric_id) if self.data else None
@@ -968,6 +1057,41 @@ class TeamSummaryScreen(Screen[None]):
         if len(teams) < len(frame.loc[frame["measure"] == measure]):
             out.append("teams with too few practitioners are not drawn", style="dim")
         return out
+
+
+def _set_detail(frame: pd.DataFrame, rec: dict[str, Any]) -> Text:
+    """A set's row: the part it addressed, before against after for the row's team, as bars, with the change."""
+    same = frame.loc[
+        (frame["date"] == rec["date"]) & (frame["topic"] == rec["topic"]) & (frame["team"] == rec["team"])
+        & (frame["addresses"] == rec["addresses"])
+    ]  # fmt: skip
+    out = Text(f"{rec['date']} · {rec['topic']} · {rec['team']}\n", style="bold")
+    out.append(f"{rec.get('title') or rec['addresses']} ({rec['addresses']}): mean % of maximum\n")
+    labels, shares = [], []
+    change = ""
+    for r in same.to_dict("records"):
+        if r.get("suppressed"):
+            labels.append(str(r["period"]))
+            shares.append(0.0)
+            continue
+        v = r.get("mean_percent")
+        if v is not None and v == v:
+            labels.append(str(r["period"]))
+            shares.append(float(v))
+        c = r.get("change")
+        if c is not None and c == c:
+            half = r.get("interval")
+            change = f"change {float(c):+.1f} points" + (f" (± {float(half):.1f}, 95 %)" if half is not None and half == half else "")
+            if r.get("caution"):
+                change += f"; {r['caution']}"
+    if labels:
+        out.append_text(level_bars(labels, shares))
+    hidden = [str(r["period"]) for r in same.to_dict("records") if r.get("suppressed")]
+    if hidden:
+        out.append(f"{' and '.join(hidden)}: suppressed (shown as 0 above: no figure)\n", style="dim italic")
+    if change:
+        out.append(change, style="dim")
+    return out
 
 
 def _numeric(text: str) -> bool:

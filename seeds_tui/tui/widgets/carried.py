@@ -43,12 +43,19 @@ def describe_carried(action: CarriedAction, previously: str | None = None) -> Co
 
 
 def previously(found: list[OpenAction]) -> dict[tuple[str, int], str]:
-    """How each open action stood when last reviewed, in words ("ongoing at 2026-09-01: half done")."""
+    """How each open action stood when last reviewed, and where, in words ("ongoing at supervision on 01/09/2026: half done");
+    an action agreed in supervision says so ("agreed in supervision")."""
     said = {}
     for o in found:
+        parts = []
+        if o.agreed_where == "supervision":
+            parts.append("agreed in supervision")
         if o.last_status and o.last_reviewed:
             comment = f": {o.last_comment}" if o.last_comment else ""
-            said[o.action.key] = f"{o.last_status} at {uk_date(o.last_reviewed)}{comment}"
+            where = "supervision on " if o.last_where == "supervision" else ""
+            parts.append(f"{o.last_status} at {where}{uk_date(o.last_reviewed)}{comment}")
+        if parts:
+            said[o.action.key] = " · ".join(parts)
     return said
 
 
