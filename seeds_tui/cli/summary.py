@@ -30,7 +30,7 @@ from seeds_tui.cli.common import (
 if TYPE_CHECKING:
     from seeds_tui.render.charts import Event
 
-VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage", "voice", "sets")
+VIEWS = ("section", "item", "composite", "quarter", "themes", "ratings", "practitioner", "actions", "coverage", "voice", "sets", "self")
 FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 
 
@@ -195,6 +195,13 @@ def run(args: argparse.Namespace) -> int:
         from seeds_tui.team import sets
 
         tables = sets.sets_tables(data, sets.registered_sets(store), threshold=args.threshold, window=args.window or 3)
+    elif args.by == "self":
+        from seeds_tui.storage.selfratings import SELFRATINGS
+        from seeds_tui.team import selfview
+
+        records, unread = SELFRATINGS.list(store)
+        data.problems.extend(str(p) for p in unread)
+        tables = selfview.self_tables(data, records, threshold=args.threshold, registry=registry)
     else:
         tables = team_tables.build_tables(
             data, args.by, threshold=args.threshold, before_after=event, window=args.window or 3, names=args.names, key=key,
@@ -336,6 +343,12 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
         lines.append(
             f"action learning sets: each set's sections and items in equal windows of {args.window or 3} months before and after it "
             "(whole quarters, the same windows as --event), for the set's teams and All teams"
+        )
+    if args.by == "self":
+        lines.append(
+            "self-ratings: the practitioner's percent of maximum against the observer's, over the items both gave a level "
+            "(the latest self-rating of each observation); gap is self minus observer in points, apart its size either way; "
+            f"practitioners are counted, never shown (fewer than {args.threshold}: suppressed)"
         )
     if args.by == "actions":
         lines.append(

@@ -41,6 +41,7 @@ LABELS: dict[str, str] = {
     "not_reviewed": "Not reviewed", "last_observed": "Last observed", "linked_item": "Item",
     "statement": "Statement", "respondents": "People", "agree_percent": "Agree %", "prefer_not": "Prefer not",
     "date": "Date", "topic": "Topic", "addresses": "Addresses",
+    "self_percent": "Self %", "observer_percent": "Observer %", "gap": "Gap", "apart": "Apart",
 }  # fmt: skip
 #: Columns holding words (or dates), shown as they are, never as a figure.
 TEXT_COLUMNS = frozenset(
@@ -66,7 +67,12 @@ TEXT_COLUMNS = frozenset(
         "addresses",
     )
 )
-PERCENT_COLUMNS = {"mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval", "agree_percent"}
+PERCENT_COLUMNS = {
+    "mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval", "agree_percent",
+    "self_percent", "observer_percent", "gap", "apart",
+}  # fmt: skip
+#: Differences, shown with their sign (percentage points).
+SIGNED_COLUMNS = frozenset(("change", "gap"))
 DECIMAL_COLUMNS = {"mean", "median"}
 SPARK = "▁▂▃▄▅▆▇█"
 DASH = "—"
@@ -121,7 +127,7 @@ def cell(column: str, value: Any, suppressed: bool = False) -> str:
     if _missing(value):
         return ""
     if column in PERCENT_COLUMNS or column.startswith("level_"):
-        return f"{float(value):+.1f}" if column == "change" else f"{float(value):.1f}"
+        return f"{float(value):+.1f}" if column in SIGNED_COLUMNS else f"{float(value):.1f}"
     if column in DECIMAL_COLUMNS:
         return f"{float(value):.2f}"
     if isinstance(value, float) and value.is_integer():
@@ -419,9 +425,9 @@ def _xl_heading(column: str) -> str:
 
 
 def _xl_kind(column: str) -> str:
-    if column in PERCENT_COLUMNS - {"change"} or column.startswith("level_"):
+    if column in PERCENT_COLUMNS - SIGNED_COLUMNS or column.startswith("level_"):
         return "percent"
-    if column == "change":
+    if column in SIGNED_COLUMNS:
         return "points"
     if column in DECIMAL_COLUMNS:
         return "decimal"
@@ -627,6 +633,8 @@ QUESTIONS = {
     "quarter": "How have the scores changed, quarter by quarter?",
     "before_after": "Before and after the training event",
     "sets": "Action learning sets: the items each addressed, before and after it",
+    "self": "How do self-ratings compare with observer ratings?",
+    "self_quarter": "Self-ratings against observer ratings, quarter by quarter",
     "themes": "Which development areas come up most often?",
     "actions": "How often were actions agreed?",
     "action_items": "Which items do the agreed actions address, and how often?",

@@ -1,0 +1,208 @@
+"""Self-ratings against observer ratings in team views (``seeds-tui summary --by self``, the app's Self tab).
+
+A small hand-built store (real observation and self-rating files, the mini rubric: four items on a
+0-2 scale, two sections) whose figures are worked out by hand below.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from seeds_tui.cli import main
+from seeds_tui.core.observation import new_id
+from seeds_tui.core.selfrating import SelfRating, SelfRatingRubric
+from seeds_tui.storage.selfratings import SELFRATINGS
+from seeds_tui.storage.store import Store
+from seeds_tui.team import frames, selfview
+from seeds_tui.team.suppression import ALL_TEAMS, SUPPRESSED_PRIMARY, SUPPRESSED_SECONDARY
+from tests.summary_fixtures import add, registry
+
+Q2 = date(2026, 5, 4)
+Q3 = date(2026, 8, 10)
+
+
+def _rate(store: Store, obs_id: str, practitioner: str, ratings: dict[str, int | str], *, when: date = Q2) -> None:
+    nested: dict[str, dict[str, int | str]] = {}
+    for key, value in ratings.items():
+        section, item = key.split(".")
+        nested.setdefault(section, {})[item] = value
+    record = SelfRating(
+        id=new_id(),
+        observation=obs_id,
+        practitioner=practitioner,
+        date=when,
+        rubric=SelfRatingRubric(id="mini", version="1.0.0"),
+        ratings=nested,  # type: ignore[arg-type]
+    )
+    SELFRATINGS.save(store, record)
+
+
+def _pair(store: Store, team: str, who: str, observer: dict[str, int | str], own: dict[str, int | str], when: date = Q2) -> str:
+    obs_id = add(store, team=team, practitioner=who, scores=observer, when=when)
+    _rate(store, obs_id, who, own, when=when)
+    return obs_id
+
+
+def _north(store: Store) -> None:
+    """North: three practitioners self-rated in 2026Q2, a fourth was only observed; one more pair in 2026Q3.
+
+    Per observation, percent of maximum over the items both gave a level (each item 0-2):
+      P1 observer a1 b1 c2 d0, self a2 b2 c2 d1: Opening 50 / 100, Talking 50 / 75, all 50 / 87.5
+      P2 observer a2 b2 c1 d1, self a1 b1 c1 dNA: Opening 100 / 50, Talking (c only) 50 / 50, all (a b c) 83.33 / 50
+      P3 observer a2 b1 c2 d2, self the same (its earlier self-rating, all 0, is replaced by the later one)
+    """
+    _pair(store, "North", "P1", {"open.a": 1, "open.b": 1, "talk.c": 2, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 1})
+    _pair(
+        store, "North", "P2", {"open.a": 2, "open.b": 2, "talk.c": 1, "talk.d": 1}, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": "NA"}
+    )
+    p3 = _pair(
+        store, "North", "P3", {"open.a": 2, "open.b": 1, "talk.c": 2, "talk.d": 2}, {"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0}
+    )
+    _rate(store, p3, "P3", {"open.a": 2, "open.b": 1, "talk.c": 2, "talk.d": 2}, when=date(2026, 5, 6))
+    add(store, team="North", practitioner="P4", scores={"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0})
+    # One pair in 2026Q3: a quarter resting on one practitioner, hidden.
+    _pair(
+        store, "North", "P1", {"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 2}, Q3
+    )
+
+
+@pytest.fixture
+def north(tmp_path: Path) -> tuple[Store, object]:
+    store = Store(tmp_path / "store")
+    _north(store)
+    return store, registry(tmp_path)
+
+
+def _tables(store: Store, reg: object, threshold: int = 3, **filters: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = frames.summary_data(store, reg, **filters)  # type: ignore[arg-type]
+    tables = selfview.self_tables(data, SELFRATINGS.list(store)[0], threshold=threshold, registry=reg)  # type: ignore[arg-type]
+    assert [t.view for t in tables] == [selfview.SELF_VIEW, selfview.SELF_QUARTER_VIEW]
+    return tables[0].frame, tables[1].frame
+
+
+def _row(frame: pd.DataFrame, team: str, part: str, column: str = "section") -> dict:
+    rows = frame.loc[(frame["team"] == team) & (frame[column] == part)]
+    assert len(rows) == 1, (team, part)
+    return rows.iloc[0].to_dict()
+
+
+def test_hand_computed_self_against_observer_on_average_and_by_section(north) -> None:
+    store, reg = north
+    by_section, _ = _tables(store, reg)
+    assert list(by_section.columns) == ["team", "section", "title", *selfview.FIGURES, "suppressed", "note"]
+    every = _row(by_section, "North", "all sections")
+    # Self (87.5 + 50 + 87.5) / 3, observer (50 + 83.33 + 87.5) / 3, gap (37.5 - 33.33 + 0) / 3, apart (37.5 + 33.33 + 0) / 3.
+    assert (every["observations"], every["practitioners"]) == (3, 3)
+    assert (every["self_percent"], every["observer_percent"], every["gap"], every["apart"]) == (75.0, 73.6, 1.4, 23.6)
+    assert every["title"] == "All sections (on average)"
+    opening = _row(by_section, "North", "open")
+    assert (opening["self_percent"], opening["observer_percent"], opening["gap"], opening["apart"]) == (75.0, 75.0, 0.0, 33.3)
+    talking = _row(by_section, "North", "talk")
+    assert (talking["self_percent"], talking["observer_percent"], talking["gap"], talking["apart"]) == (75.0, 66.7, 8.3, 8.3)
+    # The 2026Q3 pair rests on one practitioner: its quarter is hidden, and the period's figures say they leave it out.
+    assert every["note"] == "leaves out 2026Q3 (hidden for privacy)"
+    # All teams is North here: the same figures. Rows go on average first, then the rubric's sections.
+    assert _row(by_section, ALL_TEAMS, "all sections")["self_percent"] == 75.0
+    assert list(by_section.loc[by_section["team"] == "North", "section"]) == ["all sections", "open", "talk"]
+    # The practitioner observed but never self-rated counts nowhere; no column names anyone.
+    assert "practitioner" not in by_section.columns
+    assert not by_section.astype(str).apply(lambda c: c.str.contains(r"\bP[1-4]\b")).any().any()
+
+
+def test_by_quarter_shows_each_quarter_and_hides_the_thin_one(north) -> None:
+    store, reg = north
+    _, by_quarter = _tables(store, reg)
+    q2 = _row(by_quarter, "North", "2026Q2", "quarter")
+    assert (q2["observations"], q2["self_percent"], q2["observer_percent"], q2["gap"]) == (3, 75.0, 73.6, 1.4)
+    q3 = _row(by_quarter, "North", "2026Q3", "quarter")
+    assert q3["suppressed"] and q3["note"] == SUPPRESSED_PRIMARY.format(k=3)
+    assert pd.isna(q3["self_percent"]) and pd.isna(q3["observations"])
+    assert _row(by_quarter, ALL_TEAMS, "2026Q3", "quarter")["suppressed"]
+
+
+def test_a_team_below_the_threshold_is_hidden_and_cannot_be_worked_out_from_all_teams(north, tmp_path: Path) -> None:
+    store, reg = north
+    # South: one practitioner, a large gap. East: three practitioners.
+    _pair(store, "South", "S1", {"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 2})
+    for who in ("E1", "E2", "E3"):
+        _pair(
+            store, "East", who, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}
+        )
+    by_section, by_quarter = _tables(store, reg)
+    south = by_section.loc[by_section["team"] == "South"]
+    assert len(south) == 1 and south.iloc[0]["note"] == SUPPRESSED_PRIMARY.format(k=3)
+    assert south[list(selfview.FIGURES)].isna().all().all()
+    # Another team is hidden with it (the smallest, first by name on a tie), so All teams less the
+    # teams shown rests on 4 practitioners, never on South's one.
+    east = by_section.loc[by_section["team"] == "East"].iloc[0]
+    assert east["suppressed"] and east["note"] == SUPPRESSED_SECONDARY
+    shown = by_section.loc[~by_section["suppressed"] & (by_section["section"] == "all sections")]
+    total = _row(by_section, ALL_TEAMS, "all sections")
+    assert total["observations"] == 3 + 1 + 3 and total["practitioners"] == 7
+    rest = total["observations"] - shown.loc[shown["team"] != ALL_TEAMS, "observations"].sum()
+    assert rest == 4
+    assert by_quarter.loc[by_quarter["team"] == "South", "suppressed"].all()
+    # Asking for South alone shows nothing more, and All teams is still every team.
+    alone, _ = _tables(store, reg, teams=["South"])
+    assert set(alone["team"]) == {"South", ALL_TEAMS}
+    assert alone.loc[alone["team"] == "South", "suppressed"].all()
+    assert _row(alone, ALL_TEAMS, "all sections")["observations"] == 7
+
+
+def _cli(store: Store, tmp_path: Path, *args: str) -> int:
+    return main(["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "summary", "--by", "self", "--threshold", "3", *args])
+
+
+def test_cli_every_format(north, tmp_path: Path, capsys) -> None:
+    store, _ = north
+    assert _cli(store, tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "self-ratings against observer ratings" in out and "Self %" in out and "Observer %" in out and "+1.4" in out
+    assert _cli(store, tmp_path, "--format", "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    mine = [r for r in rows if r["team"] == "North" and r.get("section") == "all sections"]
+    assert mine and mine[0]["self_percent"] == "75.0" and mine[0]["gap"] == "1.4"
+    assert _cli(store, tmp_path, "--format", "json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    views = [t["view"] for t in doc["tables"]]
+    assert views == ["self", "self_quarter"]
+    assert _cli(store, tmp_path, "--format", "markdown") == 0
+    assert "| North |" in capsys.readouterr().out
+    assert _cli(store, tmp_path, "--format", "html", "-o", str(tmp_path / "self.html")) == 0
+    page = (tmp_path / "self.html").read_text(encoding="utf-8")
+    assert "How do self-ratings compare with observer ratings?" in page and "75.0" in page
+    assert _cli(store, tmp_path, "--format", "xlsx", "-o", str(tmp_path / "self.xlsx")) == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "self.xlsx")
+    assert len(book.sheetnames) >= 2
+    capsys.readouterr()
+    # Options the view does not use are usage errors.
+    assert _cli(store, tmp_path, "--event", "2026-06-01") == 2
+    assert "--event" in capsys.readouterr().err
+    assert _cli(store, tmp_path, "--window", "6") == 2
+    assert _cli(store, tmp_path, "--names") == 2
+
+
+def test_cli_without_self_ratings_says_so(tmp_path: Path, capsys) -> None:
+    store = Store(tmp_path / "store")
+    registry(tmp_path)
+    add(store, team="North", practitioner="P1", scores={"open.a": 1})
+    assert _cli(store, tmp_path) == 0
+    assert "no observation here has a self-rating" in capsys.readouterr().out
+
+
+def test_a_self_rating_file_that_is_not_valid_is_a_warning(north, tmp_path: Path, capsys) -> None:
+    store, _ = north
+    (store.root / "selfratings" / "bad.toml").write_text('schema = "seeds-selfrating/1"\nid = 3\n', encoding="utf-8")
+    assert _cli(store, tmp_path) == 0
+    captured = capsys.readouterr()
+    assert "warning:" in captured.err and "bad.toml" in captured.err
+    assert _cli(store, tmp_path, "--strict") == 1
