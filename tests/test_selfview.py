@@ -14,14 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
 
 from seeds_tui.cli import main
 from seeds_tui.core.observation import new_id
+from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.selfrating import SelfRating, SelfRatingRubric
 from seeds_tui.storage.selfratings import SELFRATINGS
 from seeds_tui.storage.store import Store
 from seeds_tui.team import frames, selfview
 from seeds_tui.team.suppression import ALL_TEAMS, SUPPRESSED_PRIMARY, SUPPRESSED_SECONDARY
+from seeds_tui.tui.controllers.team_summary import TeamSummary
+from seeds_tui.tui.screens.team_summary import TeamSummaryScreen
 from tests.summary_fixtures import add, registry
 
 Q2 = date(2026, 5, 4)
@@ -206,3 +212,62 @@ def test_a_self_rating_file_that_is_not_valid_is_a_warning(north, tmp_path: Path
     captured = capsys.readouterr()
     assert "warning:" in captured.err and "bad.toml" in captured.err
     assert _cli(store, tmp_path, "--strict") == 1
+
+
+class _SummaryApp(App[None]):
+    """Just the Team summary screen over a store."""
+
+    def __init__(self, store: Store, reg: RubricRegistry) -> None:
+        super().__init__()
+        self.store, self.reg = store, reg
+
+    def on_mount(self) -> None:
+        self.push_screen(TeamSummaryScreen(TeamSummary(self.store, self.reg), threshold=3))
+
+
+async def _settle(app: App, pilot: Pilot) -> None:
+    for _ in range(6):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _cells(screen: TeamSummaryScreen) -> list[list[str]]:
+    table = screen.query_one("#ts-table", DataTable)
+    return [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+async def test_the_app_self_tab_shows_both_sides_and_the_quarters(north) -> None:
+    store, reg = north
+    _pair(store, "South", "S1", {"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 2})
+    app = _SummaryApp(store, reg)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TeamSummaryScreen)
+        await pilot.press("shift+f6")  # back from Sections: the last tab, Self
+        await _settle(app, pilot)
+        assert screen.view == "self" and screen.shown is not None and screen.shown.view == selfview.SELF_VIEW
+        table = screen.query_one("#ts-table", DataTable)
+        headings = [str(c.label.plain) for c in table.columns.values()]
+        assert any("Self %" in h for h in headings) and any("Observer %" in h for h in headings)
+        rows = _cells(screen)
+        # South (one practitioner) is one suppressed row, and North is hidden with it; All teams shows.
+        south = [r for r in rows if r[0] == "South"]
+        assert len(south) == 1 and "—" in south[0]
+        every = [r for r in rows if r[0] == ALL_TEAMS and r[1] == "all sections"]
+        # Self (87.5 + 50 + 87.5 + 100) / 4 = 81.25, observer (50 + 83.33 + 87.5 + 0) / 4 = 55.2, gap (37.5 - 33.33 + 0 + 100) / 4.
+        assert every and every[0][5:9] == ["81.2", "55.2", "+26.0", "42.7"]
+        # The panel below draws the highlighted row: both sides as bars and the gap in words.
+        table.focus()
+        at = next(n for n, r in enumerate(rows) if r[0] == ALL_TEAMS and r[1] == "all sections")
+        table.move_cursor(row=at)
+        await pilot.pause()
+        detail = str(screen.query_one("#ts-detail-text", Static).render())
+        assert "self" in detail and "observer" in detail and "26.0 points higher" in detail
+        # t shows the quarters.
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.shown.view == selfview.SELF_QUARTER_VIEW
+        quarters = [r[1] for r in _cells(screen) if r[0] == ALL_TEAMS]
+        assert quarters == ["2026Q2", "2026Q3"]

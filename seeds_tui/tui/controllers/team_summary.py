@@ -31,7 +31,7 @@ from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.storage.store import Store
-from seeds_tui.team import cache, frames, pseudonyms
+from seeds_tui.team import cache, frames, pseudonyms, selfview
 from seeds_tui.team import sets as team_sets
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.widgets.team_export import write_view
@@ -243,8 +243,8 @@ class TeamSummary:
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable] | None:
         """The view's tables if they are built already (at once, on the event loop), else None."""
-        if view == team_sets.SETS_VIEW:
-            return None  # they rest on the register as well, which is read each time
+        if view in (team_sets.SETS_VIEW, selfview.SELF_VIEW):
+            return None  # they rest on a register as well (sets, self-ratings), which is read each time
         return READS.get(self.memo_key(data, view, rubric_id, threshold, event))
 
     def registered(self) -> list[TrainingEvent]:
@@ -272,6 +272,15 @@ class TeamSummary:
         sets = [e for e in self.registered() if e.kind == "set"]
         return team_sets.sets_tables(part, sets, threshold=threshold)
 
+    def self_tables(self, data: frames.SummaryData, rubric_id: str | None, threshold: int) -> list[team_tables.SummaryTable]:
+        """The Self view: self-ratings against observer ratings, by section and by quarter (``seeds-tui summary --by self``)."""
+        from seeds_tui.storage.selfratings import SELFRATINGS
+
+        part = self.only(data, rubric_id) if rubric_id else data
+        if not part.rubric_ids:
+            return []
+        return selfview.self_tables(part, SELFRATINGS.list(self.store)[0], threshold=threshold, registry=self.registry)
+
     def tables(
         self, data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None
     ) -> list[team_tables.SummaryTable]:
@@ -282,6 +291,8 @@ class TeamSummary:
         """
         if view == team_sets.SETS_VIEW:
             return self.sets_tables(data, rubric_id, threshold)
+        if view == selfview.SELF_VIEW:
+            return self.self_tables(data, rubric_id, threshold)
         key = self.memo_key(data, view, rubric_id, threshold, event)
         while True:
             with READS.lock:

@@ -74,6 +74,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("coverage", "Coverage", "coverage"),
     ("voice", "Voice", "voice"),
     ("sets", "Sets", "sets"),
+    ("self", "Self", "self"),
 )
 BAR_WIDTH = 30
 #: Views whose tables the background builds after the first is shown, in this order. Not
@@ -89,12 +90,12 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     (
         "F6 / Shift+F6",
         "next / previous view: sections, items, composites, trend, ratings, themes, actions, coverage, "
-        "sets (each action learning set's items before and after it)",
+        "sets (each action learning set's items before and after it), self (self-ratings against observer ratings)",
     ),
     (
         "t",
         "show the view's other table, when it has one (Themes: agreed actions; Actions: by wording, then carried actions; "
-        "Trend with an event: before and after)",
+        "Trend with an event: before and after; Self: by quarter)",
     ),
     ("s / S", "sort by the next column / reverse the order (a click on a heading sorts by it)"),
     ("e", "export this view (CSV, Excel or HTML) into the store's reports folder"),
@@ -1003,6 +1004,9 @@ class TeamSummaryScreen(Screen[None]):
         if table.view == "sets":
             say(_set_detail(frame, rec))
             return
+        if table.view in ("self", "self_quarter"):
+            say(_self_detail(name, rec))
+            return
         levels = [c for c in frame.columns if c.startswith("level_")]
         if levels:
             rubric = self.data.rubrics.get(table.rubric_id) if self.data else None
@@ -1057,6 +1061,16 @@ class TeamSummaryScreen(Screen[None]):
         if len(teams) < len(frame.loc[frame["measure"] == measure]):
             out.append("teams with too few practitioners are not drawn", style="dim")
         return out
+
+
+def _self_detail(name: str, rec: dict[str, Any]) -> Text:
+    """A row of the Self view: the practitioners' own percent against the observers', and the gap in words."""
+    out = Text(f"{name}: self-rating against observer rating, % of maximum over the items both rated\n", style="bold")
+    out.append_text(level_bars(["self", "observer"], [float(rec["self_percent"]), float(rec["observer_percent"])]))
+    gap = float(rec["gap"])
+    way = "the same on average" if abs(gap) < 0.05 else f"self {abs(gap):.1f} points {'higher' if gap > 0 else 'lower'} on average"
+    out.append(f"{way}; {float(rec['apart']):.1f} points apart either way · {rec['observations']} observations", style="dim")
+    return out
 
 
 def _set_detail(frame: pd.DataFrame, rec: dict[str, Any]) -> Text:
