@@ -105,7 +105,7 @@ async def test_views_switch_with_keys_and_tabs(app: SummaryApp) -> None:
         assert [v for v, _ in seen] == order
         # Actions opens on its items table; Voice, with no questionnaire answers, on the observed practice beside them.
         assert all(v == shown or (v, shown) in (("actions", "action_items"), ("voice", "composite")) for v, shown in seen)
-        for _ in range(3):
+        for _ in range(6):  # back past Self, Sets, Voice, Coverage and Actions
             await pilot.press("shift+f6")
             await settle(app, pilot)
         await settle(app, pilot)
