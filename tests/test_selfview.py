@@ -184,6 +184,8 @@ def test_cli_every_format(north, tmp_path: Path, capsys) -> None:
     assert _cli(store, tmp_path, "--format", "html", "-o", str(tmp_path / "self.html")) == 0
     page = (tmp_path / "self.html").read_text(encoding="utf-8")
     assert "How do self-ratings compare with observer ratings?" in page and "75.0" in page
+    # The chart: per team, observer (hollow) against self (filled), suppressed rows not drawn.
+    assert "<title>self: 75.0%</title>" in page and "<title>observer: 73.6%</title>" in page
     assert _cli(store, tmp_path, "--format", "xlsx", "-o", str(tmp_path / "self.xlsx")) == 0
     import openpyxl
 

@@ -355,8 +355,17 @@ def share_bars(
     return "".join(parts)
 
 
-def dumbbell(rows: Sequence[tuple[str, float | None, float | None]], *, width: int = 520, title: str = "") -> str:
-    """Before (hollow) and after (filled) means per row on an axis ranged to the data, with the change."""
+def dumbbell(
+    rows: Sequence[tuple[str, float | None, float | None]],
+    *,
+    width: int = 520,
+    title: str = "",
+    names: tuple[str, str] = ("before", "after"),
+) -> str:
+    """Before (hollow) and after (filled) means per row on an axis ranged to the data, with the change.
+
+    ``names`` says what the two are in the points' tooltips (e.g. observer and self).
+    """
     values = [v for _, b, a in rows for v in (b, a) if v is not None]
     lo, hi = nice_range(values)
     label_w, right, top, row_h = 150, 52, 8, 20
@@ -382,9 +391,11 @@ def dumbbell(rows: Sequence[tuple[str, float | None, float | None]], *, width: i
         parts.append(f'<line x1="{x(before):.1f}" x2="{x(after):.1f}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="{colour}" stroke-width="2"/>')
         parts.append(
             f'<circle cx="{x(before):.1f}" cy="{cy:.1f}" r="4" fill="#fff" stroke="#4a5866" stroke-width="1.5">'
-            f"<title>before: {before:.1f}%</title></circle>"
+            f"<title>{_e(names[0])}: {before:.1f}%</title></circle>"
         )
-        parts.append(f'<circle cx="{x(after):.1f}" cy="{cy:.1f}" r="4" fill="{colour}"><title>after: {after:.1f}%</title></circle>')
+        parts.append(
+            f'<circle cx="{x(after):.1f}" cy="{cy:.1f}" r="4" fill="{colour}"><title>{_e(names[1])}: {after:.1f}%</title></circle>'
+        )
         parts.append(f'<text x="{width - right + 6}" y="{cy + 4:.1f}" {_FONT} font-size="10" fill="{colour}">{after - before:+.1f}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -761,6 +761,8 @@ def _chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
         return _carried_chart(table)
     if table.view == "coverage":
         return _coverage_chart(table)
+    if table.view == "self":
+        return _self_chart(table)
     return ""
 
 
@@ -848,6 +850,25 @@ def _before_after_chart(table: SummaryTable) -> str:
         rows = [(s, v.get("before"), v.get("after")) for s, v in by.items()]
         figures.append(f"<figure><figcaption>{_e(team)}</figcaption>{charts.dumbbell(rows, title=team)}</figure>")
     key = '<p class="legend">Mean % of maximum: ○ before, ● after (green: a rise, red: a fall); the axis spans the figures shown.</p>'
+    return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" if figures else ""
+
+
+def _self_chart(table: SummaryTable) -> str:
+    """Per team: observer (hollow) against self (filled) for all sections and each section."""
+    records = table.frame.to_dict("records")
+    figures = []
+    for team in _drawn(table.frame):
+        mine = [r for r in records if r["team"] == team and str(r.get("section") or "") and not r.get("suppressed")]
+        if not mine:
+            continue
+        rows = [(str(r.get("title") or r["section"]), _value(r, "observer_percent"), _value(r, "self_percent")) for r in mine]
+        figures.append(
+            f"<figure><figcaption>{_e(team)}</figcaption>{charts.dumbbell(rows, title=team, names=('observer', 'self'))}</figure>"
+        )
+    key = (
+        '<p class="legend">% of maximum over the items both rated: ○ observer, ● self (green: self higher, red: self lower), '
+        "the gap at the right; the axis spans the figures shown; suppressed rows are not drawn.</p>"
+    )
     return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" if figures else ""
 
 
