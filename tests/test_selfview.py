@@ -273,3 +273,19 @@ async def test_the_app_self_tab_shows_both_sides_and_the_quarters(north) -> None
         assert screen.shown.view == selfview.SELF_QUARTER_VIEW
         quarters = [r[1] for r in _cells(screen) if r[0] == ALL_TEAMS]
         assert quarters == ["2026Q2", "2026Q3"]
+
+
+def test_a_self_rating_of_an_older_rubric_version_lines_up_through_renames(tmp_path: Path) -> None:
+    # v2 renames open.a to open.a2 and retires talk.d: a v1 self-rating's open.a is compared with the
+    # observer's open.a (both carried to open.a2), and talk.d counts on neither side.
+    reg = registry(tmp_path, v2=True)
+    store = Store(tmp_path / "store")
+    for who in ("P1", "P2", "P3"):
+        _pair(
+            store, "North", who, {"open.a": 0, "open.b": 2, "talk.c": 1, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 1, "talk.d": 2}
+        )
+    by_section, _ = _tables(store, reg)
+    opening = _row(by_section, "North", "open")
+    assert (opening["self_percent"], opening["observer_percent"], opening["gap"]) == (100.0, 50.0, 50.0)
+    talking = _row(by_section, "North", "talk")  # talk.c only
+    assert (talking["self_percent"], talking["observer_percent"], talking["gap"]) == (50.0, 50.0, 0.0)
