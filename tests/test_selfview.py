@@ -273,6 +273,14 @@ async def test_the_app_self_tab_shows_both_sides_and_the_quarters(north) -> None
         assert screen.shown.view == selfview.SELF_QUARTER_VIEW
         quarters = [r[1] for r in _cells(screen) if r[0] == ALL_TEAMS]
         assert quarters == ["2026Q2", "2026Q3"]
+        # e exports the view as shown (the quarters first, then the sections) into the store's reports folder.
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("h")
+        await _settle(app, pilot)
+        [page] = list(store.reports_dir.glob("team-summary-mini-self-quarter-*.html"))
+        text = page.read_text(encoding="utf-8")
+        assert text.index("quarter by quarter") < text.index("How do self-ratings compare") and "gap is self minus observer" in text
 
 
 def test_a_self_rating_of_an_older_rubric_version_lines_up_through_renames(tmp_path: Path) -> None:

@@ -345,11 +345,9 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
             "(whole quarters, the same windows as --event), for the set's teams and All teams"
         )
     if args.by == "self":
-        lines.append(
-            "self-ratings: the practitioner's percent of maximum against the observer's, over the items both gave a level "
-            "(the latest self-rating of each observation); gap is self minus observer in points, apart its size either way; "
-            f"practitioners are counted, never shown (fewer than {args.threshold}: suppressed)"
-        )
+        from seeds_tui.team.selfview import details_line
+
+        lines.append(details_line(args.threshold))
     if args.by == "actions":
         lines.append(
             f"actions: a wording is shown only when its group rests on {args.threshold} or more practitioners; "

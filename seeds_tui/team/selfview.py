@@ -64,6 +64,15 @@ FIGURES = ("observations", "practitioners", "self_percent", "observer_percent", 
 PAIR_COLUMNS = ("observation_id", "team", "practitioner", "quarter", "section", "self_percent", "observer_percent", "gap", "apart")
 
 
+def details_line(threshold: int) -> str:
+    """The line under a summary's heading that says what the self view's figures are (the command and the app's export)."""
+    return (
+        "self-ratings: the practitioner's percent of maximum against the observer's, over the items both gave a level "
+        "(the latest self-rating of each observation); gap is self minus observer in points, apart its size either way; "
+        f"practitioners are counted, never shown (fewer than {threshold}: suppressed)"
+    )
+
+
 def latest(records: Sequence[SelfRating]) -> dict[str, SelfRating]:
     """The latest self-rating (by date, then id) of each observation id."""
     out: dict[str, SelfRating] = {}
@@ -299,6 +308,7 @@ __all__ = [
     "FIGURES",
     "SELF_QUARTER_VIEW",
     "SELF_VIEW",
+    "details_line",
     "latest",
     "pair_frame",
     "quarter_frame",

@@ -48,7 +48,7 @@ from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.render import charts
 from seeds_tui.render import summary as render
 from seeds_tui.render.summary import DASH, display_table
-from seeds_tui.team import frames, suppression
+from seeds_tui.team import frames, selfview, suppression
 from seeds_tui.team import tables as team_tables
 from seeds_tui.tui.controllers.events import EventDraft
 from seeds_tui.tui.controllers.team_summary import TeamSummary
@@ -655,6 +655,8 @@ class TeamSummaryScreen(Screen[None]):
             "percent of maximum: levels only, NA and NO left out; "
             f"figures resting on fewer than {self.threshold} practitioners are suppressed"
         )
+        if self.shown is not None and self.shown.view in (selfview.SELF_VIEW, selfview.SELF_QUARTER_VIEW):
+            lines.append(selfview.details_line(self.threshold))
         return lines
 
     # -- work ---------------------------------------------------------------------------------
