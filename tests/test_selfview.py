@@ -297,3 +297,20 @@ def test_a_self_rating_of_an_older_rubric_version_lines_up_through_renames(tmp_p
     assert (opening["self_percent"], opening["observer_percent"], opening["gap"]) == (100.0, 50.0, 50.0)
     talking = _row(by_section, "North", "talk")  # talk.c only
     assert (talking["self_percent"], talking["observer_percent"], talking["gap"]) == (50.0, 50.0, 0.0)
+
+
+def test_the_app_answers_a_team_filter_with_the_commands_figures(north) -> None:
+    store, reg = north
+    _pair(store, "South", "S1", {"open.a": 0, "open.b": 0, "talk.c": 0, "talk.d": 0}, {"open.a": 2, "open.b": 2, "talk.c": 2, "talk.d": 2})
+    for who in ("E1", "E2", "E3"):
+        _pair(
+            store, "East", who, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}
+        )
+    summary = TeamSummary(store, reg)
+    full = summary.read("final")
+    for teams in (None, ["north"], ["South", "East"]):
+        data = summary.narrow(full, teams, None, None)
+        app_tables = summary.tables(data, selfview.SELF_VIEW, "mini", 3, None)
+        command = _tables(store, reg, teams=teams)
+        for shown, expected in zip(app_tables, command, strict=True):
+            pd.testing.assert_frame_equal(shown.frame.reset_index(drop=True), expected.reset_index(drop=True))

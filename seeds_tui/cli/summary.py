@@ -76,12 +76,14 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p = subparsers.add_parser(
         "summary",
         parents=parents,
-        help="team tables for facilitators (sections, items, composites, trends, themes, actions, coverage, action learning sets)",
+        help="team tables for facilitators (sections, items, composites, trends, themes, actions, coverage, action learning sets, "
+        "self-ratings)",
         description=(
             "Summarise a team's (or several teams') observations: percent of maximum per section or item with the "
             "distribution beside it, relationship vs structuring composites, trends by quarter, global ratings, "
             "development themes, recurring actions and how carried actions ended, each action learning set's items "
-            "before and after it (--by sets), and (for a manager) who has been observed. Only final observations count "
+            "before and after it (--by sets), how practitioners' self-ratings compare with the observers' ratings "
+            "(--by self), and (for a manager) who has been observed. Only final observations count "
             "unless --status says otherwise. Any figure resting on "
             "fewer practitioners than --threshold is suppressed, and so is whatever would reveal it."
         ),
