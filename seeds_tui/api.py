@@ -381,7 +381,7 @@ def summary_tables(
     names: bool = False,
 ) -> list[SummaryTable]:
     """The team summary tables of one view (section, item, composite, quarter, themes, ratings,
-    practitioner, actions, coverage).
+    practitioner, actions, coverage, sets, self).
 
     One set of tables per rubric id (coverage: one table over the rubrics asked for). Figures
     resting on fewer than ``threshold`` practitioners are suppressed, as in ``seeds-tui summary``.
@@ -401,6 +401,16 @@ def summary_tables(
     data = summary_data(
         store, rubric=rubric, teams=teams, date_from=date_from, date_to=date_to, include_drafts=include_drafts, rubric_dirs=rubric_dirs
     )
+    if view == "sets":
+        from seeds_tui.team import sets
+
+        return sets.sets_tables(data, sets.registered_sets(_store(store)), threshold=threshold, window=window)
+    if view == "self":
+        from seeds_tui.storage.selfratings import SELFRATINGS
+        from seeds_tui.team import selfview
+
+        records = SELFRATINGS.list(_store(store))[0]
+        return selfview.self_tables(data, records, threshold=threshold, registry=rubrics(rubric_dirs))
     when = None
     if isinstance(event, str):
         from seeds_tui.team.events import find_event

@@ -314,3 +314,13 @@ def test_the_app_answers_a_team_filter_with_the_commands_figures(north) -> None:
         command = _tables(store, reg, teams=teams)
         for shown, expected in zip(app_tables, command, strict=True):
             pd.testing.assert_frame_equal(shown.frame.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_the_python_api_gives_the_same_tables(north, tmp_path: Path) -> None:
+    import seeds_tui
+
+    store, reg = north
+    tables = seeds_tui.summary_tables(store, "self", rubric_dirs=[tmp_path / "rubrics"], threshold=3)
+    by_section, by_quarter = _tables(store, reg)
+    pd.testing.assert_frame_equal(tables[0].frame, by_section)
+    pd.testing.assert_frame_equal(tables[1].frame, by_quarter)

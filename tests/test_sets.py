@@ -328,3 +328,12 @@ async def test_a_facilitator_records_a_set_in_the_app_and_sees_its_items_before_
         assert [r["period"] for r in north] == ["before", "after"]
         assert north[0]["mean_percent"] == "33.3" and north[1]["mean_percent"] == "83.3" and north[1]["change"] == "+50.0"
         assert any(r.get("addresses") == "talk" and r.get("change") == "+16.7" for r in rows)
+
+
+def test_the_python_api_gives_the_same_table(store: Store, reg: RubricRegistry, tmp_path: Path) -> None:
+    import seeds_tui
+
+    _north(store)
+    _set(store)
+    [table] = seeds_tui.summary_tables(store, "sets", rubric_dirs=[tmp_path / "rubrics"], threshold=3)
+    pd.testing.assert_frame_equal(table.frame, _table(store, reg))
