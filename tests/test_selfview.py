@@ -141,7 +141,13 @@ def test_a_team_below_the_threshold_is_hidden_and_cannot_be_worked_out_from_all_
         _pair(
             store, "East", who, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}, {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}
         )
+    # West: observed, never self-rated.
+    for who in ("W1", "W2", "W3"):
+        add(store, team="West", practitioner=who, scores={"open.a": 1, "open.b": 1})
     by_section, by_quarter = _tables(store, reg)
+    for frame in (by_section, by_quarter):
+        west = frame.loc[frame["team"] == "West"]
+        assert len(west) == 1 and west.iloc[0]["suppressed"] and west.iloc[0]["note"] == SUPPRESSED_PRIMARY.format(k=3)
     south = by_section.loc[by_section["team"] == "South"]
     assert len(south) == 1 and south.iloc[0]["note"] == SUPPRESSED_PRIMARY.format(k=3)
     assert south[list(selfview.FIGURES)].isna().all().all()
@@ -158,6 +164,8 @@ def test_a_team_below_the_threshold_is_hidden_and_cannot_be_worked_out_from_all_
     # Asking for South alone shows nothing more, and All teams is still every team.
     alone, _ = _tables(store, reg, teams=["South"])
     assert set(alone["team"]) == {"South", ALL_TEAMS}
+    quiet, _ = _tables(store, reg, teams=["West"])
+    assert list(quiet.loc[quiet["team"] == "West", "suppressed"]) == [True]
     assert alone.loc[alone["team"] == "South", "suppressed"].all()
     assert _row(alone, ALL_TEAMS, "all sections")["observations"] == 7
 

@@ -13,8 +13,9 @@ practitioner.
 
 Privacy (docs/summaries.md, "Self-ratings against observer ratings"): the protected grid of
 ``seeds_tui.team.suppression`` over cells team x section x quarter of every paired observation of the
-store whatever was asked (``SummaryData.scopes``), counting **practitioners**; every team observed has
-every cell, so a team whose practitioners rarely self-rate is hidden, not left out. A figure over a
+store whatever was asked (``SummaryData.scopes``), counting **practitioners**; every team with a self-rating
+has every cell, so a team whose practitioners rarely self-rate is hidden there, and a team observed that
+no self-rating reaches shows one suppressed row. A figure over a
 period pools only the quarters the grid shows, and All teams is every team for the dates asked.
 
 Example::
@@ -39,6 +40,7 @@ from seeds_tui.team.frames import SummaryData, team_key
 from seeds_tui.team.suppression import (
     ALL_TEAMS,
     DEFAULT_THRESHOLD,
+    SUPPRESSED_PRIMARY,
     Grid,
     check_threshold,
     collapse,
@@ -214,6 +216,33 @@ def _complete(table: pd.DataFrame, teams: Sequence[str], parts: pd.DataFrame) ->
     return out
 
 
+def _with_quiet_teams(out: pd.DataFrame, observations: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``out`` with one suppressed row for each team observed in the period that no self-rating reaches.
+
+    Such a team rests on no practitioner, so it is hidden like a team resting on too few (whether a team
+    shows up never depends on how many of its practitioners self-rated).
+    """
+    observed = {str(t) for t in observations["team"].unique()} if len(observations) else set()
+    missing = sorted(observed - set(out["team"].astype(str)), key=str.casefold)
+    if not missing:
+        return out
+    extra = pd.DataFrame({"team": missing})
+    for col in out.columns:
+        if col == "team":
+            continue
+        if col == "suppressed":
+            extra[col] = True
+        elif col == "note":
+            extra[col] = SUPPRESSED_PRIMARY.format(k=threshold)
+        elif out[col].dtype == object:
+            extra[col] = ""
+        else:
+            extra[col] = pd.Series([pd.NA] * len(missing), dtype=out[col].dtype)
+    both = pd.concat([out, extra[list(out.columns)]], ignore_index=True)
+    order = pd.DataFrame({"t0": (both["team"] == ALL_TEAMS).astype(int), "t1": both["team"].astype(str).str.casefold()})
+    return both.loc[order.sort_values(["t0", "t1"], kind="stable").index].reset_index(drop=True)
+
+
 def section_frame(
     data: SummaryData, records: Sequence[SelfRating], *, threshold: int = DEFAULT_THRESHOLD, registry: RubricRegistry | None = None
 ) -> pd.DataFrame:
@@ -263,6 +292,7 @@ def _table(data: SummaryData, records: Sequence[SelfRating], *, threshold: int, 
     for col in ("self_percent", "observer_percent", "gap", "apart"):
         table[col] = table[col].astype(float).round(1).astype("Float64")
     out = finish(table[[*keys, *(["title"] if by == "section" else []), *FIGURES, "_all_pracs"]], list(FIGURES), threshold, notes, keys)
+    out = _with_quiet_teams(out, service.observations, threshold)
     if data.teams_asked:
         wanted = set(data.team_keys)
         out = out.loc[[t == ALL_TEAMS or team_key(t) in wanted for t in out["team"].astype(str)]]
