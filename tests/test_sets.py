@@ -328,6 +328,12 @@ async def test_a_facilitator_records_a_set_in_the_app_and_sees_its_items_before_
         assert [r["period"] for r in north] == ["before", "after"]
         assert north[0]["mean_percent"] == "33.3" and north[1]["mean_percent"] == "83.3" and north[1]["change"] == "+50.0"
         assert any(r.get("addresses") == "talk" and r.get("change") == "+16.7" for r in rows)
+        # The panel below draws the highlighted row's part, before against after, with the change.
+        table.focus()
+        table.move_cursor(row=rows.index(north[1]))
+        await pilot.pause()
+        detail = str(screen.query_one("#ts-detail-text", Static).render())
+        assert "Agreeing the agenda · North" in detail and "change +50.0 points" in detail
 
 
 def test_the_python_api_gives_the_same_table(store: Store, reg: RubricRegistry, tmp_path: Path) -> None:
