@@ -332,3 +332,23 @@ def test_the_python_api_gives_the_same_tables(north, tmp_path: Path) -> None:
     by_section, by_quarter = _tables(store, reg)
     pd.testing.assert_frame_equal(tables[0].frame, by_section)
     pd.testing.assert_frame_equal(tables[1].frame, by_quarter)
+
+
+def test_sections_each_too_thin_hide_but_all_sections_together_shows(tmp_path: Path) -> None:
+    # Two practitioners rated only Opening, two only Talking: each section rests on two (hidden at 3),
+    # all sections together on four. The sections add up to all sections, as teams add up to All teams:
+    # two hidden sections protect each other, and all sections shows (it rests on its own four).
+    reg = registry(tmp_path)
+    store = Store(tmp_path / "store")
+    scores = {"open.a": 1, "open.b": 1, "talk.c": 1, "talk.d": 1}
+    for who in ("P1", "P2"):
+        _pair(store, "North", who, scores, {"open.a": 2, "open.b": 2})
+    for who in ("P3", "P4"):
+        _pair(store, "North", who, scores, {"talk.c": 0, "talk.d": 0})
+    by_section, _ = _tables(store, reg)
+    north = by_section.loc[by_section["team"] == "North"].set_index("section")
+    assert north.loc["open", "suppressed"] and north.loc["talk", "suppressed"]
+    every = north.loc["all sections"]
+    assert not every["suppressed"] and every["practitioners"] == 4
+    # Self (100 + 100 + 0 + 0) / 4, observer 50 throughout.
+    assert (every["self_percent"], every["observer_percent"], every["gap"], every["apart"]) == (50.0, 50.0, 0.0, 50.0)

@@ -180,7 +180,7 @@ def self_grid(pairs: pd.DataFrame, teams: Sequence[str], threshold: int) -> Grid
             rows.append((team, s, q))
             people.append(frozenset(sets.get((team, s, q), set())))
     cells = pd.DataFrame(rows, columns=["team", "section", "quarter"], dtype=object)
-    return protect(cells, people, threshold, [("team", ALL_TEAMS), ("section", None)])
+    return protect(cells, people, threshold, [("team", ALL_TEAMS), ("section", ALL_SECTIONS)])
 
 
 def _summarise(pairs: pd.DataFrame, parts: list[str], team_ok: np.ndarray, all_ok: np.ndarray) -> pd.DataFrame:
