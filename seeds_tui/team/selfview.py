@@ -163,8 +163,8 @@ def pair_frame(items: pd.DataFrame, records: Sequence[SelfRating], *, registry: 
 
 def self_grid(pairs: pd.DataFrame, teams: Sequence[str], threshold: int) -> Grid | None:
     """The protected grid (team x section x quarter) of ``pairs``: every team with a pair (and of ``teams``)
-    has every cell, hidden where its practitioners (those behind the pairs) are fewer than ``threshold``, and where that
-    could be worked out from All teams or from the other sections."""
+    has every cell, hidden where its practitioners (those behind the pairs) are fewer than ``threshold``, and
+    where that could be worked out from All teams, or from all sections (the total the sections add up to)."""
     if not len(pairs):
         return None
     names = sorted({*teams, *pairs["team"].astype(str)})
