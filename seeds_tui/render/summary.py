@@ -33,7 +33,8 @@ FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 LABELS: dict[str, str] = {
     "team": "Team", "section": "Section", "item": "Item", "title": "Title", "group": "Composite", "quarter": "Quarter",
     "period": "Period", "measure": "Measure", "kind": "Kind", "observations": "Obs", "practitioners": "Pract.",
-    "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "competent": "Competent+ %", "shown": "Shown %", "missed": "Missed %",
+    "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "competent": "Competent+ %",
+    "shown": "Shown %", "missed": "Missed %",
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
     "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
