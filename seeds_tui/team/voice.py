@@ -30,6 +30,7 @@ from seeds_tui.core.questionnaire import AGREEING, PREFER_NOT, Questionnaire, Re
 from seeds_tui.team.suppression import (
     ALL_TEAMS,
     DEFAULT_THRESHOLD,
+    SUPPRESSED_PRIMARY,
     Grid,
     check_threshold,
     collapse,
@@ -189,7 +190,15 @@ def voice_table(
     if teams:
         wanted = {name_key(t) for t in teams}
         out = out.loc[[t == ALL_TEAMS or name_key(t) in wanted for t in out["team"]]].reset_index(drop=True)
-    return collapse(out.reset_index(drop=True), threshold)
+    out = collapse(out.reset_index(drop=True), threshold)
+    # A cell rests on people and on practitioners: the note says both (never which, for the few it rests on).
+    out["note"] = out["note"].replace(SUPPRESSED_PRIMARY.format(k=threshold), few_note(threshold))
+    return out
+
+
+def few_note(threshold: int) -> str:
+    """The note of a row hidden because it rests on too few people or practitioners."""
+    return f"suppressed: fewer than {threshold} respondents or practitioners"
 
 
 def _pracs(rows: pd.DataFrame, observed: dict[tuple[str, str], frozenset[str]], team: str) -> set[str]:
