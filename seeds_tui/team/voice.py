@@ -215,6 +215,26 @@ def _in_period(month: str, date_from: date | None, date_to: date | None) -> bool
     return (date_from is None or first >= date_from.replace(day=1)) and (date_to is None or first <= date_to)
 
 
+def observed_practitioners(store: Store) -> pd.DataFrame:
+    """Who was observed, in which team and quarter: every final observation of the store, any rubric
+    (columns team, quarter, practitioner). The voice grid counts these behind a team's answers, the
+    same whatever a summary asks for."""
+    from seeds_tui.team.cache import load_rows
+    from seeds_tui.team.frames import quarter_of
+
+    files = load_rows(store).files
+    if not len(files):
+        return pd.DataFrame({"team": [], "quarter": [], "practitioner": []})
+    final = files.loc[(files["status"].astype(str) == "final").to_numpy() & files["session_date"].notna().to_numpy()]
+    return pd.DataFrame(
+        {
+            "team": final["team"].astype(str).to_numpy(),
+            "quarter": quarter_of(final["session_date"]).astype(str).to_numpy(),
+            "practitioner": final["practitioner"].astype(str).to_numpy(),
+        }
+    )
+
+
 def voice_tables(
     store: Store,
     data: SummaryData | None,
@@ -236,7 +256,9 @@ def voice_tables(
     responses, problems = list_responses(store)
     known = questionnaires(store)
     warnings = [str(p) for p in problems]
-    observations = data.scopes[0].observations if data is not None and data.rubric_ids else None
+    # What the grid counts never depends on what was asked (rubric, status, teams, dates): else two
+    # requests could hide different cells and be compared.
+    observations = observed_practitioners(store)
     out: list[SummaryTable] = []
     for qid, version in sorted({(r.questionnaire.id, r.questionnaire.version) for r in responses}):
         questionnaire = known.get(qid, version)
@@ -263,4 +285,4 @@ def voice_tables(
     return out, warnings
 
 
-__all__ = ["FIGURES", "answer_frame", "response_quarter", "voice_grid", "voice_table", "voice_tables"]
+__all__ = ["FIGURES", "answer_frame", "few_note", "observed_practitioners", "response_quarter", "voice_grid", "voice_table", "voice_tables"]
