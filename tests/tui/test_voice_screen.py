@@ -75,6 +75,10 @@ async def test_a_person_answers_with_number_keys_and_sees_a_neutral_thank_you(ma
         for label in ("1 Strongly disagree", "5 Strongly agree", "0 Prefer not to say", "Press a number"):
             assert label in text, label
         assert "Riverside" not in text  # nothing of the set-up shows to the person
+        # No command palette while the person holds the laptop: nothing of the store is reachable.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, VoiceFormScreen) and "palette" not in words(app)
         await pilot.press("4")
         await pilot.pause()
         text = words(app)

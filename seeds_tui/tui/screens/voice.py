@@ -136,6 +136,9 @@ class AnswerList(OptionList):
 class VoiceFormScreen(SeedsScreen[None]):
     """One statement at a time, large and plain; then a comment; then Send. Shows no record of the store."""
 
+    #: A person on probation holds the laptop: the app offers no command palette here.
+    HANDED_OVER = True
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="voice.form.back", tooltip="The statement before (on the first, twice: stop without sending)"),
     ]
@@ -159,7 +162,7 @@ class VoiceFormScreen(SeedsScreen[None]):
         yield Static(plain(q.title), classes="topbar")
         with Vertical(id="voice-form"):
             if q.intro:
-                yield Static(plain(q.intro), id="voice-intro", classes="dim")
+                yield Static(plain(q.intro), id="voice-intro", classes="dim voice-explain")
             yield Static("", id="voice-progress")
             yield Static("", id="voice-statement")
             yield AnswerList(*self._choices(), id="voice-choices")
@@ -280,6 +283,9 @@ class VoiceFormScreen(SeedsScreen[None]):
 
 class VoiceThanksScreen(SeedsScreen[None]):
     """A neutral thank-you: none of the answers, nothing of the store."""
+
+    #: The person may still hold the laptop: no command palette here either.
+    HANDED_OVER = True
 
     BINDINGS = [
         Binding("n", "next", "Next person", id="voice.next", tooltip="The questionnaire again, for the next person (same team)"),
