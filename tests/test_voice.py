@@ -31,7 +31,7 @@ from seeds_tui.core.questionnaire import (
 from seeds_tui.demo.generator import generate_demo
 from seeds_tui.storage import responses as R
 from seeds_tui.storage.store import Store
-from seeds_tui.team.voice import voice_table
+from seeds_tui.team.voice import NO_ANSWERS, voice_table, voice_tables
 from seeds_tui.tui.controllers.voice import Voice
 
 SHIPPED = bundled_questionnaire_dir() / "voice-of-people-on-probation.toml"
@@ -508,3 +508,24 @@ def test_which_cells_are_hidden_does_not_depend_on_the_rubric_asked_for(tmp_path
     generate_demo(store, 150, seed=6, today=date(2026, 11, 23))
     views = [_summary(store, *extra) for extra in ((), ("--rubric", "seed-one-to-one"), ("--rubric", "jersey-interview-skills"))]
     assert views[0] == views[1] == views[2]
+
+
+def test_summary_by_voice_says_when_there_is_nothing_to_show(three_teams: Store, tmp_path: Path, capsys) -> None:
+    empty = Store(tmp_path / "empty")
+    no_answers = tmp_path / "demo"
+    generate_demo(Store(no_answers), 20, seed=1, today=date(2026, 11, 23))
+    for path in (no_answers / "responses").glob("*.toml"):
+        path.unlink()
+    assert main(["summary", "--store", str(no_answers), "--by", "voice"]) == 1
+    assert "no questionnaire responses in" in capsys.readouterr().err
+    tables, _ = voice_tables(Store(no_answers), None)
+    assert [t.view for t in tables] == ["voice"] and tables[0].empty == NO_ANSWERS  # the app's Voice tab says so too
+    assert main(["summary", "--store", str(three_teams.root), "--by", "voice", "--from", "2025-01-01", "--to", "2025-03-31"]) == 1
+    assert "in the months asked for" in capsys.readouterr().err
+    assert main(["summary", "--store", str(three_teams.root), "--by", "voice", "--team", "Nowhere"]) == 1
+    assert "no team called 'Nowhere'" in capsys.readouterr().err
+    # A team known only by its answers (no observations) is a known team.
+    assert main(["summary", "--store", str(three_teams.root), "--by", "voice", "--team", "harbourside", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--store", str(empty.root), "--by", "voice"]) == 1
+    assert "Traceback" not in capsys.readouterr().err

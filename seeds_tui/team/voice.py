@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from seeds_tui.team.frames import SummaryData
     from seeds_tui.team.tables import SummaryTable
 
+#: What an empty voice table says when the store holds no answers at all.
+NO_ANSWERS = "no answers to the questionnaire yet: press q on the home screen after a session, or seeds-tui voice import"
+
 #: The figures of the voice table (hidden together when a row is suppressed).
 FIGURES = ("respondents", "agree_percent", "level_1", "level_2", "level_3", "level_4", "level_5", "prefer_not")
 
@@ -278,6 +281,12 @@ def voice_tables(
         )
         title = f"People on probation: {questionnaire.title} ({qid} {version}): answers by team and statement"
         out.append(SummaryTable(title, "voice", frame, qid, "no answers in the months asked for"))
+    if not out:
+        current = known.current()
+        if current is not None:
+            empty = voice_table([], current, threshold=threshold)
+            title = f"People on probation: {current.title} ({current.id} {current.version}): answers by team and statement"
+            out.append(SummaryTable(title, "voice", empty, current.id, NO_ANSWERS))
     if data is not None and data.rubric_ids:
         for table in build_tables(data, "composite", threshold=threshold):
             table.title = f"{table.title}: observed practice in the same period"
