@@ -610,6 +610,13 @@ class SeedsApp(AppKeysInOrder, App[int]):
 
     # -- the questionnaire people on probation fill in ------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No command palette while a person on probation holds the laptop (the questionnaire's form and
+        thank-you: ``HANDED_OVER``), so that nothing of the store can be reached from there."""
+        if action == "command_palette" and getattr(self.screen, "HANDED_OVER", False):
+            return False
+        return super().check_action(action, parameters)
+
     def action_open_questionnaire(self) -> None:
         """Open the questionnaire's set-up (the home screen's q): staff say the team, then hand the laptop over."""
         from seeds_tui.tui.controllers.voice import Voice

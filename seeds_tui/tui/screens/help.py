@@ -35,7 +35,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("0 / p", "prefer not to say"),
         ("↑ ↓ and Enter", "choose an answer"),
         ("Tab", "move to the buttons (at the end)"),
-        ("Esc", "back to the question before"),
+        ("Esc", "back to the question before (on the first: twice to stop without sending)"),
     ],
     "VoiceThanksScreen": [("n", "the questionnaire again, for the next person"), ("Esc", "staff: back to the list of observations")],
     "RubricScreen": [("↑ ↓ / j k", "choose a rubric"), ("Enter", "use it"), ("Esc", "back")],
