@@ -54,6 +54,10 @@ def cases(base: Path, demo: Path) -> dict[str, list[str]]:
         "event list": ["event", "list", "--store", str(demo), "--json"],
         "event list no store": ["event", "list", "--store", missing, "--json"],
         "event list unknown option": ["event", "list", "--store", str(demo), "--json", "--frobnicate"],
+        "supervision list": ["supervision", "list", "--store", str(demo), "--json"],
+        "supervision list one practitioner": ["supervision", "list", "--store", str(demo), "--practitioner", "Nobody", "--json"],
+        "supervision list open actions": ["supervision", "list", "--store", str(demo), "--open", "Nobody", "--json"],
+        "supervision list no store": ["supervision", "list", "--store", missing, "--json"],
     }
 
 
