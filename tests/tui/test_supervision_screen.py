@@ -7,7 +7,7 @@ from datetime import date
 
 from screen_text import screen_text
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 from tui_helpers import finalised, type_text
 
 from seeds_tui.core.observation import Action, Feedback
@@ -170,7 +170,10 @@ async def test_the_development_record_is_in_date_order_scrolls_and_writes_the_sh
         await settle(app, pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        # The newest first on the list: Pat P's observation of 01/09/2026.
+        # Pat P's observation selected on the list.
+        row = next(n for n, r in enumerate(home.rows) if r.observation is not None and r.observation.session.practitioner == "Pat P")
+        home.query_one("#home-list", DataTable).move_cursor(row=row)
+        await pilot.pause()
         await pilot.press("l")
         await settle(app, pilot)
         screen = app.screen
@@ -185,6 +188,12 @@ async def test_the_development_record_is_in_date_order_scrolls_and_writes_the_sh
         assert "2 observations" in str(screen.query_one("#dev-hint", Static).render())
         body = screen.query_one("#dev-body")
         assert body.max_scroll_y > 0  # more than a screen: it scrolls
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert body.scroll_y == 2
+        await pilot.press("space")
+        await pilot.pause()
+        assert body.scroll_y > 2
         await pilot.press("end")
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y

@@ -85,6 +85,7 @@ class DevelopmentScreen(SeedsScreen[None]):
         Binding("f5", "reload", "Reload", show=False, id="development.reload", tooltip="Read the record again"),
         Binding("j", "scroll('down')", show=False),
         Binding("k", "scroll('up')", show=False),
+        Binding("space", "scroll('page')", show=False),
         Binding("escape", "back", "Back", id="development.back", tooltip="Back"),
     ]
 
@@ -101,7 +102,7 @@ class DevelopmentScreen(SeedsScreen[None]):
         """Title, the record, a hint line, the footer."""
         yield Static(plain(f"Development record · {self.practitioner}"), classes="topbar")
         yield Static(
-            plain("Their own records only, oldest first: observations, self-ratings, actions, supervision, comments."),
+            plain("Their own records only, oldest first; no team figures."),
             classes="dim",
         )
         with VerticalScroll(id="dev-body"):
@@ -119,10 +120,12 @@ class DevelopmentScreen(SeedsScreen[None]):
         self._load()
 
     def action_scroll(self, where: str) -> None:
-        """Scroll a line (j / k)."""
+        """Scroll a line (j / k) or a page (Space)."""
         body = self.query_one("#dev-body", VerticalScroll)
         if where == "down":
             body.scroll_down()
+        elif where == "page":
+            body.scroll_page_down()
         else:
             body.scroll_up()
 
@@ -151,7 +154,7 @@ class DevelopmentScreen(SeedsScreen[None]):
         counts = record.counts()
         said = [_counted(n, _COUNTED.get(k, k)) for k, n in counts.items()]
         hint = ", ".join(said) if said else "nothing recorded yet"
-        self.query_one("#dev-hint", Static).update(plain(f"{hint} · w writes the sheet"))
+        self.query_one("#dev-hint", Static).update(plain(f"{hint}."))
 
     def action_write(self) -> None:
         """Write the sheet (Markdown, HTML, PDF) into the store's reports folder."""
