@@ -228,3 +228,21 @@ async def test_the_home_keys_need_a_selected_observation_and_are_listed_in_help(
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "supervision note for the selected observation's practitioner" in shown and "development record" in shown
+
+
+async def test_the_command_palette_opens_both(make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry) -> None:
+    _with_actions(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for title, screen in (("Supervision note", SupervisionScreen), ("Development record", DevelopmentScreen)):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await type_text(pilot, title)
+            await settle(app, pilot)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, screen), app.screen
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)

@@ -13,7 +13,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import RubricNotFound, SeedsError
 from seeds_tui.tui.base import SeedsScreen
-from seeds_tui.tui.commands import CalibrationCommands, QuestionnaireCommands, SelfRatingCommands
+from seeds_tui.tui.commands import (
+    CalibrationCommands,
+    DevelopmentRecordCommands,
+    QuestionnaireCommands,
+    SelfRatingCommands,
+    SupervisionCommands,
+)
 from seeds_tui.tui.controllers.records import Row
 from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import plain, rich_text
@@ -79,7 +85,7 @@ def fit_columns(widths: list[int], screen_width: int) -> list[int]:
 class HomeScreen(SeedsScreen[None]):
     """The list of observations with the keys to start or continue one."""
 
-    COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands}
+    COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands, SupervisionCommands, DevelopmentRecordCommands}
 
     BINDINGS = [
         Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
