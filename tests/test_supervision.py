@@ -319,9 +319,17 @@ def test_the_progress_of_a_note_is_carried_into_the_next_observation(
     store = Store(tmp_path / "store")
     first = _final(store, registry, date(2026, 5, 1), ["Set the agenda together", "Summarise before moving on", "Use scaling"])
     root = str(store.root)
-    assert main(["supervision", "list", "--store", root, "--open", "Pat Practitioner", "--json"]) == 0
+    assert main(["supervision", "list", "--store", root, "--open", "Pat Practitioner", "--date", "01/07/2026", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["open"]
-    assert [row["text"] for row in listed] == ["Set the agenda together", "Summarise before moving on", "Use scaling"]
+    assert [(row["n"], row["text"]) for row in listed] == [
+        (1, "Set the agenda together"),
+        (2, "Summarise before moving on"),
+        (3, "Use scaling"),
+    ]
+    assert main(["supervision", "list", "--store", root, "--open", "Pat Practitioner", "--date", "30/04/2026", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["open"] == []  # before the observation nothing was agreed yet
+    assert main(["supervision", "list", "--store", root, "--date", "30/04/2026"]) == 2
+    assert "--date goes with --open" in capsys.readouterr().err
     argv = ["supervision", "add", "Pat Practitioner", "--store", root, "--date", "01/07/2026", "--supervisor", "Sam Observer"]
     argv += ["--progress", "1=done:Does it every session", "--progress", "2=ongoing:Twice so far", "--progress", "3=dropped"]
     argv += ["--action", "Bring a case note to reflect on", "--reflection", "More confident with open questions"]

@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         help="record a supervision note",
         description=(
             "Record a supervision note. Progress is given per open action as N=STATUS[:COMMENT], N being its "
-            "number in 'seeds-tui supervision list --open PRACTITIONER' (statuses: done, ongoing, dropped)."
+            "number in 'seeds-tui supervision list --open PRACTITIONER' (with the same --date; statuses: done, "
+            "ongoing, dropped). An open action not given stays open as it was."
         ),
     )
     add.add_argument("practitioner", metavar="PRACTITIONER", help="the practitioner, as the observations name them")
@@ -60,6 +61,13 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     lst.add_argument("--practitioner", metavar="NAME", help="only this practitioner's notes")
     lst.add_argument("--open", dest="open_for", metavar="NAME", help="list this practitioner's open actions instead, numbered")
+    lst.add_argument(
+        "--date",
+        dest="when",
+        metavar="DATE",
+        type=date_argument,
+        help="with --open: the actions open on this day (default: today), numbered as 'add --date DATE --progress' takes them",
+    )
     lst.add_argument("--json", action="store_true", help='print one JSON object: {"notes": [...], "problems": [...], "store": DIR}')
     lst.set_defaults(func=run_list)
     reads(lst, "store")
@@ -152,8 +160,11 @@ def run_list(args: argparse.Namespace) -> int:
     if not store.root.is_dir():
         err(f"seeds-tui supervision list: no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")
         return PROBLEMS
+    if args.when is not None and not args.open_for:
+        err("seeds-tui supervision list: --date goes with --open NAME (the actions open on that day)")
+        return USAGE
     if args.open_for:
-        found, _ = _open_and_team(store, args.open_for, date.max)
+        found, _ = _open_and_team(store, args.open_for, args.when or date.today())
         if args.json:
             rows = [
                 {"n": n, "text": o.action.text, "agreed": o.action.agreed.isoformat() if o.action.agreed else None,
