@@ -308,6 +308,7 @@ def test_text_that_looks_like_personal_data_is_warned_about_by_place(tmp_path: P
     assert main(["supervision", "add", "Pat Practitioner", "--store", str(store.root), "--reflection", "Mr Smith was calmer"]) == 0
     err = capsys.readouterr().err
     assert "warning: reflection:" in err and "Smith" not in err
+    assert "no observation or earlier supervision note names this practitioner" in err  # a typo is noticed
 
 
 # -- carried into the next observation ---------------------------------------------------------------
@@ -334,7 +335,8 @@ def test_the_progress_of_a_note_is_carried_into_the_next_observation(
     argv += ["--progress", "1=done:Does it every session", "--progress", "2=ongoing:Twice so far", "--progress", "3=dropped"]
     argv += ["--action", "Bring a case note to reflect on", "--reflection", "More confident with open questions"]
     assert main(argv) == 0
-    assert "3 reviewed, 1 new" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert "3 reviewed, 1 new" in out.out and "check the spelling" not in out.err
     [note] = notes_for(store, "Pat Practitioner")[0]
     assert note.team == "North"  # from the latest observation
     assert [(p.source, p.index, p.status) for p in note.progress] == [(first, 0, "done"), (first, 1, "ongoing"), (first, 2, "dropped")]

@@ -135,8 +135,23 @@ def run_add(args: argparse.Namespace) -> int:
         return PROBLEMS
     for where, found in suspect_texts(note):
         err(f"warning: {where}: {ADVICE} ({'; '.join(found)})")
+    if not _known(store, note.practitioner):
+        err("warning: no observation or earlier supervision note names this practitioner; check the spelling of the name")
     print(f"recorded {note.id} ({note.date.isoformat()}: {len(note.progress)} reviewed, {len(note.actions)} new)")
     return OK
+
+
+def _known(store: Store, practitioner: str) -> bool:
+    """Whether an observation, or a supervision note besides the one just kept, names the practitioner."""
+    from seeds_tui.core.actions import same_person
+    from seeds_tui.core.errors import SeedsError
+    from seeds_tui.storage.supervision import notes_for
+
+    try:
+        names = store.known_names()["practitioner"]
+    except SeedsError:
+        names = []
+    return any(same_person(n, practitioner) for n in names) or len(notes_for(store, practitioner)[0]) > 1
 
 
 def _open_and_team(store: Store, practitioner: str, when: date) -> tuple[list[OpenAction], str]:
