@@ -191,7 +191,8 @@ def run_list(args: argparse.Namespace) -> int:
             print("no open actions for this practitioner")
         for n, o in enumerate(found if not args.json else [], 1):
             agreed = f"agreed {uk_date(o.action.agreed)}" if o.action.agreed else ""
-            last = f"; {o.last_status} at {o.last_where} {uk_date(o.last_reviewed)}" if o.last_status and o.last_reviewed else ""
+            where = "in supervision on" if o.last_where == "supervision" else "at the observation of"
+            last = f"; {o.last_status} {where} {uk_date(o.last_reviewed)}" if o.last_status and o.last_reviewed else ""
             print(f"{n}. {o.action.text}  ({agreed}{last})")
         return OK
     notes, problems = notes_for(store, args.practitioner) if args.practitioner else list_notes(store)
