@@ -246,3 +246,28 @@ async def test_the_command_palette_opens_both(make_app: Callable[..., SeedsApp],
             await pilot.press("escape")
             await settle(app, pilot)
             assert isinstance(app.screen, HomeScreen)
+
+
+async def test_what_is_typed_is_kept_if_the_app_must_close_with_the_note_open(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    import tomllib
+    from pathlib import Path
+
+    from seeds_tui.tui.rescue import keep_unsaved_forms
+
+    _with_actions(store, registry)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_supervision(app, pilot)
+        assert keep_unsaved_forms(app) is None  # nothing typed: nothing to keep
+        screen.query_one("#sv-carried").focus()
+        await pilot.press("x")
+        screen.query_one("#sv-reflection", LineInput).focus()
+        await type_text(pilot, "Calmer openings")
+        said = keep_unsaved_forms(app)
+        assert said is not None and "is kept in" in said
+        kept = tomllib.loads(Path(said.rsplit(" ", 1)[1]).read_text())
+        [form] = kept["forms"].values()
+        [text] = form.values()
+        assert "Calmer openings" in text and "Set the agenda together: dropped" in text
