@@ -70,6 +70,10 @@ def cases(base: Path, demo: Path) -> dict[str, list[str]]:
         "voice import not a response": ["voice", "import", *_observation(demo), "--store", str(base / "s8"), "--json"],
         "voice import no source": ["voice", "import", "--json"],
         "voice import unknown option": ["voice", "import", "x.toml", "--json", "--frobnicate"],
+        "supervision list": ["supervision", "list", "--store", str(demo), "--json"],
+        "supervision list one practitioner": ["supervision", "list", "--store", str(demo), "--practitioner", "Nobody", "--json"],
+        "supervision list open actions": ["supervision", "list", "--store", str(demo), "--open", "Nobody", "--json"],
+        "supervision list no store": ["supervision", "list", "--store", missing, "--json"],
     }
 
 
