@@ -30,6 +30,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store.root
 
 
+def _responses(demo: Path) -> list[str]:
+    """The demo store's questionnaire response files (three of them)."""
+    return [str(p) for p in sorted((demo / "responses").glob("*.toml"))[:3]] or [str(demo / "responses" / "none.toml")]
+
+
+def _observation(demo: Path) -> list[str]:
+    """One observation file of the demo store (not a response: refused)."""
+    return [str(p) for p in sorted((demo / "observations").rglob("*.toml"))[:1]] or [str(demo / "observations" / "none.toml")]
+
+
 def cases(base: Path, demo: Path) -> dict[str, list[str]]:
     missing = str(base / "missing")
     return {
@@ -54,6 +64,16 @@ def cases(base: Path, demo: Path) -> dict[str, list[str]]:
         "event list": ["event", "list", "--store", str(demo), "--json"],
         "event list no store": ["event", "list", "--store", missing, "--json"],
         "event list unknown option": ["event", "list", "--store", str(demo), "--json", "--frobnicate"],
+        "voice import ok": ["voice", "import", *_responses(demo), "--store", str(base / "s5"), "--json"],
+        "voice import dry run": ["voice", "import", *_responses(demo), "--store", str(base / "s6"), "--dry-run", "--json"],
+        "voice import missing source": ["voice", "import", missing, "--store", str(base / "s7"), "--json"],
+        "voice import not a response": ["voice", "import", *_observation(demo), "--store", str(base / "s8"), "--json"],
+        "voice import no source": ["voice", "import", "--json"],
+        "voice import unknown option": ["voice", "import", "x.toml", "--json", "--frobnicate"],
+        "supervision list": ["supervision", "list", "--store", str(demo), "--json"],
+        "supervision list one practitioner": ["supervision", "list", "--store", str(demo), "--practitioner", "Nobody", "--json"],
+        "supervision list open actions": ["supervision", "list", "--store", str(demo), "--open", "Nobody", "--json"],
+        "supervision list no store": ["supervision", "list", "--store", missing, "--json"],
     }
 
 
@@ -90,6 +110,16 @@ def test_every_command_with_json_output_is_covered() -> None:
     covered = {" ".join(w for w in argv[:2] if not w.startswith("-")) for argv in cases(Path("/x"), Path("/y")).values()}
     covered |= {argv[0] for argv in cases(Path("/x"), Path("/y")).values()}
     assert with_json <= covered, sorted(with_json - covered)
+
+
+def test_voice_import_json_says_what_was_imported_and_refused(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _responses(demo)
+    code = main(["voice", "import", *good, *_observation(demo), "--store", str(tmp_path / "s"), "--json"])
+    data = one_object(capsys.readouterr().out)
+    assert code == 1  # the observation file was refused
+    assert [r["outcome"] in ("imported", "flagged") for r in data["rows"]] == [True] * len(good)
+    assert len(data["problems"]) == 1 and data["problems"][0]["field"] == "schema"
+    assert data["dry_run"] is False and len(list((tmp_path / "s" / "responses").glob("*.toml"))) == len(good)
 
 
 def test_json_error_object_when_the_store_cannot_be_written(demo: Path, tmp_path: Path) -> None:

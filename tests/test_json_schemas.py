@@ -63,7 +63,7 @@ def final(demo: Store) -> Data:
 
 
 def test_every_valid_file_passes_the_published_schemas(demo: Store) -> None:
-    files = sorted(p for p in demo.root.rglob("*.toml") if "selfratings" not in p.parts)
+    files = sorted(p for p in demo.root.rglob("*.toml") if p.relative_to(demo.root).parts[0] in ("observations", "drafts", "consensus"))
     assert any("consensus" in p.parts for p in files) and any("drafts" in p.parts for p in files)
     rated = sorted((demo.root / "selfratings").glob("*.toml"))
     assert rated
@@ -78,6 +78,12 @@ def test_every_valid_file_passes_the_published_schemas(demo: Store) -> None:
         assert not schema_accepts("observation-1", path), path
     for path in sorted(bundled_rubric_dir().glob("*.toml")):
         assert schema_accepts("rubric", path) and schema_accepts("rubric-1", path), path
+    for folder, kind in (("supervision", "supervision"), ("responses", "response")):
+        made = sorted((demo.root / folder).glob("*.toml"))
+        assert made, folder
+        for path in made:
+            assert schema_accepts(kind, path), path
+            assert not schema_accepts("observation", path), path
 
 
 def test_schema_1_files_that_validate_accepts_pass_the_schema(capsys: pytest.CaptureFixture[str]) -> None:

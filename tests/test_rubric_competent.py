@@ -190,3 +190,48 @@ def test_observations_of_the_versions_before_still_open_and_summarise_beside_new
         key = f"{row.section}.{row.item}"
         if key in newest.item_keys:
             assert competent_threshold(newest, key) == 2
+
+
+def test_team_tables_give_the_share_at_competent_or_above_beside_the_mean(tmp_path: Path) -> None:
+    """Facilitators see, beside the mean, how many of the items given a level reached the scale's
+    competent level: worked out by hand on three practitioners of one team."""
+    from summary_fixtures import MINI_V1, add
+
+    from seeds_tui.team import frames
+    from seeds_tui.team import tables as team_tables
+
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    levels = 'levels = [{value = 0, label = "Missed"}'
+    text = MINI_V1.replace(f"[scales.q]\n{levels}", f"[scales.q]\ncompetent = 2\n{levels}")
+    assert "competent = 2" in text
+    (folder / "mini.toml").write_text(text)
+    store = Store(tmp_path / "store")
+    add(store, team="North", practitioner="Pat One", scores={"open.a": 2, "open.b": 1, "talk.c": 2, "talk.d": "NA"})
+    add(store, team="North", practitioner="Pat Two", scores={"open.a": 2, "open.b": "NA", "talk.c": 0, "talk.d": "NA"})
+    add(store, team="North", practitioner="Pat Three", scores={"open.a": 0, "open.b": "NO", "talk.c": 1, "talk.d": "NA"})
+    data = frames.summary_data(store, RubricRegistry([folder]))
+    table = team_tables.section_table(data.items, data.rubric, threshold=3)
+    north = table.loc[(table["team"] == "North") & (table["section"] == "open")].iloc[0]
+    # Opening: four items given a level (2, 1, 2, 0), two of them at "Clearly" (competent): 50 %. NA and NO leave it.
+    assert north["competent"] == pytest.approx(50.0)
+    talk = table.loc[(table["team"] == "North") & (table["section"] == "talk")].iloc[0]
+    assert talk["competent"] == pytest.approx(100 / 3)  # 2, 0, 1: one of three
+    items = team_tables.item_table(data.items, data.rubric, threshold=3)
+    a = items.loc[(items["team"] == "North") & (items["item"] == "a")].iloc[0]
+    assert a["competent"] == pytest.approx(200 / 3)
+    # Hidden with the rest of a row resting on too few practitioners.
+    hidden = team_tables.section_table(data.items, data.rubric, threshold=4)
+    assert hidden.loc[hidden["team"] == "North", "competent"].isna().all()
+    # In the CLI's table, headed as the README says.
+    out = tmp_path / "summary.csv"
+    assert (
+        main(["summary", "--store", str(store.root), "--rubrics", str(folder), "--threshold", "3", "--format", "csv", "-o", str(out)]) == 0
+    )
+    assert "competent" in out.read_text().splitlines()[0]
+    # A rubric whose scales name no competent level gives an empty share, never 0 %.
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "mini.toml").write_text(MINI_V1)
+    data = frames.summary_data(store, RubricRegistry([plain]))
+    assert team_tables.section_table(data.items, data.rubric, threshold=3)["competent"].isna().all()

@@ -17,12 +17,13 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     parser = subparsers.add_parser(
         "record",
         parents=parents,
-        help="a practitioner's development record: observations, actions and their history, supervision notes",
+        help="a practitioner's development record: observations, self-ratings, actions and their history, supervision notes",
         description=(
             "Write the development record a practitioner keeps: their final observations (what went well, what to "
-            "develop, the actions agreed), each action with its history (reviewed at observations and in "
-            "supervision), and their supervision notes, in date order. Only that practitioner's own records, no "
-            "team figures. HTML is one self-contained page; PDF is laid out for A4 (give -o FILE)."
+            "develop, the actions agreed), their self-ratings, each action with its history (reviewed at observations "
+            "and in supervision), their supervision notes and the comments people on probation left about them in "
+            "the questionnaire (by month), in date order. Only that practitioner's own records, no team figures. "
+            "HTML is one self-contained page; PDF is laid out for A4 (give -o FILE)."
         ),
         epilog="Exit codes: 0 written, 1 problems (each reported), 2 usage error.",
     )
@@ -55,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         record = gather(store, args.practitioner)
         if not record.entries:
-            err("seeds-tui record: nothing recorded for this practitioner (no final observation, no supervision note); check the name")
+            err(
+                "seeds-tui record: nothing recorded for this practitioner "
+                "(no final observation, self-rating or supervision note); check the name"
+            )
             return PROBLEMS
         data = render_record(record, args.format, today=date.today())
         if args.output:

@@ -36,6 +36,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "selfrating-1": ("selfrating", ("seeds-selfrating/1",)),
     "questionnaire": ("questionnaire", ("seeds-questionnaire/1",)),
     "response": ("response", ("seeds-response/1",)),
+    "event": ("event", ("seeds-event/2", "seeds-event/1")),
 }
 
 #: The rules only ``validate`` / ``rubric check`` can check (they need the rubric, or compare values).
@@ -64,6 +65,10 @@ VALIDATE_ONLY = {
         "the questionnaire named (id and version) is a known questionnaire, and every answer is to one of its statements",
         "the file is UTF-8 TOML of at most 16 KiB, named by its id in a store",
     ),
+    "event": (
+        "a seeds-event/1 file holds a training day only; an action learning set (kind set) is seeds-event/2 and has a topic",
+        "the file is UTF-8 TOML of at most 64 KiB, named by its id in a store's events/ folder",
+    ),
     "rubric": (
         "ids are unique (sections, items within a section, globals, counters, indicators); counter keys are unique",
         "every scale an item or global names exists; descriptors are keyed by levels of the item's scale",
@@ -89,7 +94,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         parents=parents,
         help="print the JSON Schema of a file format",
         description=(
-            "Print the JSON Schema of the rubric, observation, self-rating or supervision note format: 'rubric', "
+            "Print the JSON Schema of the rubric, observation, self-rating, supervision note or training event format: 'rubric', "
             "'observation' and 'selfrating' accept every version the tools read; 'rubric-1', 'observation-1' to "
             "'observation-4' and 'selfrating-1' one version each; 'questionnaire' and 'response' the questionnaire "
             "people on probation answer and one response."
@@ -114,6 +119,11 @@ def json_schema(kind: str) -> dict[str, Any]:
         from seeds_tui.core.supervision import SupervisionNote
 
         schema = SupervisionNote.model_json_schema(by_alias=True, mode="validation")
+        _stamps(schema)
+    elif fmt == "event":
+        from seeds_tui.core.events import TrainingEvent
+
+        schema = TrainingEvent.model_json_schema(by_alias=True, mode="validation")
         _stamps(schema)
     elif fmt == "selfrating":
         from seeds_tui.core.selfrating import SelfRating

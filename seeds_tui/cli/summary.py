@@ -250,14 +250,30 @@ def run(args: argparse.Namespace) -> int:
 def _voice(args: argparse.Namespace, store: object, data: object) -> int:
     """``--by voice``: the questionnaire's answers by team and statement, beside observed practice."""
     from seeds_tui.render import summary as render
-    from seeds_tui.team.voice import voice_tables
+    from seeds_tui.team.voice import NO_ANSWERS, voice_tables
 
+    if args.team:
+        from seeds_tui.storage.responses import list_responses
+        from seeds_tui.team.frames import team_key
+
+        # A team is known when it has observations or answers (team names are not personal data).
+        known = sorted({*data.known_teams, *(r.team for r in list_responses(store)[0])}, key=str.casefold)  # type: ignore[attr-defined, arg-type]
+        unmatched = [t for t in args.team if team_key(t) not in {team_key(k) for k in known}]
+        if unmatched:
+            err(f"seeds-tui summary: {unknown_teams_message(unmatched, known, store.root)}")  # type: ignore[attr-defined]
+            if len(unmatched) == len(args.team):
+                return PROBLEMS
     tables, warnings = voice_tables(
         store, data if getattr(data, "rubric_ids", None) else None,  # type: ignore[arg-type]
         threshold=args.threshold, teams=args.team or (), date_from=args.date_from, date_to=args.date_to,
     )  # fmt: skip
-    if not tables:
-        err(f"seeds-tui summary: no questionnaire responses in {store.root} (see seeds-tui voice import)")  # type: ignore[attr-defined]
+    if not any(t.view == "voice" and len(t.frame) for t in tables):
+        for warning in warnings:
+            err(f"warning: {warning}")
+        if any(t.view == "voice" and t.empty != NO_ANSWERS for t in tables):
+            err("seeds-tui summary: no questionnaire responses in the months asked for (--from, --to, --team)")
+        else:
+            err(f"seeds-tui summary: no questionnaire responses in {store.root} (see seeds-tui voice import)")  # type: ignore[attr-defined]
         return PROBLEMS
     details = [
         "answers of people on probation: anonymous (month and team only); comments are never shown in team views",

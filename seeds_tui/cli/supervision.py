@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         help="record a supervision note",
         description=(
             "Record a supervision note. Progress is given per open action as N=STATUS[:COMMENT], N being its "
-            "number in 'seeds-tui supervision list --open PRACTITIONER' (statuses: done, ongoing, dropped)."
+            "number in 'seeds-tui supervision list --open PRACTITIONER' (with the same --date; statuses: done, "
+            "ongoing, dropped). An open action not given stays open as it was."
         ),
     )
     add.add_argument("practitioner", metavar="PRACTITIONER", help="the practitioner, as the observations name them")
@@ -60,6 +61,13 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     lst.add_argument("--practitioner", metavar="NAME", help="only this practitioner's notes")
     lst.add_argument("--open", dest="open_for", metavar="NAME", help="list this practitioner's open actions instead, numbered")
+    lst.add_argument(
+        "--date",
+        dest="when",
+        metavar="DATE",
+        type=date_argument,
+        help="with --open: the actions open on this day (default: today), numbered as 'add --date DATE --progress' takes them",
+    )
     lst.add_argument("--json", action="store_true", help='print one JSON object: {"notes": [...], "problems": [...], "store": DIR}')
     lst.set_defaults(func=run_list)
     reads(lst, "store")
@@ -127,8 +135,23 @@ def run_add(args: argparse.Namespace) -> int:
         return PROBLEMS
     for where, found in suspect_texts(note):
         err(f"warning: {where}: {ADVICE} ({'; '.join(found)})")
+    if not _known(store, note.practitioner):
+        err("warning: no observation or earlier supervision note names this practitioner; check the spelling of the name")
     print(f"recorded {note.id} ({note.date.isoformat()}: {len(note.progress)} reviewed, {len(note.actions)} new)")
     return OK
+
+
+def _known(store: Store, practitioner: str) -> bool:
+    """Whether an observation, or a supervision note besides the one just kept, names the practitioner."""
+    from seeds_tui.core.actions import same_person
+    from seeds_tui.core.errors import SeedsError
+    from seeds_tui.storage.supervision import notes_for
+
+    try:
+        names = store.known_names()["practitioner"]
+    except SeedsError:
+        names = []
+    return any(same_person(n, practitioner) for n in names) or len(notes_for(store, practitioner)[0]) > 1
 
 
 def _open_and_team(store: Store, practitioner: str, when: date) -> tuple[list[OpenAction], str]:
@@ -152,8 +175,11 @@ def run_list(args: argparse.Namespace) -> int:
     if not store.root.is_dir():
         err(f"seeds-tui supervision list: no store at {store.root}; give the store folder with --store DIR (or SEEDS_STORE)")
         return PROBLEMS
+    if args.when is not None and not args.open_for:
+        err("seeds-tui supervision list: --date goes with --open NAME (the actions open on that day)")
+        return USAGE
     if args.open_for:
-        found, _ = _open_and_team(store, args.open_for, date.max)
+        found, _ = _open_and_team(store, args.open_for, args.when or date.today())
         if args.json:
             rows = [
                 {"n": n, "text": o.action.text, "agreed": o.action.agreed.isoformat() if o.action.agreed else None,
@@ -165,7 +191,8 @@ def run_list(args: argparse.Namespace) -> int:
             print("no open actions for this practitioner")
         for n, o in enumerate(found if not args.json else [], 1):
             agreed = f"agreed {uk_date(o.action.agreed)}" if o.action.agreed else ""
-            last = f"; {o.last_status} at {o.last_where} {uk_date(o.last_reviewed)}" if o.last_status and o.last_reviewed else ""
+            where = "in supervision on" if o.last_where == "supervision" else "at the observation of"
+            last = f"; {o.last_status} {where} {uk_date(o.last_reviewed)}" if o.last_status and o.last_reviewed else ""
             print(f"{n}. {o.action.text}  ({agreed}{last})")
         return OK
     notes, problems = notes_for(store, args.practitioner) if args.practitioner else list_notes(store)

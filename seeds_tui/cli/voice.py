@@ -118,7 +118,7 @@ def run_export(args: argparse.Namespace) -> int:
         versions = [q for q, _ in known.found if q.id == args.questionnaire]
         wanted = versions[-1] if versions else None
     if wanted is None:
-        err("seeds-tui voice export: no such questionnaire; see docs/questionnaire-format.md")
+        err("seeds-tui voice export: no such questionnaire; see docs/file-format.md, 'Questionnaires'")
         return USAGE
     responses, problems = list_responses(store)
     rows = export_rows(responses, wanted)

@@ -25,6 +25,8 @@ from seeds_tui.core.dates import uk_date
 from seeds_tui.core.observation import ACTION_STATUSES, PURPOSES, Observation
 
 if TYPE_CHECKING:
+    from seeds_tui.core.questionnaire import Response
+    from seeds_tui.core.selfrating import SelfRating
     from seeds_tui.core.supervision import SupervisionNote
 
 #: The kinds of entry, in the order entries of one date are listed.
@@ -48,6 +50,8 @@ class Entry:
     kind: str
     title: str
     lines: tuple[str, ...] = ()
+    #: Only the month of ``date`` is known (the questionnaire keeps no finer date): show the month, not the day.
+    month_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,63 @@ def supervision_entries(notes: Iterable[SupervisionNote]) -> list[Entry]:
     return found
 
 
+def selfrating_entries(records: Iterable[SelfRating], observed: dict[str, Date] | None = None) -> list[Entry]:
+    """One entry per self-rating: how much of the session was rated and the practitioner's reflection.
+
+    ``observed`` gives the session date of each observation by id, so the entry says which session
+    was rated. The levels themselves are on that observation's feedback sheet, beside the observer's.
+
+    >>> from seeds_tui.core.selfrating import SelfRating, SelfRatingRubric
+    >>> r = SelfRating(id="01JD3V6Q4W8Z5N2C7B9X1K3M4P", observation="01JD3V2A8S7D6F5G4H3J2K1M0N", practitioner="Pat",
+    ...     date=Date(2026, 11, 23), rubric=SelfRatingRubric(id="seed-one-to-one", version="2.1.0"),
+    ...     ratings={"beginning": {"welcome": 3, "agenda": "NA"}}, reflection="I rushed the ending.")
+    >>> selfrating_entries([r])[0].lines
+    ('Rated 2 items of the session, every section', 'Reflection: I rushed the ending.')
+    """
+    found = []
+    for record in records:
+        when = (observed or {}).get(record.observation)
+        count = record.rated_count()
+        which = "every section" if not record.sections else _count(len(record.sections), "section") + " chosen by the observer"
+        session = f"the session of {uk_date(when)}" if when is not None else "the session"
+        lines = [f"Rated {_count(count, 'item')} of {session}, {which}"]
+        if record.reflection:
+            lines.append(f"Reflection: {record.reflection}")
+        found.append(Entry(record.date, "self-rating", "Self-rating", tuple(lines)))
+    return found
+
+
+def questionnaire_entries(responses: Iterable[Response]) -> list[Entry]:
+    """One entry per month with the comments people on probation left about this practitioner.
+
+    The questionnaire is anonymous: only the month is known, so comments are grouped by month and
+    listed in alphabetical order (never in the order they were given). A comment that looks like it
+    holds personal data (flagged when it was given, or flagged now) is never shown. No answers or
+    points are shown: one person's answers could be told from a small month.
+
+    >>> from seeds_tui.core.questionnaire import Response
+    >>> r = Response.model_validate({"schema": "seeds-response/1", "id": "abcdefgh12345678", "month": "2026-03",
+    ...     "questionnaire": {"id": "voice", "version": "1.0.0"}, "team": "North", "practitioner": "Pat",
+    ...     "comment": "Listened to me."})
+    >>> [(e.date, e.title, e.lines) for e in questionnaire_entries([r])]
+    [(datetime.date(2026, 3, 1), 'Comments from people on probation', ('"Listened to me."',))]
+    """
+    from seeds_tui.core.privacy import personal_data_warnings
+
+    by_month: dict[Date, list[str]] = {}
+    for response in responses:
+        comment = (response.comment or "").strip()
+        if not comment or response.comment_flagged or personal_data_warnings(comment):
+            continue
+        year, month = (int(part) for part in response.month.split("-"))
+        by_month.setdefault(Date(year, month, 1), []).append(comment)
+    title = "Comments from people on probation"
+    return [
+        Entry(when, "questionnaire", title, tuple(f'"{c}"' for c in sorted(comments, key=str.casefold)), month_only=True)
+        for when, comments in sorted(by_month.items())
+    ]
+
+
 @dataclass
 class _History:
     text: str
@@ -183,5 +244,7 @@ __all__ = [
     "action_entries",
     "build_record",
     "observation_entries",
+    "questionnaire_entries",
+    "selfrating_entries",
     "supervision_entries",
 ]

@@ -1,6 +1,6 @@
 """The voice of people on probation: a short questionnaire and its anonymous responses.
 
-A **questionnaire** is a TOML file like a rubric (``seeds-questionnaire/1``; docs/questionnaire-format.md):
+A **questionnaire** is a TOML file like a rubric (``seeds-questionnaire/1``; docs/file-format.md, "Questionnaires"):
 an id, a version, a title, three to six statements each with an id and its text, the five-point
 agree scale (labels may be reworded), and an optional comment prompt. One ships with seeds-tui
 (``questionnaires/`` in the source tree, inside the wheel); a service may keep its own in

@@ -36,7 +36,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from seeds_tui.core.errors import FileProblems
+from seeds_tui.core.errors import FileProblems, Problem
 from seeds_tui.core.models import Model, problems_from_validation
 from seeds_tui.core.observation import Action, ActionStatus, CarriedAction, Name, Note, ObsId, Stamp, new_id, now
 from seeds_tui.core.privacy import personal_data_warnings
@@ -146,6 +146,13 @@ def parse_note(data: bytes, path: Path | None = None) -> SupervisionNote:
     """A supervision note from a file's bytes, or ``SupervisionError`` naming each problem (never a value)."""
     text = decode_text(data, path, SupervisionError)
     raw = parse_toml(text, path, SupervisionError)
+    schema = raw.get("schema")
+    if schema != SUPERVISION_SCHEMA:
+        if isinstance(schema, str) and schema.startswith("seeds-supervision/"):
+            msg = "written by a newer seeds-tui (unknown supervision note schema); upgrade seeds-tui to read it"
+        else:
+            msg = f'not a seeds-tui supervision note: expected schema = "{SUPERVISION_SCHEMA}" at the top'
+        raise SupervisionError(path, [Problem(path, msg, line=1 if schema is None else None, field="schema")])
     try:
         return SupervisionNote.model_validate(raw)
     except ValidationError as exc:

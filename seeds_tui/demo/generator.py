@@ -576,7 +576,7 @@ def _build_world(seed: int, n_teams: int, today: date, rubric_dir: Path) -> _Wor
         TEAM_NAMES[i] if i < len(TEAM_NAMES) else f"{TEAM_NAMES[i % len(TEAM_NAMES)]} {i // len(TEAM_NAMES) + 1}" for i in range(n_teams)
     ]
     # The first teams get recognisable profiles, so views always show a contrast.
-    fixed = [(0.55, -0.05), (-0.1, 0.5), (-0.45, -0.3), (0.25, 0.25)]
+    fixed = [(0.85, -0.2), (-0.1, 0.5), (-0.45, -0.3), (0.25, 0.25)]
     team_effect = []
     for i in range(n_teams):
         s, r = fixed[i] if i < len(fixed) else (rng.gauss(0, 0.3), rng.gauss(0, 0.3))

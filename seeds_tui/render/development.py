@@ -1,8 +1,8 @@
 """The practitioner's development record as a sheet they keep: Markdown, self-contained HTML, or PDF (A4).
 
 The sheet lists the record's entries in date order (``seeds_tui.core.development``): each
-observation, each action with its history, each supervision note (and, as they are added, the
-other kinds of the development cycle). It holds one practitioner's records only and no score of
+observation and self-rating, each action with its history, each supervision note, and the comments
+people on probation left about this practitioner (by month only). It holds one practitioner's records only and no score of
 anyone else. Every user text is escaped as on the feedback sheet; control characters are made
 harmless with ``printable``.
 """
@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Literal
 
-from seeds_tui.core.development import KIND_TITLES, DevelopmentRecord
+from seeds_tui.core.development import KIND_TITLES, DevelopmentRecord, Entry
 from seeds_tui.core.text import printable
 from seeds_tui.render.sheet import _md_block, long_date, md_escape
 
@@ -22,15 +22,17 @@ Format = Literal["markdown", "html", "pdf"]
 
 TITLE = "Development record"
 INTRO = (
-    "Your observations, the actions agreed and how each has gone, and your supervision notes, oldest first. "
+    "Your observations and self-ratings, the actions agreed and how each has gone, your supervision notes and "
+    "what people on probation said about working with you, oldest first. "
     "It is yours to keep: it holds nobody else's records and no team figures."
 )
-EMPTY = "Nothing recorded yet: no final observation and no supervision note names this practitioner."
+EMPTY = "Nothing recorded yet: no final observation, self-rating or supervision note names this practitioner."
 
 
-def _heading(kind: str, title: str, when: date) -> str:
-    kind_title = KIND_TITLES.get(kind, kind.capitalize())
-    return f"{long_date(when)} · {kind_title}" + (f": {title}" if title and title != kind_title else "")
+def _heading(entry: Entry) -> str:
+    kind_title = KIND_TITLES.get(entry.kind, entry.kind.capitalize())
+    when = long_date(entry.date).split(" ", 1)[1] if entry.month_only else long_date(entry.date)
+    return f"{when} · {kind_title}" + (f": {entry.title}" if entry.title and entry.title != kind_title else "")
 
 
 def render_markdown(record: DevelopmentRecord, *, today: date | None = None) -> str:
@@ -42,7 +44,7 @@ def render_markdown(record: DevelopmentRecord, *, today: date | None = None) -> 
     if not record.entries:
         out += ["", md_escape(EMPTY)]
     for entry in record.entries:
-        out += ["", f"## {md_escape(printable(_heading(entry.kind, entry.title, entry.date), newlines=False))}", ""]
+        out += ["", f"## {md_escape(printable(_heading(entry), newlines=False))}", ""]
         out += [f"- {_md_block(printable(line))}" for line in entry.lines if line.strip()]
     if record.problems:
         out += ["", "## Not included", "", "These files could not be read, so the record may miss something:", ""]
@@ -71,7 +73,7 @@ def _h_entries(record: DevelopmentRecord) -> list[str]:
     if not record.entries:
         out.append(f"<p>{_h(EMPTY)}</p>")
     for entry in record.entries:
-        out.append(f'<h2 class="{_h(entry.kind)}">{_h(_heading(entry.kind, entry.title, entry.date))}</h2>')
+        out.append(f'<h2 class="{_h(entry.kind)}">{_h(_heading(entry))}</h2>')
         lines = [line for line in entry.lines if line.strip()]
         if lines:
             out.append("<ul>" + "".join(f"<li>{_h(line).replace(chr(10), '<br/>')}</li>" for line in lines) + "</ul>")

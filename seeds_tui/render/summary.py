@@ -33,7 +33,8 @@ FORMATS = ("table", "csv", "markdown", "json", "xlsx", "html")
 LABELS: dict[str, str] = {
     "team": "Team", "section": "Section", "item": "Item", "title": "Title", "group": "Composite", "quarter": "Quarter",
     "period": "Period", "measure": "Measure", "kind": "Kind", "observations": "Obs", "practitioners": "Pract.",
-    "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "shown": "Shown %", "missed": "Missed %",
+    "mean_percent": "Mean %", "median_percent": "Median %", "band": "Band", "competent": "Competent+ %",
+    "shown": "Shown %", "missed": "Missed %",
     "na": "NA %", "no": "NO %", "change": "Change", "mean": "Mean", "median": "Median", "development_areas": "Development",
     "strengths": "Strengths", "with_actions": "Obs with actions", "actions": "Actions", "practitioner": "Practitioner",
     "levels": "Levels %", "note": "Note", "suppressed": "Suppressed", "in_both": "In both", "interval": "± (95 %)",
@@ -68,7 +69,7 @@ TEXT_COLUMNS = frozenset(
     )
 )
 PERCENT_COLUMNS = {
-    "mean_percent", "median_percent", "shown", "missed", "na", "no", "change", "interval", "agree_percent",
+    "mean_percent", "median_percent", "competent", "shown", "missed", "na", "no", "change", "interval", "agree_percent",
     "self_percent", "observer_percent", "gap", "apart",
 }  # fmt: skip
 #: Differences, shown with their sign (percentage points).
@@ -194,7 +195,7 @@ SHARES = ("shown", "missed", "na", "no")
 #: What a narrow terminal gives up first: each step applies on top of the ones before.
 _NARROWING = (
     ("marks", None), ("title", 24), ("bars", None), ("drop", "title"), ("drop", "linked_item"), ("drop", "median_percent"),
-    ("drop", "levels"),
+    ("drop", "levels"), ("drop", "competent"),
     ("drop", "shares"), ("drop", "median"), ("drop", "kind"), ("short", None), ("drop", "section"), ("drop", "practitioners"),
 )  # fmt: skip
 

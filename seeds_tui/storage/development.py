@@ -3,9 +3,10 @@
 A *provider* is ``(store, practitioner) -> (entries, problems)``: it reads one kind of record
 for that practitioner only and turns it into ``seeds_tui.core.development.Entry`` items
 (problems name a file and what is wrong, never its contents). ``PROVIDERS`` lists the kinds the
-record holds; a new kind is one more line there (self-ratings, the questionnaire's comments)::
+record holds (observations, self-ratings, actions, supervision notes, the questionnaire's comments);
+a new kind is one more line there::
 
-    PROVIDERS = (*PROVIDERS, selfrating_provider)
+    PROVIDERS = (*PROVIDERS, another_provider)
 
 Example::
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 
 from seeds_tui.core.actions import same_person
 from seeds_tui.core.development import (
@@ -27,6 +29,8 @@ from seeds_tui.core.development import (
     action_entries,
     build_record,
     observation_entries,
+    questionnaire_entries,
+    selfrating_entries,
     supervision_entries,
 )
 from seeds_tui.core.errors import SeedsError
@@ -57,8 +61,37 @@ def actions_provider(store: Store, practitioner: str) -> tuple[list[Entry], list
     return action_entries(found, notes), []
 
 
+def selfratings_provider(store: Store, practitioner: str) -> tuple[list[Entry], list[str]]:
+    """The practitioner's self-ratings of their observed sessions (with the date of each session rated)."""
+    from seeds_tui.storage.selfratings import SELFRATINGS
+
+    records, problems = SELFRATINGS.list(store)
+    mine = [r for r in records if same_person(r.practitioner, practitioner)]
+    observed: dict[str, date] = {}
+    if mine:
+        found, _ = earlier_observations(store, practitioner)
+        observed = {o.id: o.session.date for o in found}
+    return selfrating_entries(mine, observed), [str(p) for p in problems]
+
+
+def questionnaire_provider(store: Store, practitioner: str) -> tuple[list[Entry], list[str]]:
+    """The comments people on probation left about this practitioner, by month (this record only:
+    no team view, export or other practitioner's record ever shows them)."""
+    from seeds_tui.storage.responses import list_responses
+
+    responses, problems = list_responses(store)
+    mine = [r for r in responses if r.practitioner and same_person(r.practitioner, practitioner)]
+    return questionnaire_entries(mine), [str(p) for p in problems]
+
+
 #: The kinds of record the development record holds, one provider each.
-PROVIDERS: tuple[Provider, ...] = (observations_provider, actions_provider, supervision_provider)
+PROVIDERS: tuple[Provider, ...] = (
+    observations_provider,
+    selfratings_provider,
+    actions_provider,
+    supervision_provider,
+    questionnaire_provider,
+)
 
 
 def gather(store: Store, practitioner: str, providers: Iterable[Provider] = PROVIDERS) -> DevelopmentRecord:

@@ -393,6 +393,8 @@ class _Importer:
                 return self.place_note(source, raw)
             if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-selfrating/"):
                 return self.place_selfrating(source, raw, text)
+            if isinstance(data.get("schema"), str) and data["schema"].startswith("seeds-response/"):
+                return self.place_response(source, raw)
             obs = parse_observation(data, path=where, text=text)
         except ObservationError as exc:
             if vanished(source):
@@ -494,6 +496,49 @@ class _Importer:
                 return kept
 
         return self.place_record(source, raw, record.id, record.to_toml().encode("utf-8"), "selfratings", "self-rating", current)
+
+    def place_response(self, source: Source, raw: bytes) -> ImportRow:
+        """A questionnaire response (``responses/<id>.toml``), checked against its questionnaire (the shipped
+        ones and this store's own): into the store's register, never over another of the same id."""
+        from seeds_tui.core.questionnaire import (
+            RESPONSE_MAX_BYTES,
+            Questionnaires,
+            ResponseError,
+            bundled_questionnaire_dir,
+            check_answers,
+            parse_response,
+        )
+
+        where = Path(source.label)
+        if len(raw) > RESPONSE_MAX_BYTES:
+            return ImportRow(source.label, "invalid", message="is too large for a questionnaire response")
+        try:
+            response = parse_response(raw, where)
+        except ResponseError as exc:
+            return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
+        known = Questionnaires.read(bundled_questionnaire_dir(), self.store.root / "questionnaires")
+        questionnaire = known.get(response.questionnaire.id, response.questionnaire.version)
+        if questionnaire is None:
+            message = "questionnaire: not a known questionnaire (id and version); put its file in STORE/questionnaires/ and import again"
+            return ImportRow(source.label, "invalid", response.id, message)
+        problems = check_answers(response, questionnaire, where)
+        if problems:
+            return ImportRow(source.label, "invalid", response.id, _problem_text(problems))
+
+        def current(path: Path) -> bytes | None:
+            try:
+                kept = read_regular(path, max_bytes=RESPONSE_MAX_BYTES)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+            try:
+                return parse_response(kept, path).to_toml().encode("utf-8")
+            except ResponseError:
+                return kept
+
+        canonical = response.to_toml().encode("utf-8")
+        return self.place_record(source, raw, response.id, canonical, "responses", "questionnaire response", current)
 
     def place_record(
         self, source: Source, raw: bytes, record_id: str, canonical: bytes, folder: str, what: str, current: Callable[[Path], bytes | None]

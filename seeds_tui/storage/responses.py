@@ -112,13 +112,31 @@ def new_response(
 
 
 def add_response(store: Store, response: Response) -> Response:
-    """Keep a new response (never over another; a clash of random ids is tried again with a new id)."""
+    """Keep a new response (never over another; a clash of random ids is tried again with a new id).
+
+    The file's modification time is set to the first of its month, so not even the file system
+    says when within the month it was kept (which could be matched to one session)."""
     for _ in range(5):
         try:
-            return RESPONSES.add(store, response)
+            kept = RESPONSES.add(store, response)
         except RecordExists:
             response = response.model_copy(update={"id": new_response_id()})
+            continue
+        _month_only_time(RESPONSES.path(store, kept.id), kept.month)
+        return kept
     raise SeedsError("could not find a free response id; try again")
+
+
+def _month_only_time(path: Path, month: str) -> None:
+    """Set a response file's times to midnight (UTC) on the first of its month (best effort)."""
+    import contextlib
+    import os
+    from datetime import UTC, datetime
+
+    year, mon = (int(p) for p in month.split("-"))
+    stamp = datetime(year, mon, 1, tzinfo=UTC).timestamp()
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.utime(path, (stamp, stamp), follow_symlinks=False)
 
 
 def validate_response(raw: bytes, where: Path, path: Path | None = None) -> list[Problem]:
@@ -199,6 +217,7 @@ def import_responses(store: Store, paths: list[Path], *, dry_run: bool = False) 
                 continue
             if not dry_run:
                 RESPONSES.add(store, response)
+                _month_only_time(RESPONSES.path(store, response.id), response.month)
             note = "the comment may hold personal data: kept hidden" if response.comment_flagged else ""
             rows.append((source, "flagged" if response.comment_flagged else "imported", note))
     return rows, problems

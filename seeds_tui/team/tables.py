@@ -23,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -200,9 +200,51 @@ def _summarise(
     return table
 
 
-def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), grid: Grid | None = None) -> pd.DataFrame:
+def competent_levels(rubric: Rubric) -> dict[tuple[str, str], int]:
+    """``(section, item) -> the level value at which that item counts as competent``, for the items whose
+    scale names one (``Scale.competent``); the others count in no competent share."""
+    out: dict[tuple[str, str], int] = {}
+    for section in rubric.sections:
+        for item in section.items:
+            competent = rubric.scale_of(item).competent
+            if competent is not None:
+                out[(section.id, item.id)] = competent
+    return out
+
+
+def _competent_flags(items: pd.DataFrame, value: np.ndarray, levels: Mapping[tuple[str, str], int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: given a level on an item with a competent level (``rated``), and at it or above (``competent``).
+
+    One lookup table over the section and item categories, so a million rows cost one indexing step.
+    """
+    if not levels or not len(items):
+        return np.zeros(len(items), dtype=bool), np.zeros(len(items), dtype=bool)
+    sections = items["section"].astype("category").cat
+    names = items["item"].astype("category").cat
+    table = np.full((len(sections.categories) + 1, len(names.categories) + 1), np.nan)
+    s_at = {str(c): n for n, c in enumerate(sections.categories)}
+    i_at = {str(c): n for n, c in enumerate(names.categories)}
+    for (section, item), competent in levels.items():
+        if section in s_at and item in i_at:
+            table[s_at[section], i_at[item]] = competent
+    s_codes = sections.codes.to_numpy()
+    i_codes = names.codes.to_numpy()
+    threshold = table[np.where(s_codes < 0, len(s_at), s_codes), np.where(i_codes < 0, len(i_at), i_codes)]
+    rated = ~np.isnan(value) & ~np.isnan(threshold)
+    return rated, rated & (np.nan_to_num(value) >= np.nan_to_num(threshold))
+
+
+def _shares(
+    items: pd.DataFrame,
+    parts: list[str],
+    scale: Sequence[int] = (),
+    grid: Grid | None = None,
+    competent: Mapping[tuple[str, str], int] | None = None,
+) -> pd.DataFrame:
     """Per team and ``parts`` (plus all teams): percent of scored items shown / missed / NA / NO,
-    and level_<v>: percent of items given a level that got level v, over the grid's shown cells.
+    level_<v>: percent of items given a level that got level v, and ``competent``: percent of the
+    items given a level (on a scale naming its competent level) at that level or above, over the
+    grid's shown cells.
 
     Counted once per cell (team, parts, quarter), then summed over the cells that may count.
     """
@@ -211,10 +253,13 @@ def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), gr
     # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
     kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
     cell = ["team", *parts, "quarter"]
-    frame = items.loc[:, cell].assign(_kind=kind, _v=value)
+    rated, at_competent = _competent_flags(items, value, competent or {})
+    frame = items.loc[:, cell].assign(_kind=kind, _v=value, _rated=rated, _competent=at_competent)
     counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
     counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
     counts.columns = ["shown", "missed", "na", "no"]
+    competent_counts = frame.groupby(cell, observed=True, sort=False)[["_rated", "_competent"]].sum()
+    counts = counts.join(competent_counts, how="left")
     levels = frame.loc[~np.isnan(value)].groupby([*cell, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
     # Every level of the rubric's scales, plus any an older version's scale used.
     levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
@@ -234,6 +279,8 @@ def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), gr
     n = both[["shown", "missed", "na", "no"]].sum(axis=1)
     for col in ("shown", "missed", "na", "no"):
         both[col] = 100.0 * both[col] / n
+    both["competent"] = (100.0 * both["_competent"] / both["_rated"].where(both["_rated"] > 0)).astype(float)
+    both = both.drop(columns=["_rated", "_competent"])
     level_cols = [c for c in both.columns if c.startswith("level_")]
     leveled = both[level_cols].sum(axis=1)
     for col in level_cols:
@@ -241,7 +288,7 @@ def _shares(items: pd.DataFrame, parts: list[str], scale: Sequence[int] = (), gr
     return both
 
 
-_PERCENT_FIGURES = ["observations", "practitioners", "mean_percent", "median_percent", "shown", "missed", "na", "no"]
+_PERCENT_FIGURES = ["observations", "practitioners", "mean_percent", "median_percent", "competent", "shown", "missed", "na", "no"]
 
 
 def _one_rubric(items: pd.DataFrame) -> None:
@@ -260,7 +307,9 @@ def score_table(
     """Team x section (``by="section"``) or team x item (``by="item"``), with an all-teams row.
 
     Columns: team, section (and item), title, observations, practitioners, mean_percent and
-    median_percent (of per-observation percents), band (of the mean), shown / missed / na / no
+    median_percent (of per-observation percents), band (of the mean), competent (percent of the items
+    given a level that were at the scale's competent level or above; empty where the rubric's scales
+    name none), shown / missed / na / no
     (percent of scored items: a level above the lowest, the lowest level, NA, NO), level_<v>
     (percent of items given a level that got level v), suppressed, note.
 
@@ -285,9 +334,9 @@ def score_table(
     table = complete(table, grid_parts)
     levels = scale_levels(rubric)
     if len(items):
-        table = table.merge(_shares(items, parts, levels, grid), on=keys, how="left")
+        table = table.merge(_shares(items, parts, levels, grid, competent_levels(rubric)), on=keys, how="left")
     else:
-        table = table.assign(shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
+        table = table.assign(competent=np.nan, shown=np.nan, missed=np.nan, na=np.nan, no=np.nan, **{f"level_{v}": np.nan for v in levels})
     table["band"] = [scoring.band(p, whole=False, bands=scoring.rubric_bands(rubric)) for p in table["mean_percent"]]
     titles = {s.id: s.title for s in rubric.sections}
     if by == "item":
@@ -296,7 +345,7 @@ def score_table(
         table["title"] = [titles.get(s, s) for s in table["section"]]
     table = _order(table, rubric, keys)
     level_cols = [c for c in table.columns if c.startswith("level_")]
-    cols = [*keys, "title", "observations", "practitioners", "mean_percent", "median_percent", "band",
+    cols = [*keys, "title", "observations", "practitioners", "mean_percent", "median_percent", "band", "competent",
             "shown", "missed", "na", "no", *level_cols, "_all_pracs"]  # fmt: skip
     out = finish(table[cols], [*_PERCENT_FIGURES, *level_cols], threshold, notes, keys)
     out.loc[out["suppressed"], "band"] = None

@@ -30,6 +30,7 @@ from seeds_tui.core.questionnaire import AGREEING, PREFER_NOT, Questionnaire, Re
 from seeds_tui.team.suppression import (
     ALL_TEAMS,
     DEFAULT_THRESHOLD,
+    SUPPRESSED_PRIMARY,
     Grid,
     check_threshold,
     collapse,
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
     from seeds_tui.storage.store import Store
     from seeds_tui.team.frames import SummaryData
     from seeds_tui.team.tables import SummaryTable
+
+#: What an empty voice table says when the store holds no answers at all.
+NO_ANSWERS = "no answers to the questionnaire yet: press q on the home screen after a session, or seeds-tui voice import"
 
 #: The figures of the voice table (hidden together when a row is suppressed).
 FIGURES = ("respondents", "agree_percent", "level_1", "level_2", "level_3", "level_4", "level_5", "prefer_not")
@@ -189,7 +193,15 @@ def voice_table(
     if teams:
         wanted = {name_key(t) for t in teams}
         out = out.loc[[t == ALL_TEAMS or name_key(t) in wanted for t in out["team"]]].reset_index(drop=True)
-    return collapse(out.reset_index(drop=True), threshold)
+    out = collapse(out.reset_index(drop=True), threshold)
+    # A cell rests on people and on practitioners: the note says both (never which, for the few it rests on).
+    out["note"] = out["note"].replace(SUPPRESSED_PRIMARY.format(k=threshold), few_note(threshold))
+    return out
+
+
+def few_note(threshold: int) -> str:
+    """The note of a row hidden because it rests on too few people or practitioners."""
+    return f"suppressed: fewer than {threshold} respondents or practitioners"
 
 
 def _pracs(rows: pd.DataFrame, observed: dict[tuple[str, str], frozenset[str]], team: str) -> set[str]:
@@ -204,6 +216,26 @@ def _in_period(month: str, date_from: date | None, date_to: date | None) -> bool
     year, mon = (int(p) for p in month.split("-"))
     first = date(year, mon, 1)
     return (date_from is None or first >= date_from.replace(day=1)) and (date_to is None or first <= date_to)
+
+
+def observed_practitioners(store: Store) -> pd.DataFrame:
+    """Who was observed, in which team and quarter: every final observation of the store, any rubric
+    (columns team, quarter, practitioner). The voice grid counts these behind a team's answers, the
+    same whatever a summary asks for."""
+    from seeds_tui.team.cache import load_rows
+    from seeds_tui.team.frames import quarter_of
+
+    files = load_rows(store).files
+    if not len(files):
+        return pd.DataFrame({"team": [], "quarter": [], "practitioner": []})
+    final = files.loc[(files["status"].astype(str) == "final").to_numpy() & files["session_date"].notna().to_numpy()]
+    return pd.DataFrame(
+        {
+            "team": final["team"].astype(str).to_numpy(),
+            "quarter": quarter_of(final["session_date"]).astype(str).to_numpy(),
+            "practitioner": final["practitioner"].astype(str).to_numpy(),
+        }
+    )
 
 
 def voice_tables(
@@ -227,7 +259,9 @@ def voice_tables(
     responses, problems = list_responses(store)
     known = questionnaires(store)
     warnings = [str(p) for p in problems]
-    observations = data.scopes[0].observations if data is not None and data.rubric_ids else None
+    # What the grid counts never depends on what was asked (rubric, status, teams, dates): else two
+    # requests could hide different cells and be compared.
+    observations = observed_practitioners(store)
     out: list[SummaryTable] = []
     for qid, version in sorted({(r.questionnaire.id, r.questionnaire.version) for r in responses}):
         questionnaire = known.get(qid, version)
@@ -247,6 +281,12 @@ def voice_tables(
         )
         title = f"People on probation: {questionnaire.title} ({qid} {version}): answers by team and statement"
         out.append(SummaryTable(title, "voice", frame, qid, "no answers in the months asked for"))
+    if not out:
+        current = known.current()
+        if current is not None:
+            empty = voice_table([], current, threshold=threshold)
+            title = f"People on probation: {current.title} ({current.id} {current.version}): answers by team and statement"
+            out.append(SummaryTable(title, "voice", empty, current.id, NO_ANSWERS))
     if data is not None and data.rubric_ids:
         for table in build_tables(data, "composite", threshold=threshold):
             table.title = f"{table.title}: observed practice in the same period"
@@ -254,4 +294,4 @@ def voice_tables(
     return out, warnings
 
 
-__all__ = ["FIGURES", "answer_frame", "response_quarter", "voice_grid", "voice_table", "voice_tables"]
+__all__ = ["FIGURES", "answer_frame", "few_note", "observed_practitioners", "response_quarter", "voice_grid", "voice_table", "voice_tables"]

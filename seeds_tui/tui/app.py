@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from seeds_tui.core.selfrating import SelfRating
     from seeds_tui.storage.store import Store
     from seeds_tui.tui.controllers.consensus import ConsensusSession, Pair
+    from seeds_tui.tui.controllers.development import Development
     from seeds_tui.tui.controllers.events import EventDraft
     from seeds_tui.tui.controllers.records import Records
     from seeds_tui.tui.controllers.selfrating import SelfRatings
@@ -107,6 +108,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.consensus: dict[tuple[str, str], ConsensusSession] = {}
         self._records: Records | None = None
         self._selfratings: SelfRatings | None = None
+        self._development: Development | None = None
         #: A self-rating to open at start for the practitioner (``seeds-tui self-rate open``); the app ends once it is finished.
         self.start_selfrating: SelfRating | None = None
         #: The questionnaire controller (made when the questionnaire is first opened).
@@ -610,6 +612,13 @@ class SeedsApp(AppKeysInOrder, App[int]):
 
     # -- the questionnaire people on probation fill in ------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No command palette while a person on probation holds the laptop (the questionnaire's form and
+        thank-you: ``HANDED_OVER``), so that nothing of the store can be reached from there."""
+        if action == "command_palette" and getattr(self.screen, "HANDED_OVER", False):
+            return False
+        return super().check_action(action, parameters)
+
     def action_open_questionnaire(self) -> None:
         """Open the questionnaire's set-up (the home screen's q): staff say the team, then hand the laptop over."""
         from seeds_tui.tui.controllers.voice import Voice
@@ -645,6 +654,31 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.pop_screen()
         if isinstance(self.screen, VoiceSetupScreen):
             self.pop_screen()
+
+    # -- supervision and the development record ------------------------------------------------
+
+    @property
+    def development(self) -> Development:
+        """Supervision notes and development records, for the screens."""
+        if self._development is None:
+            from seeds_tui.tui.controllers.development import Development
+
+            self._development = Development(self.store)
+        return self._development
+
+    def open_supervision(self, practitioner: str, team: str = "") -> None:
+        """Record a supervision note for ``practitioner`` (the home screen's v); the supervisor is the observer named in settings."""
+        from seeds_tui.tui.screens.supervision import SupervisionScreen
+
+        me = self.records.setting("observer")
+        supervisor = me if isinstance(me, str) else ""
+        self.push_screen(SupervisionScreen(self.development, practitioner, team, supervisor=supervisor, today=self.current_date))
+
+    def open_development_record(self, practitioner: str) -> None:
+        """The practitioner's development record (the home screen's l)."""
+        from seeds_tui.tui.screens.development import DevelopmentScreen
+
+        self.push_screen(DevelopmentScreen(self.development, practitioner, today=self.current_date))
 
     def action_open_event_register(self) -> None:
         """Open the register of training events and action learning sets (the home screen's e)."""

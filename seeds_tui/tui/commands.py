@@ -62,4 +62,27 @@ class QuestionnaireCommands(_ActionCommand):
     ACTION = "app.open_questionnaire"
 
 
-__all__ = ["CalibrationCommands", "QuestionnaireCommands", "SelfRatingCommands", "SessionDetailsCommands"]
+class SupervisionCommands(_ActionCommand):
+    """The entry "Supervision note" (the home screen lists it)."""
+
+    TITLE = "Supervision note"
+    HELP = "Record reflective supervision for the selected observation's practitioner: progress on actions, reflection (v)"
+    ACTION = "screen.supervision"
+
+
+class DevelopmentRecordCommands(_ActionCommand):
+    """The entry "Development record" (the home screen lists it)."""
+
+    TITLE = "Development record"
+    HELP = "The selected observation's practitioner's observations, actions and supervision in date order; w writes their sheet (l)"
+    ACTION = "screen.development_record"
+
+
+__all__ = [
+    "CalibrationCommands",
+    "DevelopmentRecordCommands",
+    "QuestionnaireCommands",
+    "SelfRatingCommands",
+    "SessionDetailsCommands",
+    "SupervisionCommands",
+]

@@ -115,3 +115,11 @@ class SeedsAppLike(Protocol):
     def open_event_register(self, new: EventDraft | None = None) -> None:
         """The register of training events and action learning sets (with ``new``: its form, filled in so far)."""
         ...
+
+    def open_supervision(self, practitioner: str, team: str = "") -> None:
+        """Record a supervision note for ``practitioner`` (progress on their open actions, new actions, a reflection)."""
+        ...
+
+    def open_development_record(self, practitioner: str) -> None:
+        """The practitioner's development record, in date order, with the key to write their sheet."""
+        ...

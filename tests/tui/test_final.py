@@ -24,7 +24,8 @@ async def test_final_opens_read_only_and_corrections_make_a_revision(
         await pilot.pause()
         text = screen_text(app)
         n = len(registry.get("seed-one-to-one").rubric.item_keys)
-        assert "read-only" in text and "67%  very high" in text and f"{n}/{n}" in text
+        # The typical level, as on the sheet, not an audit band.
+        assert "read-only" in text and "67%  Competent" in text and f"{n}/{n}" in text
         await pilot.press("f2")  # look at the scoring screen: keys do not change a final observation
         await pilot.pause()
         assert isinstance(app.screen, ScoringScreen)

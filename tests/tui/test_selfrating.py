@@ -23,7 +23,7 @@ async def test_after_scoring_the_practitioner_rates_then_the_feedback_opens_with
     from seeds_tui.tui.screens.selfrating import GapScreen, SectionsDialog, SelfRatingScreen
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await set_up(pilot, "seed-one-to-one", practitioner="Pat P")
         session = app.session
         assert session is not None
@@ -60,6 +60,13 @@ async def test_after_scoring_the_practitioner_rates_then_the_feedback_opens_with
         assert isinstance(app.screen, GapScreen)
         gaps = app.screen.gaps
         assert (gaps[0].item, gaps[0].difference) == (first.items[0].id, 2)  # the largest difference first
+        # On an 80-column screen the heading stays and the first row shows both ratings and the gap whole.
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one("#gap-table", DataTable)
+        assert [str(c.label) for c in table.ordered_columns][:3] == ["Self", "Observer", "Difference"]
+        assert table.region.y > 0 and table.region.bottom <= app.size.height
+        assert sum(c.get_render_width(table) for c in table.ordered_columns[:3]) <= app.size.width
         assert gaps[1].difference == 0 or gaps[1].difference is None
         assert gaps[-1].difference is None  # NA and unrated items last
         await pilot.press("escape")

@@ -114,7 +114,9 @@ class AfterScreen(SeedsScreen[None]):
             yield hint
             yield Static(markup("[b]2. The practitioner's self-assessment[/b] [dim](they speak first)[/]"), classes="heading")
             yield Static(plain(" · ".join(SELF_ASSESSMENT_PROMPTS)), id="self-assessment-prompts", classes="dim")
-            yield Button("Practitioner's self-rating on the rubric (F6)", id="to-self-rating")
+            to_self_rating = Button("Practitioner's self-rating on the rubric (F6)", id="to-self-rating")
+            to_self_rating.can_focus = False  # F6 (or a click): Tab keeps going from the date to the self-assessment
+            yield to_self_rating
             yield NoteArea(
                 feedback.self_assessment,
                 id="self-assessment",

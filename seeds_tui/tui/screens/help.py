@@ -23,6 +23,8 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("c", "Calibration: double-scored sessions, compare two observers, agree a consensus"),
         ("q", "questionnaire for people on probation: an anonymous form they fill in on this laptop after the session"),
         ("e", "training events and action learning sets: the register (add, edit, remove)"),
+        ("v", "supervision note for the selected observation's practitioner: progress on open actions, new actions, reflection"),
+        ("l", "development record of the selected observation's practitioner, in date order (w writes their sheet)"),
         ("↑ ↓", "move in the list"),
     ],
     "VoiceSetupScreen": [
@@ -35,7 +37,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("0 / p", "prefer not to say"),
         ("↑ ↓ and Enter", "choose an answer"),
         ("Tab", "move to the buttons (at the end)"),
-        ("Esc", "back to the question before"),
+        ("Esc", "back to the question before (on the first: twice to stop without sending)"),
     ],
     "VoiceThanksScreen": [("n", "the questionnaire again, for the next person"), ("Esc", "staff: back to the list of observations")],
     "RubricScreen": [("↑ ↓ / j k", "choose a rubric"), ("Enter", "use it"), ("Esc", "back")],

@@ -13,7 +13,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import RubricNotFound, SeedsError
 from seeds_tui.tui.base import SeedsScreen
-from seeds_tui.tui.commands import CalibrationCommands, QuestionnaireCommands, SelfRatingCommands
+from seeds_tui.tui.commands import (
+    CalibrationCommands,
+    DevelopmentRecordCommands,
+    QuestionnaireCommands,
+    SelfRatingCommands,
+    SupervisionCommands,
+)
 from seeds_tui.tui.controllers.records import Row
 from seeds_tui.tui.widgets.lists import KeyTable
 from seeds_tui.tui.widgets.safe import plain, rich_text
@@ -79,7 +85,7 @@ def fit_columns(widths: list[int], screen_width: int) -> list[int]:
 class HomeScreen(SeedsScreen[None]):
     """The list of observations with the keys to start or continue one."""
 
-    COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands}
+    COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands, SupervisionCommands, DevelopmentRecordCommands}
 
     BINDINGS = [
         Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
@@ -118,6 +124,22 @@ class HomeScreen(SeedsScreen[None]):
             show=False,
             id="home.events",
             tooltip="The register of training events and action learning sets",
+        ),
+        Binding(
+            "v",
+            "supervision",
+            "Supervision",
+            show=False,
+            id="home.supervision",
+            tooltip="Record a supervision note for the selected observation's practitioner (progress on actions, reflection)",
+        ),
+        Binding(
+            "l",
+            "development_record",
+            "Development record",
+            show=False,
+            id="home.development_record",
+            tooltip="The selected observation's practitioner's development record, in date order (w writes their sheet)",
         ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="home.reload"),
         Binding("slash", "search", "Search", show=False, id="home.search", tooltip="Find by practitioner, team or date (all files)"),
@@ -477,6 +499,26 @@ class HomeScreen(SeedsScreen[None]):
     async def action_calibration(self) -> None:
         """Open Calibration: double-scored sessions, their comparison and consensus."""
         await self.app.run_action("app.open_calibration")
+
+    def _practitioner(self, what: str) -> tuple[str, str] | None:
+        """The selected observation's practitioner and team (or a word on what to select)."""
+        row = self.selected()
+        if row is None or row.observation is None:
+            self.app.notify(f"Select an observation of the practitioner {what}.", timeout=4)
+            return None
+        return row.observation.session.practitioner, row.observation.session.team
+
+    def action_supervision(self) -> None:
+        """Record a supervision note for the selected observation's practitioner."""
+        found = self._practitioner("to record a supervision note for")
+        if found is not None:
+            self.seeds.open_supervision(*found)
+
+    def action_development_record(self) -> None:
+        """The selected observation's practitioner's development record."""
+        found = self._practitioner("whose development record to show")
+        if found is not None:
+            self.seeds.open_development_record(found[0])
 
     def action_self_rating(self) -> None:
         """Hand over for the practitioner's self-rating of the selected observation; then the gap, then its feedback."""

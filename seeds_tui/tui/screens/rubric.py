@@ -37,8 +37,17 @@ class RubricScreen(SeedsScreen[None]):
         """The list of rubrics and the description of the highlighted one."""
         yield Static(plain("New observation · 1 of 2 · choose a rubric"), classes="topbar")
         with Horizontal(id="rubric-body"):
+            newest = {(r.rubric.id, r.rubric.version) for r in self.seeds.registry.latest()}
             options = [
-                Option(markup("[b]$title[/b]  [dim]$version[/]", title=r.rubric.title, version=r.rubric.version), id=str(i))
+                Option(
+                    markup(
+                        "[b]$title[/b]  [dim]$version$older[/]",
+                        title=r.rubric.title,
+                        version=r.rubric.version,
+                        older="" if (r.rubric.id, r.rubric.version) in newest else " · older version",
+                    ),
+                    id=str(i),
+                )
                 for i, r in enumerate(self.rubrics)
             ]
             yield RubricList(*options, id="rubric-list")
@@ -73,6 +82,12 @@ class RubricScreen(SeedsScreen[None]):
             extra.append(f"{len(r.globals)} global ratings")
         if r.counters:
             extra.append(f"{len(r.counters)} tallies ({', '.join(f'{c.key} {c.title}' for c in r.counters)})")
+        newest = self.seeds.registry.get(r.id)
+        if newest.rubric.version != r.version:
+            extra.append(
+                f"an older version, kept so that observations scored with it still open; new observations normally use "
+                f"the newest ({newest.rubric.version})"
+            )
         text = markup(
             "[b]$title[/b]\nversion $version · $sections sections · $items items$extra\n\n$description\n\n[dim]$path[/]",
             title=r.title,

@@ -311,13 +311,14 @@ class GapScreen(SeedsScreen[None]):
     def on_mount(self) -> None:
         """Fill the table."""
         table = self.query_one("#gap-table", DataTable)
-        table.add_columns("Item", "Self", "Observer", "Difference")
+        # The short figures first and the item last, so that a narrow terminal shows the gap whole.
+        table.add_columns("Self", "Observer", "Difference", "Item")
         for g in self.gaps:
             table.add_row(
-                rich_text(f"{g.section_title} › {g.text}"),
                 rich_text(rating_words(self.rubric, g.section, g.item, g.self_rating)),
                 rich_text(rating_words(self.rubric, g.section, g.item, g.observer)),
                 rich_text(gap_words(g)),
+                rich_text(f"{g.section_title} › {g.text}"),
                 key=f"{g.section}.{g.item}",
             )
         table.focus()

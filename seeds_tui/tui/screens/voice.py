@@ -42,6 +42,11 @@ COMMENT_LIMIT = 1000
 #: The key of each choice, in the order shown (the five points, then prefer not to say).
 CHOICE_KEYS = ("1", "2", "3", "4", "5", "0")
 
+#: What the keys do, under the choices.
+KEYS_HINT = "Press a number, or use ↑ ↓ and Enter.  Esc: back."
+#: Said on the first statement after one Esc (a person pressing it by mistake does not lose the form).
+LEAVE_HINT = "Press Esc again to stop without sending any answers, or pick an answer to go on."
+
 
 class VoiceSetupScreen(SeedsScreen[None]):
     """For staff: which team (and, optionally, practitioner) the answers are for; then hand the laptop over."""
@@ -131,8 +136,11 @@ class AnswerList(OptionList):
 class VoiceFormScreen(SeedsScreen[None]):
     """One statement at a time, large and plain; then a comment; then Send. Shows no record of the store."""
 
+    #: A person on probation holds the laptop: the app offers no command palette here.
+    HANDED_OVER = True
+
     BINDINGS = [
-        Binding("escape", "back", "Back", id="voice.form.back", tooltip="The statement before (on the first: leave without sending)"),
+        Binding("escape", "back", "Back", id="voice.form.back", tooltip="The statement before (on the first, twice: stop without sending)"),
     ]
 
     def __init__(self, voice: Voice, team: str, practitioner: str | None) -> None:
@@ -145,6 +153,8 @@ class VoiceFormScreen(SeedsScreen[None]):
         self.answers: dict[str, int | str] = {}
         #: Which step shows: a statement's index, or ``len(statements)`` for the comment and Send.
         self.step = 0
+        #: Esc was pressed once on the first statement (a second Esc leaves without sending).
+        self._leaving = False
 
     def compose(self) -> ComposeResult:
         """The title, the statement, its choices; the comment step (hidden until the end)."""
@@ -152,16 +162,25 @@ class VoiceFormScreen(SeedsScreen[None]):
         yield Static(plain(q.title), classes="topbar")
         with Vertical(id="voice-form"):
             if q.intro:
-                yield Static(plain(q.intro), id="voice-intro", classes="dim")
+                yield Static(plain(q.intro), id="voice-intro", classes="dim voice-explain")
             yield Static("", id="voice-progress")
             yield Static("", id="voice-statement")
             yield AnswerList(*self._choices(), id="voice-choices")
-            yield Static(plain("Press a number, or use ↑ ↓ and Enter.  Esc: back."), id="voice-keys", classes="dim")
+            yield Static(plain(KEYS_HINT), id="voice-keys", classes="dim")
             with Vertical(id="voice-end"):
                 yield Static(plain(q.comment or "That is all the questions. Thank you."), id="voice-comment-prompt")
                 comment = NoteArea(id="voice-comment", max_length=COMMENT_LIMIT, what="Your comment")
                 comment.display = q.comment is not None
                 yield comment
+                yield Static(
+                    plain(
+                        "You can leave it empty. To send, press Tab, then Enter (or click 'Send my answers')."
+                        if q.comment
+                        else "Press Enter (or click 'Send my answers') to send. Esc: back to the last question."
+                    ),
+                    id="voice-send-keys",
+                    classes="dim",
+                )
                 yield Static("", id="voice-comment-problem")
                 with Horizontal(classes="voice-buttons"):
                     yield Button("Send my answers", id="voice-send", variant="success")
@@ -194,6 +213,8 @@ class VoiceFormScreen(SeedsScreen[None]):
             self.query_one(target).focus()
             return
         statement = statements[self.step]
+        self._leaving = False
+        self.query_one("#voice-keys", Static).update(plain(KEYS_HINT))
         progress = f"Question {self.step + 1} of {len(statements)}"
         if self.step:
             before = self.answers.get(statements[self.step - 1].id)
@@ -217,8 +238,12 @@ class VoiceFormScreen(SeedsScreen[None]):
         self._show()
 
     def action_back(self) -> None:
-        """The statement before; on the first, leave without sending anything."""
+        """The statement before; on the first, Esc twice leaves without sending anything (once only asks)."""
         if self.step == 0:
+            if not self._leaving:
+                self._leaving = True
+                self.query_one("#voice-keys", Static).update(plain(LEAVE_HINT))
+                return
             self.seeds.questionnaire_done(self.team, self.practitioner, sent=False)
             return
         self.step -= 1
@@ -258,6 +283,9 @@ class VoiceFormScreen(SeedsScreen[None]):
 
 class VoiceThanksScreen(SeedsScreen[None]):
     """A neutral thank-you: none of the answers, nothing of the store."""
+
+    #: The person may still hold the laptop: no command palette here either.
+    HANDED_OVER = True
 
     BINDINGS = [
         Binding("n", "next", "Next person", id="voice.next", tooltip="The questionnaire again, for the next person (same team)"),

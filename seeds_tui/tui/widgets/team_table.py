@@ -32,8 +32,8 @@ FLEXIBLE = {"title": (40, 14)}
 #: ``marks``: not a column but the notes drawn as marks (``note_mark``), so that they give way to
 #: Title and the shares, never to the level shares or the median.
 DROP_ORDER: tuple[str, ...] = (
-    "levels", "median_percent", "marks", "shares", "title:section", "section:item", "note", "band", "median", "kind", "strengths",
-    "practitioners", "title",
+    "levels", "median_percent", "competent", "marks", "shares", "title:section", "section:item", "note", "band", "median", "kind",
+    "strengths", "practitioners", "title",
 )  # fmt: skip
 #: Suppression notes shortened when the full wording does not fit (the panel below has it in full).
 SHORT_NOTES = {"suppressed: would reveal a hidden figure": "protects a hidden row"}
