@@ -315,7 +315,7 @@ def self_tables(
         head = f"{part.rubric.title} ({rid})"
         out.append(
             SummaryTable(
-                f"{head}: self-ratings against observer ratings, on average and by section (percent of maximum over the items both rated)",
+                f"{head}: self-ratings against observer ratings, on average and by section",
                 SELF_VIEW,
                 section_frame(part, records, threshold=threshold, registry=registry),
                 rid,
@@ -324,7 +324,7 @@ def self_tables(
         )
         out.append(
             SummaryTable(
-                f"{head}: self-ratings against observer ratings by quarter (all sections)",
+                f"{head}: self-ratings against observer ratings, by quarter (all sections)",
                 SELF_QUARTER_VIEW,
                 quarter_frame(part, records, threshold=threshold, registry=registry),
                 rid,
