@@ -324,8 +324,25 @@ def test_import_of_files_and_csv_then_export_with_exit_codes(tmp_path: Path, cap
     assert main(["voice", "export", "--store", str(store)]) == 0
     text = capsys.readouterr().out
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["questionnaire", "version", "month", "team", "listened", "understand", "say", "respect", "useful"]
+    assert list(rows[0]) == ["id", "questionnaire", "version", "month", "team", "listened", "understand", "say", "respect", "useful"]
     assert len(rows) == 3 and "Sam Patel" not in text and "Jo Bloggs" not in text and "Clear and kind" not in text
+    assert {r["id"] for r in rows} == {r.id for r in kept}
+    # The export imported again (into this store, or a second time): nobody is counted twice.
+    exported = tmp_path / "exported.csv"
+    exported.write_text(text)
+    assert main(["voice", "import", str(exported), "--store", str(store)]) == 0
+    assert "imported 0 response(s); 3 already kept; 0 problem(s)" in capsys.readouterr().out
+    other = tmp_path / "other-store"
+    assert main(["voice", "import", str(exported), "--store", str(other)]) == 0
+    assert main(["voice", "import", str(exported), "--store", str(other)]) == 0
+    assert "imported 0 response(s); 3 already kept" in capsys.readouterr().out
+    assert len(R.list_responses(Store(other))[0]) == 3
+    # An id that is not one of ours is refused, naming the column, never the value.
+    forged = tmp_path / "forged.csv"
+    forged.write_text(text.replace(rows[0]["id"], "SECRET-ID-VALUE"))
+    assert main(["voice", "import", str(forged), "--store", str(tmp_path / "third")]) == 1
+    said = capsys.readouterr()
+    assert "id" in said.out + said.err and "SECRET-ID-VALUE" not in said.out + said.err
     out = tmp_path / "answers.jsonl"
     assert main(["voice", "export", "--store", str(store), "--format", "jsonl", "-o", str(out)]) == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]

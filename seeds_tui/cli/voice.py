@@ -129,7 +129,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         out = io.StringIO()
         writer = csv.DictWriter(
-            out, fieldnames=["questionnaire", "version", "month", "team", *[s.id for s in wanted.statements]], lineterminator="\n"
+            out, fieldnames=["id", "questionnaire", "version", "month", "team", *[s.id for s in wanted.statements]], lineterminator="\n"
         )
         writer.writeheader()
         writer.writerows(rows)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from seeds_tui.core.errors import Problem, SeedsError
 from seeds_tui.core.observation import name_key
 from seeds_tui.core.questionnaire import (
     PREFER_NOT,
+    RESPONSE_ID,
     RESPONSE_MAX_BYTES,
     RESPONSE_SCHEMA,
     Questionnaire,
@@ -163,7 +165,9 @@ def validate_response(raw: bytes, where: Path, path: Path | None = None) -> list
 
 # -- import ----------------------------------------------------------------------------------------
 
-#: The fixed columns of a CSV of answers (then one column per statement id).
+#: The fixed columns of a CSV of answers (then one column per statement id). ``id`` is optional: a
+#: row of ``seeds-tui voice export`` carries the response's id, so importing that file again (or
+#: into the store it came from) skips what is already kept instead of counting a person twice.
 CSV_COLUMNS = ("questionnaire", "version", "month", "team", "practitioner", "comment")
 
 
@@ -181,7 +185,8 @@ def import_responses(store: Store, paths: list[Path], *, dry_run: bool = False) 
     rows: list[tuple[str, str, str]] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.suffix.lower() == ".csv":
+        from_csv = path.suffix.lower() == ".csv"
+        if from_csv:
             got, bad = _csv_responses(path, known)
             problems.extend(bad)
             candidates = got
@@ -210,7 +215,7 @@ def import_responses(store: Store, paths: list[Path], *, dry_run: bool = False) 
                 response = response.model_copy(update={"comment_flagged": True})
             existing = RESPONSES.find(store, response.id)
             if existing is not None:
-                if existing == response:
+                if existing == response or (from_csv and _same_answers(existing, response)):
                     rows.append((source, "skipped", "a response already in the store with the same content"))
                 else:
                     problems.append(Problem(where, "the store holds another response with this id; nothing was written", field="id"))
@@ -221,6 +226,11 @@ def import_responses(store: Store, paths: list[Path], *, dry_run: bool = False) 
             note = "the comment may hold personal data: kept hidden" if response.comment_flagged else ""
             rows.append((source, "flagged" if response.comment_flagged else "imported", note))
     return rows, problems
+
+
+def _same_answers(kept: Response, row: Response) -> bool:
+    """A CSV row (an export's: no practitioner, no comment) that holds what a kept response holds."""
+    return (kept.questionnaire, kept.month, kept.team, kept.answers) == (row.questionnaire, row.month, row.team, row.answers)
 
 
 def _csv_responses(path: Path, known: Questionnaires) -> tuple[list[tuple[str, Response]], list[Problem]]:
@@ -278,6 +288,14 @@ def _csv_responses(path: Path, known: Questionnaires) -> tuple[list[tuple[str, R
         except SeedsError as exc:
             problems.append(Problem(where, str(exc)))
             continue
+        given = row.get("id", "")
+        if given:
+            if not re.fullmatch(RESPONSE_ID, given):
+                problems.append(
+                    Problem(where, "an id is 16 lower-case letters and digits (as seeds-tui voice export writes it), or empty", field="id")
+                )
+                continue
+            response = response.model_copy(update={"id": given})
         out.append((str(where), response))
     return out, problems
 
@@ -294,7 +312,13 @@ def export_rows(responses: list[Response], questionnaire: Questionnaire) -> list
     for r in responses:
         if r.questionnaire.id != questionnaire.id:
             continue
-        row: dict[str, object] = {"questionnaire": r.questionnaire.id, "version": r.questionnaire.version, "month": r.month, "team": r.team}
+        row: dict[str, object] = {
+            "id": r.id,
+            "questionnaire": r.questionnaire.id,
+            "version": r.questionnaire.version,
+            "month": r.month,
+            "team": r.team,
+        }
         for statement in questionnaire.statements:
             answer = r.answers.get(statement.id)
             row[statement.id] = "" if answer is None else answer
