@@ -1,0 +1,61 @@
+"""Pilot tests for what an SPO stumbled on in a live-session rehearsal (issue 14)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from test_carry_forward import earlier_final
+from tui_helpers import type_text
+
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
+from seeds_tui.tui.app import SeedsApp
+from seeds_tui.tui.screens.rubric import RubricScreen
+from seeds_tui.tui.screens.session_form import SessionScreen
+
+
+async def _form(pilot) -> SessionScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, RubricScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, SessionScreen)
+    return app.screen
+
+
+async def test_a_known_practitioners_team_is_filled_in_and_typing_over_it_replaces_it(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    earlier_final(store, registry, "Pat Practitioner", date(2026, 9, 1), ["Agree an agenda first"])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form(pilot)
+        screen.query_one("#observer").focus()
+        await type_text(pilot, "Sam")
+        screen.query_one("#practitioner").focus()
+        await type_text(pilot, "pat practitioner")
+        await pilot.pause()
+        team = screen.query_one("#team")
+        # Their team from the store, not a blank to type again (and mistype into a second team).
+        assert team.value == "North"  # type: ignore[attr-defined]
+        # A new name clears the team that was filled in for the old one.
+        await type_text(pilot, "x")
+        await pilot.pause()
+        assert team.value == ""  # type: ignore[attr-defined]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert team.value == "North"  # type: ignore[attr-defined]
+        # Tab into it and type: the typed team replaces the filled-in one (no "NorthSouth").
+        await pilot.press("tab")
+        await type_text(pilot, "South")
+        await pilot.pause()
+        assert team.value == "South"  # type: ignore[attr-defined]
+        # A team typed by hand stays when the practitioner changes.
+        screen.query_one("#practitioner").focus()
+        await pilot.press("end", "backspace")
+        await pilot.pause()
+        assert team.value == "South"  # type: ignore[attr-defined]
