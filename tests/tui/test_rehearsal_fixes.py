@@ -59,3 +59,42 @@ async def test_a_known_practitioners_team_is_filled_in_and_typing_over_it_replac
         await pilot.press("end", "backspace")
         await pilot.pause()
         assert team.value == "South"  # type: ignore[attr-defined]
+
+
+async def test_finalising_asks_about_earlier_actions_not_reviewed_and_no_agreed_actions(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from screen_text import screen_text
+    from tui_helpers import set_up
+
+    from seeds_tui.core.observation import Action
+    from seeds_tui.tui.dialogs import ConfirmDialog
+    from seeds_tui.tui.screens.review import ReviewScreen
+
+    earlier_final(store, registry, "Pat Practitioner", date(2026, 9, 1), ["Agree an agenda first", "Summarise before the end"])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one", practitioner="Pat Practitioner", by_keyboard=True)
+        session = app.session
+        assert session is not None and len(session.observation.feedback.carried) == 2
+        session.mark_carried(0, "done")  # one of the two reviewed
+        for section in session.rubric.sections:
+            for item in section.items:
+                session.set_level(section.id, item.id, 2)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        cautions = app.screen.cautions()
+        # The conversation went by without marking them: the sheet would say "not yet reviewed".
+        assert any("1 of 2 actions from earlier observations are not reviewed" in c for c in cautions), cautions
+        assert any("No actions agreed" in c for c in cautions), cautions
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "not reviewed" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        session.add_action(Action(text="Agree an agenda first", review_date=date(2027, 1, 15)))
+        await pilot.pause()
+        assert not any("No actions agreed" in c for c in app.screen.cautions())
