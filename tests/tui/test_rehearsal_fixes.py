@@ -98,3 +98,37 @@ async def test_finalising_asks_about_earlier_actions_not_reviewed_and_no_agreed_
         session.add_action(Action(text="Agree an agenda first", review_date=date(2027, 1, 15)))
         await pilot.pause()
         assert not any("No actions agreed" in c for c in app.screen.cautions())
+
+
+async def test_a_mark_removed_by_a_stray_backspace_is_put_back_with_u(make_app: Callable[..., SeedsApp], clock) -> None:  # type: ignore[no-untyped-def]
+    from tui_helpers import set_up
+
+    from seeds_tui.tui.dialogs.marks import MarksDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        session = app.session
+        assert session is not None
+        clock.now = 130.0
+        await pilot.press("m")
+        clock.now = 400.0
+        await pilot.press("m")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, MarksDialog)
+        await pilot.press("e")
+        await pilot.pause()
+        await type_text(pilot, "Good summary")
+        await pilot.press("escape")
+        await pilot.pause()
+        before = list(session.observation.events)
+        assert [e.elapsed for e in before] == [130, 400] and before[0].text == "Good summary"
+        await pilot.press("backspace")  # meant to correct the text: the mark and its time are gone
+        await pilot.pause()
+        assert [e.elapsed for e in session.observation.events] == [400]
+        await pilot.press("u")
+        await pilot.pause()
+        assert session.observation.events == before
+        assert isinstance(app.screen, MarksDialog)

@@ -18,6 +18,7 @@ from seeds_tui.tui.widgets.lists import PickList
 from seeds_tui.tui.widgets.safe import markup, plain
 
 if TYPE_CHECKING:
+    from seeds_tui.core.observation import Event
     from seeds_tui.core.rubric import Rubric
 
 
@@ -32,12 +33,15 @@ class MarksDialog(BaseDialog[None]):
         Binding("e", "edit", "Edit text", id="marks.edit"),
         Binding("d", "detach", "Detach", id="marks.detach"),
         Binding("delete,backspace", "delete", "Delete", id="marks.delete"),
+        Binding("u,ctrl+z", "undo_delete", "Undo remove", id="marks.undo"),
     ]
 
     def __init__(self, session: ObservationSession, item_key: str) -> None:
         super().__init__("Marks")
         self.session = session
         self.item_key = item_key
+        #: The mark removed last and where it was in the observation's events (u puts it back).
+        self._removed: tuple[int, Event] | None = None
 
     def compose(self) -> ComposeResult:
         """The list and what Enter will do."""
@@ -47,7 +51,7 @@ class MarksDialog(BaseDialog[None]):
             yield self.title_widget()
             yield Static(plain(f"Enter attaches the highlighted mark to: {item.text}"), classes="dialog-context")
             yield PickList(id="list")
-            yield Static(plain("Enter attach · e edit text · d detach · Delete remove · Esc close"), classes="dialog-hint")
+            yield Static(plain("Enter attach · e edit text · d detach · Delete remove (u undo) · Esc close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         """Fill the list, unattached marks first."""
@@ -106,10 +110,25 @@ class MarksDialog(BaseDialog[None]):
             self._fill(self.query_one("#list", OptionList).highlighted)
 
     def action_delete(self) -> None:
-        """Remove the highlighted mark."""
+        """Remove the highlighted mark (u puts it back: its time cannot be made again)."""
         index = self._current()
-        if index is not None and self._edit(self.session.delete_mark, index):
+        if index is None:
+            return
+        event = self.session.observation.events[index]
+        if self._edit(self.session.delete_mark, index):
+            self._removed = (index, event)
             self._fill(self.query_one("#list", OptionList).highlighted)
+            self.app.notify(f"Mark at {format_elapsed(event.elapsed)} removed · u puts it back", timeout=8)
+
+    def action_undo_delete(self) -> None:
+        """Put back the mark removed last, with its time, text and item."""
+        if self._removed is None:
+            return
+        index, event = self._removed
+        if self._edit(self.session.insert_mark, index, event):
+            self._removed = None
+            self._fill()
+            self.app.notify("Mark put back.", timeout=3)
 
     def action_edit(self) -> None:
         """Write what the mark was about."""
