@@ -132,3 +132,27 @@ async def test_a_mark_removed_by_a_stray_backspace_is_put_back_with_u(make_app: 
         await pilot.pause()
         assert session.observation.events == before
         assert isinstance(app.screen, MarksDialog)
+
+
+async def test_an_unattached_mark_says_which_item_was_scored_just_before_it(make_app: Callable[..., SeedsApp], clock) -> None:  # type: ignore[no-untyped-def]
+    from screen_text import screen_text
+    from tui_helpers import set_up
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        clock.now = 60.0
+        await pilot.press("2")  # Welcomes the person and checks in
+        clock.now = 90.0
+        await pilot.press("m")
+        clock.now = 120.0
+        await pilot.press("down", "1")  # Reviews the previous session and any tasks set
+        clock.now = 150.0
+        await pilot.press("m")
+        await pilot.press("x")
+        await pilot.pause()
+        shown = screen_text(app)
+        # Only times before: at the end of a 45-minute session "01:30 (no text)" is no help.
+        assert "01:30  (no text)  not attached · after scoring Welcomes the person and checks in" in shown
+        assert "02:30  (no text)  not attached · after scoring Reviews the previous session" in shown

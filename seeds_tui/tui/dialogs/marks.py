@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from seeds_tui.tui.widgets.lists import PickList
 from seeds_tui.tui.widgets.safe import markup, plain
 
 if TYPE_CHECKING:
-    from seeds_tui.core.observation import Event
+    from seeds_tui.core.observation import Event, Observation
     from seeds_tui.core.rubric import Rubric
 
 
@@ -67,7 +68,14 @@ class MarksDialog(BaseDialog[None]):
         for index in order:
             listing.add_option(
                 Option(
-                    _mark_row(self.session.rubric, obs.events[index].elapsed, obs.events[index].text, obs.events[index].item), id=str(index)
+                    _mark_row(
+                        self.session.rubric,
+                        obs.events[index].elapsed,
+                        obs.events[index].text,
+                        obs.events[index].item,
+                        scored_before(obs, obs.events[index].elapsed),
+                    ),
+                    id=str(index),
                 )
             )
         if not order:
@@ -149,9 +157,28 @@ class MarksDialog(BaseDialog[None]):
         self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live), done)
 
 
-def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None) -> Content:
+def scored_before(obs: Observation, elapsed: int) -> str | None:
+    """The ``section.item`` scored last at or before ``elapsed`` on the session clock (None if none was).
+
+    A mark dropped without text shows only its time; the item being scored around then tells
+    the observer, at the end of the session, which moment it was.
+    """
+    best: tuple[int, str] | None = None
+    for section_id, items in obs.scores.items():
+        for item_id, score in items.items():
+            at = score.elapsed
+            if at is not None and at <= elapsed and (best is None or at >= best[0]):
+                best = (at, f"{section_id}.{item_id}")
+    return best[1] if best else None
+
+
+def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None, near: str | None = None) -> Content:
     if item is None:
         where = "not attached"
+        if near is not None:
+            section_id, item_id = near.split(".")
+            with contextlib.suppress(KeyError):
+                where += f" · after scoring {rubric.item(section_id, item_id).text}"
     else:
         section_id, item_id = item.split(".")
         try:
