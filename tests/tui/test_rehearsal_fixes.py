@@ -156,3 +156,30 @@ async def test_an_unattached_mark_says_which_item_was_scored_just_before_it(make
         # Only times before: at the end of a 45-minute session "01:30 (no text)" is no help.
         assert "01:30  (no text)  not attached · after scoring Welcomes the person and checks in" in shown
         assert "02:30  (no text)  not attached · after scoring Reviews the previous session" in shown
+
+
+async def test_at_80x24_the_strength_dialog_shows_the_evidence_notes_written_so_far(make_app: Callable[..., SeedsApp]) -> None:
+    from screen_text import screen_text
+    from tui_helpers import set_up
+
+    from seeds_tui.tui.dialogs.feedback import LinkedNoteDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        session = app.session
+        assert session is not None
+        session.set_evidence("beginning", "welcome", "Used the preferred name")
+        session.set_evidence("beginning", "review", "Asked about the task")
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#strengths").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkedNoteDialog)
+        shown = screen_text(app)
+        # Not a heading over an empty box: the notes to draw the strength from are in sight.
+        assert "Evidence notes so far:" in shown
+        assert "Used the preferred name" in shown and "Asked about the task" in shown
+        assert "Done" in shown and "Cancel" in shown
