@@ -183,3 +183,22 @@ async def test_at_80x24_the_strength_dialog_shows_the_evidence_notes_written_so_
         assert "Evidence notes so far:" in shown
         assert "Used the preferred name" in shown and "Asked about the task" in shown
         assert "Done" in shown and "Cancel" in shown
+
+
+async def test_the_personal_data_toast_keeps_its_capitals_and_stays_short_at_80x24(make_app: Callable[..., SeedsApp]) -> None:
+    from tui_helpers import set_up
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("tab")
+        await type_text(pilot, "Mr Smith said CRN X123456 twice")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause(0.2)
+        said = " ".join(n.message for n in app._notifications if n.title == "Personal data?")
+        # "PNC or CRN" and "Mr, Mrs, Ms" as the review screen words them, not "pnc or crn", "mr, mrs".
+        assert "PNC or CRN" in said and "(Mr, Mrs, Ms...)" in said, said
+        toasts = list(app.screen.query("Toast"))
+        assert toasts and max(t.region.height for t in toasts) <= 5  # it sits over the items being scored
