@@ -202,3 +202,28 @@ async def test_the_personal_data_toast_keeps_its_capitals_and_stays_short_at_80x
         assert "PNC or CRN" in said and "(Mr, Mrs, Ms...)" in said, said
         toasts = list(app.screen.query("Toast"))
         assert toasts and max(t.region.height for t in toasts) <= 5  # it sits over the items being scored
+
+
+async def test_a_short_sessions_sheet_does_not_say_the_tally_times_were_lost(
+    make_app: Callable[..., SeedsApp], store: Store, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from tui_helpers import set_up
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "mi-informed-conversation")
+        clock.now = 20.0
+        await pilot.press("q", "q", "r")
+        clock.now = 40.0
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (sheet,) = (store.root / "reports").glob("*.md")
+    text = sheet.read_text()
+    # The times were kept: the sheet gives the real reason there are no rates.
+    assert "The time of each press was not kept" not in text
+    assert "The session clock ran for less than a minute" in text
