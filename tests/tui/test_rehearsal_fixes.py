@@ -227,3 +227,39 @@ async def test_a_short_sessions_sheet_does_not_say_the_tally_times_were_lost(
     # The times were kept: the sheet gives the real reason there are no rates.
     assert "The time of each press was not kept" not in text
     assert "The session clock ran for less than a minute" in text
+
+
+async def test_the_resume_question_comes_back_if_the_app_closes_before_it_is_answered(make_app: Callable[..., SeedsApp]) -> None:
+    from tui_helpers import set_up
+
+    from seeds_tui.tui.dialogs import ConfirmDialog
+    from seeds_tui.tui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await set_up(pilot, "seed-one-to-one")
+        await pilot.press("2")
+        assert app.session is not None
+        await app.session.wait_autosaved()
+    for _ in range(2):  # the terminal is closed while the question is on screen: asked again next time
+        again = make_app()
+        async with again.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await again.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(again.screen, ConfirmDialog) and "seeds-tui was closed during an observation" in again.screen.message
+    answered = make_app()
+    async with answered.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await answered.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(answered.screen, ConfirmDialog)
+        await pilot.press("escape")  # Not now
+        await pilot.pause()
+    last = make_app()
+    async with last.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await last.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(last.screen, HomeScreen)  # answered once: not asked again
