@@ -39,7 +39,7 @@ from seeds_tui.core.scoring import (
     typical_level,
 )
 from seeds_tui.core.selfrating import SelfRating
-from seeds_tui.core.tallies import Timeline, per_minute, rates_shown, timeline
+from seeds_tui.core.tallies import Timeline, per_minute, rates_shown, timeline, times_kept
 from seeds_tui.core.text import format_elapsed
 
 Format = Literal["markdown", "html"]
@@ -373,6 +373,16 @@ NO_TALLY_TIMES = (
     "The time of each press was not kept for these tallies (recorded before seeds-tui kept them, or a very "
     "busy tally), so the totals are shown without rates per minute or a timeline."
 )
+#: Said beside tallies whose times were kept, when the session clock ran for under a minute.
+SHORT_SESSION_TALLIES = "The session clock ran for less than a minute, so the totals are shown without rates per minute or a timeline."
+
+
+def _tally_note(obs: Observation, rubric: Rubric) -> str:
+    """Why a sheet's tallies show totals only (times not kept, or too short a session), or ""."""
+    ids = [c.id for c in rubric.counters]
+    if not any(obs.counters.get(i, 0) for i in ids) or rates_shown(obs, ids):
+        return ""
+    return SHORT_SESSION_TALLIES if times_kept(obs, ids) else NO_TALLY_TIMES
 
 
 def tally_text(obs: Observation, rubric: Rubric, counter_id: str) -> str:
@@ -570,11 +580,7 @@ def build_sheet(obs: Observation, rubric: Rubric, selfrating: SelfRating | None 
             else ""
         ),
         timeline=_timeline(obs, rubric),
-        tally_note=(
-            NO_TALLY_TIMES
-            if any(obs.counters.get(c.id, 0) for c in rubric.counters) and not rates_shown(obs, [c.id for c in rubric.counters])
-            else ""
-        ),
+        tally_note=_tally_note(obs, rubric),
         self_rating=self_rating_rows(obs, rubric, selfrating) if selfrating is not None else [],
         self_reflection=selfrating.reflection.strip() if selfrating is not None else "",
     )

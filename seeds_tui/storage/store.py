@@ -40,6 +40,7 @@ import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from seeds_tui.core.errors import ConflictError, ObservationError, Problem, StoreError
@@ -48,6 +49,7 @@ from seeds_tui.core.observation import (
     REVISION_MAX,
     Observation,
     check_against_rubric,
+    name_key,
     now,
     observation_to_toml,
     parse_observation,
@@ -400,6 +402,20 @@ class Store:
             found["team"].add(session.team)
             found["observer"].add(session.observer)
         return {k: sorted(v, key=str.casefold) for k, v in found.items()}
+
+    def latest_teams(self, limit: int = 500) -> dict[str, str]:
+        """Each practitioner's team in their latest session among the newest ``limit`` files, keyed by
+        ``name_key`` of the practitioner (so the set-up form can fill in the team of a known name)."""
+        latest: dict[str, tuple[date, str]] = {}
+        for stored in self.files()[:limit]:
+            try:
+                session = self.read(stored.path).session
+            except ObservationError:
+                continue
+            key = name_key(session.practitioner)
+            if key not in latest or session.date > latest[key][0]:
+                latest[key] = (session.date, session.team)
+        return {k: team for k, (_, team) in latest.items()}
 
 
 def _checked_bytes(obs: Observation, path: Path) -> bytes:

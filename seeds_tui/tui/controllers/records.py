@@ -89,6 +89,13 @@ class Records:
         except SeedsError:
             return {"practitioner": [], "team": [], "observer": []}
 
+    def latest_teams(self) -> dict[str, str]:
+        """Each known practitioner's latest team, keyed by ``name_key`` (empty if the store cannot be read)."""
+        try:
+            return self.store.latest_teams()
+        except SeedsError:
+            return {}
+
     # -- actions carried forward -----------------------------------------------------------
 
     def open_actions(self, name: str, when: date, ref: str) -> list[OpenAction]:

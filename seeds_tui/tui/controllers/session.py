@@ -347,6 +347,12 @@ class ObservationSession:
         del events[index]
         self._apply(self._obs.model_copy(update={"events": events}))
 
+    def insert_mark(self, index: int, event: Event) -> None:
+        """Put a removed mark back where it was (its time, text and item as they were)."""
+        events = list(self._obs.events)
+        events.insert(min(index, len(events)), event)
+        self._apply(self._obs.model_copy(update={"events": events}))
+
     def unattached_marks(self) -> list[int]:
         """Indexes of marks not yet attached to an item."""
         return [i for i, e in enumerate(self._obs.events) if e.kind == "mark" and e.item is None]

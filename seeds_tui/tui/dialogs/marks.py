@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from seeds_tui.tui.widgets.lists import PickList
 from seeds_tui.tui.widgets.safe import markup, plain
 
 if TYPE_CHECKING:
+    from seeds_tui.core.observation import Event, Observation
     from seeds_tui.core.rubric import Rubric
 
 
@@ -32,12 +34,15 @@ class MarksDialog(BaseDialog[None]):
         Binding("e", "edit", "Edit text", id="marks.edit"),
         Binding("d", "detach", "Detach", id="marks.detach"),
         Binding("delete,backspace", "delete", "Delete", id="marks.delete"),
+        Binding("u,ctrl+z", "undo_delete", "Undo remove", id="marks.undo"),
     ]
 
     def __init__(self, session: ObservationSession, item_key: str) -> None:
         super().__init__("Marks")
         self.session = session
         self.item_key = item_key
+        #: The mark removed last and where it was in the observation's events (u puts it back).
+        self._removed: tuple[int, Event] | None = None
 
     def compose(self) -> ComposeResult:
         """The list and what Enter will do."""
@@ -47,7 +52,7 @@ class MarksDialog(BaseDialog[None]):
             yield self.title_widget()
             yield Static(plain(f"Enter attaches the highlighted mark to: {item.text}"), classes="dialog-context")
             yield PickList(id="list")
-            yield Static(plain("Enter attach · e edit text · d detach · Delete remove · Esc close"), classes="dialog-hint")
+            yield Static(plain("Enter attach · e edit text · d detach · Delete remove (u undo) · Esc close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         """Fill the list, unattached marks first."""
@@ -63,7 +68,14 @@ class MarksDialog(BaseDialog[None]):
         for index in order:
             listing.add_option(
                 Option(
-                    _mark_row(self.session.rubric, obs.events[index].elapsed, obs.events[index].text, obs.events[index].item), id=str(index)
+                    _mark_row(
+                        self.session.rubric,
+                        obs.events[index].elapsed,
+                        obs.events[index].text,
+                        obs.events[index].item,
+                        scored_before(obs, obs.events[index].elapsed),
+                    ),
+                    id=str(index),
                 )
             )
         if not order:
@@ -106,10 +118,25 @@ class MarksDialog(BaseDialog[None]):
             self._fill(self.query_one("#list", OptionList).highlighted)
 
     def action_delete(self) -> None:
-        """Remove the highlighted mark."""
+        """Remove the highlighted mark (u puts it back: its time cannot be made again)."""
         index = self._current()
-        if index is not None and self._edit(self.session.delete_mark, index):
+        if index is None:
+            return
+        event = self.session.observation.events[index]
+        if self._edit(self.session.delete_mark, index):
+            self._removed = (index, event)
             self._fill(self.query_one("#list", OptionList).highlighted)
+            self.app.notify(f"Mark at {format_elapsed(event.elapsed)} removed · u puts it back", timeout=8)
+
+    def action_undo_delete(self) -> None:
+        """Put back the mark removed last, with its time, text and item."""
+        if self._removed is None:
+            return
+        index, event = self._removed
+        if self._edit(self.session.insert_mark, index, event):
+            self._removed = None
+            self._fill()
+            self.app.notify("Mark put back.", timeout=3)
 
     def action_edit(self) -> None:
         """Write what the mark was about."""
@@ -130,9 +157,28 @@ class MarksDialog(BaseDialog[None]):
         self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live), done)
 
 
-def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None) -> Content:
+def scored_before(obs: Observation, elapsed: int) -> str | None:
+    """The ``section.item`` scored last at or before ``elapsed`` on the session clock (None if none was).
+
+    A mark dropped without text shows only its time; the item being scored around then tells
+    the observer, at the end of the session, which moment it was.
+    """
+    best: tuple[int, str] | None = None
+    for section_id, items in obs.scores.items():
+        for item_id, score in items.items():
+            at = score.elapsed
+            if at is not None and at <= elapsed and (best is None or at >= best[0]):
+                best = (at, f"{section_id}.{item_id}")
+    return best[1] if best else None
+
+
+def _mark_row(rubric: Rubric, elapsed: int, text: str, item: str | None, near: str | None = None) -> Content:
     if item is None:
         where = "not attached"
+        if near is not None:
+            section_id, item_id = near.split(".")
+            with contextlib.suppress(KeyError):
+                where += f" · after scoring {rubric.item(section_id, item_id).text}"
     else:
         section_id, item_id = item.split(".")
         try:

@@ -320,8 +320,8 @@ class HomeScreen(SeedsScreen[None]):
         row = next(
             (r for r in self.rows if r.observation is not None and r.observation.id == open_id and r.observation.status == "draft"), None
         )
-        app.remember(open_draft="")  # offered once, clearly; afterwards it is in the list
         if row is None or row.observation is None:
+            app.remember(open_draft="")
             return
         obs = row.observation
         from seeds_tui.tui.dialogs import ConfirmDialog
@@ -333,6 +333,9 @@ class HomeScreen(SeedsScreen[None]):
         )
 
         def answered(resume: bool | None) -> None:
+            # Offered once, clearly, and forgotten only once answered: if the app is closed with the
+            # question open, it is asked again on the next start. Afterwards the draft is in the list.
+            app.remember(open_draft="")
             if resume:
                 app.open_observation(obs)
 

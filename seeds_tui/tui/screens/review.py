@@ -307,7 +307,8 @@ class ReviewScreen(SeedsScreen[None]):
         )
 
     def cautions(self) -> list[str]:
-        """What to check before finalising: consent, marks left unattached, notes that may hold personal data."""
+        """What to check before finalising: consent, marks left unattached, notes that may hold personal data,
+        earlier actions not reviewed, no actions agreed (or many, or without a review date)."""
         session = self.session
         obs = session.observation
         out: list[str] = []
@@ -319,7 +320,16 @@ class ReviewScreen(SeedsScreen[None]):
                 f"{len(loose)} mark(s) are not attached to an item: they will not reach the feedback sheet (x on the scoring screen)."
             )
         out += [f"Possible personal data: {where} ({'; '.join(found)})." for where, found in suspect_notes(obs, session.rubric)]
-        if notice := actions_notice(obs.feedback.actions):  # a word only: actions are the conversation's to agree
+        carried = obs.feedback.carried
+        if unreviewed := sum(c.status is None for c in carried):
+            # Easily passed over in the conversation; the practitioner's sheet would say "not yet reviewed".
+            out.append(
+                f"{unreviewed} of {len(carried)} actions from earlier observations are not reviewed: the feedback sheet "
+                "lists them as not yet reviewed (F3 marks them done, ongoing or dropped)."
+            )
+        if not obs.feedback.actions:
+            out.append("No actions agreed: two or three, each with a review date, are added in the feedback step (F3).")
+        elif notice := actions_notice(obs.feedback.actions):  # a word only: actions are the conversation's to agree
             out.append(f"Agreed actions: {notice}")
         return out
 

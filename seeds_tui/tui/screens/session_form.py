@@ -80,12 +80,17 @@ class SessionScreen(SeedsScreen[None]):
         self._checked: set[tuple[str, str]] = set()
         #: Every field's value when the form was shown (Esc asks before leaving changes behind).
         self._initial: dict[str, str] = {}
+        #: Each known practitioner's latest team (by name key), to fill in the team of a known name.
+        self._teams: dict[str, str] = {}
+        #: The team this form filled in (replaced or cleared when the practitioner changes; a typed one stays).
+        self._filled_team = ""
 
     def compose(self) -> ComposeResult:
         """The form."""
         app = self.seeds
         names = self.seeds.records.known_names()
         self._known = names
+        self._teams = self.seeds.records.latest_teams() if self.edit is None else {}
         observer = self.seeds.records.setting("observer")
         observer = observer if isinstance(observer, str) else ""
         old = self.edit
@@ -527,6 +532,7 @@ class SessionScreen(SeedsScreen[None]):
         if self.edit is not None:
             return
         name = self.query_one("#practitioner", Input).value
+        self._fill_team(name)
         try:
             when = parse_date(self.query_one("#date", Input).value)
         except ValueError:
@@ -536,6 +542,18 @@ class SessionScreen(SeedsScreen[None]):
             self._show_open(None, when, ref, [])
             return
         self._find_open(name, when, ref)
+
+    def _fill_team(self, name: str) -> None:
+        """A known practitioner's team (their latest) is filled in, so it is not typed again, or
+        mistyped into a second team; a team typed by hand is left as it is, and so is the field
+        while the cursor is in it (keys being typed there are not overwritten)."""
+        team = self.query_one("#team", Input)
+        if team.has_focus or (team.value.strip() and team.value != self._filled_team):
+            return
+        known = self._teams.get(name_key(name), "")
+        if team.value != known:
+            team.value = known
+        self._filled_team = known
 
     @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False, name="looking up open actions")
     def _find_open(self, name: str, when: date, ref: str) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from seeds_tui.core.privacy import warning_message
+from seeds_tui.core.privacy import personal_data_warnings
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -31,6 +31,14 @@ def save_state_text(session: ObservationSession) -> Content:
 
 def warn_personal(screen: Screen[Any], text: str) -> None:
     """A gentle, non-blocking warning when a note looks like it names the person on probation."""
-    message = warning_message(text)
-    if message:
-        screen.app.notify(message.capitalize(), title="Personal data?", severity="warning", timeout=10)
+    found = personal_data_warnings(text)
+    if found:
+        # Short (it sits over the items being scored at 80x24) and with its capitals ("CRN", "Mr"):
+        # the title says what it is about, the text what was seen and what to write instead.
+        seen = "; ".join(found)
+        screen.app.notify(
+            f"{seen[:1].upper()}{seen[1:]}. Write 'the person on probation' or the case reference.",
+            title="Personal data?",
+            severity="warning",
+            timeout=10,
+        )
