@@ -237,10 +237,17 @@ def test_cli_writes_observations_and_prints_a_summary(tmp_path: Path, capsys: py
     out = capsys.readouterr().out.strip()
     files = sorted((folder / "observations").glob("*.toml"))
     assert len(files) == 40
-    assert len(out.splitlines()) == 2
+    assert len(out.splitlines()) == 3
     assert re.fullmatch(
         rf"\d+ training days? and \d+ action learning sets? registered in {re.escape(str(folder / 'events'))}", out.splitlines()[1]
     )
+    # The rest of the development cycle, counted as the files in the store.
+    counted = re.fullmatch(
+        r"(\d+) self-ratings?, (\d+) supervision notes? and (\d+) questionnaire responses? written beside them", out.splitlines()[2]
+    )
+    assert counted, out
+    for number, folder_name in zip(counted.groups(), ("selfratings", "supervision", "responses"), strict=True):
+        assert int(number) == len(list((folder / folder_name).glob("*.toml"))) > 0
     assert out.startswith(f"40 observations written to {folder / 'observations'}, across 4 teams, ")
     assert re.search(r"sessions \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", out)
     # The store option may also come before the command; the same seed gives the same files.

@@ -99,4 +99,9 @@ def run(args: argparse.Namespace) -> int:
     if result.events or result.sets:
         days, sets = _count(result.events, "training day"), _count(result.sets, "action learning set")
         print(f"{days} and {sets} registered in {store.root / 'events'}")
+    if result.selfratings or result.supervision_notes or result.responses:
+        print(
+            f"{_count(result.selfratings, 'self-rating')}, {_count(result.supervision_notes, 'supervision note')} and "
+            f"{_count(result.responses, 'questionnaire response')} written beside them"
+        )
     return OK

@@ -114,6 +114,10 @@ class DemoResult:
     per_rubric: dict[str, int] = field(default_factory=dict)
     #: Questionnaire responses written (people on probation).
     responses: int = 0
+    #: Practitioners' self-ratings written.
+    selfratings: int = 0
+    #: Reflective supervision notes written.
+    supervision_notes: int = 0
     #: Training days and action learning sets written into the register (``seeds_tui.demo.events``).
     events: int = 0
     sets: int = 0
@@ -240,8 +244,10 @@ def write_demo(
         per_rubric[loaded.rubric.id] = per_rubric.get(loaded.rubric.id, 0) + 1
         if i not in partner_of:
             rated.append(obs)
-    write_supervision_notes(store, random.Random(f"{seed}-supervision"), open_actions, last_seen, today=world.today, zone=world.zone)
-    write_selfratings(store, rated, {rid: lr.rubric for rid, lr in world.rubrics.items()}, seed=seed)
+    notes = write_supervision_notes(
+        store, random.Random(f"{seed}-supervision"), open_actions, last_seen, today=world.today, zone=world.zone
+    )
+    selfratings = write_selfratings(store, rated, {rid: lr.rubric for rid, lr in world.rubrics.items()}, seed=seed)
     from seeds_tui.demo.questionnaire import write_responses
 
     responses = write_responses(store, sessions, seed=seed)
@@ -260,6 +266,8 @@ def write_demo(
         last_date=max(dates) if dates else None,
         per_rubric=per_rubric,
         responses=responses,
+        selfratings=selfratings,
+        supervision_notes=len(notes),
         events=sum(e.kind == "training" for e in events),
         sets=sum(e.kind == "set" for e in events),
     )
