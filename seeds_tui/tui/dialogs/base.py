@@ -193,6 +193,7 @@ class TextEntryDialog(BaseDialog[str | None]):
     BINDINGS = [
         Binding("escape", "done", "Done (keep text)", id="note.done", tooltip="Close and keep the text"),
         Binding("ctrl+s", "done", "Done", show=False, id="note.save"),
+        Binding("enter", "enter_done", "Done", show=False, id="note.enter", tooltip="Close and keep the text (a one-line text)"),
     ]
 
     def __init__(
@@ -205,8 +206,11 @@ class TextEntryDialog(BaseDialog[str | None]):
         keep: Callable[[str], None] | None = None,
         live: Callable[[str], None] | None = None,
         max_length: int = Limits.NOTE,
+        enter_done: bool = False,
     ) -> None:
         super().__init__(title)
+        #: A short text (a mark's): Enter finishes it, as in a one-line field, instead of starting a new line.
+        self.enter_done = enter_done
         self.text = text[:max_length]
         self.max_length = max_length
         self.hint = hint
@@ -224,8 +228,11 @@ class TextEntryDialog(BaseDialog[str | None]):
             with DialogForm(classes="dialog-body dialog-form"):
                 if self.context:
                     yield Static(plain(printable(self.context)), classes="dialog-context")
-                yield NoteArea(self.text, id="entry", soft_wrap=True, tab_behavior="focus", max_length=self.max_length)
-            yield Static(plain(self.hint or "Esc or Ctrl+S: done (keeps the text) · Tab: buttons"), classes="dialog-hint")
+                yield NoteArea(
+                    self.text, id="entry", soft_wrap=True, tab_behavior="focus", max_length=self.max_length, enter_done=self.enter_done
+                )
+            default_hint = "Enter, Esc or Ctrl+S: done (keeps the text) · Tab: buttons" if self.enter_done else ""
+            yield Static(plain(self.hint or default_hint or "Esc or Ctrl+S: done (keeps the text) · Tab: buttons"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
                 yield Button("Cancel", id="cancel")
@@ -260,6 +267,14 @@ class TextEntryDialog(BaseDialog[str | None]):
         elif self.live is not None:
             self.live(text)
         self.dismiss(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter finishes only a one-line text (elsewhere it starts a new line, or presses a button)."""
+        return action != "enter_done" or (self.enter_done and self.focused is not None and self.focused.id == "entry")
+
+    def action_enter_done(self) -> None:
+        """Enter in a one-line text: close, keeping it."""
+        self.action_done()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Done keeps, Cancel discards."""

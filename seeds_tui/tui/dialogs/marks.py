@@ -154,7 +154,7 @@ class MarksDialog(BaseDialog[None]):
             if self.session.editable and self.session.observation.events[index].text != text:
                 self._edit(self.session.update_mark, index, text=text)
 
-        self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live), done)
+        self.app.push_screen(TextEntryDialog(f"Mark at {format_elapsed(event.elapsed)}", event.text, live=live, enter_done=True), done)
 
 
 def scored_before(obs: Observation, elapsed: int) -> str | None:

@@ -16,9 +16,9 @@ from seeds_tui.core.scoring import section_scores
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
 from seeds_tui.tui.controllers.session import ObservationSession, ReadOnly, apply_edit, format_elapsed
-from seeds_tui.tui.dialogs import TextEntryDialog
+from seeds_tui.tui.dialogs import MessageDialog, TextEntryDialog
 from seeds_tui.tui.widgets.lists import ItemList, SectionList
-from seeds_tui.tui.widgets.render import item_detail, item_row, label_width, section_row, value_text
+from seeds_tui.tui.widgets.render import SectionHead, item_detail, item_row, label_width, section_row, value_text
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import save_state_text, warn_personal
 from seeds_tui.tui.widgets.text import Limits, NoteArea
@@ -37,6 +37,14 @@ class ScoringScreen(SeedsScreen[None]):
         Binding("f3", "app.stage('after')", "After", id="scoring.after", tooltip="After the session: ratings and feedback"),
         # Still Ctrl+Q (F1 lists it), but not in the footer: at 80 columns the scoring keys need the room.
         Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True, id="scoring.quit"),
+        Binding(
+            "G",
+            "guidance",
+            "Guidance",
+            show=False,
+            id="scoring.guidance",
+            tooltip="Read the whole guidance of this section (cut to fit above the items on a small terminal)",
+        ),
         Binding(
             "E",
             "end_session",
@@ -70,7 +78,7 @@ class ScoringScreen(SeedsScreen[None]):
         with Horizontal(id="scoring-body"):
             yield SectionList(id="sections")
             with Vertical(id="scoring-main"):
-                yield Static("", id="section-head")
+                yield SectionHead(id="section-head")
                 yield ItemList(counter_keys=frozenset(self.counter_by_key), id="items")
                 with VerticalScroll(id="item-detail"):
                     yield Static("", id="detail")
@@ -149,15 +157,15 @@ class ScoringScreen(SeedsScreen[None]):
                 items.replace_option_prompt_at_index(i, prompt)
                 self._item_prompts[i] = prompt.plain
         missing = len(current.missing_required)
-        self.query_one("#section-head", Static).update(
+        self.query_one("#section-head", SectionHead).show(
             markup(
-                "[b]$n $title[/b]  [dim]$progress[/][$text-warning]$missing[/]\n[i dim]$guidance[/]",
+                "[b]$n $title[/b]  [dim]$progress[/][$text-warning]$missing[/]",
                 n=f"§{session.section_index + 1}/{len(rubric.sections)}",
                 title=section.title,
                 progress=f"{current.scored}/{current.total} scored",
                 missing=f" · {missing} required missing" if missing else "",
-                guidance=section.guidance,
-            )
+            ),
+            section.guidance,
         )
         self._show_detail()
         self.query_one("#where", Static).update(
@@ -330,6 +338,18 @@ class ScoringScreen(SeedsScreen[None]):
         """Jump to a section (command palette)."""
         self._show_section(index)
         self.query_one("#items", ItemList).focus()
+
+    def action_guidance(self) -> None:
+        """The current section's whole guidance, in a box of its own (the head shows what fits)."""
+        session = self.session
+        section = session.section
+        title = f"§{session.section_index + 1} {section.title}"
+        self.app.push_screen(MessageDialog(title, section.guidance or "This section has no guidance."))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the section's heading shows its whole guidance."""
+        if event.widget is not None and event.widget.id == "section-head":
+            self.action_guidance()
 
     def action_scroll_detail(self, lines: int) -> None:
         """Scroll the item's levels and evidence (for small terminals)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
+from textual.widgets import Static
 
 from seeds_tui.core.observation import Observation, Score
 from seeds_tui.core.rubric import CODES, GlobalRating, Item, Rubric, Section
@@ -102,3 +104,62 @@ def section_row(result: SectionScore, section: Section, number: int) -> Content:
         progress=f"{result.scored}/{result.total} scored",
         missing=f" · {missing} required" if missing else "",
     )
+
+
+#: Said at the end of a section's guidance cut to fit the rows above the items.
+GUIDANCE_MORE = "… G shows all"
+
+
+def section_head(title: Content, guidance: str, width: int, rows: int = 3) -> tuple[Content, bool]:
+    """The section's title line and its guidance in at most ``rows`` lines of ``width`` cells.
+
+    Guidance too long for the room is cut at a word and ends with ``GUIDANCE_MORE``, so it never
+    stops mid-sentence without saying there is more. Returns the text and whether it was cut.
+    ``width`` 0 (not laid out yet): everything, uncut.
+    """
+    words = markup("[i dim]$g[/]", g=guidance) if guidance else plain("")
+    whole = plain("\n").join([title, words]) if guidance else title
+    if width <= 0 or not guidance:
+        return whole, False
+    room = max(1, rows - len(title.wrap(width)))
+    lines = words.wrap(width)
+    if len(lines) <= room:
+        return whole, False
+    kept = lines[:room]
+    more = markup("[b]$more[/]", more=GUIDANCE_MORE)
+    last = kept[-1]
+    if last.cell_length + 1 + more.cell_length > width:
+        limit = max(0, width - 1 - more.cell_length)
+        cut = last.plain.rfind(" ", 0, limit + 1)
+        last = last[: cut if cut > 0 else limit]
+    kept[-1] = last.rstrip() + plain(" ") + more
+    return plain("\n").join([title, *kept]), True
+
+
+class SectionHead(Static):
+    """The current section's title line and guidance, cut to the rows it has (``section_head``).
+
+    Drawn again at each new width, so the guidance is cut where the words wrap now.
+    """
+
+    ROWS = 3
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self._title: Content = plain("")
+        self._guidance = ""
+        #: Whether the guidance shown is cut short (G shows all of it).
+        self.cut = False
+
+    def show(self, title: Content, guidance: str) -> None:
+        """Show this title line and guidance."""
+        self._title, self._guidance = title, guidance
+        self._draw()
+
+    def _draw(self) -> None:
+        text, self.cut = section_head(self._title, self._guidance, self.content_region.width, self.ROWS)
+        self.update(text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Another width: cut the guidance again where its words now wrap."""
+        self._draw()

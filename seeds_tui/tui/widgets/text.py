@@ -56,15 +56,22 @@ class NoteArea(KeysInOrder, TextArea):
     """A multi-line text field with a limit (``max_length``): a paste past it keeps what fits."""
 
     def types_key(self, event: events.Key) -> bool:
-        """Printable keys, Enter, and what the field's own editing keys do (arrows, Backspace…) are typed here."""
-        if event.is_printable or event.key == "enter" or (event.key == "tab" and self.tab_behavior == "indent"):
+        """Printable keys, Enter, and what the field's own editing keys do (arrows, Backspace…) are typed here.
+
+        With ``enter_done`` Enter is not typed: it runs the screen's Enter binding (done).
+        """
+        if event.is_printable or (event.key == "enter" and not self.enter_done) or (event.key == "tab" and self.tab_behavior == "indent"):
             return True
         active = self.screen.active_bindings.get(event.key)
         return active is not None and active.node is self
 
-    def __init__(self, text: str = "", *, max_length: int = Limits.NOTE, what: str = "This note", **kwargs: object) -> None:
+    def __init__(
+        self, text: str = "", *, max_length: int = Limits.NOTE, what: str = "This note", enter_done: bool = False, **kwargs: object
+    ) -> None:
         self.max_length = max_length
         self.what = what
+        #: Enter finishes the text (a short label such as a mark's) instead of starting a new line.
+        self.enter_done = enter_done
         super().__init__(clean(text, lines=True)[:max_length], **kwargs)  # type: ignore[arg-type]
 
     def on_resize(self, event: events.Resize) -> None:
