@@ -92,9 +92,7 @@ async def test_guidance_is_cut_again_where_it_wraps_when_the_terminal_widens(mak
         assert CHANGE_GUIDANCE in _inside(shown, "▕ ")
 
 
-async def test_enter_finishes_a_marks_text_and_keeps_it_on_one_line(
-    make_app: Callable[..., SeedsApp], store: Store, clock
-) -> None:  # type: ignore[no-untyped-def]
+async def test_enter_finishes_a_marks_text_and_keeps_it_on_one_line(make_app: Callable[..., SeedsApp], store: Store, clock) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await set_up(pilot, "seed-one-to-one")
