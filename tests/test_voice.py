@@ -166,6 +166,20 @@ def test_a_new_response_keeps_the_month_only_and_a_random_id(tmp_path: Path) -> 
     assert datetime.fromtimestamp(path.stat().st_mtime, UTC) == datetime(2026, 11, 1, tzinfo=UTC)
     assert (path.stat().st_mode & 0o777) == 0o600
     assert [r.id for r in R.list_responses(store)[0]] == sorted([a.id, b.id])
+    # Every other way a response comes into a store keeps only the month in the file's time too.
+    from seeds_tui.cli import main as cli
+
+    other = tmp_path / "other"
+    assert cli(["import", str(store.root), "--store", str(other)]) == 0
+    demo = tmp_path / "demo"
+    assert cli(["demo", "--store", str(demo), "--observations", "20", "--seed", "2"]) == 0
+    for folder in (other / "responses", demo / "responses"):
+        kept = sorted(folder.glob("*.toml"))
+        assert kept, folder
+        for file in kept:
+            stamp = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+            assert (stamp.day, stamp.hour, stamp.minute, stamp.second) == (1, 0, 0, 0), file
+            assert stamp.strftime("%Y-%m") == tomllib.loads(file.read_text())["month"], file
 
 
 INVALID_RESPONSES = {

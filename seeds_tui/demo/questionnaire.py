@@ -15,7 +15,7 @@ from datetime import date
 
 from seeds_tui.core.questionnaire import PREFER_NOT, RESPONSE_SCHEMA, Questionnaire, load_questionnaire, month_of, response_from_data
 from seeds_tui.storage.atomic import ensure_dir, write_atomic
-from seeds_tui.storage.responses import RESPONSES
+from seeds_tui.storage.responses import RESPONSES, month_only_time
 from seeds_tui.storage.store import Store
 
 #: Share of sessions that get a response.
@@ -77,6 +77,7 @@ def write_responses(
             data["comment_flagged"] = False
         response = response_from_data(data)
         write_atomic(folder / f"{response.id}.toml", response.to_toml().encode("utf-8"), durable=False)
+        month_only_time(folder / f"{response.id}.toml", response.month)  # as the app keeps them
         written += 1
     return written
 

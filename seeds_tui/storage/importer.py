@@ -538,7 +538,13 @@ class _Importer:
                 return kept
 
         canonical = response.to_toml().encode("utf-8")
-        return self.place_record(source, raw, response.id, canonical, "responses", "questionnaire response", current)
+        row = self.place_record(source, raw, response.id, canonical, "responses", "questionnaire response", current)
+        if row.outcome == "imported" and not self.dry_run:
+            # As every way in: the file's own times say the month only, never the day it came.
+            from seeds_tui.storage.responses import month_only_time
+
+            month_only_time(self.store.root / "responses" / f"{response.id}.toml", response.month)
+        return row
 
     def place_record(
         self, source: Source, raw: bytes, record_id: str, canonical: bytes, folder: str, what: str, current: Callable[[Path], bytes | None]

@@ -124,12 +124,12 @@ def add_response(store: Store, response: Response) -> Response:
         except RecordExists:
             response = response.model_copy(update={"id": new_response_id()})
             continue
-        _month_only_time(RESPONSES.path(store, kept.id), kept.month)
+        month_only_time(RESPONSES.path(store, kept.id), kept.month)
         return kept
     raise SeedsError("could not find a free response id; try again")
 
 
-def _month_only_time(path: Path, month: str) -> None:
+def month_only_time(path: Path, month: str) -> None:
     """Set a response file's times to midnight (UTC) on the first of its month (best effort)."""
     import contextlib
     import os
@@ -222,7 +222,7 @@ def import_responses(store: Store, paths: list[Path], *, dry_run: bool = False) 
                 continue
             if not dry_run:
                 RESPONSES.add(store, response)
-                _month_only_time(RESPONSES.path(store, response.id), response.month)
+                month_only_time(RESPONSES.path(store, response.id), response.month)
             note = "the comment may hold personal data: kept hidden" if response.comment_flagged else ""
             rows.append((source, "flagged" if response.comment_flagged else "imported", note))
     return rows, problems
