@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
-from seeds_tui.core.events import EVENT_MAX_BYTES, EventError, parse_event
+from seeds_tui.core.events import EventError, parse_event
 from seeds_tui.core.models import PathOrPaths, as_paths
 from seeds_tui.core.observation import (
     OBSERVATION_MAX_BYTES,
@@ -55,6 +55,7 @@ from seeds_tui.core.observation import (
 from seeds_tui.core.rubric import RubricRegistry
 from seeds_tui.core.tomlio import NotARegularFile, decode_text, open_regular, parse_toml, read_bytes, read_regular
 from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file, write_atomic
+from seeds_tui.storage.registers import Register
 from seeds_tui.storage.store import Store
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
@@ -313,36 +314,6 @@ def _canonical(obs: Observation) -> bytes:
     return observation_to_toml(obs).encode("utf-8")
 
 
-def _event_canonical(path: Path) -> bytes | None:
-    """The canonical bytes of a training event already in the store (its raw bytes if it does not parse)."""
-    try:
-        raw = read_regular(path, max_bytes=EVENT_MAX_BYTES)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return parse_event(raw, path).to_toml().encode("utf-8")
-    except EventError:
-        return raw
-
-
-def _note_canonical(path: Path) -> bytes | None:
-    """The canonical bytes of a supervision note already in the store (its raw bytes if it does not parse)."""
-    from seeds_tui.core.supervision import SUPERVISION_MAX_BYTES, SupervisionError, parse_note
-
-    try:
-        raw = read_regular(path, max_bytes=SUPERVISION_MAX_BYTES)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return parse_note(raw, path).to_toml().encode("utf-8")
-    except SupervisionError:
-        return raw
-
-
 def _store_canonical(path: Path, expected: bytes | None = None) -> bytes | None:
     """The canonical bytes of a file already in the store (its raw bytes if it no longer parses).
 
@@ -415,41 +386,15 @@ class _Importer:
         return obs, raw
 
     def place_event(self, source: Source, raw: bytes) -> ImportRow:
-        """A training event (a store's ``events/<id>.toml``): into the store's register, never over
+        """A training event or set (a store's ``events/<id>.toml``): into the store's register, never over
         another event of the same id (that one is a conflict, kept aside as an observation's is)."""
+        from seeds_tui.storage.events import EVENTS
+
         try:
             event = parse_event(raw, Path(source.label))
         except EventError as exc:
             return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
-        canonical = event.to_toml().encode("utf-8")
-        target = self.store.root / "events" / f"{event.id}.toml"
-        for _ in range(3):
-            current = self.planned.get(target) or _event_canonical(target)
-            if current == canonical:
-                return ImportRow(
-                    source.label, "skipped", event.id, "a training event already in the store with the same content", self.rel(target)
-                )
-            if current is not None:
-                aside = self.store.conflict_dir / f"{event.id}.{hashlib.sha256(canonical).hexdigest()[:8]}.toml"
-                message = (
-                    f"the store holds another training event under this id ({self.rel(target)}); nothing in the store was "
-                    f"changed, the incoming one {'would be' if self.dry_run else 'is'} kept as {self.rel(aside)}"
-                )
-                if not self.dry_run:
-                    ensure_dir(self.store.conflict_dir)
-                    with contextlib.suppress(FileExistsError):
-                        create_exclusive(aside, raw)
-                return ImportRow(source.label, "conflict", event.id, message, self.rel(aside))
-            if self.dry_run:
-                self.planned[target] = canonical
-                return ImportRow(source.label, "imported", event.id, "would be imported (a training event)", self.rel(target))
-            self.store.folder(target.parent)
-            try:
-                create_exclusive(target, canonical, root=self.store.root)
-            except FileExistsError:
-                continue  # registered a moment ago: compare with it
-            return ImportRow(source.label, "imported", event.id, "a training event", self.rel(target))
-        raise StoreError(f"{target} keeps changing while importing; try again when other imports have finished")
+        return self.place_record(source, raw, event, EVENTS)
 
     def place_note(self, source: Source, raw: bytes) -> ImportRow:
         """A supervision note (a store's ``supervision/<id>.toml``): into the store's register, never over
@@ -462,12 +407,14 @@ class _Importer:
             note = parse_note(raw, Path(source.label))
         except SupervisionError as exc:
             return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
-        return self.place_record(source, raw, note.id, note.to_toml().encode("utf-8"), "supervision", "supervision note", _note_canonical)
+        from seeds_tui.storage.supervision import SUPERVISION
+
+        return self.place_record(source, raw, note, SUPERVISION)
 
     def place_selfrating(self, source: Source, raw: bytes, text: str) -> ImportRow:
         """A practitioner's self-rating (``selfratings/<id>.toml``), checked against its rubric: into the
         store's register, never over another of the same id (that one is a conflict, kept aside)."""
-        from seeds_tui.core.selfrating import SELFRATING_MAX_BYTES, SelfRatingError, check_selfrating, parse_selfrating
+        from seeds_tui.core.selfrating import SelfRatingError, check_selfrating, parse_selfrating
 
         where = Path(source.label)
         try:
@@ -483,19 +430,9 @@ class _Importer:
         if problems:
             return ImportRow(source.label, "invalid", record.id, _problem_text(problems))
 
-        def current(path: Path) -> bytes | None:
-            try:
-                kept = read_regular(path, max_bytes=SELFRATING_MAX_BYTES)
-            except FileNotFoundError:
-                return None
-            except OSError as exc:
-                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-            try:
-                return parse_selfrating(kept, path).to_toml().encode("utf-8")
-            except SelfRatingError:
-                return kept
+        from seeds_tui.storage.selfratings import SELFRATINGS
 
-        return self.place_record(source, raw, record.id, record.to_toml().encode("utf-8"), "selfratings", "self-rating", current)
+        return self.place_record(source, raw, record, SELFRATINGS)
 
     def place_response(self, source: Source, raw: bytes) -> ImportRow:
         """A questionnaire response (``responses/<id>.toml``), checked against its questionnaire (the shipped
@@ -525,34 +462,21 @@ class _Importer:
         if problems:
             return ImportRow(source.label, "invalid", response.id, _problem_text(problems))
 
-        def current(path: Path) -> bytes | None:
-            try:
-                kept = read_regular(path, max_bytes=RESPONSE_MAX_BYTES)
-            except FileNotFoundError:
-                return None
-            except OSError as exc:
-                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-            try:
-                return parse_response(kept, path).to_toml().encode("utf-8")
-            except ResponseError:
-                return kept
+        from seeds_tui.storage.responses import RESPONSES, month_only_time
 
-        canonical = response.to_toml().encode("utf-8")
-        row = self.place_record(source, raw, response.id, canonical, "responses", "questionnaire response", current)
+        row = self.place_record(source, raw, response, RESPONSES)
         if row.outcome == "imported" and not self.dry_run:
             # As every way in: the file's own times say the month only, never the day it came.
-            from seeds_tui.storage.responses import month_only_time
-
-            month_only_time(self.store.root / "responses" / f"{response.id}.toml", response.month)
+            month_only_time(RESPONSES.path(self.store, response.id), response.month)
         return row
 
-    def place_record(
-        self, source: Source, raw: bytes, record_id: str, canonical: bytes, folder: str, what: str, current: Callable[[Path], bytes | None]
-    ) -> ImportRow:
+    def place_record(self, source: Source, raw: bytes, record: Any, register: Register[Any]) -> ImportRow:
         """A register's record into ``STORE/<folder>/<id>.toml``: skipped when the same, a conflict (kept aside) when another."""
-        target = self.store.root / folder / f"{record_id}.toml"
+        record_id, what = record.id, register.what
+        canonical = record.to_toml().encode("utf-8")
+        target = register.path(self.store, record_id)
         for _ in range(3):
-            kept = self.planned.get(target) or current(target)
+            kept = self.planned.get(target) or register.canonical(target)
             if kept == canonical:
                 return ImportRow(
                     source.label, "skipped", record_id, f"a {what} already in the store with the same content", self.rel(target)

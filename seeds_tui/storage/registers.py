@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from seeds_tui.core.errors import FileProblems, Problem, SeedsError, StoreError
-from seeds_tui.core.tomlio import read_bytes
+from seeds_tui.core.tomlio import read_bytes, read_regular
 from seeds_tui.storage.atomic import create_exclusive, is_temp_name, remove_file, write_atomic
 from seeds_tui.storage.store import Store
 
@@ -105,6 +105,20 @@ class Register(Generic[R]):
             found.append(record)
         found.sort(key=self.order or (lambda r: r.id))
         return found, problems
+
+    def canonical(self, path: Path) -> bytes | None:
+        """The bytes the register would write for the record kept at ``path``: None when there is
+        none, its raw bytes when it no longer parses (so that an import never takes it for the same)."""
+        try:
+            raw = read_regular(path, max_bytes=self.max_bytes)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+        try:
+            return self.parse(raw, path).to_toml().encode("utf-8")
+        except self.error:
+            return raw
 
     def find(self, store: Store, record_id: str) -> R | None:
         """The valid record with this id, or None."""

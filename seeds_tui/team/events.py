@@ -21,20 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from seeds_tui.core.errors import Problem, SeedsError
-from seeds_tui.core.events import EVENT_ID, EVENT_MAX_BYTES, EventError, TrainingEvent, event_id, parse_event
-from seeds_tui.storage.registers import RecordExists, Register
+from seeds_tui.core.events import EVENT_ID, TrainingEvent, event_id
+from seeds_tui.storage.events import EVENTS
+from seeds_tui.storage.registers import RecordExists
 from seeds_tui.storage.store import Store
-
-#: The register of training events and action learning sets (``STORE/events/<id>.toml``).
-EVENTS: Register[TrainingEvent] = Register(
-    folder="events",
-    what="training event",
-    parse=parse_event,
-    error=EventError,
-    max_bytes=EVENT_MAX_BYTES,
-    order=lambda e: (e.date, e.id),
-    hint="seeds-tui event list",
-)
 
 
 def events_dir(store: Store) -> Path:
