@@ -237,6 +237,22 @@ def unknown_teams_message(unmatched: Sequence[str], known: Sequence[str], root: 
     return f"no {word} called {asked} in {root}; known teams: {', '.join(known) or 'none'}"
 
 
+def emit(data: bytes | str, output: str | os.PathLike[str] | None) -> None:
+    """A command's result: into ``-o FILE`` (atomically, saying so on stderr) or onto standard output."""
+    if output:
+        from seeds_tui.storage.atomic import write_atomic
+
+        target = Path(output)
+        write_atomic(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        err(f"wrote {target}")
+        return
+    if isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
+    sys.stdout.flush()
+
+
 def err(message: str) -> None:
     """Print a message on stderr (and keep it for the JSON object of a ``--json`` run).
 

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, err, reads, store_from
+from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, emit, err, reads, store_from
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -42,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
 
     from seeds_tui.core.errors import SeedsError
     from seeds_tui.render.development import render_record
-    from seeds_tui.storage.atomic import write_atomic
     from seeds_tui.storage.development import gather
 
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
@@ -62,12 +61,7 @@ def run(args: argparse.Namespace) -> int:
             )
             return PROBLEMS
         data = render_record(record, args.format, today=date.today())
-        if args.output:
-            write_atomic(Path(args.output), data)
-            err(f"wrote {args.output}")
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        emit(data, args.output)
     except SeedsError as exc:
         err(f"seeds-tui record: {exc}")
         return PROBLEMS

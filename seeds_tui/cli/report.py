@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, err, registry_from
+from seeds_tui.cli.common import OK, PROBLEMS, UsageError, check_output, emit, err, registry_from
 
 if TYPE_CHECKING:
     from seeds_tui.core.observation import Observation
@@ -41,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.core.errors import SeedsError
     from seeds_tui.core.observation import check_against_rubric, read_observation
     from seeds_tui.render.sheet import render_report
-    from seeds_tui.storage.atomic import write_atomic
 
     path = Path(args.file)
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
@@ -65,12 +64,7 @@ def run(args: argparse.Namespace) -> int:
         data = (
             _pdf(obs, loaded.rubric, mine) if args.format == "pdf" else render_report(obs, loaded.rubric, args.format, mine).encode("utf-8")
         )
-        if args.output:
-            write_atomic(Path(args.output), data)
-            err(f"wrote {args.output}")
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        emit(data, args.output)
     except SeedsError as exc:
         err(f"seeds-tui report: {exc}")
         return PROBLEMS

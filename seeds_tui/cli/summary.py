@@ -20,6 +20,7 @@ from seeds_tui.cli.common import (
     USAGE,
     check_output,
     date_argument,
+    emit,
     err,
     registry_from,
     store_from,
@@ -228,18 +229,7 @@ def run(args: argparse.Namespace) -> int:
     except SeedsError as exc:
         err(f"seeds-tui summary: {exc}")
         return PROBLEMS
-    if args.output:
-        from seeds_tui.storage.atomic import write_atomic
-
-        target = Path(args.output)
-        write_atomic(target, output if isinstance(output, bytes) else output.encode("utf-8"))
-        err(f"wrote {target}")
-    elif isinstance(output, bytes):
-        sys.stdout.buffer.write(output)
-        sys.stdout.flush()
-    else:
-        sys.stdout.write(output)
-        sys.stdout.flush()
+    emit(output, args.output)
     for warning in data.problems:
         err(f"warning: {warning}")
     if data.problems and args.strict:
@@ -287,17 +277,7 @@ def _voice(args: argparse.Namespace, store: object, data: object) -> int:
         output = render.render_table(doc, width=shutil.get_terminal_size().columns)
     else:
         output = render.render(doc, args.format)
-    if args.output:
-        from seeds_tui.storage.atomic import write_atomic
-
-        target = Path(args.output)
-        write_atomic(target, output if isinstance(output, bytes) else output.encode("utf-8"))
-        err(f"wrote {target}")
-    elif isinstance(output, bytes):
-        sys.stdout.buffer.write(output)
-    else:
-        sys.stdout.write(output)
-    sys.stdout.flush()
+    emit(output, args.output)
     for warning in warnings:
         err(f"warning: {warning}")
     return OK
