@@ -6,11 +6,12 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from seeds_tui.core.errors import Problem
-from seeds_tui.core.tomlio import find_line, line_index
+from seeds_tui.core.errors import FileProblems, Problem
+from seeds_tui.core.tomlio import decode_text, find_line, line_index, parse_toml
 
 #: One path, or several: what every function taking paths accepts.
 PathOrPaths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
@@ -39,6 +40,31 @@ class Model(BaseModel):
 
 #: At most this many problems are listed for one file.
 MAX_PROBLEMS = 50
+
+
+#: A model type ``parse_record`` returns.
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_record(data: bytes, path: Path | None, *, model: type[M], schema: str, what: str, error: type[FileProblems]) -> M:
+    """A record of format ``schema`` from a file's bytes, or ``error`` naming each problem (never a value).
+
+    Another kind of file, or one written by a newer seeds-tui, is said in one plain line on its
+    ``schema`` key rather than as a list of field errors.
+    """
+    text = decode_text(data, path, error)
+    raw = parse_toml(text, path, error)
+    found = raw.get("schema")
+    if found != schema:
+        if isinstance(found, str) and found.startswith(schema.rsplit("/", 1)[0] + "/"):
+            msg = f"written by a newer seeds-tui (unknown {what} schema); upgrade seeds-tui to read it"
+        else:
+            msg = f'not a seeds-tui {what}: expected schema = "{schema}" at the top'
+        raise error(path, [Problem(path, msg, line=1 if found is None else None, field="schema")])
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise error(path, problems_from_validation(exc, path, text)) from None
 
 
 def problems_from_validation(exc: ValidationError, path: Path | None, text: str | None) -> list[Problem]:

@@ -33,14 +33,14 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from seeds_tui.core.errors import FileProblems, Problem
-from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.models import Model, parse_record
 from seeds_tui.core.observation import Name, Observation, ObsId, Score, new_id
 from seeds_tui.core.privacy import personal_data_warnings
 from seeds_tui.core.rubric import Code, Id, Rubric
-from seeds_tui.core.tomlio import decode_text, dump_toml, find_line, line_index, parse_toml
+from seeds_tui.core.tomlio import dump_toml, find_line, line_index
 
 SELFRATING_SCHEMA: Literal["seeds-selfrating/1"] = "seeds-selfrating/1"
 
@@ -134,19 +134,7 @@ def new_selfrating(obs: Observation, *, sections: list[str] | tuple[str, ...] = 
 
 def parse_selfrating(data: bytes, path: Path | None = None) -> SelfRating:
     """A self-rating from a file's bytes, or ``SelfRatingError`` naming each problem (never a value)."""
-    text = decode_text(data, path, SelfRatingError)
-    raw = parse_toml(text, path, SelfRatingError)
-    schema = raw.get("schema")
-    if schema != SELFRATING_SCHEMA:
-        if isinstance(schema, str) and schema.startswith("seeds-selfrating/"):
-            msg = "written by a newer seeds-tui (unknown self-rating schema); upgrade seeds-tui to read it"
-        else:
-            msg = f'not a seeds-tui self-rating: expected schema = "{SELFRATING_SCHEMA}" at the top'
-        raise SelfRatingError(path, [Problem(path, msg, line=1 if schema is None else None, field="schema")])
-    try:
-        return SelfRating.model_validate(raw)
-    except ValidationError as exc:
-        raise SelfRatingError(path, problems_from_validation(exc, path, text)) from None
+    return parse_record(data, path, model=SelfRating, schema=SELFRATING_SCHEMA, what="self-rating", error=SelfRatingError)
 
 
 def check_selfrating(record: SelfRating, rubric: Rubric, *, path: Path | None = None, text: str | None = None) -> list[Problem]:

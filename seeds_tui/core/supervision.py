@@ -34,13 +34,13 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from seeds_tui.core.errors import FileProblems, Problem
-from seeds_tui.core.models import Model, problems_from_validation
+from seeds_tui.core.errors import FileProblems
+from seeds_tui.core.models import Model, parse_record
 from seeds_tui.core.observation import Action, ActionStatus, CarriedAction, Name, Note, ObsId, Stamp, new_id, now
 from seeds_tui.core.privacy import personal_data_warnings
-from seeds_tui.core.tomlio import decode_text, dump_toml, parse_toml
+from seeds_tui.core.tomlio import dump_toml
 
 SUPERVISION_SCHEMA = "seeds-supervision/1"
 
@@ -144,19 +144,7 @@ def new_note(
 
 def parse_note(data: bytes, path: Path | None = None) -> SupervisionNote:
     """A supervision note from a file's bytes, or ``SupervisionError`` naming each problem (never a value)."""
-    text = decode_text(data, path, SupervisionError)
-    raw = parse_toml(text, path, SupervisionError)
-    schema = raw.get("schema")
-    if schema != SUPERVISION_SCHEMA:
-        if isinstance(schema, str) and schema.startswith("seeds-supervision/"):
-            msg = "written by a newer seeds-tui (unknown supervision note schema); upgrade seeds-tui to read it"
-        else:
-            msg = f'not a seeds-tui supervision note: expected schema = "{SUPERVISION_SCHEMA}" at the top'
-        raise SupervisionError(path, [Problem(path, msg, line=1 if schema is None else None, field="schema")])
-    try:
-        return SupervisionNote.model_validate(raw)
-    except ValidationError as exc:
-        raise SupervisionError(path, problems_from_validation(exc, path, text)) from None
+    return parse_record(data, path, model=SupervisionNote, schema=SUPERVISION_SCHEMA, what="supervision note", error=SupervisionError)
 
 
 def suspect_texts(note: SupervisionNote) -> list[tuple[str, list[str]]]:
