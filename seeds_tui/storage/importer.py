@@ -38,7 +38,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from seeds_tui.core.errors import ObservationError, Problem, RubricNotFound, SeedsError, StoreError
 from seeds_tui.core.events import EventError, parse_event
@@ -57,6 +57,9 @@ from seeds_tui.core.tomlio import NotARegularFile, decode_text, open_regular, pa
 from seeds_tui.storage.atomic import create_exclusive, ensure_dir, remove_file, write_atomic
 from seeds_tui.storage.registers import Register
 from seeds_tui.storage.store import Store
+
+if TYPE_CHECKING:
+    from seeds_tui.core.questionnaire import Questionnaires
 
 __all__ = ["OUTCOMES", "ImportResult", "ImportRow", "import_files", "is_temp_file"]
 
@@ -345,6 +348,8 @@ class _Importer:
         self.removed: set[Path] = set()
         #: Consensus records in the store by session reference (read on first need).
         self.consensus_refs: dict[str, Path] | None = None
+        #: The questionnaires responses are checked against: the shipped ones and the store's (read on first need).
+        self.questionnaires: Questionnaires | None = None
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.store.root).as_posix()
@@ -437,14 +442,8 @@ class _Importer:
     def place_response(self, source: Source, raw: bytes) -> ImportRow:
         """A questionnaire response (``responses/<id>.toml``), checked against its questionnaire (the shipped
         ones and this store's own): into the store's register, never over another of the same id."""
-        from seeds_tui.core.questionnaire import (
-            RESPONSE_MAX_BYTES,
-            Questionnaires,
-            ResponseError,
-            bundled_questionnaire_dir,
-            check_answers,
-            parse_response,
-        )
+        from seeds_tui.core.questionnaire import RESPONSE_MAX_BYTES, ResponseError, check_answers, parse_response
+        from seeds_tui.storage.responses import RESPONSES, month_only_time, questionnaires
 
         where = Path(source.label)
         if len(raw) > RESPONSE_MAX_BYTES:
@@ -453,16 +452,15 @@ class _Importer:
             response = parse_response(raw, where)
         except ResponseError as exc:
             return ImportRow(source.label, "invalid", message=_problem_text(exc.problems))
-        known = Questionnaires.read(bundled_questionnaire_dir(), self.store.root / "questionnaires")
-        questionnaire = known.get(response.questionnaire.id, response.questionnaire.version)
+        if self.questionnaires is None:
+            self.questionnaires = questionnaires(self.store)  # once per import, not once per response
+        questionnaire = self.questionnaires.get(response.questionnaire.id, response.questionnaire.version)
         if questionnaire is None:
             message = "questionnaire: not a known questionnaire (id and version); put its file in STORE/questionnaires/ and import again"
             return ImportRow(source.label, "invalid", response.id, message)
         problems = check_answers(response, questionnaire, where)
         if problems:
             return ImportRow(source.label, "invalid", response.id, _problem_text(problems))
-
-        from seeds_tui.storage.responses import RESPONSES, month_only_time
 
         row = self.place_record(source, raw, response, RESPONSES)
         if row.outcome == "imported" and not self.dry_run:
