@@ -171,6 +171,13 @@ def rubric_bands(rubric: Rubric) -> tuple[tuple[float, str], ...]:
     return tuple((b.lower, b.name) for b in rubric.bands)
 
 
+def own_bands(rubric: Rubric) -> tuple[tuple[float, str], ...]:
+    """The bands one observation is worded by (the feedback sheet, the review step): the rubric's own
+    when it names some, else none, and the section is named by its typical level instead
+    (``typical_level``). Team tables use ``rubric_bands``, which falls back to the programme bands."""
+    return rubric_bands(rubric) if rubric.bands else ()
+
+
 def band(percent: float | None, *, whole: bool = True, bands: Sequence[tuple[float, str]] | None = None) -> str | None:
     """The percent-of-maximum band name (very high 65%+, high 55-64, moderate 46-54, low 45 or less).
 

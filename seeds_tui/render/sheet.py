@@ -32,7 +32,7 @@ from seeds_tui.core.scoring import (
     band_ranges,
     indicator_value,
     overall_score,
-    rubric_bands,
+    own_bands,
     score_words,
     section_scale,
     section_scores,
@@ -533,7 +533,7 @@ def build_sheet(obs: Observation, rubric: Rubric, selfrating: SelfRating | None 
     codes_used = any(r.na or r.no for r in results)
     # Skill ratings read in the scale's own words unless the rubric names bands of its own: the
     # default bands were made for programme audits (every item at Competent would read "very high").
-    bands = rubric_bands(rubric) if rubric.bands else ()
+    bands = own_bands(rubric)
     return FeedbackSheet(
         title="Feedback on your observed session",
         subtitle=f"{s.practitioner} · {rubric.title} · {long_date(s.date)}",

@@ -16,7 +16,15 @@ from seeds_tui.core.dates import uk_date
 from seeds_tui.core.errors import ObservationError, SeedsError
 from seeds_tui.core.observation import ACTION_STATUSES, MODES, PURPOSES, SENTENCES, missing_required
 from seeds_tui.core.privacy import suspect_notes
-from seeds_tui.core.scoring import band, indicator_value, overall_score, rubric_bands, section_scale, section_scores, typical_level
+from seeds_tui.core.scoring import (
+    band,
+    indicator_value,
+    overall_score,
+    own_bands,
+    section_scale,
+    section_scores,
+    typical_level,
+)
 from seeds_tui.render.sheet import tally_text
 from seeds_tui.tui.autosave import in_daemon_thread
 from seeds_tui.tui.base import SeedsScreen
@@ -151,7 +159,7 @@ class ReviewScreen(SeedsScreen[None]):
         total = overall_score(results)
         width = max(20, min(40, max(len(r.title) for r in results)))
         # As on the feedback sheet: the rubric's own bands when it names some, else the level typical of the section.
-        bands = rubric_bands(rubric) if rubric.bands else ()
+        bands = own_bands(rubric)
         heading = "band" if bands else "level"  # the typical level, as the sheet words it
         lines.append(markup("\n[b]$h[/]", h=f"{'Section':<{width}} {'scored':>7} {'NA':>3} {'NO':>3} {'% max':>6}  {heading}"))
         for r in [*results, total]:
