@@ -14,7 +14,8 @@ Nothing here relies on a lock, which a share or a sync tool cannot be trusted to
   under a new name in ``SHARED/history/``, then replaces it in one rename; a shared copy that is
   not an older revision of the same observation is never written over (a conflict, reported).
 - **verify after write**: the file is read back and compared byte for byte; only then is it
-  recorded as published (``STORE/.publish/<ID>.toml``, on the laptop).
+  recorded as published (``STORE/.publish/<ID>.toml``, on the laptop). Each run lists the shared
+  folders once: a final recorded as published whose file is no longer there is published again.
 - **a seal**: each published file starts with a comment line giving its length and SHA-256
   (``seeds_tui.core.seal``). Every reader refuses a file that does not match it, so a file a sync
   tool has delivered only in part is reported and left out, never counted, and never written
@@ -144,8 +145,8 @@ def publish(store: Store, shared: Path | None = None, *, only: Iterable[str] | N
 
     Never raises for a share that cannot be reached: each final is then ``waiting`` with the
     reason, and stays in the local store as it was. ``only`` limits the run to those ids;
-    ``verify`` checks the shared copy of every final, also those noted as published before
-    (one removed from the shared store is published again).
+    ``verify`` reads back the shared copy of every final, also those noted as published before
+    (a final noted as published but no longer in the shared store is published again by every run).
     Raises ``StoreError`` only when no shared store is set at all.
     """
     target = shared if shared is not None else remembered_shared_store(store)
@@ -157,12 +158,35 @@ def publish(store: Store, shared: Path | None = None, *, only: Iterable[str] | N
     if not finals:
         return report
     unreachable = _unreachable(target)
+    present = _SharedNames(target)
     for kind, path in finals:
         if unreachable is not None:
             report.outcomes.append(Outcome(path.stem, kind, "waiting", unreachable))
             continue
-        report.outcomes.append(_publish_one(store, target, kind, path, verify))
+        report.outcomes.append(_publish_one(store, target, kind, path, verify, present))
     return report
+
+
+class _SharedNames:
+    """The file names in each folder of the shared store, listed once per publish run (one listing, not a look-up per final).
+
+    A final noted as published whose file is no longer there (removed from the shared store, e.g. an
+    incomplete copy a person took away as they were told) is published again at the next run.
+    A folder that cannot be listed counts as holding everything: the notes are trusted then.
+    """
+
+    def __init__(self, shared: Path) -> None:
+        self.shared = shared
+        self._names: dict[str, set[str] | None] = {}
+
+    def holds(self, kind: str, name: str) -> bool:
+        if kind not in self._names:
+            try:
+                self._names[kind] = {e.name for e in os.scandir(self.shared / kind)}
+            except OSError:
+                self._names[kind] = None
+        names = self._names[kind]
+        return names is None or name in names
 
 
 def _unreachable(shared: Path) -> str | None:
@@ -197,7 +221,7 @@ def _local_finals(store: Store) -> list[tuple[str, Path]]:
     return found
 
 
-def _publish_one(store: Store, shared: Path, kind: str, path: Path, verify: bool) -> Outcome:
+def _publish_one(store: Store, shared: Path, kind: str, path: Path, verify: bool, present: _SharedNames) -> Outcome:
     obs_id = path.stem
     try:
         data = read_regular(path, max_bytes=OBSERVATION_MAX_BYTES)
@@ -208,7 +232,7 @@ def _publish_one(store: Store, shared: Path, kind: str, path: Path, verify: bool
         return Outcome(obs_id, kind, "conflict", f"{path} is not a final named by its id; it is not published")
     body = unsealed(data)
     digest = hashlib.sha256(body).hexdigest()
-    if not verify and _ledger(store, obs_id).get("sha256") == digest:
+    if not verify and _ledger(store, obs_id).get("sha256") == digest and present.holds(kind, path.name):
         return Outcome(obs_id, kind, "already")
     sealed = seal(body)
     target = shared / kind / f"{obs_id}.toml"

@@ -276,6 +276,31 @@ def test_an_incomplete_or_foreign_shared_copy_is_never_written_through(tmp_path:
     }
 
 
+def test_a_shared_copy_cut_short_and_then_removed_is_published_again_by_a_plain_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the SPO is told: the shared copy stays incomplete, they remove it, and the next publish (or the app) puts it back."""
+    a = laptop(tmp_path / "a", seed=13, count=3)
+    share = tmp_path / "share"
+    share.mkdir()
+    assert main(["publish", "--store", str(a.root), "--to", str(share)]) == 0
+    first = sorted(a.final_dir.glob("*.toml"))[0]
+    shared_copy = share / "observations" / first.name
+    whole = shared_copy.read_bytes()
+    shared_copy.write_bytes(whole[:900])  # a sync tool cut it short on the way back
+    capsys.readouterr()
+    assert main(["publish", "--store", str(a.root), "--verify"]) == 1
+    told = capsys.readouterr()
+    assert "remove it from the shared store" in told.err and "1 waiting" in told.out
+    assert shared_copy.read_bytes() == whole[:900]  # left alone, never written through
+    shared_copy.unlink()  # as the message says
+    assert main(["publish", "--store", str(a.root)]) == 0  # a plain run, as the app's every minute
+    assert "1 published" in capsys.readouterr().out
+    assert shared_copy.read_bytes() == whole
+    assert main(["publish", "--store", str(a.root)]) == 0
+    assert "0 published" in capsys.readouterr().out  # and then it is there: nothing more to do
+
+
 def test_the_shared_store_refuses_drafts_corrections_and_copies(tmp_path: Path, registry: RubricRegistry) -> None:
     a = laptop(tmp_path / "a", seed=10, count=2)
     share = tmp_path / "share"
