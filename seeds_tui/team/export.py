@@ -156,12 +156,12 @@ def _with_computed_version(frame: pd.DataFrame, registry: RubricRegistry) -> pd.
 def _selected(store: Store, filters: Filters, problems: list[str], known: set[str] | None = None) -> list[Observation]:
     """Observations passing the filters; a final wins over a draft of the same id. ``known`` collects every team name."""
     chosen: dict[str, Observation] = {}
-    from seeds_tui.team.frames import team_key
+    from seeds_tui.team.frames import left_out, team_key
 
     teams = {team_key(t) for t in filters.teams}
     for path, obs in store.iter_observations(include_drafts=filters.include_drafts):
         if isinstance(obs, ObservationError):
-            problems.append(f"{path}: could not be read and was left out; run 'seeds-tui validate {path}' for details")
+            problems.append(left_out(path, str(obs)))
             continue
         if known is not None:
             known.add(obs.session.team)

@@ -169,6 +169,31 @@ class SummaryData:
         )  # fmt: skip
 
 
+#: Why a file of a team's shared folder is left out, told in the summary itself (the facilitator can act on it
+#: there): a sync tool's conflict copy, a file still arriving, a file changed after it was published. Found by
+#: the fixed words of the store's own messages (storage.store.file_name_problem, core.seal.seal_problem).
+_SHARED_FOLDER_REASONS = (
+    ("is incomplete:", "incomplete (a sync tool still copying it, or a copy cut short), left out until it is complete"),
+    ("no longer matches its seal", "changed after it was published, left out: publish it again from the observer's own store"),
+    ("damaged seal line", "its first line (the seal) is damaged, left out: publish it again from the observer's own store"),
+    ("sync tool's conflicted copy", "a copy under another name (a sync tool's conflict copy?), not counted: keep the file named ID.toml"),
+)
+
+
+def left_out(path: object, reason: str) -> str:
+    """The summary's warning for a file it could not count (the reason's details stay with ``validate``: they may quote the file).
+
+    >>> print(left_out("s/X (conflicted copy).toml", "s/...: id: ... (a copy, e.g. a sync tool's conflicted copy or ...)"))
+    s/X (conflicted copy).toml: a copy under another name (a sync tool's conflict copy?), not counted: keep the file named ID.toml
+    >>> left_out("s/observations/X.toml", "s/observations/X.toml:3: bad value")
+    "s/observations/X.toml: could not be read and was left out; run 'seeds-tui validate s/observations/X.toml' for details"
+    """
+    for words, told in _SHARED_FOLDER_REASONS:
+        if words in reason:
+            return f"{path}: {told}"
+    return f"{path}: could not be read and was left out; run 'seeds-tui validate {path}' for details"
+
+
 def several_rubrics_message(ids: Sequence[str]) -> str:
     if not ids:
         return "no observations match: check the store, the rubric, the teams and the dates asked for"
@@ -250,7 +275,7 @@ def summary_data(
     if status not in ("final", "draft", "all"):
         raise SummaryError("status must be final, draft or all")
     loaded = rows if rows is not None else load_rows(store, use_cache=use_cache, progress=progress)
-    problems = [f"{path}: could not be read and was left out; run 'seeds-tui validate {path}' for details" for path, _ in loaded.problems]
+    problems = [left_out(path, reason) for path, reason in loaded.problems]
     obs = loaded.files
     if status != "all":
         obs = obs.loc[obs["status"] == status]

@@ -138,7 +138,7 @@ def test_a_synced_folder_delayed_arrival_a_partial_file_and_conflict_copies(tmp_
     decode_text(whole[1 + whole.index(b"\n") : line_end], None, ObservationError)  # what arrived would parse without its seal
     ids, problems = counted(view_f)
     assert ids == sorted([*a_ids, *b_ids[2:]])  # neither partial file is counted
-    # Each reported once (the summary says "left out, run validate"; validate says why).
+    # Each reported once, saying why (validate says it in full).
     assert len(problems) == 2 and sum(cut_line in p for p in problems) == 1 and sum(cut_mid in p for p in problems) == 1
     assert main(["validate", str(view_f)]) == 1
     out = capsys.readouterr().out
@@ -148,6 +148,7 @@ def test_a_synced_folder_delayed_arrival_a_partial_file_and_conflict_copies(tmp_
     assert main(["summary", "--store", str(view_f), "--rubric", "seed-one-to-one"]) == 0
     told = capsys.readouterr().err.splitlines()
     assert [sum(name in line for line in told) for name in (cut_line, cut_mid)] == [1, 1]  # the facilitator is told once per file
+    assert all("incomplete (a sync tool still copying it" in line for line in told if cut_line in line or cut_mid in line)
 
     # The sync finishes: everything counted, once.
     sync(cloud, view_f)
@@ -168,6 +169,9 @@ def test_a_synced_folder_delayed_arrival_a_partial_file_and_conflict_copies(tmp_
     ids, problems = counted(view_f)
     assert ids == sorted([*a_ids, *b_ids])
     assert len(problems) == 3 and all(sum(name in p for p in problems) == 1 for name in copies)  # each once
+    assert main(["summary", "--store", str(view_f), "--rubric", "seed-one-to-one"]) == 0
+    told = capsys.readouterr().err.splitlines()
+    assert [sum(name in line and "a sync tool's conflict copy" in line for line in told) for name in copies] == [1, 1, 1]
     listed = shared_store_problems(view_f)
     assert sorted(p.path.name for p in listed) == sorted(copies)
     # The copies sync back to A's view; A publishes again: neither the original nor a copy is written over.
