@@ -7,12 +7,19 @@ unguarded fails there at import or at the first save. ``run_as_windows(code)`` r
 a fresh Python where those modules cannot be imported and those attributes are gone, so such
 code fails here too (``ImportError``/``AttributeError``, a traceback in the output).
 
+Windows' ``select`` has no ``poll``/``epoll`` either (only ``select()``): those are hidden too, and
+``selectors.DefaultSelector`` is its ``SelectSelector`` there. Where our code itself branches on the
+platform (``seeds_tui.storage.atomic._WINDOWS``, from ``os.name``), the Windows branch is taken.
+
 What it cannot show: behaviour that differs on Windows for the same call (``os.replace`` over
 an open file, folder fsync, ACLs instead of modes). Those fallbacks are written and documented
 in ``seeds_tui/storage/atomic.py`` and docs/reliability.md.
 
-Used by the store's tests (``tests/reliability/test_windows_fallbacks.py``) and meant for the
-app's tests too: ``run_as_windows("from seeds_tui.tui.app import create_app ...")``.
+Used by the store's tests (``tests/reliability/test_windows_fallbacks.py``) and the app's:
+``run_as_windows("from seeds_tui.tui.app import create_app ...", app=True)``. ``windows_site(folder)``
+writes the same as a ``sitecustomize.py`` and gives the environment that loads it, so that every
+Python a command starts (``seeds-tui serve`` and each app it runs for a browser tab) sees the
+Windows-like view too.
 """
 
 from __future__ import annotations
@@ -36,6 +43,11 @@ POSIX_ATTRIBUTES: dict[str, tuple[str, ...]] = {
         "fork", "forkpty", "mkfifo", "mknod", "fchmod", "fchown", "chown", "lchown", "statvfs", "fstatvfs",
         "sync", "fdatasync", "ttyname", "openpty", "sched_getaffinity",
     ),
+    "select": (
+        "poll", "epoll", "devpoll", "kqueue", "kevent",
+        "POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDHUP", "POLLMSG",
+        "EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLET",
+    ),
     "signal": (
         "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGPIPE", "SIGTSTP", "SIGCONT",
         "SIGWINCH", "SIGTTIN", "SIGTTOU", "SIGKILL", "setitimer", "getitimer", "ITIMER_REAL", "alarm", "pause",
@@ -45,12 +57,15 @@ POSIX_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 
 #: Libraries that choose their own platform module by ``sys.platform`` at import (on Windows they load
 #: their Windows module, which cannot run here: platformdirs' Windows folders, filelock's msvcrt lock,
+#: asyncio's Windows event loop and subprocess's Windows process calls,
 #: Textual's terminal driver, which every ``App()`` picks even when a test runs it headless):
 #: imported before the names are hidden, so they keep their POSIX module and our code is what is checked.
 #: Textual's driver only for runs of the app (``run_as_windows(..., app=True)``): importing Textual
 #: costs the command-line runs a second each.
-CHOOSE_THEIR_OWN = ("platformdirs", "filelock")
+CHOOSE_THEIR_OWN = ("platformdirs", "filelock", "asyncio", "subprocess")
 APP_CHOOSES_ITS_OWN = ("textual.drivers.linux_driver",)
+#: A served app (``seeds-tui serve``): Textual's web driver and its input reader (Windows has its own).
+SERVED_CHOOSES_ITS_OWN = ("textual.drivers.web_driver", "textual.drivers._input_reader")
 
 
 #: Source run first in the child: imports ``CHOOSE_THEIR_OWN`` whole (every submodule), hides the
@@ -58,7 +73,10 @@ APP_CHOOSES_ITS_OWN = ("textual.drivers.linux_driver",)
 #: POSIX module needs them); everything else, seeds_tui included, sees the Windows-like view.
 def _prelude(libraries: tuple[str, ...]) -> str:
     return f"""
-import importlib, importlib.abc, os, pkgutil, signal, sys, types
+import importlib, importlib.abc, os, pkgutil, select, selectors, signal, subprocess, sys, types
+# Windows' selectors and subprocess use select() (no poll there): chosen before poll is hidden.
+selectors.DefaultSelector = selectors.SelectSelector
+subprocess._PopenSelector = selectors.SelectSelector
 for _library in {libraries!r}:
     _package = importlib.import_module(_library)
     for _info in pkgutil.walk_packages(getattr(_package, "__path__", []), _library + "."):
@@ -67,7 +85,7 @@ for _library in {libraries!r}:
         except Exception:
             pass  # their Windows-only modules
 _full = {{}}
-for _name in ("os", "signal"):
+for _name in ("os", "signal", "select"):
     _full[_name] = types.ModuleType(_name)
     _full[_name].__dict__.update(vars(sys.modules[_name]))
 _HIDDEN = {POSIX_MODULES!r}
@@ -87,10 +105,13 @@ for _module, _names in {POSIX_ATTRIBUTES!r}.items():
 for _name, _loaded in list(sys.modules.items()):
     if any(_name == _own or _name.startswith(_own + ".") for _own in {libraries!r}):
         for _alias, _value in list(vars(_loaded).items()):
-            for _plain in ("os", "signal"):
+            for _plain in ("os", "signal", "select"):
                 if _value is sys.modules[_plain]:
                     setattr(_loaded, _alias, _full[_plain])
 del _module, _names, _mod, _attr, _name, _library, _package, _loaded, _alias, _value, _plain
+import seeds_tui.storage.atomic as _atomic  # our own platform branches: the Windows ones
+_atomic._WINDOWS = True
+del _atomic
 """
 
 
@@ -106,6 +127,33 @@ def run_as_windows(
     environment.update(env or {})
     source = _prelude(CHOOSE_THEIR_OWN + (APP_CHOOSES_ITS_OWN if app else ())) + "\n" + textwrap.dedent(code)
     return subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=timeout, env=environment, check=False)
+
+
+def windows_site(folder: Path, *, served: bool = True) -> dict[str, str]:
+    """Write ``folder/sitecustomize.py`` hiding the POSIX-only names; the environment that makes every Python load it.
+
+    Every Python process started with that environment (a command, and any Python it starts in
+    turn) runs with the Windows-like view from its first line: for ``seeds-tui serve``, the server
+    and each app it starts for a browser tab.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    libraries = CHOOSE_THEIR_OWN + (SERVED_CHOOSES_ITS_OWN if served else ())
+    # Each process that loaded it notes its id and whether fcntl really is gone (the test checks both).
+    note = f"""
+try:
+    import fcntl
+except ImportError:
+    _hidden = "hidden"
+else:
+    _hidden = "VISIBLE"
+with open({str(folder / "loaded.txt")!r}, "a", encoding="utf-8") as _note:
+    _note.write(f"{{os.getpid()}} {{_hidden}} {{hasattr(signal, 'SIGHUP')}} {{hasattr(select, 'poll')}}\\n")
+del _note, _hidden
+"""
+    (folder / "sitecustomize.py").write_text(_prelude(libraries) + note, encoding="utf-8")
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join([str(folder), str(REPO), environment.get("PYTHONPATH", "")])
+    return environment
 
 
 def cli_as_windows(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

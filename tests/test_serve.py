@@ -43,13 +43,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 @contextmanager
-def serving(store: Store, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serving(store: Store, *options: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``seeds-tui serve`` on a free port; yields the address it prints and the process."""
     process = subprocess.Popen(
         [sys.executable, "-m", "seeds_tui", "serve", "--store", str(store.root), "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -162,6 +163,25 @@ def test_the_app_in_a_real_browser_home_screen_keys_and_team_summary(browser: ob
         screen.wait_for("Next view", since=mark)
         page.screenshot(path=str(tmp_path / "team-summary.png"))  # type: ignore[attr-defined]
         page.close()  # type: ignore[attr-defined]
+
+
+def test_served_with_windows_names_only_the_server_and_each_tabs_app_work(browser: object, store: Store, tmp_path: Path) -> None:
+    """``serve`` and the app it starts for a tab, each with the POSIX-only names hidden from its first line (as on Windows)."""
+    from helpers_windows import windows_site
+
+    site = tmp_path / "as-windows"
+    with serving(store, env=windows_site(site)) as (url, process):
+        page, screen = open_page(browser, url)
+        screen.wait_for("seeds-tui · observations")
+        page.click("#terminal")  # type: ignore[attr-defined]
+        mark = len(screen.data)
+        page.keyboard.press("s")  # type: ignore[attr-defined]  # the Team summary, read from the store in that app
+        screen.wait_for("Next view", since=mark)
+        page.close()  # type: ignore[attr-defined]
+    loaded = (site / "loaded.txt").read_text(encoding="utf-8").splitlines()
+    # The server and at least the tab's app loaded the Windows-like view: no fcntl, no SIGHUP, no poll.
+    assert len({line.split()[0] for line in loaded}) >= 2 and all(line.split()[1:] == ["hidden", "False", "False"] for line in loaded)
+    assert process.stderr is not None and "Traceback" not in process.stderr.read() and process.returncode == 0
 
 
 def test_a_token_is_required_by_the_page_and_its_websocket(browser: object, store: Store) -> None:
