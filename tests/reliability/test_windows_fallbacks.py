@@ -1,8 +1,9 @@
 """The core and the store with Windows' Python names: no POSIX-only module or attribute is needed.
 
 ``helpers_windows.run_as_windows`` hides ``fcntl``, ``termios``, ``signal.SIGHUP``, ``os.O_NOFOLLOW``,
-``os.getuid`` and the rest in a child process (libraries that pick their own platform module,
-platformdirs and filelock, keep their POSIX one: their Windows modules are theirs to test); there the core and the store go through a whole
+``os.getuid``, ``select.poll`` and the rest in a child process, and takes our own Windows branches
+(libraries that pick their own platform module by ``sys.platform``, platformdirs, filelock, asyncio and
+subprocess, keep their POSIX one: their Windows modules are theirs to test); there the core and the store go through a whole
 observation (draft saves, a conflict kept aside, finalise, a correction with its history, a
 consensus), then the command line makes, validates, summarises and exports a demo store, and the
 app (``App.run_test``, keys through Pilot) goes through a whole observation and writes its sheet. A bare
