@@ -109,3 +109,23 @@ async def test_a_share_that_cannot_be_reached_is_told_once_and_the_final_kept(
     waiting = [t for t in told if t.startswith("Not published")]
     assert len(waiting) == 1 and "cannot be reached" in waiting[0]
     assert store.final_path(obs_id).read_bytes() == before and not share.exists()
+
+
+async def test_a_facilitator_opening_the_shared_store_sees_a_conflict_copy_listed_but_not_counted(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry, tmp_path: Path
+) -> None:
+    """The shared store in the app (``seeds-tui --store SHARED``): two finals, and a sync tool's copy of one beside it."""
+    share = shared_for(store, tmp_path)
+    ids = [finalised(store, registry, practitioner=name) for name in ("Pat P", "Kim K")]
+    from seeds_tui.storage.publish import publish
+
+    assert publish(store).count("published") == 2
+    original = share / "observations" / f"{ids[0]}.toml"
+    (share / "observations" / f"{ids[0]}-DESKTOP-1.toml").write_bytes(original.read_bytes())  # OneDrive's conflict copy
+    app = make_app(Store(share))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hint = str(app.screen.query_one("#home-hint").render())
+        assert hint.startswith("2 observations, 0 drafts, 1 file is not counted"), hint

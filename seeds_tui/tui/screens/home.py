@@ -286,7 +286,12 @@ class HomeScreen(SeedsScreen[None]):
                 " (/ searches all). n new · Enter open · F1 keys"
             )
         else:
-            counts = f"{len(rows)} observation{'' if len(rows) == 1 else 's'}, {drafts} draft{'' if drafts == 1 else 's'}"
+            # A file that cannot be read (a sync tool's conflict copy, one still arriving, a damaged one) is listed, not counted.
+            unread = sum(1 for r in rows if r.observation is None)
+            counted = len(rows) - unread
+            counts = f"{counted} observation{'' if counted == 1 else 's'}, {drafts} draft{'' if drafts == 1 else 's'}"
+            if unread:
+                counts += f", {unread} file{' is' if unread == 1 else 's are'} not counted (marked damaged: see why in the row)"
             hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
         self.query_one("#home-hint", Static).update(plain(hint))
         if rows:
