@@ -35,6 +35,7 @@ a share that is not connected is never mistaken for an empty folder to publish i
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tomllib
@@ -245,7 +246,7 @@ def _publish_one(store: Store, shared: Path, kind: str, path: Path, verify: bool
             if _read(target) != sealed:  # verify after write: a share or sync tool may not keep what it was given
                 return Outcome(obs_id, kind, "waiting", f"{target} did not read back as written; kept here, published again later")
     except (OSError, SeedsError) as exc:
-        return Outcome(obs_id, kind, "waiting", f"could not publish to {shared}: {_reason(exc)}; kept here, published later")
+        return Outcome(obs_id, kind, "waiting", _not_published(exc, shared))
     try:
         _record(store, obs, kind, digest)
     except SeedsError as exc:  # published and verified; only the note of it failed: the next run finds it there
@@ -293,6 +294,16 @@ def _read(path: Path) -> bytes | None:
         return read_regular(path, max_bytes=OBSERVATION_MAX_BYTES + 1024)
     except FileNotFoundError:
         return None
+
+
+def _not_published(exc: BaseException, shared: Path) -> str:
+    """Why a final could not be written to the shared store: about the share when it is the share (so told once for all)."""
+    reason = _reason(exc)
+    if "not writable" in reason or (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)):
+        return f"the shared store {shared} is not writable (read-only, or no permission to write there); kept here, published later"
+    if "disk is full" in reason or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+        return f"the shared store {shared} is full; kept here, published when it has room"
+    return f"could not publish to {shared}: {reason}; kept here, published later"
 
 
 def _reason(exc: BaseException) -> str:

@@ -230,6 +230,7 @@ def test_a_read_only_share_keeps_the_finals_here_and_facilitators_still_read_it(
             report = publish(a)
             assert report.count("waiting") == len(finals(a)) and report.count("published") == 0
             assert all("not writable" in o.message for o in report.problems), report.problems
+            assert len({o.message for o in report.problems}) == 1  # about the share: `seeds-tui publish` says it in one line
             assert {k: v for k, v in tree(a.root).items() if ".publish" not in k} == {k: v for k, v in local.items() if ".publish" not in k}
             ids, problems = counted(share)  # the facilitator still reads what is there
             assert len(ids) == len(list(b.final_dir.glob("*.toml"))) and problems == []
