@@ -433,6 +433,15 @@ class SeedsApp(AppKeysInOrder, App[int]):
                 timeout=15,
             )
             return
+        if self.records.shared:  # said now, not after the set-up form when the first save is refused
+            self.notify(
+                f"{self.records.root} is a team's shared store: read it here (the Team summary: s). Score in your own store "
+                "(seeds-tui --store DIR); each final is published into this one.",
+                title="A shared store",
+                severity="warning",
+                timeout=15,
+            )
+            return
         self.clear_notifications()  # a new observation starts: the last one's toasts are done with
         self.push_screen(RubricScreen())
 

@@ -111,7 +111,7 @@ async def test_a_share_that_cannot_be_reached_is_told_once_and_the_final_kept(
     assert store.final_path(obs_id).read_bytes() == before and not share.exists()
 
 
-async def test_a_facilitator_opening_the_shared_store_sees_a_conflict_copy_listed_but_not_counted(
+async def test_a_facilitator_opening_the_shared_store_sees_copies_listed_not_counted_and_cannot_score_there(
     make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry, tmp_path: Path
 ) -> None:
     """The shared store in the app (``seeds-tui --store SHARED``): two finals, and a sync tool's copy of one beside it."""
@@ -123,9 +123,16 @@ async def test_a_facilitator_opening_the_shared_store_sees_a_conflict_copy_liste
     original = share / "observations" / f"{ids[0]}.toml"
     (share / "observations" / f"{ids[0]}-DESKTOP-1.toml").write_bytes(original.read_bytes())  # OneDrive's conflict copy
     app = make_app(Store(share))
-    async with app.run_test(size=(120, 30)) as pilot:
+    told = notifications(app)
+    async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         hint = str(app.screen.query_one("#home-hint").render())
         assert hint.startswith("2 observations, 0 drafts, 1 file is not counted"), hint
+        assert "a team's shared store" in str(app.screen.query_one("#home-store").render())
+        home = app.screen
+        await pilot.press("n")  # nothing is scored in the shared store: said at once, not after the set-up form
+        await pilot.pause()
+        assert app.screen is home and any(t.startswith("A shared store:") and "your own store" in t for t in told), told
+    assert not (share / "drafts").exists()

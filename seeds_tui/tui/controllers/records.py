@@ -43,6 +43,11 @@ class Records:
         return self.store.root
 
     @property
+    def shared(self) -> bool:
+        """True for a team's shared store: finals arrive there by publishing; nothing is scored in it."""
+        return self.store.is_shared
+
+    @property
     def consensus_dir(self) -> Path:
         """Where consensus records are written."""
         return self.store.consensus_dir

@@ -190,7 +190,7 @@ class HomeScreen(SeedsScreen[None]):
     def _load(self) -> list[Row]:
         rows: list[Row] = []
         records = self.seeds.records  # waits for the store, built behind the first frame
-        self.app.call_from_thread(self._show_store, str(records.root))
+        self.app.call_from_thread(self._show_store, str(records.root), records.shared)
         try:
             files = records.files()
         except SeedsError as exc:
@@ -207,8 +207,9 @@ class HomeScreen(SeedsScreen[None]):
     def _row(self, path: Path) -> Row:
         return self.seeds.records.row(path)
 
-    def _show_store(self, root: str) -> None:
-        self.query_one("#home-store", Static).update(plain(f"Store: {root}"))
+    def _show_store(self, root: str, shared: bool = False) -> None:
+        told = " · a team's shared store: finals published by the SPOs, read here (score in your own store)" if shared else ""
+        self.query_one("#home-store", Static).update(plain(f"Store: {root}{told}"))
 
     @work(thread=True, exclusive=True, group="home-list", exit_on_error=False, name="searching the store")
     def _search(self, text: str) -> None:
