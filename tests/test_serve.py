@@ -195,6 +195,10 @@ def test_a_token_is_required_by_the_page_and_its_websocket(browser: object, stor
         assert websocket_status(f"{port_base}/ws") == 403
         assert websocket_status(f"{port_base}/ws/wrong") == 403
         assert status(url) == 200
+        stranger = browser.new_page()  # type: ignore[attr-defined]  # the browser, given the address without its token
+        response = stranger.goto(base)
+        assert response.status == 403 and "needs its access token" in stranger.inner_text("body")
+        stranger.close()
         page, screen = open_page(browser, url)
         screen.wait_for("seeds-tui · observations")  # with the token, the app runs
         page.close()  # type: ignore[attr-defined]
