@@ -34,6 +34,7 @@ be a link).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import time
@@ -106,7 +107,6 @@ class Store:
         self.conflict_dir = self.root / "conflicts"
         self.consensus_dir = self.root / "consensus"
         self.reports_dir = self.root / "reports"
-        self.cache_dir = self.root / ".cache"
         self.lock_dir = self.root / ".locks"
         #: Seconds a save waits for another save of the same observation before ``StoreBusy``.
         self.lock_timeout = lock_timeout
@@ -116,6 +116,17 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The summary cache's folder: ``STORE/.cache``; for a team's shared store, a folder on this computer.
+
+        Nothing but published finals is written into a share (a cache there would be rewritten by every
+        facilitator's summary, and synced, and copied in conflict), and a read-only share keeps the speed-up.
+        """
+        if self.is_shared:
+            return shared_cache_dir(self.root)
+        return self.root / ".cache"
 
     # -- paths ------------------------------------------------------------------------
 
@@ -431,6 +442,14 @@ def _checked_bytes(obs: Observation, path: Path) -> bytes:
         problems = [Problem(path, f"not saved, the observation would not load back: {p.message}", field=p.field) for p in exc.problems]
         raise ObservationError(path, problems) from None
     return text.encode("utf-8")
+
+
+def shared_cache_dir(root: Path) -> Path:
+    """Where this computer keeps the summary cache of the shared store at ``root``: the per-user cache folder, one per path."""
+    from platformdirs import user_cache_path
+
+    key = hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return user_cache_path("seeds-tui", appauthor=False) / "shared-stores" / key
 
 
 #: The file that marks a folder as a team's shared store (made by ``seeds-tui publish --to DIR``).

@@ -332,7 +332,7 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
 def clear(store: Store) -> None:
     """Delete the summary cache (it is rebuilt on the next summary); never through a link."""
     for name in (FILES_NAME, ROWS_NAME):
-        remove_file(store.cache_dir / name, store.root)
+        remove_file(store.cache_dir / name, store.cache_dir.parent)  # (a shared store's cache is on this computer)
 
 
 def _new_tables(stats: list[_Stat], parsed: list[ParsedFile], first_fid: int) -> tuple[Any, Any]:

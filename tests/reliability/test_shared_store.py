@@ -308,6 +308,28 @@ def test_a_shared_copy_cut_short_and_then_removed_is_published_again_by_a_plain_
     assert "0 published" in capsys.readouterr().out  # and then it is there: nothing more to do
 
 
+def test_summaries_of_a_shared_store_write_nothing_into_it_and_are_cached_on_this_computer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seeds_tui.team import cache
+    from seeds_tui.team.cache import load_rows
+
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))  # trust timestamps at once (normally: after 3 s), as in test_aggregate_cache
+
+    a = laptop(tmp_path / "a", seed=14, count=6)
+    share = tmp_path / "share"
+    share.mkdir()
+    make_shared_store(share)
+    assert publish(a, share).problems == []
+    before = tree(share)
+    assert main(["summary", "--store", str(share)]) == 0  # a facilitator's summary, then the same again
+    again = load_rows(Store(share))
+    assert tree(share) == before  # no .cache (nor anything else) in the share: synced, or copied in conflict, by nobody
+    assert again.parsed == 0 and again.cached == len(again.files) == len(finals(a)) - len(list(a.consensus_dir.glob("*.toml")))
+    assert Store(share).cache_dir.is_relative_to(Path(os.environ["HOME"]))  # this computer's own cache folder
+    assert Store(a.root).cache_dir == a.root / ".cache"  # an SPO's own store keeps its cache as before
+
+
 def test_the_shared_store_refuses_drafts_corrections_and_copies(tmp_path: Path, registry: RubricRegistry) -> None:
     a = laptop(tmp_path / "a", seed=10, count=2)
     share = tmp_path / "share"
