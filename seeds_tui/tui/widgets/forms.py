@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.style import Style
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from seeds_tui.tui.widgets.safe import plain
 
@@ -33,6 +33,8 @@ FIELD_LABELS = {
     "session_type": "Session type",
     "mode": "Mode",
     "purpose": "Purpose",
+    "focus": "Agreed focus",
+    "plan": "Practitioner's plan",
     "sentence": "Order or licence",
     "change_target": "Change target",
     "consent_recorded": "Consent recorded",
@@ -44,6 +46,11 @@ FIELD_LABELS = {
 NOT_RECORDED = "not_recorded"
 
 SESSION_REF_HINT = "calibration only: the same for both observers"
+
+FOCUS_HINT = "optional: what to look at, agreed with the practitioner, e.g. using open questions"
+
+#: Under the plan field: what goes there, and that Tab (not Enter) moves on from it.
+PLAN_HINT = "Plan: optional, the practitioner's plan for the session in a line or a few (Enter: new line; Tab: next field)."
 
 CHANGE_TARGET_HINT = "optional: the behaviour talked about, e.g. attending appointments"
 
@@ -59,7 +66,7 @@ class ConsentBox(Checkbox):
         return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
 
 
-def field_row(label: str, widget: Input | Select[str] | Checkbox) -> ComposeResult:
+def field_row(label: str, widget: Input | Select[str] | Checkbox | TextArea) -> ComposeResult:
     """A label and its field on one line."""
     with Horizontal(classes="form-field"):
         yield Label(plain(label))
