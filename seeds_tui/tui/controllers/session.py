@@ -38,6 +38,7 @@ from seeds_tui.core.observation import (
     observation_to_toml,
     ref_key,
 )
+from seeds_tui.core.privacy import suspect_notes
 from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
 from seeds_tui.core.text import format_elapsed
 from seeds_tui.storage import crash
@@ -172,6 +173,11 @@ class ObservationSession:
         self.store = store
         self.loaded = loaded
         self._obs = observation
+        #: The final as it was when its correction began: the revision history keeps when it is saved.
+        self._before_correction: Observation | None = None
+        #: After a correction is saved: the revision kept in history, and where the personal-data
+        #: check flagged its notes (places, never text).
+        self.kept_in_history: tuple[int, list[str]] | None = None
         self._now = now_fn
         self.mode: Mode = "final" if observation.status == "final" else "draft"
         self.clock = SessionClock(observation.session.elapsed, source=clock_source)
@@ -671,12 +677,34 @@ class ObservationSession:
         if self.mode != "correction":
             raise ReadOnly("nothing to correct: open a finalised observation and choose 'Correct'")
         snapshot = self._snapshot()
+        before = self._before_correction
         saved, path = await in_daemon_thread(lambda: self.store.save_correction(snapshot, self.rubric))
         self._obs = saved
         self.mode = "final"
         self.autosave.mark_saved()
+        if before is not None:
+            self.kept_in_history = (before.revision, [where for where, _ in suspect_notes(before, self.rubric)])
         self._tell()
         return path
+
+    def correction_note(self, path: Path) -> tuple[str, bool]:
+        """What to tell the observer after a correction is saved to ``path``: that the revision it
+        replaced is kept in history and how to purge it, and (True) when the personal-data check
+        flagged notes of that earlier revision, where they are (never their text)."""
+        obs_id = self._obs.id
+        revision, flagged = self.kept_in_history or (self._obs.revision - 1, [])
+        purge = f"seeds-tui history purge {obs_id} --revision {revision} --store {self.store.root}"
+        text = f"Correction saved as revision {self._obs.revision}: {path}."
+        text += f" The earlier revision {revision} is kept in {self.store.history_dir}."
+        if not flagged:
+            return f"{text} To remove it from history on purpose: {purge}", False
+        places = "\n".join(f"  · {where}" for where in flagged)
+        return (
+            f"{text}\n\nThe personal-data check flagged these notes in that earlier revision:\n{places}\n\n"
+            f"If this correction took personal data out, the earlier revision still holds it. To purge it from history "
+            f"(a purge record keeps only the id, revision and date):\n\n  {purge}",
+            True,
+        )
 
     async def save_response(self, text: str) -> Path:
         """Add or change the practitioner's written response to a finalised observation, without a
@@ -700,6 +728,7 @@ class ObservationSession:
         """Allow edits to a finalised observation; they are saved as a new revision on request."""
         if self.mode == "final":
             self.mode = "correction"
+            self._before_correction = self._obs
             self._tell()
 
     async def finalise(self) -> Path:

@@ -184,7 +184,10 @@ class HelpScreen(SeedsModal[None]):
 
 def _agreed(session: Session) -> Content | None:
     """What to look at in this session, as agreed with the practitioner at set-up (None when nothing was)."""
-    rows = [("Focus", " ".join(session.focus.split())), ("Plan", " / ".join(line.strip() for line in session.plan.splitlines() if line.strip()))]
+    rows = [
+        ("Focus", " ".join(session.focus.split())),
+        ("Plan", " / ".join(line.strip() for line in session.plan.splitlines() if line.strip())),
+    ]
     lines = [markup("[b $accent]$k[/] $d", k=k.ljust(6), d=d) for k, d in rows if d]
     if not lines:
         return None

@@ -171,22 +171,6 @@ class SessionScreen(SeedsScreen[None]):
                 ),
             )
             yield from field_row(
-                "Agreed focus",
-                LineInput(
-                    old.focus if old else "",
-                    max_length=Limits.FOCUS,
-                    what="The agreed focus",
-                    id="focus",
-                    placeholder=FOCUS_HINT,
-                    compact=True,
-                ),
-            )
-            yield from field_row(
-                "Plan",
-                NoteArea(old.plan if old else "", max_length=Limits.PLAN, what="The plan", id="plan", compact=True, soft_wrap=True),
-            )
-            yield Static(plain(PLAN_HINT), classes="dim", id="plan-hint")
-            yield from field_row(
                 "Order/licence",
                 Select(
                     [("Not recorded", NOT_RECORDED), *((v, k) for k, v in SENTENCES.items())],
@@ -245,6 +229,22 @@ class SessionScreen(SeedsScreen[None]):
                 ),
                 classes="dim",
             )
+            yield from field_row(
+                "Agreed focus",
+                LineInput(
+                    old.focus if old else "",
+                    max_length=Limits.FOCUS,
+                    what="The agreed focus",
+                    id="focus",
+                    placeholder=FOCUS_HINT,
+                    compact=True,
+                ),
+            )
+            yield from field_row(
+                "Plan",
+                NoteArea(old.plan if old else "", max_length=Limits.PLAN, what="The plan", id="plan", compact=True, soft_wrap=True),
+            )
+            yield Static(plain(PLAN_HINT), classes="dim", id="plan-hint")
             if old is None:
                 yield Static(markup("[b]Open actions from earlier observations[/b]"), classes="heading", id="carried-heading")
                 yield Static(plain("Type the practitioner's name to see them."), id="carried-hint", classes="dim")

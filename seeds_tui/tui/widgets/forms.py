@@ -33,13 +33,13 @@ FIELD_LABELS = {
     "session_type": "Session type",
     "mode": "Mode",
     "purpose": "Purpose",
-    "focus": "Agreed focus",
-    "plan": "Practitioner's plan",
     "sentence": "Order or licence",
     "change_target": "Change target",
     "consent_recorded": "Consent recorded",
     "case_reference": "Case reference",
     "session_ref": "Session reference",
+    "focus": "Agreed focus",
+    "plan": "Practitioner's plan",
 }
 
 #: The choice of the "Order or licence" field that leaves it unrecorded (a Select needs a value).
