@@ -63,7 +63,7 @@ async def test_after_a_correction_the_app_says_the_earlier_revision_is_kept_and_
     async with app.run_test(size=(80, 24)) as pilot:
         await _correct_a_score(pilot)
         told = [n.message for n in app._notifications if n.title == "Saved"]
-        assert told and "revision 2 is kept in" in told[-1] and str(store.history_dir) in told[-1]
+        assert told and "Revision 2 is kept in" in told[-1] and str(store.history_dir) in told[-1]
         assert f"seeds-tui history purge {obs_id} --revision 2 --store {store.root}" in told[-1]
         assert "flagged" not in told[-1]
 
@@ -82,11 +82,12 @@ async def test_when_the_earlier_revision_held_flagged_notes_a_dialog_lists_them_
         await _correct_a_score(pilot)
         assert isinstance(app.screen, MessageDialog)
         message = app.screen.message
-        assert "flagged these notes in that earlier revision" in message and "strength 1" in message
+        assert "Revision 2, kept in" in message and "personal-data check flagged" in message and "strength 1" in message
         assert f"seeds-tui history purge {obs_id} --revision 2" in message
         assert "Smith" not in message and "X123456" not in message  # where, never what
         shown = screen_text(app)
-        assert "earlier revision is kept" in shown and "flagged" in shown  # readable at 80x24
+        # Readable at 80x24 without scrolling: what was flagged and the command.
+        assert "earlier revision is kept" in shown and "strength 1" in shown and "history purge" in shown
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, MessageDialog)

@@ -89,7 +89,7 @@ async def test_focus_and_plan_are_typed_at_set_up_shown_while_scoring_and_kept_e
         assert isinstance(app.screen, ReviewScreen)
         summary = str(app.screen.query_one("#summary").render())
         assert "Agreed focus: reflections" in summary
-        assert "Practitioner's plan: Review the week\nAgree one step" in summary
+        assert "Practitioner's plan: Review the week\n  Agree one step" in summary
 
 
 async def test_a_plan_that_looks_personal_is_warned_about_and_listed(make_app: Callable[..., SeedsApp]) -> None:

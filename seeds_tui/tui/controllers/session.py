@@ -42,7 +42,7 @@ from seeds_tui.core.privacy import suspect_notes
 from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
 from seeds_tui.core.text import format_elapsed
 from seeds_tui.storage import crash
-from seeds_tui.storage.store import Store
+from seeds_tui.storage.store import Store, default_store_dir
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY, Autosave, SaveState, in_daemon_thread
 
 if TYPE_CHECKING:
@@ -693,16 +693,18 @@ class ObservationSession:
         flagged notes of that earlier revision, where they are (never their text)."""
         obs_id = self._obs.id
         revision, flagged = self.kept_in_history or (self._obs.revision - 1, [])
-        purge = f"seeds-tui history purge {obs_id} --revision {revision} --store {self.store.root}"
-        text = f"Correction saved as revision {self._obs.revision}: {path}."
-        text += f" The earlier revision {revision} is kept in {self.store.history_dir}."
+        purge = f"seeds-tui history purge {obs_id} --revision {revision}"
+        if self.store.root != default_store_dir():  # the command finds the default store itself
+            purge += f" --store {self.store.root}"
+        text = f"Correction saved as revision {self._obs.revision} ({path.name}). Revision {revision} is kept in {self.store.history_dir}."
         if not flagged:
-            return f"{text} To remove it from history on purpose: {purge}", False
+            return f"{text} To purge it on purpose: {purge}", False
         places = "\n".join(f"  · {where}" for where in flagged)
         return (
-            f"{text}\n\nThe personal-data check flagged these notes in that earlier revision:\n{places}\n\n"
-            f"If this correction took personal data out, the earlier revision still holds it. To purge it from history "
-            f"(a purge record keeps only the id, revision and date):\n\n  {purge}",
+            f"Correction saved as revision {self._obs.revision} ({path.name}). Revision {revision}, kept in "
+            f"{self.store.history_dir}, holds notes the personal-data check flagged:\n{places}\n\n"
+            f"If this correction took personal data out, revision {revision} still holds it. Purge it on purpose "
+            f"(only its id, revision and date are recorded):\n  {purge}",
             True,
         )
 

@@ -154,7 +154,7 @@ class ReviewScreen(SeedsScreen[None]):
             )
         )
         for heading, text in agreed_before(obs):  # as the sheet words them, each only when recorded
-            lines.append(markup("[b]$h:[/b] $t", h=heading, t=text))
+            lines.append(markup("[b]$h:[/b] $t", h=heading, t=text.replace("\n", "\n  ")))  # a plan's lines indented
         if self.final_path is not None and session.mode != "draft":
             lines.append(markup("[$text-success]Final file:[/] $p", p=str(self.final_path)))
         results = section_scores(obs, rubric)
