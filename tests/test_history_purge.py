@@ -18,7 +18,7 @@ from helpers_core import scored, small_rubric, write_rubric
 from seeds_tui.cli import main
 from seeds_tui.core.observation import LinkedNote, Observation
 from seeds_tui.core.rubric import RubricRegistry
-from seeds_tui.storage.history import PURGE_SCHEMA, kept_revisions, purge_history, purges
+from seeds_tui.storage.history import PURGE_SCHEMA, flagged_revisions, kept_revisions, purge_history, purges
 from seeds_tui.storage.store import Store
 
 SECRET = "Mr Smith born 12/03/1985 CRN X123456"
@@ -146,3 +146,11 @@ def test_on_a_terminal_purge_asks_and_no_keeps_everything(corrected) -> None:  #
     code, seen = answer(b"y")
     assert code == 0 and b"purged revisions 2, 3 of" in seen
     assert kept_revisions(store, obs.id) == []
+
+
+def test_the_kept_revisions_holding_flagged_notes_are_named_by_place(corrected) -> None:  # type: ignore[no-untyped-def]
+    store, obs, registry = corrected
+    rubric = registry.get("small").rubric
+    assert flagged_revisions(store, obs.id, rubric) == [(2, ["strength 1"])]  # revision 3 was corrected clean
+    purge_history(store, obs.id, 2)
+    assert flagged_revisions(store, obs.id, rubric) == []

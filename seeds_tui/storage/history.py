@@ -22,6 +22,7 @@ from typing import Any
 
 from seeds_tui.core.errors import SeedsError, StoreError
 from seeds_tui.core.observation import now
+from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.tomlio import dump_toml, read_regular
 from seeds_tui.storage.atomic import check_no_links, locked, remove_file, write_atomic
 from seeds_tui.storage.store import Store
@@ -108,6 +109,27 @@ def kept_revisions(store: Store, obs_id: str | None = None) -> list[KeptRevision
     return sorted(found, key=lambda k: (k.id, k.revision, k.path.name))
 
 
+def flagged_revisions(store: Store, obs_id: str, rubric: Rubric) -> list[tuple[int, list[str]]]:
+    """The kept revisions of ``obs_id`` holding notes the personal-data check flags, as
+    (revision, where each note is), oldest first. Places only, never a note's text; a kept file
+    that cannot be read is left out (it is listed by ``kept_revisions`` all the same)."""
+    from seeds_tui.core.errors import ObservationError
+    from seeds_tui.core.observation import read_observation
+    from seeds_tui.core.privacy import suspect_notes
+
+    out: dict[int, list[str]] = {}
+    for kept in kept_revisions(store, obs_id):
+        try:
+            earlier, _ = read_observation(kept.path)
+        except ObservationError:
+            continue
+        places = [where for where, _ in suspect_notes(earlier, rubric)]
+        if places:
+            out.setdefault(kept.revision, [])
+            out[kept.revision] += [p for p in places if p not in out[kept.revision]]
+    return sorted(out.items())
+
+
 def purges(store: Store) -> list[Purge]:
     """The purge record's entries, oldest first (empty when nothing was ever purged)."""
     path = store.history_dir / PURGE_RECORD
@@ -170,6 +192,7 @@ __all__ = [
     "KeptRevision",
     "Purge",
     "check_id",
+    "flagged_revisions",
     "kept_revisions",
     "purge_history",
     "purges",

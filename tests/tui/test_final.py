@@ -91,6 +91,20 @@ async def test_when_the_earlier_revision_held_flagged_notes_a_dialog_lists_them_
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, MessageDialog)
+        # Corrected again (still with the note): both kept revisions hold it, and the message says so.
+        await pilot.press("f4", "c", "f2")
+        await pilot.pause()
+        await pilot.press("1", "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        message = app.screen.message
+        assert "Revisions 2 and 3, kept in" in message and "revision 2: strength 1" in message and "revision 3: strength 1" in message
+        assert f"seeds-tui history purge {obs_id} --store" in message and "--revision" not in message
+        await pilot.press("enter")
+        await pilot.pause()
+    assert main(["history", "purge", obs_id, "--revision", "3", "--yes", "--store", str(store.root)]) == 0
     kept = store.history_dir / f"{obs_id}.r2.toml"
     assert "X123456" in kept.read_text()
     # Done as the message says.
