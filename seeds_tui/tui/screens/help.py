@@ -46,6 +46,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("Tab / Shift+Tab", "next / previous field (Enter also moves on)"),
         ("→", "accept the suggested name (names already in the store)"),
         ("Space", "tick 'consent recorded'"),
+        ("Enter in Plan", "a new line in the practitioner's plan (Tab moves on)"),
         ("Ctrl+S", "start scoring (the session clock starts)"),
         ("Esc", "back to the rubric list"),
     ],
