@@ -74,6 +74,11 @@ def cases(base: Path, demo: Path) -> dict[str, list[str]]:
         "supervision list one practitioner": ["supervision", "list", "--store", str(demo), "--practitioner", "Nobody", "--json"],
         "supervision list open actions": ["supervision", "list", "--store", str(demo), "--open", "Nobody", "--json"],
         "supervision list no store": ["supervision", "list", "--store", missing, "--json"],
+        "history list": ["history", "list", "--store", str(demo), "--json"],
+        "history list no store": ["history", "list", "--store", missing, "--json"],
+        "history list not an id": ["history", "list", "nope", "--store", str(demo), "--json"],
+        "history purge nothing kept": ["history", "purge", "01JP4Z8Q2M3V5W6X7Y8Z9A0B5F", "--yes", "--store", str(demo), "--json"],
+        "history purge without yes": ["history", "purge", "01JP4Z8Q2M3V5W6X7Y8Z9A0B5F", "--store", str(demo), "--json"],
     }
 
 

@@ -215,6 +215,15 @@ def test_codes_notes_globals_counters_and_feedback(loaded: list[tuple[Path, Obse
     assert 0 < share("relationship.listening", "NO") < 0.1
 
 
+def test_some_observations_record_a_focus_and_plan_agreed_before_the_session(loaded: list[tuple[Path, Observation, str]]) -> None:
+    sessions = [obs.session for _, obs, _ in loaded]
+    focused = [s for s in sessions if s.focus]
+    assert 0.25 < len(focused) / len(sessions) < 0.55  # about two in five
+    assert all(not s.plan or s.focus for s in sessions)  # a plan comes with an agreed focus
+    assert any(s.plan and "\n" in s.plan for s in focused) and any(s.plan and "\n" not in s.plan for s in focused)
+    assert any(not s.plan for s in focused)
+
+
 def test_no_person_names_in_free_text(loaded: list[tuple[Path, Observation, str]]) -> None:
     people = {name for _, obs, _ in loaded for name in (obs.session.practitioner, obs.session.observer)}
     words = {part for name in people for part in name.split()}
@@ -224,7 +233,7 @@ def test_no_person_names_in_free_text(loaded: list[tuple[Path, Observation, str]
         texts += list(obs.section_notes.values()) + [e.text for e in obs.events]
         texts += [n.text for n in obs.feedback.strengths + obs.feedback.development_areas]
         texts += [a.text for a in obs.feedback.actions] + [obs.feedback.self_assessment, obs.feedback.practitioner_comment]
-        texts += [c.comment for c in obs.feedback.carried]
+        texts += [c.comment for c in obs.feedback.carried] + [obs.session.focus, obs.session.plan]
         for text in texts:
             assert not pattern.search(text), "a free-text note holds a person's name"
             assert personal_data_warnings(text) == [], "the app would warn about personal data in a demo note"

@@ -363,7 +363,7 @@ def test_order_or_licence_and_the_feedback_conversation_are_columns_in_every_for
     store.save_draft(scored(draft()))
     args = ["--store", str(store.root), "--rubrics", str(rubrics), "--table", "observations", "--include-drafts"]
     assert OBSERVATION_COLUMNS[OBSERVATION_COLUMNS.index("session_ref") + 1 :] == (
-        "sentence", "session_seconds", "feedback_date", "feedback_seconds", "change_target",
+        "sentence", "session_seconds", "feedback_date", "feedback_seconds", "change_target", "focus",
     )  # fmt: skip
     code, out, _ = export(capsys, *args, "--format", "jsonl")
     assert code == 0
@@ -409,7 +409,8 @@ def test_the_change_target_and_tally_rates_are_columns_empty_without_press_times
     assert code == 0
     rows = {row["observation_id"]: row for row in map(json.loads, out.splitlines())}
     mine, other = rows[timed.id], rows[untimed.id]
-    assert list(mine)[len(OBSERVATION_COLUMNS) - 1] == "change_target" and mine["change_target"] == "attending appointments"
+    assert list(mine)[len(OBSERVATION_COLUMNS) - 2] == "change_target" and mine["change_target"] == "attending appointments"
+    assert list(mine)[len(OBSERVATION_COLUMNS) - 1] == "focus" and mine["focus"] is None  # schema 5's, empty in a schema 4 file
     assert (mine["counter.open_question"], mine["counter_rate.open_question"]) == (6, 0.15)  # 6 in 40 minutes
     assert mine["counter_rate.complex_reflection"] == 0.08 and mine["counter_rate.persuading"] == 0.0
     assert other["change_target"] is None and other["counter.open_question"] == 6 and other["counter_rate.open_question"] is None

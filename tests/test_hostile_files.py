@@ -71,8 +71,8 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
     "escaped control character in a name": (_replace('team = "North"', 'team = "No\\u0001rth"'), "session.team", 18),
     "wrong type: revision": (_replace("revision = 0", f'revision = "{SECRET}"'), "revision: Input should be a valid integer", 4),
     "wrong type: team": (_replace('team = "North"', f'team = ["{SECRET}"]'), "session.team: Input should be a valid string", 18),
-    "wrong type: score value": (_replace("value = 3", f'value = "{SECRET}"'), "scores.relationship.empathy.value", 27),
-    "wrong type: float for an int": (_replace("partnership = 4", "partnership = 4.0"), "globals.partnership", 39),
+    "wrong type: score value": (_replace("value = 3", f'value = "{SECRET}"'), "scores.relationship.empathy.value", 29),
+    "wrong type: float for an int": (_replace("partnership = 4", "partnership = 4.0"), "globals.partnership", 41),
     "wrong type: date": (_replace("date = 2026-11-23", f'date = "{SECRET}"'), "session.date", 15),
     "wrong type: naive timestamp": (_replace("created = 2026-11-23 10:30:00+01:00", "created = 2026-11-23 10:30:00"), "timezone", 5),
     "wrong type: table for a string": (
@@ -81,14 +81,14 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int | None]] = {
         16,
     ),
     "wrong literal: mode": (_replace('mode = "in_person"', f'mode = "{SECRET}"'), "session.mode", 20),
-    "wrong literal: code": (_replace("value = 3", f'code = "{SECRET}"'), "scores.relationship.empathy.code", 27),
+    "wrong literal: code": (_replace("value = 3", f'code = "{SECRET}"'), "scores.relationship.empathy.code", 29),
     "case reference that is a name": (
         _replace("consent_recorded = true", f'consent_recorded = true\ncase_reference = "{SECRET} Smith"'),
         "session.case_reference",
         23,
     ),
-    "evidence far too long": (_replace('evidence = "Agreed three topics"', f'evidence = "{SECRET} {"x" * 30000}"'), "at most 20000", 33),
-    "value and code": (_replace("value = 3", 'value = 3\ncode = "NA"'), "either a value or a code", 26),
+    "evidence far too long": (_replace('evidence = "Agreed three topics"', f'evidence = "{SECRET} {"x" * 30000}"'), "at most 20000", 35),
+    "value and code": (_replace("value = 3", 'value = 3\ncode = "NA"'), "either a value or a code", 28),
     "unknown top-level key": (_replace("events = []", 'events = []\nnickname = "x"'), "nickname: unknown key", 8),
     "unknown session key": (
         _replace('team = "North"', f'team = "North"\nhome_address = "{SECRET}"'),

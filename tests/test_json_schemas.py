@@ -72,8 +72,9 @@ def test_every_valid_file_passes_the_published_schemas(demo: Store) -> None:
         assert not schema_accepts("observation", path), path
     for path in files:
         assert schema_accepts("observation", path), path
-        assert schema_accepts("observation-4", path), path
-        assert not schema_accepts("observation-3", path), path  # one schema per format version
+        assert schema_accepts("observation-5", path), path
+        assert not schema_accepts("observation-4", path), path  # one schema per format version
+        assert not schema_accepts("observation-3", path), path
         assert not schema_accepts("observation-2", path), path
         assert not schema_accepts("observation-1", path), path
     for path in sorted(bundled_rubric_dir().glob("*.toml")):
@@ -96,13 +97,13 @@ def test_schema_1_files_that_validate_accepts_pass_the_schema(capsys: pytest.Cap
         assert not schema_accepts("observation-2", path), path
 
 
-@pytest.mark.parametrize("tag", [2, 3, 4])
+@pytest.mark.parametrize("tag", [2, 3, 4, 5])
 def test_each_versions_fixture_passes_its_own_schema_and_the_one_for_every_version(tag: int) -> None:
     for path in sorted(FIXTURES.glob(f"seeds-observation-{tag}*.toml")):
         assert main(["validate", str(path)]) == 0
         assert schema_accepts("observation", path), path
         assert schema_accepts(f"observation-{tag}", path), path
-        others = {f"observation-{n}" for n in (1, 2, 3, 4)} - {f"observation-{tag}"}
+        others = {f"observation-{n}" for n in (1, 2, 3, 4, 5)} - {f"observation-{tag}"}
         assert not any(schema_accepts(kind, path) for kind in others), path
 
 
@@ -113,6 +114,8 @@ def test_an_older_versions_schema_refuses_the_keys_a_later_version_added(final: 
     data["schema"] = "seeds-observation/2"
     data["feedback"].pop("summary")  # written by schema 3, empty or not
     data["session"].pop("change_target")  # written by schema 4, empty or not
+    for key in ("focus", "plan"):  # written by schema 5, empty or not
+        data["session"].pop(key)
     assert validator("observation-2").is_valid(to_json_data(data))
     for part, key, value in (
         ("session", "sentence", "licence"),
@@ -132,6 +135,8 @@ def test_the_schema_3_json_schema_refuses_the_keys_schema_4_added(final: Data) -
     data = copy.deepcopy(final)
     data["schema"] = "seeds-observation/3"
     data["session"].pop("change_target")  # written by schema 4, empty or not
+    for key in ("focus", "plan"):  # written by schema 5, empty or not
+        data["session"].pop(key)
     data.pop("counter_times", None)
     assert validator("observation-3").is_valid(to_json_data(data))
     for newer in (
@@ -140,6 +145,19 @@ def test_the_schema_3_json_schema_refuses_the_keys_schema_4_added(final: Data) -
     ):
         assert not validator("observation-3").is_valid(to_json_data(newer))
         assert validator("observation-4").is_valid(to_json_data({**newer, "schema": "seeds-observation/4"}))
+
+
+def test_the_schema_4_json_schema_refuses_the_focus_and_plan_schema_5_added(final: Data) -> None:
+    data = copy.deepcopy(final)
+    data["schema"] = "seeds-observation/4"
+    for key in ("focus", "plan"):  # written by schema 5, empty or not
+        data["session"].pop(key)
+    assert validator("observation-4").is_valid(to_json_data(data))
+    for key, value in (("focus", "using open questions"), ("plan", "Review the week.\nAgree one step.")):
+        newer = {**data, "session": {**data["session"], key: value}}
+        assert not validator("observation-4").is_valid(to_json_data(newer)), key
+        assert validator("observation-5").is_valid(to_json_data({**newer, "schema": "seeds-observation/5"})), key
+        assert validator("observation").is_valid(to_json_data({**newer, "schema": "seeds-observation/5"})), key
 
 
 def test_the_schemas_in_docs_are_the_published_ones() -> None:
@@ -249,6 +267,9 @@ OBSERVATION_CASES: dict[str, tuple[Callable[[Data], None], bool]] = {
     "summary too long": (_set("feedback.summary", "x" * 20_001), True),
     "change target over two lines": (_set("session.change_target", "drinking\nand driving"), True),
     "change target too long": (_set("session.change_target", "x" * 201), True),
+    "focus over two lines": (_set("session.focus", "open questions\nand reflections"), True),
+    "focus too long": (_set("session.focus", "x" * 201), True),
+    "plan too long": (_set("session.plan", "x" * 2001), True),
     "tally time as text": (_set("counter_times.open_question", {"at": ["0:40"], "undone": []}), True),
     "negative tally time": (_set("counter_times.open_question", {"at": [-3], "undone": []}), True),
     "unknown key in tally times": (_set("counter_times.open_question", {"at": [], "when": [4]}), True),

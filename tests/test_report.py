@@ -119,6 +119,27 @@ def test_session_details_are_all_there_in_words(rubric: Rubric) -> None:
         assert "in_person" not in flat and "calibration" not in flat.replace("Calibration", ""), fmt
 
 
+def test_the_focus_and_plan_agreed_before_the_session_are_near_the_top(rubric: Rubric) -> None:
+    obs = observation(rubric)
+    agreed = obs.model_copy(
+        update={"session": obs.session.model_copy(update={"focus": "Using open questions", "plan": "Review the week.\n  Agree one step."})}
+    )
+    for fmt, text in both(agreed, rubric).items():
+        flat = squash(text)
+        assert "Agreed before the session" in flat, fmt
+        assert "Agreed focus" in flat and "Using open questions" in flat, fmt
+        assert "Practitioner's plan" in flat and "Review the week." in flat and "Agree one step." in flat, fmt
+        assert flat.index("Agreed focus") < flat.index("Practitioner's plan") < flat.index("Section by section"), fmt
+    markdown = render_markdown(agreed, rubric)
+    assert "Review the week.  \nAgree one step." in markdown  # the plan keeps its lines
+    assert "Review the week.\nAgree one step." in render_html(agreed, rubric)
+    # Only what was recorded: a focus alone, or neither (an older file), shows no empty heading.
+    focus_only = agreed.model_copy(update={"session": agreed.session.model_copy(update={"plan": ""})})
+    assert "Agreed focus" in render_markdown(focus_only, rubric) and "Practitioner's plan" not in render_markdown(focus_only, rubric)
+    for fmt, text in both(obs, rubric).items():
+        assert "Agreed before the session" not in text and "Agreed focus" not in text, fmt
+
+
 def test_the_case_reference_never_appears(rubric: Rubric, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     obs = rich(rubric)
     assert obs.session.case_reference == CASE_REF

@@ -64,6 +64,8 @@ def observation(loaded: LoadedRubric, **changes: object) -> Observation:
             purpose="developmental",
             consent_recorded=True,
             case_reference="A7-042",
+            focus="Using open questions",
+            plan="Review the week.\nAgree one step towards work.",
         ),
     )
     scores = {s.id: {i.id: Score(value=2) for i in s.items} for s in rubric.sections}
@@ -144,8 +146,10 @@ def test_the_pdf_is_a4_with_every_text_of_the_sheet_on_its_pages(loaded: LoadedR
         "The observer's summary A warm session with a clear structure.",
         "Feedback conversation 24 November 2026, 21 minutes",
         "Your response Fair and useful. Added on 30 November 2026, after the observation was finalised.",
+        "Agreed before the session Agreed focus Using open questions Practitioner's plan Review the week. Agree one step towards work.",
     ):
         assert shown in text, shown
+    assert text.index("Agreed focus") < text.index("Section by section")  # near the top
     assert "page 1 of" in text and f"page {len(read)} of {len(read)}" in text
     assert "A7-042" not in text  # the case reference never reaches the sheet
 

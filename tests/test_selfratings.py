@@ -93,7 +93,7 @@ def test_values_are_checked_against_the_rubric_scales(registry: RubricRegistry) 
 
 HOSTILE = {
     "not toml": (b"schema = = =\n", "not valid TOML"),
-    "an observation": (b'schema = "seeds-observation/4"\n', "not a seeds-tui self-rating"),
+    "an observation": (b'schema = "seeds-observation/5"\n', "not a seeds-tui self-rating"),
     "newer": (b'schema = "seeds-selfrating/9"\n', "newer seeds-tui"),
     "binary": (b"\x00\x01\x02\xff" * 40, ""),
     "bad code": (None, "Input should be"),

@@ -183,7 +183,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "deeply nested": (b'schema = "seeds-supervision/1"\nx = ' + b"[" * 5000 + b"]" * 5000 + b"\n", "nesting is too deep"),
     "UTF-16": (TEXT.encode("utf-16"), "UTF-16"),
     "latin-1": (TEXT.replace("Westgate", "Westgäte").encode("latin-1"), "UTF-8"),
-    "an observation": (b'schema = "seeds-observation/4"\n', "not a seeds-tui supervision note"),
+    "an observation": (b'schema = "seeds-observation/5"\n', "not a seeds-tui supervision note"),
     "newer": (b'schema = "seeds-supervision/9"\n', "newer seeds-tui"),
 }
 

@@ -67,10 +67,10 @@ def test_a_schema_3_file_reads_as_schema_4_with_totals_only() -> None:
     assert "Change target" not in markdown
 
 
-def test_a_schema_2_file_reads_as_schema_4() -> None:
+def test_a_schema_2_file_reads_in_the_current_schema() -> None:
     obs = load_observation(FIXTURES / "seeds-observation-2.toml")
     assert obs.schema_ == OBSERVATION_SCHEMA and obs.counter_times == {} and obs.session.change_target == ""
-    assert 'schema = "seeds-observation/4"' in observation_to_toml(obs)
+    assert f'schema = "{OBSERVATION_SCHEMA}"' in observation_to_toml(obs)
 
 
 def test_the_sheet_shows_rates_per_minute_and_a_timeline_by_hand() -> None:

@@ -194,7 +194,7 @@ INVALID_RESPONSES = {
     "unknown key": ({"comment_flagged = false": "comment_flagged = false\nmood = 'SECRET-VALUE'"}, "mood"),
     "an older questionnaire version": ({f'version = "{QVERSION}"': 'version = "one"'}, "semantic version"),
     "a newer format": ({'"seeds-response/1"': '"seeds-response/9"'}, "newer seeds-tui"),
-    "an observation": ({'"seeds-response/1"': '"seeds-observation/4"'}, "not a questionnaire response"),
+    "an observation": ({'"seeds-response/1"': '"seeds-observation/5"'}, "not a questionnaire response"),
 }
 
 

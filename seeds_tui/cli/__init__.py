@@ -26,7 +26,7 @@ from seeds_tui.core.errors import SeedsError
 #: Command modules, in the order ``--help`` lists them.
 COMMANDS = (
     "rubric", "validate", "schema", "demo", "summary", "event", "supervision", "voice", "export", "import_", "compare", "report",
-    "record", "publish", "serve", "self_rate",
+    "record", "publish", "serve", "self_rate", "history",
 )  # fmt: skip
 
 

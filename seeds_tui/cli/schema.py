@@ -26,11 +26,15 @@ from seeds_tui.cli.common import OK, print_json, reads
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rubric": ("rubric", ("seeds-rubric/1",)),
     "rubric-1": ("rubric", ("seeds-rubric/1",)),
-    "observation": ("observation", ("seeds-observation/4", "seeds-observation/3", "seeds-observation/2", "seeds-observation/1")),
+    "observation": (
+        "observation",
+        ("seeds-observation/5", "seeds-observation/4", "seeds-observation/3", "seeds-observation/2", "seeds-observation/1"),
+    ),
     "observation-1": ("observation", ("seeds-observation/1",)),
     "observation-2": ("observation", ("seeds-observation/2",)),
     "observation-3": ("observation", ("seeds-observation/3",)),
     "observation-4": ("observation", ("seeds-observation/4",)),
+    "observation-5": ("observation", ("seeds-observation/5",)),
     "supervision": ("supervision", ("seeds-supervision/1",)),
     "selfrating": ("selfrating", ("seeds-selfrating/1",)),
     "selfrating-1": ("selfrating", ("seeds-selfrating/1",)),
@@ -96,7 +100,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         description=(
             "Print the JSON Schema of the rubric, observation, self-rating, supervision note or training event format: 'rubric', "
             "'observation' and 'selfrating' accept every version the tools read; 'rubric-1', 'observation-1' to "
-            "'observation-4' and 'selfrating-1' one version each; 'questionnaire' and 'response' the questionnaire "
+            "'observation-5' and 'selfrating-1' one version each; 'questionnaire' and 'response' the questionnaire "
             "people on probation answer and one response."
         ),
     )

@@ -34,7 +34,7 @@ from seeds_tui.core.models import Model, problems_from_validation
 from seeds_tui.core.rubric import Code, Id, Rubric
 from seeds_tui.core.tomlio import DEFAULT_MAX_BYTES, dump_toml, find_line, line_index, load_toml, parse_toml
 
-OBSERVATION_SCHEMA: Literal["seeds-observation/4"] = "seeds-observation/4"
+OBSERVATION_SCHEMA: Literal["seeds-observation/5"] = "seeds-observation/5"
 OBSERVATION_MAX_BYTES = DEFAULT_MAX_BYTES
 #: The highest revision a file may hold. Saving adds one, so a file already at this bound cannot
 #: be saved again: ``check_against_rubric`` (hence ``validate``) and the store both refuse it.
@@ -42,6 +42,10 @@ REVISION_MAX = 1_000_000_000
 
 #: The longest change target (the behaviour the conversation is about change in).
 CHANGE_TARGET_MAX = 200
+#: The longest focus agreed with the practitioner (what the observer looks at, one line).
+FOCUS_MAX = 200
+#: The longest practitioner's plan for the session (one or a few lines).
+PLAN_MAX = 2000
 #: At most this many press (and undo) times are kept per tally; the count itself goes on to 100,000.
 TALLY_TIMES_MAX = 2000
 
@@ -128,6 +132,12 @@ class Session(Model):
     #: The behaviour the conversation is about change in ("attending appointments", "drinking"):
     #: optional, one line, checked for personal data like the notes.
     change_target: Annotated[str, Field(max_length=CHANGE_TARGET_MAX, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+    #: The focus agreed with the practitioner before the session, what the observer looks at
+    #: ("using open questions"): optional, one line, checked for personal data like the notes.
+    focus: Annotated[str, Field(max_length=FOCUS_MAX, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+    #: The practitioner's plan for the session, in their words (one or a few lines): optional,
+    #: checked for personal data like the notes.
+    plan: Annotated[str, Field(max_length=PLAN_MAX), AfterValidator(_one_newline)] = ""
     #: When the session clock first started.
     started: Stamp | None = None
     #: When the session ended: scoring left for the feedback, or the observer ended it.
@@ -265,7 +275,7 @@ class RubricRef(Model):
 class Observation(Model):
     """One observation, draft or final. See docs/file-format.md."""
 
-    schema_: Annotated[Literal["seeds-observation/4"], Field(alias="schema")] = OBSERVATION_SCHEMA
+    schema_: Annotated[Literal["seeds-observation/5"], Field(alias="schema")] = OBSERVATION_SCHEMA
     id: ObsId
     status: Status = "draft"
     #: How many times this observation has been saved; the store checks it before each save.
@@ -390,11 +400,19 @@ def _from_3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema": "seeds-observation/4"}
 
 
+def _from_4(data: dict[str, Any]) -> dict[str, Any]:
+    """seeds-observation/4 -> /5: /5 only added optional keys (``session.focus`` and
+    ``session.plan``, agreed with the practitioner at set-up), so a /4 file is a valid /5 file
+    with a new tag: its sheet shows no agreed focus or plan, as it never did."""
+    return {**data, "schema": "seeds-observation/5"}
+
+
 #: One migration per older schema tag: plain data in, plain data of the next schema out.
 MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "seeds-observation/1": _from_1,
     "seeds-observation/2": _from_2,
     "seeds-observation/3": _from_3,
+    "seeds-observation/4": _from_4,
 }
 
 #: The keys each schema added, as (model, key): the JSON Schema of an older version leaves them out.
@@ -409,6 +427,7 @@ ADDED_IN: dict[str, tuple[tuple[str, str], ...]] = {
         ("Feedback", "response_added"),
     ),
     "seeds-observation/4": (("Session", "change_target"), ("Observation", "counter_times")),
+    "seeds-observation/5": (("Session", "focus"), ("Session", "plan")),
 }
 
 

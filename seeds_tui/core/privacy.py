@@ -69,10 +69,14 @@ def warning_message(text: str) -> str | None:
 
 def suspect_notes(obs: Observation, rubric: Rubric) -> list[tuple[str, list[str]]]:
     """Every text of ``obs`` that looks like personal data, as (where it is, what it looks like),
-    in the order of the observation: the change target, evidence notes, section notes, marks,
+    in the order of the observation: the agreed focus, the practitioner's plan, the change target, evidence notes, section notes, marks,
     the feedback parts, a consensus rationale. "Where" names the place (``Beginning › Welcomes the person: evidence``),
     never the text, so the list can be shown before finalising or writing the sheet."""
-    places: list[tuple[str, str]] = [("change target", obs.session.change_target)]
+    places: list[tuple[str, str]] = [
+        ("agreed focus", obs.session.focus),
+        ("practitioner's plan", obs.session.plan),
+        ("change target", obs.session.change_target),
+    ]
     for section in rubric.sections:
         for item in section.items:
             score = obs.score(section.id, item.id)

@@ -74,6 +74,8 @@ ACTIONS_BY_SECTION = _PHRASES["actions_by_section"]
 GENERAL_ACTIONS = _PHRASES["general_actions"]
 CARRIED_COMMENTS = _PHRASES["carried_comments"]
 RATIONALES: dict[str, list[str]] = _PHRASES["rationales"]
+FOCUSES: list[str] = _PHRASES["focuses"]
+PLANS: list[str] = _PHRASES["plans"]
 
 MODES = (("in_person", 76), ("video", 14), ("phone", 10))
 PURPOSES = (("developmental", 70), ("quality_assurance", 24), ("calibration", 6))
@@ -733,7 +735,22 @@ def _observation(world: _World, loaded: LoadedRubric, quarter: int, day: date, p
         data["session"]["case_reference"] = f"{rng.choice(CASE_PREFIXES)}-{rng.randint(100, 9999):04d}"
     if session_ref is not None:
         data["session"]["session_ref"] = session_ref
+    data["session"].update(_agreed(data["id"]))
     return Observation.model_validate(data)
+
+
+def _agreed(obs_id: str) -> dict[str, str]:
+    """The focus and plan agreed at set-up, for about two observations in five (most with both).
+
+    Drawn from the observation's own id, not the world's random stream, so the rest of the demo
+    is the same with or without them."""
+    rng = random.Random(zlib.crc32(obs_id.encode("ascii")))
+    if rng.random() >= 0.4:
+        return {}
+    agreed = {"focus": rng.choice(FOCUSES)}
+    if rng.random() < 0.8:
+        agreed["plan"] = rng.choice(PLANS)
+    return agreed
 
 
 def _team_pick(world: _World) -> int:

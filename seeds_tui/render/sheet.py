@@ -268,6 +268,9 @@ class FeedbackSheet:
     self_rating: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: The practitioner's reflection written with the self-rating.
     self_reflection: str = ""
+    #: What was agreed with the practitioner before the session, as (heading, text): the
+    #: "Agreed focus" and the "Practitioner's plan", each only when recorded (the plan keeps its lines).
+    agreed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _item_result(rubric: Rubric, obs: Observation, section_id: str, item_id: str) -> str:
@@ -474,6 +477,22 @@ def self_rating_rows(obs: Observation, rubric: Rubric, record: SelfRating) -> li
     ]
 
 
+#: The heading of the part of the sheet that holds the focus and plan agreed before the session.
+AGREED_HEADING = "Agreed before the session"
+
+
+def agreed_before(obs: Observation) -> list[tuple[str, str]]:
+    """The focus and plan agreed with the practitioner at set-up, as (heading, text), each only
+    when recorded: the sheet shows them near the top, and the review step shows them too."""
+    s = obs.session
+    out = []
+    if s.focus.strip():
+        out.append(("Agreed focus", " ".join(s.focus.split())))
+    if s.plan.strip():
+        out.append(("Practitioner's plan", "\n".join(line.strip() for line in s.plan.strip().splitlines() if line.strip())))
+    return out
+
+
 def build_sheet(obs: Observation, rubric: Rubric, selfrating: SelfRating | None = None) -> FeedbackSheet:
     """Everything the feedback sheet shows, in order. The case reference is never included.
 
@@ -583,6 +602,7 @@ def build_sheet(obs: Observation, rubric: Rubric, selfrating: SelfRating | None 
         tally_note=_tally_note(obs, rubric),
         self_rating=self_rating_rows(obs, rubric, selfrating) if selfrating is not None else [],
         self_reflection=selfrating.reflection.strip() if selfrating is not None else "",
+        agreed=agreed_before(obs),
     )
 
 
@@ -623,6 +643,9 @@ def render_markdown(obs: Observation, rubric: Rubric, selfrating: SelfRating | N
     out += ["| Session | |", "|---|---|"]
     out += [f"| {e(k)} | {_md_cell(v)} |" for k, v in sheet.details]
     out.append("")
+    if sheet.agreed:
+        out += [f"## {AGREED_HEADING}", ""]
+        out += [f"**{e(heading)}:** {_md_block(text)}\n" for heading, text in sheet.agreed]
 
     out += ["## Section by section", "", scores_intro(sheet), ""]
     out += [f"| Section | Score | {sheet.word_heading} | Based on |", "|---|---|---|---|"]
@@ -840,6 +863,10 @@ def render_html(obs: Observation, rubric: Rubric, selfrating: SelfRating | None 
     out += ["<h2>The session</h2>", '<dl class="details">']
     out += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in sheet.details]
     out.append("</dl>")
+    if sheet.agreed:
+        out += [f"<h2>{h(AGREED_HEADING)}</h2>", '<dl class="details">']
+        out += [f'<dt>{h(k)}</dt><dd class="text">{h(v)}</dd>' for k, v in sheet.agreed]
+        out.append("</dl>")
 
     out += ["<h2>Section by section</h2>", f'<p class="intro">{h(scores_intro(sheet))}</p>']
     out += [_h_score(line) for line in sheet.sections]

@@ -33,6 +33,7 @@ from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.selfrating import SelfRating
 from seeds_tui.core.text import printable
 from seeds_tui.render.sheet import (
+    AGREED_HEADING,
     CODE_MEANINGS,
     SELF_RATING_INTRO,
     FeedbackSheet,
@@ -157,7 +158,7 @@ _LAID_OUT = {
     "title", "subtitle", "notices", "details", "sections", "overall", "ratings", "tallies", "self_assessment",
     "strengths", "development_areas", "actions", "carried", "practitioner_comment", "scales", "codes_used",
     "appendix", "rubric_line", "summary", "response_note", "bands", "timeline", "tally_note", "self_rating", "self_reflection",
-    "rubric_note",
+    "rubric_note", "agreed",
 }  # fmt: skip
 
 
@@ -201,6 +202,8 @@ def sheet_html(sheet: FeedbackSheet) -> str:
     if sheet.rubric_note:
         out.append(f'<p class="rubric-note">{_t(sheet.rubric_note)}</p>')
     out += ["<h2>The session</h2>", _pairs(sheet.details)]
+    if sheet.agreed:
+        out += [f"<h2>{_t(AGREED_HEADING)}</h2>", _pairs(sheet.agreed)]
     out += ["<h2>Section by section</h2>", f'<p class="intro">{_t(scores_intro(sheet))}</p>']
     out.append(f'<table class="scores" repeat="1"><tr><th>Section</th><th>Score</th><th></th><th>{_t(sheet.word_heading)}</th></tr>')
     out += [_score_row(line) for line in sheet.sections]

@@ -55,6 +55,7 @@ OBSERVATION_COLUMNS = (
     "observation_id", "status", "rubric_id", "rubric_version", "computed_version", "team", "practitioner", "observer",
     "session_date", "quarter", "mode", "purpose", "session_type", "session_ref",
     "sentence", "session_seconds", "feedback_date", "feedback_seconds", "change_target",
+    "focus",
 )  # fmt: skip
 #: Whole seconds (the session clock, the feedback conversation's clock): integers, empty when not timed.
 SECONDS_COLUMNS = ("session_seconds", "feedback_seconds")
@@ -223,6 +224,7 @@ def observation_rows(
             "feedback_date": obs.feedback.date,
             "feedback_seconds": obs.feedback.elapsed,
             "change_target": session.change_target or None,
+            "focus": session.focus or None,
         }
         for result in section_scores(current, rubric):
             row[f"section.{result.section_id}.percent"] = result.percent

@@ -723,7 +723,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
             except SeedsError as exc:
                 self.notify(str(exc), title="Correction not saved", severity="error", timeout=15)
             else:
-                self.notify(f"Correction saved as a new revision: {path}", title="Saved", timeout=8)
+                self.tell_correction_saved(session.correction_note(path))
             return
         if session.mode == "final":
             self.notify("This observation is final and unchanged.", timeout=4)
@@ -732,6 +732,17 @@ class SeedsApp(AppKeysInOrder, App[int]):
             self.notify(f"Draft saved: {session.path}", timeout=4)
         else:
             self.notify_not_saved(session)
+
+    def tell_correction_saved(self, note: tuple[str, bool]) -> None:
+        """After a correction: where the earlier revision is kept and how to purge it; a dialog
+        (to be read, not missed) when the personal-data check flagged notes of that revision."""
+        from seeds_tui.tui.dialogs import MessageDialog
+
+        text, flagged = note
+        if flagged:
+            self.push_screen(MessageDialog("Correction saved: the earlier revision is kept", text))
+        else:
+            self.notify(text, title="Saved", timeout=12)
 
     def action_stage(self, stage: Stage) -> None:
         """Go to a stage of the open observation."""

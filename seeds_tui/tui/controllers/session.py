@@ -41,7 +41,8 @@ from seeds_tui.core.observation import (
 from seeds_tui.core.rubric import Code, GlobalRating, Item, LoadedRubric, Rubric, Section
 from seeds_tui.core.text import format_elapsed
 from seeds_tui.storage import crash
-from seeds_tui.storage.store import Store
+from seeds_tui.storage.history import flagged_revisions
+from seeds_tui.storage.store import Store, default_store_dir
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY, Autosave, SaveState, in_daemon_thread
 
 if TYPE_CHECKING:
@@ -172,6 +173,9 @@ class ObservationSession:
         self.store = store
         self.loaded = loaded
         self._obs = observation
+        #: After a correction is saved: the revision it kept in history, and each kept revision
+        #: whose notes the personal-data check flags, with where (places, never text).
+        self.kept_in_history: tuple[int, list[tuple[int, list[str]]]] | None = None
         self._now = now_fn
         self.mode: Mode = "final" if observation.status == "final" else "draft"
         self.clock = SessionClock(observation.session.elapsed, source=clock_source)
@@ -671,12 +675,48 @@ class ObservationSession:
         if self.mode != "correction":
             raise ReadOnly("nothing to correct: open a finalised observation and choose 'Correct'")
         snapshot = self._snapshot()
-        saved, path = await in_daemon_thread(lambda: self.store.save_correction(snapshot, self.rubric))
+
+        def save() -> tuple[Observation, Path, list[tuple[int, list[str]]]]:
+            saved, path = self.store.save_correction(snapshot, self.rubric)
+            try:
+                flagged = flagged_revisions(self.store, saved.id, self.rubric)
+            except SeedsError:  # history cannot be read: the correction itself is saved
+                flagged = []
+            return saved, path, flagged
+
+        saved, path, flagged = await in_daemon_thread(save)
         self._obs = saved
         self.mode = "final"
         self.autosave.mark_saved()
+        self.kept_in_history = (snapshot.revision, flagged)
         self._tell()
         return path
+
+    def correction_note(self, path: Path) -> tuple[str, bool]:
+        """What to tell the observer after a correction is saved to ``path``: that the revision it
+        replaced is kept in history and how to purge it, and (True) when the personal-data check
+        flags notes of a revision kept there, which and where (never their text)."""
+        obs_id = self._obs.id
+        revision, flagged = self.kept_in_history or (self._obs.revision - 1, [])
+        store = "" if self.store.root == default_store_dir() else f" --store {self.store.root}"  # the default is found anyway
+        text = f"Correction saved as revision {self._obs.revision} ({path.name}). Revision {revision} is kept in {self.store.history_dir}."
+        if not flagged:
+            return f"{text} To purge it on purpose: seeds-tui history purge {obs_id} --revision {revision}{store}", False
+        if len(flagged) == 1:
+            which = f"Revision {flagged[0][0]}"
+            places = "\n".join(f"  · {where}" for where in flagged[0][1])
+            purge = f"seeds-tui history purge {obs_id} --revision {flagged[0][0]}{store}"
+        else:
+            which = "Revisions " + ", ".join(str(n) for n, _ in flagged[:-1]) + f" and {flagged[-1][0]}"
+            places = "\n".join(f"  · revision {n}: {where}" for n, wheres in flagged for where in wheres)
+            purge = f"seeds-tui history purge {obs_id}{store}"  # every kept revision
+        return (
+            f"Correction saved as revision {self._obs.revision} ({path.name}). {which}, kept in "
+            f"{self.store.history_dir}, hold{'s' if len(flagged) == 1 else ''} notes the personal-data check flagged:\n"
+            f"{places}\n\nIf this correction took personal data out, history still holds it. Purge it on purpose "
+            f"(only the id, revision and date are recorded):\n  {purge}",
+            True,
+        )
 
     async def save_response(self, text: str) -> Path:
         """Add or change the practitioner's written response to a finalised observation, without a

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from seeds_tui.core.observation import Session
 from seeds_tui.tui.base import SeedsModal
 from seeds_tui.tui.widgets.safe import markup, plain
 
@@ -45,6 +46,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("Tab / Shift+Tab", "next / previous field (Enter also moves on)"),
         ("→", "accept the suggested name (names already in the store)"),
         ("Space", "tick 'consent recorded'"),
+        ("Enter in Plan", "a new line in the practitioner's plan (Tab moves on)"),
         ("Ctrl+S", "start scoring (the session clock starts)"),
         ("Esc", "back to the rubric list"),
     ],
@@ -114,12 +116,15 @@ KEYS: dict[str, list[tuple[str, str]]] = {
 
 #: How an observation flows, in five lines: shown first, so the keys below have a place to hang on.
 FLOW: tuple[str, ...] = (
-    "1 Before: n, choose the rubric, the session details (Ctrl+S starts the session clock).",
+    "1 Before: n, the rubric, the session details, the agreed focus and plan; Ctrl+S starts the clock.",
     "2 During: score each item with a digit, a for NA, o for NO; e writes evidence; m marks a moment.",
     "3 After (F3): the session clock stops; rate it, then feedback on its own clock: their view first.",
     "4 Review (F4): check, f finalises (the draft becomes the final file), w writes the feedback sheet.",
     "5 Later: s for the Team summary, c for calibration; every draft saves itself as you type.",
 )
+
+#: The screens of an open observation, whose help shows the focus and plan agreed with the practitioner.
+AGREED_SCREENS = frozenset({"ScoringScreen", "AfterScreen", "ReviewScreen"})
 
 #: The screens of an observation, whose help opens with ``FLOW``.
 FLOW_SCREENS = frozenset({"HomeScreen", "RubricScreen", "SessionScreen", "ScoringScreen", "AfterScreen", "ReviewScreen"})
@@ -159,9 +164,15 @@ class HelpScreen(SeedsModal[None]):
                 seen.add(b.action)
                 keys.append((self.app.get_key_display(b), b.tooltip or b.description))
         with Vertical(classes="dialog dialog-wide"):
-            yield Static(plain("Keys"), classes="dialog-title")
+            title = "Keys"
+            if name in AGREED_SCREENS and session is not None and (focus := " ".join(session.observation.session.focus.split())):
+                # Always in sight, even at 80x24 where the flow fills the box: the plan follows the flow.
+                title += " · agreed focus: " + (focus if len(focus) <= 48 else focus[:47] + "…")
+            yield Static(plain(title), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 keys_text = _table("On this screen", keys) + plain("\n\n") + _table("Everywhere", EVERYWHERE)
+                if name in AGREED_SCREENS and session is not None and (agreed := _agreed(session.observation.session)):
+                    keys_text = agreed + plain("\n\n") + keys_text
                 if name in FLOW_SCREENS:  # the observer's screens: the flow first, so the keys have a place
                     keys_text = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n") + keys_text
                 yield Static(keys_text)
@@ -170,6 +181,18 @@ class HelpScreen(SeedsModal[None]):
     def action_close(self) -> None:
         """Close."""
         self.dismiss(None)
+
+
+def _agreed(session: Session) -> Content | None:
+    """What to look at in this session, as agreed with the practitioner at set-up (None when nothing was)."""
+    rows = [
+        ("Focus", " ".join(session.focus.split())),
+        ("Plan", " / ".join(line.strip() for line in session.plan.splitlines() if line.strip())),
+    ]
+    lines = [markup("[b $accent]$k[/] $d", k=k.ljust(6), d=d) for k, d in rows if d]
+    if not lines:
+        return None
+    return plain("\n").join([markup("[b]Agreed with the practitioner[/b]"), *lines])
 
 
 def _table(title: str, rows: list[tuple[str, str]]) -> Content:

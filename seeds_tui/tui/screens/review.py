@@ -25,7 +25,7 @@ from seeds_tui.core.scoring import (
     section_scores,
     typical_level,
 )
-from seeds_tui.render.sheet import tally_text
+from seeds_tui.render.sheet import agreed_before, tally_text
 from seeds_tui.tui.autosave import in_daemon_thread
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.commands import SessionDetailsCommands
@@ -153,6 +153,8 @@ class ReviewScreen(SeedsScreen[None]):
                 c=format_elapsed(session.clock.elapsed()),
             )
         )
+        for heading, text in agreed_before(obs):  # as the sheet words them, each only when recorded
+            lines.append(markup("[b]$h:[/b] $t", h=heading, t=text.replace("\n", "\n  ")))  # a plan's lines indented
         if self.final_path is not None and session.mode != "draft":
             lines.append(markup("[$text-success]Final file:[/] $p", p=str(self.final_path)))
         results = section_scores(obs, rubric)

@@ -29,7 +29,9 @@ from seeds_tui.tui.widgets.carried import CarriedList, previously
 from seeds_tui.tui.widgets.forms import (
     CHANGE_TARGET_HINT,
     FIELD_LABELS,
+    FOCUS_HINT,
     NOT_RECORDED,
+    PLAN_HINT,
     SESSION_REF_HINT,
     SESSION_TYPES,
     ConsentBox,
@@ -39,7 +41,7 @@ from seeds_tui.tui.widgets.forms import (
 )
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import warn_personal
-from seeds_tui.tui.widgets.text import Limits, LineInput
+from seeds_tui.tui.widgets.text import Limits, LineInput, NoteArea
 
 __all__ = ["SessionDetailsCommands", "SessionScreen"]
 
@@ -227,6 +229,22 @@ class SessionScreen(SeedsScreen[None]):
                 ),
                 classes="dim",
             )
+            yield from field_row(
+                "Agreed focus",
+                LineInput(
+                    old.focus if old else "",
+                    max_length=Limits.FOCUS,
+                    what="The agreed focus",
+                    id="focus",
+                    placeholder=FOCUS_HINT,
+                    compact=True,
+                ),
+            )
+            yield from field_row(
+                "Plan",
+                NoteArea(old.plan if old else "", max_length=Limits.PLAN, what="The plan", id="plan", compact=True, soft_wrap=True),
+            )
+            yield Static(plain(PLAN_HINT), classes="dim", id="plan-hint")
             if old is None:
                 yield Static(markup("[b]Open actions from earlier observations[/b]"), classes="heading", id="carried-heading")
                 yield Static(plain("Type the practitioner's name to see them."), id="carried-hint", classes="dim")
@@ -280,6 +298,7 @@ class SessionScreen(SeedsScreen[None]):
         if self.edit is not None or not self._ready:
             return None
         typed = {FIELD_LABELS.get(w.id or "", w.id or ""): w.value for w in self.query(Input) if w.id and w.value.strip()}
+        typed.update({FIELD_LABELS.get(w.id or "", w.id or ""): w.text for w in self.query(NoteArea) if w.id and w.text.strip()})
         typed.pop("Date", None)
         return typed or None
 
@@ -320,6 +339,8 @@ class SessionScreen(SeedsScreen[None]):
             "purpose": self.query_one("#purpose", Select).value,
             "sentence": None if (sentence := self.query_one("#sentence", Select).value) == NOT_RECORDED else sentence,
             "change_target": " ".join(text("change_target").split()),
+            "focus": " ".join(text("focus").split()),
+            "plan": "\n".join(line.rstrip() for line in self.query_one("#plan", NoteArea).text.strip().splitlines()),
             "consent_recorded": self.query_one("#consent", Checkbox).value,
             "case_reference": case_ref,
             "session_ref": session_ref,
@@ -365,6 +386,7 @@ class SessionScreen(SeedsScreen[None]):
         self.query_one("#session-errors", Static).update(plain("\n".join(problems.values())))
 
     @on(Input.Changed)
+    @on(NoteArea.Changed)
     @on(Checkbox.Changed)
     @on(Select.Changed)
     def _recheck(self) -> None:
@@ -427,7 +449,7 @@ class SessionScreen(SeedsScreen[None]):
             with contextlib.suppress(NoMatches):
                 self.query_one(f"#{field}").focus()
             return
-        warn_personal(self, session.change_target)
+        warn_personal(self, "\n".join((session.focus, session.plan, session.change_target)))  # one warning for all three
         if self.edit is None:
             self.seeds.start_observation(self.loaded, session, self.carried_for(session))
             return
@@ -447,6 +469,7 @@ class SessionScreen(SeedsScreen[None]):
     def _as_typed(self) -> dict[str, str]:
         """Every field's value as it stands (text fields, choices and the consent box)."""
         values = {w.id: w.value for w in self.query(Input) if w.id}
+        values.update({w.id: w.text for w in self.query(NoteArea) if w.id})
         values.update({w.id: str(w.value) for w in self.query(Select) if w.id})
         values.update({w.id: str(w.value) for w in self.query(ConsentBox) if w.id})
         return values

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.style import Style
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from seeds_tui.tui.widgets.safe import plain
 
@@ -38,12 +38,19 @@ FIELD_LABELS = {
     "consent_recorded": "Consent recorded",
     "case_reference": "Case reference",
     "session_ref": "Session reference",
+    "focus": "Agreed focus",
+    "plan": "Practitioner's plan",
 }
 
 #: The choice of the "Order or licence" field that leaves it unrecorded (a Select needs a value).
 NOT_RECORDED = "not_recorded"
 
 SESSION_REF_HINT = "calibration only: the same for both observers"
+
+FOCUS_HINT = "optional: what to look at, agreed with the practitioner, e.g. using open questions"
+
+#: Under the plan field: what goes there, and that Tab (not Enter) moves on from it.
+PLAN_HINT = "Plan: optional, the practitioner's plan for the session in a line or a few (Enter: new line; Tab: next field)."
 
 CHANGE_TARGET_HINT = "optional: the behaviour talked about, e.g. attending appointments"
 
@@ -59,7 +66,7 @@ class ConsentBox(Checkbox):
         return Content.assemble((self.BUTTON_LEFT, side_style), (inner, button_style), (self.BUTTON_RIGHT, side_style))
 
 
-def field_row(label: str, widget: Input | Select[str] | Checkbox) -> ComposeResult:
+def field_row(label: str, widget: Input | Select[str] | Checkbox | TextArea) -> ComposeResult:
     """A label and its field on one line."""
     with Horizontal(classes="form-field"):
         yield Label(plain(label))

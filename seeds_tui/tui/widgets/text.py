@@ -30,6 +30,8 @@ class Limits:
     ENTRY: ClassVar[int] = 4_000  # a strength, development area, action, consensus rationale
     NAME: ClassVar[int] = 100  # observer, practitioner, team, session type, owner
     CHANGE_TARGET: ClassVar[int] = 200
+    FOCUS: ClassVar[int] = 200
+    PLAN: ClassVar[int] = 2_000
     CASE_REFERENCE: ClassVar[int] = 32
     SESSION_REFERENCE: ClassVar[int] = 64
     DATE: ClassVar[int] = 10
