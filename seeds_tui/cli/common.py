@@ -126,10 +126,13 @@ def check_output(output: Path, *, stores: Iterable[Path] = (), inputs: Iterable[
 
     The one check behind every output option (``report -o``, ``summary -o``, ``export -o``,
     ``import --report``): never inside a store folder (``stores``, the store the file lies in,
-    or any store found around the path) except its ``reports/`` folder, never over one of the
+    or any store found around the path) except its ``reports/`` folder (none at all in a team's
+    shared store: it keeps published finals only), never over one of the
     ``inputs`` the command reads, and never over an observation or rubric file anywhere. Links
     are followed first, so a link cannot lead around the check. Returns the path as given.
     """
+    from seeds_tui.storage.store import is_shared_store
+
     target = Path(os.path.realpath(output.expanduser()))
     for source in inputs:
         if os.path.lexists(source) and os.path.realpath(source) == str(target):
@@ -139,6 +142,11 @@ def check_output(output: Path, *, stores: Iterable[Path] = (), inputs: Iterable[
     if found is not None:
         roots.append(found)
     for root in roots:
+        if target.is_relative_to(root) and is_shared_store(root):
+            raise UsageError(
+                f"{option} {output}: that is inside the team's shared store {root}, which keeps published finals only "
+                "(whatever goes there is synced to the whole team); write the output to a folder of your own"
+            )
         if target == root or (target.is_relative_to(root) and not target.is_relative_to(root / "reports")):
             raise UsageError(
                 f"{option} {output}: that is inside the store {root}, where only seeds-tui's own files go; "

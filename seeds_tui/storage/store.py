@@ -9,7 +9,8 @@ Layout (all owner-only)::
       conflicts/<ID>.<why>.toml  copies kept aside (a save that met someone else's, an import
                                  that could not merge): each a new file, never overwritten
       consensus/<ID>.toml        agreed records of double-scored sessions (not in summaries)
-      reports/<ID>.md|.html      feedback sheets written from the app
+      reports/<ID>.md|.html      feedback sheets and exports written from the app (for a team's
+                                 shared store: the user's own store's reports/, never the share)
       .cache/                    derived data for fast summaries (safe to delete)
       .locks/<ID>.lock           one lock per observation, held while checking and saving it
       .publish/                  what was published to the team's shared store, and where it is
@@ -106,7 +107,6 @@ class Store:
         self.history_dir = self.root / "history"
         self.conflict_dir = self.root / "conflicts"
         self.consensus_dir = self.root / "consensus"
-        self.reports_dir = self.root / "reports"
         self.lock_dir = self.root / ".locks"
         #: Seconds a save waits for another save of the same observation before ``StoreBusy``.
         self.lock_timeout = lock_timeout
@@ -127,6 +127,38 @@ class Store:
         if self.is_shared:
             return shared_cache_dir(self.root)
         return self.root / ".cache"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where feedback sheets and exports go: ``STORE/reports/``; for a team's shared store, the user's own.
+
+        A shared store holds published finals only: a practitioner's sheet or a team export written
+        there would be synced to the whole team (and a read-only share would refuse it), so they go
+        to the ``reports/`` folder of this computer's own store (see ``local_reports_store``).
+        """
+        if self.is_shared:
+            return self.local_reports_store().reports_dir
+        return self.root / "reports"
+
+    def local_reports_store(self) -> Store:
+        """The store whose ``reports/`` takes this store's reports: itself, or for a shared store the user's own.
+
+        The user's own store is the default one (``SEEDS_STORE``, else the per-user data folder);
+        when that is a shared store too (or this very one), the per-user data folder's store.
+        Raises ``StoreError`` when neither is a store of the user's own.
+        """
+        if not self.is_shared:
+            return self
+        from platformdirs import user_data_path
+
+        here = os.path.abspath(self.root)
+        for root in (default_store_dir(), user_data_path("seeds-tui", appauthor=False) / "store"):
+            if os.path.abspath(root) != here and not is_shared_store(root):
+                return Store(root)
+        raise StoreError(
+            f"{self.root} is a team's shared store, which keeps published finals only, and there is no store of your own "
+            "on this computer for feedback sheets and exports: set SEEDS_STORE to a folder of your own"
+        )
 
     # -- paths ------------------------------------------------------------------------
 
@@ -354,9 +386,14 @@ class Store:
         return path
 
     def write_report(self, name: str, data: bytes) -> Path:
-        """Write a feedback sheet (or another report) as ``STORE/reports/NAME`` (atomic, owner-only); return its path."""
+        """Write a feedback sheet (or another report) as ``STORE/reports/NAME`` (atomic, owner-only); return its path.
+
+        For a team's shared store, into the user's own store's ``reports/`` (``reports_dir``), never into the share.
+        """
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
             raise StoreError("a report's name is letters, digits, dots and dashes (no folders)")
+        if self.is_shared:
+            return self.local_reports_store().write_report(name, data)
         path = self.folder(self.reports_dir) / name
         write_atomic(path, data, root=self.root)
         return path
@@ -379,7 +416,7 @@ class Store:
         limit = time.time() - older_than
         removed = 0
         folders = (
-            *(self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir, self.reports_dir),
+            *(self.final_dir, self.draft_dir, self.history_dir, self.conflict_dir, self.root / "reports"),
             *(self.consensus_dir, self.consensus_dir / "drafts", self.cache_dir),
         )
         for folder in folders:

@@ -387,7 +387,7 @@ class ReviewScreen(SeedsScreen[None]):
 
     @work(exclusive=True, group="export", exit_on_error=False, name="writing the feedback sheet")
     async def _write_sheet(self) -> None:
-        """Write the feedback sheet to STORE/reports/ as .md, .html and .pdf (owner-only, atomic) and say where."""
+        """Write the feedback sheet to STORE/reports/ (for a shared store, the user's own) as .md, .html and .pdf and say where."""
         session = self.session
         obs, rubric = session.observation, session.rubric
         try:
@@ -396,6 +396,8 @@ class ReviewScreen(SeedsScreen[None]):
             self.app.notify(str(exc), title="Feedback sheet not written", severity="error", timeout=15)
             return
         where = "\n".join(str(path) for path in paths)
+        if self.seeds.records.shared:  # the share keeps published finals only: the sheet stays on this computer
+            where += "\n(on this computer, in your own store's reports folder: the team's shared store keeps finals only)"
         title = "Feedback sheet written" if obs.status == "final" else "Feedback sheet written (marked draft)"
         self.app.notify(f"Markdown, HTML and PDF, to print or send:\n{where}", title=title, timeout=15, markup=False)
 

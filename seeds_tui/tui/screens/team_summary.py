@@ -596,6 +596,8 @@ class TeamSummaryScreen(Screen[None]):
         if self.shown is None:
             return
         where = f"Into {self.summary.reports_dir} (the filters, rubric, threshold and order shown; every column)"
+        if self.summary.store.is_shared:  # the share keeps published finals only: the export stays on this computer
+            where += ", on this computer: the team's shared store keeps finals only"
         self.app.push_screen(ExportDialog(where), self._export)
 
     def _export(self, fmt: str | None) -> None:
