@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY
 from seeds_tui.tui.base import WorkerFailed
 from seeds_tui.tui.keys import AppKeysInOrder
 from seeds_tui.tui.protocol import Stage
+from seeds_tui.tui.toasts import Toasts, ToastText
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement
@@ -124,6 +126,9 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.event_loop: asyncio.AbstractEventLoop | None = None
         #: A hang-up close is under way (the work is saved): screens are being torn down, perhaps mid-mount.
         self.closing = False
+        #: Every toast goes through here: held while a dialog is open, shown once it closes.
+        self._loop_thread: int | None = None
+        self.toasts = Toasts(self._show_toast, super().clear_notifications, self.NOTIFICATION_TIMEOUT)
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -167,6 +172,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         from seeds_tui.tui.screens.home import HomeScreen
 
         self.event_loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.hang_up_pending:  # the terminal went away during start-up: nothing is open yet
             self.exit(0)
             return
@@ -224,17 +231,40 @@ class SeedsApp(AppKeysInOrder, App[int]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        dialog: Screen[Any] | None = None,
     ) -> None:
         """Show a notification. Plain text by default: messages name files and folders, which may hold brackets.
 
         Control characters (from a file name, a rubric) are shown as visible stand-ins, never sent to the terminal.
+        While a dialog is open the toast waits for it to close (``seeds_tui.tui.toasts``), unless it is
+        that dialog's own message (``dialog``: the dialog saying it, as ``SeedsModal.notify`` passes).
         """
         from seeds_tui.core.text import printable
 
+        if self._loop_thread is not None and threading.get_ident() != self._loop_thread:
+            # From a thread worker: on the app's own loop, where the screens are known.
+            self.call_from_thread(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return
         cap = TOAST_SECONDS.get(severity)
         if cap is not None:  # short-lived: a toast must not sit over the next thing read (errors stay as long as asked)
             timeout = min(self.NOTIFICATION_TIMEOUT if timeout is None else timeout, cap)
-        super().notify(printable(message), title=printable(title, newlines=False), severity=severity, timeout=timeout, markup=markup)
+        toast = ToastText(printable(message), printable(title, newlines=False), severity, timeout, markup)
+        self.toasts.notify(toast, from_dialog=dialog is not None and self._top_screen() is dialog)
+
+    def _show_toast(self, toast: ToastText) -> None:
+        super().notify(toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup)
+
+    def clear_notifications(self) -> None:
+        """Take every toast off the screen and forget those waiting for a dialog to close."""
+        self.toasts.clear()
+
+    def _top_screen(self) -> Screen[Any] | None:
+        return self.screen_stack[-1] if self.screen_stack else None
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A dialog (or the command palette) on top holds the toasts back; another screen shows them."""
+        top = self._top_screen()
+        self.toasts.screen_changed(dialog=isinstance(top, ModalScreen))
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies text: say, in plain words, how to quit (Textual's own message is markup shown raw here)."""

@@ -15,6 +15,7 @@ from textual import events
 from textual.css.query import NoMatches
 from textual.css.scalar import Unit
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -121,3 +122,15 @@ class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
     def seeds(self) -> SeedsAppLike:
         """The app, as dialogs may use it."""
         return cast("SeedsAppLike", self.app)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """The dialog's own message: shown over it (every other toast waits for the dialog to close)."""
+        self.seeds.notify(message, title=title, severity=severity, timeout=timeout, markup=markup, dialog=self)
