@@ -128,7 +128,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.closing = False
         #: Every toast goes through here: held while a dialog is open, shown once it closes.
         self._loop_thread: int | None = None
-        self.toasts = Toasts(self._show_toast, super().clear_notifications, self.NOTIFICATION_TIMEOUT)
+        self.toasts = Toasts(self._show_toast, self._clear_toasts, self.NOTIFICATION_TIMEOUT)
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -253,6 +253,25 @@ class SeedsApp(AppKeysInOrder, App[int]):
 
     def _show_toast(self, toast: ToastText) -> None:
         super().notify(toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup)
+        # The rack is capped in height (seeds.tcss): the newest toast is the one kept in sight.
+        self.call_after_refresh(self.call_after_refresh, self._newest_toast_in_sight)
+
+    def _newest_toast_in_sight(self) -> None:
+        for rack in self.screen.query("ToastRack"):
+            rack.scroll_end(animate=False, immediate=True)
+
+    def _clear_toasts(self) -> None:
+        # In turn with the toasts asked for before (Textual adds each one when its message is handled).
+        self.call_later(super().clear_notifications)
+        self.call_later(self.call_after_refresh, self._drop_empty_toast_holders)
+
+    def _drop_empty_toast_holders(self) -> None:
+        """Textual takes a cleared toast off the screen but leaves its holder, a blank line that pushes
+        every later toast one line further down the screen (towards the notes and the tally bar)."""
+        for screen in self.screen_stack:
+            for holder in screen.query("ToastHolder"):
+                if not holder.children:
+                    holder.remove()
 
     def clear_notifications(self) -> None:
         """Take every toast off the screen and forget those waiting for a dialog to close."""
@@ -264,7 +283,11 @@ class SeedsApp(AppKeysInOrder, App[int]):
     def _screen_changed(self, screen: Screen[Any]) -> None:
         """A dialog (or the command palette) on top holds the toasts back; another screen shows them."""
         top = self._top_screen()
-        self.toasts.screen_changed(dialog=isinstance(top, ModalScreen))
+        dialog = isinstance(top, ModalScreen)
+        if self.toasts.screen_changed(dialog=dialog) and dialog:
+            # The dialog's own toast rack is filled as it is first drawn: take them off it then too.
+            self.call_after_refresh(super().clear_notifications)
+        self.call_after_refresh(self._drop_empty_toast_holders)  # toasts gone while the screen was covered
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies text: say, in plain words, how to quit (Textual's own message is markup shown raw here)."""
@@ -762,9 +785,14 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.show_stage(stage)
 
     async def action_quit(self) -> None:
-        """Quit. Every kind of unsaved work is saved first; if some cannot be, ask before losing it."""
+        """Quit. Every kind of unsaved work is saved first; if some cannot be, ask before losing it.
+
+        A screen may hold Ctrl+Q back (``hold_quit``: the questionnaire in the hands of a person on probation)."""
         from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
 
+        hold = getattr(self.screen, "hold_quit", None)
+        if callable(hold) and hold():
+            return
         problems = [p for c in self.consensus.values() if (p := c.save_now()) is not None]
         if problems:
 

@@ -5,6 +5,10 @@ once the dialog closes, not on top of it; a dialog's own messages ("Mark removed
 back", "Write what was agreed") are shown over it, as they are about it. Toasts already on
 screen when a dialog opens are taken back and shown again, for the time they had left, when it
 closes. ``clear`` forgets both (a new observation does not show the last one's toasts).
+
+At most ``AT_ONCE`` toasts show at a time, so that they stay in the top part of the screen, clear of
+the section notes and the tally bar at 80x24: a new one puts the oldest away (information before
+warnings, warnings before errors).
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from textual.notifications import SeverityLevel
 
 #: At most this many toasts wait for a dialog to close (the oldest give way).
 HELD_MAX = 4
+
+#: At most this many toasts on screen at once.
+AT_ONCE = 3
+
+#: Which toasts give way first when there are too many (an error last).
+_GIVES_WAY = {"information": 0, "warning": 1, "error": 2}
 
 #: A toast taken back with less than this many seconds left is not shown again.
 SHORTEST_SECONDS = 1.0
@@ -71,17 +81,26 @@ class Toasts:
 
     def _put(self, toast: ToastText) -> None:
         now = self._clock()
-        self._shown = [s for s in self._shown if now - s.at < self._seconds(s.toast)]
-        self._shown.append(_Shown(toast, now))
+        live = [s for s in self._shown if now - s.at < self._seconds(s.toast)]
+        if len(live) >= AT_ONCE:
+            away = sorted(live, key=lambda s: (_GIVES_WAY.get(s.toast.severity, 0), s.at))[: len(live) - AT_ONCE + 1]
+            live = [s for s in live if s not in away]
+            self._clear_screen()  # Textual shows or clears them all: the rest come back for the time they had left
+            again = [_Shown(replace(s.toast, timeout=self._seconds(s.toast) - (now - s.at)), now) for s in live]
+            for shown in again:
+                self._show(shown.toast)
+            live = again
+        self._shown = [*live, _Shown(toast, now)]
         self._show(toast)
 
     def _seconds(self, toast: ToastText) -> float:
         return self._default if toast.timeout is None else toast.timeout
 
-    def screen_changed(self, *, dialog: bool) -> None:
-        """A screen came on top: a dialog takes the toasts back; another screen shows those held."""
+    def screen_changed(self, *, dialog: bool) -> bool:
+        """A screen came on top: a dialog takes the toasts back; another screen shows those held.
+        True when toasts were taken off the screen."""
         if dialog == self._dialog_open:
-            return
+            return False
         self._dialog_open = dialog
         if dialog:
             now = self._clock()
@@ -91,10 +110,11 @@ class Toasts:
             if left:
                 self._clear_screen()
                 self.held = [*left, *self.held][-HELD_MAX:]
-            return
+            return bool(left)
         held, self.held = self.held, []
         for toast in held:
             self._put(toast)
+        return False
 
     def clear(self) -> None:
         """Forget every toast, on screen and waiting."""
