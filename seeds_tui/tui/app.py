@@ -287,6 +287,11 @@ class SeedsApp(AppKeysInOrder, App[int]):
         if self.toasts.screen_changed(dialog=dialog) and dialog:
             # The dialog's own toast rack is filled as it is first drawn: take them off it then too.
             self.call_after_refresh(super().clear_notifications)
+        if dialog:
+            # The screen under the dialog shows through it, toasts and all (Textual updates only the top
+            # screen's toasts): take them off; that screen draws those still due again when it is back on top.
+            for covered in self.screen_stack[:-1]:
+                covered.query("ToastHolder").remove()
         self.call_after_refresh(self._drop_empty_toast_holders)  # toasts gone while the screen was covered
 
     def action_help_quit(self) -> None:
