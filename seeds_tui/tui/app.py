@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -241,9 +242,12 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """
         from seeds_tui.core.text import printable
 
-        if self._loop_thread is not None and threading.get_ident() != self._loop_thread:
-            # From a thread worker: on the app's own loop, where the screens are known.
-            self.call_from_thread(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+        if self._loop_thread is not None and self.event_loop is not None and threading.get_ident() != self._loop_thread:
+            # From a thread worker: on the app's own loop, where the screens are known (without waiting
+            # for it: a worker telling something as the app closes must not hang there).
+            again = functools.partial(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone, and so is the screen
+                self.event_loop.call_soon_threadsafe(again)
             return
         cap = TOAST_SECONDS.get(severity)
         if cap is not None:  # short-lived: a toast must not sit over the next thing read (errors stay as long as asked)

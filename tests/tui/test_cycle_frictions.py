@@ -377,3 +377,23 @@ async def test_the_last_observations_toasts_are_gone_when_the_next_opens(
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert "Final file written" not in words(app) and not toasts(app)
+
+
+async def test_a_toast_from_a_thread_worker_shows_and_an_error_outlasts_newer_information(make_app: Callable[..., SeedsApp]) -> None:
+    import threading
+
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await set_up(pilot, "seed-one-to-one")
+        app.notify("Draft not saved: the disk is full", severity="error", timeout=20)
+        worker = threading.Thread(target=lambda: app.notify("1 final published to the shared store", title="Shared store"))
+        worker.start()
+        worker.join()
+        await pilot.pause(0.1)
+        assert "1 final published" in words(app)
+        for n in range(3):
+            app.notify(f"Mark {n}")
+        await pilot.pause(0.3)
+        said = words(app)
+        assert len(toasts(app)) == 3 and "disk is full" in said and "Mark 2" in said
+        assert "shared store" not in said and "Mark 0" not in said  # information gives way first, the oldest first
