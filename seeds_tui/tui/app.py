@@ -799,9 +799,12 @@ class SeedsApp(AppKeysInOrder, App[int]):
         A screen may hold Ctrl+Q back (``hold_quit``: the questionnaire in the hands of a person on probation)."""
         from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
 
-        hold = getattr(self.screen, "hold_quit", None)
-        if callable(hold) and hold():
-            return
+        holder = next((screen for screen in reversed(self.screen_stack) if callable(getattr(screen, "hold_quit", None))), None)
+        if holder is not None:
+            while self.screen is not holder and isinstance(self.screen, ModalScreen):  # F1 opened over the form
+                self.pop_screen()
+            if holder.hold_quit():  # type: ignore[attr-defined]
+                return
         problems = [p for c in self.consensus.values() if (p := c.save_now()) is not None]
         if problems:
 

@@ -253,6 +253,9 @@ async def test_ctrl_q_on_the_questionnaire_does_not_quit_and_twice_stops_without
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.screen is form and "Ctrl+Q again" in words(app)
+        await pilot.press("f1")  # the keys, opened over the form: Ctrl+Q still does not quit
+        await pilot.pause()
+        assert app.screen is not form
         await pilot.press("ctrl+q")
         await settle(app, pilot)
         assert app.is_running and isinstance(app.screen, VoiceThanksScreen)
