@@ -400,3 +400,25 @@ async def test_a_toast_from_a_thread_worker_shows_and_an_error_outlasts_newer_in
         said = words(app)
         assert len(toasts(app)) == 3 and "disk is full" in said and "Mark 2" in said
         assert "shared store" not in said and "Mark 0" not in said  # information gives way first, the oldest first
+
+
+async def test_a_new_screen_has_its_size_classes_from_its_first_frame(make_app: Callable[..., SeedsApp]) -> None:
+    from seeds_tui.tui.base import SeedsScreen
+
+    seen: list[set[str]] = []
+
+    class Probe(SeedsScreen[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            return []
+
+        def on_mount(self) -> None:
+            seen.append(set(self.classes))
+
+    app = make_app(offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(Probe())
+        await pilot.pause()
+        # At 80x24 the first frame is laid out narrow and short (at 80x24 the scoring screen was first
+        # drawn with the wide layout's section list, then jumped).
+        assert seen and {"-narrow", "-short"} <= seen[0] and not {"-wide", "-tall"} & seen[0]
