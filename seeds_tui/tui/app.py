@@ -56,6 +56,9 @@ def _now() -> datetime:
     return now()
 
 
+#: The share of the screen's height toasts may take (ToastRack's max-height in seeds.tcss).
+TOAST_ROOM = 0.55
+
 #: The longest an information or warning toast stays, in seconds (errors stay as long as they ask).
 TOAST_SECONDS: dict[str, float] = {"information": 5.0, "warning": 8.0}
 
@@ -129,7 +132,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.closing = False
         #: Every toast goes through here: held while a dialog is open, shown once it closes.
         self._loop_thread: int | None = None
-        self.toasts = Toasts(self._show_toast, self._clear_toasts, self.NOTIFICATION_TIMEOUT)
+        self.toasts = Toasts(self._show_toast, self._clear_toasts, self.NOTIFICATION_TIMEOUT, room=self._toast_room)
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -254,6 +257,11 @@ class SeedsApp(AppKeysInOrder, App[int]):
             timeout = min(self.NOTIFICATION_TIMEOUT if timeout is None else timeout, cap)
         toast = ToastText(printable(message), printable(title, newlines=False), severity, timeout, markup)
         self.toasts.notify(toast, from_dialog=dialog is not None and self._top_screen() is dialog)
+
+    def _toast_room(self) -> tuple[int, int]:
+        """Rows and text columns toasts may take: the top 55% below the title bar, 60% of the width (seeds.tcss)."""
+        width, height = self.size
+        return max(3, int(height * TOAST_ROOM)), max(10, int(width * 0.6) - 2)
 
     def _show_toast(self, toast: ToastText) -> None:
         super().notify(toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup)

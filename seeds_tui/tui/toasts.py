@@ -6,13 +6,15 @@ back", "Write what was agreed") are shown over it, as they are about it. Toasts 
 screen when a dialog opens are taken back and shown again, for the time they had left, when it
 closes. ``clear`` forgets both (a new observation does not show the last one's toasts).
 
-At most ``AT_ONCE`` toasts show at a time, so that they stay in the top part of the screen, clear of
-the section notes and the tally bar at 80x24: a new one puts the oldest away (information before
-warnings, warnings before errors).
+At most ``AT_ONCE`` toasts show at a time, and no more than fit in the top part of the screen
+(``room``: the rows and columns toasts may take), clear of the section notes and the tally bar at
+80x24: a new one puts the oldest away (information before warnings, warnings before errors); the
+newest always shows.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -62,7 +64,9 @@ class Toasts:
         clear_screen: Callable[[], None],
         default_timeout: float,
         clock: Callable[[], float] = time.monotonic,
+        room: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
+        self._room = room
         self._show = show
         self._clear_screen = clear_screen
         self._default = default_timeout
@@ -82,8 +86,15 @@ class Toasts:
     def _put(self, toast: ToastText) -> None:
         now = self._clock()
         live = [s for s in self._shown if now - s.at < self._seconds(s.toast)]
-        if len(live) >= AT_ONCE:
-            away = sorted(live, key=lambda s: (_GIVES_WAY.get(s.toast.severity, 0), s.at))[: len(live) - AT_ONCE + 1]
+        rows, columns = self._room() if self._room is not None else (10**6, 80)
+        giving_way = sorted(live, key=lambda s: (_GIVES_WAY.get(s.toast.severity, 0), s.at))
+        away: list[_Shown] = []
+        while giving_way and (
+            len(live) - len(away) >= AT_ONCE
+            or sum(toast_rows(s.toast, columns) for s in live if s not in away) + toast_rows(toast, columns) > rows
+        ):
+            away.append(giving_way.pop(0))
+        if away:
             live = [s for s in live if s not in away]
             self._clear_screen()  # Textual shows or clears them all: the rest come back for the time they had left
             again = [_Shown(replace(s.toast, timeout=self._seconds(s.toast) - (now - s.at)), now) for s in live]
@@ -121,3 +132,10 @@ class Toasts:
         self._shown = []
         self.held = []
         self._clear_screen()
+
+
+def toast_rows(toast: ToastText, columns: int) -> int:
+    """About how many rows ``toast`` takes when its text wraps at ``columns`` (its title takes one)."""
+    width = max(columns, 10)
+    lines = sum(max(1, math.ceil(len(line) / width)) for line in toast.message.splitlines() or [""])
+    return lines + (1 if toast.title else 0)
