@@ -418,3 +418,28 @@ def test_a_note_without_an_observation_makes_a_record(tmp_path: Path, capsys: py
     md = capsys.readouterr().out
     assert "1 September 2026 · Supervision" in md and "Reflection: First supervision" in md
     assert isinstance(parse_note(SUPERVISION.path(store, list_notes(store)[0][0].id).read_bytes()), SupervisionNote)
+
+
+def test_new_actions_on_the_command_line_take_an_owner_and_a_review_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    root = str(store.root)
+    argv = ["supervision", "add", "Pat Practitioner", "--store", root, "--date", "04/12/2026"]
+    argv += ["--action", "Try a scaling question", "--review", "05/01/2027"]
+    argv += ["--action", "Bring a case note", "--owner", "Sam Observer", "--review", "2027-02-01"]
+    assert main(argv) == 0
+    assert "2 new" in capsys.readouterr().out
+    [note] = notes_for(store, "Pat Practitioner")[0]
+    # As an action agreed at an observation: the owner is the practitioner unless another is named.
+    assert [(a.text, a.owner, a.review_date) for a in note.actions] == [
+        ("Try a scaling question", "Pat Practitioner", date(2027, 1, 5)),
+        ("Bring a case note", "Sam Observer", date(2027, 2, 1)),
+    ]
+    for bad, said in (
+        (["--owner", "Sam"], "--owner goes after the --action it is for"),
+        (["--action", "A", "--review", "01/11/2026"], "--review is before the supervision's --date"),
+        (["--action", "A", "--review", "31/02/2027"], "February 2027 has no day 31"),
+        (["--action", "A", "--owner", "B", "--owner", "C"], "--owner is given twice for one --action"),
+    ):
+        assert main(["supervision", "add", "Pat Practitioner", "--store", root, "--date", "04/12/2026", *bad]) == 2
+        assert said in capsys.readouterr().err
+    assert len(notes_for(store, "Pat Practitioner")[0]) == 1

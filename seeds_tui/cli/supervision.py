@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         description=(
             "Record a supervision note. Progress is given per open action as N=STATUS[:COMMENT], N being its "
             "number in 'seeds-tui supervision list --open PRACTITIONER' (with the same --date; statuses: done, "
-            "ongoing, dropped). An open action not given stays open as it was."
+            "ongoing, dropped). An open action not given stays open as it was. Each new --action may be followed "
+            "by its --owner (default: the practitioner) and --review DATE, as an action agreed at an observation."
         ),
     )
     add.add_argument("practitioner", metavar="PRACTITIONER", help="the practitioner, as the observations name them")
@@ -47,7 +48,18 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     add.add_argument("--team", default="", help="the practitioner's team (default: as their latest observation says)")
     add.add_argument("--supervisor", default="", help="who held the supervision (optional)")
     add.add_argument("--progress", metavar="N=STATUS[:COMMENT]", action="append", default=[], help="how open action N stands (repeatable)")
-    add.add_argument("--action", dest="actions", metavar="TEXT", action="append", default=[], help="a new action agreed (repeatable)")
+    add.add_argument("--action", dest="actions", metavar="TEXT", action=_NewAction, default=[], help="a new action agreed (repeatable)")
+    add.add_argument(
+        "--owner", dest="actions", metavar="NAME", action=_NewActionPart, help="who does the --action before it (default: the practitioner)"
+    )
+    add.add_argument(
+        "--review",
+        dest="actions",
+        metavar="DATE",
+        action=_NewActionPart,
+        type=date_argument,
+        help="when the --action just before is reviewed (DD/MM/YYYY or YYYY-MM-DD; not before the supervision)",
+    )
     add.add_argument("--reflection", default="", help="one line of reflection")
     add.set_defaults(func=run_add)
     reads(add, "store")
@@ -71,6 +83,28 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     lst.add_argument("--json", action="store_true", help='print one JSON object: {"notes": [...], "problems": [...], "store": DIR}')
     lst.set_defaults(func=run_list)
     reads(lst, "store")
+
+
+class _NewAction(argparse.Action):
+    """``--action TEXT``: a new action, to which the ``--owner`` and ``--review`` after it belong."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None) -> None:
+        actions = [*(getattr(namespace, self.dest, None) or [])]
+        actions.append({"text": str(values)})
+        setattr(namespace, self.dest, actions)
+
+
+class _NewActionPart(argparse.Action):
+    """``--owner NAME`` or ``--review DATE``: for the ``--action`` given just before."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None) -> None:
+        actions = getattr(namespace, self.dest, None) or []
+        if not actions:
+            parser.error(f"{option} goes after the --action it is for")
+        part = "owner" if option == "--owner" else "review_date"
+        if part in actions[-1]:
+            parser.error(f"{option} is given twice for one --action")
+        actions[-1][part] = values
 
 
 def _progress(text: str) -> tuple[int, str, str] | None:
@@ -102,8 +136,11 @@ def run_add(args: argparse.Namespace) -> int:
             err("seeds-tui supervision add: --progress is N=STATUS[:COMMENT], STATUS one of done, ongoing, dropped")
             return USAGE
         wanted.append(parsed)
-    store = store_from(args)
     when = args.when or date.today()
+    if any(a.get("review_date") is not None and a["review_date"] < when for a in args.actions):
+        err("seeds-tui supervision add: --review is before the supervision's --date; give a later date")
+        return USAGE
+    store = store_from(args)
     still_open, team = _open_and_team(store, args.practitioner, when)
     progress = []
     for number, status, comment in wanted:
@@ -122,7 +159,11 @@ def run_add(args: argparse.Namespace) -> int:
             team=args.team or team,
             supervisor=args.supervisor,
             progress=progress,
-            actions=[Action(text=t.strip()) for t in args.actions if t.strip()],
+            actions=[
+                Action(text=a["text"].strip(), owner=str(a.get("owner", args.practitioner)).strip(), review_date=a.get("review_date"))
+                for a in args.actions
+                if a["text"].strip()
+            ],
             reflection=args.reflection,
         )
         add_note(store, note)

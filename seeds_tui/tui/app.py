@@ -12,24 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from seeds_tui.tui.autosave import AUTOSAVE_DELAY
 from seeds_tui.tui.base import WorkerFailed
 from seeds_tui.tui.keys import AppKeysInOrder
 from seeds_tui.tui.protocol import Stage
+from seeds_tui.tui.toasts import Toasts, ToastText
 
 if TYPE_CHECKING:
     from seeds_tui.calibration.agreement import Agreement
@@ -52,6 +55,9 @@ def _now() -> datetime:
 
     return now()
 
+
+#: The share of the screen's height toasts may take (ToastRack's max-height in seeds.tcss).
+TOAST_ROOM = 0.55
 
 #: The longest an information or warning toast stays, in seconds (errors stay as long as they ask).
 TOAST_SECONDS: dict[str, float] = {"information": 5.0, "warning": 8.0}
@@ -124,6 +130,9 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.event_loop: asyncio.AbstractEventLoop | None = None
         #: A hang-up close is under way (the work is saved): screens are being torn down, perhaps mid-mount.
         self.closing = False
+        #: Every toast goes through here: held while a dialog is open, shown once it closes.
+        self._loop_thread: int | None = None
+        self.toasts = Toasts(self._show_toast, self._clear_toasts, self.NOTIFICATION_TIMEOUT, room=self._toast_room)
 
     # -- what the app holds ---------------------------------------------------------------
 
@@ -167,6 +176,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         from seeds_tui.tui.screens.home import HomeScreen
 
         self.event_loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.hang_up_pending:  # the terminal went away during start-up: nothing is open yet
             self.exit(0)
             return
@@ -224,17 +235,76 @@ class SeedsApp(AppKeysInOrder, App[int]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        dialog: Screen[Any] | None = None,
     ) -> None:
         """Show a notification. Plain text by default: messages name files and folders, which may hold brackets.
 
         Control characters (from a file name, a rubric) are shown as visible stand-ins, never sent to the terminal.
+        While a dialog is open the toast waits for it to close (``seeds_tui.tui.toasts``), unless it is
+        that dialog's own message (``dialog``: the dialog saying it, as ``SeedsModal.notify`` passes).
         """
         from seeds_tui.core.text import printable
 
+        if self._loop_thread is not None and self.event_loop is not None and threading.get_ident() != self._loop_thread:
+            # From a thread worker: on the app's own loop, where the screens are known (without waiting
+            # for it: a worker telling something as the app closes must not hang there).
+            again = functools.partial(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone, and so is the screen
+                self.event_loop.call_soon_threadsafe(again)
+            return
         cap = TOAST_SECONDS.get(severity)
         if cap is not None:  # short-lived: a toast must not sit over the next thing read (errors stay as long as asked)
             timeout = min(self.NOTIFICATION_TIMEOUT if timeout is None else timeout, cap)
-        super().notify(printable(message), title=printable(title, newlines=False), severity=severity, timeout=timeout, markup=markup)
+        toast = ToastText(printable(message), printable(title, newlines=False), severity, timeout, markup)
+        self.toasts.notify(toast, from_dialog=dialog is not None and self._top_screen() is dialog)
+
+    def _toast_room(self) -> tuple[int, int]:
+        """Rows and text columns toasts may take: the top 55% below the title bar, 60% of the width (seeds.tcss)."""
+        width, height = self.size
+        return max(3, int(height * TOAST_ROOM)), max(10, int(width * 0.6) - 2)
+
+    def _show_toast(self, toast: ToastText) -> None:
+        super().notify(toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup)
+        # The rack is capped in height (seeds.tcss): the newest toast is the one kept in sight.
+        self.call_after_refresh(self.call_after_refresh, self._newest_toast_in_sight)
+
+    def _newest_toast_in_sight(self) -> None:
+        for rack in self.screen.query("ToastRack"):
+            rack.scroll_end(animate=False, immediate=True)
+
+    def _clear_toasts(self) -> None:
+        # In turn with the toasts asked for before (Textual adds each one when its message is handled).
+        self.call_later(super().clear_notifications)
+        self.call_later(self.call_after_refresh, self._drop_empty_toast_holders)
+
+    def _drop_empty_toast_holders(self) -> None:
+        """Textual takes a cleared toast off the screen but leaves its holder, a blank line that pushes
+        every later toast one line further down the screen (towards the notes and the tally bar)."""
+        for screen in self.screen_stack:
+            for holder in screen.query("ToastHolder"):
+                if not holder.children:
+                    holder.remove()
+
+    def clear_notifications(self) -> None:
+        """Take every toast off the screen and forget those waiting for a dialog to close."""
+        self.toasts.clear()
+
+    def _top_screen(self) -> Screen[Any] | None:
+        return self.screen_stack[-1] if self.screen_stack else None
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A dialog (or the command palette) on top holds the toasts back; another screen shows them."""
+        top = self._top_screen()
+        dialog = isinstance(top, ModalScreen)
+        if self.toasts.screen_changed(dialog=dialog) and dialog:
+            # The dialog's own toast rack is filled as it is first drawn: take them off it then too.
+            self.call_after_refresh(super().clear_notifications)
+        if dialog:
+            # The screen under the dialog shows through it, toasts and all (Textual updates only the top
+            # screen's toasts): take them off; that screen draws those still due again when it is back on top.
+            for covered in self.screen_stack[:-1]:
+                covered.query("ToastHolder").remove()
+        self.call_after_refresh(self._drop_empty_toast_holders)  # toasts gone while the screen was covered
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies text: say, in plain words, how to quit (Textual's own message is markup shown raw here)."""
@@ -752,9 +822,17 @@ class SeedsApp(AppKeysInOrder, App[int]):
         self.show_stage(stage)
 
     async def action_quit(self) -> None:
-        """Quit. Every kind of unsaved work is saved first; if some cannot be, ask before losing it."""
+        """Quit. Every kind of unsaved work is saved first; if some cannot be, ask before losing it.
+
+        A screen may hold Ctrl+Q back (``hold_quit``: the questionnaire in the hands of a person on probation)."""
         from seeds_tui.tui.dialogs import ConfirmDialog, TextEntryDialog
 
+        holder = next((screen for screen in reversed(self.screen_stack) if callable(getattr(screen, "hold_quit", None))), None)
+        if holder is not None:
+            while self.screen is not holder and isinstance(self.screen, ModalScreen):  # F1 opened over the form
+                self.pop_screen()
+            if holder.hold_quit():  # type: ignore[attr-defined]
+                return
         problems = [p for c in self.consensus.values() if (p := c.save_now()) is not None]
         if problems:
 

@@ -8,6 +8,7 @@ happened in a dialog. Keys that reach a screen itself are handled in the order t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
@@ -15,6 +16,7 @@ from textual import events
 from textual.css.query import NoMatches
 from textual.css.scalar import Unit
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -48,8 +50,31 @@ class _SendsWorkerFailures:
             cast("Screen[Any]", self).app.post_message(WorkerFailed(event.worker))
 
 
+def size_classes_now(screen: Screen[Any]) -> None:
+    """Give a screen its size classes (``-narrow``/``-wide``, ``-short``/``-tall``) for the terminal as it is.
+
+    Textual sets them at the screen's first resize, after its first frame: at 80x24 a new scoring
+    screen was first drawn with the wide layout's section list beside the items, for a moment (longer
+    on a busy machine) before it jumped to the narrow one.
+    """
+    app = screen.app
+    width, height = app.size
+    for size, breakpoints in ((width, app.HORIZONTAL_BREAKPOINTS or []), (height, app.VERTICAL_BREAKPOINTS or [])):
+        chosen = None
+        for least, name in sorted(breakpoints):
+            if size >= least:
+                chosen = name
+        for _, name in breakpoints:
+            screen.set_class(name == chosen, name)
+
+
 class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
     """A screen of the app."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with contextlib.suppress(RuntimeError):  # made outside a running app: its first resize sets them
+            size_classes_now(self)
 
     #: The refresh put off while another screen (a dialog) covers this one.
     _put_off: Callable[[], None] | None = None
@@ -86,6 +111,11 @@ class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
     80x24 the strength, development and action forms put Done and Cancel below the screen.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with contextlib.suppress(RuntimeError):  # made outside a running app: its first resize sets them
+            size_classes_now(self)
+
     #: The child of ``.dialog`` that scrolls and shrinks to fit (the rest keeps its height).
     FIT_BODY: ClassVar[str] = ".dialog-body"
     #: Rows of the dimmed screen kept above and below the box.
@@ -121,3 +151,15 @@ class SeedsModal(_SendsWorkerFailures, ScreenKeysInOrder, ModalScreen[R]):
     def seeds(self) -> SeedsAppLike:
         """The app, as dialogs may use it."""
         return cast("SeedsAppLike", self.app)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """The dialog's own message: shown over it (every other toast waits for the dialog to close)."""
+        self.seeds.notify(message, title=title, severity=severity, timeout=timeout, markup=markup, dialog=self)

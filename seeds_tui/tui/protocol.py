@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
     from seeds_tui.calibration.agreement import Agreement
     from seeds_tui.calibration.pairing import CalibrationSession
     from seeds_tui.core.observation import CarriedAction, Observation, Session
@@ -46,6 +49,19 @@ class SeedsAppLike(Protocol):
     @property
     def current_date(self) -> date:
         """Today (or the date the tests froze)."""
+        ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+        dialog: Screen[Any] | None = None,
+    ) -> None:
+        """A toast; ``dialog``: the dialog saying it (shown over it; any other toast waits for it to close)."""
         ...
 
     def remember(self, **settings: object) -> None:

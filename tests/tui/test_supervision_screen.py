@@ -22,7 +22,7 @@ from seeds_tui.tui.screens.development import DevelopmentScreen
 from seeds_tui.tui.screens.help import HelpScreen
 from seeds_tui.tui.screens.home import HomeScreen
 from seeds_tui.tui.screens.supervision import SupervisionScreen
-from seeds_tui.tui.widgets.text import LineInput, NoteArea
+from seeds_tui.tui.widgets.text import LineInput
 
 ACTIONS = ["Set the agenda together", "Summarise before moving on", "Use a scaling question"]
 
@@ -68,7 +68,13 @@ async def test_an_spo_records_supervision_and_the_next_observation_carries_it(
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("down", "g")
-        screen.query_one("#sv-new", NoteArea).text = "Bring a case note to reflect on\n\nTry silence after a question"
+        screen.query_one("#sv-new").focus()
+        for text in ("Bring a case note to reflect on", "Try silence after a question"):
+            await pilot.press("end", "enter")  # "+ Add a new action": what, owner (the practitioner), review date
+            await pilot.pause()
+            await type_text(pilot, text)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
         screen.query_one("#sv-reflection", LineInput).focus()
         await type_text(pilot, "More confident with open questions")
         await pilot.press("ctrl+s")

@@ -20,7 +20,7 @@ from seeds_tui.core.errors import SeedsError
 if TYPE_CHECKING:
     from seeds_tui.core.actions import OpenAction
     from seeds_tui.core.development import DevelopmentRecord
-    from seeds_tui.core.observation import CarriedAction
+    from seeds_tui.core.observation import Action, CarriedAction
     from seeds_tui.core.supervision import SupervisionNote
     from seeds_tui.render.development import Format
     from seeds_tui.storage.store import Store
@@ -35,8 +35,8 @@ class SupervisionDraft:
     date: str = ""
     supervisor: str = ""
     reflection: str = ""
-    #: New actions agreed, one a line.
-    new_actions: str = ""
+    #: New actions agreed, each with its owner and review date.
+    new_actions: list[Action] = field(default_factory=list)
     progress: list[CarriedAction] = field(default_factory=list)
 
 
@@ -66,7 +66,6 @@ class Development:
 
         from seeds_tui.core.dates import parse_date
         from seeds_tui.core.models import problems_from_validation
-        from seeds_tui.core.observation import Action
         from seeds_tui.core.supervision import NEW_ACTIONS_MAX, Progress, new_note
 
         text = draft.date.strip()
@@ -76,9 +75,10 @@ class Development:
             when = parse_date(text)
         except ValueError as exc:
             raise SeedsError(f"Date: {exc}") from None
-        lines = [line.strip() for line in draft.new_actions.splitlines() if line.strip()]
-        if len(lines) > NEW_ACTIONS_MAX:
-            raise SeedsError(f"New actions: at most {NEW_ACTIONS_MAX} in one note (one a line)")
+        if len(draft.new_actions) > NEW_ACTIONS_MAX:
+            raise SeedsError(f"New actions: at most {NEW_ACTIONS_MAX} in one note")
+        if any(a.review_date is not None and a.review_date < when for a in draft.new_actions):
+            raise SeedsError("New actions: a review date is before the supervision; give a later date")
         reviewed = [a for a in draft.progress if a.status is not None]
         try:
             return new_note(
@@ -87,7 +87,7 @@ class Development:
                 team=draft.team,
                 supervisor=draft.supervisor,
                 progress=[Progress.model_validate(a.model_dump()) for a in reviewed],
-                actions=[Action(text=line) for line in lines],
+                actions=list(draft.new_actions),
                 reflection=draft.reflection,
             )
         except ValidationError as exc:

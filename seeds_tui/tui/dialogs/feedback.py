@@ -68,7 +68,7 @@ class EntryDialog(BaseDialog[R]):
         """Close with the entry, or say what is missing."""
         value, problem = self.read()
         if value is None:
-            self.app.notify(problem, severity="warning", timeout=5)
+            self.notify(problem, severity="warning", timeout=5)
             self.focus_problem()
             return
         self._answered = True

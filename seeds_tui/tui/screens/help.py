@@ -58,7 +58,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("Backspace / Delete", "clear the level or code"),
         ("e / Enter", "write the evidence note for the item"),
         ("m", "drop a time-stamped mark now (classify later)"),
-        ("x", "list marks; Enter attaches one to the current item, e edits its text (Enter finishes)"),
+        ("x", "list marks; Enter attaches one to the current item, i to any item, d detaches, e edits its text; u undoes"),
         ("n / ] / l / Ctrl+→", "next section (after the last: the session ratings and feedback)"),
         ("p / [ / h / Ctrl+←", "previous section"),
         ("Tab", "write the section notes (Esc returns to the items)"),

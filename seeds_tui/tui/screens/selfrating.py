@@ -83,7 +83,7 @@ class SectionsDialog(SeedsModal[list[str] | None]):
         """The chosen sections (empty when every section is ticked: the whole rubric)."""
         chosen = list(self.query_one("#self-sections", SelectionList).selected)
         if not chosen:
-            self.app.notify("Tick at least one section to rate.", timeout=4)
+            self.notify("Tick at least one section to rate.", timeout=4)
             return
         ids = [s.id for s in self.rubric.sections]
         self.dismiss([] if set(chosen) == set(ids) else [i for i in ids if i in chosen])

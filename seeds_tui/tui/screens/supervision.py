@@ -1,7 +1,8 @@
 """A reflective supervision note (the home screen's ``v``, for the selected observation's practitioner).
 
 The SPO records the date, how each open action stands (d done, g ongoing, x dropped, c a comment; an
-action left unmarked stays open as it was), any new action (one a line) and a line of reflection. There
+action left unmarked stays open as it was), any new action (each with its owner and review date, in
+the same form as an action agreed at an observation) and a line of reflection. There
 is no score. Words that look like personal data of a person on probation get the same gentle warning
 as observation notes, and saving asks first; nothing is blocked. Ctrl+S saves the note; the
 practitioner's next observation carries the actions as they stand after it.
@@ -18,21 +19,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 from seeds_tui.core.actions import OpenAction
 from seeds_tui.core.dates import parse_date, uk_date
 from seeds_tui.core.errors import SeedsError
-from seeds_tui.core.observation import CarriedAction
-from seeds_tui.core.supervision import REFLECTION_MAX, SupervisionNote
+from seeds_tui.core.observation import Action, CarriedAction
+from seeds_tui.core.supervision import NEW_ACTIONS_MAX, REFLECTION_MAX, SupervisionNote
 from seeds_tui.tui.base import SeedsScreen
 from seeds_tui.tui.controllers.development import Development, SupervisionDraft
 from seeds_tui.tui.dialogs import ConfirmDialog
 from seeds_tui.tui.dialogs.base import TextEntryDialog
+from seeds_tui.tui.dialogs.feedback import ActionDialog
+from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.carried import CarriedList, previously
-from seeds_tui.tui.widgets.safe import plain
+from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import warn_personal
-from seeds_tui.tui.widgets.text import Limits, LineInput, NoteArea
+from seeds_tui.tui.widgets.text import Limits, LineInput
 
 #: The keys of this screen, for F1.
 SCREEN_KEYS: list[tuple[str, str]] = [
@@ -40,9 +44,26 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("d / g / x", "on the open actions: done / ongoing / dropped"),
     ("u", "on the open actions: back to not reviewed (it stays open as it was)"),
     ("c", "on the open actions: a comment on the highlighted action"),
+    ("Enter", "on the new actions: add one (what, owner, review date), or change the highlighted one"),
+    ("Delete / u", "on the new actions: remove the highlighted one / put it back"),
     ("Ctrl+S", "save the note (asks first when words look like personal data)"),
     ("Esc", "back without saving (asks first when something was typed)"),
 ]
+
+
+#: The id of the list's last row, which adds a new action.
+ADD = "add"
+
+
+class NewActionList(KeysInOrder, OptionList):
+    """The new actions of the note: Enter adds (on the last row) or changes one, Delete removes, u puts back."""
+
+    BINDINGS = [
+        Binding("delete,backspace", "screen.remove_new", "Remove", id="supervision.new.remove"),
+        Binding("u,ctrl+z", "screen.undo_remove_new", "Undo remove", show=False, id="supervision.new.undo"),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
 
 
 class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
@@ -56,7 +77,7 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
     SupervisionScreen .sv-row > Label { width: 14; color: $text-muted; }
     SupervisionScreen .sv-row LineInput { width: 1fr; }
     SupervisionScreen #sv-carried { height: auto; max-height: 14; }
-    SupervisionScreen #sv-new { height: 5; }
+    SupervisionScreen #sv-new { height: auto; max-height: 8; }
     SupervisionScreen #sv-problem { color: $error; height: auto; }
     """
 
@@ -77,6 +98,10 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
         self._previously: dict[tuple[str, int], str] = {}
         self._loaded_for: date | None = None
         self._saving = False
+        #: New actions agreed in this supervision, in order.
+        self.new_actions: list[Action] = []
+        #: The new action removed last and where it was (u puts it back).
+        self._removed: tuple[int, Action] | None = None
 
     def compose(self) -> ComposeResult:
         """Who, the date, the open actions, new actions, the reflection."""
@@ -99,8 +124,8 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
             yield Static(plain("Open actions"), classes="heading")
             yield Static(plain("Reading the practitioner's open actions…"), id="sv-carried-hint", classes="dim")
             yield CarriedList(id="sv-carried")
-            yield Static(plain("New actions (one a line)"), classes="heading")
-            yield NoteArea("", id="sv-new", max_length=20 * Limits.ENTRY, what="The new actions")
+            yield Static(plain("New actions (Enter adds one with its owner and review date)"), classes="heading")
+            yield NewActionList(id="sv-new")
             yield Static(plain("Reflection (one line)"), classes="heading")
             yield LineInput("", placeholder="what the practitioner is taking from it", id="sv-reflection", compact=True,
                             max_length=REFLECTION_MAX, what="The reflection")  # fmt: skip
@@ -110,7 +135,75 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
     def on_mount(self) -> None:
         """Read the open actions on today's date; the open actions (or the date) have the cursor."""
         self._load(self.today)
+        self._show_new()
         self.query_one("#sv-date", LineInput).focus()
+
+    # -- the new actions -----------------------------------------------------------------------
+
+    def _show_new(self, highlight: int | None = None) -> None:
+        listing = self.query_one("#sv-new", NewActionList)
+        keep = listing.highlighted if highlight is None else highlight
+        listing.clear_options()
+        for n, action in enumerate(self.new_actions):
+            listing.add_option(
+                Option(
+                    markup(
+                        "$text [dim]· $owner · review $review[/]",
+                        text=action.text,
+                        owner=action.owner or "no owner",
+                        review=uk_date(action.review_date) if action.review_date else "not set",
+                    ),
+                    id=str(n),
+                )
+            )
+        if len(self.new_actions) < NEW_ACTIONS_MAX:
+            listing.add_option(Option(plain("+ Add a new action"), id=ADD))
+        if listing.option_count:
+            listing.highlighted = min(keep or 0, listing.option_count - 1)
+
+    def _supervision_day(self) -> date:
+        try:
+            return parse_date(self.query_one("#sv-date", LineInput).value.strip())
+        except ValueError:
+            return self.today
+
+    @on(OptionList.OptionSelected, "#sv-new")
+    def _new_selected(self, event: OptionList.OptionSelected) -> None:
+        index = None if event.option.id == ADD else int(event.option.id or 0)
+        old = self.new_actions[index] if index is not None else None
+
+        def done(action: Action | None) -> None:
+            if action is None:
+                return
+            warn_personal(self, action.text)
+            if index is None:
+                self.new_actions.append(action)
+                self._show_new(len(self.new_actions) - 1)
+            elif index < len(self.new_actions) and self.new_actions[index] is old:
+                self.new_actions[index] = action
+                self._show_new(index)
+
+        self.app.push_screen(ActionDialog(old, default_owner=self.practitioner, session_date=self._supervision_day()), done)
+
+    def action_remove_new(self) -> None:
+        """Remove the highlighted new action (u puts it back)."""
+        option = self.query_one("#sv-new", NewActionList).highlighted_option
+        if option is None or option.id in (None, ADD):
+            return
+        index = int(option.id)
+        self._removed = (index, self.new_actions.pop(index))
+        self._show_new(index)
+        self.notify("New action removed · u puts it back", timeout=8)
+
+    def action_undo_remove_new(self) -> None:
+        """Put back the new action removed last, where it was."""
+        if self._removed is None:
+            return
+        index, action = self._removed
+        self._removed = None
+        self.new_actions.insert(min(index, len(self.new_actions)), action)
+        self._show_new(index)
+        self.notify("Put back.", timeout=3)
 
     # -- the open actions ----------------------------------------------------------------------
 
@@ -187,13 +280,13 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
             date=self.query_one("#sv-date", LineInput).value,
             supervisor=self.query_one("#sv-supervisor", LineInput).value,
             reflection=self.query_one("#sv-reflection", LineInput).value,
-            new_actions=self.query_one("#sv-new", NoteArea).text,
+            new_actions=list(self.new_actions),
             progress=list(self.actions),
         )
 
     def _typed(self) -> bool:
         d = self.draft()
-        return bool(d.reflection.strip() or d.new_actions.strip() or any(a.status or a.comment for a in d.progress))
+        return bool(d.reflection.strip() or d.new_actions or any(a.status or a.comment for a in d.progress))
 
     def unsaved_text(self) -> dict[str, str] | None:
         """What is typed, kept if the app must close with the screen open."""
@@ -201,7 +294,11 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
             return None
         d = self.draft()
         comments = [f"{a.text}: {a.status or 'not reviewed'} {a.comment}".strip() for a in d.progress if a.status or a.comment]
-        return {f"Supervision note ({d.date})": "\n".join(t for t in (d.reflection, d.new_actions, *comments) if t.strip())}
+        new = [
+            f"New action: {a.text} ({a.owner or 'no owner'}, review {uk_date(a.review_date) if a.review_date else 'not set'})"
+            for a in d.new_actions
+        ]
+        return {f"Supervision note ({d.date})": "\n".join(t for t in (d.reflection, *new, *comments) if t.strip())}
 
     def action_save(self) -> None:
         """Check the note, ask first when words look like personal data, then keep it."""

@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from seeds_tui.core.errors import SeedsError
@@ -46,6 +46,10 @@ CHOICE_KEYS = ("1", "2", "3", "4", "5", "0")
 KEYS_HINT = "Press a number, or use ↑ ↓ and Enter.  Esc: back."
 #: Said on the first statement after one Esc (a person pressing it by mistake does not lose the form).
 LEAVE_HINT = "Press Esc again to stop without sending any answers, or pick an answer to go on."
+#: Said after one Ctrl+Q on the form: the app does not quit under the person (nor lose their answers unsaid).
+STOP_HINT = (
+    "Ctrl+Q does not close the questionnaire straight away. Press Ctrl+Q again to stop without sending any answers, or go on answering."
+)
 
 
 class VoiceSetupScreen(SeedsScreen[None]):
@@ -155,6 +159,8 @@ class VoiceFormScreen(SeedsScreen[None]):
         self.step = 0
         #: Esc was pressed once on the first statement (a second Esc leaves without sending).
         self._leaving = False
+        #: Ctrl+Q was pressed once (a second one stops without sending; the app never quits from here).
+        self._stopping = False
 
     def compose(self) -> ComposeResult:
         """The title, the statement, its choices; the comment step (hidden until the end)."""
@@ -185,6 +191,7 @@ class VoiceFormScreen(SeedsScreen[None]):
                 with Horizontal(classes="voice-buttons"):
                     yield Button("Send my answers", id="voice-send", variant="success")
                     yield Button("Back", id="voice-back")
+            yield Static("", id="voice-stop")
         yield Footer(compact=True)
 
     def _choices(self) -> list[Option | None]:
@@ -200,6 +207,7 @@ class VoiceFormScreen(SeedsScreen[None]):
         self._show()
 
     def _show(self) -> None:
+        self._stop_armed(False)
         statements = self.questionnaire.statements
         at_end = self.step >= len(statements)
         self.query_one("#voice-end").display = at_end
@@ -248,6 +256,27 @@ class VoiceFormScreen(SeedsScreen[None]):
             return
         self.step -= 1
         self._show()
+
+    def hold_quit(self) -> bool:
+        """Ctrl+Q on the form (the app asks before quitting): once says what a second press does; twice
+        stops without sending any answers, to the 'Nothing was sent' screen. The app never quits from here,
+        so the person holding the laptop is never left at a terminal, nor their answers half-kept."""
+        if not self._stopping:
+            self._stop_armed(True)
+            return True
+        self.answers = {}
+        self.seeds.questionnaire_done(self.team, self.practitioner, sent=False)
+        return True
+
+    def _stop_armed(self, armed: bool) -> None:
+        self._stopping = armed
+        self.query_one("#voice-stop", Static).update(plain(STOP_HINT if armed else ""))
+        self.query_one("#voice-stop").display = armed
+
+    @on(TextArea.Changed, "#voice-comment")
+    def _comment_typed(self) -> None:
+        if self._stopping:
+            self._stop_armed(False)
 
     @on(Button.Pressed, "#voice-back")
     def _back_pressed(self) -> None:
