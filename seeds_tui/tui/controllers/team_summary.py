@@ -118,6 +118,8 @@ class _Reads:
         self.building: dict[tuple[Any, ...], threading.Event] = {}
         self.headings: dict[tuple[Any, ...], tuple[frames.SummaryData, list[str]]] = {}
         self.parts: dict[tuple[int, str], tuple[frames.SummaryData, frames.SummaryData]] = {}
+        #: Narrowed data that is whole quarters of what was read, by its id: (it, what was read, the quarters).
+        self.quarters_of: dict[int, tuple[frames.SummaryData, frames.SummaryData, frozenset[str]]] = {}
 
     def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
         """Keep what was read of a store (the two stores or statuses read last)."""
@@ -158,11 +160,16 @@ class _Reads:
                 return hit[1]
             self.narrowed[key] = (full, data)
             while len(self.narrowed) > self.KEEP:
-                del self.narrowed[next(iter(self.narrowed))]
+                gone = self.narrowed.pop(next(iter(self.narrowed)))
+                self.quarters_of.pop(id(gone[1]), None)
         return data
 
 
 READS = _Reads()
+
+# Every filter, threshold and view is answered from the same scope frames: their scores, the
+# grid's cells and the protected grids are computed once each (kept while the frames live).
+team_tables.remember()
 
 
 class TeamSummary:
@@ -227,6 +234,9 @@ class TeamSummary:
         def make() -> frames.SummaryData:
             data = filter_data(full, teams, date_from, date_to)
             PERIODS[id(data)] = (date_from, date_to)  # the voice view's months (READS keeps the data alive)
+            if not teams and len(data.observations):
+                # Whole quarters of what was read: the tables' work is taken from the unfiltered data's.
+                READS.quarters_of[id(data)] = (data, full, frozenset(map(str, data.observations["quarter"].unique())))
             if teams:
                 # Every team for these dates: the same data (and tables) for whichever teams are asked.
                 data._service = lambda: self.narrow(full, None, date_from, date_to)
@@ -339,6 +349,9 @@ class TeamSummary:
         if hit is not None and hit[0] is data:
             return hit[1]
         part = data.only(rubric_id)
+        lineage = READS.quarters_of.get(id(data))
+        if lineage is not None and lineage[0] is data and lineage[1] is not data:
+            team_tables.derive(part.items, self.only(lineage[1], rubric_id).items, sorted(lineage[2]))
         if data._service is not None:
             part._service = lambda: self.only(data.service, rubric_id)
         if data._scopes is not None:
