@@ -66,9 +66,10 @@ def test_filters_and_thresholds_answered_from_kept_work_give_the_tables_computed
                 fresh = frames.SummaryData(
                     part.items.copy(), part.observations.copy(), list(part.problems), dict(part.rubrics), dict(part._make)
                 )
-                fresh._scopes = lambda: [
+                scopes = [
                     frames.SummaryData(s.items.copy(), s.observations.copy(), [], dict(s.rubrics), dict(s._make)) for s in part.scopes
                 ]
+                fresh._scopes = lambda scopes=scopes: scopes
                 want = team_tables.build_tables(fresh, view, threshold=threshold, before_after=event)
             finally:
                 team_tables.remember(True)
