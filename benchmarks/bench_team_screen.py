@@ -213,9 +213,8 @@ async def run(store: Store, repeat: int) -> None:
     base_open, base_redraw = statistics.median(bare_open), statistics.median(bare_redraw)
     read_groupby, groupby = pandas_baselines(store, items, repeat) if items is not None else ([0.0], [0.0])
     pd_open, pd_change = statistics.median(read_groupby), statistics.median(groupby)
-    print(
-        f"table drawn: {rows} rows x {columns} columns at {SIZE[0]}x{SIZE[1]}; {repeat} runs; {len(items) if items is not None else 0} item rows"
-    )
+    n_items = len(items) if items is not None else 0
+    print(f"table drawn: {rows} rows x {columns} columns at {SIZE[0]}x{SIZE[1]}; {repeat} runs; {n_items} item rows")
     show("bare app: push a DataTable screen", bare_open)
     show("bare app: clear and fill the DataTable", bare_redraw)
     show("pandas read + groupby (no privacy)", read_groupby)
