@@ -1406,7 +1406,7 @@ def build_tables(
     if view == "coverage":
         return [_coverage(data, names=names, key=key)] if data.rubric_ids else []
     for rid in data.rubric_ids:
-        part = data if data.rubric_ids == [rid] else data.only(rid)  # one rubric already: its own frames (and their kept work)
+        part = data if one_rubric(data, rid) else data.only(rid)
         rubric = part.rubric
         head = f"{rubric.title} ({rid})"
         service = part.service
@@ -1488,6 +1488,24 @@ def build_tables(
                 table.frame = with_hidden_teams(table.frame, part.observations, threshold)
         out.extend(mine)
     return out
+
+
+#: The mark of data that is one rubric's already, its service and scopes too (``one_rubric``).
+_ONE_RUBRIC = "one rubric"
+
+
+def mark_one_rubric(data: SummaryData, rubric_id: str) -> None:
+    """Say that ``data`` (made by ``only(rubric_id)``, its service and scopes as well) is that rubric's alone."""
+    data._cached[_ONE_RUBRIC] = rubric_id
+
+
+def one_rubric(data: SummaryData, rubric_id: str) -> bool:
+    """Whether ``data`` is one rubric's alone already, so that ``build_tables`` uses its own frames
+    (and the work kept on them) rather than narrowing them again: marked so, or with nothing
+    beyond itself (no service or scopes) and only that rubric."""
+    if data._cached.get(_ONE_RUBRIC) == rubric_id:
+        return True
+    return data._service is None and data._scopes is None and data.rubric_ids == [rubric_id]
 
 
 def _coverage(data: SummaryData, *, names: bool, key: bytes | None) -> SummaryTable:

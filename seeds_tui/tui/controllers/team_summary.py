@@ -356,6 +356,7 @@ class TeamSummary:
             part._service = lambda: self.only(data.service, rubric_id)
         if data._scopes is not None:
             part._scopes = lambda: [self.only(s, rubric_id) for s in data.scopes]
+        team_tables.mark_one_rubric(part, rubric_id)  # the tables use its frames as they are (and the work kept on them)
         with READS.lock:
             hit = READS.parts.get(key)
             if hit is not None and hit[0] is data:
