@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -120,18 +121,23 @@ class _FrameMemo:
             return hit[1]  # type: ignore[no-any-return]
         value = make()
         dead = self.dead
-        refs = [weakref.ref(f, lambda _, key=key: dead.append(key)) for f in frames_]
+
+        def note(_: object, key: tuple[Any, ...] = key) -> None:
+            dead.append(key)
+
+        refs = [weakref.ref(f, note) for f in frames_]
         with self.lock:
             self.kept[key] = (refs, value)
         return value
 
-    def of(self, frame: pd.DataFrame, what: tuple[Any, ...], make: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    def of(self, frame: pd.DataFrame, what: tuple[Any, ...], make: Callable[[pd.DataFrame], _T]) -> _T:
         """``make(frame)`` kept for ``frame``; for a frame said to be some quarters of another
-        (``derive``), the rows of those quarters of the other's (the same frame, without the work)."""
-        parent = self.parents.get(id(frame)) if self.on else None
+        (``derive``), per-observation scores and cell counts are the rows of those quarters of the
+        other's (the same frame, without the work)."""
+        parent = self.parents.get(id(frame)) if self.on and what[0] in _DERIVED else None
         if parent is not None and parent[0]() is frame and parent[1]() is not None:
             source, quarters = parent[1](), parent[2]
-            return self.get([frame], what, lambda: _in_quarters(self.of(source, what, make), quarters, what))  # type: ignore[arg-type]
+            return self.get([frame], what, lambda: _in_quarters(self.of(source, what, make), quarters, what))  # type: ignore[arg-type,return-value]
         return self.get([frame], what, lambda: make(frame))
 
     def _purge(self) -> None:
@@ -145,6 +151,9 @@ class _FrameMemo:
 
 
 _MEMO = _FrameMemo()
+
+#: What a frame's parent's work gives for whole quarters of it (``derive``): frames with a ``quarter`` column.
+_DERIVED = ("scores", "shares")
 
 
 def _in_quarters(frame: pd.DataFrame, quarters: frozenset[str], what: tuple[Any, ...]) -> pd.DataFrame:
@@ -223,9 +232,7 @@ def _grid(
     """The protected grid of the scope(s): hidden in any of them (final and drafts for ``--status all``)."""
     grid: Grid | None = None
     for frame in frames_:
-        g = _MEMO.get(
-            [frame], ("grid", tuple(parts), threshold, tuple(families)), lambda frame=frame: _protected(frame, parts, threshold, families)
-        )
+        g = _MEMO.of(frame, ("grid", tuple(parts), threshold, tuple(families)), lambda f: _protected(f, parts, threshold, families))
         grid = g if grid is None else grid.join(g)
     return grid
 
@@ -1447,7 +1454,7 @@ def build_tables(
             mine.append(SummaryTable(f"{head}: how carried actions ended", "carried", frame, rid))
         elif view == "ratings":
             rated = [
-                _MEMO.get([s.ratings, s.observations], ("observed",), lambda s=s: _observed_teams(s.ratings, s.observations))
+                _MEMO.of(s.ratings, ("observed", id(s.observations)), functools.partial(_observed_teams, observations=s.observations))
                 for s in scopes
             ]
             frame = ratings_table(service.ratings, rubric, threshold=threshold, teams=_teams(service), scope=rated)

@@ -234,15 +234,19 @@ class TeamSummary:
         def make() -> frames.SummaryData:
             data = filter_data(full, teams, date_from, date_to)
             PERIODS[id(data)] = (date_from, date_to)  # the voice view's months (READS keeps the data alive)
-            if not teams and len(data.observations):
-                # Whole quarters of what was read: the tables' work is taken from the unfiltered data's.
-                READS.quarters_of[id(data)] = (data, full, frozenset(map(str, data.observations["quarter"].unique())))
             if teams:
                 # Every team for these dates: the same data (and tables) for whichever teams are asked.
                 data._service = lambda: self.narrow(full, None, date_from, date_to)
             return data
 
-        return READS.narrow(full, key, make)
+        data = READS.narrow(full, key, make)
+        if not teams and len(data.observations) and id(data) not in READS.quarters_of:
+            # Whole quarters of what was read: the tables' work is taken from the unfiltered data's.
+            # (Said of the data kept, whichever thread made it.)
+            quarters = frozenset(map(str, data.observations["quarter"].unique()))
+            with READS.lock:
+                READS.quarters_of[id(data)] = (data, full, quarters)
+        return data
 
     @staticmethod
     def memo_key(data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None) -> tuple[Any, ...]:
