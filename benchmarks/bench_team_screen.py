@@ -7,7 +7,11 @@ Headless, through Textual's test driver at 120x40, with the summary cache on dis
 figure is the median (and worst) of ``--repeat`` runs, from the key (or push) to the table
 drawn again, beside the same for a bare Textual app in the same run: a screen with a DataTable
 of as many rows and columns, pushed and filled (``bare open``), and cleared and filled again
-(``bare redraw``). Targets (issue 15) at 20,000 observations: open within 0.5 s warm, any
+(``bare redraw``); and beside plain pandas on the same rows, without privacy (``pandas read +
+groupby``: the cache's Arrow files read into pandas, then per-observation section percents and a
+team x section mean, median, count and practitioners; ``pandas groupby``: that groupby alone on
+the rows in memory, what a filter or view change would cost with no privacy).
+Targets (issue 15) at 20,000 observations: open within 0.5 s warm, any
 filter or view change within 100 ms.
 
   * open, first in this process: the store's cache read, frames built, the section table;
@@ -30,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.screen import Screen  # noqa: E402
@@ -113,10 +119,46 @@ async def settle(app: App[None], pilot: Pilot) -> None:
         await app.workers.wait_for_complete()
 
 
-def show(name: str, times: list[float], baseline: float | None = None) -> None:
+def show(name: str, times: list[float], baseline: float | None = None, pandas: float | None = None) -> None:
     med = statistics.median(times)
-    ratio = f"  ({med / baseline:5.1f}x bare)" if baseline else ""
+    ratio = f"  ({med / baseline:6.1f}x bare)" if baseline else ""
+    if pandas:
+        ratio += f" ({med / pandas:5.1f}x pandas)"
     print(f"  {name:<40} median {1000 * med:7.1f} ms   worst {1000 * max(times):7.1f} ms{ratio}")
+
+
+def pandas_groupby(items: pd.DataFrame) -> pd.DataFrame:
+    """Team x section mean, median, count and practitioners of per-observation section percents (no privacy)."""
+    per_obs = items.groupby(["observation_id", "section"], observed=True, sort=False).agg(
+        team=("team", "first"), practitioner=("practitioner", "first"), points=("points", "sum"), possible=("possible", "sum")
+    )
+    per_obs["percent"] = 100 * per_obs["points"] / per_obs["possible"]
+    per_obs = per_obs.reset_index()
+    return per_obs.groupby(["team", "section"], observed=True).agg(
+        observations=("percent", "size"), mean=("percent", "mean"), median=("percent", "median"), practitioners=("practitioner", "nunique")
+    )
+
+
+def pandas_read(store: Store) -> pd.DataFrame:
+    """The cache's two Arrow files read into pandas, joined into one row per scored item."""
+    files, rows = (
+        pa.ipc.open_file(pa.memory_map(str(store.cache_dir / name))).read_all().to_pandas() for name in (cache.FILES_NAME, cache.ROWS_NAME)
+    )
+    return rows.merge(files, on="fid", how="inner")
+
+
+def pandas_baselines(store: Store, items: pd.DataFrame, repeat: int) -> tuple[list[float], list[float]]:
+    """(read + groupby, groupby alone) times, with the groupby on the screen's own item rows."""
+    both, alone = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        pandas_read(store)
+        pandas_groupby(items)
+        both.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pandas_groupby(items)
+        alone.append(time.perf_counter() - t0)
+    return both, alone
 
 
 async def run(store: Store, repeat: int) -> None:
@@ -130,6 +172,7 @@ async def run(store: Store, repeat: int) -> None:
         bare_redraw: list[float] = []
         rows = columns = 0
         teams: list[str] = []
+        items: pd.DataFrame | None = None
         for n in range(repeat):
             team_summary.READS.__init__()  # forget what was read: the first open reads the (warm) cache
             screen = Timed(TeamSummary(store, registry))
@@ -137,6 +180,8 @@ async def run(store: Store, repeat: int) -> None:
             table = screen.query_one("#ts-table", DataTable)
             rows, columns = table.row_count, len(table.columns)
             teams = list(screen.full.known_teams) if screen.full else []
+            if screen.data is not None and screen.shown is not None:
+                items = screen.data.only(screen.shown.rubric_id).items
             results["switch_cold"].append(await timed(pilot, screen, lambda: pilot.press("f6")))
             await settle(app, pilot)  # the background has built the other views
             results["switch_warm"].append(await timed(pilot, screen, lambda: pilot.press("f6")))
@@ -166,17 +211,22 @@ async def run(store: Store, repeat: int) -> None:
             app.pop_screen()
             await settle(app, pilot)
     base_open, base_redraw = statistics.median(bare_open), statistics.median(bare_redraw)
-    print(f"table drawn: {rows} rows x {columns} columns at {SIZE[0]}x{SIZE[1]}; {repeat} runs")
+    read_groupby, groupby = pandas_baselines(store, items, repeat) if items is not None else ([0.0], [0.0])
+    pd_open, pd_change = statistics.median(read_groupby), statistics.median(groupby)
+    n_items = len(items) if items is not None else 0
+    print(f"table drawn: {rows} rows x {columns} columns at {SIZE[0]}x{SIZE[1]}; {repeat} runs; {n_items} item rows")
     show("bare app: push a DataTable screen", bare_open)
     show("bare app: clear and fill the DataTable", bare_redraw)
-    show("open, first in the process (target 500)", results["open"], base_open)
-    show("open again (target 500)", results["again"], base_open)
-    show("view switch, other views built (100)", results["switch_warm"], base_redraw)
-    show("view switch at once after opening (100)", results["switch_cold"], base_redraw)
-    show("team filter, one team (100)", results["team"], base_redraw)
-    show("date filter (100)", results["dates"], base_redraw)
-    show("threshold 5 -> 6 (100)", results["threshold"], base_redraw)
-    show("sort by the next column (100)", results["sort"], base_redraw)
+    show("pandas read + groupby (no privacy)", read_groupby)
+    show("pandas groupby alone (no privacy)", groupby)
+    show("open, first in the process (target 500)", results["open"], base_open, pd_open)
+    show("open again (target 500)", results["again"], base_open, pd_open)
+    show("view switch, other views built (100)", results["switch_warm"], base_redraw, pd_change)
+    show("view switch at once after opening (100)", results["switch_cold"], base_redraw, pd_change)
+    show("team filter, one team (100)", results["team"], base_redraw, pd_change)
+    show("date filter (100)", results["dates"], base_redraw, pd_change)
+    show("threshold 5 -> 6 (100)", results["threshold"], base_redraw, pd_change)
+    show("sort by the next column (100)", results["sort"], base_redraw, pd_change)
 
 
 def main() -> None:

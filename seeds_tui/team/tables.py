@@ -23,9 +23,13 @@ Example::
 
 from __future__ import annotations
 
+import functools
+import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -77,6 +81,124 @@ def _with_all_teams(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, both], ignore_index=True)
 
 
+# -- work kept per frame -------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+class _FrameMemo:
+    """Results computed from given frames, kept while those frames live (off unless switched on).
+
+    The app's Team summary screen answers every filter, threshold and view from the same scope
+    frames (every observation of a rubric and status, ``SummaryData.scopes``): their
+    per-observation scores, the grid's cells with their practitioners and the protected grid at
+    each threshold are the same whatever is asked, so they are computed once. A result is keyed
+    by the identity of its frames (checked through weak references, so an id used again by a
+    new frame is never mistaken for it) and dropped when one of them is collected. Frames are
+    never changed in place once built, so a kept result stays true. The command builds each
+    table once and keeps nothing (``remember``).
+    """
+
+    def __init__(self) -> None:
+        self.on = False
+        self.lock = threading.Lock()
+        self.kept: dict[tuple[Any, ...], tuple[list[weakref.ref[pd.DataFrame]], Any]] = {}
+        #: Keys whose frames were collected. A weak reference's callback runs inside the collector,
+        #: maybe while this thread holds the lock: it only notes the key (list.append is atomic).
+        self.dead: list[tuple[Any, ...]] = []
+        #: Frames that are whole quarters of another: id -> (the frame, the other, its quarters).
+        self.parents: dict[int, tuple[weakref.ref[pd.DataFrame], weakref.ref[pd.DataFrame], frozenset[str]]] = {}
+
+    def get(self, frames_: Sequence[pd.DataFrame], what: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, or what it gave before for the same frames and ``what``."""
+        if not self.on:
+            return make()
+        key = (tuple(id(f) for f in frames_), what)
+        with self.lock:
+            self._purge()
+            hit = self.kept.get(key)
+        if hit is not None and len(hit[0]) == len(frames_) and all(r() is f for r, f in zip(hit[0], frames_, strict=True)):
+            return hit[1]  # type: ignore[no-any-return]
+        value = make()
+        dead = self.dead
+
+        def note(_: object, key: tuple[Any, ...] = key) -> None:
+            dead.append(key)
+
+        refs = [weakref.ref(f, note) for f in frames_]
+        with self.lock:
+            self.kept[key] = (refs, value)
+        return value
+
+    def of(self, frame: pd.DataFrame, what: tuple[Any, ...], make: Callable[[pd.DataFrame], _T]) -> _T:
+        """``make(frame)`` kept for ``frame``; for a frame said to be some quarters of another
+        (``derive``), per-observation scores and cell counts are the rows of those quarters of the
+        other's (the same frame, without the work)."""
+        parent = self.parents.get(id(frame)) if self.on and what[0] in _DERIVED else None
+        if parent is not None and parent[0]() is frame and parent[1]() is not None:
+            source, quarters = parent[1](), parent[2]
+            return self.get([frame], what, lambda: _in_quarters(self.of(source, what, make), quarters, what))  # type: ignore[arg-type,return-value]
+        return self.get([frame], what, lambda: make(frame))
+
+    def _purge(self) -> None:
+        while self.dead:
+            key = self.dead.pop()
+            hit = self.kept.get(key)
+            if hit is not None and any(r() is None for r in hit[0]):
+                del self.kept[key]
+        for fid in [k for k, v in self.parents.items() if v[0]() is None or v[1]() is None]:
+            del self.parents[fid]
+
+
+_MEMO = _FrameMemo()
+
+#: What a frame's parent's work gives for whole quarters of it (``derive``): frames with a ``quarter`` column.
+_DERIVED = ("scores", "shares")
+
+
+def _in_quarters(frame: pd.DataFrame, quarters: frozenset[str], what: tuple[Any, ...]) -> pd.DataFrame:
+    """The rows of ``frame`` (per-observation scores or a cell count, column ``quarter``) in ``quarters``,
+    as computing it on the items of those quarters gives it."""
+    col = frame["quarter"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        keep = np.array([str(c) in quarters for c in col.cat.categories] + [False], dtype=bool)[col.cat.codes.to_numpy()]
+    else:
+        keep = col.astype(str).isin(quarters).to_numpy()
+    out = frame.loc[keep].reset_index(drop=True)
+    if what[0] == "shares":
+        # A level no scale of the rubric has is a column only where some item was given it.
+        scale = {f"level_{int(v)}" for v in what[2]}
+        gone = [c for c in out.columns if c.startswith("level_") and c not in scale and not out[c].any()]
+        out = out.drop(columns=gone)
+    return out
+
+
+def derive(child: pd.DataFrame, parent: pd.DataFrame, quarters: Sequence[str]) -> None:
+    """Say that ``child`` is the rows of ``parent`` (an item frame) in ``quarters``, in the same order.
+
+    Whole quarters of the same observations give the same per-observation scores and cell counts
+    as those quarters of the parent's, so they are taken from the parent's work (kept) rather
+    than counted again. Only while work is kept (``remember``).
+    """
+    if _MEMO.on and len(child):
+        with _MEMO.lock:
+            _MEMO.parents[id(child)] = (weakref.ref(child), weakref.ref(parent), frozenset(map(str, quarters)))
+
+
+def remember(on: bool = True) -> None:
+    """Keep the work done on each frame (scores, the grid's cells, protected grids) while the frame lives.
+
+    For a process answering many requests from the same frames (the app's Team summary screen);
+    the command asks once and keeps nothing.
+    """
+    _MEMO.on = on
+    if not on:
+        with _MEMO.lock:
+            _MEMO.kept.clear()
+            _MEMO.dead.clear()
+            _MEMO.parents.clear()
+
+
 # -- the protected grid (see seeds_tui.team.suppression) -----------------------------------------
 
 
@@ -110,18 +232,26 @@ def _grid(
     """The protected grid of the scope(s): hidden in any of them (final and drafts for ``--status all``)."""
     grid: Grid | None = None
     for frame in frames_:
-        cells, sets = _cells(frame, parts)
-        g = protect(cells, sets, threshold, [("team", ALL_TEAMS), *families])
+        g = _MEMO.of(frame, ("grid", tuple(parts), threshold, tuple(families)), lambda f: _protected(f, parts, threshold, families))
         grid = g if grid is None else grid.join(g)
     return grid
 
 
+def _protected(frame: pd.DataFrame, parts: Sequence[str], threshold: int, families: Sequence[tuple[str, str | None]]) -> Grid:
+    """The protected grid of one scope frame (its cells counted once, whatever the threshold)."""
+    cells, sets = _MEMO.get([frame], ("cells", tuple(parts)), lambda: _cells(frame, parts))
+    return protect(cells, sets, threshold, [("team", ALL_TEAMS), *families])
+
+
 def _scoped(
-    items: pd.DataFrame, scope: Sequence[pd.DataFrame] | None, make: Callable[[pd.DataFrame], pd.DataFrame]
+    items: pd.DataFrame, scope: Sequence[pd.DataFrame] | None, make: Callable[[pd.DataFrame], pd.DataFrame], what: str
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """``make`` of the items asked for, and of each scope (the same frame when the scope is the items)."""
-    mine = make(items)
-    return mine, [mine if s is items else make(s) for s in (scope if scope is not None else [items])]
+    """``make`` of the items asked for, and of each scope (the same frame when the scope is the items).
+
+    ``what`` names ``make`` (the per-observation scores of a view): the same frames give the same frames back.
+    """
+    mine = _MEMO.of(items, ("scores", what), make)
+    return mine, [mine if s is items else _MEMO.of(s, ("scores", what), make) for s in (scope if scope is not None else [items])]
 
 
 def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
@@ -234,6 +364,30 @@ def _competent_flags(items: pd.DataFrame, value: np.ndarray, levels: Mapping[tup
     return rated, rated & (np.nan_to_num(value) >= np.nan_to_num(threshold))
 
 
+def _share_cells(
+    items: pd.DataFrame, parts: list[str], scale: Sequence[int], competent: Mapping[tuple[str, str], int] | None
+) -> pd.DataFrame:
+    """Per cell (team, ``parts``, quarter): items shown / missed / NA / NO, given each level, rated on a
+    scale naming its competent level and at it or above (counts, before the grid is applied)."""
+    cell = ["team", *parts, "quarter"]
+    value = items["value"].to_numpy(dtype=float, na_value=np.nan)
+    code = items["code"].cat.codes.to_numpy() if isinstance(items["code"].dtype, pd.CategoricalDtype) else np.full(len(items), -1)
+    # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
+    kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
+    rated, at_competent = _competent_flags(items, value, competent or {})
+    frame = items.loc[:, cell].assign(_kind=kind, _v=value, _rated=rated, _competent=at_competent)
+    counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
+    counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
+    counts.columns = ["shown", "missed", "na", "no"]
+    competent_counts = frame.groupby(cell, observed=True, sort=False)[["_rated", "_competent"]].sum()
+    counts = counts.join(competent_counts, how="left")
+    levels = frame.loc[~np.isnan(value)].groupby([*cell, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
+    # Every level of the rubric's scales, plus any an older version's scale used.
+    levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
+    levels.columns = [f"level_{int(v)}" for v in levels.columns]
+    return counts.join(levels, how="left").fillna(0).reset_index()
+
+
 def _shares(
     items: pd.DataFrame,
     parts: list[str],
@@ -248,23 +402,9 @@ def _shares(
 
     Counted once per cell (team, parts, quarter), then summed over the cells that may count.
     """
-    value = items["value"].to_numpy(dtype=float, na_value=np.nan)
-    code = items["code"].cat.codes.to_numpy() if isinstance(items["code"].dtype, pd.CategoricalDtype) else np.full(len(items), -1)
-    # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
-    kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
+    what = ("shares", tuple(parts), tuple(scale), tuple(sorted((competent or {}).items())))
+    cells = _MEMO.of(items, what, lambda f: _share_cells(f, parts, scale, competent))
     cell = ["team", *parts, "quarter"]
-    rated, at_competent = _competent_flags(items, value, competent or {})
-    frame = items.loc[:, cell].assign(_kind=kind, _v=value, _rated=rated, _competent=at_competent)
-    counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
-    counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
-    counts.columns = ["shown", "missed", "na", "no"]
-    competent_counts = frame.groupby(cell, observed=True, sort=False)[["_rated", "_competent"]].sum()
-    counts = counts.join(competent_counts, how="left")
-    levels = frame.loc[~np.isnan(value)].groupby([*cell, "_v"], observed=True, sort=False).size().unstack("_v", fill_value=0)
-    # Every level of the rubric's scales, plus any an older version's scale used.
-    levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
-    levels.columns = [f"level_{int(v)}" for v in levels.columns]
-    cells = counts.join(levels, how="left").fillna(0).reset_index()
     team_ok, all_ok = usable(cells, grid)
     figures = [c for c in cells.columns if c not in cell]
     team = cells.loc[team_ok].groupby(["team", *parts], observed=True, sort=False)[figures].sum().reset_index()
@@ -322,7 +462,7 @@ def score_table(
         raise SummaryError("by must be section or item")
     parts = ["section"] + (["item"] if by == "item" else [])
     keys = ["team", *parts]
-    per_obs, scoped = _scoped(items, scope, lambda f: observation_scores(f, by=parts))
+    per_obs, scoped = _scoped(items, scope, lambda f: observation_scores(f, by=parts), by)
     grid = _grid(scoped, parts, threshold, [("item", None)] if by == "item" else [])
     team_ok, all_ok = usable(per_obs, grid)
     table = _summarise(per_obs, parts, team_ok, all_ok)
@@ -417,7 +557,7 @@ def composite_table(
     check_threshold(threshold)
     _one_rubric(items)
     keys = ["team", "group"]
-    per_obs, scoped = _scoped(items, scope, _group_scores)
+    per_obs, scoped = _scoped(items, scope, _group_scores, "group")
     grid = _grid(scoped, ["group"], threshold, [("group", None)])
     team_ok, all_ok = usable(per_obs, grid)
     table = _summarise(per_obs, ["group"], team_ok, all_ok)
@@ -467,7 +607,7 @@ def trend_table(
     _one_rubric(items)
     make, part, families = _part_scores(by)
     parts = ["section", "item"] if by == "item" else [part]
-    per_obs, scoped = _scoped(items, scope, make)
+    per_obs, scoped = _scoped(items, scope, make, by)
     grid = _grid(scoped, parts, threshold, families)
     team_ok, all_ok = usable(per_obs, grid)
     keys = ["team", *parts, "quarter"]
@@ -531,7 +671,7 @@ def before_after_table(
     parts = ["section", "item"] if by == "item" else [part]
     keys = ["team", *parts, "period"]
     before_q, after_q = event_windows(when, window)
-    per_obs, scoped = _scoped(items, scope, make)
+    per_obs, scoped = _scoped(items, scope, make, by)
     grid = _grid(scoped, parts, threshold, families)
     quarter = per_obs["quarter"].astype(str)
     period = np.where(quarter.isin(before_q), "before", np.where(quarter.isin(after_q), "after", ""))
@@ -634,7 +774,7 @@ def ratings_table(
         return pd.DataFrame({c: [] for c in [*cols, "suppressed", "note"]})
     parts = ["measure", "kind"]
     keys = ["team", *parts]
-    frame, scoped = _scoped(ratings, scope, lambda f: f)
+    frame, scoped = _scoped(ratings, scope, lambda f: f, "ratings")
     grid = _grid([f for f in scoped if len(f)], parts, threshold)
     team_ok, all_ok = usable(frame, grid)
     table = _summarise(frame, parts, team_ok, all_ok, value="value", names=("mean", "median"))
@@ -1273,7 +1413,7 @@ def build_tables(
     if view == "coverage":
         return [_coverage(data, names=names, key=key)] if data.rubric_ids else []
     for rid in data.rubric_ids:
-        part = data.only(rid)
+        part = data if one_rubric(data, rid) else data.only(rid)
         rubric = part.rubric
         head = f"{rubric.title} ({rid})"
         service = part.service
@@ -1313,7 +1453,10 @@ def build_tables(
             frame = carried_table(service.carried, service.observations, threshold=threshold, scope=obs_scope)
             mine.append(SummaryTable(f"{head}: how carried actions ended", "carried", frame, rid))
         elif view == "ratings":
-            rated = [_observed_teams(s.ratings, s.observations) for s in scopes]
+            rated = [
+                _MEMO.of(s.ratings, ("observed", id(s.observations)), functools.partial(_observed_teams, observations=s.observations))
+                for s in scopes
+            ]
             frame = ratings_table(service.ratings, rubric, threshold=threshold, teams=_teams(service), scope=rated)
             mine.append(SummaryTable(f"{head}: global ratings, indicators and tally rates", view, frame, rid, empty))
         elif view == "practitioner":
@@ -1352,6 +1495,24 @@ def build_tables(
                 table.frame = with_hidden_teams(table.frame, part.observations, threshold)
         out.extend(mine)
     return out
+
+
+#: The mark of data that is one rubric's already, its service and scopes too (``one_rubric``).
+_ONE_RUBRIC = "one rubric"
+
+
+def mark_one_rubric(data: SummaryData, rubric_id: str) -> None:
+    """Say that ``data`` (made by ``only(rubric_id)``, its service and scopes as well) is that rubric's alone."""
+    data._cached[_ONE_RUBRIC] = rubric_id
+
+
+def one_rubric(data: SummaryData, rubric_id: str) -> bool:
+    """Whether ``data`` is one rubric's alone already, so that ``build_tables`` uses its own frames
+    (and the work kept on them) rather than narrowing them again: marked so, or with nothing
+    beyond itself (no service or scopes) and only that rubric."""
+    if data._cached.get(_ONE_RUBRIC) == rubric_id:
+        return True
+    return data._service is None and data._scopes is None and data.rubric_ids == [rubric_id]
 
 
 def _coverage(data: SummaryData, *, names: bool, key: bytes | None) -> SummaryTable:

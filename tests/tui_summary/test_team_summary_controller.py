@@ -46,3 +46,33 @@ def test_a_team_filter_gives_the_commands_tables(summary: TeamSummary, view: str
             assert summary.heading(data, rid, 5) == team_tables.describe_data(command, 5)
             for g, w in zip(got, want, strict=True):
                 assert_frame_equal(g.frame, w.frame, check_dtype=False, check_categorical=False)
+
+
+@pytest.mark.parametrize("view", ["section", "item", "composite", "quarter", "ratings", "themes", "actions"])
+def test_filters_and_thresholds_answered_from_kept_work_give_the_tables_computed_afresh(summary: TeamSummary, view: str) -> None:
+    """The screen keeps the work done on what was read (scores, cell counts, protected grids) and
+    takes a period's from it: every period and threshold gives exactly the tables counted afresh
+    from the same observations, as the command counts them."""
+    full = summary.read("final")
+    event = date(2026, 4, 1) if view == "quarter" else None
+    asked = [(None, None, 5), (date(2026, 1, 1), None, 5), (None, None, 3), (date(2025, 4, 1), date(2026, 3, 31), 6), (None, None, 5)]
+    for date_from, date_to, threshold in asked:
+        data = summary.narrow(full, None, date_from, date_to)
+        for rid in data.rubric_ids:
+            got = summary.tables(data, view, rid, threshold, event)
+            part = summary.only(data, rid)
+            team_tables.remember(False)  # as the command: nothing kept, everything counted again
+            try:
+                fresh = frames.SummaryData(
+                    part.items.copy(), part.observations.copy(), list(part.problems), dict(part.rubrics), dict(part._make)
+                )
+                scopes = [
+                    frames.SummaryData(s.items.copy(), s.observations.copy(), [], dict(s.rubrics), dict(s._make)) for s in part.scopes
+                ]
+                fresh._scopes = lambda scopes=scopes: scopes
+                want = team_tables.build_tables(fresh, view, threshold=threshold, before_after=event)
+            finally:
+                team_tables.remember(True)
+            assert [t.title for t in got] == [t.title for t in want]
+            for g, w in zip(got, want, strict=True):
+                assert_frame_equal(g.frame, w.frame, check_dtype=False, check_categorical=False)

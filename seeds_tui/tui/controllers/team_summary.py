@@ -118,6 +118,8 @@ class _Reads:
         self.building: dict[tuple[Any, ...], threading.Event] = {}
         self.headings: dict[tuple[Any, ...], tuple[frames.SummaryData, list[str]]] = {}
         self.parts: dict[tuple[int, str], tuple[frames.SummaryData, frames.SummaryData]] = {}
+        #: Narrowed data that is whole quarters of what was read, by its id: (it, what was read, the quarters).
+        self.quarters_of: dict[int, tuple[frames.SummaryData, frames.SummaryData, frozenset[str]]] = {}
 
     def remember(self, key: tuple[str, str], stats: list[Any], full: frames.SummaryData) -> None:
         """Keep what was read of a store (the two stores or statuses read last)."""
@@ -158,11 +160,16 @@ class _Reads:
                 return hit[1]
             self.narrowed[key] = (full, data)
             while len(self.narrowed) > self.KEEP:
-                del self.narrowed[next(iter(self.narrowed))]
+                gone = self.narrowed.pop(next(iter(self.narrowed)))
+                self.quarters_of.pop(id(gone[1]), None)
         return data
 
 
 READS = _Reads()
+
+# Every filter, threshold and view is answered from the same scope frames: their scores, the
+# grid's cells and the protected grids are computed once each (kept while the frames live).
+team_tables.remember()
 
 
 class TeamSummary:
@@ -232,7 +239,14 @@ class TeamSummary:
                 data._service = lambda: self.narrow(full, None, date_from, date_to)
             return data
 
-        return READS.narrow(full, key, make)
+        data = READS.narrow(full, key, make)
+        if not teams and len(data.observations) and id(data) not in READS.quarters_of:
+            # Whole quarters of what was read: the tables' work is taken from the unfiltered data's.
+            # (Said of the data kept, whichever thread made it.)
+            quarters = frozenset(map(str, data.observations["quarter"].unique()))
+            with READS.lock:
+                READS.quarters_of[id(data)] = (data, full, quarters)
+        return data
 
     @staticmethod
     def memo_key(data: frames.SummaryData, view: str, rubric_id: str | None, threshold: int, event: date | None) -> tuple[Any, ...]:
@@ -339,10 +353,14 @@ class TeamSummary:
         if hit is not None and hit[0] is data:
             return hit[1]
         part = data.only(rubric_id)
+        lineage = READS.quarters_of.get(id(data))
+        if lineage is not None and lineage[0] is data and lineage[1] is not data:
+            team_tables.derive(part.items, self.only(lineage[1], rubric_id).items, sorted(lineage[2]))
         if data._service is not None:
             part._service = lambda: self.only(data.service, rubric_id)
         if data._scopes is not None:
             part._scopes = lambda: [self.only(s, rubric_id) for s in data.scopes]
+        team_tables.mark_one_rubric(part, rubric_id)  # the tables use its frames as they are (and the work kept on them)
         with READS.lock:
             hit = READS.parts.get(key)
             if hit is not None and hit[0] is data:
