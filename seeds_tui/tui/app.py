@@ -449,10 +449,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         if not self.records.shared:
             return False
         self.notify(
-            f"{self.records.root} is a team's shared store: it holds the finals the SPOs publish, to read here "
-            "(open a final, w writes its sheet on this computer, s the Team summary, c Calibration). "
-            f"{doing} in your own store: start seeds-tui without --store (your default store) or with --store YOUR-FOLDER; "
-            "finals are published into this one from there.",
+            f"{self.records.root} is a team's shared store: published finals, to read (Enter, w, s). "
+            f"{doing} in your own store: seeds-tui without --store, or --store YOUR-FOLDER.",
             title="A shared store",
             severity="warning",
             timeout=15,

@@ -87,6 +87,7 @@ async def test_every_key_that_would_write_into_a_shared_store_is_out_of_the_foot
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert not {"n", "r"} & offered(app) and "s" in offered(app)  # New observation and Resume are not offered
+        assert str(home.query_one("#home-hint").render()).endswith("0 drafts. Enter open · s Team summary · F1 keys")
         for key, doing in [
             ("n", "Score a new observation"),
             ("d", "Discard a draft"),
@@ -112,6 +113,8 @@ async def test_every_key_that_would_write_into_a_shared_store_is_out_of_the_foot
         assert isinstance(review, ReviewScreen)
         assert not {"c", "r"} & offered(app) and "w" in offered(app)
         assert not review.query_one("#correct", Button).display  # no "Correct (c)" button either
+        summary = str(review.query_one("#summary").render())
+        assert "r adds or changes" not in summary and "read only here" in summary
         await pilot.press("c")
         await pilot.pause()
         assert refused(told, "Correct a final", share) and app.session is not None and app.session.mode == "final"

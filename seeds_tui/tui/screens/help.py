@@ -131,10 +131,10 @@ FLOW_SCREENS = frozenset({"HomeScreen", "RubricScreen", "SessionScreen", "Scorin
 
 #: Said first in F1 when the open store is a team's shared store (``seeds-tui publish --to``).
 SHARED_NOTE = (
-    "A team's shared store: it holds the finals the SPOs publish, to read here (open a final, w writes its sheet "
-    "on this computer, s, c). Scoring, corrections, responses, self-ratings, supervision notes, the questionnaire, "
-    "events and consensus are done in your own store (seeds-tui without --store, or --store YOUR-FOLDER); "
-    "here their keys say so and write nothing."
+    "A team's shared store: the finals the SPOs publish, to read here (Enter, w writes a sheet on this computer, "
+    "s, c, l). Scoring, corrections, responses, self-ratings, supervision notes, the questionnaire, events and "
+    "consensus are done in your own store (seeds-tui without --store, or --store YOUR-FOLDER); here their keys "
+    "say so and write nothing."
 )
 
 EVERYWHERE: list[tuple[str, str]] = [

@@ -298,6 +298,9 @@ class HomeScreen(SeedsScreen[None]):
             if unread:
                 counts += f", {unread} file{' is' if unread == 1 else 's are'} not counted (marked damaged: see why in the row)"
             hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
+        if self.seeds.records.shared:  # nothing is scored here: offer what the share is for
+            hint = hint.replace("No observations yet. Press n to set up a new observation.", "No finals published here yet.")
+            hint = hint.replace("n new · ", "").replace(" · r resume newest draft", " · s Team summary")
         self.query_one("#home-hint", Static).update(plain(hint))
         if rows:
             table.focus()

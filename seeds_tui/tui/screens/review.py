@@ -255,7 +255,9 @@ class ReviewScreen(SeedsScreen[None]):
                 co=("added after finalising" if fb.response_added else "written") if fb.practitioner_comment else "none",
             )
         )
-        if session.mode == "final":
+        if session.mode == "final" and self.seeds.records.shared:
+            lines.append(markup("[dim]A team's shared store: read only here (corrections and responses in your own store)[/]"))
+        elif session.mode == "final":
             lines.append(markup("[dim]r adds or changes the practitioner's written response (no correction needed)[/]"))
         return plain("\n").join(lines)
 
