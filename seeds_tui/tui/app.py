@@ -448,6 +448,9 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """
         if not self.records.shared:
             return False
+        for told in list(self._notifications):  # one refusal at a time: a second key replaces the first, not a stack
+            if told.title == "A shared store":
+                self._unnotify(told, refresh=False)
         self.notify(
             f"{self.records.root} is a team's shared store: published finals, to read (Enter, w, s). "
             f"{doing} in your own store: seeds-tui without --store, or --store YOUR-FOLDER.",
