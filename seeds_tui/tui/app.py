@@ -503,17 +503,33 @@ class SeedsApp(AppKeysInOrder, App[int]):
                 timeout=15,
             )
             return
-        if self.records.shared:  # said now, not after the set-up form when the first save is refused
-            self.notify(
-                f"{self.records.root} is a team's shared store: read it here (the Team summary: s). Score in your own store "
-                "(seeds-tui --store DIR); each final is published into this one.",
-                title="A shared store",
-                severity="warning",
-                timeout=15,
-            )
+        if self.refused_on_shared_store("Score a new observation"):  # said now, not after the set-up form
             return
         self.clear_notifications()  # a new observation starts: the last one's toasts are done with
         self.push_screen(RubricScreen())
+
+    def refused_on_shared_store(self, doing: str) -> bool:
+        """True, having said so, when the open store is a team's shared store (``doing`` would write into it).
+
+        The one check of every path that writes into the store (a new observation, a correction, the
+        practitioner's response, a self-rating, a supervision note, the questionnaire, the events
+        register, a consensus, discarding a draft): a shared store holds the finals the SPOs publish
+        and nothing else, so each says what the share is for and how to open your own store instead.
+        """
+        if not self.records.shared:
+            return False
+        for told in list(self._notifications):  # one refusal at a time: a second key replaces the first, not a stack
+            if told.title == "A shared store":
+                self._unnotify(told, refresh=False)
+        self.notify(
+            f"{self.records.root} is a team's shared store: published finals, to read (Enter, w, s). "
+            f"{doing} in your own store: seeds-tui without --store, or --store YOUR-FOLDER.",
+            title="A shared store",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        return True
 
     def open_session_form(self, loaded: LoadedRubric, typed_early: str = "") -> None:
         """The session details form for a new observation, with the keys typed while it was coming."""
@@ -532,6 +548,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
             self.notify("Open an observation first.", timeout=4)
             return
         if not session.editable:
+            if self.refused_on_shared_store("Change a final's details (Correct, c)"):
+                return
             self.notify("This observation is final and open read-only: choose Correct (c) on the review screen first.", timeout=6)
             return
         self.push_screen(SessionScreen(session.loaded, edit=session.observation.session))
@@ -586,6 +604,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """Agree the consensus of a pair."""
         from seeds_tui.tui.screens.consensus import ConsensusScreen
 
+        if self.refused_on_shared_store("Agree a consensus"):
+            return
         self.push_screen(ConsensusScreen(self.consensus_for(pair, agreement), on_saved=on_saved))
 
     def consensus_recorded(self, pair: Pair) -> None:
@@ -622,6 +642,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         from seeds_tui.tui.dialogs import ConfirmDialog
         from seeds_tui.tui.screens.selfrating import GapScreen, SectionsDialog, SelfRatingScreen
 
+        if self.refused_on_shared_store("Take the practitioner's self-rating"):
+            return
         try:
             rubric = self.registry.get(obs.rubric.id, obs.rubric.version).rubric
         except SeedsError as exc:
@@ -703,6 +725,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         from seeds_tui.tui.controllers.voice import Voice
         from seeds_tui.tui.screens.voice import VoiceSetupScreen
 
+        if self.refused_on_shared_store("Hand over the questionnaire"):
+            return
         if self._voice is None:
             self._voice = Voice(self.store)
         self.push_screen(VoiceSetupScreen(self._voice))
@@ -749,6 +773,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """Record a supervision note for ``practitioner`` (the home screen's v); the supervisor is the observer named in settings."""
         from seeds_tui.tui.screens.supervision import SupervisionScreen
 
+        if self.refused_on_shared_store("Record a supervision note"):
+            return
         me = self.records.setting("observer")
         supervisor = me if isinstance(me, str) else ""
         self.push_screen(SupervisionScreen(self.development, practitioner, team, supervisor=supervisor, today=self.current_date))
@@ -768,6 +794,8 @@ class SeedsApp(AppKeysInOrder, App[int]):
         from seeds_tui.tui.controllers.events import EventRegister
         from seeds_tui.tui.screens.events import EventsScreen
 
+        if self.refused_on_shared_store("Keep the register of events"):
+            return
         self.push_screen(EventsScreen(EventRegister(self.store, self.registry), new=new))
 
     # -- actions -------------------------------------------------------------------------------

@@ -79,6 +79,24 @@ class SeedsScreen(_SendsWorkerFailures, ScreenKeysInOrder, Screen[R]):
     #: The refresh put off while another screen (a dialog) covers this one.
     _put_off: Callable[[], None] | None = None
 
+    #: This screen's actions that would write into the store. On a team's shared store their keys
+    #: leave the footer (``hide_store_writes``); pressed all the same, the action says why not
+    #: (``SeedsAppLike.refused_on_shared_store``) and writes nothing.
+    WRITES_STORE: ClassVar[frozenset[str]] = frozenset()
+
+    def hide_store_writes(self) -> None:
+        """On a team's shared store, take the keys of ``WRITES_STORE`` out of the footer (they still say why, pressed).
+
+        Not ``check_action`` returning False: Textual then drops the key unseen, and the user who
+        presses ``c`` on a shared final would get no word at all.
+        """
+        from dataclasses import replace
+
+        bindings = self._bindings.key_to_bindings  # this screen's own copy (Textual copies the class's map per node)
+        for key, found in list(bindings.items()):
+            bindings[key] = [replace(b, show=False) if b.action in self.WRITES_STORE else b for b in found]
+        self.refresh_bindings()
+
     @property
     def seeds(self) -> SeedsAppLike:
         """The app, as screens may use it."""

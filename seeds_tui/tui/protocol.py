@@ -68,6 +68,10 @@ class SeedsAppLike(Protocol):
         """Save per-user settings (best effort)."""
         ...
 
+    def refused_on_shared_store(self, doing: str) -> bool:
+        """True, having said so, when the store is a team's shared store: ``doing`` would write into it."""
+        ...
+
     # -- observations ---------------------------------------------------------------------
 
     def start_observation(self, loaded: LoadedRubric, session: Session, carried: list[CarriedAction] | None = None) -> None:

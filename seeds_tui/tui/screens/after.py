@@ -70,6 +70,8 @@ class AfterScreen(SeedsScreen[None]):
         Binding("f6", "self_rating", "Self-rating", id="after.self_rating", tooltip="Hand over for the practitioner's self-rating"),
     ]
 
+    WRITES_STORE = frozenset({"self_rating"})
+
     def __init__(self) -> None:
         super().__init__()
         session = self.seeds.session
@@ -167,6 +169,8 @@ class AfterScreen(SeedsScreen[None]):
 
     def on_mount(self) -> None:
         """Fill the lists; focus the first part."""
+        if self.seeds.records.shared:  # a final of a team's shared store, read only: no self-rating here (F6 says why)
+            self.hide_store_writes()
         self.watch(self.app, "edits", lambda _: self._changed(), init=False)
         self.watch(self.app, "saves", lambda _: self._changed(state_only=True), init=False)
         self._changed()

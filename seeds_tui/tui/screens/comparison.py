@@ -52,6 +52,8 @@ class ComparisonScreen(SeedsScreen[None]):
         Binding("space", "scroll('page_down')", show=False),
     ]
 
+    WRITES_STORE = frozenset({"agree"})
+
     def __init__(self, pair: Pair, agreement: Agreement, warnings: list[str]) -> None:
         super().__init__()
         self.pair = pair
@@ -103,6 +105,8 @@ class ComparisonScreen(SeedsScreen[None]):
         """Fill in the parts that depend on the consensus; the page takes the keyboard."""
         self._show()
         self.query_one("#cmp-body", VerticalScroll).focus()
+        if self.seeds.records.shared:  # a team's shared store: compare here, agree the consensus in your own store
+            self.hide_store_writes()
 
     def _show(self) -> None:
         pair, agreement = self.pair, self.agreement
@@ -168,6 +172,8 @@ class ComparisonScreen(SeedsScreen[None]):
         if self.consensus is not None:
             self.app.notify(f"A consensus is already recorded: {self.consensus[0]}. It is shown at the top.", timeout=8)
             self.action_jump("cmp-consensus-head")
+            return
+        if self.seeds.refused_on_shared_store("Agree a consensus"):
             return
         self.seeds.open_consensus(self.pair, self.agreement, on_saved=self._consensus_saved)
 

@@ -32,7 +32,7 @@ SCREEN_KEYS: list[tuple[str, str]] = [
     ("↑ ↓ / j k", "scroll a line"),
     ("PgUp PgDn / Space", "scroll a page"),
     ("Home / End", "oldest / newest"),
-    ("w", "write the sheet the practitioner keeps (Markdown, HTML and PDF) into STORE/reports/"),
+    ("w", "write the sheet the practitioner keeps (Markdown, HTML and PDF) into STORE/reports/ (a team's shared store: your own store's)"),
     ("F5", "read the record again"),
     ("Esc", "back"),
 ]
@@ -81,7 +81,13 @@ class DevelopmentScreen(SeedsScreen[None]):
     """
 
     BINDINGS = [
-        Binding("w", "write", "Write sheet", id="development.write", tooltip="Write the sheet the practitioner keeps into STORE/reports/"),
+        Binding(
+            "w",
+            "write",
+            "Write sheet",
+            id="development.write",
+            tooltip="Write the sheet the practitioner keeps into STORE/reports/ (a shared store: your own store's)",
+        ),
         Binding("f5", "reload", "Reload", show=False, id="development.reload", tooltip="Read the record again"),
         Binding("j", "scroll('down')", show=False),
         Binding("k", "scroll('up')", show=False),

@@ -81,7 +81,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
     ],
     "ReviewScreen": [
         ("f", "finalise: check, write the final file, remove the draft"),
-        ("w", "write the feedback sheet (Markdown, HTML and PDF) into STORE/reports/"),
+        ("w", "write the feedback sheet (Markdown, HTML and PDF) into STORE/reports/ (a team's shared store: your own store's)"),
         ("c", "correct a final observation (saved as a new revision with Ctrl+S)"),
         ("r", "add or change the practitioner's written response to a final observation (no correction needed)"),
         ("Esc", "back"),
@@ -129,6 +129,14 @@ AGREED_SCREENS = frozenset({"ScoringScreen", "AfterScreen", "ReviewScreen"})
 #: The screens of an observation, whose help opens with ``FLOW``.
 FLOW_SCREENS = frozenset({"HomeScreen", "RubricScreen", "SessionScreen", "ScoringScreen", "AfterScreen", "ReviewScreen"})
 
+#: Said first in F1 when the open store is a team's shared store (``seeds-tui publish --to``).
+SHARED_NOTE = (
+    "A team's shared store: the finals the SPOs publish, to read here (Enter, w writes a sheet on this computer, "
+    "s, c, l). Scoring, corrections, responses, self-ratings, supervision notes, the questionnaire, events and "
+    "consensus are done in your own store (seeds-tui without --store, or --store YOUR-FOLDER); here their keys "
+    "say so and write nothing."
+)
+
 EVERYWHERE: list[tuple[str, str]] = [
     ("F1 / ?", "this list"),
     ("Ctrl+P", "command palette: jump to a section, save, finalise, summaries, calibration, theme"),
@@ -175,6 +183,8 @@ class HelpScreen(SeedsModal[None]):
                     keys_text = agreed + plain("\n\n") + keys_text
                 if name in FLOW_SCREENS:  # the observer's screens: the flow first, so the keys have a place
                     keys_text = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n") + keys_text
+                if self.seeds.records.shared:  # before all: most keys of the flow write nothing here
+                    keys_text = plain(SHARED_NOTE + "\n\n") + keys_text
                 yield Static(keys_text)
             yield Static(plain("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
 

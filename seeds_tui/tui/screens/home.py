@@ -87,6 +87,8 @@ class HomeScreen(SeedsScreen[None]):
 
     COMMANDS = {CalibrationCommands, SelfRatingCommands, QuestionnaireCommands, SupervisionCommands, DevelopmentRecordCommands}
 
+    WRITES_STORE = frozenset({"new", "resume", "discard", "self_rating", "questionnaire", "events", "supervision"})
+
     BINDINGS = [
         Binding("n", "new", "New observation", id="home.new", tooltip="Set up a new observation"),
         Binding("enter", "open", "Open", id="home.open", tooltip="Continue a draft, or view a final observation"),
@@ -210,6 +212,8 @@ class HomeScreen(SeedsScreen[None]):
     def _show_store(self, root: str, shared: bool = False) -> None:
         told = " · a team's shared store: finals published by the SPOs, read here (score in your own store)" if shared else ""
         self.query_one("#home-store", Static).update(plain(f"Store: {root}{told}"))
+        if shared:
+            self.hide_store_writes()
 
     @work(thread=True, exclusive=True, group="home-list", exit_on_error=False, name="searching the store")
     def _search(self, text: str) -> None:
@@ -294,6 +298,9 @@ class HomeScreen(SeedsScreen[None]):
             if unread:
                 counts += f", {unread} file{' is' if unread == 1 else 's are'} not counted (marked damaged: see why in the row)"
             hint = f"{counts}. n new · Enter open · r resume newest draft · F1 keys"
+        if self.seeds.records.shared:  # nothing is scored here: offer what the share is for
+            hint = hint.replace("No observations yet. Press n to set up a new observation.", "No finals published here yet.")
+            hint = hint.replace("n new · ", "").replace(" · r resume newest draft", " · s Team summary")
         self.query_one("#home-hint", Static).update(plain(hint))
         if rows:
             table.focus()
@@ -435,6 +442,8 @@ class HomeScreen(SeedsScreen[None]):
 
     def action_discard(self) -> None:
         """Delete the selected draft after asking."""
+        if self.seeds.refused_on_shared_store("Discard a draft"):
+            return
         row = self.selected()
         if row is None or row.observation is None or row.observation.status != "draft":
             self.app.notify("Select a draft to discard.", timeout=4)

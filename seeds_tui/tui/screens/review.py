@@ -64,6 +64,8 @@ class ReviewScreen(SeedsScreen[None]):
         Binding("k", "scroll_up", show=False),
     ]
 
+    WRITES_STORE = frozenset({"correct", "response"})
+
     def __init__(self) -> None:
         super().__init__()
         session = self.seeds.session
@@ -90,6 +92,8 @@ class ReviewScreen(SeedsScreen[None]):
         self.watch(self.app, "saves", lambda _: self._changed(state_only=True), init=False)
         self._changed()
         self.query_one("#review-body").focus()
+        if self.seeds.records.shared:  # a team's shared store: read only here (c and r, pressed, say why)
+            self.hide_store_writes()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what fits: finalise for drafts, correct for finals."""
@@ -125,7 +129,7 @@ class ReviewScreen(SeedsScreen[None]):
         self.query_one("#save-state", Static).update(save_state_text(session))
         self.query_one("#summary", Static).update(self.summary())
         self.query_one("#finalise", Button).display = mode == "draft"
-        self.query_one("#correct", Button).display = mode == "final"
+        self.query_one("#correct", Button).display = mode == "final" and not self.seeds.records.shared
         self.refresh_bindings()
 
     def summary(self) -> Content:
@@ -251,7 +255,9 @@ class ReviewScreen(SeedsScreen[None]):
                 co=("added after finalising" if fb.response_added else "written") if fb.practitioner_comment else "none",
             )
         )
-        if session.mode == "final":
+        if session.mode == "final" and self.seeds.records.shared:
+            lines.append(markup("[dim]A team's shared store: read only here (corrections and responses in your own store)[/]"))
+        elif session.mode == "final":
             lines.append(markup("[dim]r adds or changes the practitioner's written response (no correction needed)[/]"))
         return plain("\n").join(lines)
 
@@ -403,7 +409,7 @@ class ReviewScreen(SeedsScreen[None]):
 
     def action_correct(self) -> None:
         """Start a correction of the final observation."""
-        if self.session.mode != "final":
+        if self.session.mode != "final" or self.seeds.refused_on_shared_store("Correct a final"):
             return
         self.session.begin_correction()
         self.app.notify("Correcting: change what you need (F2 scoring, F3 feedback), then Ctrl+S saves a new revision.", timeout=10)
@@ -412,7 +418,7 @@ class ReviewScreen(SeedsScreen[None]):
     def action_response(self) -> None:
         """Write the practitioner's response to a final observation; saved as a new revision when done."""
         session = self.session
-        if session.mode != "final":
+        if session.mode != "final" or self.seeds.refused_on_shared_store("Add the practitioner's response"):
             return
         fb = session.observation.feedback
 
