@@ -16,7 +16,8 @@ Two tables are kept, written atomically and owner-only:
 ``rows-v4.arrow``
     one row per scored item, global rating, counter tally, linked strength or development
     area, agreed action and carried action: ``fid``, ``kind`` (see ``KINDS``), ``section``,
-    ``item``, ``value``, ``code``, ``text``. An agreed action's row holds the item it addresses
+    ``item``, ``value``, ``code``, ``text``, kept in order of kind (a summary takes one kind as a
+    slice; within a kind, rows are in the order their files were read). An agreed action's row holds the item it addresses
     (``section``, ``item``, or neither), its position in ``feedback.actions`` (``value``) and its
     wording (``text``); a carried action's row holds ``SOURCE:INDEX`` (the action where it was
     first agreed) in ``item`` and its status (``done``, ``ongoing``, ``dropped`` or none) in ``code``.
@@ -493,11 +494,25 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         rows_t = _concat([rows_t, new_rows]) if todo else rows_t
     else:
         files_t, rows_t = new_files, new_rows
+    ordered = _by_kind(rows_t)
+    if ordered is not rows_t:  # built or updated just now, or a cache written before rows were kept by kind
+        rows_t, changed = ordered, True
     if changed and use_cache:
         if files_t.num_rows and int(files_t.column("fid").to_numpy().max()) > 2_000_000_000:  # pragma: no cover
             files_t, rows_t = _renumber(files_t, rows_t)
         _write_cache(store.cache_dir, files_t, rows_t)
     return _to_frames(store, files_t, rows_t, parsed=len(todo), cached=len(keep_fids))
+
+
+def _by_kind(rows_t: Any) -> Any:
+    """The rows table ordered by kind (each kind's rows in the order they had): a summary then takes
+    one kind as a slice. A stable sort, so the rows of a kind keep their order."""
+    kind = rows_t.column("kind").to_numpy()
+    if len(kind) < 2 or not (np.diff(kind) < 0).any():
+        return rows_t
+    import pyarrow as pa
+
+    return rows_t.take(pa.array(np.argsort(kind, kind="stable")))
 
 
 def _unchanged(files_t: Any, paths: list[str], stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -542,6 +557,8 @@ def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: 
 
     files = files_t.to_pandas()
     rows = rows_t.to_pandas()
+    kinds = rows["kind"].to_numpy()
+    rows.attrs["by_kind"] = bool(len(kinds) < 2 or not (np.diff(kinds) < 0).any())
     bad = files.loc[~files["ok"], ["path", "error"]]
     problems = [(store.root / p, str(e)) for p, e in zip(bad["path"], bad["error"], strict=True)]
     files = files.loc[files["ok"]].drop(columns=["size", "mtime_ns", "ctime_ns", "inode", "ok", "error"])
