@@ -21,6 +21,8 @@ the wall time grows with the load; the CPU time much less.
   after ``import pandas``; and ``csv script``: the same as a whole process (``python`` start-up and
   ``import pandas`` included), the like-for-like comparison with the whole command
 
+Modules are compiled to bytecode once, as an installed package's are (``--no-bytecode`` keeps
+``PYTHONDONTWRITEBYTECODE`` if set: every module is then compiled on every run, 0.1-0.2 s more).
 Warm phases run ``--repeat`` times (default 3) and the best run is shown: the least disturbed by
 other work on the machine. The store is left as it was (the added file is removed again; the
 cache is rebuilt).
@@ -141,9 +143,22 @@ def phase_csv_baseline(csv_path: Path) -> dict:
     return {"inner_seconds": done - t, "read_seconds": t_read - t, "groupby_seconds": done - t_read, "rows": len(frame)}
 
 
+#: Whether children may keep compiled bytecode (``--no-bytecode`` clears it for the run).
+BYTECODE = [True]
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if BYTECODE[0]:
+        # As installed: pip compiles a package's modules once; a checkout run with
+        # PYTHONDONTWRITEBYTECODE would compile every module on every run instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _timed(cmd: list[str]) -> dict:
     """Run ``cmd``; its wall time, CPU time and peak memory, measured from outside; its last stdout line as JSON."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = _env()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as errors:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=errors, env=env)
@@ -186,6 +201,7 @@ def main() -> None:
     parser.add_argument("--phase", choices=("read", "clear", "warm", "add", "export", "csv"))
     parser.add_argument("--warm-only", action="store_true", help="skip reading every file, the cold run and the new file (big stores)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm phase; the best is shown (default 3)")
+    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set (modules compiled on every run)")
     parser.add_argument("--csv", type=Path, default=Path(tempfile.gettempdir()) / "seeds-bench-items.csv")
     args = parser.parse_args()
     store = args.store.resolve()
@@ -202,6 +218,9 @@ def main() -> None:
         return
     print(f"store: {store}  (cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f})")
     repeat = max(1, args.repeat)
+    BYTECODE[0] = not args.no_bytecode
+    warm_up = "import pandas, seeds_tui.cli, seeds_tui.cli.summary, seeds_tui.team.tables, seeds_tui.render.summary, seeds_tui.team.cache"
+    subprocess.run([sys.executable, "-c", warm_up], check=True, env=_env())  # compiled once, as an installation is
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp) / "summary.txt"
         if not args.warm_only:

@@ -267,12 +267,25 @@ def _read_fast(path: str) -> Observation | None:
         return None
 
 
-def _parse_chunk(paths: list[str]) -> list[ParsedFile]:
-    return [parse_file(p) for p in paths]
+#: Files parsed per chunk: each chunk becomes two small Arrow tables at once, so the parsed
+#: rows never all exist as Python objects together (100,000 files: under 1 GiB).
+CHUNK = 500
 
 
-def _parse_many(paths: list[str], progress: Progress | None, workers: int | None) -> list[ParsedFile]:
-    total = len(paths)
+def _parse_chunk(root: str, stats: list[_Stat]) -> tuple[Any, Any, list[int]]:
+    """Parse ``stats``' files into (files table, rows table, positions of files gone meanwhile);
+    fids are the positions in ``stats``."""
+    parsed = [parse_file(os.path.join(root, st.path)) for st in stats]
+    # A file listed but gone before it was parsed (a draft finalised meanwhile) is not a problem.
+    gone = [n for n, (_, _, error) in enumerate(parsed) if error is not None and not os.path.lexists(os.path.join(root, stats[n].path))]
+    files_t, rows_t = _new_tables(stats, parsed, 0)
+    return files_t, rows_t, gone
+
+
+def _parse_many(root: Path, todo: list[_Stat], progress: Progress | None, workers: int | None) -> list[tuple[Any, Any, list[int]]]:
+    """Every file of ``todo`` parsed, as ``_parse_chunk`` results in order (in a pool of processes
+    when there are many files and the command line is running)."""
+    total = len(todo)
     if progress:
         progress(0, total)
     cpus = workers if workers is not None else (os.cpu_count() or 1)
@@ -280,12 +293,13 @@ def _parse_many(paths: list[str], progress: Progress | None, workers: int | None
     # command line, scripts); inside the app, parsing stays in the calling worker thread.
     if total >= POOL_THRESHOLD and cpus >= 2 and threading.active_count() == 1 and "fork" in _start_methods():
         with contextlib.suppress(OSError, BrokenProcessPool):
-            return _parse_in_pool(paths, progress, cpus)
+            return _parse_in_pool(root, todo, progress, cpus)
     out = []
-    for n, path in enumerate(paths, 1):
-        out.append(parse_file(path))
-        if progress and (n % 50 == 0 or n == total):
-            progress(n, total)
+    step = 50 if progress else CHUNK
+    for start in range(0, total, step):
+        out.append(_parse_chunk(str(root), todo[start : start + step]))
+        if progress:
+            progress(min(start + step, total), total)
     return out
 
 
@@ -295,19 +309,46 @@ def _start_methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
 
 
-def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> list[ParsedFile]:
+def _parse_in_pool(root: Path, todo: list[_Stat], progress: Progress | None, cpus: int) -> list[tuple[Any, Any, list[int]]]:
     import multiprocessing
 
-    total = len(paths)
-    chunk = max(50, min(500, total // (cpus * 8) or 1))
-    chunks = [paths[i : i + chunk] for i in range(0, total, chunk)]
-    out: list[ParsedFile] = []
+    total = len(todo)
+    chunk = max(50, min(CHUNK, total // (cpus * 8) or 1))
+    chunks = [todo[i : i + chunk] for i in range(0, total, chunk)]
+    out: list[tuple[Any, Any, list[int]]] = []
+    done = 0
     with ProcessPoolExecutor(max_workers=cpus, mp_context=multiprocessing.get_context("fork")) as pool:
-        for result in pool.map(_parse_chunk, chunks):
-            out += result
+        for part, result in zip(chunks, pool.map(_parse_chunk, [str(root)] * len(chunks), chunks), strict=True):
+            out.append(result)
+            done += len(part)
             if progress:
-                progress(len(out), total)
+                progress(done, total)
     return out
+
+
+def _gather(parts: list[tuple[Any, Any, list[int]]], first_fid: int) -> tuple[Any, Any, int]:
+    """The chunks' tables as one files and one rows table, fids numbered on from ``first_fid``
+    (files gone meanwhile left out), and how many files they hold."""
+    pa = _arrow()
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    files_parts, rows_parts = [], []
+    fid = first_fid
+    for files_t, rows_t, gone in parts:
+        if gone:
+            lost = set(gone)
+            keep = pa.array([n not in lost for n in range(files_t.num_rows)])
+            files_t = files_t.filter(keep)
+        files_t = files_t.set_column(0, "fid", pc.add(files_t.column("fid"), fid).cast(pa.int32()))
+        rows_t = rows_t.set_column(0, "fid", pc.add(rows_t.column("fid"), fid).cast(pa.int32()))
+        fid += files_t.num_rows + len(gone)
+        files_parts.append(files_t)
+        rows_parts.append(rows_t)
+    if not files_parts:
+        files_t, rows_t = _new_tables([], [], first_fid)
+        return files_t, rows_t, 0
+    files_t, rows_t = _concat(files_parts), _concat(rows_parts)
+    return files_t, rows_t, files_t.num_rows
 
 
 # -- the cache on disk ------------------------------------------------------------------------
@@ -366,7 +407,10 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
             sink = io.BytesIO()
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-            write_atomic(cache_dir / name, sink.getvalue(), durable=False, root=cache_dir.parent)
+            del table
+            # The buffer itself, not a copy of it (the rows of 100,000 files are about 100 MB).
+            write_atomic(cache_dir / name, sink.getbuffer(), durable=False, root=cache_dir.parent)  # type: ignore[arg-type]
+            del sink
         for version in range(1, CACHE_VERSION):  # an older seeds-tui's cache is of no more use
             for stale in (f"files-v{version}.arrow", f"rows-v{version}.arrow"):
                 if os.path.lexists(cache_dir / stale):
@@ -459,8 +503,7 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
     pa = _arrow()
     paths, stamps = _scan_columns(store)
     if pa is None:  # pragma: no cover - without pyarrow: parse everything, every time
-        stats = [_Stat(path, *map(int, stamp)) for path, stamp in zip(paths, stamps, strict=True)]
-        return _to_frames_plain(stats, _parse_many([str(store.root / s.path) for s in stats], progress, workers))
+        return _to_frames_plain()
     cached = _read_cache(store.cache_dir) if use_cache else None
     keep_fids: Any = []
     todo: list[_Stat] = []
@@ -475,13 +518,7 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         todo = [_Stat(path, *stamp) for path, stamp in zip(paths, stamps.tolist(), strict=True)]
         changed = True
     todo.sort(key=lambda st: st.path)  # new files get their ids in path order, whatever the folder's order
-    parsed = _parse_many([str(store.root / s.path) for s in todo], progress, workers)
-    # A file listed but gone before it was parsed (a draft finalised meanwhile) is not a problem.
-    gone = {n for n, (_, _, error) in enumerate(parsed) if error is not None and not os.path.lexists(store.root / todo[n].path)}
-    if gone:
-        todo = [st for n, st in enumerate(todo) if n not in gone]
-        parsed = [one for n, one in enumerate(parsed) if n not in gone]
-    new_files, new_rows = _new_tables(todo, parsed, next_fid)
+    new_files, new_rows, n_new = _gather(_parse_many(store.root, todo, progress, workers), next_fid)
     if cached is not None:
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -490,8 +527,8 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
             keep = pa.array(keep_fids, pa.int32())
             files_t = files_t.filter(pc.is_in(files_t.column("fid"), value_set=keep))
             rows_t = rows_t.filter(pc.is_in(rows_t.column("fid"), value_set=keep))
-        files_t = _concat([files_t, new_files]) if todo else files_t
-        rows_t = _concat([rows_t, new_rows]) if todo else rows_t
+        files_t = _concat([files_t, new_files]) if n_new else files_t
+        rows_t = _concat([rows_t, new_rows]) if n_new else rows_t
     else:
         files_t, rows_t = new_files, new_rows
     ordered = _by_kind(rows_t)
@@ -501,7 +538,20 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         if files_t.num_rows and int(files_t.column("fid").to_numpy().max()) > 2_000_000_000:  # pragma: no cover
             files_t, rows_t = _renumber(files_t, rows_t)
         _write_cache(store.cache_dir, files_t, rows_t)
-    return _to_frames(store, files_t, rows_t, parsed=len(todo), cached=len(keep_fids))
+        # Summarise from the tables just written, mapped from the file as on a warm run: the
+        # tables built in memory are let go before the frames are made (peak memory, cold).
+        new_files = new_rows = cached = ordered = None
+        written = _read_cache(store.cache_dir)
+        if written is not None and written[0].num_rows == files_t.num_rows and written[1].num_rows == rows_t.num_rows:
+            files_t, rows_t = written
+            _release_unused(pa)
+    return _to_frames(store, files_t, rows_t, parsed=n_new, cached=len(keep_fids))
+
+
+def _release_unused(pa: Any) -> None:
+    """Give memory Arrow no longer uses back to the system now (its allocator may keep it a while)."""
+    with contextlib.suppress(AttributeError, NotImplementedError):
+        pa.default_memory_pool().release_unused()
 
 
 def _by_kind(rows_t: Any) -> Any:
@@ -554,21 +604,28 @@ def _renumber(files_t: Any, rows_t: Any) -> tuple[Any, Any]:  # pragma: no cover
 
 def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: int) -> StoreRows:
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    files = files_t.to_pandas()
+    ok = files_t.column("ok")
+    problems: list[tuple[Path, str]] = []
+    if files_t.num_rows and not pc.all(ok).as_py():
+        bad = files_t.filter(pc.invert(ok))
+        problems = [(store.root / p, str(e)) for p, e in zip(bad.column("path").to_pylist(), bad.column("error").to_pylist(), strict=True)]
+        files_t = files_t.filter(ok)
+    # Only what summaries use; the date as a timestamp in Arrow (no text parsed by pandas).
+    files_t = files_t.select([c for c in _FILE_COLUMNS if c not in ("size", "mtime_ns", "ctime_ns", "inode", "ok", "error")])
+    at = files_t.column_names.index("session_date")
+    dates = files_t.column(at).cast(pa.date32()).cast(pa.timestamp("us"))
+    files = files_t.set_column(at, "session_date", dates).to_pandas()
     rows = rows_t.to_pandas()
     kinds = rows["kind"].to_numpy()
     rows.attrs["by_kind"] = bool(len(kinds) < 2 or not (np.diff(kinds) < 0).any())
-    bad = files.loc[~files["ok"], ["path", "error"]]
-    problems = [(store.root / p, str(e)) for p, e in zip(bad["path"], bad["error"], strict=True)]
-    files = files.loc[files["ok"]].drop(columns=["size", "mtime_ns", "ctime_ns", "inode", "ok", "error"])
-    files["session_date"] = pd.to_datetime(files["session_date"].astype("string"), format="%Y-%m-%d")
     for name in _STR_COLUMNS:
         if not isinstance(files[name].dtype, pd.CategoricalDtype):
             files[name] = files[name].astype("category")
-    files = files.reset_index(drop=True)
     return StoreRows(files, rows, problems, parsed=parsed, cached=cached)
 
 
-def _to_frames_plain(stats: list[_Stat], parsed: list[ParsedFile]) -> StoreRows:  # pragma: no cover - no pyarrow
+def _to_frames_plain() -> StoreRows:  # pragma: no cover - no pyarrow
     raise MissingPart("Team summaries and exports", "pyarrow")
