@@ -509,7 +509,7 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
     todo: list[_Stat] = []
     next_fid = 0
     if cached is not None:
-        files_t, rows_t = cached
+        files_t = cached[0]
         hit, keep_fids = _unchanged(files_t, paths, stamps)
         todo = [_Stat(paths[n], *stamps[n].tolist()) for n in np.flatnonzero(~hit).tolist()]
         next_fid = int(files_t.column("fid").to_numpy().max()) + 1 if files_t.num_rows else 0
@@ -518,7 +518,17 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
         todo = [_Stat(path, *stamp) for path, stamp in zip(paths, stamps.tolist(), strict=True)]
         changed = True
     todo.sort(key=lambda st: st.path)  # new files get their ids in path order, whatever the folder's order
-    new_files, new_rows, n_new = _gather(_parse_many(store.root, todo, progress, workers), next_fid)
+    # Nothing here holds the tables parsed just now: _finish lets them go once they are written.
+    with _system_pool(pa, len(todo) >= POOL_THRESHOLD):
+        return _finish(
+            store, pa, cached, keep_fids, changed, use_cache, *_gather(_parse_many(store.root, todo, progress, workers), next_fid)
+        )
+
+
+def _finish(
+    store: Store, pa: Any, cached: Any, keep_fids: Any, changed: bool, use_cache: bool, new_files: Any, new_rows: Any, n_new: int
+) -> StoreRows:
+    """The cached tables less what changed, plus what was parsed; written back when changed; as frames."""
     if cached is not None:
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -546,6 +556,21 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
             files_t, rows_t = written
             _release_unused(pa)
     return _to_frames(store, files_t, rows_t, parsed=n_new, cached=len(keep_fids))
+
+
+@contextlib.contextmanager
+def _system_pool(pa: Any, wanted: bool) -> Any:
+    """Arrow allocates from the system's allocator meanwhile (when ``wanted``: a rebuild of many
+    files), which gives freed memory back at once: the tables built while parsing are let go
+    before the summary's frames are made (the default pool keeps freed memory for a while)."""
+    before = pa.default_memory_pool() if wanted else None
+    if before is not None:
+        pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        if before is not None:
+            pa.set_memory_pool(before)
 
 
 def _release_unused(pa: Any) -> None:
