@@ -1,22 +1,31 @@
-"""How fast is a team summary as a store grows? Prints the figures quoted in docs/summaries.md.
+"""How fast is ``seeds-tui summary`` as a store grows? Prints the figures quoted in docs/summaries.md.
 
 Usage::
 
     python3 -m seeds_tui demo --store /tmp/demo10k --observations 10000 --seed 1
     python3 benchmarks/bench_summary.py --store /tmp/demo10k
 
-Each phase runs in a fresh process (so peak memory is that phase's own) and times what a
-facilitator waits for after start-up: reading the store through the cache and building the
-team x section table.
+Every phase runs in a fresh process, timed from outside it (``os.wait4``): wall time, CPU time
+(user + system, the process and any it waited for) and peak memory (the largest resident set
+of any one process, as ``/usr/bin/time -v`` reports it). On a machine shared with other work
+the wall time grows with the load; the CPU time much less.
 
 * ``read bytes``: open and read every observation file (the floor for a cold run)
-* ``cold``: no cache (deleted first)
-* ``warm``: cache present, nothing changed
-* ``one new``: one new observation file added since the warm run
+* ``cold command``: ``seeds-tui summary`` with no cache (deleted first): parses every file, writes the cache
+* ``warm command``: ``seeds-tui summary``, the whole command (Python start-up, imports, the store's
+  check against the cache, the tables, the text written to a file), cache present, nothing changed
+* ``warm read + tables``: the same work inside one process, after the imports
+* ``one new``: one new observation file added since the warm run (read + tables)
 * ``csv baseline``: ``pandas.read_csv`` of a CSV export of the same long frame, plus the same
-  groupby (per-observation section percent, then team x section mean, median and shares)
+  groupby (per-observation section percent, then team x section mean, median and shares), timed
+  after ``import pandas``; and ``csv script``: the same as a whole process (``python`` start-up and
+  ``import pandas`` included), the like-for-like comparison with the whole command
 
-The store is left as it was (the added file is removed again; the cache is rebuilt).
+Modules are compiled to bytecode once, as an installed package's are (``--no-bytecode`` keeps
+``PYTHONDONTWRITEBYTECODE`` if set: every module is then compiled on every run, 0.1-0.2 s more).
+Warm phases run ``--repeat`` times (default 3) and the best run is shown: the least disturbed by
+other work on the machine. The store is left as it was (the added file is removed again; the
+cache is rebuilt).
 """
 
 from __future__ import annotations
@@ -24,19 +33,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def phase_read_bytes(store: Path) -> dict:
-    t = time.perf_counter()
     total = files = 0
     for folder in ("observations", "drafts"):
         try:
@@ -48,7 +54,7 @@ def phase_read_bytes(store: Path) -> dict:
                 with open(entry.path, "rb") as handle:
                     total += len(handle.read())
                 files += 1
-    return {"seconds": time.perf_counter() - t, "files": files, "bytes": total}
+    return {"files": files, "bytes": total}
 
 
 def _summary(store: Path) -> dict:
@@ -67,7 +73,7 @@ def _summary(store: Path) -> dict:
     tables = team_tables.build_tables(data, "section")
     done = time.perf_counter()
     return {
-        "seconds": done - t,
+        "inner_seconds": done - t,
         "read_seconds": t_rows - t,
         "tables_seconds": done - t_rows,
         "parsed": rows.parsed,
@@ -77,30 +83,12 @@ def _summary(store: Path) -> dict:
     }
 
 
-def phase_cli(store: Path) -> dict:
-    """The whole command, as a facilitator runs it: ``seeds-tui summary`` (imports, cache, tables, text)."""
-    import contextlib
-    import io
-    import tempfile
-
-    t = time.perf_counter()
-    from seeds_tui.cli import main as cli_main
-
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stderr(io.StringIO()):
-        code = cli_main(["summary", "--store", str(store), "-o", str(Path(tmp) / "summary.txt")])
-    return {"seconds": time.perf_counter() - t, "exit": code}
-
-
-def phase_cold(store: Path) -> dict:
+def phase_clear(store: Path) -> dict:
     from seeds_tui.storage.store import Store
     from seeds_tui.team.cache import clear
 
     clear(Store(store))
-    return _summary(store)
-
-
-def phase_warm(store: Path) -> dict:
-    return _summary(store)
+    return {}
 
 
 def phase_add_one(store: Path) -> dict:
@@ -152,74 +140,132 @@ def phase_csv_baseline(csv_path: Path) -> dict:
         levels = part.dropna(subset=["value"]).groupby(["team", "section", "value"]).size().unstack(fill_value=0)
         out.append((stats, shares, levels))
     done = time.perf_counter()
-    return {"seconds": done - t, "read_seconds": t_read - t, "groupby_seconds": done - t_read, "rows": len(frame)}
+    return {"inner_seconds": done - t, "read_seconds": t_read - t, "groupby_seconds": done - t_read, "rows": len(frame)}
+
+
+#: Whether children may keep compiled bytecode (``--no-bytecode`` clears it for the run).
+BYTECODE = [True]
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if BYTECODE[0]:
+        # As installed: pip compiles a package's modules once; a checkout run with
+        # PYTHONDONTWRITEBYTECODE would compile every module on every run instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _timed(cmd: list[str]) -> dict:
+    """Run ``cmd``; its wall time, CPU time and peak memory, measured from outside; its last stdout line as JSON."""
+    env = _env()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as errors:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=errors, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        errors.seek(0)
+        text, err_text = out.read(), errors.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err_text[-2000:]}")
+    lines = text.strip().splitlines()
+    try:
+        result = json.loads(lines[-1]) if lines else {}
+    except json.JSONDecodeError:
+        result = {}
+    result.update(seconds=wall, cpu_seconds=usage.ru_utime + usage.ru_stime, peak_mb=usage.ru_maxrss / 1024)
+    return result
 
 
 def _run(phase: str, store: Path, extra: list[str] = ()) -> dict:  # type: ignore[assignment]
-    cmd = [sys.executable, __file__, "--store", str(store), "--phase", phase, *extra]
-    out = subprocess.run(
-        cmd, check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _timed([sys.executable, __file__, "--store", str(store), "--phase", phase, *extra])
+
+
+def _command(store: Path, out: Path) -> dict:
+    """The whole ``seeds-tui summary`` as a facilitator runs it (output to a file)."""
+    return _timed([sys.executable, "-m", "seeds_tui", "summary", "--store", str(store), "-o", str(out)])
+
+
+def _best(runs: list[dict]) -> dict:
+    best = dict(min(runs, key=lambda r: r["seconds"]))
+    best["runs"] = [round(r["seconds"], 3) for r in runs]
+    best["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", required=True, type=Path)
-    parser.add_argument("--phase", choices=("read", "cold", "warm", "add", "export", "csv", "cli"))
+    parser.add_argument("--phase", choices=("read", "clear", "warm", "add", "export", "csv"))
     parser.add_argument("--warm-only", action="store_true", help="skip reading every file, the cold run and the new file (big stores)")
-    parser.add_argument("--csv", type=Path, default=Path("/tmp/seeds-bench-items.csv"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each warm phase; the best is shown (default 3)")
+    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set (modules compiled on every run)")
+    parser.add_argument("--csv", type=Path, default=Path(tempfile.gettempdir()) / "seeds-bench-items.csv")
     args = parser.parse_args()
     store = args.store.resolve()
     if args.phase:
         fn = {
             "read": lambda: phase_read_bytes(store),
-            "cold": lambda: phase_cold(store),
-            "warm": lambda: phase_warm(store),
+            "clear": lambda: phase_clear(store),
+            "warm": lambda: _summary(store),
             "add": lambda: phase_add_one(store),
             "export": lambda: phase_csv_export(store, args.csv),
             "csv": lambda: phase_csv_baseline(args.csv),
-            "cli": lambda: phase_cli(store),
         }[args.phase]
-        result = fn()
-        result["peak_mb"] = round(_peak_mb(), 1)
-        print(json.dumps(result))
+        print(json.dumps(fn()))
         return
     print(f"store: {store}  (cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f})")
-    if args.warm_only:
-        _run("warm", store)  # the cache matches the store
-    else:
-        read = _run("read", store)
-        cold = _run("cold", store)
-    warm = _run("warm", store)
-    cli = _run("cli", store)
-    if not args.warm_only:
-        add = _run("add", store)
-        Path(add["added"]).unlink()
-    _run("export", store, ["--csv", str(args.csv)])
-    base = _run("csv", store, ["--csv", str(args.csv)])
-    _run("warm", store)  # leave the cache matching the store again
+    repeat = max(1, args.repeat)
+    BYTECODE[0] = not args.no_bytecode
+    warm_up = "import pandas, seeds_tui.cli, seeds_tui.cli.summary, seeds_tui.team.tables, seeds_tui.render.summary, seeds_tui.team.cache"
+    subprocess.run([sys.executable, "-c", warm_up], check=True, env=_env())  # compiled once, as an installation is
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp) / "summary.txt"
+        if not args.warm_only:
+            read = _run("read", store)
+            _run("clear", store)
+            cold = _command(store, text)
+        else:
+            _command(store, text)  # the cache matches the store
+        warm_cmd = _best([_command(store, text) for _ in range(repeat)])
+        warm = _best([_run("warm", store) for _ in range(repeat)])
+        if not args.warm_only:
+            add = _run("add", store)
+            Path(add["added"]).unlink()
+        _run("export", store, ["--csv", str(args.csv)])
+        base = _best([_run("csv", store, ["--csv", str(args.csv)]) for _ in range(repeat)])
+        _command(store, text)  # leave the cache matching the store again
     args.csv.unlink(missing_ok=True)
+    base_inner = base["inner_seconds"]
 
     def line(name: str, r: dict, note: str = "") -> None:
-        print(f"{name:<28} {r['seconds']:8.3f} s   peak {r['peak_mb']:7.1f} MB  {note}")
+        print(f"{name:<36} {r['seconds']:7.3f} s  cpu {r['cpu_seconds']:6.3f} s  peak {r['peak_mb']:7.1f} MB  {note}")
 
-    print(f"item rows: {warm['item_rows']:,}")
+    print(f"item rows: {warm['item_rows']:,}; best of {repeat} runs for warm phases and the baseline")
     if not args.warm_only:
         print(f"observation files: {read['files']:,} ({read['bytes'] / 1e6:.1f} MB)")
         line("read every file's bytes", read)
-        line("cold (no cache)", cold, f"= {cold['seconds'] / read['seconds']:.1f}x reading bytes; parsed {cold['parsed']:,}")
-    line("warm (nothing changed)", warm, f"= {warm['seconds'] / base['seconds']:.2f}x the CSV baseline")
-    line("warm seeds-tui summary", cli, f"= {cli['seconds'] / base['seconds']:.2f}x the CSV baseline (the whole command, text out)")
+        line("cold seeds-tui summary (builds cache)", cold, f"= {cold['seconds'] / read['seconds']:.1f}x reading bytes")
+    line("warm seeds-tui summary (whole command)", warm_cmd, f"runs {warm_cmd['runs']}")
+    line("warm read + tables (in one process)", warm, f"inside: {warm['inner_seconds']:.3f} s")
     if not args.warm_only:
         line(
-            "one new observation",
+            "one new observation (in one process)",
             add,
-            f"= warm + {add['seconds'] - warm['seconds']:+.3f} s (its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)",
+            f"inside: {add['inner_seconds']:.3f} s = warm {add['inner_seconds'] - warm['inner_seconds']:+.3f} s "
+            f"(its own parse: {add['own_parse_seconds'] * 1000:.1f} ms)",
         )
-    line("read_csv + same groupby", base, f"(read_csv {base['read_seconds']:.3f} s, groupby {base['groupby_seconds']:.3f} s)")
-    cold_part = "" if args.warm_only else f"cold read {cold['read_seconds']:.3f} s + tables {cold['tables_seconds']:.3f} s; "
-    print(f"detail: {cold_part}warm read {warm['read_seconds']:.3f} s + tables {warm['tables_seconds']:.3f} s")
+    line("python: read_csv + same groupby", base, f"inside: {base_inner:.3f} s (read_csv {base['read_seconds']:.3f} s)")
+    print(
+        f"ratios: warm command / whole baseline script {warm_cmd['seconds'] / base['seconds']:.2f}x (cpu "
+        f"{warm_cmd['cpu_seconds'] / base['cpu_seconds']:.2f}x); warm command / baseline after import pandas "
+        f"{warm_cmd['seconds'] / base_inner:.2f}x; warm read + tables / baseline after import pandas "
+        f"{warm['inner_seconds'] / base_inner:.2f}x"
+    )
+    detail = f"warm read {warm['read_seconds']:.3f} s + tables {warm['tables_seconds']:.3f} s"
+    print(f"detail: {detail}; parsed {warm['parsed']:,}, from the cache {warm['from_cache']:,}")
 
 
 if __name__ == "__main__":

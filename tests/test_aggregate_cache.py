@@ -133,3 +133,50 @@ def test_temp_and_hidden_files_are_ignored(store: Store) -> None:
     (store.final_dir / "notes.txt").write_text("not an observation")
     rows = cache.load_rows(store)
     assert len(rows.files) == 3 and rows.problems == []
+
+
+def test_a_cache_written_before_rows_were_kept_by_kind_gives_the_same_tables(store: Store, tmp_path: Path) -> None:
+    """An older seeds-tui wrote the rows file by file (kinds interleaved): the tables are the same,
+    and the cache is put in order of kind once, silently."""
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    reg = registry(tmp_path)
+    add(store, team="North", practitioner="D", scores={"open.a": 1, "open.b": "NA"}, globals_={"overall": 2})
+    expected = means(store, reg)
+    path = store.cache_dir / cache.ROWS_NAME
+    with pa.memory_map(str(path)) as source:
+        rows = pa.ipc.open_file(source).read_all()
+    kinds = rows.column("kind").to_numpy()
+    assert (kinds[1:] >= kinds[:-1]).all()  # kept by kind
+    shuffled = rows.take(pa.array(list(range(rows.num_rows))[::-1]))  # the kinds out of order again
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, shuffled.schema) as writer:
+        writer.write_table(shuffled)
+    path.write_bytes(sink.getvalue().to_pybytes())
+    assert means(store, reg) == expected
+    with pa.memory_map(str(path)) as source:
+        again = pa.ipc.open_file(source).read_all().column("kind").to_numpy()
+    assert (again[1:] >= again[:-1]).all()
+
+
+def test_tables_grouped_by_category_codes_equal_pandas_groupbys(store: Store, tmp_path: Path) -> None:
+    """The fast path (category codes, bincounts) and pandas' own groupbys (plain text columns) give
+    the same per-observation scores and the same team x section table."""
+    reg = registry(tmp_path)
+    add(store, team="South", practitioner="E", scores={"open.a": 1, "open.b": "NO"})
+    add(store, team="South", practitioner="F", scores={"open.a": 0, "open.b": 2}, when=__import__("datetime").date(2026, 8, 3))
+    data = frames.summary_data(store, reg)
+    items = data.items
+    plain = items.assign(**{c: items[c].astype(object) for c in ("observation_id", "team", "practitioner", "quarter", "section", "item")})
+    fast = team_tables.observation_scores(items)
+    slow = team_tables.observation_scores(plain)
+    key = ["observation_id", "section"]
+    fast = fast.assign(**{c: fast[c].astype(str) for c in key}).sort_values(key).reset_index(drop=True)
+    slow = slow.assign(**{c: slow[c].astype(str) for c in key}).sort_values(key).reset_index(drop=True)
+    assert fast[["observation_id", "section", "points", "possible"]].equals(slow[["observation_id", "section", "points", "possible"]])
+    assert fast["percent"].round(9).equals(slow["percent"].round(9))
+    by_codes = team_tables.section_table(items, data.rubric, threshold=3)
+    by_pandas = team_tables.section_table(plain, data.rubric, threshold=3)
+    cols = ["team", "section", "observations", "practitioners", "mean_percent", "median_percent", "shown", "missed", "na", "no"]
+    assert by_codes[cols].astype(str).equals(by_pandas[cols].astype(str))

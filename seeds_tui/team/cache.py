@@ -16,7 +16,8 @@ Two tables are kept, written atomically and owner-only:
 ``rows-v4.arrow``
     one row per scored item, global rating, counter tally, linked strength or development
     area, agreed action and carried action: ``fid``, ``kind`` (see ``KINDS``), ``section``,
-    ``item``, ``value``, ``code``, ``text``. An agreed action's row holds the item it addresses
+    ``item``, ``value``, ``code``, ``text``, kept in order of kind (a summary takes one kind as a
+    slice; within a kind, rows are in the order their files were read). An agreed action's row holds the item it addresses
     (``section``, ``item``, or neither), its position in ``feedback.actions`` (``value``) and its
     wording (``text``); a carried action's row holds ``SOURCE:INDEX`` (the action where it was
     first agreed) in ``item`` and its status (``done``, ``ongoing``, ``dropped`` or none) in ``code``.
@@ -34,6 +35,7 @@ pyarrow is a core dependency; were it missing, summaries say the installation is
 
 from __future__ import annotations
 
+import array
 import contextlib
 import io
 import os
@@ -47,6 +49,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from seeds_tui.core.errors import MissingPart, ObservationError, SeedsError
 from seeds_tui.core.observation import OBSERVATION_MAX_BYTES, OBSERVATION_SCHEMA, Observation, parse_observation, read_observation
@@ -116,34 +120,77 @@ def scan(store: Store, *, include_drafts: bool = True) -> list[_Stat]:
     block). A draft whose final file exists (left by a finalise cut short) is skipped: the
     observation counts once, as its final.
     """
-    found: list[_Stat] = []
-    folders = [store.final_dir] + ([store.draft_dir] if include_drafts else [])
+    paths, stamps = _scan_columns(store, include_drafts=include_drafts)
+    order = sorted(range(len(paths)), key=paths.__getitem__)
+    return [_Stat(paths[n], *map(int, stamps[n])) for n in order]
+
+
+#: Stat by name relative to an open folder where the platform can (not Windows): no path to build per file.
+_BY_DIR_FD = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+
+
+def _scan_columns(store: Store, *, include_drafts: bool = True) -> tuple[list[str], np.ndarray]:
+    """What ``scan`` finds, as two columns in no particular order: the paths (relative to the store)
+    and an int64 array of each file's (size, mtime_ns, ctime_ns, inode).
+
+    One ``stat`` per file and no object per file beyond its path and its stat: on 100,000 files
+    the stats themselves are most of the time.
+    """
+    paths: list[str] = []
+    flat = array.array("q")
+    stamp = flat.extend
+    folders = [(store.final_dir, True)] + ([(store.draft_dir, False)] if include_drafts else [])
     finals: set[str] = set()
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise SeedsError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
-        for entry in entries:
-            name = entry.name
-            if not name.endswith(".toml") or is_temp_name(name):
+    for folder, is_final in folders:
+        prefix = f"{folder.name}/"
+        for name, st in _stat_folder(folder):
+            if not is_final and name in finals:
                 continue
-            if folder == store.draft_dir and name in finals:
-                continue
-            try:
-                # As Store.files(): a symlink to a file counts, and its target's stat is what changes.
-                if not entry.is_file():
-                    continue
-                st = entry.stat()
-            except OSError:
-                continue
-            if folder == store.final_dir:
+            if is_final:
                 finals.add(name)
-            found.append(_Stat(f"{folder.name}/{name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    found.sort(key=lambda s: s.path)
-    return found
+            paths.append(prefix + name)
+            stamp((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    stamps = np.frombuffer(flat, dtype=np.int64).reshape(len(paths), 4) if paths else np.empty((0, 4), dtype=np.int64)
+    return paths, stamps
+
+
+def _stat_folder(folder: Path) -> Iterable[tuple[str, os.stat_result]]:
+    """(name, stat) of each observation file in ``folder``: ``*.toml``, not a temp or hidden file,
+    a regular file once links are followed (as ``Store.files()``: a link to a file counts, and its
+    target's stat is what changes). A missing folder has none."""
+    try:
+        if _BY_DIR_FD:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                names = os.listdir(fd)
+                out = []
+                for name in names:
+                    if not name.endswith(".toml") or is_temp_name(name):
+                        continue
+                    try:
+                        st = os.stat(name, dir_fd=fd)
+                    except OSError:
+                        continue
+                    if stat.S_ISREG(st.st_mode):
+                        out.append((name, st))
+                return out
+            finally:
+                os.close(fd)
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise SeedsError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
+    out = []
+    for entry in entries:
+        if not entry.name.endswith(".toml") or is_temp_name(entry.name):
+            continue
+        try:
+            if entry.is_file():
+                out.append((entry.name, entry.stat()))
+        except OSError:
+            continue
+    return out
 
 
 # -- parsing one file ------------------------------------------------------------------------
@@ -220,12 +267,25 @@ def _read_fast(path: str) -> Observation | None:
         return None
 
 
-def _parse_chunk(paths: list[str]) -> list[ParsedFile]:
-    return [parse_file(p) for p in paths]
+#: Files parsed per chunk: each chunk becomes two small Arrow tables at once, so the parsed
+#: rows never all exist as Python objects together (100,000 files: under 1 GiB).
+CHUNK = 500
 
 
-def _parse_many(paths: list[str], progress: Progress | None, workers: int | None) -> list[ParsedFile]:
-    total = len(paths)
+def _parse_chunk(root: str, stats: list[_Stat]) -> tuple[Any, Any, list[int]]:
+    """Parse ``stats``' files into (files table, rows table, positions of files gone meanwhile);
+    fids are the positions in ``stats``."""
+    parsed = [parse_file(os.path.join(root, st.path)) for st in stats]
+    # A file listed but gone before it was parsed (a draft finalised meanwhile) is not a problem.
+    gone = [n for n, (_, _, error) in enumerate(parsed) if error is not None and not os.path.lexists(os.path.join(root, stats[n].path))]
+    files_t, rows_t = _new_tables(stats, parsed, 0)
+    return files_t, rows_t, gone
+
+
+def _parse_many(root: Path, todo: list[_Stat], progress: Progress | None, workers: int | None) -> list[tuple[Any, Any, list[int]]]:
+    """Every file of ``todo`` parsed, as ``_parse_chunk`` results in order (in a pool of processes
+    when there are many files and the command line is running)."""
+    total = len(todo)
     if progress:
         progress(0, total)
     cpus = workers if workers is not None else (os.cpu_count() or 1)
@@ -233,12 +293,13 @@ def _parse_many(paths: list[str], progress: Progress | None, workers: int | None
     # command line, scripts); inside the app, parsing stays in the calling worker thread.
     if total >= POOL_THRESHOLD and cpus >= 2 and threading.active_count() == 1 and "fork" in _start_methods():
         with contextlib.suppress(OSError, BrokenProcessPool):
-            return _parse_in_pool(paths, progress, cpus)
+            return _parse_in_pool(root, todo, progress, cpus)
     out = []
-    for n, path in enumerate(paths, 1):
-        out.append(parse_file(path))
-        if progress and (n % 50 == 0 or n == total):
-            progress(n, total)
+    step = 50 if progress else CHUNK
+    for start in range(0, total, step):
+        out.append(_parse_chunk(str(root), todo[start : start + step]))
+        if progress:
+            progress(min(start + step, total), total)
     return out
 
 
@@ -248,19 +309,46 @@ def _start_methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
 
 
-def _parse_in_pool(paths: list[str], progress: Progress | None, cpus: int) -> list[ParsedFile]:
+def _parse_in_pool(root: Path, todo: list[_Stat], progress: Progress | None, cpus: int) -> list[tuple[Any, Any, list[int]]]:
     import multiprocessing
 
-    total = len(paths)
-    chunk = max(50, min(500, total // (cpus * 8) or 1))
-    chunks = [paths[i : i + chunk] for i in range(0, total, chunk)]
-    out: list[ParsedFile] = []
+    total = len(todo)
+    chunk = max(50, min(CHUNK, total // (cpus * 8) or 1))
+    chunks = [todo[i : i + chunk] for i in range(0, total, chunk)]
+    out: list[tuple[Any, Any, list[int]]] = []
+    done = 0
     with ProcessPoolExecutor(max_workers=cpus, mp_context=multiprocessing.get_context("fork")) as pool:
-        for result in pool.map(_parse_chunk, chunks):
-            out += result
+        for part, result in zip(chunks, pool.map(_parse_chunk, [str(root)] * len(chunks), chunks), strict=True):
+            out.append(result)
+            done += len(part)
             if progress:
-                progress(len(out), total)
+                progress(done, total)
     return out
+
+
+def _gather(parts: list[tuple[Any, Any, list[int]]], first_fid: int) -> tuple[Any, Any, int]:
+    """The chunks' tables as one files and one rows table, fids numbered on from ``first_fid``
+    (files gone meanwhile left out), and how many files they hold."""
+    pa = _arrow()
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    files_parts, rows_parts = [], []
+    fid = first_fid
+    for files_t, rows_t, gone in parts:
+        if gone:
+            lost = set(gone)
+            keep = pa.array([n not in lost for n in range(files_t.num_rows)])
+            files_t = files_t.filter(keep)
+        files_t = files_t.set_column(0, "fid", pc.add(files_t.column("fid"), fid).cast(pa.int32()))
+        rows_t = rows_t.set_column(0, "fid", pc.add(rows_t.column("fid"), fid).cast(pa.int32()))
+        fid += files_t.num_rows + len(gone)
+        files_parts.append(files_t)
+        rows_parts.append(rows_t)
+    if not files_parts:
+        files_t, rows_t = _new_tables([], [], first_fid)
+        return files_t, rows_t, 0
+    files_t, rows_t = _concat(files_parts), _concat(rows_parts)
+    return files_t, rows_t, files_t.num_rows
 
 
 # -- the cache on disk ------------------------------------------------------------------------
@@ -319,7 +407,10 @@ def _write_cache(cache_dir: Path, files: Any, rows: Any) -> None:
             sink = io.BytesIO()
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-            write_atomic(cache_dir / name, sink.getvalue(), durable=False, root=cache_dir.parent)
+            del table
+            # The buffer itself, not a copy of it (the rows of 100,000 files are about 100 MB).
+            write_atomic(cache_dir / name, sink.getbuffer(), durable=False, root=cache_dir.parent)  # type: ignore[arg-type]
+            del sink
         for version in range(1, CACHE_VERSION):  # an older seeds-tui's cache is of no more use
             for stale in (f"files-v{version}.arrow", f"rows-v{version}.arrow"):
                 if os.path.lexists(cache_dir / stale):
@@ -410,50 +501,34 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
     everything and leaves the cache alone.
     """
     pa = _arrow()
-    stats = scan(store)
+    paths, stamps = _scan_columns(store)
     if pa is None:  # pragma: no cover - without pyarrow: parse everything, every time
-        return _to_frames_plain(stats, _parse_many([str(store.root / s.path) for s in stats], progress, workers))
+        return _to_frames_plain()
     cached = _read_cache(store.cache_dir) if use_cache else None
-    keep_fids: list[int] = []
+    keep_fids: Any = []
     todo: list[_Stat] = []
     next_fid = 0
     if cached is not None:
-        files_t, rows_t = cached
-        known = dict(
-            zip(
-                files_t.column("path").to_pylist(),
-                zip(
-                    files_t.column("size").to_pylist(),
-                    files_t.column("mtime_ns").to_pylist(),
-                    files_t.column("ctime_ns").to_pylist(),
-                    files_t.column("inode").to_pylist(),
-                    files_t.column("fid").to_pylist(),
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-        # A file changed within the clock's granularity of the cache being written could look
-        # unchanged (same size, same timestamps, a recycled inode): such "racy" files are parsed again.
-        racy_after = int((files_t.schema.metadata or {}).get(b"written", b"0")) - RACY_NS
-        for st in stats:
-            hit = known.get(st.path)
-            if hit is not None and hit[:4] == (st.size, st.mtime_ns, st.ctime_ns, st.inode) and max(st.mtime_ns, st.ctime_ns) < racy_after:
-                keep_fids.append(hit[4])
-            else:
-                todo.append(st)
-        next_fid = (max(known.values(), key=lambda v: v[4])[4] + 1) if known else 0
+        files_t = cached[0]
+        hit, keep_fids = _unchanged(files_t, paths, stamps)
+        todo = [_Stat(paths[n], *stamps[n].tolist()) for n in np.flatnonzero(~hit).tolist()]
+        next_fid = int(files_t.column("fid").to_numpy().max()) + 1 if files_t.num_rows else 0
         changed = bool(todo) or len(keep_fids) != files_t.num_rows
     else:
-        todo = list(stats)
+        todo = [_Stat(path, *stamp) for path, stamp in zip(paths, stamps.tolist(), strict=True)]
         changed = True
-    parsed = _parse_many([str(store.root / s.path) for s in todo], progress, workers)
-    # A file listed but gone before it was parsed (a draft finalised meanwhile) is not a problem.
-    gone = {n for n, (_, _, error) in enumerate(parsed) if error is not None and not os.path.lexists(store.root / todo[n].path)}
-    if gone:
-        todo = [st for n, st in enumerate(todo) if n not in gone]
-        parsed = [one for n, one in enumerate(parsed) if n not in gone]
-    new_files, new_rows = _new_tables(todo, parsed, next_fid)
+    todo.sort(key=lambda st: st.path)  # new files get their ids in path order, whatever the folder's order
+    # Nothing here holds the tables parsed just now: _finish lets them go once they are written.
+    with _system_pool(pa, len(todo) >= POOL_THRESHOLD):
+        return _finish(
+            store, pa, cached, keep_fids, changed, use_cache, *_gather(_parse_many(store.root, todo, progress, workers), next_fid)
+        )
+
+
+def _finish(
+    store: Store, pa: Any, cached: Any, keep_fids: Any, changed: bool, use_cache: bool, new_files: Any, new_rows: Any, n_new: int
+) -> StoreRows:
+    """The cached tables less what changed, plus what was parsed; written back when changed; as frames."""
     if cached is not None:
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -462,15 +537,84 @@ def load_rows(store: Store, *, use_cache: bool = True, progress: Progress | None
             keep = pa.array(keep_fids, pa.int32())
             files_t = files_t.filter(pc.is_in(files_t.column("fid"), value_set=keep))
             rows_t = rows_t.filter(pc.is_in(rows_t.column("fid"), value_set=keep))
-        files_t = _concat([files_t, new_files]) if todo else files_t
-        rows_t = _concat([rows_t, new_rows]) if todo else rows_t
+        files_t = _concat([files_t, new_files]) if n_new else files_t
+        rows_t = _concat([rows_t, new_rows]) if n_new else rows_t
     else:
         files_t, rows_t = new_files, new_rows
+    ordered = _by_kind(rows_t)
+    if ordered is not rows_t:  # built or updated just now, or a cache written before rows were kept by kind
+        rows_t, changed = ordered, True
     if changed and use_cache:
-        if files_t.num_rows and max(files_t.column("fid").to_pylist()) > 2_000_000_000:  # pragma: no cover
+        if files_t.num_rows and int(files_t.column("fid").to_numpy().max()) > 2_000_000_000:  # pragma: no cover
             files_t, rows_t = _renumber(files_t, rows_t)
         _write_cache(store.cache_dir, files_t, rows_t)
-    return _to_frames(store, files_t, rows_t, parsed=len(todo), cached=len(keep_fids))
+        # Summarise from the tables just written, mapped from the file as on a warm run: the
+        # tables built in memory are let go before the frames are made (peak memory, cold).
+        new_files = new_rows = cached = ordered = None
+        written = _read_cache(store.cache_dir)
+        if written is not None and written[0].num_rows == files_t.num_rows and written[1].num_rows == rows_t.num_rows:
+            files_t, rows_t = written
+            _release_unused(pa)
+    return _to_frames(store, files_t, rows_t, parsed=n_new, cached=len(keep_fids))
+
+
+@contextlib.contextmanager
+def _system_pool(pa: Any, wanted: bool) -> Any:
+    """Arrow allocates from the system's allocator meanwhile (when ``wanted``: a rebuild of many
+    files), which gives freed memory back at once: the tables built while parsing are let go
+    before the summary's frames are made (the default pool keeps freed memory for a while)."""
+    before = pa.default_memory_pool() if wanted else None
+    if before is not None:
+        pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        if before is not None:
+            pa.set_memory_pool(before)
+
+
+def _release_unused(pa: Any) -> None:
+    """Give memory Arrow no longer uses back to the system now (its allocator may keep it a while)."""
+    with contextlib.suppress(AttributeError, NotImplementedError):
+        pa.default_memory_pool().release_unused()
+
+
+def _by_kind(rows_t: Any) -> Any:
+    """The rows table ordered by kind (each kind's rows in the order they had): a summary then takes
+    one kind as a slice. A stable sort, so the rows of a kind keep their order."""
+    kind = rows_t.column("kind").to_numpy()
+    if len(kind) < 2 or not (np.diff(kind) < 0).any():
+        return rows_t
+    import pyarrow as pa
+
+    return rows_t.take(pa.array(np.argsort(kind, kind="stable")))
+
+
+def _unchanged(files_t: Any, paths: list[str], stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which scanned files the cache holds unchanged, and their fids (in scan order).
+
+    A file counts as unchanged when the cache lists its path with the same size, mtime, ctime
+    and inode, and it was last changed well before the cache was written: a file changed within
+    the clock's granularity of the cache being written could look unchanged (same size, same
+    timestamps, a recycled inode), so such "racy" files are parsed again. Vectorised: one hash
+    lookup of the paths and array comparisons, however many files.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(paths)
+    if not n or not files_t.num_rows:
+        return np.zeros(n, dtype=bool), np.empty(0, dtype=np.int32)
+    racy_after = int((files_t.schema.metadata or {}).get(b"written", b"0")) - RACY_NS
+    where = pc.index_in(pa.array(paths, pa.string()), value_set=files_t.column("path")).fill_null(-1).to_numpy()
+    now = stamps
+    known = where >= 0
+    at = np.where(known, where, 0)
+    hit = known.copy()
+    for col, name in enumerate(("size", "mtime_ns", "ctime_ns", "inode")):
+        hit &= files_t.column(name).to_numpy()[at] == now[:, col]
+    hit &= np.maximum(now[:, 1], now[:, 2]) < racy_after
+    return hit, files_t.column("fid").to_numpy()[at[hit]]
 
 
 def _renumber(files_t: Any, rows_t: Any) -> tuple[Any, Any]:  # pragma: no cover - after two billion updates
@@ -485,19 +629,28 @@ def _renumber(files_t: Any, rows_t: Any) -> tuple[Any, Any]:  # pragma: no cover
 
 def _to_frames(store: Store, files_t: Any, rows_t: Any, *, parsed: int, cached: int) -> StoreRows:
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    files = files_t.to_pandas()
+    ok = files_t.column("ok")
+    problems: list[tuple[Path, str]] = []
+    if files_t.num_rows and not pc.all(ok).as_py():
+        bad = files_t.filter(pc.invert(ok))
+        problems = [(store.root / p, str(e)) for p, e in zip(bad.column("path").to_pylist(), bad.column("error").to_pylist(), strict=True)]
+        files_t = files_t.filter(ok)
+    # Only what summaries use; the date as a timestamp in Arrow (no text parsed by pandas).
+    files_t = files_t.select([c for c in _FILE_COLUMNS if c not in ("size", "mtime_ns", "ctime_ns", "inode", "ok", "error")])
+    at = files_t.column_names.index("session_date")
+    dates = files_t.column(at).cast(pa.date32()).cast(pa.timestamp("us"))
+    files = files_t.set_column(at, "session_date", dates).to_pandas()
     rows = rows_t.to_pandas()
-    bad = files.loc[~files["ok"], ["path", "error"]]
-    problems = [(store.root / p, str(e)) for p, e in zip(bad["path"], bad["error"], strict=True)]
-    files = files.loc[files["ok"]].drop(columns=["size", "mtime_ns", "ctime_ns", "inode", "ok", "error"])
-    files["session_date"] = pd.to_datetime(files["session_date"].astype("string"), format="%Y-%m-%d")
+    kinds = rows["kind"].to_numpy()
+    rows.attrs["by_kind"] = bool(len(kinds) < 2 or not (np.diff(kinds) < 0).any())
     for name in _STR_COLUMNS:
         if not isinstance(files[name].dtype, pd.CategoricalDtype):
             files[name] = files[name].astype("category")
-    files = files.reset_index(drop=True)
     return StoreRows(files, rows, problems, parsed=parsed, cached=cached)
 
 
-def _to_frames_plain(stats: list[_Stat], parsed: list[ParsedFile]) -> StoreRows:  # pragma: no cover - no pyarrow
+def _to_frames_plain() -> StoreRows:  # pragma: no cover - no pyarrow
     raise MissingPart("Team summaries and exports", "pyarrow")

@@ -262,6 +262,9 @@ def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) ->
     percent. Observations whose items there were all NA/NO have a missing percent.
     """
     keys = ["observation_id", *by]
+    fast = _observation_scores_by_codes(items, keys)
+    if fast is not None:
+        return fast
     g = items.groupby(keys, observed=True, sort=False)
     out = g.agg(
         team=("team", "first"), practitioner=("practitioner", "first"), session_date=("session_date", "first"),
@@ -271,9 +274,116 @@ def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) ->
     return out.loc[:, ["observation_id", "team", "practitioner", "session_date", "quarter", *by, "points", "possible", "percent"]]
 
 
+# -- grouping by category codes: what the groupbys above give, on millions of rows -----------------
+
+
+def _practitioner_sets_by_codes(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], frozenset[str]] | None:
+    """``_practitioner_sets`` by category codes: the distinct (keys, practitioner) pairs by hashing
+    one integer per row, then sorted (groups in category order, as ``groupby(sort=True)``); None
+    unless the keys and practitioner are categorical with no value missing."""
+    columns = [frame[c] for c in [*keys, "practitioner"]]
+    if not len(frame) or not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        return None
+    codes = [c.cat.codes.to_numpy().astype(np.int64) for c in columns]
+    if any(bool((c < 0).any()) for c in codes):
+        return None
+    sizes = [len(c.cat.categories) for c in columns]
+    pair = np.zeros(len(frame), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        pair = pair * size + c
+    pairs = np.sort(pd.unique(pair))
+    who = pairs % sizes[-1]
+    group = pairs // sizes[-1]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(pairs)]
+    names = np.asarray([str(c) for c in columns[-1].cat.categories], dtype=object)
+    labels = [[str(c) for c in col.cat.categories] for col in columns[:-1]]
+    out: dict[tuple[str, ...], frozenset[str]] = {}
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        rest = int(group[lo])
+        parts: list[str] = []
+        for size, cats in zip(reversed(sizes[:-1]), reversed(labels), strict=True):
+            rest, code = divmod(rest, size)
+            parts.append(cats[code])
+        out[tuple(reversed(parts))] = frozenset(names[who[lo:hi]])
+    return out
+
+
+def _group_codes(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Rows of ``frame`` with every one of ``cols`` given (``rows``, positions) and each one's group
+    (``groups``: 0, 1, ... in order of first appearance), as ``groupby(cols, observed=True,
+    sort=False)`` numbers them; None unless every column is categorical (then the caller groups)."""
+    columns = [frame[c] for c in cols]
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        return None
+    key = np.zeros(len(frame), dtype=np.int64)
+    valid = np.ones(len(frame), dtype=bool)
+    for col in columns:
+        codes = col.cat.codes.to_numpy()
+        valid &= codes >= 0
+        key = key * (len(col.cat.categories) + 1) + (codes.astype(np.int64) + 1)
+    rows = np.flatnonzero(valid) if not valid.all() else np.arange(len(frame))
+    groups, _ = pd.factorize(key[rows], sort=False)
+    return rows, groups
+
+
+def _first_rows(groups: np.ndarray) -> np.ndarray:
+    """Position of each group's first row (groups numbered in order of first appearance)."""
+    if not len(groups):
+        return np.empty(0, dtype=np.int64)
+    seen = np.maximum.accumulate(groups)
+    first = np.ones(len(groups), dtype=bool)
+    first[1:] = groups[1:] > seen[:-1]
+    return np.flatnonzero(first)
+
+
+def _taken(col: pd.Series, at: np.ndarray) -> object:
+    """``col``'s values at positions ``at``, keeping its dtype (category codes taken directly)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(col.cat.codes.to_numpy()[at], dtype=col.dtype, validate=False)
+    return col.array.take(at)
+
+
+def _sums(groups: np.ndarray, n: int, values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Per group: the sum of a nullable integer column's values given (missing ones count 0)."""
+    given = values.to_numpy(dtype=np.float64, na_value=0.0)[rows]
+    return np.rint(np.bincount(groups, weights=given, minlength=n)).astype(np.int64)
+
+
+def _observation_scores_by_codes(items: pd.DataFrame, keys: list[str]) -> pd.DataFrame | None:
+    """``observation_scores`` by category codes and bincounts; None when the frame is not of
+    categorical keys with every observation's team, practitioner, date and quarter given."""
+    firsts = ["team", "practitioner", "session_date", "quarter"]
+    if not len(items) or any(items[c].isna().any() for c in firsts):
+        return None
+    if not all(pd.api.types.is_integer_dtype(items[c].dtype) for c in ("points", "possible")):
+        return None
+    grouped = _group_codes(items, keys)
+    if grouped is None:
+        return None
+    rows, groups = grouped
+    n = int(groups.max()) + 1 if len(groups) else 0
+    at = rows[_first_rows(groups)]
+    points = _sums(groups, n, items["points"], rows)
+    possible = _sums(groups, n, items["possible"], rows)
+    out: dict[str, object] = {"observation_id": _taken(items["observation_id"], at)}
+    for name in firsts:
+        out[name] = _taken(items[name], at)
+    for name in keys[1:]:
+        out[name] = _taken(items[name], at)
+    out["points"] = pd.array(points, dtype="Int64")
+    out["possible"] = pd.array(possible, dtype="Int64")
+    p, q = points.astype(float), possible.astype(float)
+    out["percent"] = 100.0 * p / np.where(q != 0, q, np.nan)
+    return pd.DataFrame(out, copy=False).loc[:, ["observation_id", *firsts, *keys[1:], "points", "possible", "percent"]]
+
+
 def _practitioner_sets(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], frozenset[str]]:
     if not keys:
         return {(): frozenset(map(str, frame["practitioner"].unique()))}
+    fast = _practitioner_sets_by_codes(frame, keys)
+    if fast is not None:
+        return fast
     # Distinct (keys, practitioner) first: few rows, however many observations; then one split.
     sub = frame.loc[:, [*keys, "practitioner"]].drop_duplicates()
     if not len(sub):
@@ -375,6 +485,9 @@ def _share_cells(
     # 0 shown, 1 missed (the lowest level), 2 NA, 3 NO
     kind = np.where(code == 0, 2, np.where(code == 1, 3, np.where(value == items["scale_min"].to_numpy(), 1, 0)))
     rated, at_competent = _competent_flags(items, value, competent or {})
+    fast = _share_cells_by_codes(items, cell, scale, value, kind, rated, at_competent)
+    if fast is not None:
+        return fast
     frame = items.loc[:, cell].assign(_kind=kind, _v=value, _rated=rated, _competent=at_competent)
     counts = frame.groupby([*cell, "_kind"], observed=True, sort=False).size().unstack("_kind", fill_value=0)
     counts = counts.reindex(columns=[0, 1, 2, 3], fill_value=0)
@@ -386,6 +499,40 @@ def _share_cells(
     levels = levels.reindex(columns=sorted({float(v) for v in scale} | {float(v) for v in levels.columns}), fill_value=0)
     levels.columns = [f"level_{int(v)}" for v in levels.columns]
     return counts.join(levels, how="left").fillna(0).reset_index()
+
+
+def _share_cells_by_codes(
+    items: pd.DataFrame,
+    cell: list[str],
+    scale: Sequence[int],
+    value: np.ndarray,
+    kind: np.ndarray,
+    rated: np.ndarray,
+    at_competent: np.ndarray,
+) -> pd.DataFrame | None:
+    """``_share_cells`` by category codes and bincounts (the same counts, cells in order of first
+    appearance); None unless the cell columns are categorical."""
+    grouped = _group_codes(items, cell)
+    if grouped is None or not len(items):
+        return None
+    rows, groups = grouped
+    n = int(groups.max()) + 1 if len(groups) else 0
+    at = rows[_first_rows(groups)]
+    out: dict[str, object] = {name: _taken(items[name], at) for name in cell}
+    by_kind = np.bincount(groups * 4 + kind[rows], minlength=4 * n).reshape(n, 4)
+    for k, name in enumerate(("shown", "missed", "na", "no")):
+        out[name] = by_kind[:, k]
+    out["_rated"] = np.bincount(groups, weights=rated[rows], minlength=n).astype(np.int64)
+    out["_competent"] = np.bincount(groups, weights=at_competent[rows], minlength=n).astype(np.int64)
+    v = value[rows]
+    given = ~np.isnan(v)
+    # Every level of the rubric's scales, plus any an older version's scale used.
+    levels = sorted({float(x) for x in scale} | {float(x) for x in np.unique(v[given])})
+    at_level = np.searchsorted(np.asarray(levels, dtype=float), v[given])
+    counts = np.bincount(groups[given] * len(levels) + at_level, minlength=n * len(levels)).reshape(n, len(levels))
+    for k, level in enumerate(levels):
+        out[f"level_{int(level)}"] = counts[:, k]
+    return pd.DataFrame(out, copy=False)
 
 
 def _shares(

@@ -183,7 +183,9 @@ class HelpScreen(SeedsModal[None]):
                     keys_text = agreed + plain("\n\n") + keys_text
                 if name in FLOW_SCREENS:  # the observer's screens: the flow first, so the keys have a place
                     keys_text = markup("[b]How a session flows[/b]") + plain("\n" + "\n".join(FLOW) + "\n\n") + keys_text
-                if self.seeds.records.shared:  # before all: most keys of the flow write nothing here
+                # Before all: most keys of the flow write nothing on a shared store (a screen hosted
+                # by another app, as the Team summary can be, has no store of the app's to ask).
+                if getattr(getattr(self.app, "records", None), "shared", False):
                     keys_text = plain(SHARED_NOTE + "\n\n") + keys_text
                 yield Static(keys_text)
             yield Static(plain("Esc closes · nothing needs a mouse or a number pad"), classes="dialog-hint")
