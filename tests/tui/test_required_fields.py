@@ -1,0 +1,127 @@
+"""Pilot tests, at 80x24, for the frictions of the set-up form (issue 14): "Team: required" under the
+field itself (in every form), a known practitioner's team filled in however fast the name is typed,
+and the questionnaire's footer saying what Ctrl+Q does there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from screen_text import screen_text
+from test_carry_forward import earlier_final
+from test_rehearsal_fixes import _form
+from textual import events
+from tui_helpers import type_text
+
+from seeds_tui.core.rubric import RubricRegistry
+from seeds_tui.storage.store import Store
+from seeds_tui.tui.app import SeedsApp
+
+
+async def burst(pilot, text: str, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """``text`` then ``keys`` as one burst, as a terminal delivers a fast typist's keys (``pilot.press``
+    would wait for each key to be handled and hide the race), then let the app catch up."""
+    for char in text:
+        pilot.app.post_message(events.Key(char, char))
+    for key in keys:
+        pilot.app.post_message(events.Key(key, None))
+    for _ in range(20):
+        await pilot.pause(0.02)
+
+
+def line_under(text: str, label: str) -> str:
+    """The line of the screen below the one that starts with the field's ``label``."""
+    lines = text.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.lstrip().startswith(label))
+    return lines[at + 1]
+
+
+async def test_an_empty_team_says_required_under_the_field_until_it_is_filled(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form(pilot)
+        screen.query_one("#observer").focus()
+        await type_text(pilot, "Sam")
+        screen.query_one("#practitioner").focus()
+        await type_text(pilot, "Pat P")
+        before = screen_text(app)
+        assert "required" not in before  # nothing is flagged before a save is tried
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = screen_text(app)
+        # Beside the field itself, not only in a toast and the list at the end of the form.
+        assert "Team: required" in line_under(shown, "Team")
+        assert "required" not in line_under(shown, "Practitioner")
+        # The form does not move: the line takes the blank line below the field.
+        assert shown.splitlines().index(next(ln for ln in shown.splitlines() if ln.lstrip().startswith("Session type"))) == (
+            before.splitlines().index(next(ln for ln in before.splitlines() if ln.lstrip().startswith("Session type")))
+        )
+        assert app.screen.focused is screen.query_one("#team")
+        await type_text(pilot, "North")
+        await pilot.pause()
+        assert "Team: required" not in screen_text(app)
+        # Emptied again: it says so again.
+        for _ in "North":
+            await pilot.press("backspace")
+        await pilot.pause()
+        assert "Team: required" in line_under(screen_text(app), "Team")
+
+
+async def test_every_required_field_of_the_set_up_form_says_so_under_itself(make_app: Callable[..., SeedsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form(pilot)
+        screen.query_one("#observer").value = ""  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Observer: required" in line_under(shown, "Observer")
+        assert "Practitioner: required" in line_under(shown, "Practitioner")
+        screen.query_one("#observer").focus()
+        await type_text(pilot, "Sam")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Observer: required" not in shown
+        assert "Practitioner: required" in line_under(shown, "Practitioner")
+
+
+async def test_a_known_practitioners_team_is_filled_in_when_the_name_is_completed_and_tab_pressed_at_once(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    earlier_final(store, registry, "Pat Practitioner", date(2026, 9, 1), ["Agree an agenda first"])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form(pilot)
+        screen.query_one("#observer").focus()
+        await type_text(pilot, "Sam")
+        screen.query_one("#practitioner").focus()
+        # Typed fast: the first name, Right to take the suggestion, Tab, with no pause between.
+        await burst(pilot, "Pat", "right", "tab")
+        team = screen.query_one("#team")
+        assert app.screen.focused is team
+        assert screen.query_one("#practitioner").value == "Pat Practitioner"  # type: ignore[attr-defined]
+        assert team.value == "North"  # type: ignore[attr-defined]
+        assert "Team            North" in screen_text(app)
+        # Typing there now replaces the team filled in, as after Tab into a filled field (no "NorthSouth").
+        await burst(pilot, "South")
+        assert team.value == "South"  # type: ignore[attr-defined]
+        screen.query_one("#practitioner").focus()
+        await pilot.press("end", "x")
+        await pilot.pause()
+        assert team.value == "South"  # type: ignore[attr-defined]  # a team the SPO typed stays
+
+
+async def test_a_team_typed_before_the_name_is_completed_is_kept(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    earlier_final(store, registry, "Pat Practitioner", date(2026, 9, 1), ["Agree an agenda first"])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form(pilot)
+        screen.query_one("#observer").focus()
+        await type_text(pilot, "Sam")
+        screen.query_one("#team").focus()
+        await type_text(pilot, "South")
+        screen.query_one("#practitioner").focus()
+        await burst(pilot, "Pat", "right", "tab")
+        assert screen.query_one("#team").value == "South"  # type: ignore[attr-defined]
