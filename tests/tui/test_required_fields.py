@@ -30,9 +30,9 @@ async def burst(pilot, text: str, *keys: str) -> None:  # type: ignore[no-untype
 
 
 def line_under(text: str, label: str) -> str:
-    """The line of the screen below the one that starts with the field's ``label``."""
+    """The line of the screen below the one that starts with the field's ``label`` (in a dialog's frame or not)."""
     lines = text.splitlines()
-    at = next(n for n, line in enumerate(lines) if line.lstrip().startswith(label))
+    at = next(n for n, line in enumerate(lines) if line.lstrip(" █").startswith(label))
     return lines[at + 1]
 
 
@@ -125,3 +125,62 @@ async def test_a_team_typed_before_the_name_is_completed_is_kept(
         screen.query_one("#practitioner").focus()
         await burst(pilot, "Pat", "right", "tab")
         assert screen.query_one("#team").value == "South"  # type: ignore[attr-defined]
+
+
+async def test_the_supervision_form_says_date_required_under_an_empty_date(
+    make_app: Callable[..., SeedsApp], store: Store, registry: RubricRegistry
+) -> None:
+    from test_supervision_screen import _with_actions, open_supervision
+
+    _with_actions(store, registry)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_supervision(app, pilot)
+        date_field = screen.query_one("#sv-date")
+        date_field.value = ""  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Date: required" in line_under(screen_text(app), "Date")
+        date_field.focus()
+        await type_text(pilot, "23/11/2026")
+        await pilot.pause()
+        assert "Date: required" not in screen_text(app)
+
+
+async def test_the_event_form_says_which_required_field_is_empty_and_stays_open(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    from test_events_screen import open_register
+
+    from seeds_tui.tui.dialogs.events import EventForm
+    from seeds_tui.tui.screens.events import EventsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register(app, pilot)
+        await pilot.press("l")  # a new action learning set: it needs its topic
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EventForm)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # not closed and opened again
+        shown = screen_text(app)
+        assert "Topic: required" in line_under(shown, "Topic")
+        assert "Title: required" not in shown  # a set's title is made from its topic
+        assert form.focused is form.query_one("#ev-topic")
+        await type_text(pilot, "Summaries")
+        await pilot.pause()
+        assert "Topic: required" not in screen_text(app)
+        # A training day needs its title instead.
+        form.query_one("#ev-kind").value = "training"  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Title: required" in line_under(screen_text(app), "Title")
+        assert "Topic" not in screen_text(app)
+        form.query_one("#ev-title").focus()
+        await type_text(pilot, "MI refresher")
+        await pilot.press("ctrl+s")
+        for _ in range(4):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        assert isinstance(app.screen, EventsScreen)

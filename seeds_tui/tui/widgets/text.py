@@ -143,6 +143,13 @@ class LineInput(KeysInOrder, Input):
         self._flagged = bool(self.required)
         return self._show_required()
 
+    def set_required(self, label: str) -> None:
+        """Required (``label``) or not (""), e.g. as another kind of record is chosen; a line shown follows."""
+        self.required = label
+        if self._problem is not None or (self._flagged and label):
+            self._flagged = True
+            self._show_required()
+
     def _show_required(self) -> str | None:
         missing = f"{self.required}: required" if self._flagged and self.required and not self.value.strip() else None
         if missing is None and self._problem is None:
