@@ -184,3 +184,34 @@ async def test_the_event_form_says_which_required_field_is_empty_and_stays_open(
             await pilot.pause()
             await app.workers.wait_for_complete()
         assert isinstance(app.screen, EventsScreen)
+
+
+async def test_the_questionnaires_footer_says_what_ctrl_q_and_esc_do_there(make_app: Callable[..., SeedsApp], store: Store) -> None:
+    from test_voice_screen import set_up
+
+    from seeds_tui.tui.screens.voice import VoiceFormScreen, VoiceThanksScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await set_up(app, pilot, "Riverside")
+        footer = screen_text(app).splitlines()[-1]
+        # Ctrl+Q does not quit here (twice, it stops without sending): the footer says so, not "Quit".
+        assert "Quit" not in footer
+        assert "^q Stop, send nothing" in footer
+        assert "esc Stop (press twice)" in footer  # on the first question Esc stops too
+        await pilot.press("4")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc Previous question" in footer and "Stop (press twice)" not in footer
+        await pilot.press("escape")
+        await pilot.pause()
+        assert form.step == 0 and "esc Stop (press twice)" in screen_text(app).splitlines()[-1]
+        # What the footer says is what happens: Ctrl+Q twice, and nothing is sent.
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.screen is form
+        await pilot.press("ctrl+q")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.is_running and isinstance(app.screen, VoiceFormScreen | VoiceThanksScreen)
+        assert isinstance(app.screen, VoiceThanksScreen)
