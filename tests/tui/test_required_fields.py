@@ -60,6 +60,7 @@ async def test_an_empty_team_says_required_under_the_field_until_it_is_filled(ma
         await type_text(pilot, "North")
         await pilot.pause()
         assert "Team: required" not in screen_text(app)
+        assert line_under(screen_text(app), "Team").strip() == ""  # the blank line below is back
         # Emptied again: it says so again.
         for _ in "North":
             await pilot.press("backspace")

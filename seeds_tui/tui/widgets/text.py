@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.text_area import Edit
 
@@ -154,12 +155,13 @@ class LineInput(KeysInOrder, Input):
         missing = f"{self.required}: required" if self._flagged and self.required and not self.value.strip() else None
         if missing is None and self._problem is None:
             return None
-        row = self.parent if self.parent is not None and self.parent is not self.screen else self
+        parent = self.parent
+        row: Widget = parent if isinstance(parent, Widget) and parent is not self.screen else self
         if self._problem is None:
             self._problem = FieldProblem(id=f"{self.id}-required" if self.id else None)
             self._problem.styles.padding = (0, 0, 0, max(0, self.region.x - row.region.x))
             self._problem.display = False
-            if row.parent is not None:
+            if isinstance(row.parent, Widget):
                 row.parent.mount(self._problem, after=row)
         shown = missing is not None
         self._problem.update(Content(missing or ""))
