@@ -20,6 +20,7 @@ from seeds_tui.core.dates import uk_date
 from seeds_tui.core.events import TrainingEvent
 from seeds_tui.tui.controllers.events import EventDraft, Part
 from seeds_tui.tui.dialogs.base import BaseDialog, DialogForm
+from seeds_tui.tui.widgets.forms import flag_required
 from seeds_tui.tui.widgets.safe import plain
 from seeds_tui.tui.widgets.text import LineInput, NoteArea
 
@@ -77,7 +78,9 @@ class EventForm(BaseDialog[EventDraft | None]):
                     yield Select(KINDS, value=d.kind, allow_blank=False, id="ev-kind", compact=True)
                 with Horizontal(classes="ev-row"):
                     yield Label("Date")
-                    yield LineInput(d.date, placeholder="DD/MM/YYYY", id="ev-date", compact=True, max_length=10, what="A date")
+                    yield LineInput(
+                        d.date, placeholder="DD/MM/YYYY", id="ev-date", compact=True, max_length=10, what="A date", required="Date"
+                    )
                 with Horizontal(classes="ev-row set-only"):
                     yield Label("Topic")
                     yield LineInput(d.topic, id="ev-topic", compact=True, max_length=TITLE_MAX, what="The topic")
@@ -115,6 +118,8 @@ class EventForm(BaseDialog[EventDraft | None]):
     def on_mount(self) -> None:
         """Show the set's fields for a set; focus the first field to fill."""
         self._kind_shown(self.draft.kind)
+        if self.problem:  # opened again after a refusal: each required field left empty says so
+            flag_required(self)
         self.query_one("#ev-topic" if self.draft.kind == "set" and not self.draft.topic else "#ev-date").focus()
 
     @on(Select.Changed, "#ev-kind")
@@ -124,6 +129,9 @@ class EventForm(BaseDialog[EventDraft | None]):
     def _kind_shown(self, kind: str) -> None:
         for widget in self.query(".set-only"):
             widget.set_class(kind != "set", "-hidden")
+        # A set needs its topic (its title can be made from it); a training day its title.
+        self.query_one("#ev-topic", LineInput).set_required("Topic" if kind == "set" else "")
+        self.query_one("#ev-title", LineInput).set_required("" if kind == "set" else "Title")
 
     def read(self) -> EventDraft:
         """The form's fields as typed."""
@@ -148,7 +156,13 @@ class EventForm(BaseDialog[EventDraft | None]):
         return {self.dialog_title: "\n".join(t for t in (d.date, d.title, d.topic, d.teams, d.learning_points, d.focus) if t)}
 
     def action_save(self) -> None:
-        """Close with what was typed (the register screen saves it)."""
+        """Close with what was typed (the register screen saves it); a required field left empty
+        says so under itself, and the form stays."""
+        missing = flag_required(self)
+        if missing:
+            self.query_one("#ev-problem", Static).update(plain("; ".join(missing)))
+            next(f for f in self.query(LineInput) if f.required and not f.value.strip()).focus()
+            return
         self.dismiss(self.read())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -36,6 +36,7 @@ from seeds_tui.tui.widgets.forms import (
     SESSION_TYPES,
     ConsentBox,
     field_row,
+    flag_required,
     known_hint,
     suggest,
 )
@@ -110,12 +111,20 @@ class SessionScreen(SeedsScreen[None]):
         with VerticalScroll(id="session-form"):
             when = uk_date(old.date if old else app.current_date)
             yield from field_row(
-                "Date", LineInput(when, id="date", placeholder="DD/MM/YYYY", compact=True, max_length=Limits.DATE, what="The date")
+                "Date",
+                LineInput(
+                    when, id="date", placeholder="DD/MM/YYYY", compact=True, max_length=Limits.DATE, what="The date", required="Date"
+                ),
             )
             yield from field_row(
                 "Observer (you)",
                 LineInput(
-                    old.observer if old else observer, id="observer", suggester=suggest(names["observer"]), compact=True, what="A name"
+                    old.observer if old else observer,
+                    id="observer",
+                    suggester=suggest(names["observer"]),
+                    compact=True,
+                    what="A name",
+                    required="Observer",
                 ),
             )
             yield from field_row(
@@ -123,6 +132,7 @@ class SessionScreen(SeedsScreen[None]):
                 LineInput(
                     old.practitioner if old else "",
                     what="A name",
+                    required="Practitioner",
                     id="practitioner",
                     placeholder=known_hint(names["practitioner"]),
                     suggester=suggest(names["practitioner"]),
@@ -137,6 +147,7 @@ class SessionScreen(SeedsScreen[None]):
                 LineInput(
                     old.team if old else "",
                     what="A team name",
+                    required="Team",
                     id="team",
                     placeholder=known_hint(names["team"]),
                     suggester=suggest(names["team"]),
@@ -441,6 +452,7 @@ class SessionScreen(SeedsScreen[None]):
 
     def _start(self, session: Session | None, problems: dict[str, str]) -> None:
         if session is None:
+            flag_required(self)  # "Team: required" under each required field left empty
             self._show_problems(problems)
             self._errors_shown = True
             self.app.notify("\n".join(problems.values()), title="Check the session details", severity="warning", timeout=8)
@@ -568,14 +580,19 @@ class SessionScreen(SeedsScreen[None]):
 
     def _fill_team(self, name: str) -> None:
         """A known practitioner's team (their latest) is filled in, so it is not typed again, or
-        mistyped into a second team; a team typed by hand is left as it is, and so is the field
-        while the cursor is in it (keys being typed there are not overwritten)."""
+        mistyped into a second team; a team typed by hand is left as it is.
+
+        Also when the cursor is already in the Team field (the name typed fast: first name, Right
+        to complete it, Tab; the name changes after Tab has moved on) and nothing is typed there yet:
+        the team filled in is selected, as on Tab into it, so a team typed then replaces it."""
         team = self.query_one("#team", Input)
-        if team.has_focus or (team.value.strip() and team.value != self._filled_team):
+        if team.value.strip() and team.value != self._filled_team:
             return
         known = self._teams.get(name_key(name), "")
         if team.value != known:
             team.value = known
+            if team.has_focus:
+                team.select_all()
         self._filled_team = known
 
     @work(thread=True, exclusive=True, group="setup-open-actions", exit_on_error=False, name="looking up open actions")

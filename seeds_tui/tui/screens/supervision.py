@@ -34,6 +34,7 @@ from seeds_tui.tui.dialogs.base import TextEntryDialog
 from seeds_tui.tui.dialogs.feedback import ActionDialog
 from seeds_tui.tui.keys import KeysInOrder
 from seeds_tui.tui.widgets.carried import CarriedList, previously
+from seeds_tui.tui.widgets.forms import flag_required
 from seeds_tui.tui.widgets.safe import markup, plain
 from seeds_tui.tui.widgets.state import warn_personal
 from seeds_tui.tui.widgets.text import Limits, LineInput
@@ -115,8 +116,9 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
             with Horizontal(classes="sv-row"):
                 yield Label("Date")
                 yield LineInput(
-                    uk_date(self.today), placeholder="DD/MM/YYYY", id="sv-date", compact=True, max_length=Limits.DATE, what="A date"
-                )
+                    uk_date(self.today), placeholder="DD/MM/YYYY", id="sv-date", compact=True, max_length=Limits.DATE, what="A date",
+                    required="Date",
+                )  # fmt: skip
             with Horizontal(classes="sv-row"):
                 yield Label("Supervisor")
                 yield LineInput(self.supervisor, placeholder="who held the supervision (optional)", id="sv-supervisor",
@@ -308,6 +310,7 @@ class SupervisionScreen(SeedsScreen[SupervisionNote | None]):
         try:
             note = self.development.note(self.draft())
         except SeedsError as exc:
+            flag_required(self)  # "Date: required" under the date left empty
             problem.update(plain(str(exc)))
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return

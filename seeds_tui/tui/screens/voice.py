@@ -143,9 +143,17 @@ class VoiceFormScreen(SeedsScreen[None]):
     #: A person on probation holds the laptop: the app offers no command palette here.
     HANDED_OVER = True
 
+    # The footer says what the keys do here: Ctrl+Q stops without sending (the app's own Ctrl+Q, still
+    # the one that runs, asks and never quits from this screen: ``hold_quit``); Esc goes back a
+    # question, and on the first one stops too. A screen's binding of a key is shown instead of the app's.
     BINDINGS = [
-        Binding("escape", "back", "Back", id="voice.form.back", tooltip="The statement before (on the first, twice: stop without sending)"),
-    ]
+        Binding("escape", "back", "Previous question", id="voice.form.back", tooltip="The statement before"),
+        Binding("escape", "leave", "Stop (press twice)", id="voice.form.leave", tooltip="Twice: stop without sending any answers"),
+        Binding(
+            "ctrl+q", "app.quit", "Stop, send nothing", priority=True, id="voice.form.stop",
+            tooltip="Twice: stop without sending any answers (the app does not quit from here)",
+        ),
+    ]  # fmt: skip
 
     def __init__(self, voice: Voice, team: str, practitioner: str | None) -> None:
         super().__init__()
@@ -208,6 +216,7 @@ class VoiceFormScreen(SeedsScreen[None]):
 
     def _show(self) -> None:
         self._stop_armed(False)
+        self.refresh_bindings()  # Esc: "Previous question", or on the first one "Stop"
         statements = self.questionnaire.statements
         at_end = self.step >= len(statements)
         self.query_one("#voice-end").display = at_end
@@ -244,6 +253,18 @@ class VoiceFormScreen(SeedsScreen[None]):
         self.answers[statement.id] = PREFER_NOT if key == "0" else int(key)
         self.step += 1
         self._show()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is "Previous question", except on the first question, where it stops (twice)."""
+        if action == "back":
+            return self.step > 0
+        if action == "leave":
+            return self.step == 0
+        return True
+
+    def action_leave(self) -> None:
+        """Esc on the first question: once asks, twice stops without sending."""
+        self.action_back()
 
     def action_back(self) -> None:
         """The statement before; on the first, Esc twice leaves without sending anything (once only asks)."""

@@ -7,9 +7,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.style import Style
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from seeds_tui.tui.widgets.safe import plain
+from seeds_tui.tui.widgets.text import LineInput
 
 #: Suggested session types (any text may be typed): the kinds of one-to-one practice an SPO observes.
 SESSION_TYPES = [
@@ -90,3 +92,14 @@ def reflow(text: str) -> str:
     """Join the hard-wrapped lines of a TOML paragraph; keep blank lines between paragraphs."""
     paragraphs = [" ".join(line.strip() for line in para.splitlines()) for para in text.strip().split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def flag_required(root: Widget) -> list[str]:
+    """A save was tried: each required field under ``root`` left empty says so under itself
+    ("Team: required", until it is filled in). The messages, in form order."""
+    return [missing for field in root.query(LineInput) if shown(field) and (missing := field.flag())]
+
+
+def shown(widget: Widget) -> bool:
+    """The widget and every container around it are displayed (a hidden part of a form is not checked)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))

@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
 from textual.widgets.text_area import Edit
 
 from seeds_tui.core.text import control_characters
@@ -104,8 +106,20 @@ class NoteArea(KeysInOrder, TextArea):
         super().load_text(clean(text, lines=True)[: self.max_length])
 
 
+class FieldProblem(Static):
+    """ "Team: required", under a required field left empty (in the blank line below its row)."""
+
+    DEFAULT_CSS = """
+    FieldProblem { color: $text-error; height: 1; width: 1fr; }
+    """
+
+
 class LineInput(KeysInOrder, Input):
-    """A one-line field with a limit: a paste past it keeps what fits, and says so."""
+    """A one-line field with a limit: a paste past it keeps what fits, and says so.
+
+    With ``required`` (its label, e.g. "Team") the form may ``flag`` it when it is left empty: the line
+    under the field says "Team: required" until something is typed there (and again if it is emptied).
+    """
 
     def types_key(self, event: events.Key) -> bool:
         """Printable keys are typed here (and the field's own editing keys run as usual)."""
@@ -114,9 +128,52 @@ class LineInput(KeysInOrder, Input):
         active = self.screen.active_bindings.get(event.key)
         return active is not None and active.node is self
 
-    def __init__(self, value: str | None = None, *, max_length: int = Limits.NAME, what: str = "This field", **kwargs: object) -> None:
+    def __init__(
+        self, value: str | None = None, *, max_length: int = Limits.NAME, what: str = "This field", required: str = "", **kwargs: object
+    ) -> None:
         self.what = what
+        #: The field's label when it must be filled in ("" when it may stay empty).
+        self.required = required
+        #: The form asked for it (a save was tried): its "required" line follows what is typed.
+        self._flagged = False
+        self._problem: FieldProblem | None = None
         super().__init__(clean(value or "", lines=False)[:max_length], max_length=max_length, **kwargs)  # type: ignore[arg-type]
+
+    def flag(self) -> str | None:
+        """A save was tried: "Label: required" under the field while it is empty (None when it is filled in or optional)."""
+        self._flagged = bool(self.required)
+        return self._show_required()
+
+    def set_required(self, label: str) -> None:
+        """Required (``label``) or not (""), e.g. as another kind of record is chosen; a line shown follows."""
+        self.required = label
+        if self._problem is not None or (self._flagged and label):
+            self._flagged = True
+            self._show_required()
+
+    def _show_required(self) -> str | None:
+        missing = f"{self.required}: required" if self._flagged and self.required and not self.value.strip() else None
+        if missing is None and self._problem is None:
+            return None
+        parent = self.parent
+        row: Widget = parent if isinstance(parent, Widget) and parent is not self.screen else self
+        if self._problem is None:
+            self._problem = FieldProblem(id=f"{self.id}-required" if self.id else None)
+            self._problem.styles.padding = (0, 0, 0, max(0, self.region.x - row.region.x))
+            self._problem.display = False
+            if isinstance(row.parent, Widget):
+                row.parent.mount(self._problem, after=row)
+        shown = missing is not None
+        self._problem.update(Content(missing or ""))
+        self._problem.display = shown
+        # The line sits where the row's blank line below was: nothing else on the form moves.
+        row.styles.margin = (row.styles.margin.top, row.styles.margin.right, 0, row.styles.margin.left) if shown else None
+        return missing
+
+    def watch_value(self, value: str) -> None:
+        """A flagged field: its "required" line goes as soon as something is typed."""
+        if self._flagged:
+            self._show_required()
 
     async def action_submit(self) -> None:
         """Enter: in a form field (class ``moves-on``), the next field at once, as Tab does, so a key
