@@ -461,10 +461,13 @@ class SessionScreen(SeedsScreen[None]):
             with contextlib.suppress(NoMatches):
                 self.query_one(f"#{field}").focus()
             return
-        warn_personal(self, "\n".join((session.focus, session.plan, session.change_target)))  # one warning for all three
+        typed = "\n".join((session.focus, session.plan, session.change_target))
         if self.edit is None:
             self.seeds.start_observation(self.loaded, session, self.carried_for(session))
+            # After the start, which clears the last observation's toasts: this one is about the new one.
+            warn_personal(self, typed)  # one warning for all three
             return
+        warn_personal(self, typed)
         open_session = self.seeds.session
         if open_session is None:
             self.app.pop_screen()
