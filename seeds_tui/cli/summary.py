@@ -67,6 +67,11 @@ def unused_options(args: argparse.Namespace) -> str | None:
         return f"--event compares sections, items or composites; it does nothing with --by {args.by} (use --by {', '.join(EVENT_VIEWS)})"
     if args.window is not None and args.event is None and args.by != "sets":
         return "--window sets the months before and after a training event or set; give --event (or --by sets) too"
+    if args.threshold is not None and args.by in NAME_VIEWS:
+        return (
+            f"--threshold hides team figures; --by {args.by} shows each practitioner and hides nothing "
+            "(it is for supervision and management, not for a group): leave --threshold out"
+        )
     if args.names and args.by not in NAME_VIEWS:
         return f"--names shows names in the per-practitioner views; it does nothing with --by {args.by} (use --by practitioner or coverage)"
     return None
@@ -108,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p.add_argument(
         "--threshold",
         type=_threshold,
-        default=5,
+        default=None,
         metavar="N",
         help="hide figures resting on fewer than N practitioners (default 5, at least 3)",
     )
@@ -141,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
     if unused:
         err(f"seeds-tui summary: {unused}")
         return USAGE
+    if args.threshold is None:
+        args.threshold = 5
     from seeds_tui.team.suppression import check_period
 
     try:
@@ -280,6 +287,8 @@ def _voice(args: argparse.Namespace, store: object, data: object) -> int:
     emit(output, args.output)
     for warning in warnings:
         err(f"warning: {warning}")
+    if warnings and args.strict:
+        return PROBLEMS
     return OK
 
 
@@ -329,9 +338,12 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
     lines = describe_data(data, args.threshold, what)  # type: ignore[arg-type]
     if args.date_from or args.date_to:
         lines.append(f"dates asked for: {args.date_from or '...'} to {args.date_to or '...'}")
-    lines.append(
-        f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
-    )
+    if args.by in NAME_VIEWS:
+        lines.append("percent of maximum: levels only, NA and NO left out; each practitioner's figures are shown, none suppressed")
+    else:
+        lines.append(
+            f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
+        )
     if args.by == "coverage":
         lines.append(
             "coverage: for a manager, not for sharing with a group; observations in the dates asked, last observed at any date"
