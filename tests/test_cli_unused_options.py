@@ -103,9 +103,9 @@ SUMMARY_USES = {
     "quarter": {"--event", "--window", "--threshold"},
     "themes": {"--threshold"},
     "ratings": {"--threshold"},
-    "practitioner": {"--names"},
+    "practitioner": {"--names", "--threshold"},  # the threshold of the heading's counts
     "actions": {"--threshold"},
-    "coverage": {"--names"},
+    "coverage": {"--names", "--threshold"},
     "voice": {"--threshold"},
     "sets": {"--window", "--threshold"},
     "self": {"--threshold"},

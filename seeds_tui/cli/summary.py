@@ -67,11 +67,6 @@ def unused_options(args: argparse.Namespace) -> str | None:
         return f"--event compares sections, items or composites; it does nothing with --by {args.by} (use --by {', '.join(EVENT_VIEWS)})"
     if args.window is not None and args.event is None and args.by != "sets":
         return "--window sets the months before and after a training event or set; give --event (or --by sets) too"
-    if args.threshold is not None and args.by in NAME_VIEWS:
-        return (
-            f"--threshold hides team figures; --by {args.by} shows each practitioner and hides nothing "
-            "(it is for supervision and management, not for a group): leave --threshold out"
-        )
     if args.names and args.by not in NAME_VIEWS:
         return f"--names shows names in the per-practitioner views; it does nothing with --by {args.by} (use --by practitioner or coverage)"
     return None
@@ -113,7 +108,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p.add_argument(
         "--threshold",
         type=_threshold,
-        default=None,
+        default=5,
         metavar="N",
         help="hide figures resting on fewer than N practitioners (default 5, at least 3)",
     )
@@ -146,8 +141,6 @@ def run(args: argparse.Namespace) -> int:
     if unused:
         err(f"seeds-tui summary: {unused}")
         return USAGE
-    if args.threshold is None:
-        args.threshold = 5
     from seeds_tui.team.suppression import check_period
 
     try:

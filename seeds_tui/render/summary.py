@@ -739,9 +739,8 @@ def _teams(frame: pd.DataFrame) -> list[str]:
 
 
 def _drawn(frame: pd.DataFrame) -> list[str]:
-    """The teams a chart draws: each team, and All teams unless it is the one team asked for."""
-    teams = _teams(frame)
-    return teams if len(teams) == 1 else [*teams, ALL_TEAMS]
+    """The teams a chart draws: each team, then All teams (the service a team is set against)."""
+    return [*_teams(frame), ALL_TEAMS]
 
 
 def _chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
@@ -785,7 +784,7 @@ def _compare_chart(table: SummaryTable) -> str:
             (
                 str(r.get("title") or r[part]),
                 _value(r, "mean_percent"),
-                total.get(str(r[part])) if team != ALL_TEAMS and len(_teams(frame)) > 1 else None,
+                total.get(str(r[part])) if team != ALL_TEAMS else None,
             )
             for r in mine
         ]
@@ -818,7 +817,7 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             if (p, t) in values and any(v is not None for v in values[(p, t)].values())
         ]
         figures.append(
-            f"<figure>{charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180)}</figure>"
+            f"<figure>{charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180, numbered=True)}</figure>"
         )
     entries = [(t, colour[t]) for t in _drawn(frame) if t not in hidden]
     key = charts.legend(entries, dashed=[ALL_TEAMS])
@@ -827,8 +826,8 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             "</p>",
             "".join(
                 f'<span class="key"><i style="border-top:2px dashed {charts.EVENT_COLOUR}"></i>'
-                f"{_e(e.label or 'training event')} {_e(e.when.isoformat())}</span>"
-                for e in events
+                f"<b>{n}</b>&nbsp;{_e(e.label or 'training event')} {_e(e.when.isoformat())}</span>"
+                for n, e in enumerate(events, 1)
             )
             + "</p>",
         )
@@ -1019,7 +1018,8 @@ def _html_table(table: SummaryTable) -> str:
                 cells.append(f'<td class="band-{_e(text.replace(" ", "-"))}">{_e(text)}</td>')
                 continue
             numeric = _looks_numeric(text) and c not in ("quarter",)
-            kind = "num" if numeric else ("title" if c == "title" else "")
+            # Titles and any long text (an action's wording, a set's topic) wrap: the page never scrolls sideways.
+            kind = "num" if numeric else ("title" if c == "title" or len(text) > 40 else "")
             cells.append(f'<td class="{kind}">{_e(text)}</td>' if kind else f"<td>{_e(text)}</td>")
             if c == "mean_percent":
                 cells.append("<td>" + ("" if sup else _bar(rec.get(c), 60 if wide else 120)) + "</td>")
