@@ -148,7 +148,9 @@ def test_one_team_is_set_against_all_teams_on_every_chart(browser, common, tmp_p
     marks = figures.locator("line.all").evaluate_all("ls => ls.map(l => l.textContent)")
     assert [m.rsplit(": ", 1)[1] for m in marks] == ["56.2%", "50.0%"]
     page.close()
-    page = page_of(browser, common, tmp_path, "rise-event", "--rubric", "mini", "--team", "Rise", "--by", "quarter", "--event", "2025-07-01")
+    page = page_of(
+        browser, common, tmp_path, "rise-event", "--rubric", "mini", "--team", "Rise", "--by", "quarter", "--event", "2025-07-01"
+    )
     after = page.locator("section.view-before_after figure figcaption").all_inner_texts()
     assert after == ["Rise", "All teams"]
     page.close()

@@ -335,7 +335,8 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
         lines.append("percent of maximum: levels only, NA and NO left out; each practitioner's figures are shown, none suppressed")
     else:
         lines.append(
-            f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
+            "percent of maximum: levels only, NA and NO left out; "
+            f"figures resting on fewer than {args.threshold} practitioners are suppressed"
         )
     if args.by == "coverage":
         lines.append(

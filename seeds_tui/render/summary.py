@@ -601,19 +601,19 @@ def _sheet_name(base: str, suffix: str, used: set[str]) -> str:
     def shorten(text: str, room: int) -> str:
         if len(text) <= room:
             return text
-        words = [w for w in re.split(r"([-_ ])", text)]  # words and the separators between them
+        words = re.split(r"([-_ ])", text)  # words and the separators between them
         last = words[-1] if len(words) > 2 and re.fullmatch(r"v?\d+(\.\d+)*", words[-1], re.IGNORECASE) else ""
         end = "…" + (words[-2] + last if last else "")
         best = ""
         for n in range(1, len(words) - (2 if last else 0), 2):
-            head = "".join(words[:n])
-            if len(head) + len(end) <= room:
-                best = head + end
+            start = "".join(words[:n])
+            if len(start) + len(end) <= room:
+                best = start + end
         if best:
             return best
-        head = room // 2
-        tail = room - 1 - head
-        return text[:head] + "…" + (text[-tail:] if tail > 0 else "")
+        half = room // 2
+        tail = room - 1 - half
+        return text[:half] + "…" + (text[-tail:] if tail > 0 else "")
 
     taken = {u.casefold() for u in used}
     name = shorten(clean, SHEET_NAME_MAX - len(suffix)) + suffix
@@ -846,7 +846,9 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             if (p, t) in values and any(v is not None for v in values[(p, t)].values())
         ]
         figures.append(
-            f"<figure>{charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180, numbered=True)}</figure>"
+            "<figure>"
+            + charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180, numbered=True)
+            + "</figure>"
         )
     entries = [(t, colour[t]) for t in _drawn(frame) if t not in hidden]
     key = charts.legend(entries, dashed=[ALL_TEAMS])

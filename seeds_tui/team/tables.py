@@ -124,6 +124,15 @@ def _scoped(
     return mine, [mine if s is items else make(s) for s in (scope if scope is not None else [items])]
 
 
+def rated_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
+    """``observation_scores`` of the observations that gave the part at least one level: the
+    sessions a mean rests on. A session that marked a part only NA or NO gives it no figure, so
+    it is neither counted nor lets the part's cell pass the threshold (3 practitioners of whom
+    2 marked an item NA would show the third's score as the team's)."""
+    out = observation_scores(items, by)
+    return out.loc[out["percent"].notna()].reset_index(drop=True)
+
+
 def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
     """Per observation and ``by`` (e.g. section, item or section_group): points, possible and
     percent of maximum over the items given a level, as ``scoring.section_scores`` computes it.
@@ -322,7 +331,7 @@ def score_table(
         raise SummaryError("by must be section or item")
     parts = ["section"] + (["item"] if by == "item" else [])
     keys = ["team", *parts]
-    per_obs, scoped = _scoped(items, scope, lambda f: observation_scores(f, by=parts))
+    per_obs, scoped = _scoped(items, scope, lambda f: rated_scores(f, by=parts))
     grid = _grid(scoped, parts, threshold, [("item", None)] if by == "item" else [])
     team_ok, all_ok = usable(per_obs, grid)
     table = _summarise(per_obs, parts, team_ok, all_ok)
@@ -397,11 +406,11 @@ def _order(table: pd.DataFrame, rubric: Rubric, keys: Sequence[str]) -> pd.DataF
 
 def _group_scores(items: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
     """Per observation: percent over each section group's items, and over all sections."""
-    grouped = observation_scores(items.loc[items["section_group"].notna()], by=["section_group", *extra]).rename(
+    grouped = rated_scores(items.loc[items["section_group"].notna()], by=["section_group", *extra]).rename(
         columns={"section_group": "group"}
     )
     grouped["group"] = grouped["group"].astype(str)
-    overall = observation_scores(items, by=list(extra)).assign(group=ALL_SECTIONS)
+    overall = rated_scores(items, by=list(extra)).assign(group=ALL_SECTIONS)
     return pd.concat([grouped, overall.loc[:, list(grouped.columns)]], ignore_index=True)
 
 
@@ -436,9 +445,9 @@ def _part_scores(by: str) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str, 
     if by == "group":
         return _group_scores, "group", [("group", None)]
     if by == "item":
-        return (lambda f: observation_scores(f, by=["section", "item"])), "item", [("item", None)]
+        return (lambda f: rated_scores(f, by=["section", "item"])), "item", [("item", None)]
     if by == "section":
-        return (lambda f: observation_scores(f, by=["section"])), "section", []
+        return (lambda f: rated_scores(f, by=["section"])), "section", []
     raise SummaryError("by must be section, item or group")
 
 
