@@ -87,15 +87,20 @@ def _cells(frame: pd.DataFrame, parts: Sequence[str]) -> tuple[pd.DataFrame, lis
     one resting on too few, so which cells a team has data in never changes the pattern.
     """
     keys = [*parts, "quarter"]
-    team_sets = _practitioner_sets(frame, ["team", *keys])
-    all_sets = _practitioner_sets(frame, keys)
+    # A cell's practitioners are those who gave the part a level (a session marking it only NA or NO
+    # holds no figure of it: three practitioners of whom two marked an item NA would otherwise show
+    # the third's score); which cells exist follows every session, so it never hangs on the levels.
+    rated = frame.loc[frame["percent"].notna()] if "percent" in frame.columns else frame
+    team_sets = _practitioner_sets(rated, ["team", *keys])
+    rated_sets = _practitioner_sets(rated, keys)
+    all_sets = {combo: rated_sets.get(combo, frozenset()) for combo in _practitioner_sets(frame, keys)}
     teams = sorted({k[0] for k in team_sets})
     if isinstance(frame["team"].dtype, pd.CategoricalDtype):  # every team observed, rated or not
         teams = sorted({*teams, *map(str, frame["team"].cat.categories)})
     rows: list[tuple[str, ...]] = []
     sets: list[frozenset[str]] = []
     empty: frozenset[str] = frozenset()
-    for combo, pr in all_sets.items():
+    for combo, pr in sorted(all_sets.items()):  # one order whatever categories the frame carried (the app's: every rubric's)
         for team in teams:
             rows.append((team, *combo))
             sets.append(team_sets.get((team, *combo), empty))
@@ -122,15 +127,6 @@ def _scoped(
     """``make`` of the items asked for, and of each scope (the same frame when the scope is the items)."""
     mine = make(items)
     return mine, [mine if s is items else make(s) for s in (scope if scope is not None else [items])]
-
-
-def rated_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
-    """``observation_scores`` of the observations that gave the part at least one level: the
-    sessions a mean rests on. A session that marked a part only NA or NO gives it no figure, so
-    it is neither counted nor lets the part's cell pass the threshold (3 practitioners of whom
-    2 marked an item NA would show the third's score as the team's)."""
-    out = observation_scores(items, by)
-    return out.loc[out["percent"].notna()].reset_index(drop=True)
 
 
 def observation_scores(items: pd.DataFrame, by: Sequence[str] = ("section",)) -> pd.DataFrame:
@@ -181,11 +177,19 @@ def _summarise(
     out = []
     for keys, team, ok in ((["team", *parts], None, team_ok), (parts, ALL_TEAMS, all_ok)):
         frame = per_obs if ok is None or ok.all() else per_obs.loc[ok]
+        # Counted: the sessions that gave the part a value (its mean and median rest on them alone).
+        frame = frame.loc[frame[value].notna()]
         if keys:
             g = frame.groupby(keys, observed=True, sort=False)[value]
             stats = g.agg(["size", "mean", "median"]).reset_index()
             stats = stats.rename(columns={"size": "observations", "mean": names[0], "median": names[1]})
-            whole = per_obs.groupby(keys, observed=True, sort=False)["practitioner"].nunique().rename("_all_pracs").reset_index()
+            whole = (
+                per_obs.loc[per_obs[value].notna()]
+                .groupby(keys, observed=True, sort=False)["practitioner"]
+                .nunique()
+                .rename("_all_pracs")
+                .reset_index()
+            )
             for k in keys:
                 stats[k] = stats[k].astype(str)
                 whole[k] = whole[k].astype(str)
@@ -331,7 +335,7 @@ def score_table(
         raise SummaryError("by must be section or item")
     parts = ["section"] + (["item"] if by == "item" else [])
     keys = ["team", *parts]
-    per_obs, scoped = _scoped(items, scope, lambda f: rated_scores(f, by=parts))
+    per_obs, scoped = _scoped(items, scope, lambda f: observation_scores(f, by=parts))
     grid = _grid(scoped, parts, threshold, [("item", None)] if by == "item" else [])
     team_ok, all_ok = usable(per_obs, grid)
     table = _summarise(per_obs, parts, team_ok, all_ok)
@@ -406,11 +410,11 @@ def _order(table: pd.DataFrame, rubric: Rubric, keys: Sequence[str]) -> pd.DataF
 
 def _group_scores(items: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
     """Per observation: percent over each section group's items, and over all sections."""
-    grouped = rated_scores(items.loc[items["section_group"].notna()], by=["section_group", *extra]).rename(
+    grouped = observation_scores(items.loc[items["section_group"].notna()], by=["section_group", *extra]).rename(
         columns={"section_group": "group"}
     )
     grouped["group"] = grouped["group"].astype(str)
-    overall = rated_scores(items, by=list(extra)).assign(group=ALL_SECTIONS)
+    overall = observation_scores(items, by=list(extra)).assign(group=ALL_SECTIONS)
     return pd.concat([grouped, overall.loc[:, list(grouped.columns)]], ignore_index=True)
 
 
@@ -445,9 +449,9 @@ def _part_scores(by: str) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str, 
     if by == "group":
         return _group_scores, "group", [("group", None)]
     if by == "item":
-        return (lambda f: rated_scores(f, by=["section", "item"])), "item", [("item", None)]
+        return (lambda f: observation_scores(f, by=["section", "item"])), "item", [("item", None)]
     if by == "section":
-        return (lambda f: rated_scores(f, by=["section"])), "section", []
+        return (lambda f: observation_scores(f, by=["section"])), "section", []
     raise SummaryError("by must be section, item or group")
 
 
