@@ -92,3 +92,75 @@ def test_a_json_run_gets_the_refusal_as_one_json_object_on_stdout(demo_store: Pa
     assert done.returncode == 2
     answer = json.loads(done.stdout)
     assert answer["ok"] is False and answer["exit_code"] == 2 and "--store" in answer["error"]
+
+
+#: Every summary view and the view-dependent options it uses, written out by hand (the other
+#: options, --rubric --team --from --to --status --format -o --strict --no-cache, every view reads).
+SUMMARY_USES = {
+    "section": {"--event", "--window", "--threshold"},
+    "item": {"--event", "--window", "--threshold"},
+    "composite": {"--event", "--window", "--threshold"},
+    "quarter": {"--event", "--window", "--threshold"},
+    "themes": {"--threshold"},
+    "ratings": {"--threshold"},
+    "practitioner": {"--names", "--threshold"},  # the threshold of the heading's counts
+    "actions": {"--threshold"},
+    "coverage": {"--names", "--threshold"},
+    "voice": {"--threshold"},
+    "sets": {"--window", "--threshold"},
+    "self": {"--threshold"},
+}
+
+
+def test_every_summary_view_refuses_each_option_it_does_not_use(demo_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each view with each view-dependent option: refused with exit 2 naming the option, or run (not 2)."""
+    from seeds_tui.cli.summary import VIEWS
+
+    assert set(SUMMARY_USES) == set(VIEWS)
+    given = {
+        "--event": ["--event", "2026-01-15"],
+        "--window": ["--window", "6"],
+        "--threshold": ["--threshold", "3"],
+        "--names": ["--names"],
+    }
+    wrong = []
+    for view in VIEWS:
+        for option, extra in given.items():
+            if option == "--window" and "--event" in SUMMARY_USES[view] and view != "sets":
+                extra = [*extra, "--event", "2026-01-15"]  # the window of an event
+            code, out, err = _run(["summary", "--store", str(demo_store), "--by", view, *extra], capsys)
+            used = option in SUMMARY_USES[view]
+            if used and code == 2:
+                wrong.append(f"--by {view} {option}: refused ({err.strip()})")
+            if not used and (code != 2 or option not in err or out):
+                wrong.append(f"--by {view} {option}: exit {code}, not refused")
+            assert "Traceback" not in err
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_per_practitioner_views_do_not_claim_to_suppress(demo_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["summary", "--store", str(demo_store), "--by", "coverage"], capsys)
+    assert code == 0
+    assert "none suppressed" in out and "are suppressed" not in out
+
+
+def test_report_refuses_a_store_it_would_not_read(demo_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sheet is of FILE: --store only keeps -o out of a store, so without -o it is refused."""
+    file = next((demo_store / "observations").glob("*.toml"))
+    code, out, err = _run(["report", "--store", str(demo_store), str(file)], capsys)
+    assert code == 2 and "--store" in err and out == ""
+    assert _run(["report", str(file)], capsys)[0] == 0
+    code, _, _ = _run(["report", "--store", str(demo_store), str(file), "-o", str(tmp_path / "sheet.md")], capsys)
+    assert code == 0 and (tmp_path / "sheet.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_strict_counts_an_unreadable_questionnaire_response_in_the_voice_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--strict was silently ignored by --by voice: a response file that cannot be read now makes it exit 1."""
+    store = tmp_path / "store"
+    assert main(["demo", "--store", str(store), "-n", "40", "--seed", "2"]) == 0
+    capsys.readouterr()
+    (store / "responses" / "broken.toml").write_text("this is = = not toml\n", encoding="utf-8")
+    code, _, err = _run(["summary", "--store", str(store), "--by", "voice"], capsys)
+    assert code == 0 and "broken.toml" in err
+    code, _, err = _run(["summary", "--store", str(store), "--by", "voice", "--strict"], capsys)
+    assert code == 1 and "broken.toml" in err

@@ -343,3 +343,16 @@ def test_the_python_api_gives_the_same_table(store: Store, reg: RubricRegistry, 
     _set(store)
     [table] = seeds_tui.summary_tables(store, "sets", rubric_dirs=[tmp_path / "rubrics"], threshold=3)
     pd.testing.assert_frame_equal(table.frame, _table(store, reg))
+
+
+def test_a_window_outside_the_dates_asked_says_so_not_that_it_rests_on_too_few(store: Store, reg: RubricRegistry) -> None:
+    """--from/--to of the after quarter only: the before window (2026Q1) has no observation in the
+    dates asked, for any team; its rows say that, not 'fewer than 3 practitioners' (true of no one)."""
+    _north(store)
+    _set(store)
+    frame = _table(store, reg, date_from=date(2026, 7, 1), date_to=date(2026, 9, 30))
+    for team in ("North", ALL_TEAMS):
+        rows = _rows(frame, team, "open.a")
+        assert rows["before"]["suppressed"] and rows["before"]["note"] == "no observations in 2026Q1 in the dates asked"
+        assert pd.isna(rows["before"]["mean_percent"])
+        assert not rows["after"]["suppressed"] and rows["after"]["mean_percent"] == pytest.approx(83.33, abs=0.01)

@@ -342,8 +342,9 @@ def test_html_trend_lines_break_at_hidden_quarters(tmp_path: Path, capsys) -> No
     assert code == 0
     chart = next(f for f in out.split("<figure>") if 'aria-label="open"' in f)
     # Only the one-practitioner quarter is hidden (a period figure leaves it out, so no other
-    # quarter has to go with it): 2025Q1-Q2, then 2025Q4-2026Q2.
-    assert chart.count("<polyline") == 2 and chart.count("<circle") == 5
+    # quarter has to go with it): 2025Q1-Q2, then 2025Q4-2026Q2; North's line and All teams' (dashed).
+    assert chart.count("<polyline") == 4 and chart.count("<circle") == 10
+    assert chart.count("<title>North ") == 5 and chart.count('stroke-dasharray="5,3"') == 2
 
 
 def test_dates_typed_the_uk_way_give_what_iso_dates_give(setup, capsys, tmp_path: Path) -> None:

@@ -77,9 +77,12 @@ def test_a_one_team_trend_page_fits_a_screen_per_question_and_shows_the_rise(bro
     assert headings == ["How have the scores changed, quarter by quarter?", "Before and after the training event of 2025-07-01"]
     chart = page.locator("section.view-quarter svg.chart").first
     box = chart.bounding_box()
-    points = chart.locator("circle.point")
+    # Rise's line, and All teams' (the service it is set against: Rise with Flat, 50 % throughout).
+    points = chart.locator("circle.point").filter(has_text="Rise")
     values = [float(v) for v in points.evaluate_all("ps => ps.map(p => p.dataset.value)")]
     assert values == [50.0, 50.0, 75.0, 75.0]
+    service = chart.locator("circle.point").filter(has_text="All teams")
+    assert [float(v) for v in service.evaluate_all("ps => ps.map(p => p.dataset.value)")] == [50.0, 50.0, 62.5, 62.5]
     ys = [p["y"] for p in (points.nth(n).bounding_box() for n in range(points.count()))]
     ticks = chart.locator("text.ytick")
     labels = [float(t) for t in ticks.all_text_contents()]
@@ -131,4 +134,55 @@ def test_themes_are_a_chart(browser, common, tmp_path: Path, capsys) -> None:
     # Flat named Reviews last time as a development area in all 12 observations of its three
     # practitioners, never as a strength; themes count practitioners, each once however often observed.
     assert [int(v) for v in flat.locator("rect.bar").evaluate_all("rs => rs.map(r => r.dataset.value)")] == [3, 0]
+    page.close()
+
+
+def test_one_team_is_set_against_all_teams_on_every_chart(browser, common, tmp_path: Path, capsys) -> None:
+    """One team asked for (the usual quarterly session): its bars carry the all-teams mark, and the
+    before/after chart shows All teams' change beside the team's. Rise's Opening over 2025 is
+    (50+50+75+75)/4 = 62.5; All teams (Rise and Flat at 50) 56.25; Talking 50 for both."""
+    page = page_of(browser, common, tmp_path, "rise", "--rubric", "mini", "--team", "Rise")
+    figures = page.locator("section.question figure")
+    assert figures.locator("figcaption").all_inner_texts() == ["Rise"]
+    assert [float(v) for v in figures.locator("rect.bar").evaluate_all("rs => rs.map(r => r.dataset.value)")] == [62.5, 50.0]
+    marks = figures.locator("line.all").evaluate_all("ls => ls.map(l => l.textContent)")
+    assert [m.rsplit(": ", 1)[1] for m in marks] == ["56.2%", "50.0%"]
+    page.close()
+    page = page_of(
+        browser, common, tmp_path, "rise-event", "--rubric", "mini", "--team", "Rise", "--by", "quarter", "--event", "2025-07-01"
+    )
+    after = page.locator("section.view-before_after figure figcaption").all_inner_texts()
+    assert after == ["Rise", "All teams"]
+    page.close()
+
+
+def test_event_markers_are_numbered_and_events_of_one_day_share_one(browser, common, tmp_path: Path, capsys) -> None:
+    """A set and the event compared around, both on 1 July 2025: one marker labelled '1,2', the legend
+    naming each by its number (words on the chart ran into each other)."""
+    store = common[1]
+    assert main(["event", "add", "--store", store, "--kind", "set", "--date", "2025-07-01", "--topic", "Reviews", "--team", "Rise"]) == 0
+    page = page_of(browser, common, tmp_path, "numbered", "--rubric", "mini", "--team", "Rise", "--by", "quarter", "--event", "2025-07-01")
+    chart = page.locator("section.view-quarter svg.chart").first
+    assert chart.locator("g.event").count() == 1
+    assert chart.locator("g.event text").text_content() == "1,2"
+    legend = page.locator("section.view-quarter p.legend").first.inner_text()
+    assert "1\u00a0training event 2025-07-01" in legend and "2\u00a0set: Reviews 2025-07-01" in legend
+    page.close()
+
+
+def test_long_wordings_wrap_so_the_page_never_scrolls_sideways(browser, tmp_path: Path, capsys) -> None:
+    """Agreed actions worded at length (the recurring-wording table) wrap within a 1280 px window."""
+    registry(tmp_path)
+    store = Store(tmp_path / "store")
+    long = "Start the next three sessions with a jointly agreed agenda, written where the person can see it, and review it at the end"
+    for n in range(4):
+        add(store, team="North", practitioner=f"P{n}", scores={"open.a": 1}, when=date(2026, 2, 10), agreed=[(long, None)])
+    target = tmp_path / "actions.html"
+    args = ["--store", str(store.root), "--rubrics", str(tmp_path / "rubrics"), "--threshold", "3", "--by", "actions"]
+    assert main(["summary", *args, "--format", "html", "-o", str(target)]) == 0
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(target.as_uri())
+    page.screenshot(path=str(tmp_path / "actions.png"), full_page=True)
+    assert long in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     page.close()

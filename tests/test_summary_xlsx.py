@@ -118,3 +118,51 @@ def test_long_sheet_names_stay_unique_and_tell_apart() -> None:
     assert names[3] == "Longoddname"
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0] in names}
     assert about[names[0]].startswith(long1) and about[names[1]].startswith(long2)
+
+
+def _rules(ws) -> dict[str, list[str]]:
+    return {str(cf.sqref): [r.type for r in cf.rules] for cf in ws.conditional_formatting}
+
+
+def test_themes_counts_carry_data_bars(common, tmp_path: Path, capsys) -> None:
+    """Themes: Opening (open.a) named a development area by each of the six practitioners of North
+    and South, once each (North is hidden beside East, All teams counts both); whole numbers with a
+    bar to look along."""
+    ws = workbook(common, tmp_path, "--by", "themes")["mini themes"]
+    r = row_of(ws, "All teams", "open", "a")
+    dev = ws.cell(r, column(ws, "Development"))
+    assert (dev.value, dev.number_format) == (6, "0") and ws.cell(r, column(ws, "Pract.")).value == 6
+    letter = ws.cell(2, column(ws, "Development")).column_letter
+    assert _rules(ws)[f"{letter}3:{letter}{ws.max_row}"] == ["dataBar"]
+
+
+def test_coverage_shades_who_was_not_observed_and_keeps_the_label_in_view(common, tmp_path: Path, capsys) -> None:
+    """Coverage of 2026Q1: Dee East (observed in 2025Q4 only) has 0 observations, shaded red by a rule on Obs."""
+    ws = workbook(common, tmp_path, "--by", "coverage", "--from", "2026-01-01", "--to", "2026-03-31").worksheets[1]
+    assert ws.freeze_panes == "C3"  # Practitioner and Team stay in view
+    obs = ws.cell(2, column(ws, "Obs")).column_letter
+    rng = f"{obs}3:{obs}{ws.max_row}"
+    [rule] = [r for cf in ws.conditional_formatting if str(cf.sqref) == rng for r in cf.rules]
+    assert rule.type == "cellIs" and rule.operator == "equal" and rule.formula == ["0"]
+    counts = sorted(ws.cell(r, column(ws, "Obs")).value for r in range(3, ws.max_row + 1))
+    assert counts == [0, 1, 1, 1, 1, 1, 1]
+
+
+def test_sheet_names_of_the_bundled_rubrics_keep_whole_words() -> None:
+    """'jersey-interview-skills action items' is 36 characters: cut at a word, not in the middle."""
+    doc = SummaryDocument(
+        "Team summary",
+        [],
+        [_table("jersey-interview-skills", v) for v in ("action_items", "action_wording", "carried")]
+        + [_table("mi-informed-conversation", v) for v in ("action_items", "action_wording")],
+    )
+    import io
+
+    names = load_workbook(io.BytesIO(render_xlsx(doc))).sheetnames[1:]
+    assert names == [
+        "jersey-interview… action items",
+        "jersey… action wording",
+        "jersey-interview-skills carried",
+        "mi-informed… action items",
+        "mi-informed… action wording",
+    ]

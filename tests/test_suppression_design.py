@@ -216,3 +216,28 @@ def test_team_bands_follow_the_mean_not_its_rounding(tmp_path: Path, capsys) -> 
     doc = _run(_args(tmp_path, store, 3), capsys)
     north = next(r for r in doc["tables"][0]["rows"] if r["team"] == "North" and r["section"] == "open")
     assert north["mean_percent"] == 64.6 and north["band"] == "high"
+
+
+def test_an_item_most_marked_na_does_not_show_the_one_score_behind_it(tmp_path: Path, capsys) -> None:
+    """Found by the differencing property test once it asked for items: three practitioners, two of
+    whom marked Reviews (open.b) NA. Its mean was shown as 100.0 with 'Pract. 3', though it was one
+    practitioner's score. A figure now rests on the practitioners who gave the part a level.
+
+    Threshold 3. Reviews: one practitioner with a level, hidden; Agrees (open.a, 1 = 50 % each)
+    hidden beside it, since Opening's section figure (P0 (1+2)/4 = 75 %, P1 and P2 1/2 = 50 %:
+    58.33) less Agrees would give Reviews. The section is the mean of three practitioners' levels.
+    """
+    registry(tmp_path)
+    store = Store(tmp_path / "store")
+    for n, b in enumerate([2, "NA", "NA"]):
+        add(store, team="North", practitioner=f"P{n}", scores={"open.a": 1, "open.b": b}, when=date(2026, 2, 10))
+    args = _args(tmp_path, store, 3)
+    items = [r for r in _rows(_run([*args, "--by", "item"], capsys), "item", "item") if r[1] != "talk"]
+    assert items == [
+        ("North", None, None, None, None, SECONDARY),
+        ("All teams", None, None, None, None, SECONDARY),
+    ]
+    assert _rows(_run(args, capsys)) == [
+        ("North", "open", 3, 58.33, None),
+        ("All teams", "open", 3, 58.33, None),
+    ]

@@ -43,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
     from seeds_tui.render.sheet import render_report
 
     path = Path(args.file)
+    if getattr(args, "store", None) and not args.output:
+        # The sheet is of FILE, its self-rating from the store FILE lies in: --store only guards -o.
+        raise UsageError(
+            "--store does nothing with seeds-tui report unless -o OUT is given (it keeps OUT out of that store); "
+            "the sheet reads FILE and the self-rating beside it: leave --store out"
+        )
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
         raise UsageError("--format pdf writes a binary file: give -o FILE (or redirect standard output to a file)")
     if args.output:

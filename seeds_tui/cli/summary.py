@@ -280,6 +280,8 @@ def _voice(args: argparse.Namespace, store: object, data: object) -> int:
     emit(output, args.output)
     for warning in warnings:
         err(f"warning: {warning}")
+    if warnings and args.strict:
+        return PROBLEMS
     return OK
 
 
@@ -329,9 +331,13 @@ def _details(args: argparse.Namespace, data: object, root: Path) -> list[str]:
     lines = describe_data(data, args.threshold, what)  # type: ignore[arg-type]
     if args.date_from or args.date_to:
         lines.append(f"dates asked for: {args.date_from or '...'} to {args.date_to or '...'}")
-    lines.append(
-        f"percent of maximum: levels only, NA and NO left out; figures resting on fewer than {args.threshold} practitioners are suppressed"
-    )
+    if args.by in NAME_VIEWS:
+        lines.append("percent of maximum: levels only, NA and NO left out; each practitioner's figures are shown, none suppressed")
+    else:
+        lines.append(
+            "percent of maximum: levels only, NA and NO left out; "
+            f"figures resting on fewer than {args.threshold} practitioners are suppressed"
+        )
     if args.by == "coverage":
         lines.append(
             "coverage: for a manager, not for sharing with a group; observations in the dates asked, last observed at any date"

@@ -147,8 +147,10 @@ def line_chart(
     width: int = 300,
     height: int = 190,
     unit: str = "%",
+    numbered: bool = False,
 ) -> str:
-    """A line chart over quarters (or any categories) with a y axis ranged to the data and event markers."""
+    """A line chart over quarters (or any categories) with a y axis ranged to the data and event markers
+    (``numbered``: each marker labelled by its place in ``events``, which a legend then lists)."""
     values = [v for ln in lines for v in ln.values if v is not None]
     lo, hi = nice_range(values)
     left, right, top, bottom = 34, 10, 22 if title else 10, 34
@@ -181,12 +183,16 @@ def line_chart(
             parts.append(
                 f'<text x="{x(i):.1f}" y="{top + ph + 24}" text-anchor="middle" {_FONT} font-size="10" fill="#8a96a3">{_e(year)}</text>'
             )
-    for ev in events:
+    same_day: dict[date, list[str]] = {}
+    for number, ev in enumerate(events, 1):
+        same_day.setdefault(ev.when, []).append(str(number))
+    for number, ev in enumerate(events, 1):
         pos = quarter_position(categories, ev.when)
-        if pos is None:
-            continue
+        if pos is None or (numbered and same_day[ev.when][0] != str(number)):
+            continue  # events of one day: one marker, numbered with all of them
         ex = x(pos)
-        label = ev.label or f"{ev.when.day} {ev.when:%b %Y}"
+        # The marker's number in the legend: words would run into the next marker's.
+        label = ",".join(same_day[ev.when]) if numbered else ev.label or f"{ev.when.day} {ev.when:%b %Y}"
         parts.append(
             f'<g class="event"><line x1="{ex:.1f}" x2="{ex:.1f}" y1="{top}" y2="{top + ph}" stroke="{EVENT_COLOUR}" stroke-width="1.5" '
             f'stroke-dasharray="4,3"/><text x="{ex + 3:.1f}" y="{top + 9}" {_FONT} font-size="9" fill="{EVENT_COLOUR}">'

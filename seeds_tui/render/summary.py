@@ -400,8 +400,12 @@ XL_POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
 XL_DECIMAL = "0.00"
 XL_COUNT = "0"
 #: Columns that label a row: kept in view (frozen) while the figures scroll.
-LABEL_KEYS = ("team", "section", "item", "group", "quarter", "period", "measure")
-_XL_MAX_WIDTH = {"title": 48, "note": 40}
+LABEL_KEYS = ("practitioner", "team", "section", "item", "group", "quarter", "period", "measure")
+_XL_MAX_WIDTH = {"title": 48, "note": 40, "wording": 60, "topic": 40}
+#: Text columns that wrap in their cells once wider than their cap.
+_XL_WRAPPED = ("title", "note", "wording", "topic")
+#: Count columns a facilitator compares by eye: a data bar on each (themes, actions, how carried actions ended).
+_XL_COUNT_BARS = ("development_areas", "strengths", "actions", "done", "ongoing", "dropped", "not_reviewed")
 
 
 #: Columns of whole counts.
@@ -443,13 +447,14 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
 
     Each table sheet: the table's title in A1, headings in row 2 (bold, frozen with the label
     columns Team, Section...), an autofilter over the table, columns as wide as their contents,
-    percentages as Excel percentages (``0.0%``), a data bar on Mean %, a colour scale on the
-    level shares and suppressed rows in grey italics.
+    percentages as Excel percentages (``0.0%``), a data bar on Mean % and on the counts of themes
+    and actions, a colour scale on the level shares, coverage's practitioners with no observation
+    shaded red, long text wrapped and suppressed rows in grey italics.
     """
     try:
         from openpyxl import Workbook  # type: ignore[import-untyped]
-        from openpyxl.formatting.rule import ColorScaleRule, DataBarRule  # type: ignore[import-untyped]
-        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+        from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule  # type: ignore[import-untyped]
+        from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
         from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     except ImportError:
         raise MissingPart("Excel output", "openpyxl") from None
@@ -519,7 +524,7 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
             if kind in fmt and len(table.frame):
                 for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
                     c.number_format = fmt[kind]
-            if column in ("title", "note") and len(table.frame):
+            if column in _XL_WRAPPED and len(table.frame):
                 for (c,) in ws.iter_rows(min_row=3, max_row=last, min_col=n, max_col=n):
                     c.alignment = Alignment(wrap_text=widths[n - 1] > cap, vertical="top")
         for r in total_rows:
@@ -535,6 +540,19 @@ def render_xlsx(doc: SummaryDocument) -> bytes:
                 col = get_column_letter(columns.index("mean_percent") + 1)
                 ws.conditional_formatting.add(
                     f"{col}3:{col}{last}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="FF2C7FB8")
+                )
+            for column in _XL_COUNT_BARS:
+                if column in columns:
+                    col = get_column_letter(columns.index(column) + 1)
+                    ws.conditional_formatting.add(
+                        f"{col}3:{col}{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="FFE67E22")
+                    )
+            if table.view == "coverage" and "observations" in columns:
+                # Who has not been observed in the dates asked: what a manager looks for first.
+                col = get_column_letter(columns.index("observations") + 1)
+                ws.conditional_formatting.add(
+                    f"{col}3:{col}{last}",
+                    CellIsRule(operator="equal", formula=["0"], fill=PatternFill("solid", start_color="FFF5B7B1", end_color="FFF5B7B1")),
                 )
             levels = level_columns(table.frame)
             if levels:
@@ -571,10 +589,11 @@ _SHEET_BANNED = "[]:*?/\\"
 def _sheet_name(base: str, suffix: str, used: set[str]) -> str:
     """A sheet name of at most 31 characters, unique in ``used`` (ignoring case, as Excel does).
 
-    The suffix (the view) is always kept whole; a long base is shortened in the middle with
-    ``~`` so that its start and end (where rubric ids differ: ``-v1``/``-v2``) both stay, and
-    when two names still meet, a number in brackets tells them apart. The About sheet lists
-    every sheet's full title.
+    The suffix (the view) is always kept whole; a long base (a rubric id) keeps its first whole
+    words and, when it ends in a version (``-v2``, ``-2026``), that too, with ``…`` where words
+    were left out (``mi-informed… action wording``, ``probation-supervision…-v2``); a base whose
+    first word alone does not fit is cut in the middle. When two names still meet, a number in
+    brackets tells them apart. The About sheet lists every sheet's full title.
     """
     clean = "".join(ch for ch in base if ch not in _SHEET_BANNED).strip("'") or "Sheet"
     suffix = "".join(ch for ch in suffix if ch not in _SHEET_BANNED)
@@ -582,9 +601,19 @@ def _sheet_name(base: str, suffix: str, used: set[str]) -> str:
     def shorten(text: str, room: int) -> str:
         if len(text) <= room:
             return text
-        head = (room - 1 + 1) // 2
-        tail = room - 1 - head
-        return text[:head] + "~" + (text[-tail:] if tail > 0 else "")
+        words = re.split(r"([-_ ])", text)  # words and the separators between them
+        last = words[-1] if len(words) > 2 and re.fullmatch(r"v?\d+(\.\d+)*", words[-1], re.IGNORECASE) else ""
+        end = "…" + (words[-2] + last if last else "")
+        best = ""
+        for n in range(1, len(words) - (2 if last else 0), 2):
+            start = "".join(words[:n])
+            if len(start) + len(end) <= room:
+                best = start + end
+        if best:
+            return best
+        half = room // 2
+        tail = room - 1 - half
+        return text[:half] + "…" + (text[-tail:] if tail > 0 else "")
 
     taken = {u.casefold() for u in used}
     name = shorten(clean, SHEET_NAME_MAX - len(suffix)) + suffix
@@ -739,9 +768,8 @@ def _teams(frame: pd.DataFrame) -> list[str]:
 
 
 def _drawn(frame: pd.DataFrame) -> list[str]:
-    """The teams a chart draws: each team, and All teams unless it is the one team asked for."""
-    teams = _teams(frame)
-    return teams if len(teams) == 1 else [*teams, ALL_TEAMS]
+    """The teams a chart draws: each team, then All teams (the service a team is set against)."""
+    return [*_teams(frame), ALL_TEAMS]
 
 
 def _chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
@@ -785,7 +813,7 @@ def _compare_chart(table: SummaryTable) -> str:
             (
                 str(r.get("title") or r[part]),
                 _value(r, "mean_percent"),
-                total.get(str(r[part])) if team != ALL_TEAMS and len(_teams(frame)) > 1 else None,
+                total.get(str(r[part])) if team != ALL_TEAMS else None,
             )
             for r in mine
         ]
@@ -818,7 +846,9 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             if (p, t) in values and any(v is not None for v in values[(p, t)].values())
         ]
         figures.append(
-            f"<figure>{charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180)}</figure>"
+            "<figure>"
+            + charts.line_chart(quarters, lines, title=titles.get(p, p), events=events, width=280, height=180, numbered=True)
+            + "</figure>"
         )
     entries = [(t, colour[t]) for t in _drawn(frame) if t not in hidden]
     key = charts.legend(entries, dashed=[ALL_TEAMS])
@@ -827,12 +857,12 @@ def _trend_chart(table: SummaryTable, events: Sequence[charts.Event]) -> str:
             "</p>",
             "".join(
                 f'<span class="key"><i style="border-top:2px dashed {charts.EVENT_COLOUR}"></i>'
-                f"{_e(e.label or 'training event')} {_e(e.when.isoformat())}</span>"
-                for e in events
+                f"<b>{n}</b>&nbsp;{_e(e.label or 'training event')} {_e(e.when.isoformat())}</span>"
+                for n, e in enumerate(events, 1)
             )
             + "</p>",
         )
-    missing = f"; not shown: {_e(', '.join(hidden))} (too few practitioners)" if hidden else ""
+    missing = f"; not shown: {_e(', '.join(hidden))} (hidden for privacy)" if hidden else ""
     note = f'<p class="legend">Mean % of maximum by quarter; the axis spans the figures shown; gaps: no data or suppressed{missing}.</p>'
     return key + '<div class="multiples">\n' + "\n".join(figures) + "\n</div>" + note
 
@@ -1019,7 +1049,8 @@ def _html_table(table: SummaryTable) -> str:
                 cells.append(f'<td class="band-{_e(text.replace(" ", "-"))}">{_e(text)}</td>')
                 continue
             numeric = _looks_numeric(text) and c not in ("quarter",)
-            kind = "num" if numeric else ("title" if c == "title" else "")
+            # Titles and any long text (an action's wording, a set's topic) wrap: the page never scrolls sideways.
+            kind = "num" if numeric else ("title" if c == "title" or len(text) > 40 else "")
             cells.append(f'<td class="{kind}">{_e(text)}</td>' if kind else f"<td>{_e(text)}</td>")
             if c == "mean_percent":
                 cells.append("<td>" + ("" if sup else _bar(rec.get(c), 60 if wide else 120)) + "</td>")

@@ -124,6 +124,13 @@ def set_frame(part: SummaryData, event: TrainingEvent, *, threshold: int = DEFAU
     out["title"] = [titles.get(k, "") for k in out["addresses"]]
     out["date"] = event.date.isoformat()
     out["topic"] = event.topic or event.title
+    # A window the dates asked (--from, --to) leave no observation in, of any team: say that, not
+    # "fewer than 5 practitioners" (true of no one, and the same for every team, so it reveals nothing).
+    seen = set(service.observations["quarter"].astype(str)) if len(service.observations) else set()
+    for period, quarters in zip(("before", "after"), event_windows(event.date, window), strict=True):
+        if not seen & set(quarters):
+            span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+            out.loc[(out["period"] == period) & out["suppressed"].astype(bool), "note"] = f"no observations in {span} in the dates asked"
     return out[list(COLUMNS)].reset_index(drop=True)
 
 

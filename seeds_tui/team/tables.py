@@ -209,15 +209,20 @@ def _cells(frame: pd.DataFrame, parts: Sequence[str]) -> tuple[pd.DataFrame, lis
     one resting on too few, so which cells a team has data in never changes the pattern.
     """
     keys = [*parts, "quarter"]
-    team_sets = _practitioner_sets(frame, ["team", *keys])
-    all_sets = _practitioner_sets(frame, keys)
+    # A cell's practitioners are those who gave the part a level (a session marking it only NA or NO
+    # holds no figure of it: three practitioners of whom two marked an item NA would otherwise show
+    # the third's score); which cells exist follows every session, so it never hangs on the levels.
+    rated = frame.loc[frame["percent"].notna()] if "percent" in frame.columns else frame
+    team_sets = _practitioner_sets(rated, ["team", *keys])
+    rated_sets = _practitioner_sets(rated, keys)
+    all_sets = {combo: rated_sets.get(combo, frozenset()) for combo in _practitioner_sets(frame, keys)}
     teams = sorted({k[0] for k in team_sets})
     if isinstance(frame["team"].dtype, pd.CategoricalDtype):  # every team observed, rated or not
         teams = sorted({*teams, *map(str, frame["team"].cat.categories)})
     rows: list[tuple[str, ...]] = []
     sets: list[frozenset[str]] = []
     empty: frozenset[str] = frozenset()
-    for combo, pr in all_sets.items():
+    for combo, pr in sorted(all_sets.items()):  # one order whatever categories the frame carried (the app's: every rubric's)
         for team in teams:
             rows.append((team, *combo))
             sets.append(team_sets.get((team, *combo), empty))
@@ -412,11 +417,19 @@ def _summarise(
     out = []
     for keys, team, ok in ((["team", *parts], None, team_ok), (parts, ALL_TEAMS, all_ok)):
         frame = per_obs if ok is None or ok.all() else per_obs.loc[ok]
+        # Counted: the sessions that gave the part a value (its mean and median rest on them alone).
+        frame = frame.loc[frame[value].notna()]
         if keys:
             g = frame.groupby(keys, observed=True, sort=False)[value]
             stats = g.agg(["size", "mean", "median"]).reset_index()
             stats = stats.rename(columns={"size": "observations", "mean": names[0], "median": names[1]})
-            whole = per_obs.groupby(keys, observed=True, sort=False)["practitioner"].nunique().rename("_all_pracs").reset_index()
+            whole = (
+                per_obs.loc[per_obs[value].notna()]
+                .groupby(keys, observed=True, sort=False)["practitioner"]
+                .nunique()
+                .rename("_all_pracs")
+                .reset_index()
+            )
             for k in keys:
                 stats[k] = stats[k].astype(str)
                 whole[k] = whole[k].astype(str)

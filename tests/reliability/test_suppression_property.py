@@ -15,6 +15,7 @@ files into a store (``tests/summary_fixtures.add``) and read back through the pr
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -149,11 +150,17 @@ service = st.lists(st.lists(st.lists(session, min_size=1, max_size=3), min_size=
 
 ATTACKS = {"datasets": 0, "figures": 0, "pairs": 0, "triples": 0}
 
+#: Random team sets over random runs of quarters (first, last), asked for beside the fixed requests.
+team_sets = st.lists(st.tuples(st.frozensets(st.integers(0, 3), min_size=1), st.integers(0, 3), st.integers(0, 3)), max_size=2)
 
-def _requests(n_teams: int) -> list[dict[str, object]]:
+
+def _requests(n_teams: int, drawn: Sequence[tuple[frozenset[int], int, int]] = ()) -> list[dict[str, object]]:
     """The requests a facilitator can make, as far as they can be told apart: every run of whole
-    quarters of final observations (or none), a few of drafts and of both, team sets, the trend
-    view, and training events on and inside a quarter with windows of one and two quarters."""
+    quarters of final observations (or none), a few of drafts and of both, team sets (fixed ones
+    and ``drawn``: random team sets over random periods, in the section and item views), the
+    item view, the trend view, and training events on and inside a quarter with windows of one
+    and two quarters. (Rubrics are not crossed: a session is of one rubric, so figures of two
+    rubrics share no session to difference.)"""
     out: list[dict[str, object]] = []
 
     def ask(view: str, status: str = "final", a: int | None = None, b: int | None = None, teams: object = None, **more: object) -> None:
@@ -173,6 +180,14 @@ def _requests(n_teams: int) -> list[dict[str, object]]:
     ask("event", "all", event=date(2026, 4, 1), window=3)
     ask("section", "final", teams=["Team 0"])
     ask("section", "final", 1, 2, teams=[f"Team {u}" for u in range(1, n_teams)])
+    for a, b in ((None, None), (2, 3)):
+        ask("item", "final", a, b)
+    ask("item", "all", 1, None)
+    for chosen, a, b in drawn:
+        names = [f"Team {u}" for u in sorted(chosen) if u < n_teams]
+        if names:
+            ask("section", "final", min(a, b), max(a, b), teams=names)
+            ask("item", "final", min(a, b), max(a, b), teams=names)
     return out
 
 
@@ -196,11 +211,12 @@ def _attack(tmp_path: Path, examples: int) -> None:
     counter = iter(range(10**6))
 
     @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(teams=service, threshold=st.integers(3, 4))
-    @example(teams=RICH, threshold=3)  # type: ignore[arg-type]
-    def prop(teams: list[list[list[tuple[int, int, object, str]]]], threshold: int) -> None:
+    @given(teams=service, threshold=st.integers(3, 4), drawn=team_sets)
+    @example(teams=RICH, threshold=3, drawn=[(frozenset({0, 3}), 0, 3), (frozenset({1, 2, 3}), 1, 1)])  # type: ignore[arg-type]
+    def prop(teams: list[list[list[tuple[int, int, object, str]]]], threshold: int, drawn: list[tuple[frozenset[int], int, int]]) -> None:
         store = Store(tmp_path / f"attack-{next(counter)}")
         truth: dict[str, tuple[str, str, str, str, float]] = {}  # id -> team, practitioner, quarter, status, percent
+        item_pct: dict[tuple[str, str], float] = {}  # (id, item) -> the item's percent, when it has a level
         for t, people in enumerate(teams):
             for p, sessions in enumerate(people):
                 for n, (q, a, b, status) in enumerate(sessions):
@@ -209,9 +225,12 @@ def _attack(tmp_path: Path, examples: int) -> None:
                     oid = add(store, team=f"Team {t}", practitioner=who, scores={"open.a": a, "open.b": b}, when=when, status=status)  # type: ignore[arg-type]
                     levels = [v for v in (a, b) if v != "NA"]
                     truth[oid] = (f"Team {t}", who, LABELS[q], status, 100.0 * sum(levels) / (2 * len(levels)))
+                    for item, v in (("a", a), ("b", b)):
+                        if v != "NA":
+                            item_pct[(oid, item)] = 50.0 * v  # type: ignore[operator]
         rows = load_rows(store, use_cache=False)
         figures: list[tuple[frozenset[str], float, str]] = []
-        for req in _requests(len(teams)):
+        for req in _requests(len(teams), drawn):
             status = str(req["status"])
             a, b = req["from"], req["to"]
             data = frames.summary_data(
@@ -235,23 +254,27 @@ def _attack(tmp_path: Path, examples: int) -> None:
                 if req["view"] == "event":
                     quarters = set(before if rec["period"] == "before" else after)
                 quarters -= _left_out(str(rec.get("note") or ""))
+                item = str(rec["item"]) if req["view"] == "item" else ""
                 ids = frozenset(
                     i for i, (team, _, q, st_, _) in truth.items()
                     if q in quarters and st_ in wanted and (rec["team"] == suppression.ALL_TEAMS or team == rec["team"])
+                    and (not item or (i, item) in item_pct)
                 )  # fmt: skip
                 # A draft and a final of one id cannot happen here: every file has its own id.
-                assert len(ids) == rec["observations"], f"{req} {rec['team']}: the figure is not the sessions it says"
-                mean = sum(truth[i][4] for i in ids) / len(ids)
-                assert abs(mean - float(rec["mean_percent"])) < 1e-6
+                if not item:
+                    assert len(ids) == rec["observations"], f"{req} {rec['team']}: the figure is not the sessions it says"
+                mean = sum(item_pct[(i, item)] if item else truth[i][4] for i in ids) / len(ids)
+                assert abs(mean - float(rec["mean_percent"])) < 1e-6, f"{req} {rec['team']} {item}: not the sessions it says"
                 assert len({truth[i][1] for i in ids}) >= threshold, f"{req}: a shown figure rests on too few"
-                figures.append((ids, mean, f"{req} {rec['team']}"))
+                # An item's figure and a section's are of different scores: differenced only with their own kind.
+                figures.append((frozenset(f"{i}/{item}" for i in ids) if item else ids, mean, f"{req} {rec['team']}"))
         # Distinct figures only; the attacker knows each one's sessions (from the request and its note).
         distinct = {ids: (m, label) for ids, m, label in figures}
         sets = list(distinct)
         ATTACKS["figures"] += len(sets)
 
         def few(ids: frozenset[str]) -> bool:
-            return 0 < len({truth[i][1] for i in ids}) < threshold
+            return 0 < len({truth[i.split("/")[0]][1] for i in ids}) < threshold
 
         for big in sets:
             inside = [s for s in sets if s < big]
@@ -270,8 +293,10 @@ def _attack(tmp_path: Path, examples: int) -> None:
     prop()
 
 
+@pytest.mark.timeout(300)  # about a minute on an idle 2-core machine: 30-odd real summaries per service
 def test_no_two_or_three_requests_can_be_differenced_to_a_hidden_figure(tmp_path: Path) -> None:
-    """Default run: a rich service and 2 random ones, 25 requests each (every period, status, team sets, trend, events)."""
+    """Default run: a rich service and 2 random ones, 30-odd requests each (every period, status, team
+    sets fixed and random, the section and item views, trend, events)."""
     for key in ATTACKS:
         ATTACKS[key] = 0
     _attack(tmp_path, 2)
@@ -279,7 +304,7 @@ def test_no_two_or_three_requests_can_be_differenced_to_a_hidden_figure(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(600)  # each service is a real store summarised 25 times: about 1.5 s per service here
+@pytest.mark.timeout(900)  # each service is a real store summarised 30-odd times: about 2 s per service here
 def test_differencing_attack_over_many_services(tmp_path: Path) -> None:
     """Slow run: 40 random services."""
     for key in ATTACKS:
