@@ -45,6 +45,7 @@ def notifications(app: SeedsApp) -> list[str]:
 
 async def published(app: SeedsApp) -> Publishing:
     """The app's publisher once its current run has finished."""
+    await app.workers.wait_for_complete()  # the start-up worker attaches the publisher (``app.publishing``)
     publishing = app.publishing  # type: ignore[attr-defined]
     assert isinstance(publishing, Publishing)
     assert await asyncio.to_thread(publishing.done.wait, 30)
