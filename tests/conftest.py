@@ -5,6 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import textual._wait
+
+
+def _idle_checked_in_finer_steps() -> None:
+    """After every key a Pilot presses, it waits until the app is idle (``textual._wait.wait_for_idle``:
+    sleep one step, see whether the process used under 5% of a CPU in it). Textual's step is 20 ms, so
+    a key costs at least 40 ms even when the app has long finished with it, and the app's tests type
+    some thousands of keys: most of the suite's time was that wait. Sampled in 5 ms steps the rule is
+    the same (a step with under 5% CPU), seen sooner. textual is pinned; if it renames these, this
+    says so rather than silently doing nothing."""
+    if not hasattr(textual._wait, "SLEEP_GRANULARITY") or not hasattr(textual._wait, "SLEEP_IDLE"):
+        raise pytest.UsageError("textual._wait no longer has SLEEP_GRANULARITY/SLEEP_IDLE: see tests/conftest.py")
+    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+
+_idle_checked_in_finer_steps()
 
 
 @pytest.fixture(autouse=True)

@@ -87,12 +87,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 CRASHED = 3
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+class _NotOnlyTheApp(Exception):
+    """The words are more than the options that open the app (a command, --help, a mistake)."""
+
+
+class _AppOnlyParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotOnlyTheApp(message)
+
+
+def _app_only(words: list[str]) -> argparse.Namespace | None:
+    """The parsed options when ``words`` only open the app (``--store``, ``--rubrics``, no command), else None.
+
+    Opening the app is the one path where start-up time is felt: it is parsed without importing
+    every command's module to build the full parser. Anything else (a command, ``--help``,
+    ``--version``, a mistake) goes through the full parser, which says what it says."""
+    parser = _AppOnlyParser(prog="seeds-tui", parents=[common_options()], add_help=False)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
+        args, rest = parser.parse_known_args(words)
+    except _NotOnlyTheApp:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _app_only(words)
+    if args is None:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(words)
+        except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+            return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
     start_json(wants_json(args))
     try:
         if args.command is None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shlex
 import subprocess
 import sys
@@ -88,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     for folder in getattr(args, "rubrics", None) or []:
         if not Path(folder).is_dir():
             raise UsageError(f"--rubrics {folder}: no such folder")
+    import secrets  # here: opening the app in a terminal imports this module (served_in_browser), not hashlib
+
     from seeds_tui.cli.serve_web import SeedsServer, is_loopback  # textual-serve and aiohttp: only when serving
 
     token = secrets.token_urlsafe(24) if (args.token or not is_loopback(args.host)) else None

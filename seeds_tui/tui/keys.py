@@ -51,7 +51,7 @@ from textual import events
 from textual._context import active_message_pump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -77,6 +77,8 @@ def typed_character(event: events.Key) -> str | None:
 
 def type_into(field: Widget, text: str) -> None:
     """Type ``text`` into a text field at its cursor."""
+    from textual.widgets import TextArea  # here: the first frame (the home screen) has none to import it for
+
     if isinstance(field, TextArea):
         field.insert(text)
     elif isinstance(field, Input):

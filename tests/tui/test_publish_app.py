@@ -45,6 +45,10 @@ def notifications(app: SeedsApp) -> list[str]:
 
 async def published(app: SeedsApp) -> Publishing:
     """The app's publisher once its current run has finished."""
+    for _ in range(600):  # the start-up worker (after the first frame) attaches the publisher: wait for it, up to 30 s
+        if hasattr(app, "publishing"):
+            break
+        await asyncio.sleep(0.05)
     publishing = app.publishing  # type: ignore[attr-defined]
     assert isinstance(publishing, Publishing)
     assert await asyncio.to_thread(publishing.done.wait, 30)

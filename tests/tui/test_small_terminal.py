@@ -84,7 +84,7 @@ async def test_every_dialog_fits_with_its_buttons_and_fields_on_screen(
                 assert isinstance(field, (TextArea, Input, Select, OptionList))
                 field.focus()
                 await pilot.pause()
-                await pilot.pause()
+                await pilot.wait_for_scheduled_animations()  # the dialog scrolls the field into view
                 shown = _shown(field)
                 assert shown.height >= min(3, field.region.height), f"{name} at {size}: {field.id} cannot be seen when focused"
                 for button in dialog.query(Button):

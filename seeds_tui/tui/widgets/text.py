@@ -8,102 +8,35 @@ Each note, rationale, comment, action, set-up field and filter in the app is a
 * take out control characters (an ``ESC`` pasted from a terminal, a bell): the text that is
   saved is text a person typed, not instructions for a terminal.
 
-``Limits`` holds the file format's lengths, named after what they are for.
+``Limits`` holds the file format's lengths, named after what they are for. ``NoteArea`` is in
+``seeds_tui.tui.widgets.note`` (importable from here too).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
-from textual.widgets.text_area import Edit
+from textual.widgets import Input, Static
 
-from seeds_tui.core.text import control_characters
 from seeds_tui.tui.keys import KeysInOrder
+from seeds_tui.tui.widgets.limits import Limits as Limits
+from seeds_tui.tui.widgets.limits import clean as clean
+from seeds_tui.tui.widgets.limits import too_long_message as too_long_message
+
+if TYPE_CHECKING:
+    from seeds_tui.tui.widgets.note import NoteArea as NoteArea
 
 
-class Limits:
-    """The longest text each kind of field may hold (as the observation file format allows)."""
+def __getattr__(name: str) -> object:
+    """``NoteArea`` lives in ``widgets.note`` (Textual's TextArea is not imported for the first frame, which has none)."""
+    if name == "NoteArea":
+        from seeds_tui.tui.widgets.note import NoteArea
 
-    NOTE: ClassVar[int] = 20_000  # evidence, section notes, self-assessment, comments, marks
-    ENTRY: ClassVar[int] = 4_000  # a strength, development area, action, consensus rationale
-    NAME: ClassVar[int] = 100  # observer, practitioner, team, session type, owner
-    CHANGE_TARGET: ClassVar[int] = 200
-    FOCUS: ClassVar[int] = 200
-    PLAN: ClassVar[int] = 2_000
-    CASE_REFERENCE: ClassVar[int] = 32
-    SESSION_REFERENCE: ClassVar[int] = 64
-    DATE: ClassVar[int] = 10
-    SEARCH: ClassVar[int] = 200
-
-
-def clean(text: str, *, lines: bool) -> str:
-    """``text`` without control characters (tab and newline kept where ``lines``; CRLF becomes LF)."""
-    text = text.replace("\r\n", "\n")
-    if not control_characters(text, newlines=lines):
-        return text
-    keep = {"\n", "\t"} if lines else set()
-    if not lines:
-        text = text.replace("\t", " ").replace("\n", " ")
-    return "".join(ch for ch in text if ch in keep or not control_characters(ch, newlines=lines))
-
-
-def too_long_message(limit: int, what: str = "This field") -> str:
-    """What the user is told when typing or pasting would pass a field's limit."""
-    return f"{what} can hold at most {limit:,} characters; the rest was not added. Shorten it, or split it over several notes."
-
-
-class NoteArea(KeysInOrder, TextArea):
-    """A multi-line text field with a limit (``max_length``): a paste past it keeps what fits."""
-
-    def types_key(self, event: events.Key) -> bool:
-        """Printable keys, Enter, and what the field's own editing keys do (arrows, Backspace…) are typed here.
-
-        With ``enter_done`` Enter is not typed: it runs the screen's Enter binding (done).
-        """
-        if event.is_printable or (event.key == "enter" and not self.enter_done) or (event.key == "tab" and self.tab_behavior == "indent"):
-            return True
-        active = self.screen.active_bindings.get(event.key)
-        return active is not None and active.node is self
-
-    def __init__(
-        self, text: str = "", *, max_length: int = Limits.NOTE, what: str = "This note", enter_done: bool = False, **kwargs: object
-    ) -> None:
-        self.max_length = max_length
-        self.what = what
-        #: Enter finishes the text (a short label such as a mark's) instead of starting a new line.
-        self.enter_done = enter_done
-        super().__init__(clean(text, lines=True)[:max_length], **kwargs)  # type: ignore[arg-type]
-
-    def on_resize(self, event: events.Resize) -> None:
-        """Another width: draw every line again, wrapped to it.
-
-        Textual 8's TextArea draws its lines as soon as its size changes, still wrapped to the old
-        width, and rewraps only afterwards, on the Resize event (``TextArea._on_resize``), without
-        asking to be drawn again: the note stayed garbled (old lines cut or short, the cursor's
-        line new) until the next key changed it.
-        """
-        self.refresh()
-
-    def edit(self, edit: Edit) -> object:  # type: ignore[override]
-        """Every change (typing, paste, undo) passes here: clean it and clip it to the limit."""
-        text = clean(edit.text, lines=True)
-        replaced = len(self.get_text_range(*sorted((edit.from_location, edit.to_location))))
-        room = self.max_length - (len(self.text) - replaced)
-        if len(text) > room:
-            text = text[: max(0, room)]
-            self.app.bell()
-            self.app.notify(too_long_message(self.max_length, self.what), title="Too long", severity="warning", timeout=8)
-        if text != edit.text:
-            edit = Edit(text, edit.from_location, edit.to_location, edit.maintain_selection_offset)
-        return super().edit(edit)
-
-    def load_text(self, text: str) -> None:
-        """Show ``text`` (cleaned and clipped: a file edited by hand may hold more)."""
-        super().load_text(clean(text, lines=True)[: self.max_length])
+        return NoteArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class FieldProblem(Static):
