@@ -208,13 +208,15 @@ def test_team_tables_give_the_share_at_competent_or_above_beside_the_mean(tmp_pa
     (folder / "mini.toml").write_text(text)
     store = Store(tmp_path / "store")
     add(store, team="North", practitioner="Pat One", scores={"open.a": 2, "open.b": 1, "talk.c": 2, "talk.d": "NA"})
-    add(store, team="North", practitioner="Pat Two", scores={"open.a": 2, "open.b": "NA", "talk.c": 0, "talk.d": "NA"})
-    add(store, team="North", practitioner="Pat Three", scores={"open.a": 0, "open.b": "NO", "talk.c": 1, "talk.d": "NA"})
+    # Every item of Opening given a level by all three (an item levelled by fewer is hidden, and its
+    # neighbour with it, as a cell's practitioners are those who gave it a level).
+    add(store, team="North", practitioner="Pat Two", scores={"open.a": 2, "open.b": 1, "talk.c": 0, "talk.d": "NA"})
+    add(store, team="North", practitioner="Pat Three", scores={"open.a": 0, "open.b": 0, "talk.c": 1, "talk.d": "NA"})
     data = frames.summary_data(store, RubricRegistry([folder]))
     table = team_tables.section_table(data.items, data.rubric, threshold=3)
     north = table.loc[(table["team"] == "North") & (table["section"] == "open")].iloc[0]
-    # Opening: four items given a level (2, 1, 2, 0), two of them at "Clearly" (competent): 50 %. NA and NO leave it.
-    assert north["competent"] == pytest.approx(50.0)
+    # Opening: six items given a level (2, 1, 2, 1, 0, 0), two of them at "Clearly" (competent): a third.
+    assert north["competent"] == pytest.approx(100 / 3)
     talk = table.loc[(table["team"] == "North") & (table["section"] == "talk")].iloc[0]
     assert talk["competent"] == pytest.approx(100 / 3)  # 2, 0, 1: one of three
     items = team_tables.item_table(data.items, data.rubric, threshold=3)
