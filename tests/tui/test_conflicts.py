@@ -40,7 +40,13 @@ async def test_a_clash_keeps_both_versions_and_quitting_never_overwrites(make_ap
         # More work after the clash still goes to our copy aside, never to the draft.
         await pilot.press("j", "3")
         await settle(pilot)
-        assert load_observation(session.kept_aside).scores["beginning"]["agenda"].value == 3
+        # After a clash the copy aside is written on the engine's next save, which a flush does not wait for.
+        for _ in range(100):
+            aside = load_observation(session.kept_aside).scores["beginning"]
+            if "agenda" in aside:
+                break
+            await pilot.pause(0.05)
+        assert aside["agenda"].value == 3
         # "Quit": the last-chance save on exit must not write over the other copy either.
         await pilot.press("j", "1")
         await pilot.pause()
