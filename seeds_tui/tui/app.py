@@ -265,6 +265,9 @@ class SeedsApp(AppKeysInOrder, App[int]):
 
     def _show_toast(self, toast: ToastText) -> None:
         super().notify(toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup)
+        # A screen just pushed may not have its toast rack yet when Textual handles the toast (it then draws
+        # nothing, and nothing later does): ask again once the screen is drawn.
+        self.call_after_refresh(self._refresh_notifications)
         # The rack is capped in height (seeds.tcss): the newest toast is the one kept in sight.
         self.call_after_refresh(self.call_after_refresh, self._newest_toast_in_sight)
 

@@ -307,7 +307,10 @@ async def test_a_toast_raised_while_a_dialog_is_open_waits_for_it_to_close(make_
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await set_up(pilot, "seed-one-to-one")
         await pilot.press("m")  # "Mark at 00:00 · 1 not attached"
-        await pilot.pause()
+        for _ in range(40):  # Textual adds a toast when its message is handled: a few frames on
+            await pilot.pause(0.025)
+            if toasts(app):
+                break
         assert toasts(app)
         await pilot.press("e")  # the evidence note: the mark's toast is taken off it
         await pilot.pause()
