@@ -53,7 +53,7 @@ class NoteArea(KeysInOrder, TextArea):
         if len(text) > room:
             text = text[: max(0, room)]
             self.app.bell()
-            self.app.notify(too_long_message(self.max_length, self.what), title="Too long", severity="warning", timeout=8)
+            self.screen.notify(too_long_message(self.max_length, self.what), title="Too long", severity="warning", timeout=8)
         if text != edit.text:
             edit = Edit(text, edit.from_location, edit.to_location, edit.maintain_selection_offset)
         return super().edit(edit)

@@ -36,7 +36,7 @@ def warn_personal(screen: Screen[Any], text: str) -> None:
         # Short (it sits over the items being scored at 80x24) and with its capitals ("CRN", "Mr"):
         # the title says what it is about, the text what was seen and what to write instead.
         seen = "; ".join(found)
-        screen.app.notify(
+        screen.notify(
             f"{seen[:1].upper()}{seen[1:]}. Write 'the person on probation' or the case reference.",
             title="Personal data?",
             severity="warning",

@@ -126,5 +126,5 @@ class LineInput(KeysInOrder, Input):
         if len(text) > room:
             text = text[: max(0, room)]
             self.app.bell()
-            self.app.notify(too_long_message(self.max_length or 0, self.what), title="Too long", severity="warning", timeout=8)
+            self.screen.notify(too_long_message(self.max_length or 0, self.what), title="Too long", severity="warning", timeout=8)
         super().replace(text, start, end)
