@@ -355,7 +355,7 @@ def _store_with_a_copy(tmp_path: Path, copy_name: str) -> tuple[Store, Path, Pat
         obs = obs.model_copy(update={"feedback": obs.feedback.model_copy(update={"actions": [Action(text="Agree an agenda.")]})})
         finals.append(store.finalise(store.save_draft(obs), rubric)[0])
     original = store.final_path(finals[0].id)
-    copy = store.final_dir / copy_name.format(id=finals[0].id, other=finals[1].id[:-1] + "Z")
+    copy = store.final_dir / copy_name.format(id=finals[0].id, other=finals[1].id[:-1] + ("Y" if finals[1].id.endswith("Z") else "Z"))
     return store, original, copy, finals[0]
 
 

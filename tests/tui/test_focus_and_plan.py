@@ -61,8 +61,10 @@ async def test_focus_and_plan_are_typed_at_set_up_shown_while_scoring_and_kept_e
         shown = screen_text(app)
         assert "Keys · agreed focus: using open questions" in shown and "5 Later:" in shown
         await pilot.press("pagedown")
-        await pilot.pause()
-        shown = screen_text(app)
+        for _ in range(40):  # the scroll lands a few frames on
+            await pilot.pause(0.025)
+            if "Agreed with the practitioner" in (shown := screen_text(app)):
+                break
         assert "Agreed with the practitioner" in shown
         assert "Plan   Review the week / Agree one step" in shown
         await pilot.press("escape")
