@@ -25,14 +25,13 @@ from seeds_tui.core.observation import now
 from seeds_tui.core.rubric import Rubric
 from seeds_tui.core.tomlio import dump_toml, read_regular
 from seeds_tui.storage.atomic import check_no_links, locked, remove_file, write_atomic
-from seeds_tui.storage.store import Store
+from seeds_tui.storage.store import Store, looks_like_id
 
 PURGE_SCHEMA = "seeds-purge/1"
 #: The purge record's file name, in ``history/``.
 PURGE_RECORD = "purged.toml"
 #: A kept revision's file name: the id, the revision, and a copy number after a second copy.
 KEPT_NAME = re.compile(r"^(?P<id>[0-9A-HJKMNP-TV-Z]{26})\.r(?P<revision>\d{1,10})(?:-(?P<copy>\d{1,4}))?\.toml$")
-_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 #: The purge record is read whole; past this it is not a record seeds-tui wrote.
 PURGE_RECORD_MAX_BYTES = 8 * 1024 * 1024
 
@@ -67,7 +66,7 @@ class Purge:
 
 def check_id(obs_id: str) -> str:
     """``obs_id`` if it is an observation id (26 characters made by seeds-tui), else ``HistoryError``."""
-    if not _ID.fullmatch(obs_id):
+    if not looks_like_id(obs_id):
         raise HistoryError("that is not an observation id (26 letters and digits, as in the observation's file name)")
     return obs_id
 
@@ -174,14 +173,18 @@ def purge_history(store: Store, obs_id: str, revision: int | None = None) -> lis
         return []
     stamp = now()
     done: dict[int, int] = {}
+
+    def purged() -> list[Purge]:
+        return [Purge(obs_id, rev, stamp, files) for rev, files in sorted(done.items())]
+
     try:
         for one in kept:
             remove_file(one.path, store.root)
             done[one.revision] = done.get(one.revision, 0) + 1
     finally:
         if done:
-            _record(store, [Purge(obs_id, rev, stamp, files) for rev, files in sorted(done.items())])
-    return [Purge(obs_id, rev, stamp, files) for rev, files in sorted(done.items())]
+            _record(store, purged())
+    return purged()
 
 
 __all__ = [

@@ -552,11 +552,11 @@ def _check_revision_room(obs: Observation, path: Path) -> None:
 
 def looks_like_id(name: str) -> bool:
     """True when ``name`` has the form of an observation id (26 characters of Crockford base32)."""
-    return _ID_RE.match(name) is not None
+    return _ID_RE.fullmatch(name) is not None
 
 
 def _checked_id(obs_id: str) -> str:
-    if not _ID_RE.match(obs_id):
+    if not _ID_RE.fullmatch(obs_id):
         raise StoreError("not an observation id (26 characters, as made by seeds-tui)")
     return obs_id
 
