@@ -236,26 +236,30 @@ class SeedsApp(AppKeysInOrder, App[int]):
         timeout: float | None = None,
         markup: bool = False,
         dialog: Screen[Any] | None = None,
+        replaces: bool = False,
     ) -> None:
         """Show a notification. Plain text by default: messages name files and folders, which may hold brackets.
 
         Control characters (from a file name, a rubric) are shown as visible stand-ins, never sent to the terminal.
         While a dialog is open the toast waits for it to close (``seeds_tui.tui.toasts``), unless it is
         that dialog's own message (``dialog``: the dialog saying it, as ``SeedsModal.notify`` passes).
+        ``replaces``: it takes the place of any toast of the same title still showing or waiting.
         """
         from seeds_tui.core.text import printable
 
         if self._loop_thread is not None and self.event_loop is not None and threading.get_ident() != self._loop_thread:
             # From a thread worker: on the app's own loop, where the screens are known (without waiting
             # for it: a worker telling something as the app closes must not hang there).
-            again = functools.partial(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+            again = functools.partial(
+                self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup, replaces=replaces
+            )
             with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone, and so is the screen
                 self.event_loop.call_soon_threadsafe(again)
             return
         cap = TOAST_SECONDS.get(severity)
         if cap is not None:  # short-lived: a toast must not sit over the next thing read (errors stay as long as asked)
             timeout = min(self.NOTIFICATION_TIMEOUT if timeout is None else timeout, cap)
-        toast = ToastText(printable(message), printable(title, newlines=False), severity, timeout, markup)
+        toast = ToastText(printable(message), printable(title, newlines=False), severity, timeout, markup, replaces)
         self.toasts.notify(toast, from_dialog=dialog is not None and self._top_screen() is dialog)
 
     def _toast_room(self) -> tuple[int, int]:
@@ -521,9 +525,6 @@ class SeedsApp(AppKeysInOrder, App[int]):
         """
         if not self.records.shared:
             return False
-        for told in list(self._notifications):  # one refusal at a time: a second key replaces the first, not a stack
-            if told.title == "A shared store":
-                self._unnotify(told, refresh=False)
         self.notify(
             f"{self.records.root} is a team's shared store: published finals, to read (Enter, w, s). "
             f"{doing} in your own store: seeds-tui without --store, or --store YOUR-FOLDER.",
@@ -531,6 +532,7 @@ class SeedsApp(AppKeysInOrder, App[int]):
             severity="warning",
             timeout=15,
             markup=False,
+            replaces=True,  # one refusal at a time: a second key replaces the first, not a stack
         )
         return True
 

@@ -43,6 +43,8 @@ class ToastText:
     severity: SeverityLevel = "information"
     timeout: float | None = None
     markup: bool = False
+    #: It puts away every toast of its title still showing or waiting (one at a time, not a stack).
+    replaces: bool = False
 
 
 @dataclass
@@ -78,6 +80,8 @@ class Toasts:
 
     def notify(self, toast: ToastText, *, from_dialog: bool = False) -> None:
         """Show ``toast`` now, or once the dialog closes (unless the dialog itself says it)."""
+        if toast.replaces:
+            self.held = [t for t in self.held if t.title != toast.title]
         if self._dialog_open and not from_dialog:
             self.held = [*self.held, toast][-HELD_MAX:]
             return
@@ -88,7 +92,8 @@ class Toasts:
         live = [s for s in self._shown if now - s.at < self._seconds(s.toast)]
         rows, columns = self._room() if self._room is not None else (10**6, 80)
         giving_way = sorted(live, key=lambda s: (_GIVES_WAY.get(s.toast.severity, 0), s.at))
-        away: list[_Shown] = []
+        away = [s for s in live if toast.replaces and s.toast.title == toast.title]
+        giving_way = [s for s in giving_way if s not in away]
         while giving_way and (
             len(live) - len(away) >= AT_ONCE
             or sum(toast_rows(s.toast, columns) for s in live if s not in away) + toast_rows(toast, columns) > rows

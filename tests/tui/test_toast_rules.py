@@ -58,3 +58,19 @@ def test_information_gives_way_before_an_error_and_long_toasts_before_the_notes(
     for n in range(3):
         toasts.notify(ToastText("x" * 130, title=f"Long {n}"))  # four rows each at 46 columns
     assert [t.title for t in screen.shown] == ["Long 1", "Long 2"]
+
+
+def test_a_replacing_toast_takes_the_place_of_its_title_on_screen_and_waiting() -> None:
+    """A second refusal on a shared store replaces the first instead of stacking, whether it shows or waits."""
+    toasts, screen, now = make()
+    toasts.notify(ToastText("Saved", timeout=10))
+    toasts.notify(ToastText("Score a new observation in your own store", title="A shared store", replaces=True))
+    now[0] = 1.0
+    toasts.notify(ToastText("Correct a final in your own store", title="A shared store", replaces=True))
+    assert [t.message for t in screen.shown] == ["Saved", "Correct a final in your own store"]
+    assert screen.shown[0].timeout == 9.0  # the other toast stays, for the time it had left
+    toasts.screen_changed(dialog=True)
+    toasts.notify(ToastText("Write a note in your own store", title="A shared store", replaces=True))
+    toasts.notify(ToastText("Record an event in your own store", title="A shared store", replaces=True))
+    toasts.screen_changed(dialog=False)
+    assert [t.message for t in screen.shown] == ["Saved", "Record an event in your own store"]
