@@ -128,7 +128,7 @@ def _confirmed(count: int, obs_id: str, revision: int | None) -> bool:
 def run_purge(args: argparse.Namespace) -> int:
     """Purge kept revisions of one observation, asking first unless --yes."""
     from seeds_tui.core.errors import StoreError
-    from seeds_tui.storage.history import HistoryError, check_id, kept_revisions, purge_history
+    from seeds_tui.storage.history import PURGE_RECORD, HistoryError, check_id, kept_revisions, purge_history
 
     store = store_from(args)
     try:
@@ -169,6 +169,6 @@ def run_purge(args: argparse.Namespace) -> int:
         revisions = ", ".join(str(p.revision) for p in done)
         print(
             f"purged revision{'s' if len(done) != 1 else ''} {revisions} of {args.id} from {store.history_dir}; "
-            f"recorded in {store.history_dir / 'purged.toml'}"
+            f"recorded in {store.history_dir / PURGE_RECORD}"
         )
     return OK
