@@ -189,7 +189,10 @@ async def test_help_and_palette_jump_to_section(make_app: Callable[..., SeedsApp
         for step in ("1 Before:", "2 During:", "3 After (F3):", "4 Review (F4):", "5 Later:"):
             assert step in shown, step
         await pilot.press("end")
-        await pilot.pause()
+        for _ in range(40):  # the scroll lands a few frames on
+            await pilot.pause(0.025)
+            if "Ctrl+Q" in screen_text(app):
+                break
         body = app.screen.query_one(".dialog-body")
         assert body.max_scroll_y > 0 and "Ctrl+Q" in screen_text(app)  # the keys are reached from the keyboard
         await pilot.press("escape", "ctrl+p")
